@@ -1,0 +1,3 @@
+from lintra.cli import main
+
+main()

@@ -1,0 +1,37 @@
+"""Rule ids lintra reserves for its own diagnostics. They are listed by ``lintra rules`` and can be
+selected or ignored like any rule, but they name no vendor: they say a file could not be judged."""
+
+from lintra.model import Rule
+
+
+def _no_check(document, scan):
+    return ()
+
+
+def _reserved(id: str, name: str, title: str, rationale: str, remediation: str) -> Rule:
+    return Rule(id=id, name=name, title=title, vendor="lintra", category="lintra", strength="-",
+                severity="error", kinds=(), rationale=rationale, remediation=remediation,
+                check=_no_check, origin=__name__)
+
+
+SYNTAX_ERROR = _reserved(
+    "LT000", "syntax-error", "File does not parse",
+    "A file lintra reads (YAML, JSON, XML, vmx) has a syntax error, so nothing in it can be judged.",
+    "Fix the syntax at the reported position; if the file is a template, lint its rendered output.")
+UNREADABLE = _reserved(
+    "LT001", "unreadable-file", "File cannot be read as text",
+    "The file could not be opened or is not valid UTF-8/UTF-16 text.",
+    "Check permissions and the file's encoding (save it as UTF-8).")
+LIMIT_EXCEEDED = _reserved(
+    "LT002", "input-limit-exceeded", "File exceeds a safety limit",
+    "The file is larger, nests deeper or expands more aliases/entities than lintra reads safely; "
+    "such input is usually generated or hostile (an alias or entity bomb).",
+    "Split or simplify the file, or exclude it if it is generated.")
+INTERNAL_ERROR = _reserved(
+    "LT900", "internal-error", "A rule crashed on this document",
+    "A rule raised an exception; its result for this document is unknown. Other rules and files "
+    "were still checked.",
+    "Report the message and the file to the rule's author (the rule's origin is in the message).")
+
+RESERVED = (SYNTAX_ERROR, UNREADABLE, LIMIT_EXCEEDED, INTERNAL_ERROR)
+BY_ID = {rule.id: rule for rule in RESERVED}

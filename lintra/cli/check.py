@@ -1,0 +1,47 @@
+"""``lintra check``: lint paths (or ``-`` for standard input) and gate CI by exit code."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from lintra.cli.common import ConfigError, registry_or_exit, split_list
+from lintra.discover import PathNotFound
+from lintra.filter import Judgement
+from lintra.model import Level
+from lintra.pipeline import run
+
+LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "fmt", default="text", show_default=True,
+              help="Output format: text, json, or one a plugin adds.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
+@click.option("--select", multiple=True, metavar="SEL",
+              help="Only rules matching SEL: id or id prefix, rule name, vendor or category (repeatable, comma-separated).")
+@click.option("--ignore", multiple=True, metavar="SEL", help="Skip rules matching SEL (same forms as --select).")
+@click.option("--fail-on", type=LEVELS, default="error", show_default=True,
+              help="Lowest level that makes the exit code 1.")
+@click.option("--stdin-filename", default="-", metavar="NAME",
+              help="Name to report for standard input (its suffix picks the reader).")
+@click.option("--verbose", "-v", is_flag=True, help="Also list skipped files and suppressed findings.")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: when on a terminal).")
+def check(paths, fmt, exclude, select, ignore, fail_on, stdin_filename, verbose, color):
+    """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
+    registry = registry_or_exit()
+    formatter = registry.formats.get(fmt)
+    if formatter is None:
+        raise click.BadParameter(f"unknown format {fmt!r}; known: {', '.join(sorted(registry.formats))}",
+                                 param_hint="--format")
+    judgement = Judgement(select=split_list(select), ignore=split_list(ignore), fail_on=fail_on)
+    try:
+        result = run(paths or ["."], judgement, exclude=exclude, registry=registry, stdin_name=stdin_filename)
+    except PathNotFound as missing:
+        raise ConfigError(f"no such file or directory: {missing}") from None
+    stream = click.get_text_stream("stdout")
+    formatter.write(result, stream, {"color": sys.stdout.isatty() if color is None else color,
+                                     "verbose": verbose})
+    sys.exit(result.exit_code)

@@ -1,0 +1,88 @@
+"""Discover stage: the paths a user named -> the files to read, each once, in a stable order.
+
+Directories are walked for files whose suffix a loader claims; files named explicitly are always
+considered (pre-commit passes exactly the files it wants checked). ``-`` is standard input.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from typing import Iterable, Iterator, Sequence
+
+from lintra.model import Source
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "node_modules", "__pycache__"})
+
+
+class PathNotFound(Exception):
+    pass
+
+
+def discover(paths: Sequence[str], suffixes: Iterable[str], exclude: Sequence[str] = (),
+             stdin_name: str = "-", force_exclude: bool = False) -> Iterator[Source]:
+    suffixes = tuple(s.lower() for s in suffixes)
+    seen: set = set()
+    for path in paths:
+        if path == "-":
+            yield Source(stdin_name, None, sys.stdin.buffer.read())
+            continue
+        if os.path.isdir(path):
+            yield from _walk(path, suffixes, exclude, seen)
+        elif os.path.exists(path):
+            if force_exclude and _excluded(path, exclude):
+                continue
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
+                yield Source(_display(path), path)
+        else:
+            raise PathNotFound(path)
+
+
+def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: set) -> Iterator[Source]:
+    visited_dirs = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in visited_dirs:  # a symlink loop, or a directory reached twice
+            dirnames[:] = []
+            continue
+        visited_dirs.add(real)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
+                             and not _excluded(os.path.join(dirpath, d), exclude))
+        for name in sorted(filenames):
+            if not name.lower().endswith(suffixes):
+                continue
+            path = os.path.join(dirpath, name)
+            if _excluded(path, exclude) or not os.path.isfile(path):
+                continue
+            real_file = os.path.realpath(path)
+            if real_file in seen:
+                continue
+            seen.add(real_file)
+            yield Source(_display(path), path)
+
+
+def _excluded(path: str, patterns: Sequence[str]) -> bool:
+    """gitignore-like matching: a pattern matches the whole relative path or any trailing part."""
+    if not patterns:
+        return False
+    norm = os.path.normpath(path).replace(os.sep, "/")
+    parts = norm.split("/")
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(norm, pattern) or fnmatch.fnmatch(norm, "*/" + pattern.lstrip("/")):
+            return True
+        if "/" not in pattern and any(fnmatch.fnmatch(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def _display(path: str) -> str:
+    """The path as the user named it (argument joined with the path below it), as ruff prints it."""
+    norm = os.path.normpath(path)
+    return norm[2:] if norm.startswith("./") else norm
+
+
+__all__ = ["discover", "PathNotFound", "SKIP_DIRS"]

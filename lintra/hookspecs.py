@@ -1,0 +1,46 @@
+"""The hooks a lintra plugin can implement.
+
+Every hook takes a ``register`` callback, as in simonw/llm: a plugin calls it once per thing it
+contributes, so the signature never has to change when a plugin contributes more. Built-in rules,
+loaders and formats are plugins too and use exactly these hooks.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("lintra")
+hookimpl = pluggy.HookimplMarker("lintra")
+
+
+@hookspec
+def register_rules(register: Callable) -> None:
+    """Contribute rules: call ``register(rule)`` with a :class:`lintra.Rule` for each.
+
+    Declarative policy packs become rules with ``register`` too:
+    ``for rule in lintra.rules_from_pack(path): register(rule)``.
+    """
+
+
+@hookspec
+def register_loaders(register: Callable) -> None:
+    """Contribute input readers: call ``register(loader)`` with a :class:`lintra.Loader` for each.
+
+    A loader claims files by suffix and turns bytes into documents with locations.
+    """
+
+
+@hookspec
+def register_detectors(register: Callable) -> None:
+    """Contribute document kinds: call ``register(detector)`` with a :class:`lintra.Detector`.
+
+    Detectors look at parsed YAML/JSON data and say which kind of infrastructure object it is
+    (``heat``, ``k8s`` ...), expanding containers such as Kubernetes ``List`` into their items.
+    """
+
+
+@hookspec
+def register_formats(register: Callable) -> None:
+    """Contribute output formats: call ``register(fmt)`` with a :class:`lintra.Format` for each."""

@@ -1,0 +1,189 @@
+"""Load stage: bytes -> documents with locations, each file accounted for in a FileRecord.
+
+Loaders (by file suffix) parse; detectors (by content) say what kind of infrastructure object each
+parsed document is. Both come from plugins; see :mod:`lintra.load.builtin` for the built-in ones.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+
+from lintra.load.limits import LimitExceeded, MAX_FILE_BYTES
+from lintra.model import Document, FileRecord, Locator, Pointer, Source, Span
+
+#: A detector's answer for one parsed document: ``(kind, data, base pointer)`` per object found.
+Detected = List[Tuple[str, Any, Pointer]]
+
+
+class Loader:
+    """Reads files whose name ends with one of ``suffixes``.
+
+    ``load(source, content)`` gets text (or bytes when ``binary``) and returns a list of
+    ``(data, locator)`` pairs, one per parsed document, or a list of ready :class:`Document` objects
+    for formats whose kind is known from the format itself (``.vmx``). It raises
+    :class:`LoadError` for input it cannot read, and :class:`Skip` for input that is not ours.
+    """
+
+    __slots__ = ("name", "suffixes", "load", "binary", "sniff")
+
+    def __init__(self, name: str, suffixes: Sequence[str], load: Callable, binary: bool = False,
+                 sniff: Optional[Callable[[bytes], bool]] = None) -> None:
+        self.name = name
+        self.suffixes = tuple(s.lower() for s in suffixes)
+        self.load = load
+        self.binary = binary
+        #: for standard input: does this content look like ours?
+        self.sniff = sniff
+
+
+class Detector:
+    """Recognises a kind of document in parsed YAML/JSON data; ``detect(data)`` returns
+    :data:`Detected` or None when the data is not of its kind."""
+
+    __slots__ = ("name", "detect")
+
+    def __init__(self, name: str, detect: Callable[[Any], Optional[Detected]]) -> None:
+        self.name = name
+        self.detect = detect
+
+
+class LoadError(Exception):
+    """The file is ours but broken: reported as a finding of ``rule_id`` at ``span``."""
+
+    def __init__(self, rule_id: str, message: str, span: Span) -> None:
+        super().__init__(message)
+        self.rule_id = rule_id
+        self.message = message
+        self.span = span
+
+
+class Problem:
+    """A load failure as plain data. Exceptions are not kept: their tracebacks would pin every
+    frame of the run (and the documents those frames hold) in a reference cycle."""
+
+    __slots__ = ("rule_id", "message", "span")
+
+    def __init__(self, rule_id: str, message: str, span: Span) -> None:
+        self.rule_id = rule_id
+        self.message = message
+        self.span = span
+
+
+class Skip(Exception):
+    """The file is not something lintra reads (a template, a dotenv file): skipped with a reason."""
+
+
+class Loaded:
+    __slots__ = ("record", "documents", "problems", "unreadable")
+
+    def __init__(self, record: FileRecord, documents: Sequence[Document] = (),
+                 problems: Sequence[Problem] = (), unreadable: bool = False) -> None:
+        self.record = record
+        self.documents = list(documents)
+        self.problems = list(problems)
+        #: the file could not be read at all (exit code 2), as opposed to being broken inside
+        self.unreadable = unreadable
+
+
+def pick_loader(source: Source, loaders: Sequence[Loader], head: bytes = b"") -> Optional[Loader]:
+    name = source.name.lower()
+    best = None
+    for loader in loaders:
+        for suffix in loader.suffixes:
+            if name.endswith(suffix) and (best is None or len(suffix) > best[0]):
+                best = (len(suffix), loader)
+    if best is not None:
+        return best[1]
+    if source.path is None or source.name == "-":
+        for loader in loaders:
+            if loader.sniff is not None and loader.sniff(head):
+                return loader
+    return None
+
+
+def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[Detector]) -> Loaded:
+    try:
+        raw = source.read_bytes()
+    except OSError as error:
+        reason = f"cannot read: {error.strerror or error}"
+        return Loaded(FileRecord(source.name, "error", reason=reason),
+                      problems=[Problem("LT001", reason, Span(1, 1))], unreadable=True)
+    loader = pick_loader(source, loaders, raw[:4096])
+    if loader is None:
+        return Loaded(FileRecord(source.name, "skipped", reason="no loader for this file type"))
+    if not raw.strip():
+        return Loaded(FileRecord(source.name, "skipped", reason="empty file"))
+    if len(raw) > MAX_FILE_BYTES:
+        return _limit(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", Span(1, 1))
+    content: Any = raw
+    if not loader.binary:
+        if b"\0" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return Loaded(FileRecord(source.name, "skipped", reason="binary file"))
+        try:
+            content = decode(raw)
+        except UnicodeDecodeError as error:
+            span = offset_span(raw, error.start)
+            reason = f"not valid UTF-8 text: byte 0x{raw[error.start]:02x} at line {span.line}"
+            return Loaded(FileRecord(source.name, "error", reason=reason),
+                          problems=[Problem("LT001", reason, span)])
+    try:
+        parsed = loader.load(source, content)
+    except Skip as skip:
+        return Loaded(FileRecord(source.name, "skipped", reason=str(skip)))
+    except LoadError as error:
+        return Loaded(FileRecord(source.name, "error", reason=error.message),
+                      problems=[Problem(error.rule_id, error.message, error.span)])
+    except LimitExceeded as error:
+        return _limit(source, str(error), Span(error.line, error.column))
+    return Loaded(*_classify(source, parsed, detectors))
+
+
+def _classify(source: Source, parsed: Iterable, detectors: Sequence[Detector]) -> Tuple[FileRecord, list]:
+    documents: List[Document] = []
+    others = 0
+    for index, item in enumerate(parsed):
+        if isinstance(item, Document):
+            documents.append(item)
+            continue
+        data, locator = item
+        found = detect(data, detectors)
+        if not found:
+            others += 1
+        for kind, obj, base in found:
+            documents.append(Document(source, index, kind, obj, locator, base))
+    kinds = sorted({doc.kind for doc in documents})
+    if documents:
+        reason = f"{others} other document(s) ignored" if others else None
+        return FileRecord(source.name, "scanned", kinds, reason, len(documents)), documents
+    return FileRecord(source.name, "skipped", reason="not an infrastructure document"), documents
+
+
+def detect(data: Any, detectors: Sequence[Detector]) -> Detected:
+    for detector in detectors:
+        found = detector.detect(data)
+        if found is not None:
+            return found
+    return []
+
+
+def _limit(source: Source, reason: str, span: Span) -> Loaded:
+    return Loaded(FileRecord(source.name, "error", reason=reason), problems=[Problem("LT002", reason, span)])
+
+
+def decode(raw: bytes) -> str:
+    """Text as YAML 1.1 allows it: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    text = raw.decode("utf-8")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def offset_span(raw: bytes, offset: int) -> Span:
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return Span(line, column)
+
+
+__all__ = ["Loader", "Detector", "Detected", "LoadError", "Problem", "Skip", "Loaded", "Locator", "load_source",
+           "detect", "decode"]

@@ -1,0 +1,103 @@
+"""Built-in plugin: YAML and JSON readers and the Heat / Kubernetes document detectors."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from lintra.hookspecs import hookimpl
+from lintra.load import Detected, Detector, LoadError, Loader, Skip
+from lintra.load import jsontree, templates, yamltree
+from lintra.model import Source, Span
+
+#: Suffixes read as YAML. Heat templates are often ``.template``/``.hot``, environments ``.env``.
+YAML_SUFFIXES = (".yaml", ".yml", ".hot", ".template", ".env")
+#: For these, content that does not parse is usually something else (a dotenv file, a text
+#: template) rather than a broken infrastructure file.
+_AMBIGUOUS_SUFFIXES = (".template", ".env")
+_HEAT_MARKERS = ("heat_template_version", "AWSTemplateFormatVersion", "HeatTemplateFormatVersion",
+                 "resource_registry", "parameter_defaults")
+
+
+def load_yaml(source: Source, text: str):
+    reason = templates.template_reason(source, text)
+    if reason:
+        raise Skip(reason)
+    if text.lstrip()[:1] in ("{", "[") and not source.name.lower().endswith((".yaml", ".yml")):
+        try:
+            return [jsontree.parse(text)]
+        except jsontree.JsonSyntaxError:
+            pass  # flow-style YAML, not JSON: fall through
+    try:
+        return yamltree.parse(text)
+    except yamltree.YamlSyntaxError as error:
+        reason = templates.failed_parse_reason(text)
+        if reason:
+            raise Skip(reason) from None
+        if source.name.lower().endswith(_AMBIGUOUS_SUFFIXES) and not any(m in text for m in _HEAT_MARKERS):
+            raise Skip("not YAML or JSON (" + str(error).split("\n")[0] + ")") from None
+        raise LoadError("LT000", f"YAML syntax error: {error}", Span(error.line, error.column)) from None
+
+
+def load_json(source: Source, text: str):
+    try:
+        return [jsontree.parse(text)]
+    except jsontree.JsonSyntaxError as error:
+        raise LoadError("LT000", f"JSON syntax error: {error}", Span(error.line, error.column)) from None
+
+
+def _sniff_yaml(head: bytes) -> bool:
+    return True  # standard input that no other loader claims is read as YAML (JSON is YAML too)
+
+
+# --- detectors ---------------------------------------------------------------------------------
+
+HEAT_ENV_KEYS = frozenset({"parameters", "parameter_defaults", "resource_registry", "event_sinks",
+                           "encrypted_param_names", "parameter_merge_strategies"})
+
+
+def detect_heat(data: Any) -> Optional[Detected]:
+    if isinstance(data, dict) and "heat_template_version" in data:
+        return [("heat", data, ())]
+    return None
+
+
+def detect_cfn(data: Any) -> Optional[Detected]:
+    if isinstance(data, dict) and ("AWSTemplateFormatVersion" in data or "HeatTemplateFormatVersion" in data):
+        return [("cfn", data, ())]
+    return None
+
+
+def detect_heat_env(data: Any) -> Optional[Detected]:
+    if isinstance(data, dict) and data and all(key in HEAT_ENV_KEYS for key in data) and \
+            all(value is None or isinstance(value, (dict, list)) for value in data.values()):
+        return [("heat-env", data, ())]
+    return None
+
+
+def _is_k8s(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("apiVersion"), str) and \
+        isinstance(data.get("kind"), str)
+
+
+def detect_k8s(data: Any) -> Optional[Detected]:
+    if not _is_k8s(data):
+        return None
+    items = data.get("items")
+    if data["kind"].endswith("List") and isinstance(items, list):
+        # A List is a container, not an object: each item is checked (and located) on its own.
+        return [("k8s", item, ("items", i)) for i, item in enumerate(items) if _is_k8s(item)]
+    return [("k8s", data, ())]
+
+
+@hookimpl
+def register_loaders(register):
+    register(Loader("yaml", YAML_SUFFIXES, load_yaml, sniff=_sniff_yaml))
+    register(Loader("json", (".json",), load_json, sniff=lambda head: head.lstrip()[:1] in (b"{", b"[")))
+
+
+@hookimpl
+def register_detectors(register):
+    register(Detector("heat", detect_heat))
+    register(Detector("cfn", detect_cfn))
+    register(Detector("heat-env", detect_heat_env))
+    register(Detector("k8s", detect_k8s))

@@ -1,0 +1,131 @@
+"""JSON to plain data with exact positions, found lazily.
+
+``json.loads`` (C) builds the data; positions are recovered only when a finding needs one, by a
+small tokenizer that indexes every key and value of the file once. Most files have no findings
+and never pay for it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from typing import Any, Dict, List, Optional, Tuple
+
+from lintra.load.limits import LimitExceeded, MAX_DEPTH
+from lintra.model import Locator, Pointer, Span
+
+
+class JsonSyntaxError(Exception):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+def parse(text: str) -> Tuple[Any, "JsonLocator"]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise JsonSyntaxError(error.msg, error.lineno, error.colno) from None
+    except RecursionError:
+        raise LimitExceeded("JSON nested too deeply to parse") from None
+    if _too_deep(data):
+        raise LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels")
+    return data, JsonLocator(text)
+
+
+def _too_deep(data: Any) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
+    return False
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)
+_Region = Tuple[int, int]
+
+
+class JsonLocator(Locator):
+    __slots__ = ("text", "_index", "_lines")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._index: Optional[Dict[Pointer, Tuple[Optional[_Region], _Region]]] = None
+        self._lines: List[int] = []
+
+    def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
+        if self._index is None:
+            self._build()
+        index = self._index
+        assert index is not None
+        pointer = tuple(pointer)
+        while pointer not in index and pointer:
+            pointer = pointer[:-1]
+        key, value = index.get(pointer, (None, (0, 0)))
+        collection = self.text[value[0]:value[0] + 1] in ("{", "[")
+        if key is not None and (at == "key" or (at is None and collection)):
+            return self._span(*key)
+        start, end = value
+        return self._span(start, start + 1 if collection else end)
+
+    def _span(self, start: int, end: int) -> Span:
+        line = bisect.bisect_right(self._lines, start)
+        end_line = bisect.bisect_right(self._lines, max(start, end - 1))
+        return Span(line, start - self._lines[line - 1] + 1, end_line, end - self._lines[end_line - 1] + 1)
+
+    def _build(self) -> None:
+        text = self.text
+        self._lines = [0] + [m.end() for m in re.finditer("\n", text)]
+        index: Dict[Pointer, Tuple[Optional[_Region], _Region]] = {}
+        # Each frame: [pointer, is_object, next list index]
+        stack: List[list] = []
+        pending_key: Any = None
+        pending_region: Optional[_Region] = None
+        expect_key = False
+        for match in _TOKEN.finditer(text):
+            token = match.group()
+            start = match.start()
+            if token in (",", ":"):
+                if token == "," and stack and stack[-1][1]:
+                    expect_key = True
+                continue
+            if token in ("}", "]"):
+                if stack:
+                    frame = stack.pop()
+                    key_region, value_start = index[frame[0]]
+                    index[frame[0]] = (key_region, (value_start[0], match.end()))
+                expect_key = False
+                continue
+            if stack and stack[-1][1] and expect_key:
+                try:
+                    pending_key = json.loads(token)
+                except ValueError:
+                    pending_key = token
+                pending_region = (start, match.end())
+                expect_key = False
+                continue
+            # A value: work out its pointer from the enclosing container.
+            if not stack:
+                pointer: Pointer = ()
+                key_region = None
+            elif stack[-1][1]:
+                pointer = stack[-1][0] + (pending_key,)
+                key_region = pending_region
+            else:
+                pointer = stack[-1][0] + (stack[-1][2],)
+                stack[-1][2] += 1
+                key_region = None
+            if token in ("{", "["):
+                index[pointer] = (key_region, (start, start + 1))
+                stack.append([pointer, token == "{", 0])
+                expect_key = token == "{"
+            else:
+                index[pointer] = (key_region, (start, match.end()))
+        self._index = index

@@ -1,0 +1,272 @@
+"""Value objects that flow through the pipeline: discover -> load -> check -> filter -> report.
+
+They carry ``__slots__`` because a scan of a large repository creates many of them, and because a
+fixed shape is the contract plugins rely on.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from typing import Any, Callable, Iterable, Optional, Sequence, Tuple, Union
+
+Pointer = Tuple[Union[str, int], ...]
+
+#: Vendors a finding can name. Lower case, fixed, extended only when a real pattern needs one.
+VENDORS = (
+    "vmware", "aws", "gcp", "azure", "redhat", "juniper", "nokia", "cisco", "netapp", "dell",
+    "pure", "hpe", "ibm", "oracle", "rackspace", "f5", "other",
+)
+#: ``lintra`` is reserved for the tool's own diagnostics (syntax errors, limits, rule crashes).
+RESERVED_VENDOR = "lintra"
+CATEGORIES = ("compute", "storage", "network", "identity", "image", "api", "management")
+#: How hard a coupling binds: ``hard`` blocks portability outright, ``soft`` is a vendor hint that
+#: can be dropped or replaced cheaply, ``substrate`` depends on the platform below (the
+#: infrastructure an operator chose) rather than on the application itself.
+STRENGTHS = ("hard", "soft", "substrate")
+
+
+class Level(enum.IntEnum):
+    info = 1
+    warning = 2
+    error = 3
+
+    @classmethod
+    def parse(cls, value: Union[str, "Level"]) -> "Level":
+        if isinstance(value, Level):
+            return value
+        try:
+            return cls[str(value).lower()]
+        except KeyError:
+            raise ValueError(f"unknown level {value!r}: expected one of error, warning, info") from None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Span:
+    """A region of a file: 1-based line and column; ``end_column`` is one past the last character."""
+
+    __slots__ = ("line", "column", "end_line", "end_column", "region")
+
+    def __init__(self, line: int, column: int, end_line: Optional[int] = None,
+                 end_column: Optional[int] = None, region: Optional[str] = None) -> None:
+        self.line = line
+        self.column = column
+        self.end_line = line if end_line is None else end_line
+        self.end_column = column if end_column is None else end_column
+        #: a human name for the place where lines mean little (``vInfo!C12`` in a spreadsheet)
+        self.region = region
+
+    def __repr__(self) -> str:
+        return f"Span({self.line}:{self.column}-{self.end_line}:{self.end_column})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Span) and (self.line, self.column, self.end_line, self.end_column) == (
+            other.line, other.column, other.end_line, other.end_column)
+
+
+class Locator:
+    """Maps a pointer into a document to the span of the source text it came from.
+
+    Loaders subclass this; rules never see it. ``at`` is ``"key"`` for the mapping key that holds the
+    value, ``"value"`` for the value itself, or ``None`` to let the locator choose (the key when the
+    value is a mapping or a list, so a finding lands on ``vsphereVolume:`` rather than on the
+    indented block below it).
+    """
+
+    def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class Source:
+    """One input: a file on disk, or standard input under a display name."""
+
+    __slots__ = ("name", "path", "_data")
+
+    def __init__(self, name: str, path: Optional[str] = None, data: Optional[bytes] = None) -> None:
+        self.name = name
+        self.path = path
+        self._data = data
+
+    def read_bytes(self) -> bytes:
+        if self._data is None:
+            with open(self.path, "rb") as handle:  # type: ignore[arg-type]
+                self._data = handle.read()
+        return self._data
+
+    def __repr__(self) -> str:
+        return f"Source({self.name!r})"
+
+
+class Document:
+    """One infrastructure object as rules see it: plain Python data plus where it came from.
+
+    ``kind`` is what a detector recognised (``heat``, ``cfn``, ``heat-env``, ``k8s`` ...). ``base`` is
+    the pointer of this object inside the parsed file document (``("items", 3)`` for the fourth item
+    of a Kubernetes ``List``), so spans resolve in the original text.
+    """
+
+    __slots__ = ("source", "index", "kind", "data", "base", "locator")
+
+    def __init__(self, source: Source, index: int, kind: str, data: Any, locator: Locator,
+                 base: Pointer = ()) -> None:
+        self.source = source
+        self.index = index
+        self.kind = kind
+        self.data = data
+        self.locator = locator
+        self.base = base
+
+    def get(self, pointer: Pointer, default: Any = None) -> Any:
+        """The value at ``pointer`` (relative to this document), or ``default``."""
+        node = self.data
+        for part in pointer:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return node
+
+    def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
+        return self.locator.span(self.base + tuple(pointer), at)
+
+    @property
+    def name(self) -> Optional[str]:
+        """``metadata.name`` for Kubernetes objects; None where the format has no object name."""
+        meta = self.data.get("metadata") if isinstance(self.data, dict) else None
+        name = meta.get("name") if isinstance(meta, dict) else None
+        return name if isinstance(name, str) else None
+
+    def __repr__(self) -> str:
+        return f"Document({self.source.name!r}#{self.index} {self.kind})"
+
+
+class Rule:
+    """A coupling pattern: metadata every report needs, plus ``check(document, scan)`` yielding hits."""
+
+    __slots__ = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds",
+                 "rationale", "remediation", "references", "check", "origin", "examples")
+
+    def __init__(self, id: str, name: str, title: str, vendor: str, category: str, strength: str,
+                 severity: Union[str, Level], kinds: Sequence[str], rationale: str, remediation: str,
+                 check: Callable[["Document", Any], Iterable["Hit"]], references: Sequence[str] = (),
+                 origin: str = "", examples: Optional[dict] = None) -> None:
+        if vendor not in VENDORS and vendor != RESERVED_VENDOR:
+            raise ValueError(f"rule {id}: unknown vendor {vendor!r}; known: {', '.join(VENDORS)}")
+        if category not in CATEGORIES and vendor != RESERVED_VENDOR:
+            raise ValueError(f"rule {id}: unknown category {category!r}; known: {', '.join(CATEGORIES)}")
+        if strength not in STRENGTHS and vendor != RESERVED_VENDOR:
+            raise ValueError(f"rule {id}: unknown coupling strength {strength!r}; known: {', '.join(STRENGTHS)}")
+        self.id = id
+        self.name = name
+        self.title = title
+        self.vendor = vendor
+        self.category = category
+        self.strength = strength
+        self.severity = Level.parse(severity)
+        self.kinds = tuple(kinds)
+        self.rationale = rationale
+        self.remediation = remediation
+        self.references = tuple(references)
+        self.check = check
+        #: where the rule was defined: a Python module or a policy pack file
+        self.origin = origin
+        #: ``{"fail": [...], "pass": [...]}`` snippets that prove the rule (policy packs)
+        self.examples = examples or {}
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id} {self.name})"
+
+
+class Related:
+    """Another place a finding depends on ("coupled through StorageClass fast at sc.yaml:4")."""
+
+    __slots__ = ("message", "file", "span")
+
+    def __init__(self, message: str, file: str, span: Span) -> None:
+        self.message = message
+        self.file = file
+        self.span = span
+
+
+class Hit:
+    """What a rule's check yields: where (a pointer) and why (a message).
+
+    ``document`` names another document when the coupled value is written elsewhere (a parameter
+    default in an environment file); ``related`` lists further places worth showing; ``vendor``
+    overrides the rule's vendor for rules that attribute each hit (an unknown plugin type).
+    """
+
+    __slots__ = ("pointer", "message", "at", "document", "related", "vendor")
+
+    def __init__(self, pointer: Pointer, message: str, at: Optional[str] = None,
+                 document: Optional[Document] = None, related: Sequence[Related] = (),
+                 vendor: Optional[str] = None) -> None:
+        self.pointer = tuple(pointer)
+        self.message = message
+        self.at = at
+        self.document = document
+        self.related = tuple(related)
+        self.vendor = vendor
+
+
+class Finding:
+    """A located, judged result. ``level`` starts as the rule's severity; the filter stage adjusts it."""
+
+    __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
+                 "suppressed", "suppression", "related", "kind", "vendor")
+
+    def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
+                 pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
+                 kind: Optional[str] = None, vendor: Optional[str] = None) -> None:
+        self.rule = rule
+        self.vendor = vendor or rule.vendor
+        self.level = rule.severity
+        self.message = message
+        self.file = file
+        self.span = span
+        self.document = document
+        self.pointer = tuple(pointer)
+        self.value = value
+        self.suppressed = False
+        self.suppression: Optional[str] = None
+        self.related = tuple(related)
+        self.kind = kind
+
+    @property
+    def json_pointer(self) -> str:
+        return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.pointer)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line shifts: rule, file, document pointer and the offending value, no lines."""
+        try:
+            value = json.dumps(self.value, sort_keys=True, default=str)
+        except (TypeError, ValueError):
+            value = repr(self.value)
+        key = "\0".join((self.rule.id, self.file.replace("\\", "/"), str(self.document or 0),
+                         self.json_pointer, value))
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.span.line, self.span.column, self.rule.id)
+
+    def __repr__(self) -> str:
+        return f"Finding({self.rule.id} {self.file}:{self.span.line}:{self.span.column})"
+
+
+class FileRecord:
+    """What happened to one input: ``scanned``, ``skipped`` (with a reason) or ``error``."""
+
+    __slots__ = ("file", "status", "kinds", "reason", "documents")
+
+    def __init__(self, file: str, status: str, kinds: Sequence[str] = (), reason: Optional[str] = None,
+                 documents: int = 0) -> None:
+        self.file = file
+        self.status = status
+        self.kinds = tuple(kinds)
+        self.reason = reason
+        self.documents = documents
+

@@ -1,0 +1,93 @@
+"""One run, wired stage by stage: discover -> load -> check -> filter -> report.
+
+This is the only module that knows all stages; each stage knows only the model and its inputs.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from contextlib import contextmanager
+from typing import Any, Dict, List, Optional, Sequence
+
+from lintra.check import Scan, run_rules
+from lintra.check.reserved import BY_ID as RESERVED_BY_ID
+from lintra.discover import discover
+from lintra.filter import Judgement, failing, judge
+from lintra.load import load_source
+from lintra.model import Document, FileRecord, Finding
+from lintra.plugins import Registry, load_registry
+
+
+class Result:
+    """Everything a report needs: every input file's fate, the judged findings, the exit code."""
+
+    __slots__ = ("files", "findings", "judgement", "registry", "unreadable")
+
+    def __init__(self, files: List[FileRecord], findings: List[Finding], judgement: Judgement,
+                 registry: Registry, unreadable: bool) -> None:
+        self.files = files
+        self.findings = findings
+        self.judgement = judgement
+        self.registry = registry
+        self.unreadable = unreadable
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreadable:
+            return 2
+        return 1 if failing(self.findings, self.judgement.fail_on) else 0
+
+    def summary(self) -> Dict[str, Any]:
+        active = [f for f in self.findings if not f.suppressed]
+        files = Counter(record.status for record in self.files)
+        return {
+            "files": {"total": len(self.files), "scanned": files["scanned"], "skipped": files["skipped"],
+                      "error": files["error"]},
+            "documents": sum(record.documents for record in self.files),
+            "findings": len(active),
+            "suppressed": len(self.findings) - len(active),
+            "by_level": {level: sum(1 for f in active if f.level.name == level)
+                         for level in ("error", "warning", "info")},
+            "by_vendor": dict(sorted(Counter(f.vendor for f in active).items())),
+            "fail_on": self.judgement.fail_on.name,
+            "exit_code": self.exit_code,
+        }
+
+
+def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Sequence[str] = (),
+        registry: Optional[Registry] = None, stdin_name: str = "-",
+        options: Optional[Dict[str, Any]] = None) -> Result:
+    registry = registry or load_registry()
+    judgement = judgement or Judgement()
+    suffixes = {suffix for loader in registry.loaders for suffix in loader.suffixes}
+    records: List[FileRecord] = []
+    documents: List[Document] = []
+    findings: List[Finding] = []
+    unreadable = False
+    with _no_cyclic_gc():
+        for source in discover(paths, suffixes, exclude, stdin_name=stdin_name):
+            loaded = load_source(source, registry.loaders, registry.detectors)
+            records.append(loaded.record)
+            documents.extend(loaded.documents)
+            unreadable = unreadable or loaded.unreadable
+            for problem in loaded.problems:
+                findings.append(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name,
+                                        problem.span))
+        rules = [rule for rule in registry.rules.values() if judgement.enabled(rule)]
+        findings.extend(run_rules(documents, rules, Scan(documents, options)))
+    return Result(records, judge(findings, judgement), judgement, registry, unreadable)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Every document and its node tree stay alive until the rules ran (cross-document checks
+    need them), and none of them forms a cycle. Python's cyclic collector would traverse that
+    growing heap again and again: on a 2,000-file repository it tripled the run time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

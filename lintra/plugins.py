@@ -1,0 +1,101 @@
+"""Plugin loading: built-ins first, then the ``lintra`` entry-point group, both through pluggy.
+
+``LINTRA_PLUGINS=a,b`` restricts loading to the named plugins (built-in or third-party); an empty
+value loads none, which is how a plugin author tests a plugin on its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from importlib import metadata
+from typing import Dict, List, Optional
+
+import pluggy
+
+from lintra import hookspecs
+from lintra.check.reserved import RESERVED
+from lintra.model import Rule
+
+ENTRY_POINT_GROUP = "lintra"
+
+#: Built-in plugins, named as third-party ones would be; each module implements hooks.
+DEFAULT_PLUGINS = {
+    "lintra.formats": "lintra.report.builtin",
+    "lintra.loaders": "lintra.load.builtin",
+    "lintra.heat": "lintra.rules.heat",
+    "lintra.policies": "lintra.policy.builtin",
+}
+
+
+#: entry-point name -> distribution, so ``lintra plugins`` can show versions
+_DISTS: dict = {}
+
+
+class Registry:
+    """Everything the plugins registered, gathered once per run."""
+
+    __slots__ = ("rules", "loaders", "detectors", "formats", "plugins")
+
+    def __init__(self) -> None:
+        self.rules: Dict[str, Rule] = {rule.id: rule for rule in RESERVED}
+        self.loaders: list = []
+        self.detectors: list = []
+        self.formats: dict = {}
+        self.plugins: List[dict] = []
+
+    def add_rule(self, rule: Rule) -> None:
+        if not isinstance(rule, Rule):
+            raise TypeError(f"register_rules expects lintra.Rule objects, got {type(rule).__name__}")
+        existing = self.rules.get(rule.id)
+        if existing is not None and existing is not rule:
+            raise ValueError(f"rule id {rule.id} is registered twice ({existing.origin} and {rule.origin})")
+        self.rules[rule.id] = rule
+
+
+def _allowed() -> Optional[set]:
+    value = os.environ.get("LINTRA_PLUGINS")
+    if value is None:
+        return None
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+def plugin_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("lintra")
+    pm.add_hookspecs(hookspecs)
+    allowed = _allowed()
+    for name, module in DEFAULT_PLUGINS.items():
+        if allowed is None or name in allowed:
+            pm.register(importlib.import_module(module), name=name)
+    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if allowed is not None and entry_point.name not in allowed:
+            continue
+        if pm.get_plugin(entry_point.name) is not None:
+            continue
+        pm.register(entry_point.load(), name=entry_point.name)
+        _DISTS[entry_point.name] = entry_point.dist
+    return pm
+
+
+
+def load_registry(pm: Optional[pluggy.PluginManager] = None) -> Registry:
+    pm = pm or plugin_manager()
+    registry = Registry()
+    pm.hook.register_rules(register=registry.add_rule)
+    pm.hook.register_loaders(register=registry.loaders.append)
+    pm.hook.register_detectors(register=registry.detectors.append)
+    pm.hook.register_formats(register=lambda fmt: registry.formats.__setitem__(fmt.name, fmt))
+    for name, plugin in pm.list_name_plugin():
+        dist = _DISTS.get(name)
+        registry.plugins.append({
+            "name": name,
+            "version": dist.version if dist is not None else _own_version(),
+            "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
+        })
+    return registry
+
+
+def _own_version() -> str:
+    from lintra import __version__
+
+    return __version__

@@ -1,0 +1,5 @@
+"""Declarative policy packs (rules as YAML) and the selector language they are written in."""
+
+from lintra.policy.pack import PackError, rules_from_pack, run_examples
+
+__all__ = ["PackError", "rules_from_pack", "run_examples"]

@@ -1,0 +1,18 @@
+"""Report stage: a finished :class:`lintra.pipeline.Result` -> text on a stream.
+
+Formats are plugins (``register_formats``); each is a :class:`Format` whose ``write(result,
+stream, options)`` renders the whole result.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+
+class Format:
+    __slots__ = ("name", "write", "description")
+
+    def __init__(self, name: str, write: Callable, description: str = "") -> None:
+        self.name = name
+        self.write = write
+        self.description = description

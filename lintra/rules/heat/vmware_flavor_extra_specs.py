@@ -1,0 +1,61 @@
+"""LH110 heat-vmware-flavor-extra-specs: a Nova flavor whose extra specs only the VMware driver reads.
+
+Nova validates flavor extra specs per virt driver (nova ``nova/api/validation/extra_specs/``). The
+``vmware:*`` namespace (``vmware:hw_version``, ``vmware:storage_policy``) and the resource-allocation
+quotas ``quota:{cpu,memory,disk_io,vif}_{limit,reservation,shares_level,shares_share}`` are read only
+by the vmwareapi driver (libvirt's quotas are ``quota:cpu_shares``, ``cpu_period``, ``cpu_quota``,
+``disk_*_sec`` and ``vif_*_{average,peak,burst}``). VMware Integrated OpenStack adds keys such as
+``quota:cpu_reservation_percent``. A flavor built on them schedules and behaves as intended only
+on vSphere hypervisors.
+
+References:
+- https://docs.openstack.org/nova/latest/configuration/extra-specs.html
+- https://github.com/openstack/nova/blob/master/nova/api/validation/extra_specs/vmware.py
+- https://github.com/openstack/nova/blob/master/nova/api/validation/extra_specs/quota.py
+"""
+
+import re
+
+from lintra.model import Hit, Rule
+
+_VMWARE_ONLY = re.compile(
+    r"^vmware:|^quota:(?:cpu|memory|disk_io|vif)_(?:limit|reservation|shares_level|shares_share)$"
+    r"|^quota:(?:cpu|memory)_reservation_percent$")
+
+
+def check(document, scan):
+    resources = document.data.get("resources")
+    if not isinstance(resources, dict):
+        return
+    for name, resource in resources.items():
+        if not isinstance(resource, dict) or resource.get("type") != "OS::Nova::Flavor":
+            continue
+        properties = resource.get("properties")
+        specs = properties.get("extra_specs") if isinstance(properties, dict) else None
+        if not isinstance(specs, dict):
+            continue  # an intrinsic function: unknown, not coupled
+        for key in specs:
+            if isinstance(key, str) and _VMWARE_ONLY.search(key):
+                yield Hit(("resources", name, "properties", "extra_specs", key),
+                          f"flavor '{name}' sets extra spec {key}, read only by Nova's VMware driver",
+                          at="key")
+
+
+RULE = Rule(
+    id="LH110",
+    name="heat-vmware-flavor-extra-specs",
+    title="Nova flavor with VMware-only extra specs",
+    vendor="vmware",
+    category="compute",
+    strength="hard",
+    severity="error",
+    kinds=("heat",),
+    rationale=__doc__.split("\n\n")[1],
+    remediation="Express placement and limits with driver-neutral extra specs (hw:cpu_policy, "
+                "hw:numa_nodes, quota:cpu_shares / cpu_quota for libvirt, resources:* and trait:* "
+                "for placement), and keep per-hypervisor flavors out of application templates.",
+    references=("https://docs.openstack.org/nova/latest/configuration/extra-specs.html",
+                "https://github.com/openstack/nova/blob/master/nova/api/validation/extra_specs/vmware.py"),
+    check=check,
+    origin=__name__,
+)

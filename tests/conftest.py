@@ -1,0 +1,48 @@
+import os
+import textwrap
+
+import pytest
+
+from lintra.filter import Judgement
+from lintra.pipeline import run
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
+CORPUS = os.path.join(SHARED, "corpus")
+
+
+@pytest.fixture
+def corpus():
+    """The real repositories in ../shared/corpus; skipped where that checkout is absent."""
+    if not os.path.isdir(CORPUS):
+        pytest.skip("../shared/corpus is absent (it sits beside the checkout in CI)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_result():
+    """One full scan of ../shared/corpus, shared by every corpus test."""
+    if not os.path.isdir(CORPUS):
+        pytest.skip("../shared/corpus is absent (it sits beside the checkout in CI)")
+    return run([CORPUS])
+
+
+@pytest.fixture
+def lint(tmp_path):
+    """lint(text, name="t.yaml", **judgement) -> Result of a scan of that one file."""
+
+    def _lint(text, name="t.yaml", **judgement):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return run([str(path)], Judgement(**judgement))
+    return _lint
+
+
+def where(result, rule_id=None):
+    """[(rule_id, line, column)] of a result's findings, optionally of one rule."""
+    return [(f.rule.id, f.span.line, f.span.column) for f in result.findings
+            if rule_id is None or f.rule.id == rule_id]

@@ -1,0 +1,191 @@
+"""Load stage: kinds detected by content, positions kept, bad input reported and never fatal."""
+
+import json
+import os
+
+from lintra.load import jsontree, yamltree
+from tests.conftest import where
+
+
+def kinds(result):
+    return [(r.status, r.kinds) for r in result.files]
+
+
+def test_heat_template_detected_and_unquoted_date_stays_a_string(lint):
+    result = lint("heat_template_version: 2013-05-23\nresources: {}\n")
+    assert kinds(result) == [("scanned", ("heat",))]
+    data, _ = yamltree.parse("heat_template_version: 2013-05-23\n")[0]
+    assert data["heat_template_version"] == "2013-05-23"
+
+
+def test_release_name_version_is_heat(lint):
+    assert kinds(lint("heat_template_version: wallaby\n")) == [("scanned", ("heat",))]
+
+
+def test_cfn_template_json_and_yaml(lint):
+    assert kinds(lint('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}', "a.template")) == \
+        [("scanned", ("cfn",))]
+    assert kinds(lint("HeatTemplateFormatVersion: '2012-12-12'\nResources: {}\n")) == [("scanned", ("cfn",))]
+
+
+def test_heat_environment_needs_only_environment_keys(lint):
+    assert kinds(lint("parameter_defaults:\n  Foo: 1\nresource_registry: {}\n")) == [("scanned", ("heat-env",))]
+    release_note = "features:\n  - Adds NSX support\nparameter_defaults: {}\n"
+    assert kinds(lint(release_note)) == [("skipped", ())]
+
+
+def test_kubernetes_multi_document_and_list_expansion(lint):
+    text = """\
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: a}
+    ---
+    # an empty document: not an object, but it keeps its place in the numbering
+    ---
+    apiVersion: v1
+    kind: List
+    items:
+      - apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          volumes:
+            - name: v
+              vsphereVolume: {volumePath: x}
+      - {apiVersion: v1, kind: Service, metadata: {name: s}}
+    """
+    result = lint(text)
+    assert result.files[0].documents == 3
+    finding, = result.findings
+    assert (finding.rule.id, finding.span.line, finding.span.column) == ("LK101", 16, 11)
+    assert finding.json_pointer == "/items/0/spec/volumes/0/vsphereVolume"
+    assert finding.document == 2  # the empty document keeps its number in the stream
+
+
+def test_json_findings_carry_exact_lines(lint):
+    doc = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv"},
+           "spec": {"vsphereVolume": {"volumePath": "[ds] a.vmdk"}}}
+    result = lint(json.dumps(doc, indent=2), "pv.json")
+    assert where(result) == [("LK101", 8, 5)]
+    assert result.findings[0].span.end_column == 20
+
+
+def test_not_infrastructure_is_skipped_quietly(lint):
+    result = lint("name: CI\non: [push]\njobs: {}\n", "ci.yml")
+    assert kinds(result) == [("skipped", ())]
+    assert result.files[0].reason == "not an infrastructure document"
+    assert result.exit_code == 0
+
+
+def test_jinja_template_is_skipped_not_a_syntax_error(lint):
+    text = "heat_template_version: wallaby\nresources:\n{% for role in roles %}\n  {{role.name}}: {}\n{% endfor %}\n"
+    result = lint(text, "overcloud.j2.yaml")
+    assert result.files[0].status == "skipped" and "Jinja" in result.files[0].reason
+    assert result.findings == []
+
+
+def test_embedded_jinja_in_valid_yaml_is_still_checked(lint):
+    text = "heat_template_version: wallaby\noutputs:\n  x:\n    value: \"{% if a %}b{% endif %}\"\n"
+    assert kinds(lint(text)) == [("scanned", ("heat",))]
+
+
+def test_helm_chart_templates_are_skipped(tmp_path):
+    from lintra.pipeline import run
+
+    (tmp_path / "chart" / "templates").mkdir(parents=True)
+    (tmp_path / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 1.0.0\n")
+    (tmp_path / "chart" / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n")
+    result = run([str(tmp_path / "chart")])
+    reasons = {os.path.basename(r.file): (r.status, r.reason) for r in result.files}
+    assert reasons["pod.yaml"][0] == "skipped" and "Helm" in reasons["pod.yaml"][1]
+
+
+def test_syntax_error_is_a_located_finding(lint):
+    result = lint("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n")
+    assert result.files[0].status == "error"
+    finding, = result.findings
+    assert finding.rule.id == "LT000" and finding.span.line == 5
+    assert "YAML syntax error" in finding.message
+    assert result.exit_code == 1
+
+
+def test_json_syntax_error_position(lint):
+    result = lint('{\n  "a": 1,\n  "b": \n}\n', "x.json")
+    assert where(result) == [("LT000", 4, 1)]
+
+
+def test_binary_file_is_skipped(lint):
+    result = lint(b"\x00\x01\x02binary", "blob.yaml")
+    assert (result.files[0].status, result.files[0].reason) == ("skipped", "binary file")
+
+
+def test_non_utf8_is_an_error_at_the_byte(lint):
+    result = lint(b"apiVersion: v1\nkind: Pod\nmetadata: {name: caf\xe9}\n", "latin1.yaml")
+    assert result.files[0].status == "error"
+    assert where(result) == [("LT001", 3, 21)]
+
+
+def test_utf16_with_bom_is_read(lint):
+    text = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: x}\nspec:\n  vsphereVolume: {volumePath: a}\n"
+    result = lint(text.encode("utf-16"), "u16.yaml")
+    assert where(result) == [("LK101", 5, 3)]
+
+
+def test_alias_bomb_is_a_limit_finding_not_a_hang(lint):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for name, prev in zip("bcdefgh", "abcdefg"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    result = lint("\n".join(lines) + "\n", "bomb.yaml")
+    assert result.files[0].status == "error"
+    assert result.findings[0].rule.id == "LT002" and "alias" in result.findings[0].message
+
+
+def test_deep_nesting_is_a_limit_finding_not_a_crash(lint):
+    for text in ("[" * 50000 + "]" * 50000, "- " * 50000 + "x"):
+        result = lint(text, "deep.yaml")
+        assert [f.rule.id for f in result.findings] == ["LT002"], text[:10]
+
+
+def test_deep_json_is_a_limit_finding(lint):
+    result = lint("[" * 100000 + "]" * 100000, "deep.json")
+    assert [f.rule.id for f in result.findings] == ["LT002"]
+
+
+def test_empty_file_is_skipped(lint):
+    result = lint("", "empty.json")
+    assert (result.files[0].status, result.files[0].reason, result.findings) == ("skipped", "empty file", [])
+
+
+def test_dotenv_file_is_not_a_syntax_error(lint):
+    result = lint("FOO=bar\nBAZ: [qux\n", "app.env")
+    assert result.files[0].status == "skipped" and result.findings == []
+
+
+def test_yaml_merge_keys_are_applied():
+    data, locator = yamltree.parse("base: &b {x: 1}\nobj:\n  <<: *b\n  y: 2\n")[0]
+    assert data["obj"] == {"x": 1, "y": 2}
+    assert locator.span(("obj", "y")).line == 4
+
+
+def test_cfn_short_form_tags_become_intrinsics():
+    data, _ = yamltree.parse("Resources:\n  A:\n    Properties:\n      X: !Ref Param\n      Y: !GetAtt A.B\n")[0]
+    assert data["Resources"]["A"]["Properties"] == {"X": {"Ref": "Param"}, "Y": {"Fn::GetAtt": "A.B"}}
+
+
+def test_json_locator_key_and_value_spans():
+    data, locator = jsontree.parse('{"a": {"b": [1, "two"]}}')
+    assert locator.span(("a", "b", 1)).column == 17
+    assert locator.span(("a",)).column == 2          # a collection: the key
+    assert locator.span(("a", "b", 1), at="key").column == 17  # list items have no key
+    assert locator.span(("missing", "deeper")).column == 1     # nearest known ancestor: the root
+
+
+def test_symlink_loop_is_not_followed(tmp_path):
+    from lintra.pipeline import run
+
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "pv.yaml").write_text("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: a}\n")
+    os.symlink(tmp_path / "d", tmp_path / "d" / "loop")
+    result = run([str(tmp_path)])
+    assert [os.path.basename(r.file) for r in result.files] == ["pv.yaml"]

@@ -1,0 +1,48 @@
+"""The built wheel carries the policies and works from a fresh virtual environment."""
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), ROOT],
+                   check=True, capture_output=True, timeout=600)
+    wheels = list(out.glob("lintra-*.whl"))
+    assert len(wheels) == 1
+    return wheels[0]
+
+
+def test_wheel_ships_policies_and_schemas(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "lintra/policies/k8s-vsphere-storage.yaml" in names
+    assert "lintra/report/schemas/output.schema.json" in names
+    assert not [n for n in names if n.startswith(("tests/", "policies/"))]
+
+
+def test_wheel_runs_from_a_fresh_venv(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    # System site packages provide the dependencies (no download); the wheel itself is installed
+    # into the venv, whose site-packages come first, so the installed copy is what runs.
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    where = subprocess.run([python, "-c", "import lintra; print(lintra.__file__)"], capture_output=True,
+                           text=True, check=True, cwd=str(tmp_path)).stdout
+    assert str(venv) in where
+    rules = subprocess.run([str(venv / "bin" / "lintra"), "rules"], capture_output=True, text=True, timeout=120,
+                           cwd=str(tmp_path))
+    assert rules.returncode == 0 and "LK101" in rules.stdout
+    check = subprocess.run([str(venv / "bin" / "lintra"), "check", os.path.join(ROOT, "examples")],
+                           capture_output=True, text=True, timeout=120, cwd=str(tmp_path))
+    assert check.returncode == 1 and "LK102" in check.stdout
