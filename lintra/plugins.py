@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 from importlib import metadata
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import pluggy
 
@@ -78,10 +78,36 @@ def plugin_manager() -> pluggy.PluginManager:
 
 
 
-def load_registry(pm: Optional[pluggy.PluginManager] = None) -> Registry:
+class PluginError(ValueError):
+    """Plugins cannot be loaded as configured: a configuration error (exit 2)."""
+
+
+def load_registry(pm: Optional[pluggy.PluginManager] = None, *, required: Sequence[str] = (),
+                  packs: Sequence[str] = (), local_plugins: Sequence[str] = (),
+                  allow_local_plugins: bool = False) -> Registry:
+    """Gather what every plugin registers.
+
+    ``required`` names plugins that must be loaded; ``packs`` are extra policy-pack files or
+    directories (declarative, safe to load from a scanned repository); ``local_plugins`` are
+    Python files, which run code and so load only with ``allow_local_plugins``.
+    """
     pm = pm or plugin_manager()
+    for path in local_plugins:
+        pm.register(_local_plugin(path, allow_local_plugins), name=f"local:{path}")
+    missing = [name for name in required if pm.get_plugin(name) is None]
+    if missing:
+        installed = sorted(name for name, _ in pm.list_name_plugin())
+        raise PluginError(f"required plugin(s) not loaded: {', '.join(missing)}; expected: "
+                          f"{', '.join(required)}; installed: {', '.join(installed) or 'none'}"
+                          + ("; LINTRA_PLUGINS restricts loading" if _allowed() is not None else ""))
     registry = Registry()
     pm.hook.register_rules(register=registry.add_rule)
+    if packs:
+        from lintra.policy import rules_from_pack
+
+        for pack in packs:
+            for rule in rules_from_pack(pack):
+                registry.add_rule(rule)
     pm.hook.register_loaders(register=registry.loaders.append)
     pm.hook.register_detectors(register=registry.detectors.append)
     pm.hook.register_formats(register=lambda fmt: registry.formats.__setitem__(fmt.name, fmt))
@@ -93,6 +119,25 @@ def load_registry(pm: Optional[pluggy.PluginManager] = None) -> Registry:
             "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
         })
     return registry
+
+
+def _local_plugin(path: str, allowed: bool):
+    if not allowed:
+        raise PluginError(f"refusing to run Python plugin {path}: it is named by a configuration "
+                          "file found in the scanned tree, and scanning must never run the scanned "
+                          "repository's code. Pass --allow-local-plugins (or name the plugin in "
+                          "your user-level configuration) if you trust it.")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"lintra_local_{abs(hash(path))}", path)
+    if spec is None or spec.loader is None:
+        raise PluginError(f"cannot load Python plugin {path}")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except (OSError, SyntaxError) as error:
+        raise PluginError(f"cannot load Python plugin {path}: {error}") from None
+    return module
 
 
 def _own_version() -> str:

@@ -112,3 +112,42 @@ def test_hookspecs_take_only_register():
     pm.add_hookspecs(hookspecs)
     for name in ("register_rules", "register_loaders", "register_detectors", "register_formats"):
         assert getattr(pm.hook, name).spec.argnames == ("register",)
+
+
+def test_required_plugin_missing_names_installed_expected_missing(monkeypatch):
+    from lintra.plugins import PluginError
+
+    monkeypatch.setenv("LINTRA_PLUGINS", "lintra.loaders")
+    try:
+        load_registry(required=["lintra.loaders", "acme-rules"])
+    except PluginError as error:
+        message = str(error)
+    assert "not loaded: acme-rules" in message and "expected: lintra.loaders, acme-rules" in message
+    assert "installed: lintra.loaders" in message
+
+
+def test_local_python_plugin_needs_explicit_permission(tmp_path):
+    from lintra.plugins import PluginError
+
+    plugin = tmp_path / "local_rules.py"
+    plugin.write_text(
+        "import lintra\n"
+        "@lintra.hookimpl\n"
+        "def register_rules(register):\n"
+        "    register(lintra.Rule(id='LOC1', name='l', title='t', vendor='other', category='api',\n"
+        "        strength='soft', severity='info', kinds=['k8s'], rationale='r', remediation='m',\n"
+        "        check=lambda d, s: ()))\n")
+    try:
+        load_registry(local_plugins=[str(plugin)])
+        refused = None
+    except PluginError as error:
+        refused = str(error)
+    assert refused and "--allow-local-plugins" in refused
+    assert "LOC1" in load_registry(local_plugins=[str(plugin)], allow_local_plugins=True).rules
+
+
+def test_extra_packs_are_loaded(tmp_path):
+    from tests.test_packs import RULE_HEAD, write_pack
+
+    pack = write_pack(tmp_path, RULE_HEAD + "    match: {path: '@containers.image'}\n")
+    assert "ORG1" in load_registry(packs=[pack]).rules

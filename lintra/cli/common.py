@@ -17,7 +17,7 @@ def registry_or_exit() -> Registry:
         return load_registry()
     except PackError as error:
         raise ConfigError(f"invalid policy pack: {error}") from None
-    except (ValueError, TypeError, ImportError) as error:
+    except (ValueError, TypeError, ImportError) as error:  # PluginError is a ValueError
         raise ConfigError(f"cannot load plugins: {error}") from None
 
 
