@@ -23,6 +23,7 @@ ENTRY_POINT_GROUP = "lintra"
 DEFAULT_PLUGINS = {
     "lintra.formats": "lintra.report.builtin",
     "lintra.loaders": "lintra.load.builtin",
+    "lintra.vsphere": "lintra.load.vsphere",
     "lintra.heat": "lintra.rules.heat",
     "lintra.policies": "lintra.policy.builtin",
 }

@@ -10,10 +10,12 @@ import codecs
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 from lintra.load.limits import LimitExceeded, MAX_FILE_BYTES
-from lintra.model import Document, FileRecord, Locator, Pointer, Source, Span
+from lintra.model import Document, FileRecord, Locator, Source, Span
 
-#: A detector's answer for one parsed document: ``(kind, data, base pointer)`` per object found.
-Detected = List[Tuple[str, Any, Pointer]]
+#: A detector's answer for one parsed document: ``(kind, data, base pointer)`` per object found,
+#: or ``(kind, data, base, make_locator)`` where ``make_locator(file_locator)`` maps pointers of
+#: reshaped data back into the file.
+Detected = List[tuple]
 
 
 class Loader:
@@ -150,8 +152,10 @@ def _classify(source: Source, parsed: Iterable, detectors: Sequence[Detector]) -
         found = detect(data, detectors)
         if not found:
             others += 1
-        for kind, obj, base in found:
-            documents.append(Document(source, index, kind, obj, locator, base))
+        for kind, obj, base, *own in found:
+            # A detector that reshapes the data (a vSphere export into the VM model) brings a
+            # factory for a locator of its own, built over the file's locator.
+            documents.append(Document(source, index, kind, obj, own[0](locator) if own else locator, base))
     kinds = sorted({doc.kind for doc in documents})
     if documents:
         reason = f"{others} other document(s) ignored" if others else None

@@ -1,0 +1,182 @@
+"""RVTools exports: the xlsx workbook and its per-tab CSV files (``RVTools_tabvInfo.csv`` ...).
+
+RVTools names each tab's columns with display headers in the workbook (``VM``, ``FT State``,
+``Disk Mode``, ``Sharing mode``) and with internal names in CSV exports (``vInfoVMName``,
+``vInfoFTState``, ``vDiskDiskMode``): both are matched after dropping the tab prefix, spaces and
+punctuation, case-insensitively. In the workbook, rows of every tab are joined per VM into one
+model; a CSV file holds one tab, so it yields one partial model per VM with that tab's facts.
+RVTools has no column for SCSI controller models, vTPM, VMCI, PCI passthrough or guestinfo, so
+those rules cannot fire on RVTools input (see the README's detection table).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from lintra.load import LoadError, Skip
+from lintra.load.vsphere.model import Place, VmBuilder, bus_sharing, disk_mode, nic_type, truthy
+from lintra.model import Source, Span
+
+TABS = ("vInfo", "vCPU", "vMemory", "vDisk", "vNetwork", "vUSB")
+_NORMALISE = re.compile(r"[^a-z0-9]")
+#: normalised header -> model column, per tab (display header and internal name both map here)
+_COLUMNS = {
+    "vInfo": {"vm": "vm", "vmname": "vm", "ftstate": "ft", "hwversion": "hw", "firmware": "firmware",
+              "latencysensitivity": "latency"},
+    "vCPU": {"vm": "vm", "vmname": "vm", "hotadd": "hotadd"},
+    "vMemory": {"vm": "vm", "vmname": "vm", "hotadd": "hotadd"},
+    "vDisk": {"vm": "vm", "vmname": "vm", "disk": "disk", "raw": "raw", "rawcompmode": "rawmode",
+              "rawcommode": "rawmode", "diskmode": "mode", "sharingmode": "sharing", "path": "path",
+              "sharedbus": "sharedbus", "controller": "controller"},
+    "vNetwork": {"vm": "vm", "vmname": "vm", "niclabel": "nic", "adapter": "adapter"},
+    "vUSB": {"vm": "vm", "vmname": "vm", "device": "device", "devicename": "device", "label": "device"},
+}
+
+Row = Dict[str, Tuple[str, Span]]
+
+
+def _tab_of_csv(name: str, header: List[str]) -> Optional[str]:
+    base = os.path.basename(name)
+    for tab in TABS:
+        if re.search(rf"tab{tab}\b|^{tab}\b", base, re.I) or (header and header[0].lower().startswith(tab.lower())):
+            return tab
+    return None
+
+
+def _columns(tab: str, header: List[str]) -> Dict[int, str]:
+    wanted = _COLUMNS[tab]
+    out = {}
+    for i, title in enumerate(header):
+        key = _NORMALISE.sub("", str(title or "").lower())
+        if key.startswith(tab.lower()) and key != tab.lower():
+            key = key[len(tab):]
+        if key in wanted and wanted[key] not in out.values():
+            out[i] = wanted[key]
+    return out
+
+
+def load_csv(source: Source, text: str) -> list:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise Skip("CSV file without a header")
+    tab = _tab_of_csv(source.name, header)
+    if tab is None or "vm" not in _columns(tab, header).values():
+        raise Skip("CSV file that is not an RVTools export")
+    columns = _columns(tab, header)
+
+    def rows() -> Iterable[Row]:
+        try:
+            for record in reader:
+                line = reader.line_num
+                yield {name: (record[i], Span(line, i + 1, line, i + 1 + len(record[i]), f"{tab}!{_letter(i)}{line}"))
+                       for i, name in columns.items() if i < len(record)}
+        except csv.Error as error:
+            raise LoadError("LT000", f"CSV syntax error: {error}", Span(reader.line_num, 1)) from None
+    vms: Dict[str, VmBuilder] = {}
+    _apply(tab, rows(), vms)
+    return [vm.document(source, i) for i, vm in enumerate(vms.values())]
+
+
+def load_xlsx(source: Source, data: bytes) -> list:
+    try:
+        import openpyxl
+    except ImportError:
+        raise Skip("RVTools xlsx needs the optional reader: pip install 'lintra[xlsx]' "
+                   "(or export the tabs to CSV)") from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a broken zip/xml
+        raise LoadError("LT000", f"not a readable xlsx workbook: {type(error).__name__}: {error}", Span(1, 1)) from None
+    tabs = [tab for tab in TABS if tab in book.sheetnames]
+    if "vInfo" not in tabs:
+        raise Skip("xlsx workbook that is not an RVTools export (no vInfo sheet)")
+    vms: Dict[str, VmBuilder] = {}
+    for tab in tabs:
+        sheet = book[tab]
+        rows_iter = sheet.iter_rows(values_only=True)
+        header = [str(c or "") for c in next(rows_iter, ())]
+        columns = _columns(tab, header)
+
+        def rows(rows_iter=rows_iter, columns=columns, tab=tab) -> Iterable[Row]:
+            for n, record in enumerate(rows_iter, 2):
+                yield {name: ("" if record[i] is None else str(record[i]),
+                              Span(n, i + 1, region=f"{tab}!{_letter(i)}{n}"))
+                       for i, name in columns.items() if i < len(record)}
+        _apply(tab, rows(), vms)
+    book.close()
+    return [vm.document(source, i) for i, vm in enumerate(vms.values())]
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _apply(tab: str, rows: Iterable[Row], vms: Dict[str, VmBuilder]) -> None:
+    for row in rows:
+        if "vm" not in row or not row["vm"][0]:
+            continue
+        name, name_span = row["vm"]
+        vm = vms.get(name)
+        if vm is None:
+            vm = vms[name] = VmBuilder("rvtools", Place(span=name_span))
+            vm.set("name", name, Place(span=name_span))
+
+        def cell(column: str):
+            value = row.get(column)
+            return (value[0], Place(span=value[1])) if value else (None, None)
+        if tab == "vInfo":
+            ft, place = cell("ft")
+            if ft and ft.lower() not in ("notconfigured", "not configured", ""):
+                vm.set("ft", ft, place)
+            hw, place = cell("hw")
+            if hw:
+                vm.set("hardware_version", hw if hw.startswith("vmx-") else f"vmx-{hw}", place)
+            firmware, place = cell("firmware")
+            vm.set("firmware", firmware.lower() if firmware else None, place)
+            latency, place = cell("latency")
+            if latency and latency.lower() not in ("normal", ""):
+                vm.set("latency_sensitivity", latency.lower(), place)
+        elif tab in ("vCPU", "vMemory"):
+            hot, place = cell("hotadd")
+            if hot:
+                vm.set("cpu_hot_add" if tab == "vCPU" else "memory_hot_add", truthy(hot), place)
+        elif tab == "vDisk":
+            _disk(vm, cell)
+            shared, place = cell("sharedbus")
+            if bus_sharing(shared) != "none":
+                vm.add("controllers", {"label": cell("controller")[0] or "controller",
+                                       "bus_sharing": bus_sharing(shared)}, place, {"bus_sharing": place})
+        elif tab == "vNetwork":
+            adapter, place = cell("adapter")
+            vm.add("nics", {"label": cell("nic")[0] or "nic", "type": nic_type(adapter)}, place)
+        elif tab == "vUSB":
+            device, place = cell("device")
+            vm.add("usb_devices", {"label": device or "usb"}, place)
+
+
+def _disk(vm: VmBuilder, cell) -> None:
+    raw, raw_place = cell("raw")
+    rawmode, rawmode_place = cell("rawmode")
+    mode, mode_place = cell("mode")
+    sharing, sharing_place = cell("sharing")
+    rdm = None
+    if raw and truthy(raw):
+        rdm = "physical" if (rawmode or "").lower().startswith("physical") else "virtual"
+    fields = {k: p for k, p in (("rdm", rawmode_place or raw_place), ("mode", mode_place),
+                                ("sharing", sharing_place)) if p}
+    vm.add("disks", {"label": cell("disk")[0] or "disk", "file": cell("path")[0], "rdm": rdm,
+                     "mode": disk_mode(mode) or "persistent",
+                     "sharing": "multi-writer" if (sharing or "").lower().replace(" ", "") in
+                     ("sharingmultiwriter", "multiwriter", "multi-writer") else "none"},
+           raw_place or mode_place, fields)

@@ -1,0 +1,98 @@
+"""A small, safe XML tree with line and column for every element.
+
+OVF descriptors never need a DTD, so any ``<!DOCTYPE`` is refused outright: that closes entity
+expansion bombs and external entities at the root (what defusedxml guards against) without a
+dependency, and keeps expat's own line/column marks, which ElementTree throws away.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Iterator, List, Optional
+from xml.parsers import expat
+
+from lintra.load import LoadError
+from lintra.load.limits import LimitExceeded, MAX_DEPTH
+from lintra.model import Span
+
+
+class Element:
+    __slots__ = ("tag", "attrs", "text", "children", "line", "column")
+
+    def __init__(self, tag: str, attrs: Dict[str, str], line: int, column: int) -> None:
+        self.tag = tag          # local name, namespace dropped: OVF 1.x and 2.x read alike
+        self.attrs = attrs      # local attribute names -> values
+        self.text = ""
+        self.children: List["Element"] = []
+        self.line = line
+        self.column = column
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.column, self.line, self.column + len(self.tag) + 1)
+
+    def find(self, tag: str) -> Optional["Element"]:
+        return next((c for c in self.children if c.tag == tag), None)
+
+    def findall(self, tag: str) -> List["Element"]:
+        return [c for c in self.children if c.tag == tag]
+
+    def iter(self, tag: Optional[str] = None) -> Iterator["Element"]:
+        stack = [self]
+        while stack:
+            element = stack.pop()
+            if tag is None or element.tag == tag:
+                yield element
+            stack.extend(reversed(element.children))
+
+
+class _Refused(Exception):
+    pass
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+def parse(data: bytes) -> Element:
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    stack: List[Element] = []
+    root: List[Element] = []
+
+    def start(name, attrs):
+        if len(stack) > MAX_DEPTH:
+            raise LimitExceeded(f"XML nested deeper than {MAX_DEPTH} levels",
+                                parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
+        element = Element(_local(name), {_local(k): v for k, v in attrs.items()},
+                          parser.CurrentLineNumber, parser.CurrentColumnNumber + 2)
+        (stack[-1].children if stack else root).append(element)
+        stack.append(element)
+
+    def end(name):
+        stack.pop()
+
+    def text(data):
+        if stack:
+            stack[-1].text += data
+
+    def refuse(*args):
+        raise _Refused()
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except _Refused:
+        raise LoadError("LT002", "XML with a DOCTYPE/entity declarations is refused (entity "
+                        "expansion and external entities are unsafe; OVF needs none)",
+                        Span(parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)) from None
+    except expat.ExpatError as error:
+        raise LoadError("LT000", f"XML syntax error: {expat.ErrorString(error.code)}",
+                        Span(error.lineno, error.offset + 1)) from None
+    if not root:
+        raise LoadError("LT000", "XML document has no root element", Span(1, 1))
+    return root[0]

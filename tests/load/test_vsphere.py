@@ -1,0 +1,164 @@
+"""vSphere readers: every export format into one VM model, findings located in the source file."""
+
+import io
+import json
+import os
+import tarfile
+
+import pytest
+
+from lintra.load.vsphere.model import bus_sharing, controller_type, disk_mode, nic_type
+from lintra.pipeline import run
+from tests.conftest import ROOT, SHARED, where
+
+VSPHERE = os.path.join(SHARED, "vsphere")
+FIXTURES = os.path.join(ROOT, "tests", "fixtures", "vsphere")
+
+
+@pytest.fixture
+def vsphere():
+    if not os.path.isdir(VSPHERE):
+        pytest.skip("../shared/vsphere is absent (it sits beside the checkout in CI)")
+    return VSPHERE
+
+
+
+@pytest.mark.parametrize("spellings, normal", [
+    (["VirtualVmxnet3", "vmxnet3", "VmxNet3", "Vmxnet3", "VMXNET3"], "vmxnet3"),
+    (["VirtualE1000e", "E1000E", "e1000e"], "e1000e"),
+    (["VirtualSriovEthernetCard", "SriovEthernetCard", "sriov"], "sriov"),
+])
+def test_nic_spellings(spellings, normal):
+    assert {nic_type(s) for s in spellings} == {normal}
+
+
+def test_controller_and_disk_spellings():
+    assert {controller_type(s) for s in ("pvscsi", "ParaVirtualSCSIController", "VirtualSCSI", "ParaVirtual")} == {"pvscsi"}
+    assert disk_mode("independent-persistent") == disk_mode("independent_persistent") == disk_mode("Independent Persistent")
+    assert bus_sharing("physicalSharing") == bus_sharing("physical") == "physical"
+
+
+def test_vmx_samples_locations(vsphere):
+    result = run([os.path.join(vsphere, "vmx")])
+    found = {(os.path.basename(f.file), f.rule.id, f.span.line, f.span.column) for f in result.findings}
+    assert ("test-i-vmx-1.vmx", "LV112", 29, 21) in found   # scsi0.virtualDev = "pvscsi"
+    assert ("test-i-vmx-1.vmx", "LV111", 39, 25) in found   # ethernet0.virtualDev = "vmxnet3"
+    assert ("test-i-vmx-4.vmx", "LV111", 0, 0) not in found
+    # sched.cpu.affinity = "all" (three samples) is no pinning; nothing else couples in them.
+    assert {rule for _, rule, _, _ in found} == {"LV111", "LV112"}
+    assert all(r.status == "scanned" and r.kinds == ("vsphere-vm",) for r in result.files)
+
+
+def test_vsphere_api_json_samples(vsphere):
+    result = run([os.path.join(vsphere, "vsphere-api-json")])
+    status = {os.path.basename(r.file): (r.status, r.kinds) for r in result.files if r.file.endswith(".json")}
+    assert status["vminfo.json"] == ("scanned", ("vsphere-vm",))
+    assert status["retrieveResult.json"][0] == "skipped"  # a Folder, no VM
+    located = {(os.path.basename(f.file), f.rule.id, f.span.line) for f in result.findings}
+    # _typeName is the last key in the "at-end" sample, so every line there is one lower.
+    assert {("vminfo.json", "LV112", 188), ("vminfo.json", "LV111", 290),
+            ("vminfo-typename-at-end.json", "LV112", 187)} <= located
+    with open(os.path.join(vsphere, "vsphere-api-json", "vminfo.json")) as handle:
+        assert '"_typeName": "ParaVirtualSCSIController"' in handle.read().splitlines()[187]
+
+
+def test_ovf_samples_locations_and_accounting(vsphere):
+    result = run([os.path.join(vsphere, "ovf")])
+    assert not [f for f in result.findings if f.rule.id == "LT900"]
+    on_disk = sum(1 for d, _, names in os.walk(os.path.join(vsphere, "ovf")) for n in names if n.lower().endswith(".ovf"))
+    assert len(result.files) == on_disk
+    located = {(os.path.relpath(f.file, vsphere), f.rule.id, f.span.line, f.span.column) for f in result.findings}
+    assert ("ovf/external/vdg-vm.ovf", "LV106", 63, 10) in located          # SriovEthernetCard
+    assert ("ovf/external/vtpm-ovf/vtpm-spec-with-nvram.ovf", "LV107", 110, 10) in located
+    assert ("ovf/external/pci-passthrough/ah/AH-VM-1.ovf", "LV105", 99, 10) in located
+    assert ("ovf/configspec.ovf", "LV113", 53, 6) in located                  # com.vmware.guestInfo
+    errors = sorted((os.path.basename(f.file), f.span.line) for f in result.findings if f.rule.id == "LT000")
+    assert errors == [("item_msgid.ovf", 41), ("item_msgid_elename.ovf", 41)]
+
+
+def test_govc_vm_info_infers_device_types():
+    result = run([os.path.join(FIXTURES, "govc-vm-info.json")])
+    assert sorted(where(result)) == [
+        ("LV101", 23, 87), ("LV102", 18, 43), ("LV102", 20, 101), ("LV103", 24, 38),
+        ("LV107", 30, 13), ("LV111", 26, 13), ("LV113", 35, 11), ("LV115", 11, 29)]
+
+
+def test_govc_pascal_case_and_device_info(tmp_path):
+    old = {"VirtualMachines": [{"Name": "a", "Config": {"Name": "a", "Hardware": {"Device": [
+        {"Key": 4000, "MacAddress": "00:50:56:00:00:01", "UptCompatibilityEnabled": True}]}}}]}
+    (tmp_path / "old.json").write_text(json.dumps(old, indent=1))
+    info = {"devices": [{"name": "pvscsi-1000", "type": "ParaVirtualSCSIController"},
+                        {"name": "ethernet-0", "type": "VirtualSriovEthernetCard"}]}
+    (tmp_path / "devices.json").write_text(json.dumps(info, indent=1))
+    result = run([str(tmp_path)])
+    assert sorted((os.path.basename(f.file), f.rule.id) for f in result.findings) == [
+        ("devices.json", "LV106"), ("devices.json", "LV112"), ("old.json", "LV111")]
+
+
+def test_rvtools_csv_tabs():
+    result = run([FIXTURES])
+    csv = {(os.path.basename(f.file), f.rule.id, f.span.line, f.span.column, f.span.region)
+           for f in result.findings if f.file.endswith(".csv")}
+    assert ("RVTools_tabvDisk.csv", "LV101", 4, 4, "vDisk!D4") in csv
+    assert ("RVTools_tabvInfo.csv", "LV104", 3, 3, "vInfo!C3") in csv
+    assert ("RVTools_tabvNetwork.csv", "LV111", 3, 3, "vNetwork!C3") in csv
+    assert not [c for c in csv if c[1] == "LV104" and c[2] == 2]  # notConfigured is no FT
+
+
+def test_rvtools_xlsx_joins_rows_per_vm(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    info = book.active
+    info.title = "vInfo"
+    info.append(["VM", "Powerstate", "FT State", "HW version"])
+    info.append(["app-01", "poweredOn", "notConfigured", "19"])
+    disk = book.create_sheet("vDisk")
+    disk.append(["VM", "Disk", "Raw", "Raw Comp. Mode", "Disk Mode", "Sharing mode"])
+    disk.append(["app-01", "Hard disk 1", "True", "virtualMode", "persistent", "sharingNone"])
+    book.save(tmp_path / "rvtools.xlsx")
+    result = run([str(tmp_path / "rvtools.xlsx")])
+    finding, = result.findings
+    assert (finding.rule.id, finding.span.region, finding.span.line) == ("LV101", "vDisk!D2", 2)
+    assert result.files[0].documents == 1  # one VM joined across the two sheets
+
+
+def test_csv_that_is_not_rvtools_is_skipped(tmp_path):
+    (tmp_path / "data.csv").write_text("name,size\na,1\n")
+    result = run([str(tmp_path)])
+    assert [(r.status, r.reason) for r in result.files] == [("skipped", "CSV file that is not an RVTools export")]
+
+
+def test_ova_descriptor_is_read(tmp_path):
+    ovf = (b'<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+           b'xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">'
+           b'<VirtualSystem><VirtualHardwareSection><Item><rasd:ResourceType>10</rasd:ResourceType>'
+           b'<rasd:ResourceSubType>VMXNET3</rasd:ResourceSubType></Item></VirtualHardwareSection></VirtualSystem></Envelope>')
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        member = tarfile.TarInfo("appliance.ovf")
+        member.size = len(ovf)
+        archive.addfile(member, io.BytesIO(ovf))
+    (tmp_path / "appliance.ova").write_bytes(buffer.getvalue())
+    column = ovf.index(b"rasd:ResourceSubType") + 1  # the element name, after its "<"
+    assert where(run([str(tmp_path / "appliance.ova")])) == [("LV111", 1, column)]
+
+
+def test_xml_entity_bomb_is_refused(tmp_path):
+    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + "".join(f'<!ENTITY lol{i} "{"&lol%s;" % (i - 1 if i > 1 else "") * 10}">' for i in range(1, 10))
+            + ']>\n<Envelope>&lol9;</Envelope>\n')
+    (tmp_path / "bomb.ovf").write_text(bomb)
+    result = run([str(tmp_path / "bomb.ovf")])
+    assert result.files[0].status == "error"
+    assert [(f.rule.id, f.span.line) for f in result.findings] == [("LT002", 2)]
+
+
+def test_vmx_syntax_error_is_located(tmp_path):
+    (tmp_path / "bad.vmx").write_text('displayName = "x"\nthis line has no equals sign\n')
+    assert where(run([str(tmp_path / "bad.vmx")])) == [("LT000", 2, 1)]
+
+
+def test_json_that_is_not_vsphere_is_untouched(tmp_path):
+    (tmp_path / "package.json").write_text('{"name": "x", "devices": 3}')
+    result = run([str(tmp_path)])
+    assert result.files[0].reason == "not an infrastructure document"
