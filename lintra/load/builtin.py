@@ -40,7 +40,7 @@ def load_yaml(source: Source, text: str):
 
 def load_json(source: Source, text: str):
     try:
-        return [jsontree.parse(text)]
+        return jsontree.parse_all(text)
     except jsontree.JsonSyntaxError as error:
         raise LoadError("LT000", f"JSON syntax error: {error}", Span(error.line, error.column)) from None
 

@@ -35,6 +35,36 @@ def parse(text: str) -> Tuple[Any, "JsonLocator"]:
     return data, JsonLocator(text)
 
 
+_DECODER = json.JSONDecoder()
+
+
+def parse_all(text: str) -> List[Tuple[Any, "JsonLocator"]]:
+    """One JSON value, or a stream of concatenated values (``govc object.collect -json`` writes
+    one document per update; JSON Lines likewise), each with its own locator."""
+    try:
+        return [parse(text)]
+    except JsonSyntaxError as error:
+        if not str(error).startswith("Extra data"):
+            raise
+    out = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            return out
+        try:
+            data, end = _DECODER.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            raise JsonSyntaxError(error.msg, error.lineno, error.colno) from None
+        except RecursionError:
+            raise LimitExceeded("JSON nested too deeply to parse") from None
+        if _too_deep(data):
+            raise LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels")
+        out.append((data, JsonLocator(text, position, end)))
+        position = end
+
+
 def _too_deep(data: Any) -> bool:
     stack = [(data, 0)]
     while stack:
@@ -53,10 +83,13 @@ _Region = Tuple[int, int]
 
 
 class JsonLocator(Locator):
-    __slots__ = ("text", "_index", "_lines")
+    __slots__ = ("text", "start", "end", "_index", "_lines")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, start: int = 0, end: Optional[int] = None) -> None:
         self.text = text
+        #: the slice of ``text`` holding this document (a JSON stream has several)
+        self.start = start
+        self.end = len(text) if end is None else end
         self._index: Optional[Dict[Pointer, Tuple[Optional[_Region], _Region]]] = None
         self._lines: List[int] = []
 
@@ -68,7 +101,7 @@ class JsonLocator(Locator):
         pointer = tuple(pointer)
         while pointer not in index and pointer:
             pointer = pointer[:-1]
-        key, value = index.get(pointer, (None, (0, 0)))
+        key, value = index.get(pointer, (None, (self.start, self.start)))
         collection = self.text[value[0]:value[0] + 1] in ("{", "[")
         if key is not None and (at == "key" or (at is None and collection)):
             return self._span(*key)
@@ -89,7 +122,7 @@ class JsonLocator(Locator):
         pending_key: Any = None
         pending_region: Optional[_Region] = None
         expect_key = False
-        for match in _TOKEN.finditer(text):
+        for match in _TOKEN.finditer(text, self.start, self.end):
             token = match.group()
             start = match.start()
             if token in (",", ":"):

@@ -14,7 +14,8 @@ govc ``vm.info`` device entries carry no type name; :func:`device_type` infers i
 only one device family has (vim25 ``types.go``): ``capacityInKB`` -> disk; ``macAddress`` -> NIC,
 ``uptCompatibilityEnabled``/``uptv2Enabled`` -> VMXNET3 and ``sriovBacking`` -> SR-IOV (only those
 types have them; E1000, E1000e, VMXNET2, VMXNET and PCNet32 cannot be told apart and stay ``unknown``); ``sharedBus`` -> SCSI controller (model unknown);
-``endorsementKeyCertificate`` -> vTPM; ``allowUnrestrictedCommunication`` -> VMCI; a
+``endorsementKeyCertificate`` -> vTPM (SCSI controller models only by ``deviceInfo.summary``
+text such as "VMware paravirtual SCSI"); ``allowUnrestrictedCommunication`` -> VMCI; a
 ``backing.vgpu`` -> vGPU; a backing with ``deviceId`` and ``systemId`` -> PCI passthrough;
 ``autoConnectDevices`` -> USB controller.
 """
@@ -53,10 +54,17 @@ def type_name(obj: Any) -> str:
 def detect(data: Any) -> Optional[list]:
     """The vSphere detector: a list of VM models found in ``data``, or None."""
     if isinstance(data, list):
-        if data and all(isinstance(p, dict) and "name" in p and "val" in p for p in data):
-            config = next((p for p in data if p["name"] == "config"), None)
-            if config is not None:
-                return [config_info(config["val"], (data.index(config), "val"))]
+        # govc object.collect -json: a change set [{"name": "config", "op": "assign", "val": {...}}]
+        if data and all(isinstance(p, dict) and _get(p, "name") is not None and _key(p, "val") in p for p in data):
+            index = next((i for i, p in enumerate(data) if _get(p, "name") == "config"), None)
+            if index is not None:
+                return [config_info(_get(data[index], "val") or {}, (index, _key(data[index], "val")))]
+        # govc object.collect -json -s VM config.hardware.device: the bare device array
+        if data and all(isinstance(d, dict) and _get(d, "deviceInfo") is not None and _get(d, "key") is not None
+                        for d in data):
+            vm = VmBuilder("govc", Place(pointer=()))
+            _devices(vm, data, ())
+            return [vm.detected()]
         return None
     if not isinstance(data, dict):
         return None
@@ -146,6 +154,12 @@ def device_type(device: dict) -> str:
             return "VirtualVmxnet3"
         return "VirtualEthernetCard"  # E1000, E1000e, VMXNET2, VMXNET and PCNet32 look alike
     if _get(device, "sharedBus") is not None:
+        # SCSI controller models share every field; only the summary text tells them apart.
+        summary = str(_get(_get(device, "deviceInfo"), "summary") or "").lower()
+        for words, name in (("paravirtual", "ParaVirtualSCSIController"), ("lsi logic sas", "VirtualLsiLogicSASController"),
+                            ("lsi logic", "VirtualLsiLogicController"), ("buslogic", "VirtualBusLogicController")):
+            if words in summary:
+                return name
         return "VirtualSCSIController"
     if _get(device, "endorsementKeyCertificate") is not None:
         return "VirtualTPM"
