@@ -24,14 +24,7 @@ class JsonSyntaxError(Exception):
 
 
 def parse(text: str) -> Tuple[Any, "JsonLocator"]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise JsonSyntaxError(error.msg, error.lineno, error.colno) from None
-    except RecursionError:
-        raise LimitExceeded("JSON nested too deeply to parse") from None
-    if _too_deep(data):
-        raise LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels")
+    data, _ = _decode(text, 0, whole=True)
     return data, JsonLocator(text)
 
 
@@ -53,16 +46,24 @@ def parse_all(text: str) -> List[Tuple[Any, "JsonLocator"]]:
             position += 1
         if position >= len(text):
             return out
-        try:
-            data, end = _DECODER.raw_decode(text, position)
-        except json.JSONDecodeError as error:
-            raise JsonSyntaxError(error.msg, error.lineno, error.colno) from None
-        except RecursionError:
-            raise LimitExceeded("JSON nested too deeply to parse") from None
-        if _too_deep(data):
-            raise LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels")
+        data, end = _decode(text, position)
         out.append((data, JsonLocator(text, position, end)))
         position = end
+
+
+def _decode(text: str, position: int, whole: bool = False) -> Tuple[Any, int]:
+    try:
+        if whole:
+            data, end = json.loads(text), len(text)
+        else:
+            data, end = _DECODER.raw_decode(text, position)
+    except json.JSONDecodeError as error:
+        raise JsonSyntaxError(error.msg, error.lineno, error.colno) from None
+    except RecursionError:
+        raise LimitExceeded("JSON nested too deeply to parse") from None
+    if _too_deep(data):
+        raise LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels")
+    return data, end
 
 
 def _too_deep(data: Any) -> bool:
