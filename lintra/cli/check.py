@@ -28,8 +28,10 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--stdin-filename", default="-", metavar="NAME",
               help="Name to report for standard input (its suffix picks the reader).")
 @click.option("--verbose", "-v", is_flag=True, help="Also list skipped files and suppressed findings.")
+@click.option("--sarif-include-suppressed", is_flag=True,
+              help="SARIF: keep suppressed findings, marked with their justification.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when on a terminal).")
-def check(paths, fmt, exclude, select, ignore, fail_on, stdin_filename, verbose, color):
+def check(paths, fmt, exclude, select, ignore, fail_on, stdin_filename, verbose, sarif_include_suppressed, color):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
     registry = registry_or_exit()
     formatter = registry.formats.get(fmt)
@@ -43,5 +45,6 @@ def check(paths, fmt, exclude, select, ignore, fail_on, stdin_filename, verbose,
         raise ConfigError(f"no such file or directory: {missing}") from None
     stream = click.get_text_stream("stdout")
     formatter.write(result, stream, {"color": sys.stdout.isatty() if color is None else color,
-                                     "verbose": verbose})
+                                     "verbose": verbose,
+                                     "include_suppressed": sarif_include_suppressed})
     sys.exit(result.exit_code)

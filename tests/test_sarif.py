@@ -1,0 +1,93 @@
+"""SARIF output: valid against the official OASIS 2.1.0 schema, with the contents code scanning reads."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from lintra.pipeline import run
+from lintra.report import sarif
+
+HERE = os.path.dirname(__file__)
+EXAMPLES = os.path.join(HERE, "..", "examples")
+SCHEMA = json.load(open(os.path.join(HERE, "schemas", "sarif-schema-2.1.0.json"), encoding="utf-8"))
+
+
+def validate(log):
+    jsonschema.Draft7Validator(SCHEMA).validate(log)
+
+
+def test_examples_sarif_names_rules_paths_and_lines():
+    proc = subprocess.run([sys.executable, "-m", "lintra", "check", "heat", "-f", "sarif"],
+                          cwd=EXAMPLES, capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    log = json.loads(proc.stdout)
+    validate(log)
+    run_ = log["runs"][0]
+    rules = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
+    found = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              r["locations"][0]["physicalLocation"]["region"]["startLine"],
+              r["locations"][0]["physicalLocation"]["region"]["startColumn"]) for r in run_["results"]}
+    assert ("LH110", "heat/web-stack.yaml", 20, 9) in found
+    assert ("LH101", "heat/web-stack.yaml", 25, 11) in found
+    for r in run_["results"]:
+        assert rules[r["ruleIndex"]] == r["ruleId"]
+        assert r["level"] == "error"
+        assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+    root = run_["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert root.startswith("file://") and root.rstrip("/").endswith("examples")
+    lh110 = run_["tool"]["driver"]["rules"][rules.index("LH110")]
+    assert lh110["properties"]["tags"][0] == "vmware"
+    assert "Open alternative" in lh110["help"]["markdown"]
+    assert lh110["defaultConfiguration"]["level"] == "error"
+
+
+def test_suppressed_left_out_unless_asked(lint):
+    result = lint("""\
+        heat_template_version: 2018-08-31
+        resources:
+          net:
+            type: OS::ContrailV2::VirtualNetwork
+        """)
+    assert result.findings
+    result.findings[0].suppressed = True
+    result.findings[0].suppression = "migration ticket OPS-12"
+    assert sarif.to_dict(result, {})["runs"][0]["results"] == []
+    log = sarif.to_dict(result, {"include_suppressed": True})
+    validate(log)
+    [item] = log["runs"][0]["results"]
+    assert item["ruleId"] == "LH101"
+    assert item["suppressions"] == [{"kind": "inSource", "justification": "migration ticket OPS-12"}]
+
+
+def _fingerprints(root):
+    log = sarif.to_dict(run([root]), {"root": root})
+    validate(log)
+    return log, {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                  r["partialFingerprints"]["lintra/v1"]) for r in log["runs"][0]["results"]}
+
+
+@pytest.mark.corpus
+def test_corpus_sarif_valid_and_fingerprints_survive_line_shifts(corpus, tmp_path):
+    copy = str(tmp_path / "corpus")
+    shutil.copytree(corpus, copy, symlinks=True)
+    before_log, before = _fingerprints(copy)
+    assert len(before) > 20
+    for folder, _dirs, files in os.walk(copy):
+        for name in files:
+            path = os.path.join(folder, name)
+            if name.endswith((".yaml", ".yml", ".json")) and not os.path.islink(path):
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+                with open(path, "wb") as handle:  # a BOM must stay first or the file stops parsing
+                    handle.write(bom + b"\n\n\n" + data[len(bom):])
+    after_log, after = _fingerprints(copy)
+    assert after == before
+    lines = lambda log: sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                               for r in log["runs"][0]["results"])
+    assert lines(after_log) != lines(before_log)  # the shift really moved the findings
