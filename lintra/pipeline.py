@@ -66,7 +66,8 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     findings: List[Finding] = []
     unreadable = False
     with _no_cyclic_gc():
-        for source in discover(paths, suffixes, exclude, stdin_name=stdin_name):
+        for source in discover(paths, suffixes, exclude, stdin_name=stdin_name,
+                               force_exclude=bool((options or {}).get("force_exclude"))):
             loaded = load_source(source, registry.loaders, registry.detectors)
             records.append(loaded.record)
             documents.extend(loaded.documents)

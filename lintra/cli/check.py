@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from lintra.cli import outputs
 from lintra.cli.common import ConfigError, registry_or_exit, split_list
 from lintra.discover import PathNotFound
 from lintra.filter import Judgement
@@ -17,8 +18,13 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "-f", "fmt", default="text", show_default=True,
-              help="Output format: text, json, or one a plugin adds.")
+@click.option("--format", "-f", "fmt", multiple=True,
+              help="Output format: text, json, sarif, junit, github, gitlab, or one a plugin adds (repeatable; "
+                   "default text, or github when GITHUB_ACTIONS=true).")
+@click.option("--output", "-o", multiple=True, metavar="FILE",
+              help="Write the N-th --format to FILE (repeatable); a format without one goes to standard output.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply --exclude also to files named explicitly (as pre-commit passes them).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
 @click.option("--select", multiple=True, metavar="SEL",
               help="Only rules matching SEL: id or id prefix, rule name, vendor or category (repeatable, comma-separated).")
@@ -31,20 +37,18 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--sarif-include-suppressed", is_flag=True,
               help="SARIF: keep suppressed findings, marked with their justification.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when on a terminal).")
-def check(paths, fmt, exclude, select, ignore, fail_on, stdin_filename, verbose, sarif_include_suppressed, color):
+def check(paths, fmt, output, force_exclude, exclude, select, ignore, fail_on, stdin_filename, verbose,
+          sarif_include_suppressed, color):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
     registry = registry_or_exit()
-    formatter = registry.formats.get(fmt)
-    if formatter is None:
-        raise click.BadParameter(f"unknown format {fmt!r}; known: {', '.join(sorted(registry.formats))}",
-                                 param_hint="--format")
+    pairs = outputs.pair(fmt, output, registry.formats)
     judgement = Judgement(select=split_list(select), ignore=split_list(ignore), fail_on=fail_on)
     try:
-        result = run(paths or ["."], judgement, exclude=exclude, registry=registry, stdin_name=stdin_filename)
+        result = run(paths or ["."], judgement, exclude=exclude, registry=registry, stdin_name=stdin_filename,
+                     options={"force_exclude": force_exclude})
     except PathNotFound as missing:
         raise ConfigError(f"no such file or directory: {missing}") from None
-    stream = click.get_text_stream("stdout")
-    formatter.write(result, stream, {"color": sys.stdout.isatty() if color is None else color,
-                                     "verbose": verbose,
-                                     "include_suppressed": sarif_include_suppressed})
+    options = {"color": sys.stdout.isatty() if color is None else color, "verbose": verbose,
+               "include_suppressed": sarif_include_suppressed}
+    outputs.write_all(pairs, result, click.get_text_stream("stdout"), options)
     sys.exit(result.exit_code)

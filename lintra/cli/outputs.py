@@ -1,0 +1,49 @@
+"""Pair ``--format`` with ``--output``: one run feeds the console and CI artefacts.
+
+Rule (click keeps each repeated option's values in order, not their interleaving): the N-th
+``--output`` belongs to the N-th ``--format``; formats left without an output write to standard
+output, and at most one may. So ``--format sarif --output lintra.sarif --format text`` writes
+SARIF to the file and text to the console. With no ``--format``, the format is ``github`` when
+``GITHUB_ACTIONS=true`` (annotations on the pull request) and ``text`` otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import List, Optional, Sequence, Tuple
+
+from lintra.cli.common import ConfigError
+
+
+def default_format(environ=os.environ) -> str:
+    return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def pair(formats: Sequence[str], outputs: Sequence[str], known, environ=os.environ
+         ) -> List[Tuple[object, Optional[str]]]:
+    """[(Format, path or None for stdout)] in the order given; ConfigError (exit 2) when ambiguous."""
+    formats = list(formats) or [default_format(environ)]
+    if len(outputs) > len(formats):
+        raise ConfigError(f"{len(outputs)} --output for {len(formats)} --format: give each output its format")
+    if len(formats) - len(outputs) > 1:
+        raise ConfigError("only one --format may write to standard output; give the others an --output")
+    pairs = []
+    for n, name in enumerate(formats):
+        formatter = known.get(name)
+        if formatter is None:
+            raise ConfigError(f"unknown format {name!r}; known: {', '.join(sorted(known))}")
+        pairs.append((formatter, outputs[n] if n < len(outputs) else None))
+    return pairs
+
+
+def write_all(pairs, result, stdout, options) -> None:
+    """Render the result once per pair; files are written whole, as UTF-8."""
+    for formatter, path in pairs:
+        if path is None:
+            formatter.write(result, stdout, options)
+            continue
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                formatter.write(result, handle, dict(options, color=False))
+        except OSError as error:
+            raise ConfigError(f"cannot write {path}: {error.strerror}") from None

@@ -1,0 +1,37 @@
+"""GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` line per finding.
+
+GitHub turns these into annotations on the pull request diff. Data and property values are
+escaped as the runner expects (actions/toolkit ``command.ts``): ``%``, CR and LF everywhere, and
+``:`` and ``,`` inside properties, which would otherwise end the property.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(finding) -> str:
+    span = finding.span
+    props = [("file", finding.file.replace("\\", "/")), ("line", span.line), ("col", span.column),
+             ("endLine", span.end_line), ("endColumn", span.end_column),
+             ("title", f"{finding.rule.id} {finding.rule.name}")]
+    rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
+    return f"::{COMMANDS[finding.level.name]} {rendered}::{escape_data(finding.message)}"
+
+
+def write(result, stream, options: Dict[str, Any]) -> None:
+    for finding in result.findings:
+        if not finding.suppressed:
+            stream.write(command(finding) + "\n")
+    summary = result.summary()
+    stream.write(f"lintra: {summary['findings']} finding(s) in {summary['files']['scanned']} file(s)\n")

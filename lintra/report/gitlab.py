@@ -1,0 +1,44 @@
+"""GitLab Code Quality report (the CodeClimate subset GitLab reads), for merge-request widgets.
+
+GitLab de-duplicates issues by ``fingerprint``, so each must be unique per issue: the finding's
+line-independent fingerprint, disambiguated when one value is reported twice.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List
+
+# lintra levels x rule strength -> GitLab's five severities: hard coupling errors block.
+SEVERITY = {("error", "hard"): "blocker", ("error", "soft"): "critical", ("error", "substrate"): "major",
+            ("warning", "hard"): "major", ("warning", "soft"): "minor", ("warning", "substrate"): "minor"}
+
+
+def severity(finding) -> str:
+    if finding.level.name == "info":
+        return "info"
+    return SEVERITY.get((finding.level.name, finding.rule.strength), "major")
+
+
+def to_list(result) -> List[Dict[str, Any]]:
+    issues, seen = [], {}
+    for finding in result.findings:
+        if finding.suppressed:
+            continue
+        fingerprint = finding.fingerprint
+        count = seen[fingerprint] = seen.get(fingerprint, 0) + 1
+        issues.append({
+            "description": f"{finding.rule.id} {finding.message}",
+            "check_name": finding.rule.id,
+            "fingerprint": fingerprint if count == 1 else f"{fingerprint}-{count}",
+            "severity": severity(finding),
+            "categories": ["Compatibility"],
+            "location": {"path": finding.file.replace("\\", "/"),
+                         "lines": {"begin": finding.span.line, "end": finding.span.end_line}},
+        })
+    return issues
+
+
+def write(result, stream, options: Dict[str, Any]) -> None:
+    json.dump(to_list(result), stream, indent=2)
+    stream.write("\n")

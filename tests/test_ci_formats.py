@@ -1,0 +1,106 @@
+"""junit, github and gitlab formats read back with real parsers; --format/--output pairing."""
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from lintra.cli import main
+from lintra.report import github
+
+EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples")
+
+
+def lintra(*args, env=None):
+    environ = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}  # CI may set it
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "lintra", "check", *args], cwd=EXAMPLES,
+                          capture_output=True, text=True, env=environ)
+
+
+def test_junit_suite_per_family_and_case_per_finding():
+    proc = lintra("heat", "k8s", "-f", "junit")
+    assert proc.returncode == 1, proc.stderr
+    root = ET.fromstring(proc.stdout)
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {"heat", "k8s"}
+    heat_cases = suites["heat"].findall("testcase")
+    assert len(heat_cases) == int(suites["heat"].get("tests")) == 3
+    names = [case.get("name") for case in heat_cases]
+    assert "LH110 heat/web-stack.yaml:20:9" in names
+    assert all(case.find("failure") is not None for case in heat_cases)
+    assert {case.get("classname").split(".")[-1] for case in suites["k8s"]} == {"LK101", "LK102"}
+    assert root.get("failures") == "5"
+
+
+def test_junit_marks_suppressed_as_skipped(lint):
+    from lintra.report import junit
+    result = lint("heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::ContrailV2::VirtualNetwork\n")
+    result.findings[0].suppressed, result.findings[0].suppression = True, "accepted until Q3"
+    case = junit.to_element(result).find("testsuite/testcase")
+    assert case.find("skipped").get("message") == "accepted until Q3" and case.find("failure") is None
+
+
+def test_github_commands_parse_back():
+    proc = lintra("heat", "-f", "github")
+    assert proc.returncode == 1
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("::")]
+    parsed = []
+    for line in lines:
+        head, _, message = line[2:].partition("::")
+        level, _, props = head.partition(" ")
+        fields = dict(item.split("=", 1) for item in props.split(","))
+        parsed.append((level, fields["file"], int(fields["line"]), int(fields["col"]), fields["title"]))
+        assert "endLine" in fields and "endColumn" in fields and message
+    assert any(p[:4] == ("error", "heat/web-stack.yaml", 20, 9) and p[4].startswith("LH110 ") for p in parsed)
+    assert len(parsed) == 3
+
+
+def test_github_escaping():
+    assert github.escape_data("50% a\r\nb") == "50%25 a%0D%0Ab"
+    assert github.escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+
+
+def test_github_is_default_on_actions_only():
+    assert lintra("heat", env={"GITHUB_ACTIONS": "true"}).stdout.startswith("::error file=heat/web-stack.yaml")
+    assert lintra("heat").stdout.startswith("heat/web-stack.yaml:20:9: error LH110")
+
+
+def test_gitlab_code_quality():
+    proc = lintra("heat", "k8s", "-f", "gitlab")
+    issues = json.loads(proc.stdout)
+    assert len(issues) == 5 and len({i["fingerprint"] for i in issues}) == 5
+    first = next(i for i in issues if i["check_name"] == "LH101")
+    assert first["location"] == {"path": "heat/web-stack.yaml", "lines": {"begin": 25, "end": 25}}
+    assert first["severity"] in {"info", "minor", "major", "critical", "blocker"}
+    assert first["description"].startswith("LH101 ")
+
+
+def test_format_output_pairs(tmp_path):
+    sarif_file, junit_file = tmp_path / "l.sarif", tmp_path / "l.xml"
+    proc = lintra("heat", "--format", "sarif", "--output", str(sarif_file), "--format", "junit",
+                  "--output", str(junit_file), "--format", "text")
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("heat/web-stack.yaml:20:9: error LH110")
+    assert json.loads(sarif_file.read_text())["runs"][0]["results"][0]["ruleId"] == "LH110"
+    assert ET.parse(junit_file).getroot().find("testsuite").get("name") == "heat"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-f", "text", "-f", "json"], "only one --format may write to standard output"),
+    (["-f", "sarif", "-o", "a", "-o", "b"], "2 --output for 1 --format"),
+    (["-f", "nope"], "unknown format 'nope'"),
+])
+def test_ambiguous_pairs_exit_2(args, message):
+    result = CliRunner().invoke(main, ["check", EXAMPLES, *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_force_exclude_applies_to_named_files():
+    base = ["heat/web-stack.yaml", "--exclude", "heat/*", "-f", "json"]
+    assert json.loads(lintra(*base).stdout)["summary"]["files"]["total"] == 1
+    assert json.loads(lintra(*base, "--force-exclude").stdout)["summary"]["files"]["total"] == 0
