@@ -9,6 +9,8 @@ import click
 from lintra.cli import outputs
 from lintra.cli.common import ConfigError, registry_or_exit, split_list
 from lintra.discover import PathNotFound
+from lintra.discover.changes import ChangesError, on_changed_lines, select_paths
+from lintra.discover.changes import changed_since as changed_since_
 from lintra.filter import Judgement
 from lintra.model import Level
 from lintra.pipeline import run
@@ -25,6 +27,10 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
               help="Write the N-th --format to FILE (repeatable); a format without one goes to standard output.")
 @click.option("--force-exclude", is_flag=True,
               help="Apply --exclude also to files named explicitly (as pre-commit passes them).")
+@click.option("--changed-since", metavar="REF",
+              help="Only files changed since git REF (working tree included) plus untracked ones.")
+@click.option("--new-only", is_flag=True,
+              help="With --changed-since: report only findings on changed lines (all of a new file).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
 @click.option("--select", multiple=True, metavar="SEL",
               help="Only rules matching SEL: id or id prefix, rule name, vendor or category (repeatable, comma-separated).")
@@ -37,17 +43,31 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--sarif-include-suppressed", is_flag=True,
               help="SARIF: keep suppressed findings, marked with their justification.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when on a terminal).")
-def check(paths, fmt, output, force_exclude, exclude, select, ignore, fail_on, stdin_filename, verbose,
+def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, select, ignore, fail_on, stdin_filename, verbose,
           sarif_include_suppressed, color):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
     registry = registry_or_exit()
     pairs = outputs.pair(fmt, output, registry.formats)
     judgement = Judgement(select=split_list(select), ignore=split_list(ignore), fail_on=fail_on)
+    changes = None
+    if changed_since:
+        try:
+            changes = changed_since_(changed_since)
+        except ChangesError as error:
+            raise ConfigError(str(error)) from None
+        suffixes = {suffix for loader in registry.loaders for suffix in loader.suffixes}
+        paths, force_exclude = select_paths(changes, paths, suffixes), True
+    elif new_only:
+        raise ConfigError("--new-only needs --changed-since REF")
+    elif not paths:
+        paths = ["."]
     try:
-        result = run(paths or ["."], judgement, exclude=exclude, registry=registry, stdin_name=stdin_filename,
+        result = run(paths, judgement, exclude=exclude, registry=registry, stdin_name=stdin_filename,
                      options={"force_exclude": force_exclude})
     except PathNotFound as missing:
         raise ConfigError(f"no such file or directory: {missing}") from None
+    if new_only:
+        result.findings = on_changed_lines(result.findings, changes)
     options = {"color": sys.stdout.isatty() if color is None else color, "verbose": verbose,
                "include_suppressed": sarif_include_suppressed}
     outputs.write_all(pairs, result, click.get_text_stream("stdout"), options)
