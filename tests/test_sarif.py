@@ -91,3 +91,15 @@ def test_corpus_sarif_valid_and_fingerprints_survive_line_shifts(corpus, tmp_pat
     lines = lambda log: sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"]
                                for r in log["runs"][0]["results"])
     assert lines(after_log) != lines(before_log)  # the shift really moved the findings
+
+
+def test_related_locations_carry_message_and_place(lint, tmp_path):
+    from lintra.model import Related, Span
+    result = lint("heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::ContrailV2::VirtualNetwork\n")
+    result.findings[0].related = (Related("defined here", str(tmp_path / "env.yaml"), Span(3, 5, 3, 9)),)
+    log = sarif.to_dict(result, {"root": str(tmp_path)})
+    validate(log)
+    [related] = log["runs"][0]["results"][0]["relatedLocations"]
+    assert related["message"]["text"] == "defined here"
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "env.yaml"
+    assert related["physicalLocation"]["region"]["startLine"] == 3
