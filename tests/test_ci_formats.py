@@ -33,8 +33,8 @@ def test_junit_suite_per_family_and_case_per_finding():
     names = [case.get("name") for case in heat_cases]
     assert "LH110 heat/web-stack.yaml:20:9" in names
     assert all(case.find("failure") is not None for case in heat_cases)
-    assert {case.get("classname").split(".")[-1] for case in suites["k8s"]} == {"LK101", "LK102"}
-    assert root.get("failures") == "5"
+    assert {case.get("classname").split(".")[-1] for case in suites["k8s"]} == {"LK101", "LK102", "LK104", "LK110"}
+    assert root.get("failures") == "7"
 
 
 def test_junit_marks_suppressed_as_skipped(lint):
@@ -73,7 +73,7 @@ def test_github_is_default_on_actions_only():
 def test_gitlab_code_quality():
     proc = lintra("heat", "k8s", "-f", "gitlab")
     issues = json.loads(proc.stdout)
-    assert len(issues) == 5 and len({i["fingerprint"] for i in issues}) == 5
+    assert len(issues) == 7 and len({i["fingerprint"] for i in issues}) == 7
     first = next(i for i in issues if i["check_name"] == "LH101")
     assert first["location"] == {"path": "heat/web-stack.yaml", "lines": {"begin": 25, "end": 25}}
     assert first["severity"] in {"info", "minor", "major", "critical", "blocker"}

@@ -1,0 +1,107 @@
+"""LK110 k8s-claim-vendor-storageclass: a claim coupled to a vendor through the StorageClass it names.
+
+A PersistentVolumeClaim (or a StatefulSet ``volumeClaimTemplates`` entry) names its class only by
+``storageClassName``; when the class that name resolves to provisions through a vendor
+(vSphere, AWS, GCP, Azure, Portworx ...), every volume of the claim is that vendor's storage.
+Names resolve to the nearest definition in the scan: the same file, then the same directory, then
+upward through the scanned tree, because a repository of examples is not one cluster. When
+definitions at the same distance disagree, the message says so instead of guessing. A claim with
+no class (the cluster default) stays silent.
+
+References:
+- https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1
+- https://kubernetes.io/docs/concepts/storage/storage-classes/
+"""
+
+import os
+
+from lintra.model import Hit, Related, Rule
+
+#: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure
+VENDOR_PROVISIONERS = {
+    "kubernetes.io/vsphere-volume": "vmware", "csi.vsphere.vmware.com": "vmware",
+    "kubernetes.io/aws-ebs": "aws", "ebs.csi.aws.com": "aws", "efs.csi.aws.com": "aws", "fsx.csi.aws.com": "aws",
+    "kubernetes.io/gce-pd": "gcp", "pd.csi.storage.gke.io": "gcp", "filestore.csi.storage.gke.io": "gcp",
+    "kubernetes.io/azure-disk": "azure", "kubernetes.io/azure-file": "azure", "disk.csi.azure.com": "azure",
+    "file.csi.azure.com": "azure", "kubernetes.io/portworx-volume": "other", "kubernetes.io/scaleio": "dell",
+    "kubernetes.io/storageos": "other", "kubernetes.io/quobyte": "other",
+}
+
+
+def _classes(scan):
+    """StorageClass name -> [(directory, document)] over the whole scan."""
+    index = {}
+    for doc in scan.of_kind("k8s"):
+        if doc.data.get("kind") == "StorageClass" and doc.name:
+            index.setdefault(doc.name, []).append(doc)
+    return index
+
+
+def _distance(claim, candidate) -> tuple:
+    if candidate.source.name == claim.source.name:
+        return (0, 0)
+    here = os.path.dirname(os.path.abspath(claim.source.name))
+    there = os.path.dirname(os.path.abspath(candidate.source.name))
+    if here == there:
+        return (1, 0)
+    common = os.path.commonpath([here, there])
+    if common == there:  # defined in an ancestor directory: nearer the closer it is
+        return (2, here.count(os.sep) - there.count(os.sep))
+    return (3, here.count(os.sep) - common.count(os.sep))
+
+
+def _claims(document):
+    data = document.data
+    if data.get("kind") == "PersistentVolumeClaim":
+        yield ("spec", "storageClassName"), (data.get("spec") or {}).get("storageClassName")
+    elif data.get("kind") == "StatefulSet":
+        templates = (data.get("spec") or {}).get("volumeClaimTemplates") or []
+        for i, template in enumerate(templates):
+            if isinstance(template, dict):
+                yield (("spec", "volumeClaimTemplates", i, "spec", "storageClassName"),
+                       (template.get("spec") or {}).get("storageClassName"))
+
+
+def check(document, scan):
+    classes = None
+    for pointer, name in _claims(document):
+        if not isinstance(name, str) or not name:
+            continue
+        classes = classes if classes is not None else scan.memo("k8s.storageclasses", _classes)
+        candidates = classes.get(name)
+        if not candidates:
+            continue
+        best = min(_distance(document, c) for c in candidates)
+        nearest = [c for c in candidates if _distance(document, c) == best]
+        vendors = {VENDOR_PROVISIONERS.get(str(c.data.get("provisioner"))) for c in nearest}
+        coupled = [c for c in nearest if VENDOR_PROVISIONERS.get(str(c.data.get("provisioner")))]
+        if not coupled:
+            continue
+        sc = coupled[0]
+        span = sc.span(("provisioner",))
+        where = f"{sc.source.name}:{span.line}"
+        message = (f"claim is coupled through StorageClass '{name}' at {where} "
+                   f"(provisioner {sc.data.get('provisioner')})")
+        if len(vendors) > 1:
+            message += (f"; {len(nearest)} definitions of '{name}' at the same distance disagree "
+                        f"({', '.join(sorted(str(c.data.get('provisioner')) for c in nearest))})")
+        yield Hit(pointer, message, related=[Related(f"StorageClass '{name}'", sc.source.name, span)],
+                  vendor=VENDOR_PROVISIONERS[str(sc.data.get("provisioner"))])
+
+
+RULE = Rule(
+    id="LK110",
+    name="k8s-claim-vendor-storageclass",
+    title="Claim bound to a vendor StorageClass by name",
+    vendor="other",  # each finding names the provisioner's vendor
+    category="storage",
+    strength="hard",
+    severity="error",
+    kinds=("k8s",),
+    rationale=__doc__.split("\n\n")[1],
+    remediation="Keep the claim class-neutral (omit storageClassName for the cluster default, or use a "
+                "platform-wide neutral class name whose definition each cluster provides).",
+    references=("https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1",),
+    check=check,
+    origin=__name__,
+)

@@ -1,0 +1,52 @@
+import os
+
+from lintra.pipeline import run
+from tests.conftest import CORPUS, where
+
+SC = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: fast}}\nprovisioner: {provisioner}\n"
+PVC = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  storageClassName: fast\n"
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_claim_through_vendor_class_in_same_directory(tmp_path):
+    write(tmp_path / "sc.yaml", SC.format(provisioner="ebs.csi.aws.com"))
+    write(tmp_path / "pvc.yaml", PVC)
+    finding = [f for f in run([str(tmp_path)]).findings if f.rule.id == "LK110"][0]
+    assert (os.path.basename(finding.file), finding.span.line, finding.span.column) == ("pvc.yaml", 5, 21)
+    assert finding.vendor == "aws" and f"{tmp_path / 'sc.yaml'}:4" in finding.message
+    assert finding.related[0].span.line == 4
+
+
+def test_nearest_definition_wins_and_neutral_class_is_silent(tmp_path):
+    write(tmp_path / "sc.yaml", SC.format(provisioner="csi.vsphere.vmware.com"))
+    write(tmp_path / "app" / "sc.yaml", SC.format(provisioner="rbd.csi.ceph.com"))
+    write(tmp_path / "app" / "pvc.yaml", PVC)
+    assert where(run([str(tmp_path)]), "LK110") == []
+
+
+def test_disagreeing_definitions_at_same_distance_are_named(tmp_path):
+    write(tmp_path / "a.yaml", SC.format(provisioner="csi.vsphere.vmware.com"))
+    write(tmp_path / "b.yaml", SC.format(provisioner="rbd.csi.ceph.com"))
+    write(tmp_path / "pvc.yaml", PVC)
+    finding = [f for f in run([str(tmp_path)]).findings if f.rule.id == "LK110"][0]
+    assert "2 definitions of 'fast' at the same distance disagree" in finding.message
+
+
+def test_statefulset_claim_template_and_claim_without_class(tmp_path):
+    write(tmp_path / "sc.yaml", SC.format(provisioner="kubernetes.io/gce-pd"))
+    write(tmp_path / "sts.yaml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n"
+          "  volumeClaimTemplates:\n  - metadata: {name: d}\n    spec: {storageClassName: fast}\n")
+    write(tmp_path / "nocls.yaml", PVC.replace("  storageClassName: fast\n", "  accessModes: [ReadWriteOnce]\n"))
+    assert [(os.path.basename(f.file), f.span.line) for f in run([str(tmp_path)]).findings
+            if f.rule.id == "LK110"] == [("sts.yaml", 7)]
+
+
+def test_corpus_vsphere_claims_bound_by_name(corpus_result):
+    found = {(os.path.relpath(f.file, CORPUS), f.span.line) for f in corpus_result.findings if f.rule.id == "LK110"}
+    vsphere = "examples/_archived/volumes/vsphere/"
+    assert {(vsphere + "simple-statefulset.yaml", 50), (vsphere + "vsphere-volume-pvcsc.yaml", 11)} <= found
+    assert not [f for f in found if f[0] == vsphere + "vsphere-volume-pvc.yaml"]
