@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from typing import Any, Dict, List, Optional, Sequence
 
 from lintra.check import Scan, run_rules
-from lintra.check.reserved import BY_ID as RESERVED_BY_ID
+from lintra.check.reserved import BY_ID as RESERVED_BY_ID, UNUSED_SUPPRESSION
 from lintra.discover import discover
-from lintra.filter import Judgement, failing, judge
-from lintra.load import load_source
+from lintra.filter import Judgement, failing, judge, suppress
+from lintra.load import decode, load_source
 from lintra.model import Document, FileRecord, Finding
 from lintra.plugins import Registry, load_registry
 
@@ -65,10 +65,16 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     documents: List[Document] = []
     findings: List[Finding] = []
     unreadable = False
+    suppressions: list = []
     with _no_cyclic_gc():
         for source in discover(paths, suffixes, exclude, stdin_name=stdin_name,
                                force_exclude=bool((options or {}).get("force_exclude"))):
             loaded = load_source(source, registry.loaders, registry.detectors)
+            if loaded.record.status == "scanned" and b"lintra:" in source.read_bytes():
+                try:
+                    suppressions.extend(suppress.from_text(source.name, decode(source.read_bytes())))
+                except UnicodeDecodeError:
+                    pass  # a binary format (xlsx, ova) has no comments to read
             records.append(loaded.record)
             documents.extend(loaded.documents)
             unreadable = unreadable or loaded.unreadable
@@ -77,6 +83,9 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                                         problem.span))
         rules = [rule for rule in registry.rules.values() if judgement.enabled(rule)]
         findings.extend(run_rules(documents, rules, Scan(documents, options)))
+        suppressions.extend(suppress.from_documents(documents))
+        skipped = set(registry.rules) - {rule.id for rule in rules}
+        findings.extend(suppress.apply(findings, suppressions, UNUSED_SUPPRESSION, skipped))
     return Result(records, judge(findings, judgement), judgement, registry, unreadable)
 
 

@@ -8,9 +8,10 @@ def _no_check(document, scan):
     return ()
 
 
-def _reserved(id: str, name: str, title: str, rationale: str, remediation: str) -> Rule:
+def _reserved(id: str, name: str, title: str, rationale: str, remediation: str,
+              severity: str = "error") -> Rule:
     return Rule(id=id, name=name, title=title, vendor="lintra", category="lintra", strength="-",
-                severity="error", kinds=(), rationale=rationale, remediation=remediation,
+                severity=severity, kinds=(), rationale=rationale, remediation=remediation,
                 check=_no_check, origin=__name__)
 
 
@@ -27,11 +28,16 @@ LIMIT_EXCEEDED = _reserved(
     "The file is larger, nests deeper or expands more aliases/entities than lintra reads safely; "
     "such input is usually generated or hostile (an alias or entity bomb).",
     "Split or simplify the file, or exclude it if it is generated.")
+UNUSED_SUPPRESSION = _reserved(
+    "LT003", "unused-suppression", "Suppression that matches no finding",
+    "A lintra: ignore comment or lintra.io/ignore annotation suppresses nothing: the coupling it "
+    "accepted is gone or the rule id is wrong, and a stale suppression would hide future coupling.",
+    "Remove the suppression, or correct its rule id.", severity="warning")
 INTERNAL_ERROR = _reserved(
     "LT900", "internal-error", "A rule crashed on this document",
     "A rule raised an exception; its result for this document is unknown. Other rules and files "
     "were still checked.",
     "Report the message and the file to the rule's author (the rule's origin is in the message).")
 
-RESERVED = (SYNTAX_ERROR, UNREADABLE, LIMIT_EXCEEDED, INTERNAL_ERROR)
+RESERVED = (SYNTAX_ERROR, UNREADABLE, LIMIT_EXCEEDED, UNUSED_SUPPRESSION, INTERNAL_ERROR)
 BY_ID = {rule.id: rule for rule in RESERVED}

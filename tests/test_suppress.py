@@ -1,0 +1,60 @@
+"""Inline suppressions: comments and Kubernetes annotations, kept in output, not failing."""
+
+import json
+
+from click.testing import CliRunner
+
+from lintra.cli import main
+from tests.conftest import where
+
+PV = """apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: pv0001{annotation}
+spec:
+  vsphereVolume:{comment}
+    volumePath: "[ds1] volumes/a.vmdk"
+"""
+
+
+def test_comment_on_the_line_suppresses_with_reason(lint):
+    result = lint(PV.format(annotation="", comment="  # lintra: ignore[LK101] migrating in Q3"))
+    finding, = result.findings
+    assert finding.suppressed and finding.suppression == "migrating in Q3"
+    assert result.exit_code == 0
+
+
+def test_comment_on_the_line_above(lint):
+    text = PV.format(annotation="", comment="").replace("  vsphereVolume:", "  # lintra: ignore[LK101] legacy\n  vsphereVolume:")
+    assert [f.suppressed for f in lint(text).findings] == [True]
+
+
+def test_file_level_and_other_rule_do_not_mix(lint):
+    text = "# lintra: ignore-file[LK101] whole legacy tree\n" + PV.format(annotation="", comment="")
+    assert [f.suppressed for f in lint(text).findings] == [True]
+    text = "# lintra: ignore-file[LK102] wrong rule\n" + PV.format(annotation="", comment="")
+    result = lint(text)
+    assert sorted((f.rule.id, f.suppressed) for f in result.findings) == [("LK101", False), ("LT003", False)]
+    assert where(result, "LT003") == [("LT003", 1, 1)]
+    assert result.exit_code == 1
+
+
+def test_kubernetes_annotation(lint):
+    result = lint(PV.format(annotation='\n  annotations: {lintra.io/ignore: "LK101: accepted substrate"}', comment=""))
+    finding, = result.findings
+    assert finding.suppressed and finding.suppression == "accepted substrate"
+
+
+def test_suppressed_findings_stay_in_json_output(tmp_path):
+    path = tmp_path / "pv.yaml"
+    path.write_text(PV.format(annotation="", comment="  # lintra: ignore[LK101] accepted"))
+    result = CliRunner().invoke(main, ["check", "-f", "json", str(path)])
+    data = json.loads(result.output)
+    assert result.exit_code == 0
+    assert [(f["rule_id"], f["suppressed"], f["suppression"]) for f in data["findings"]] == [("LK101", True, "accepted")]
+    assert data["summary"]["suppressed"] == 1 and data["summary"]["findings"] == 0
+
+
+def test_suppression_of_a_rule_not_run_is_not_unused(lint):
+    text = PV.format(annotation="", comment="  # lintra: ignore[LK101] accepted")
+    assert [f.rule.id for f in lint(text, select=["LH"]).findings] == []
