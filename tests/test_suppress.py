@@ -58,3 +58,12 @@ def test_suppressed_findings_stay_in_json_output(tmp_path):
 def test_suppression_of_a_rule_not_run_is_not_unused(lint):
     text = PV.format(annotation="", comment="  # lintra: ignore[LK101] accepted")
     assert [f.rule.id for f in lint(text, select=["LH"]).findings] == []
+
+
+def test_vmx_comment_suppresses_the_setting_below(lint):
+    text = ('displayName = "db"\n# lintra: ignore[LV112] PVSCSI accepted until the KVM move\n'
+            'scsi0.present = "TRUE"\nscsi0.virtualDev = "pvscsi"\n')
+    result = lint(text, "db.vmx")
+    assert [(f.rule.id, f.span.line, f.suppressed) for f in result.findings] == [("LT003", 2, False), ("LV112", 4, False)]
+    text = text.replace('scsi0.present = "TRUE"\n', "").replace("# lintra", 'scsi0.present = "TRUE"\n# lintra')
+    assert [(f.rule.id, f.suppressed) for f in lint(text, "db.vmx").findings] == [("LV112", True)]
