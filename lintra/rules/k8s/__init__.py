@@ -1,10 +1,12 @@
 """Built-in plugin: Kubernetes rules written in Python (cross-object reasoning)."""
 
 from lintra.hookspecs import hookimpl
-from lintra.rules.k8s import claim_vendor_storageclass
+from lintra.rules.k8s import claim_vendor_storageclass, ingress_vendor_class, workload_cloud_identity
 
 RULES = [
     claim_vendor_storageclass.RULE,
+    workload_cloud_identity.RULE,
+    ingress_vendor_class.RULE,
 ]
 
 

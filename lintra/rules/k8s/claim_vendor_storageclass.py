@@ -13,9 +13,8 @@ References:
 - https://kubernetes.io/docs/concepts/storage/storage-classes/
 """
 
-import os
-
 from lintra.model import Hit, Related, Rule
+from lintra.rules.k8s.nearest import index, nearest as closest
 
 #: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure
 VENDOR_PROVISIONERS = {
@@ -26,28 +25,6 @@ VENDOR_PROVISIONERS = {
     "file.csi.azure.com": "azure", "kubernetes.io/portworx-volume": "other", "kubernetes.io/scaleio": "dell",
     "kubernetes.io/storageos": "other", "kubernetes.io/quobyte": "other",
 }
-
-
-def _classes(scan):
-    """StorageClass name -> [(directory, document)] over the whole scan."""
-    index = {}
-    for doc in scan.of_kind("k8s"):
-        if doc.data.get("kind") == "StorageClass" and doc.name:
-            index.setdefault(doc.name, []).append(doc)
-    return index
-
-
-def _distance(claim, candidate) -> tuple:
-    if candidate.source.name == claim.source.name:
-        return (0, 0)
-    here = os.path.dirname(os.path.abspath(claim.source.name))
-    there = os.path.dirname(os.path.abspath(candidate.source.name))
-    if here == there:
-        return (1, 0)
-    common = os.path.commonpath([here, there])
-    if common == there:  # defined in an ancestor directory: nearer the closer it is
-        return (2, here.count(os.sep) - there.count(os.sep))
-    return (3, here.count(os.sep) - common.count(os.sep))
 
 
 def _claims(document):
@@ -67,16 +44,12 @@ def check(document, scan):
     for pointer, name in _claims(document):
         if not isinstance(name, str) or not name:
             continue
-        classes = classes if classes is not None else scan.memo("k8s.storageclasses", _classes)
-        candidates = classes.get(name)
-        if not candidates:
-            continue
-        best = min(_distance(document, c) for c in candidates)
-        nearest = [c for c in candidates if _distance(document, c) == best]
+        classes = classes if classes is not None else index(scan, "StorageClass", "k8s.storageclasses")
+        nearest = closest(document, classes.get(name))
         vendors = {VENDOR_PROVISIONERS.get(str(c.data.get("provisioner"))) for c in nearest}
         coupled = [c for c in nearest if VENDOR_PROVISIONERS.get(str(c.data.get("provisioner")))]
         if not coupled:
-            continue
+            continue  # no definition, or a vendor-neutral one
         sc = coupled[0]
         span = sc.span(("provisioner",))
         where = f"{sc.source.name}:{span.line}"

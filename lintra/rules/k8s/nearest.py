@@ -1,0 +1,40 @@
+"""Resolve an object reference by name to its nearest definition in the scan.
+
+A repository of manifests is not one cluster (kubernetes/examples defines a StorageClass 'fast'
+seven times), so a name resolves to the definitions nearest the referring object: the same file,
+then the same directory, then ancestor directories, then anywhere else.
+"""
+
+import os
+
+
+def index(scan, kind: str, key: str):
+    """``name -> [documents]`` of every Kubernetes object of ``kind``, built once per run."""
+    def build(scan):
+        out = {}
+        for doc in scan.of_kind("k8s"):
+            if doc.data.get("kind") == kind and doc.name:
+                out.setdefault(doc.name, []).append(doc)
+        return out
+    return scan.memo(key, build)
+
+
+def distance(referrer, candidate) -> tuple:
+    if candidate.source.name == referrer.source.name:
+        return (0, 0)
+    here = os.path.dirname(os.path.abspath(referrer.source.name))
+    there = os.path.dirname(os.path.abspath(candidate.source.name))
+    if here == there:
+        return (1, 0)
+    common = os.path.commonpath([here, there])
+    if common == there:  # an ancestor directory: nearer the closer it is
+        return (2, here.count(os.sep) - there.count(os.sep))
+    return (3, here.count(os.sep) - common.count(os.sep))
+
+
+def nearest(referrer, candidates):
+    """The candidates at the smallest distance (several when definitions tie)."""
+    if not candidates:
+        return []
+    best = min(distance(referrer, c) for c in candidates)
+    return [c for c in candidates if distance(referrer, c) == best]

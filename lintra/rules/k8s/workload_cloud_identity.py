@@ -1,0 +1,54 @@
+"""LK111 k8s-workload-cloud-identity: a workload that runs as a cloud-IAM-bound ServiceAccount.
+
+The workload names only ``serviceAccountName``; when that ServiceAccount (nearest definition in
+the scan) carries an AWS IRSA role (``eks.amazonaws.com/role-arn``), a GKE Workload Identity
+binding (``iam.gke.io/gcp-service-account``) or an Azure Workload Identity client id
+(``azure.workload.identity/client-id``), every pod of the workload authenticates to that cloud's
+IAM and breaks elsewhere. The annotation itself is flagged by LK203 / LK303 / LK402.
+
+References:
+- https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
+- https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity
+- https://azure.github.io/azure-workload-identity/docs/
+"""
+
+from lintra.model import Hit, Related, Rule
+from lintra.policy.selector import pod_spec_pointer
+from lintra.rules.k8s.nearest import index, nearest
+
+IAM_ANNOTATIONS = {
+    "eks.amazonaws.com/role-arn": "aws",
+    "iam.gke.io/gcp-service-account": "gcp",
+    "azure.workload.identity/client-id": "azure",
+}
+
+
+def check(document, scan):
+    path = pod_spec_pointer(document.data)
+    if path is None:
+        return
+    name = document.get(path + ("serviceAccountName",))
+    if not isinstance(name, str) or not name:
+        return
+    for account in nearest(document, index(scan, "ServiceAccount", "k8s.serviceaccounts").get(name)):
+        annotations = account.get(("metadata", "annotations")) or {}
+        for key, vendor in IAM_ANNOTATIONS.items():
+            if key in annotations:
+                span = account.span(("metadata", "annotations", key), "key")
+                yield Hit(path + ("serviceAccountName",),
+                          f"runs as ServiceAccount '{name}' bound to {vendor} IAM through {key} "
+                          f"at {account.source.name}:{span.line}",
+                          related=[Related(f"ServiceAccount '{name}'", account.source.name, span)], vendor=vendor)
+                return
+
+
+RULE = Rule(
+    id="LK111", name="k8s-workload-cloud-identity", title="Workload runs as a cloud-IAM-bound ServiceAccount",
+    vendor="other", category="identity", strength="hard", severity="error", kinds=("k8s",),
+    rationale=__doc__.split("\n\n")[1],
+    remediation="Use a provider-neutral workload identity (SPIFFE/SPIRE, Vault Kubernetes auth) or keep "
+                "the cloud binding in a platform overlay the application does not ship.",
+    references=("https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html",
+                "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"),
+    check=check, origin=__name__,
+)
