@@ -2,7 +2,7 @@
 
 import pytest
 
-from lintra.model import Document, Source
+from lintra.model import VENDORS, Document, Source
 from lintra.plugins import load_registry
 from lintra.policy import PackError, rules_from_pack, run_examples
 from lintra.policy.selector import compile_path, evaluate, pod_spec_pointer
@@ -62,16 +62,43 @@ RULE_HEAD = """  - id: ORG1
 
 
 @pytest.mark.parametrize("match, error", [
-    ("    match: {path: '@containers.image', regex: '(['}\n", "pack.yaml:14:5: rules.0.match: match.regex: regex '(['"),
-    ("    match: {path: '@nope.image'}\n", "unknown path macro '@nope'"),
-    ("    match: {path: spec, startwith: x}\n", "match: unknown operator 'startwith'"),
-    ("    match: {path: spec, type: text}\n", "unknown type 'text'"),
-    ("    matches: {path: spec}\n", "pack.yaml:14:5: rules.0.matches: unknown rule field"),
+    ("    match: {path: '@containers.image', regex: '(['}\n",
+     "pack.yaml:14:40: rules.0.match.regex: regex '([' does not compile: unterminated character set"),
+    ("    match: {path: '@nope.image'}\n",
+     "pack.yaml:14:13: rules.0.match.path: unknown path macro '@nope' (known: @pod, @containers)"),
+    ("    match: {path: 'spec[', equals: 1}\n", "pack.yaml:14:13: rules.0.match.path: cannot read path 'spec[' at '['"),
+    ("    match: {path: spec, startwith: x}\n", "pack.yaml:14:25: rules.0.match.startwith: unknown operator 'startwith'"),
+    ("    match: {path: spec, type: text}\n",
+     "pack.yaml:14:31: rules.0.match.type: 'text' is not one of: string, number, boolean, mapping, sequence, null"),
+    ("    matches: {path: spec}\n", "pack.yaml:14:5: rules.0.matches: unknown rule field 'matches'"),
+    ("    match:\n      - {path: a}\n      - {path: b, any: [{regex: '*x'}]}\n",
+     "pack.yaml:16:26: rules.0.match.1.any.0.regex: regex '*x' does not compile"),
+    ("    match: {path: a, if: {equals: 1}}\n", "pack.yaml:14:22: rules.0.match.if: 'if' needs 'each' beside it"),
+    ("    match: {path: a, exists: false}\n", "pack.yaml:14:22: rules.0.match.exists: a match flags what its path"),
+    ("    match: {path: a}\n    where: [{path: b, exists: false, regex: '+'}]\n",
+     "pack.yaml:15:38: rules.0.where.0.regex: regex '+' does not compile"),
+    ("    match: {path: a}\n    at: middle\n", "pack.yaml:15:9: rules.0.at: 'middle' is not one of: key, value"),
+    ("    match: {path: a}\n  - {id: ORG1, name: x, title: t, match: {path: b}, message: m}\n",
+     "pack.yaml:15:5: rules.1: missing required field 'category' (in the rule or in 'defaults')"),
+    ("    match: {path: a}\n" + RULE_HEAD + "    match: {path: b}\n",
+     "pack.yaml:15:5: rules.1.id: duplicate rule id ORG1 (first at line 3)"),
 ])
 def test_invalid_packs_name_file_line_and_field(tmp_path, match, error):
     with pytest.raises(PackError) as info:
         rules_from_pack(write_pack(tmp_path, RULE_HEAD + match))
     assert error in str(info.value)
+
+
+def test_every_schema_problem_is_reported_in_file_order(tmp_path):
+    with pytest.raises(PackError) as info:
+        rules_from_pack(write_pack(tmp_path, RULE_HEAD.replace("vendor: other", "vendor: acme")
+                                   + "    matches: {path: spec}\n"))
+    assert [p.split("pack.yaml:")[1] for p in info.value.problems] == [
+        "3:5: rules.0: missing required field 'match'",
+        "6:13: rules.0.vendor: 'acme' is not one of: " + ", ".join(VENDORS),
+        "14:5: rules.0.matches: unknown rule field 'matches' (known: at, category, examples, id, k8s, kinds, "
+        "match, message, name, rationale, references, remediation, severity, strength, title, vendor, where)",
+    ]
 
 
 def test_user_pack_end_to_end(tmp_path):

@@ -26,6 +26,7 @@ def test_wheel_ships_policies_and_schemas(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "lintra/policies/k8s-vsphere-storage.yaml" in names
     assert "lintra/report/schemas/output.schema.json" in names
+    assert "lintra/policy/schemas/pack.schema.json" in names
     assert not [n for n in names if n.startswith(("tests/", "policies/"))]
 
 

@@ -7,5 +7,7 @@ from lintra.resources import policies_dir
 
 @hookimpl
 def register_rules(register):
-    for rule in rules_from_pack(policies_dir()):
+    # Not schema-validated on every run: that would import jsonschema for each ``lintra check``;
+    # the test suite validates the shipped packs (tests/test_pack_schema.py) instead.
+    for rule in rules_from_pack(policies_dir(), validate=False):
         register(rule)

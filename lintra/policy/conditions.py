@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, List
 
+from lintra.model import Pointer
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
 Predicate = Callable[[Any, Any], bool]
@@ -36,47 +37,49 @@ _TYPES = {
 }
 
 
-def compile_condition(spec: Dict[str, Any], where: str = "match") -> Predicate:
+def compile_condition(spec: Dict[str, Any], at: Pointer = ("match",)) -> Predicate:
+    """Compile one condition mapping; ``at`` is where it is written in the rule, so that an error
+    names that exact field (``rules.3.match.regex``)."""
     if not isinstance(spec, dict):
-        raise SelectorError(f"{where}: a condition must be a mapping of operators")
+        raise SelectorError("a condition must be a mapping of operators", at)
     unknown = [op for op in spec if op not in OPERATORS]
     if unknown:
-        raise SelectorError(f"{where}: unknown operator {unknown[0]!r} (known: {', '.join(OPERATORS)})")
+        raise SelectorError(f"unknown operator {unknown[0]!r} (known: {', '.join(OPERATORS)})", at + (unknown[0],))
     fold = bool(spec.get("ignorecase"))
     checks: List[Predicate] = []
     if "path" in spec:
-        steps = compile_path(spec["path"])
+        steps = compile_path(spec["path"], at + ("path",))
         rest = {k: v for k, v in spec.items() if k not in ("path", "exists")}
-        inner = compile_condition(rest, where) if rest else None
+        inner = compile_condition(rest, at) if rest else None
         want = spec.get("exists", True)
 
         def at_path(key: Any, value: Any) -> bool:
             found = any(inner is None or inner(k, v) for _, k, v in evaluate(steps, value))
             return found if want else not found
         return at_path
+    if spec.get("exists") is False:
+        raise SelectorError("'exists: false' needs a 'path'", at + ("exists",))
     for op, arg in spec.items():
         if op in ("ignorecase", "exists"):
             continue
-        checks.append(_operator(op, arg, fold, f"{where}.{op}"))
-    if spec.get("exists") is False:
-        raise SelectorError(f"{where}: 'exists: false' needs a 'path'")
+        checks.append(_operator(op, arg, fold, at + (op,)))
     return lambda key, value: all(check(key, value) for check in checks)
 
 
-def _operator(op: str, arg: Any, fold: bool, where: str) -> Predicate:
+def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
     norm = (lambda s: s.lower() if isinstance(s, str) else s) if fold else (lambda s: s)
     if op == "equals":
         want = norm(arg)
         return lambda k, v: norm(v) == want
     if op == "in":
         if not isinstance(arg, list):
-            raise SelectorError(f"{where}: 'in' takes a list")
+            raise SelectorError("'in' takes a list", at)
         options = [norm(a) for a in arg]
         return lambda k, v: _hashable(v) and norm(v) in options
     if op in ("startswith", "endswith"):
         prefixes = tuple(norm(a) for a in (arg if isinstance(arg, list) else [arg]))
         if not all(isinstance(p, str) for p in prefixes):
-            raise SelectorError(f"{where}: '{op}' takes a string or a list of strings")
+            raise SelectorError(f"'{op}' takes a string or a list of strings", at)
         method = str.startswith if op == "startswith" else str.endswith
         return lambda k, v: isinstance(v, str) and method(norm(v), prefixes)
     if op == "contains":
@@ -87,25 +90,25 @@ def _operator(op: str, arg: Any, fold: bool, where: str) -> Predicate:
         try:
             pattern = re.compile(arg, re.I if fold else 0)
         except (re.error, TypeError) as error:
-            raise SelectorError(f"{where}: regex {arg!r} does not compile: {error}") from None
+            raise SelectorError(f"regex {arg!r} does not compile: {error}", at) from None
         return lambda k, v: isinstance(v, str) and pattern.search(v) is not None
     if op == "type":
         if arg not in _TYPES:
-            raise SelectorError(f"{where}: unknown type {arg!r} (known: {', '.join(_TYPES)})")
+            raise SelectorError(f"unknown type {arg!r} (known: {', '.join(_TYPES)})", at)
         return lambda k, v, test=_TYPES[arg]: test(v)
     if op == "key":
-        inner = compile_condition(arg, where)
+        inner = compile_condition(arg, at)
         return lambda k, v: inner(None, k)
     if op == "not":
-        inner = compile_condition(arg, where)
+        inner = compile_condition(arg, at)
         return lambda k, v: not inner(k, v)
     if op in ("any", "all"):
         if not isinstance(arg, list) or not arg:
-            raise SelectorError(f"{where}: '{op}' takes a non-empty list of conditions")
-        inners = [compile_condition(a, f"{where}[{i}]") for i, a in enumerate(arg)]
+            raise SelectorError(f"'{op}' takes a non-empty list of conditions", at)
+        inners = [compile_condition(a, at + (i,)) for i, a in enumerate(arg)]
         combine = any if op == "any" else all
         return lambda k, v: combine(inner(k, v) for inner in inners)
-    raise SelectorError(f"{where}: unknown operator {op!r}")  # pragma: no cover - checked above
+    raise SelectorError(f"unknown operator {op!r}", at)  # pragma: no cover - checked above
 
 
 def _hashable(value: Any) -> bool:

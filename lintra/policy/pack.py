@@ -11,19 +11,20 @@ import os
 from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 from lintra.load import yamltree
+from lintra.load.limits import LimitExceeded
 from lintra.model import Hit, Rule, Source
 from lintra.policy.conditions import compile_condition
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
 PACK_SUFFIXES = (".yaml", ".yml")
-_RULE_KEYS = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds", "k8s",
-              "rationale", "remediation", "references", "match", "where", "message", "at", "examples")
-_REQUIRED = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds", "rationale",
-             "remediation", "match", "message")
 
 
 class PackError(ValueError):
-    """An invalid pack: the message names the file, the line and the field."""
+    """An invalid pack; each of ``problems`` is ``file:line:col: field: message``."""
+
+    def __init__(self, problems) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 def pack_files(path: str) -> List[str]:
@@ -33,15 +34,20 @@ def pack_files(path: str) -> List[str]:
     return [path]
 
 
-def rules_from_pack(path: str) -> List[Rule]:
-    """Compile every rule of the pack file (or every pack in a directory) at ``path``."""
+def rules_from_pack(path: str, validate: bool = True) -> List[Rule]:
+    """Compile every rule of the pack file (or every pack in a directory) at ``path``.
+
+    ``validate`` checks each file against the pack JSON Schema first (see ``schema.py``); only
+    lintra's own shipped packs skip it, since the test suite validates them and a plain run should
+    not import jsonschema.
+    """
     rules: List[Rule] = []
     for file in pack_files(path):
-        rules.extend(_compile_file(file))
+        rules.extend(_compile_file(file, validate))
     return rules
 
 
-def _compile_file(file: str) -> List[Rule]:
+def _compile_file(file: str, validate: bool) -> List[Rule]:
     try:
         with open(file, encoding="utf-8") as handle:
             text = handle.read()
@@ -49,55 +55,58 @@ def _compile_file(file: str) -> List[Rule]:
         raise PackError(f"{file}: cannot read policy pack: {error}") from None
     try:
         parsed = yamltree.parse(text)
-    except yamltree.YamlSyntaxError as error:
-        raise PackError(f"{file}:{error.line}:{error.column}: YAML syntax error: {error}") from None
+    except (yamltree.YamlSyntaxError, LimitExceeded) as error:
+        raise PackError(f"{file}:{error.line}:{error.column}: not a readable YAML file: {error}") from None
     if len(parsed) != 1 or not isinstance(parsed[0][0], dict):
         raise PackError(f"{file}:1:1: a policy pack is one YAML mapping with 'pack' and 'rules'")
     data, locator = parsed[0]
+    if validate:
+        from lintra.policy.schema import problems
+
+        found = problems(data, locator, file)
+        if found:
+            raise PackError(found)
 
     def fail(pointer: tuple, message: str) -> PackError:
         span = locator.span(pointer, "key")
         field = ".".join(str(p) for p in pointer) or "(top)"
         return PackError(f"{file}:{span.line}:{span.column}: {field}: {message}")
 
-    if not isinstance(data.get("pack"), dict) or "name" not in data["pack"]:
-        raise fail(("pack",), "missing pack metadata (name, version, description)")
     rules_data = data.get("rules")
-    if not isinstance(rules_data, list) or not rules_data:
-        raise fail(("rules",), "a pack needs a non-empty list of rules")
-    defaults = data.get("defaults") or {}
-    pack_name = data["pack"]["name"]
-    compiled = []
+    if not isinstance(rules_data, list) or not isinstance(data.get("pack"), dict):
+        raise fail(("rules",), "a pack needs 'pack' metadata and a list of 'rules'")
+    defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+    origin = f"{file} (pack {data['pack'].get('name', '?')})"
+    compiled: List[Rule] = []
+    first_line: Dict[Any, int] = {}
     for i, raw in enumerate(rules_data):
-        if not isinstance(raw, dict):
-            raise fail(("rules", i), "a rule is a mapping")
+        raw = raw if isinstance(raw, dict) else {}
         spec = {**defaults, **raw}
-        for key in raw:
-            if key not in _RULE_KEYS:
-                raise fail(("rules", i, key), f"unknown rule field (known: {', '.join(_RULE_KEYS)})")
-        for key in _REQUIRED:
-            if key not in spec:
-                raise fail(("rules", i), f"rule is missing required field {key!r}")
+        rule_id = spec.get("id")
+        if rule_id in first_line:
+            raise fail(("rules", i, "id"), f"duplicate rule id {rule_id} (first at line {first_line[rule_id]})")
+        first_line[rule_id] = locator.span(("rules", i, "id"), "value").line
         try:
-            compiled.append(_compile_rule(spec, f"{file} (pack {pack_name})"))
+            compiled.append(_compile_rule(spec, origin))
         except SelectorError as error:
-            field = str(error).split(":")[0].split(".")[0].split("[")[0]
-            pointer = ("rules", i, field) if field in raw else ("rules", i)
-            raise fail(pointer, str(error)) from None
-        except (ValueError, TypeError) as error:
-            raise fail(("rules", i), str(error)) from None
+            field = error.pointer[0] if error.pointer else None
+            base = ("rules", i) if field in raw or field is None else ("defaults",)
+            raise fail(base + error.pointer, str(error)) from None
+        except (KeyError, ValueError, TypeError, AttributeError) as error:  # only unvalidated packs get here
+            raise fail(("rules", i), f"cannot compile rule: {error!r}") from None
     return compiled
 
 
 def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
-    matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
-    matchers = [_compile_match(match) for match in matches]
-    wheres = [compile_condition(w, f"where[{n}]") for n, w in enumerate(spec.get("where") or [])]
+    listed = isinstance(spec["match"], list)
+    matches = spec["match"] if listed else [spec["match"]]
+    matchers = [_compile_match(match, ("match", n) if listed else ("match",)) for n, match in enumerate(matches)]
+    wheres = [compile_condition(w, ("where", n)) for n, w in enumerate(spec.get("where") or [])]
     gate = _k8s_gate(spec.get("k8s"))
     message = str(spec["message"])
     at = spec.get("at")
     if at not in (None, "key", "value"):
-        raise SelectorError("at: must be 'key' or 'value'")
+        raise SelectorError("must be 'key' or 'value'", ("at",))
 
     def check(document, scan) -> Iterator[Hit]:
         data = document.data
@@ -117,21 +126,24 @@ def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
                 examples=spec.get("examples"))
 
 
-def _compile_match(match: Any):
+def _compile_match(match: Any, at: tuple):
     """``path`` (+ conditions) flags every node it reaches that satisfies the conditions.
 
     ``each: SCOPE`` + ``if: CONDITION`` first narrows to the nodes at SCOPE satisfying CONDITION
     (every Heat resource whose ``type`` is ``OS::Nova::Flavor``); ``path`` is then relative to each.
     """
     if not isinstance(match, dict) or "path" not in match:
-        raise SelectorError("match: each match needs a 'path' to the values it flags")
-    steps = compile_path(match["path"])
+        raise SelectorError("each match needs a 'path' to the values it flags", at)
+    if "exists" in match:
+        raise SelectorError("a match flags what its path reaches; test absence in 'where' or 'if' "
+                            "with {path: P, exists: false}", at + ("exists",))
+    steps = compile_path(match["path"], at + ("path",))
     rest = {k: v for k, v in match.items() if k not in ("path", "each", "if")}
-    predicate = compile_condition(rest, "match") if rest else None
+    predicate = compile_condition(rest, at) if rest else None
     if "if" in match and "each" not in match:
-        raise SelectorError("match: 'if' needs an 'each' scope to test")
-    scope = compile_path(match["each"]) if "each" in match else None
-    scope_test = compile_condition(match["if"], "match.if") if "if" in match else None
+        raise SelectorError("'if' needs an 'each' scope to test", at + ("if",))
+    scope = compile_path(match["each"], at + ("each",)) if "each" in match else None
+    scope_test = compile_condition(match["if"], at + ("if",)) if "if" in match else None
 
     def hits(data: Any):
         scopes = evaluate(scope, data) if scope is not None else [((), None, data)]

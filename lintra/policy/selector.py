@@ -36,7 +36,11 @@ CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
 class SelectorError(ValueError):
-    pass
+    """A selector that cannot compile; ``pointer`` is where in the rule it is written."""
+
+    def __init__(self, message: str, pointer: Pointer = ()) -> None:
+        super().__init__(message)
+        self.pointer = tuple(pointer)
 
 
 def pod_spec_pointer(data: Any) -> Pointer:
@@ -64,9 +68,10 @@ _SEGMENT = re.compile(r"""
 """, re.X)
 
 
-def compile_path(path: str) -> List[Step]:
+def compile_path(path: str, at: Pointer = ()) -> List[Step]:
+    """Compile ``path``; ``at`` is where it is written, for the error of a path that cannot compile."""
     if not isinstance(path, str) or not path.strip():
-        raise SelectorError("a path must be a non-empty string")
+        raise SelectorError("a path must be a non-empty string", at)
     steps: List[Step] = []
     text = path.strip()
     if text.startswith("@"):
@@ -76,12 +81,12 @@ def compile_path(path: str) -> List[Step]:
         elif macro == "@containers":
             steps.extend((_pod, _containers))
         else:
-            raise SelectorError(f"unknown path macro {macro!r} (known: @pod, @containers)")
+            raise SelectorError(f"unknown path macro {macro!r} (known: @pod, @containers)", at)
     pos = 0
     while pos < len(text):
         match = _SEGMENT.match(text, pos)
         if match is None:
-            raise SelectorError(f"cannot read path {path!r} at {text[pos:]!r}")
+            raise SelectorError(f"cannot read path {path!r} at {text[pos:]!r}", at)
         pos = match.end()
         if match.group("dot"):
             continue
