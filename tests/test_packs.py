@@ -2,7 +2,7 @@
 
 import pytest
 
-from lintra.model import VENDORS, Document, Source
+from lintra.model import VENDORS, Document, Rule, Source
 from lintra.plugins import load_registry
 from lintra.policy import PackError, rules_from_pack, run_examples
 from lintra.policy.selector import compile_path, evaluate, pod_spec_pointer
@@ -89,6 +89,28 @@ def test_invalid_packs_name_file_line_and_field(tmp_path, match, error):
     assert error in str(info.value)
 
 
+@pytest.mark.parametrize("message, error", [
+    ('"{image} from {registry}"', "pack.yaml:13:5: rules.0.message: unknown placeholder {image} (known: value, key,"),
+    ('"{value.__class__}"', "pack.yaml:13:5: rules.0.message: unknown placeholder {value.__class__}"),
+    ('"image {value"', "pack.yaml:13:5: rules.0.message: cannot read message"),
+])
+def test_message_placeholders_are_checked_when_the_pack_compiles(tmp_path, message, error):
+    with pytest.raises(PackError) as info:
+        rules_from_pack(write_pack(tmp_path, RULE_HEAD.replace('"image {value}"', message) + "    match: {path: spec}\n"))
+    assert error in str(info.value)
+
+
+def test_example_runner_reports_a_crashing_rule():
+    def check(document, scan):
+        raise KeyError("boom")
+        yield
+    rule = Rule(id="X1", name="x", title="t", vendor="other", category="api", strength="soft", severity="info",
+                kinds=["k8s"], rationale="r", remediation="m", check=check,
+                examples={"fail": ["apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"], "pass": []})
+    failure, = run_examples(rule, REGISTRY.loaders, REGISTRY.detectors)
+    assert failure.startswith("X1 fail example 1: rule X1") and "raised KeyError: 'boom'" in failure
+
+
 def test_every_schema_problem_is_reported_in_file_order(tmp_path):
     with pytest.raises(PackError) as info:
         rules_from_pack(write_pack(tmp_path, RULE_HEAD.replace("vendor: other", "vendor: acme")
@@ -101,7 +123,7 @@ def test_every_schema_problem_is_reported_in_file_order(tmp_path):
     ]
 
 
-def test_user_pack_end_to_end(tmp_path):
+def test_registry_pack_flags_the_foreign_image_only(tmp_path):
     pack = write_pack(tmp_path, RULE_HEAD + "    match:\n      path: '@containers.image'\n"
                       "      not: {startswith: registry.example.org/}\n")
     rule, = rules_from_pack(pack)

@@ -43,10 +43,12 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--sarif-include-suppressed", is_flag=True,
               help="SARIF: keep suppressed findings, marked with their justification.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when on a terminal).")
+@click.option("--pack", "packs", multiple=True, metavar="PATH",
+              help="Also run the rules of this policy pack file or directory of packs (repeatable).")
 def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, select, ignore, fail_on, stdin_filename, verbose,
-          sarif_include_suppressed, color):
+          sarif_include_suppressed, color, packs):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
-    registry = registry_or_exit()
+    registry = registry_or_exit(packs=packs)
     pairs = outputs.pair(fmt, output, registry.formats)
     judgement = Judgement(select=split_list(select), ignore=split_list(ignore), fail_on=fail_on)
     changes = None

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List
+from typing import Iterable, List, Sequence
 
 import click
 
 from lintra.plugins import Registry, load_registry
 
 
-def registry_or_exit() -> Registry:
-    """The plugin registry; a broken plugin or policy pack is a configuration error (exit 2)."""
+def registry_or_exit(*, packs: Sequence[str] = ()) -> Registry:
+    """The plugin registry (plus extra policy ``packs``); a broken plugin or pack is a
+    configuration error (exit 2)."""
     from lintra.policy import PackError
 
     try:
-        return load_registry()
+        return load_registry(packs=packs)
     except PackError as error:
-        raise ConfigError(f"invalid policy pack: {error}") from None
+        raise ConfigError(f"invalid policy pack:\n{error}") from None
     except (ValueError, TypeError, ImportError) as error:  # PluginError is a ValueError
         raise ConfigError(f"cannot load plugins: {error}") from None
 

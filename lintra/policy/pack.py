@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+import string
+from typing import Any, Dict, Iterator, List, Optional
 
 from lintra.load import yamltree
 from lintra.load.limits import LimitExceeded
-from lintra.model import Hit, Rule, Source
+from lintra.model import Hit, Rule
 from lintra.policy.conditions import compile_condition
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
@@ -103,7 +104,7 @@ def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
     matchers = [_compile_match(match, ("match", n) if listed else ("match",)) for n, match in enumerate(matches)]
     wheres = [compile_condition(w, ("where", n)) for n, w in enumerate(spec.get("where") or [])]
     gate = _k8s_gate(spec.get("k8s"))
-    message = str(spec["message"])
+    message = _check_message(str(spec["message"]))
     at = spec.get("at")
     if at not in (None, "key", "value"):
         raise SelectorError("must be 'key' or 'value'", ("at",))
@@ -169,47 +170,28 @@ def _k8s_gate(spec: Optional[dict]):
     return gate
 
 
-class _Fields(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+#: What a rule's ``message`` may fill in; checked when the pack compiles.
+PLACEHOLDERS = ("value", "key", "parent", "scope", "name", "kind")
+
+
+def _check_message(message: str) -> str:
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(message) if field is not None]
+    except ValueError as error:
+        raise SelectorError(f"cannot read message ({error}); write a literal brace as {{{{ or }}}}", ("message",)) from None
+    for field in fields:
+        if field not in PLACEHOLDERS:
+            raise SelectorError(f"unknown placeholder {{{field}}} (known: {', '.join(PLACEHOLDERS)})", ("message",))
+    return message
 
 
 def _format(message: str, document, key: Any, value: Any, scope: Any, parent: Any) -> str:
     """Fill ``{key}``, ``{value}``, ``{parent}`` (the key above: a Heat resource's name for
     ``resources.*.type``), ``{scope}`` (the ``each`` node's key), ``{name}`` (``metadata.name``)
-    and ``{kind}``; unknown fields stay as written."""
+    and ``{kind}``."""
     shown = value if isinstance(value, (str, int, float, bool)) or value is None else "..."
-    fields = _Fields(key=key, value=shown, scope=scope, parent=parent, name=document.name or "?",
-                     kind=document.data.get("kind", document.kind) if isinstance(document.data, dict) else document.kind)
+    kind = document.data.get("kind", document.kind) if isinstance(document.data, dict) else document.kind
     try:
-        return message.format_map(fields)
-    except (ValueError, IndexError):
+        return message.format(key=key, value=shown, scope=scope, parent=parent, name=document.name or "?", kind=kind)
+    except (ValueError, TypeError):  # a format spec that does not suit this value ({value:d} on a string)
         return message
-
-
-def run_examples(rule: Rule, loaders: Sequence, detectors: Sequence) -> List[str]:
-    """Run a rule's inline examples; return a failure description per example that misbehaves."""
-    from lintra.check import Scan
-    from lintra.load import load_source
-
-    failures = []
-    for expect in ("fail", "pass"):
-        for n, example in enumerate((rule.examples or {}).get(expect) or ()):
-            if isinstance(example, dict):
-                name, content = example.get("filename", "example.yaml"), example.get("content", "")
-            else:
-                name, content = "example.yaml", example
-            source = Source(name, None, str(content).encode("utf-8"))
-            loaded = load_source(source, loaders, detectors)
-            docs = [d for d in loaded.documents if d.kind in rule.kinds]
-            if loaded.problems or not docs:
-                failures.append(f"{rule.id} {expect} example {n + 1}: is not a {'/'.join(rule.kinds)} "
-                                f"document ({loaded.record.reason or 'no document'})")
-                continue
-            scan = Scan(loaded.documents)
-            hits = [hit for doc in docs for hit in rule.check(doc, scan)]
-            if expect == "fail" and not hits:
-                failures.append(f"{rule.id} fail example {n + 1}: no finding")
-            elif expect == "pass" and hits:
-                failures.append(f"{rule.id} pass example {n + 1}: unexpected finding: {hits[0].message}")
-    return failures
