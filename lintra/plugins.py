@@ -117,7 +117,9 @@ def load_registry(pm: Optional[pluggy.PluginManager] = None, *, required: Sequen
         dist = _DISTS.get(name)
         registry.plugins.append({
             "name": name,
-            "version": dist.version if dist is not None else _own_version(),
+            # built-ins carry lintra's version; a plugin registered without a distribution
+            # (a local file, a test) has none
+            "version": dist.version if dist is not None else _own_version() if name in DEFAULT_PLUGINS else None,
             "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
         })
     return registry

@@ -1,5 +1,7 @@
 """Plugins: third-party rules through the same hooks as built-ins; a crashing rule is contained."""
 
+import json
+
 import pluggy
 from click.testing import CliRunner
 
@@ -151,3 +153,24 @@ def test_extra_packs_are_loaded(tmp_path):
 
     pack = write_pack(tmp_path, RULE_HEAD + "    match: {path: '@containers.image'}\n")
     assert "ORG1" in load_registry(packs=[pack]).rules
+
+
+def test_plugins_command_lists_name_version_and_hooks(monkeypatch):
+    patched_manager(monkeypatch, ThirdParty())
+    result = CliRunner().invoke(main, ["plugins"])
+    assert result.exit_code == 0
+    rows = [line.split(None, 2) for line in result.output.splitlines()]
+    assert ["lintra.heat", lintra.__version__, "register_rules"] in rows
+    assert ["lintra.loaders", lintra.__version__, "register_detectors, register_loaders"] in rows
+    assert ["ThirdParty", "-", "register_formats, register_rules"] in rows  # no distribution: no version
+    listed = json.loads(CliRunner().invoke(main, ["plugins", "--format", "json"]).output)
+    assert {"name": "ThirdParty", "version": None, "hooks": ["register_formats", "register_rules"]} in listed
+    assert [p["name"] for p in listed] == [row[0] for row in rows]
+
+
+def test_plugins_command_respects_lintra_plugins(monkeypatch):
+    monkeypatch.setenv("LINTRA_PLUGINS", "lintra.k8s,lintra.formats")
+    result = CliRunner().invoke(main, ["plugins"])
+    *rows, note = result.output.splitlines()  # the note goes to standard error
+    assert [row.split()[0] for row in rows] == ["lintra.formats", "lintra.k8s"]
+    assert note == "(LINTRA_PLUGINS=lintra.k8s,lintra.formats restricts loading)"
