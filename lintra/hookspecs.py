@@ -7,16 +7,19 @@ loaders and formats are plugins too and use exactly these hooks.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pluggy
+
+if TYPE_CHECKING:  # the annotations are documentation: docs/plugins.md quotes them verbatim
+    import lintra
 
 hookspec = pluggy.HookspecMarker("lintra")
 hookimpl = pluggy.HookimplMarker("lintra")
 
 
 @hookspec
-def register_rules(register: Callable) -> None:
+def register_rules(register: Callable[[lintra.Rule], None]) -> None:
     """Contribute rules: call ``register(rule)`` with a :class:`lintra.Rule` for each.
 
     Declarative policy packs become rules with ``register`` too:
@@ -25,7 +28,7 @@ def register_rules(register: Callable) -> None:
 
 
 @hookspec
-def register_loaders(register: Callable) -> None:
+def register_loaders(register: Callable[[lintra.Loader], None]) -> None:
     """Contribute input readers: call ``register(loader)`` with a :class:`lintra.Loader` for each.
 
     A loader claims files by suffix and turns bytes into documents with locations.
@@ -33,7 +36,7 @@ def register_loaders(register: Callable) -> None:
 
 
 @hookspec
-def register_detectors(register: Callable) -> None:
+def register_detectors(register: Callable[[lintra.Detector], None]) -> None:
     """Contribute document kinds: call ``register(detector)`` with a :class:`lintra.Detector`.
 
     Detectors look at parsed YAML/JSON data and say which kind of infrastructure object it is
@@ -42,5 +45,5 @@ def register_detectors(register: Callable) -> None:
 
 
 @hookspec
-def register_formats(register: Callable) -> None:
+def register_formats(register: Callable[[lintra.Format], None]) -> None:
     """Contribute output formats: call ``register(fmt)`` with a :class:`lintra.Format` for each."""
