@@ -216,7 +216,7 @@ class Finding:
     """A located, judged result. ``level`` starts as the rule's severity; the filter stage adjusts it."""
 
     __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
-                 "suppressed", "suppression", "related", "kind", "vendor")
+                 "suppressed", "suppression", "related", "kind", "vendor", "sanctioned")
 
     def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
                  pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
@@ -232,6 +232,8 @@ class Finding:
         self.value = value
         self.suppressed = False
         self.suppression: Optional[str] = None
+        #: coupling to a vendor the configuration accepts (``sanctioned_vendors``): reported as info
+        self.sanctioned = False
         self.related = tuple(related)
         self.kind = kind
 

@@ -16,6 +16,8 @@ from lintra.policy.conditions import compile_condition
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
 PACK_SUFFIXES = (".yaml", ".yml")
+#: strictness profiles live beside packs in ``policies/`` but are not packs (lintra/config/profiles.py)
+PROFILE_SUFFIX = ".profile.yaml"
 _RULE_KEYS = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds", "k8s",
               "rationale", "remediation", "references", "match", "where", "message", "at", "examples")
 _REQUIRED = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds", "rationale",
@@ -29,7 +31,7 @@ class PackError(ValueError):
 def pack_files(path: str) -> List[str]:
     if os.path.isdir(path):
         return sorted(os.path.join(dirpath, name) for dirpath, _, names in os.walk(path)
-                      for name in names if name.endswith(PACK_SUFFIXES))
+                      for name in names if name.endswith(PACK_SUFFIXES) and not name.endswith(PROFILE_SUFFIX))
     return [path]
 
 
