@@ -14,6 +14,7 @@ from lintra.check import Scan, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.filter import Judgement, failing, judge, suppress
+from lintra.filter.baseline import Baseline
 from lintra.load import decode, load_source
 from lintra.model import Document, FileRecord, Finding
 from lintra.plugins import Registry, load_registry
@@ -65,7 +66,7 @@ class Result:
 
 def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Sequence[str] = (),
         registry: Optional[Registry] = None, stdin_name: str = "-",
-        options: Optional[Dict[str, Any]] = None) -> Result:
+        options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None) -> Result:
     registry = registry or load_registry()
     judgement = judgement or Judgement()
     suffixes = {suffix for loader in registry.loaders for suffix in loader.suffixes}
@@ -95,7 +96,10 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         skipped = set(registry.rules) - {rule.id for rule in rules}
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
     kept, hidden = judge(findings, judgement)
-    return Result(records, kept, judgement, registry, unreadable, hidden)
+    result = Result(records, kept, judgement, registry, unreadable, hidden)
+    if baseline is not None:
+        result.findings, result.baselined = baseline.filter(kept)
+    return result
 
 
 @contextmanager

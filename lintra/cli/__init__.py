@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from lintra import __version__
-from lintra.cli import check, config, profiles, rules
+from lintra.cli import baseline, check, config, profiles, rules
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -22,6 +22,6 @@ def main() -> None:
 
 
 #: Every sub-command, in the order ``lintra --help`` lists them.
-COMMANDS = [check.check, rules.rules, profiles.profiles, config.config]
+COMMANDS = [check.check, baseline.baseline, rules.rules, profiles.profiles, config.config]
 for command in COMMANDS:
     main.add_command(command)

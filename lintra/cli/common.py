@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import click
@@ -37,6 +38,20 @@ def settings_or_exit(paths: Sequence[str], config: Optional[str] = None, isolate
     except ConfigFileError as error:
         raise ConfigError(f"invalid configuration: {error}") from None
     return settings
+
+
+def baseline_or_exit(path: Optional[str]):
+    """The baseline at ``path`` (None: no baseline); a missing or broken one is exit 2."""
+    if path is None:
+        return None
+    from lintra.filter.baseline import BaselineError, read
+
+    if not os.path.isfile(path):
+        raise ConfigError(f"baseline {path} does not exist; create it with: lintra baseline create --output {path}")
+    try:
+        return read(path)
+    except BaselineError as error:
+        raise ConfigError(f"invalid baseline: {error}") from None
 
 
 def split_list(values: Iterable[str]) -> List[str]:

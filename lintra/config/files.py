@@ -2,7 +2,8 @@
 
 A project file is found upward from the scanned path, stopping at the repository root (the
 directory holding ``.git``): ``.lintra.yaml``, ``.lintra.yml``, or ``[tool.lintra]`` in
-``pyproject.toml``. A user-level file (``$XDG_CONFIG_HOME/lintra/config.yaml``) sits below it.
+``pyproject.toml``. A user-level file (``$XDG_CONFIG_HOME/lintra/config.yaml``) sits below it. A baseline
+(``.lintra-baseline.yaml``) is found the same way unless a file or flag names one.
 Every file is validated against ``schema.json``; an error names the file, the line and the key.
 """
 
@@ -39,12 +40,32 @@ class ConfigFile:
 
 
 def find_project_file(paths: Sequence[str]) -> Optional[str]:
-    start = next((p for p in paths if p != "-"), ".")
-    directory = os.path.abspath(start)
-    if not os.path.isdir(directory):
-        directory = os.path.dirname(directory)
+    return find_upward(paths, PROJECT_FILES)
+
+
+def repository_root(paths: Sequence[str]) -> str:
+    """The directory holding ``.git`` above the first scanned path, else that path's directory."""
+    start = _start(paths)
+    directory = start
+    while not os.path.exists(os.path.join(directory, ".git")):
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return start
+        directory = parent
+    return directory
+
+
+def _start(paths: Sequence[str]) -> str:
+    directory = os.path.abspath(next((p for p in paths if p != "-"), "."))
+    return directory if os.path.isdir(directory) else os.path.dirname(directory)
+
+
+def find_upward(paths: Sequence[str], names: Sequence[str]) -> Optional[str]:
+    """The first of ``names`` in the directory of the first scanned path or a parent of it, up to
+    the repository root; a ``pyproject.toml`` counts only with a ``[tool.lintra]`` table."""
+    directory = _start(paths)
     while True:
-        for name in PROJECT_FILES:
+        for name in names:
             candidate = os.path.join(directory, name)
             if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_tool_table(candidate)):
                 return candidate

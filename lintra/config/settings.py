@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Optional, Sequence
 
-from lintra.config.files import ConfigFile, ConfigFileError, find_project_file, read, user_file
+from lintra.config.files import ConfigFile, ConfigFileError, find_project_file, find_upward, read, user_file
 from lintra.config.profiles import DEFAULT_PROFILE, ProfileError, resolve
 
 DEFAULTS: Dict[str, Any] = {
@@ -140,4 +140,10 @@ def load(paths: Sequence[str], config_path: Optional[str] = None, isolated: bool
         if not os.path.isfile(project):
             raise ConfigFileError(f"{project}: no such configuration file")
         settings.add_file(read(project))
+    if settings["baseline"] is None:
+        from lintra.filter.baseline import DEFAULT_NAME
+
+        found = find_upward(paths, [DEFAULT_NAME])
+        if found:
+            settings.values["baseline"] = Setting(found, "found upward from the scanned path")
     return settings
