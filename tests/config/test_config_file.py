@@ -134,3 +134,18 @@ def test_user_profile_from_config_is_listed_and_usable(tmp_path):
     rules = invoke("rules", "LK304", cwd=tmp_path).output
     assert " warning " in rules
 
+
+
+def test_readme_configuration_example_is_valid(tmp_path):
+    from lintra.config.files import read
+    from lintra.config.profiles import resolve
+    from tests.conftest import ROOT
+
+    text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    section = text[text.index("### Configuration file"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml\n"))]
+    (tmp_path / ".lintra.yaml").write_text(example)
+    config = read(str(tmp_path / ".lintra.yaml"))
+    assert config.data["profile"] == "balanced"
+    profile = resolve("acme", {name: (data, "README") for name, data in config.data["profiles"].items()})
+    assert profile.chain == ("acme", "agile", "balanced", "conservative")
