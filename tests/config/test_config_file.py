@@ -149,3 +149,35 @@ def test_readme_configuration_example_is_valid(tmp_path):
     assert config.data["profile"] == "balanced"
     profile = resolve("acme", {name: (data, "README") for name, data in config.data["profiles"].items()})
     assert profile.chain == ("acme", "agile", "balanced", "conservative")
+
+
+PLUGIN = '''
+from lintra import Hit, Rule, hookimpl
+
+def check(document, scan):
+    if document.data.get("kind") == "StorageClass":
+        yield Hit(("metadata", "name"), "every StorageClass is reviewed by the storage team")
+
+@hookimpl
+def register_rules(register):
+    register(Rule(id="ACME1", name="acme-storage-review", title="StorageClass needs review", vendor="other",
+                  category="storage", strength="soft", severity="error", kinds=("k8s",), rationale="r",
+                  remediation="r", check=check))
+'''
+
+
+def test_project_config_cannot_run_python_without_explicit_permission(tmp_path):
+    repo(tmp_path, "local_plugins: [tools/acme.py]\n")
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "acme.py").write_text(PLUGIN)
+    refused = invoke("check", str(tmp_path / "k8s"))
+    assert refused.exit_code == 2 and "--allow-local-plugins" in refused.output
+    allowed = invoke("check", str(tmp_path / "k8s"), "--allow-local-plugins", "-f", "json")
+    assert "ACME1" in {f["rule_id"] for f in findings(allowed)}
+
+
+def test_rules_under_a_profile_show_what_each_rule_becomes():
+    lines = {line.split()[0]: line.split()[4] for line in invoke("rules", "--profile", "conservative").output.splitlines()}
+    assert lines["LK101"] == "error" and lines["LH121"] == "info" and lines["LK104"] == "info"
+    lines = {line.split()[0]: line.split()[4] for line in invoke("rules", "-p", "agile").output.splitlines()}
+    assert lines["LK304"] == "error"
