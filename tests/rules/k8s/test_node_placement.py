@@ -62,7 +62,7 @@ def test_failure_domain_keys_count_only_on_vsphere_storage(lint):
     assert where(lint(ceph), "LK109") == []
 
 
-def test_karpenter_pool_on_aws_instance_labels(lint):
+def test_karpenter_pool_on_aws_instance_labels_and_node_class(lint):
     pool = """\
 apiVersion: karpenter.sh/v1
 kind: NodePool
@@ -75,4 +75,6 @@ spec:
         - {key: kubernetes.io/arch, operator: In, values: [amd64]}
       nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
 """
-    assert where(lint(pool), "LK205") == [("LK205", 8, 17)]
+    result = lint(pool)
+    assert where(result, "LK205") == [("LK205", 8, 17)]
+    assert where(result, "LK207") == [("LK207", 10, 54)]
