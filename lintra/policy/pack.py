@@ -110,7 +110,11 @@ def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
         for match in matchers:
             for pointer, key, value, scope in match(data):
                 parent = pointer[-2] if len(pointer) > 1 else None
-                yield Hit(pointer, _format(message, document, key, value, scope, parent), at=at)
+                # A match that yields a mapping key as its value (@nodekeys on nodeSelector) points
+                # at that key, not at the value beside it.
+                names_key = bool(pointer) and isinstance(key, str) and key == value == pointer[-1]
+                hit_at = at or ("key" if names_key else None)
+                yield Hit(pointer, _format(message, document, key, value, scope, parent), at=hit_at)
 
     return Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
                 category=spec["category"], strength=spec["strength"], severity=spec["severity"],
