@@ -216,7 +216,7 @@ class Finding:
     """A located, judged result. ``level`` starts as the rule's severity; the filter stage adjusts it."""
 
     __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
-                 "suppressed", "suppression", "related", "kind", "vendor")
+                 "suppressed", "suppression", "related", "kind", "vendor", "sanctioned")
 
     def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
                  pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
@@ -232,6 +232,8 @@ class Finding:
         self.value = value
         self.suppressed = False
         self.suppression: Optional[str] = None
+        #: coupling to a vendor the configuration accepts (``sanctioned_vendors``): reported as info
+        self.sanctioned = False
         self.related = tuple(related)
         self.kind = kind
 
@@ -242,19 +244,27 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable across line shifts: rule, file, document pointer and the offending value, no lines."""
+        return _digest(self.file.replace("\\", "/"), self.identity)
+
+    @property
+    def identity(self) -> str:
+        """What was found, independent of lines and of where the file lives: the rule, the document
+        and pointer inside the file, and the offending value. Baselines key on it."""
         try:
             value = json.dumps(self.value, sort_keys=True, default=str)
         except (TypeError, ValueError):
             value = repr(self.value)
-        key = "\0".join((self.rule.id, self.file.replace("\\", "/"), str(self.document or 0),
-                         self.json_pointer, value))
-        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return _digest(self.rule.id, str(self.document or 0), self.json_pointer, value)
 
     def sort_key(self) -> tuple:
         return (self.file, self.span.line, self.span.column, self.rule.id)
 
     def __repr__(self) -> str:
         return f"Finding({self.rule.id} {self.file}:{self.span.line}:{self.span.column})"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class FileRecord:

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from typing import Any, Dict, List, Optional, Sequence
 
 from lintra.check import Scan, run_rules
-from lintra.check.reserved import BY_ID as RESERVED_BY_ID, UNUSED_SUPPRESSION
+from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.filter import Judgement, failing, judge, suppress
+from lintra.filter.baseline import Baseline
 from lintra.load import decode, load_source
 from lintra.model import Document, FileRecord, Finding
 from lintra.plugins import Registry, load_registry
@@ -22,15 +23,19 @@ from lintra.plugins import Registry, load_registry
 class Result:
     """Everything a report needs: every input file's fate, the judged findings, the exit code."""
 
-    __slots__ = ("files", "findings", "judgement", "registry", "unreadable")
+    __slots__ = ("files", "findings", "judgement", "registry", "unreadable", "hidden", "baselined")
 
     def __init__(self, files: List[FileRecord], findings: List[Finding], judgement: Judgement,
-                 registry: Registry, unreadable: bool) -> None:
+                 registry: Registry, unreadable: bool, hidden: int = 0) -> None:
         self.files = files
         self.findings = findings
         self.judgement = judgement
         self.registry = registry
         self.unreadable = unreadable
+        #: findings on sanctioned vendors left out (``--hide-sanctioned``)
+        self.hidden = hidden
+        #: findings left out because the baseline accepted them
+        self.baselined = 0
 
     @property
     def exit_code(self) -> int:
@@ -47,9 +52,13 @@ class Result:
             "documents": sum(record.documents for record in self.files),
             "findings": len(active),
             "suppressed": len(self.findings) - len(active),
+            "sanctioned": sum(1 for f in active if f.sanctioned),
+            "hidden_sanctioned": self.hidden,
+            "baselined": self.baselined,
             "by_level": {level: sum(1 for f in active if f.level.name == level)
                          for level in ("error", "warning", "info")},
             "by_vendor": dict(sorted(Counter(f.vendor for f in active).items())),
+            "profile": self.judgement.profile.name,
             "fail_on": self.judgement.fail_on.name,
             "exit_code": self.exit_code,
         }
@@ -57,7 +66,7 @@ class Result:
 
 def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Sequence[str] = (),
         registry: Optional[Registry] = None, stdin_name: str = "-",
-        options: Optional[Dict[str, Any]] = None) -> Result:
+        options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None) -> Result:
     registry = registry or load_registry()
     judgement = judgement or Judgement()
     suffixes = {suffix for loader in registry.loaders for suffix in loader.suffixes}
@@ -85,8 +94,12 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         findings.extend(run_rules(documents, rules, Scan(documents, options)))
         suppressions.extend(suppress.from_documents(documents))
         skipped = set(registry.rules) - {rule.id for rule in rules}
-        findings.extend(suppress.apply(findings, suppressions, UNUSED_SUPPRESSION, skipped))
-    return Result(records, judge(findings, judgement), judgement, registry, unreadable)
+        findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
+    kept, hidden = judge(findings, judgement)
+    result = Result(records, kept, judgement, registry, unreadable, hidden)
+    if baseline is not None:
+        result.findings, result.baselined = baseline.filter(kept)
+    return result
 
 
 @contextmanager

@@ -11,6 +11,12 @@ SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
 CORPUS = os.path.join(SHARED, "corpus")
 
 
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path_factory, monkeypatch):
+    """A developer's own ~/.config/lintra/config.yaml must not change what tests see."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
+
+
 @pytest.fixture
 def corpus():
     """The real repositories in ../shared/corpus; skipped where that checkout is absent."""

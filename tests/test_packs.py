@@ -41,6 +41,46 @@ def test_recursive_descent_and_pod_macro():
     assert pod_spec_pointer(knative) == ("spec", "template", "spec")
 
 
+def test_knative_kinds_bear_pods_only_in_the_knative_group():
+    revision = {"kind": "Revision", "apiVersion": "serving.knative.dev/v1", "spec": {"containers": []}}
+    assert pod_spec_pointer(revision) == ("spec",)
+    configuration = {"kind": "Configuration", "apiVersion": "serving.knative.dev/v1",
+                     "spec": {"template": {"spec": {}}}}
+    assert pod_spec_pointer(configuration) == ("spec", "template", "spec")
+    assert pod_spec_pointer({**revision, "apiVersion": "example.org/v1"}) is None
+
+
+def test_nodekeys_reach_every_scheduling_key():
+    pod = {"kind": "Pod", "apiVersion": "v1", "spec": {
+        "nodeSelector": {"a/n": "x"},
+        "affinity": {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [{"matchExpressions": [{"key": "a/r"}]}]},
+                "preferredDuringSchedulingIgnoredDuringExecution": [
+                    {"preference": {"matchExpressions": [{"key": "a/p"}]}}]},
+            "podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{"topologyKey": "a/t"}],
+                "preferredDuringSchedulingIgnoredDuringExecution": [{"podAffinityTerm": {"topologyKey": "a/u"}}]}},
+        "topologySpreadConstraints": [{"topologyKey": "a/s"}],
+        "tolerations": [{"key": "a/o"}, {"operator": "Exists"}]}}
+    hits = list(evaluate(compile_path("@nodekeys"), pod))
+    assert [v for _, _, v in hits] == ["a/n", "a/r", "a/p", "a/t", "a/u", "a/s", "a/o"]
+    assert hits[0][0] == ("spec", "nodeSelector", "a/n") and hits[-1][0] == ("spec", "tolerations", 0, "key")
+    sc = {"kind": "StorageClass", "apiVersion": "storage.k8s.io/v1",
+          "allowedTopologies": [{"matchLabelExpressions": [{"key": "a/z"}]}]}
+    pv = {"kind": "PersistentVolume", "apiVersion": "v1", "spec": {"nodeAffinity": {"required": {
+        "nodeSelectorTerms": [{"matchExpressions": [{"key": "a/v"}]}]}}}}
+    pool = {"kind": "NodePool", "apiVersion": "karpenter.sh/v1",
+            "spec": {"template": {"spec": {"requirements": [{"key": "a/k"}]}}}}
+    runtime = {"kind": "RuntimeClass", "apiVersion": "node.k8s.io/v1",
+               "scheduling": {"nodeSelector": {"a/c": "y"}, "tolerations": [{"key": "a/d"}]}}
+    assert [v for doc in (sc, pv, pool, runtime) for _, _, v in evaluate(compile_path("@nodekeys"), doc)] == [
+        "a/z", "a/v", "a/k", "a/c", "a/d"]
+    # a kind of the same name from another API group is not a Karpenter NodePool
+    assert list(evaluate(compile_path("@nodekeys"), {**pool, "apiVersion": "example.org/v1"})) == []
+
+
 def write_pack(tmp_path, body):
     path = tmp_path / "pack.yaml"
     path.write_text("pack: {name: t, version: 1, description: d}\nrules:\n" + body)
@@ -65,7 +105,7 @@ RULE_HEAD = """  - id: ORG1
     ("    match: {path: '@containers.image', regex: '(['}\n",
      "pack.yaml:14:40: rules.0.match.regex: regex '([' does not compile: unterminated character set"),
     ("    match: {path: '@nope.image'}\n",
-     "pack.yaml:14:13: rules.0.match.path: unknown path macro '@nope' (known: @pod, @containers)"),
+     "pack.yaml:14:13: rules.0.match.path: unknown path macro '@nope' (known: @pod, @containers, @nodekeys)"),
     ("    match: {path: 'spec[', equals: 1}\n", "pack.yaml:14:13: rules.0.match.path: cannot read path 'spec[' at '['"),
     ("    match: {path: spec, startwith: x}\n", "pack.yaml:14:25: rules.0.match.startwith: unknown operator 'startwith'"),
     ("    match: {path: spec, type: text}\n",

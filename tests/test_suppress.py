@@ -67,3 +67,59 @@ def test_vmx_comment_suppresses_the_setting_below(lint):
     assert [(f.rule.id, f.span.line, f.suppressed) for f in result.findings] == [("LT003", 2, False), ("LV112", 4, False)]
     text = text.replace('scsi0.present = "TRUE"\n', "").replace("# lintra", 'scsi0.present = "TRUE"\n# lintra')
     assert [(f.rule.id, f.suppressed) for f in lint(text, "db.vmx").findings] == [("LV112", True)]
+
+
+HEAT = """heat_template_version: 2018-08-31
+resources:
+  router:
+    type: OS::ContrailV2::LogicalRouter
+    metadata:
+      lintra:
+        ignore:
+          - {{rule: LH101, reason: {reason}}}
+  other:
+    type: OS::ContrailV2::VirtualNetwork
+"""
+
+
+def test_heat_resource_metadata_suppresses_that_resource_only(lint):
+    result = lint(HEAT.format(reason="Contrail until the OVN move"), name="stack.yaml")
+    assert sorted((f.span.line, f.suppressed) for f in result.findings) == [(4, True), (10, False)]
+    assert result.findings[0].suppression == "Contrail until the OVN move"
+
+
+def test_annotation_covers_only_its_own_item_of_a_list(lint):
+    item = ('{{"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {{"name": "p{n}"{a}}}, '
+            '"spec": {{"vsphereVolume": {{"volumePath": "[ds] a.vmdk"}}}}}}')
+    annotated = item.format(n=1, a=', "annotations": {"lintra.io/ignore": "LK101: accepted"}')
+    text = '{"apiVersion": "v1", "kind": "List", "items": [' + annotated + ", " + item.format(n=2, a="") + "]}"
+    result = lint(text, name="list.json")
+    assert sorted(f.suppressed for f in result.findings) == [False, True]
+
+
+def test_agile_requires_a_reason_on_every_suppression(lint):
+    from lintra.config.profiles import resolve
+
+    text = PV.format(annotation="", comment="  # lintra: ignore[LK101]")
+    assert lint(text).exit_code == 0  # balanced accepts a bare suppression
+    result = lint(text, profile=resolve("agile"))
+    assert [(f.rule.id, f.suppressed) for f in result.findings] == [("LK101", True), ("LT004", False)]
+    assert "profile 'agile' requires one" in result.findings[1].message and result.exit_code == 1
+    with_reason = PV.format(annotation="", comment="  # lintra: ignore[LK101] accepted until Q3")
+    assert lint(with_reason, profile=resolve("agile")).exit_code == 0
+
+
+def test_a_file_that_does_not_parse_cannot_be_suppressed(lint):
+    result = lint("# lintra: ignore-file[LT000] generated\nkind: [unclosed\n")
+    assert [(f.rule.id, f.suppressed) for f in result.findings] == [("LT000", False)]
+    assert result.exit_code == 1
+
+
+def test_rule_the_profile_marks_non_suppressible_stays_reported(lint):
+    from lintra.config.profiles import resolve
+
+    strict = resolve("strict", {"strict": ({"extends": "balanced",
+                                            "suppressions": {"non_suppressible": ["LK1"]}}, "cfg")})
+    result = lint(PV.format(annotation="", comment="  # lintra: ignore[LK101] accepted"), profile=strict)
+    assert [(f.rule.id, f.suppressed) for f in result.findings] == [("LK101", False), ("LT004", False)]
+    assert "LK101 cannot be suppressed under profile 'strict'" in result.findings[1].message

@@ -33,11 +33,17 @@ UNUSED_SUPPRESSION = _reserved(
     "A lintra: ignore comment or lintra.io/ignore annotation suppresses nothing: the coupling it "
     "accepted is gone or the rule id is wrong, and a stale suppression would hide future coupling.",
     "Remove the suppression, or correct its rule id.", severity="warning")
+INVALID_SUPPRESSION = _reserved(
+    "LT004", "invalid-suppression", "Suppression the profile does not allow",
+    "The strictness profile requires a reason on every suppression, or marks the suppressed rule "
+    "non-suppressible (a file that could not be read was never judged; hiding that hides all of it).",
+    "Add the reason after the rule list (# lintra: ignore[LK101] storage is vSphere until Q3), or fix "
+    "the finding instead of suppressing it.")
 INTERNAL_ERROR = _reserved(
     "LT900", "internal-error", "A rule crashed on this document",
     "A rule raised an exception; its result for this document is unknown. Other rules and files "
     "were still checked.",
     "Report the message and the file to the rule's author (the rule's origin is in the message).")
 
-RESERVED = (SYNTAX_ERROR, UNREADABLE, LIMIT_EXCEEDED, UNUSED_SUPPRESSION, INTERNAL_ERROR)
+RESERVED = (SYNTAX_ERROR, UNREADABLE, LIMIT_EXCEEDED, UNUSED_SUPPRESSION, INVALID_SUPPRESSION, INTERNAL_ERROR)
 BY_ID = {rule.id: rule for rule in RESERVED}

@@ -7,11 +7,10 @@ import sys
 import click
 
 from lintra.cli import outputs
-from lintra.cli.common import ConfigError, registry_or_exit, split_list
+from lintra.cli.common import ConfigError, baseline_or_exit, registry_or_exit, settings_or_exit, split_list
 from lintra.discover import PathNotFound
 from lintra.discover.changes import ChangesError, on_changed_lines, select_paths
 from lintra.discover.changes import changed_since as changed_since_
-from lintra.filter import Judgement
 from lintra.model import Level
 from lintra.pipeline import run
 
@@ -35,8 +34,21 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--select", multiple=True, metavar="SEL",
               help="Only rules matching SEL: id or id prefix, rule name, vendor or category (repeatable, comma-separated).")
 @click.option("--ignore", multiple=True, metavar="SEL", help="Skip rules matching SEL (same forms as --select).")
-@click.option("--fail-on", type=LEVELS, default="error", show_default=True,
-              help="Lowest level that makes the exit code 1.")
+@click.option("--fail-on", type=LEVELS, default=None,
+              help="Lowest level that makes the exit code 1 (default: the profile's, error for the built-in ones).")
+@click.option("--profile", "-p", metavar="NAME",
+              help="Strictness profile: conservative, balanced (default), agile, or one the configuration defines.")
+@click.option("--sanction", multiple=True, metavar="VENDOR",
+              help="Accept coupling to VENDOR: its findings drop to info (repeatable, comma-separated).")
+@click.option("--hide-sanctioned", is_flag=True, help="Leave findings on sanctioned vendors out entirely.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Configuration file to use instead of the .lintra.yaml / pyproject.toml found upward.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings not accepted by this baseline (default: the configuration's 'baseline').")
+@click.option("--no-baseline", is_flag=True, help="Ignore the configured baseline: report every finding.")
+@click.option("--isolated", is_flag=True, help="Read no configuration file.")
+@click.option("--allow-local-plugins", is_flag=True,
+              help="Run the Python plugin files the project's configuration names (they run code).")
 @click.option("--stdin-filename", default="-", metavar="NAME",
               help="Name to report for standard input (its suffix picks the reader).")
 @click.option("--verbose", "-v", is_flag=True, help="Also list skipped files and suppressed findings.")
@@ -45,12 +57,22 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when on a terminal).")
 @click.option("--pack", "packs", multiple=True, metavar="PATH",
               help="Also run the rules of this policy pack file or directory of packs (repeatable).")
-def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, select, ignore, fail_on, stdin_filename, verbose,
+def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, select, ignore, fail_on, profile,
+          sanction, hide_sanctioned, config_file, baseline_file, no_baseline, isolated, allow_local_plugins, stdin_filename, verbose,
           sarif_include_suppressed, color, packs):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
-    registry = registry_or_exit(packs=packs)
+    settings = settings_or_exit(paths, config_file, isolated, {
+        "select": (split_list(select), "--select"), "ignore": (split_list(ignore), "--ignore"),
+        "fail_on": (fail_on, "--fail-on"), "profile": (profile, "--profile"),
+        "sanctioned_vendors": ([v.lower() for v in split_list(sanction)], "--sanction"),
+        "hide_sanctioned": (hide_sanctioned, "--hide-sanctioned"), "exclude": (list(exclude), "--exclude"),
+        "baseline": (baseline_file, "--baseline"), "packs": (list(packs), "--pack")})
+    if allow_local_plugins:
+        settings.trust_local_plugins()
+    registry = registry_or_exit(**settings.registry_options())
     pairs = outputs.pair(fmt, output, registry.formats)
-    judgement = Judgement(select=split_list(select), ignore=split_list(ignore), fail_on=fail_on)
+    judgement = settings.judgement()
+    baseline = None if no_baseline else baseline_or_exit(settings["baseline"])
     changes = None
     if changed_since:
         try:
@@ -64,8 +86,8 @@ def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, s
     elif not paths:
         paths = ["."]
     try:
-        result = run(paths, judgement, exclude=exclude, registry=registry, stdin_name=stdin_filename,
-                     options={"force_exclude": force_exclude})
+        result = run(paths, judgement, exclude=settings["exclude"], registry=registry, stdin_name=stdin_filename,
+                     options={"force_exclude": force_exclude}, baseline=baseline)
     except PathNotFound as missing:
         raise ConfigError(f"no such file or directory: {missing}") from None
     if new_only:

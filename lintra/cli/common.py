@@ -1,25 +1,57 @@
-"""Helpers shared by sub-commands: loading plugins with clean errors, splitting list options."""
+"""Helpers shared by sub-commands: settings and plugins with clean errors, splitting list options."""
 
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence
+import os
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import click
 
 from lintra.plugins import Registry, load_registry
 
 
-def registry_or_exit(*, packs: Sequence[str] = ()) -> Registry:
-    """The plugin registry (plus extra policy ``packs``); a broken plugin or pack is a
-    configuration error (exit 2)."""
+def registry_or_exit(**options: Any) -> Registry:
+    """The plugin registry; a broken plugin or policy pack is a configuration error (exit 2).
+
+    ``options`` go to :func:`lintra.plugins.load_registry` (required plugins, extra packs ...)."""
     from lintra.policy import PackError
 
     try:
-        return load_registry(packs=packs)
+        return load_registry(**options)
     except PackError as error:
         raise ConfigError(f"invalid policy pack:\n{error}") from None
     except (ValueError, TypeError, ImportError) as error:  # PluginError is a ValueError
         raise ConfigError(f"cannot load plugins: {error}") from None
+
+
+def settings_or_exit(paths: Sequence[str], config: Optional[str] = None, isolated: bool = False,
+                     flags: Optional[Dict[str, Any]] = None):
+    """The effective settings: files found for ``paths`` (or ``config``), then ``flags``
+    (``key -> (value, "--flag")``). A broken file is a configuration error (exit 2)."""
+    from lintra.config.files import ConfigFileError
+    from lintra.config.settings import load
+
+    try:
+        settings = load(paths, config, isolated)
+        settings.add_flags(flags or {})
+        settings.judgement()  # resolve profiles now, so a bad one fails before any scanning
+    except ConfigFileError as error:
+        raise ConfigError(f"invalid configuration: {error}") from None
+    return settings
+
+
+def baseline_or_exit(path: Optional[str]):
+    """The baseline at ``path`` (None: no baseline); a missing or broken one is exit 2."""
+    if path is None:
+        return None
+    from lintra.filter.baseline import BaselineError, read
+
+    if not os.path.isfile(path):
+        raise ConfigError(f"baseline {path} does not exist; create it with: lintra baseline create --output {path}")
+    try:
+        return read(path)
+    except BaselineError as error:
+        raise ConfigError(f"invalid baseline: {error}") from None
 
 
 def split_list(values: Iterable[str]) -> List[str]:

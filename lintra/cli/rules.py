@@ -6,7 +6,7 @@ import json
 
 import click
 
-from lintra.cli.common import registry_or_exit
+from lintra.cli.common import registry_or_exit, settings_or_exit
 
 
 def rule_dict(rule) -> dict:
@@ -18,17 +18,31 @@ def rule_dict(rule) -> dict:
 
 @click.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--profile", "-p", metavar="NAME",
+              help="Show what each rule becomes under this profile (its level, or 'off').")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Configuration file to apply (default: the one found upward from here).")
 @click.argument("selectors", nargs=-1)
-def rules(fmt, selectors):
-    """List rules (all, or those matching SELECTORS: id prefix, name, vendor or category)."""
+def rules(fmt, profile, config_file, selectors):
+    """List rules (all, or those matching SELECTORS: id prefix, name, vendor or category).
+
+    The LEVEL column is the rule's level under the effective configuration and profile."""
     from lintra.filter import matches
 
-    registry = registry_or_exit()
+    settings = settings_or_exit(["."], config_file, flags={"profile": (profile, "--profile")})
+    registry = registry_or_exit(**settings.registry_options())
+    judgement = settings.judgement()
     chosen = [r for r in sorted(registry.rules.values(), key=lambda r: r.id)
               if not selectors or any(matches(r, s) for s in selectors)]
     if fmt == "json":
-        click.echo(json.dumps([rule_dict(r) for r in chosen], indent=2))
+        click.echo(json.dumps([dict(rule_dict(r), profile=judgement.profile.name, level=_level(judgement, r))
+                               for r in chosen], indent=2))
         return
     for rule in chosen:
         click.echo(f"{rule.id:<7} {rule.vendor:<9} {rule.category:<11} {rule.strength:<10} "
-                   f"{rule.severity.name:<8} {rule.name}: {rule.title}")
+                   f"{_level(judgement, rule):<8} {rule.name}: {rule.title}")
+
+
+def _level(judgement, rule) -> str:
+    level = judgement.level(rule)
+    return "off" if level is None else level.name

@@ -31,7 +31,7 @@ def discover(paths: Sequence[str], suffixes: Iterable[str], exclude: Sequence[st
         if os.path.isdir(path):
             yield from _walk(path, suffixes, exclude, seen)
         elif os.path.exists(path):
-            if force_exclude and _excluded(path, exclude):
+            if force_exclude and path_matches(path, exclude):
                 continue
             real = os.path.realpath(path)
             if real not in seen:
@@ -50,12 +50,12 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: set) -> Iter
             continue
         visited_dirs.add(real)
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
-                             and not _excluded(os.path.join(dirpath, d), exclude))
+                             and not path_matches(os.path.join(dirpath, d), exclude))
         for name in sorted(filenames):
             if not name.lower().endswith(suffixes):
                 continue
             path = os.path.join(dirpath, name)
-            if _excluded(path, exclude) or not os.path.isfile(path):
+            if path_matches(path, exclude) or not os.path.isfile(path):
                 continue
             real_file = os.path.realpath(path)
             if real_file in seen:
@@ -64,7 +64,7 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: set) -> Iter
             yield Source(_display(path), path)
 
 
-def _excluded(path: str, patterns: Sequence[str]) -> bool:
+def path_matches(path: str, patterns: Sequence[str]) -> bool:
     """gitignore-like matching: a pattern matches the whole relative path or any trailing part."""
     if not patterns:
         return False
@@ -85,4 +85,4 @@ def _display(path: str) -> str:
     return norm[2:] if norm.startswith("./") else norm
 
 
-__all__ = ["discover", "PathNotFound", "SKIP_DIRS"]
+__all__ = ["discover", "path_matches", "PathNotFound", "SKIP_DIRS"]

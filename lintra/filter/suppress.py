@@ -2,7 +2,13 @@
 
 - ``# lintra: ignore[RULE,RULE] reason`` on the offending line or the line above it;
 - ``# lintra: ignore-file[RULE] reason`` anywhere in a file (conventionally at the top);
-- Kubernetes objects: annotation ``lintra.io/ignore: "RULE: reason; RULE: reason"``.
+- Kubernetes objects: annotation ``lintra.io/ignore: "RULE: reason; RULE: reason"``;
+- Heat resources: ``metadata: {lintra: {ignore: [{rule: RULE, reason: text}]}}``.
+
+The profile decides what a suppression may do: under one that requires reasons, a suppression
+without one is an ``LT004`` finding (it still suppresses: the finding it hides was accepted, the
+missing reason is the problem); a rule the profile marks non-suppressible stays reported and the
+suppression is an ``LT004`` finding.
 
 Comments are found by scanning the raw text of files that contain ``lintra:`` at all, so files
 without suppressions cost one substring test. A suppression that matches no finding is itself a
@@ -12,26 +18,28 @@ finding (``LT003``), like ruff's unused ``noqa``: stale suppressions hide future
 from __future__ import annotations
 
 import re
-from typing import Collection, Iterable, List, Sequence
+from typing import Callable, Collection, Iterable, List, Sequence
 
-from lintra.model import Document, Finding, Span
+from lintra.check.reserved import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
+from lintra.model import Document, Finding, Pointer, Span
 
 _COMMENT = re.compile(r"#\s*lintra:\s*ignore(?P<file>-file)?\[(?P<rules>[^\]]*)\]\s*(?P<reason>.*)$")
 ANNOTATION = "lintra.io/ignore"
 
 
 class Suppression:
-    __slots__ = ("file", "line", "rules", "reason", "whole_file", "document", "span", "used")
+    __slots__ = ("file", "line", "rules", "reason", "whole_file", "document", "scope", "span", "used")
 
     def __init__(self, file: str, rules: Sequence[str], reason: str, span: Span, whole_file: bool = False,
-                 document: int = None) -> None:
+                 document: int = None, scope: Pointer = ()) -> None:
         self.file = file
         self.line = span.line
         self.rules = {r.strip().upper() for r in rules if r.strip()}
         self.reason = reason.strip()
         self.whole_file = whole_file
-        #: for annotations: the document (object) it covers
+        #: for annotations and metadata: the document, and the pointer prefix within it, covered
         self.document = document
+        self.scope = tuple(scope)
         self.span = span
         self.used = False
 
@@ -39,7 +47,7 @@ class Suppression:
         if finding.file != self.file or finding.rule.id not in self.rules:
             return False
         if self.document is not None:
-            return finding.document == self.document
+            return finding.document == self.document and finding.pointer[:len(self.scope)] == self.scope
         return self.whole_file or finding.span.line in (self.line, self.line + 1)
 
 
@@ -57,39 +65,75 @@ def from_text(file: str, text: str) -> List[Suppression]:
 
 
 def from_documents(documents: Iterable[Document]) -> List[Suppression]:
-    found = []
+    found: List[Suppression] = []
     for doc in documents:
-        if doc.kind != "k8s":
-            continue
-        value = doc.get(("metadata", "annotations", ANNOTATION))
-        if not isinstance(value, str):
-            continue
-        span = doc.span(("metadata", "annotations", ANNOTATION), "key")
-        for entry in value.split(";"):
-            rule, _, reason = entry.partition(":")
-            if rule.strip():
-                found.append(Suppression(doc.source.name, [rule], reason, span, document=doc.index))
+        if doc.kind == "k8s":
+            found.extend(_from_annotation(doc))
+        elif doc.kind == "heat" and isinstance(doc.data.get("resources"), dict):
+            found.extend(_from_heat_metadata(doc))
     return found
 
 
-def apply(findings: List[Finding], suppressions: Sequence[Suppression], unused_rule,
-          skipped: Collection[str] = ()) -> List[Finding]:
-    """Mark covered findings suppressed; return findings for suppressions that matched nothing.
+def _from_annotation(doc: Document) -> Iterable[Suppression]:
+    value = doc.get(("metadata", "annotations", ANNOTATION))
+    if not isinstance(value, str):
+        return
+    span = doc.span(("metadata", "annotations", ANNOTATION), "key")
+    for entry in value.split(";"):
+        rule, _, reason = entry.partition(":")
+        if rule.strip():
+            yield Suppression(doc.source.name, [rule], reason, span, document=doc.index, scope=doc.base)
 
-    ``skipped`` are rule ids that exist but did not run (``--select``/``--ignore``): a
-    suppression naming one of them cannot be judged unused in this run."""
+
+def _from_heat_metadata(doc: Document) -> Iterable[Suppression]:
+    for name, resource in doc.data["resources"].items():
+        entries = doc.get(("resources", name, "metadata", "lintra", "ignore"))
+        if not isinstance(entries, list):
+            continue
+        for i, entry in enumerate(entries):
+            if isinstance(entry, dict) and isinstance(entry.get("rule"), str):
+                span = doc.span(("resources", name, "metadata", "lintra", "ignore", i))
+                yield Suppression(doc.source.name, [entry["rule"]], str(entry.get("reason") or ""), span,
+                                  document=doc.index, scope=doc.base + ("resources", name))
+
+
+def apply(findings: List[Finding], suppressions: Sequence[Suppression], profile_for: Callable,
+          skipped: Collection[str] = ()) -> List[Finding]:
+    """Mark covered findings suppressed; return findings about the suppressions themselves.
+
+    ``profile_for(file)`` is the strictness profile judging that file. ``skipped`` are rule ids
+    that exist but did not run (``--select``/``--ignore``): a suppression naming one of them
+    cannot be judged unused in this run."""
     if not suppressions:
         return []
     by_file = {}
     for suppression in suppressions:
         by_file.setdefault(suppression.file, []).append(suppression)
+    problems: List[Finding] = []
     for finding in findings:
         for suppression in by_file.get(finding.file, ()):
-            if suppression.covers(finding):
-                finding.suppressed = True
-                finding.suppression = suppression.reason or "(no reason given)"
-                suppression.used = True
-                break
-    return [Finding(unused_rule, f"suppression of {', '.join(sorted(s.rules))} matches no finding; remove it",
-                    s.file, s.span, document=s.document) for s in suppressions
-            if not s.used and not (s.rules & set(skipped))]
+            if not suppression.covers(finding):
+                continue
+            suppression.used = True
+            profile = profile_for(finding.file)
+            if not profile.suppressible(finding.rule.id):
+                problems.append(_invalid(suppression, f"{finding.rule.id} cannot be suppressed under profile "
+                                                      f"'{profile.name}'; the finding stays reported"))
+                continue
+            finding.suppressed = True
+            finding.suppression = suppression.reason or "(no reason given)"
+            break
+    for suppression in suppressions:
+        if not suppression.used and not (suppression.rules & set(skipped)):
+            problems.append(Finding(UNUSED_SUPPRESSION, f"suppression of {', '.join(sorted(suppression.rules))} "
+                                    "matches no finding; remove it", suppression.file, suppression.span,
+                                    document=suppression.document))
+        elif suppression.used and not suppression.reason and profile_for(suppression.file).require_reason:
+            problems.append(_invalid(suppression, f"suppression of {', '.join(sorted(suppression.rules))} gives "
+                                                  f"no reason; profile '{profile_for(suppression.file).name}' "
+                                                  "requires one"))
+    return problems
+
+
+def _invalid(suppression: Suppression, message: str) -> Finding:
+    return Finding(INVALID_SUPPRESSION, message, suppression.file, suppression.span, document=suppression.document)

@@ -18,6 +18,8 @@ from lintra.policy.conditions import compile_condition
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
 PACK_SUFFIXES = (".yaml", ".yml")
+#: strictness profiles live beside packs in ``policies/`` but are not packs (lintra/config/profiles.py)
+PROFILE_SUFFIX = ".profile.yaml"
 
 
 class PackError(ValueError):
@@ -31,7 +33,7 @@ class PackError(ValueError):
 def pack_files(path: str) -> List[str]:
     if os.path.isdir(path):
         return sorted(os.path.join(dirpath, name) for dirpath, _, names in os.walk(path)
-                      for name in names if name.endswith(PACK_SUFFIXES))
+                      for name in names if name.endswith(PACK_SUFFIXES) and not name.endswith(PROFILE_SUFFIX))
     return [path]
 
 
@@ -118,7 +120,11 @@ def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
         for match in matchers:
             for pointer, key, value, scope in match(data):
                 parent = pointer[-2] if len(pointer) > 1 else None
-                yield Hit(pointer, _format(message, document, key, value, scope, parent), at=at)
+                # A match that yields a mapping key as its value (@nodekeys on nodeSelector) points
+                # at that key, not at the value beside it.
+                names_key = bool(pointer) and isinstance(key, str) and key == value == pointer[-1]
+                hit_at = at or ("key" if names_key else None)
+                yield Hit(pointer, _format(message, document, key, value, scope, parent), at=hit_at)
 
     return Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
                 category=spec["category"], strength=spec["strength"], severity=spec["severity"],

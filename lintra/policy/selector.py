@@ -5,7 +5,8 @@ quoted key (``["ncp/ingress-controller"]`` or ``metadata.annotations["a.b/c"]``)
 value of a mapping), ``[*]`` (every item of a list), ``[N]`` (one item), or ``**`` (this node and
 every node below it). A path may start with a macro that knows where Kubernetes keeps pod specs:
 ``@pod`` (the pod spec of any pod-bearing kind) and ``@containers`` (every container, init and
-ephemeral container in it).
+ephemeral container in it), and ``@nodekeys`` (every node label or taint key the object schedules or
+provisions against).
 
 Why not jsonpath-ng or jmespath: both return values, not the path that led to each value, and
 lintra must turn every hit back into file:line:column; the subset we need compiles to a few
@@ -21,17 +22,21 @@ from lintra.model import Pointer
 
 Step = Callable[[Pointer, Any, Any], Iterator[Tuple[Pointer, Any, Any]]]
 
-#: Where each pod-bearing kind keeps its pod spec.
+#: Where each pod-bearing kind keeps its pod spec. A Knative Revision inlines the pod spec in
+#: ``spec`` (RevisionSpec embeds corev1.PodSpec).
 POD_SPEC_PATHS = {
     "Pod": ("spec",),
     "PodTemplate": ("template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+    "Revision": ("spec",),
 }
 #: Kinds with the pod spec at ``spec.template.spec``: the workload controllers, Argo Rollouts,
-#: Knative Services and OpenShift DeploymentConfigs.
+#: Knative Services and Configurations, and OpenShift DeploymentConfigs.
 TEMPLATED_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
                              "ReplicationController", "Rollout", "Service", "DeploymentConfig",
-                             "Configuration", "Revision"})
+                             "Configuration"})
+#: Kind names that bear pods only in Knative's API group (a core Service has no pods).
+KNATIVE_KINDS = frozenset({"Service", "Configuration", "Revision"})
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
@@ -48,10 +53,10 @@ def pod_spec_pointer(data: Any) -> Pointer:
     if not isinstance(data, dict):
         return None
     kind = data.get("kind")
+    if kind in KNATIVE_KINDS and not str(data.get("apiVersion", "")).startswith("serving.knative.dev/"):
+        return None
     path = POD_SPEC_PATHS.get(kind)
     if path is None and kind in TEMPLATED_KINDS:
-        if kind == "Service" and not str(data.get("apiVersion", "")).startswith("serving.knative.dev/"):
-            return None  # a core Service has no pods
         path = ("spec", "template", "spec")
     if path is None:
         return None
@@ -80,8 +85,10 @@ def compile_path(path: str, at: Pointer = ()) -> List[Step]:
             steps.append(_pod)
         elif macro == "@containers":
             steps.extend((_pod, _containers))
+        elif macro == "@nodekeys":
+            steps.append(_node_keys)
         else:
-            raise SelectorError(f"unknown path macro {macro!r} (known: @pod, @containers)", at)
+            raise SelectorError(f"unknown path macro {macro!r} (known: @pod, @containers, @nodekeys)", at)
     pos = 0
     while pos < len(text):
         match = _SEGMENT.match(text, pos)
@@ -168,3 +175,55 @@ def _containers(pointer, key, value):
             if isinstance(items, list):
                 for i, item in enumerate(items):
                     yield pointer + (field, i), i, item
+
+
+#: Where a pod spec names node label and taint keys: node selector and affinity terms,
+#: (anti-)affinity and spread topology keys, tolerations. A path ending in ``*`` names the key of
+#: each entry (nodeSelector maps label to value); the others end at the key string itself.
+POD_NODE_KEYS = (
+    "nodeSelector.*",
+    "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[*]"
+    ".matchExpressions[*].key",
+    "affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[*].preference"
+    ".matchExpressions[*].key",
+    "affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[*].topologyKey",
+    "affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[*].podAffinityTerm.topologyKey",
+    "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[*].topologyKey",
+    "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[*].podAffinityTerm.topologyKey",
+    "topologySpreadConstraints[*].topologyKey",
+    "tolerations[*].key",
+)
+#: Objects other than pods that constrain nodes: ``kind -> (apiVersion prefix or "", paths)``.
+OBJECT_NODE_KEYS = {
+    "StorageClass": ("storage.k8s.io/", ("allowedTopologies[*].matchLabelExpressions[*].key",)),
+    "PersistentVolume": ("v1", ("spec.nodeAffinity.required.nodeSelectorTerms[*].matchExpressions[*].key",)),
+    "RuntimeClass": ("node.k8s.io/", ("scheduling.nodeSelector.*", "scheduling.tolerations[*].key")),
+    "NodePool": ("karpenter.sh/", ("spec.template.spec.requirements[*].key",)),
+    "NodeClaim": ("karpenter.sh/", ("spec.requirements[*].key",)),
+    "Provisioner": ("karpenter.sh/", ("spec.requirements[*].key",)),
+}
+_POD_NODE_STEPS = [(compile_path(p), p.endswith("*")) for p in POD_NODE_KEYS]
+_OBJECT_NODE_STEPS = {kind: (api, [(compile_path(p), p.endswith("*")) for p in paths])
+                      for kind, (api, paths) in OBJECT_NODE_KEYS.items()}
+
+
+def _node_keys(pointer, key, value):
+    """Every node label or taint key the object names, as ``(pointer, key, label)``."""
+    if not isinstance(value, dict):
+        return
+    scopes = []
+    pod = pod_spec_pointer(value)
+    if pod:
+        scopes.append((pod, _POD_NODE_STEPS))
+    api, steps = _OBJECT_NODE_STEPS.get(value.get("kind"), (None, None))
+    if steps and str(value.get("apiVersion", "")).startswith(api):
+        scopes.append(((), steps))
+    for base, entries in scopes:
+        node = value
+        for part in base:
+            node = node[part]
+        for path, names_key in entries:
+            for p, k, v in evaluate(path, node):
+                label = k if names_key else v
+                if isinstance(label, str):
+                    yield pointer + base + p, k, label

@@ -29,6 +29,7 @@ def finding_dict(finding) -> Dict[str, Any]:
         "remediation": finding.rule.remediation,
         "fingerprint": finding.fingerprint,
         "suppressed": finding.suppressed,
+        "sanctioned": finding.sanctioned,
     }
     if span.region:
         item["region"] = span.region

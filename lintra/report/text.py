@@ -37,8 +37,10 @@ def write(result, stream, options: Dict[str, Any]) -> None:
     line = (f"{summary['findings']} finding(s): {levels['error']} error, {levels['warning']} warning, "
             f"{levels['info']} info in {files['total']} file(s) ({files['scanned']} scanned, "
             f"{files['skipped']} skipped, {files['error']} with errors)")
-    if summary["suppressed"]:
-        line += f"; {summary['suppressed']} suppressed"
+    for key, label in (("suppressed", "suppressed"), ("sanctioned", "on sanctioned vendors"),
+                       ("hidden_sanctioned", "hidden as sanctioned"), ("baselined", "accepted by the baseline")):
+        if summary[key]:
+            line += f"; {summary[key]} {label}"
     stream.write(("\n" if result.findings else "") + style(line, bold=True) + "\n")
     if summary["by_vendor"]:
         vendors = ", ".join(f"{vendor} {count}" for vendor, count in summary["by_vendor"].items())

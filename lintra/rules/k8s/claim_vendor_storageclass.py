@@ -1,10 +1,11 @@
 """LK110 k8s-claim-vendor-storageclass: a claim coupled to a vendor through the StorageClass it names.
 
 A PersistentVolumeClaim (or a StatefulSet ``volumeClaimTemplates`` entry) names its class only by
-``storageClassName``; when the class that name resolves to provisions through a vendor
+``storageClassName`` (or the older ``volume.beta.kubernetes.io/storage-class`` annotation, which
+Kubernetes still honours); when the class that name resolves to provisions through a vendor
 (vSphere, AWS, GCP, Azure, Portworx ...), every volume of the claim is that vendor's storage.
 Names resolve to the nearest definition in the scan: the same file, then the same directory, then
-upward through the scanned tree, because a repository of examples is not one cluster. When
+the ancestor directories of the scanned tree, because a repository of examples is not one cluster. When
 definitions at the same distance disagree, the message says so instead of guessing. A claim with
 no class (the cluster default) stays silent.
 
@@ -20,23 +21,38 @@ from lintra.rules.k8s.nearest import index, nearest as closest
 VENDOR_PROVISIONERS = {
     "kubernetes.io/vsphere-volume": "vmware", "csi.vsphere.vmware.com": "vmware",
     "kubernetes.io/aws-ebs": "aws", "ebs.csi.aws.com": "aws", "efs.csi.aws.com": "aws", "fsx.csi.aws.com": "aws",
+    "s3.csi.aws.com": "aws",
     "kubernetes.io/gce-pd": "gcp", "pd.csi.storage.gke.io": "gcp", "filestore.csi.storage.gke.io": "gcp",
+    "gcsfuse.csi.storage.gke.io": "gcp",
     "kubernetes.io/azure-disk": "azure", "kubernetes.io/azure-file": "azure", "disk.csi.azure.com": "azure",
-    "file.csi.azure.com": "azure", "kubernetes.io/portworx-volume": "other", "kubernetes.io/scaleio": "dell",
+    "file.csi.azure.com": "azure", "blob.csi.azure.com": "azure",
+    "kubernetes.io/portworx-volume": "other", "kubernetes.io/scaleio": "dell",
     "kubernetes.io/storageos": "other", "kubernetes.io/quobyte": "other",
 }
+
+
+BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
+
+
+def _claim_class(claim, base):
+    """``(pointer, name)`` of the class a claim names: the field, else the beta annotation."""
+    spec = claim.get("spec") if isinstance(claim.get("spec"), dict) else {}
+    if "storageClassName" in spec:
+        return base + ("spec", "storageClassName"), spec.get("storageClassName")
+    meta = claim.get("metadata") if isinstance(claim.get("metadata"), dict) else {}
+    annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+    return base + ("metadata", "annotations", BETA_CLASS_ANNOTATION), annotations.get(BETA_CLASS_ANNOTATION)
 
 
 def _claims(document):
     data = document.data
     if data.get("kind") == "PersistentVolumeClaim":
-        yield ("spec", "storageClassName"), (data.get("spec") or {}).get("storageClassName")
+        yield _claim_class(data, ())
     elif data.get("kind") == "StatefulSet":
         templates = (data.get("spec") or {}).get("volumeClaimTemplates") or []
         for i, template in enumerate(templates):
             if isinstance(template, dict):
-                yield (("spec", "volumeClaimTemplates", i, "spec", "storageClassName"),
-                       (template.get("spec") or {}).get("storageClassName"))
+                yield _claim_class(template, ("spec", "volumeClaimTemplates", i))
 
 
 def check(document, scan):

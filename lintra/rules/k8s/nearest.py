@@ -2,7 +2,9 @@
 
 A repository of manifests is not one cluster (kubernetes/examples defines a StorageClass 'fast'
 seven times), so a name resolves to the definitions nearest the referring object: the same file,
-then the same directory, then ancestor directories, then anywhere else.
+then the same directory, then ancestor directories, nearest first. A definition in a sibling or
+cousin directory is another example or another cluster (kubernetes/examples' storageos claims name a
+class 'fast' that only the vsphere example defines), so the reference stays unresolved there.
 """
 
 import os
@@ -29,12 +31,14 @@ def distance(referrer, candidate) -> tuple:
     common = os.path.commonpath([here, there])
     if common == there:  # an ancestor directory: nearer the closer it is
         return (2, here.count(os.sep) - there.count(os.sep))
-    return (3, here.count(os.sep) - common.count(os.sep))
+    return None  # a sibling or cousin directory: not in scope of the reference
 
 
 def nearest(referrer, candidates):
-    """The candidates at the smallest distance (several when definitions tie)."""
-    if not candidates:
+    """The in-scope candidates at the smallest distance (several when definitions tie)."""
+    scored = [(distance(referrer, c), c) for c in candidates or ()]
+    scored = [(d, c) for d, c in scored if d is not None]
+    if not scored:
         return []
-    best = min(distance(referrer, c) for c in candidates)
-    return [c for c in candidates if distance(referrer, c) == best]
+    best = min(d for d, _ in scored)
+    return [c for d, c in scored if d == best]

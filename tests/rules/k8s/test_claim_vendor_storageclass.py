@@ -50,3 +50,28 @@ def test_corpus_vsphere_claims_bound_by_name(corpus_result):
     vsphere = "examples/_archived/volumes/vsphere/"
     assert {(vsphere + "simple-statefulset.yaml", 50), (vsphere + "vsphere-volume-pvcsc.yaml", 11)} <= found
     assert not [f for f in found if f[0] == vsphere + "vsphere-volume-pvc.yaml"]
+
+
+def test_definition_in_a_sibling_directory_is_out_of_scope(tmp_path):
+    # kubernetes/examples: the storageos claims name 'fast', which only the vsphere example defines
+    write(tmp_path / "vsphere" / "sc.yaml", SC.format(provisioner="kubernetes.io/vsphere-volume"))
+    write(tmp_path / "storageos" / "pvc.yaml", PVC)
+    write(tmp_path / "sc-in-parent" / "app" / "pvc.yaml", PVC)
+    write(tmp_path / "sc-in-parent" / "sc.yaml", SC.format(provisioner="kubernetes.io/vsphere-volume"))
+    assert [os.path.relpath(f.file, tmp_path) for f in run([str(tmp_path)]).findings
+            if f.rule.id == "LK110"] == [os.path.join("sc-in-parent", "app", "pvc.yaml")]
+
+
+def test_beta_storage_class_annotation_names_the_class(tmp_path):
+    write(tmp_path / "sc.yaml", SC.format(provisioner="pd.csi.storage.gke.io"))
+    write(tmp_path / "sts.yaml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n"
+          "  volumeClaimTemplates:\n  - metadata:\n      name: d\n      annotations:\n"
+          "        volume.beta.kubernetes.io/storage-class: fast\n    spec: {accessModes: [ReadWriteOnce]}\n")
+    [finding] = [f for f in run([str(tmp_path)]).findings if f.rule.id == "LK110"]
+    assert (finding.span.line, finding.span.column, finding.vendor) == (9, 50, "gcp")
+
+
+def test_corpus_storageos_claims_do_not_bind_to_the_vsphere_example(corpus_result):
+    storageos = "examples/_archived/volumes/storageos/"
+    assert not [f for f in corpus_result.findings
+                if f.rule.id == "LK110" and os.path.relpath(f.file, CORPUS).startswith(storageos)]

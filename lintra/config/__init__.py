@@ -1,0 +1,1 @@
+"""Configuration: strictness profiles and the ``.lintra.yaml`` / ``[tool.lintra]`` file."""

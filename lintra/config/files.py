@@ -1,0 +1,184 @@
+"""Find, read and validate configuration files, keeping where each value was written.
+
+A project file is found upward from the scanned path, stopping at the repository root (the
+directory holding ``.git``): ``.lintra.yaml``, ``.lintra.yml``, or ``[tool.lintra]`` in
+``pyproject.toml``. A user-level file (``$XDG_CONFIG_HOME/lintra/config.yaml``) sits below it. A baseline
+(``.lintra-baseline.yaml``) is found the same way unless a file or flag names one.
+Every file is validated against ``schema.json``; an error names the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+PROJECT_FILES = (".lintra.yaml", ".lintra.yml", "pyproject.toml")
+_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema.json")
+
+
+class ConfigFileError(ValueError):
+    """A configuration file that cannot be used; the message starts with ``file:line:column``."""
+
+
+class ConfigFile:
+    """One validated file: its data, and ``where(pointer)`` -> ``file:line:column`` for any key."""
+
+    __slots__ = ("path", "data", "where", "user")
+
+    def __init__(self, path: str, data: Dict[str, Any], where: Callable[[tuple], str], user: bool) -> None:
+        self.path = path
+        self.data = data
+        self.where = where
+        #: a user-level file is trusted to name Python plugins; a project file is not
+        self.user = user
+
+    @property
+    def directory(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+
+def find_project_file(paths: Sequence[str]) -> Optional[str]:
+    return find_upward(paths, PROJECT_FILES)
+
+
+def repository_root(paths: Sequence[str]) -> str:
+    """The directory holding ``.git`` above the first scanned path, else that path's directory."""
+    start = _start(paths)
+    directory = start
+    while not os.path.exists(os.path.join(directory, ".git")):
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return start
+        directory = parent
+    return directory
+
+
+def _start(paths: Sequence[str]) -> str:
+    directory = os.path.abspath(next((p for p in paths if p != "-"), "."))
+    return directory if os.path.isdir(directory) else os.path.dirname(directory)
+
+
+def find_upward(paths: Sequence[str], names: Sequence[str]) -> Optional[str]:
+    """The first of ``names`` in the directory of the first scanned path or a parent of it, up to
+    the repository root; a ``pyproject.toml`` counts only with a ``[tool.lintra]`` table."""
+    directory = _start(paths)
+    while True:
+        for name in names:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+        parent = os.path.dirname(directory)
+        if os.path.exists(os.path.join(directory, ".git")) or parent == directory:
+            return None
+        directory = parent
+
+
+def user_file() -> Optional[str]:
+    home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    path = os.path.join(home, "lintra", "config.yaml")
+    return path if os.path.isfile(path) else None
+
+
+def read(path: str, user: bool = False) -> ConfigFile:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigFileError(f"{path}: cannot read configuration: {error}") from None
+    if path.endswith(".toml"):
+        data, where = _read_toml(path, text)
+    else:
+        data, where = _read_yaml(path, text)
+    _validate(data, where)
+    return ConfigFile(path, data, where, user)
+
+
+def _read_yaml(path: str, text: str) -> Tuple[Dict[str, Any], Callable[[tuple], str]]:
+    from lintra.load import yamltree
+
+    try:
+        documents = yamltree.parse(text)
+    except yamltree.YamlSyntaxError as error:
+        raise ConfigFileError(f"{path}:{error.line}:{error.column}: YAML syntax error: {error}") from None
+    if not documents or documents[0][0] is None:
+        return {}, lambda pointer: f"{path}:1:1"
+    data, locator = documents[0]
+
+    def where(pointer: tuple) -> str:
+        span = locator.span(tuple(pointer), "key")
+        return f"{path}:{span.line}:{span.column}"
+
+    if len(documents) > 1 or not isinstance(data, dict):
+        raise ConfigFileError(f"{where(())}: a configuration file is one YAML mapping")
+    return data, where
+
+
+def _read_toml(path: str, text: str) -> Tuple[Dict[str, Any], Callable[[tuple], str]]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(text).get("tool", {}).get("lintra", {})
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigFileError(f"{path}: TOML syntax error: {error}") from None
+    lines = text.splitlines()
+
+    def where(pointer: tuple) -> str:
+        return f"{path}:{_toml_line(lines, [str(p) for p in pointer if not isinstance(p, int)])}:1"
+
+    return data, where
+
+
+def _toml_line(lines: List[str], keys: List[str]) -> int:
+    """The line of the deepest key of ``keys`` below ``[tool.lintra]``. TOML readers keep no line
+    numbers, so follow the keys through the text: as ``key =`` lines or ``[tool.lintra.key]`` tables."""
+    header = re.compile(r"^\s*\[\s*tool\s*\.\s*lintra\s*[.\]]")
+    line = next((n for n, text in enumerate(lines, 1) if header.match(text)), 1)
+    for key in keys:
+        quoted = re.escape(key)
+        pattern = re.compile(rf'^\s*(?:"{quoted}"|\'{quoted}\'|{quoted})\s*=|^\s*\[\s*tool\s*\.\s*lintra\b.*\b{quoted}\b')
+        found = next((n for n, text in enumerate(lines[line - 1:], line) if pattern.search(text)), None)
+        if found is None:
+            break
+        line = found
+    return line
+
+
+def _has_tool_table(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return re.search(r"^\s*\[\s*tool\s*\.\s*lintra\s*[.\]]", handle.read(), re.M) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def schema() -> Dict[str, Any]:
+    with open(_SCHEMA, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _validate(data: Dict[str, Any], where: Callable[[tuple], str]) -> None:
+    import jsonschema  # slow to import; only runs when a configuration file exists
+
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if not errors:
+        return
+    messages = []
+    for error in errors:
+        pointer = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            for key in (k for k in error.instance if k not in allowed):
+                messages.append(f"{where(pointer + (key,))}: {_dotted(pointer + (key,))}: unknown key"
+                                + (f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""))
+            continue
+        messages.append(f"{where(pointer)}: {_dotted(pointer) or '(top)'}: {error.message}")
+    raise ConfigFileError("\n".join(messages))
+
+
+def _dotted(pointer: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(pointer))

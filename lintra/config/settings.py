@@ -1,0 +1,149 @@
+"""The effective configuration: defaults, then the user file, the project file, the command line.
+
+Each value remembers where it came from, so ``lintra config --show`` can say why a rule is off.
+Paths in a file (``packs``, ``local_plugins``, ``baseline``, ``exclude`` and ``per_path`` globs)
+are relative to that file's directory.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional, Sequence
+
+from lintra.config.files import ConfigFile, ConfigFileError, find_project_file, find_upward, read, user_file
+from lintra.config.profiles import DEFAULT_PROFILE, ProfileError, resolve
+
+DEFAULTS: Dict[str, Any] = {
+    "profile": DEFAULT_PROFILE, "sanctioned_vendors": [], "hide_sanctioned": False, "select": [],
+    "ignore": [], "severity": {}, "fail_on": None, "exclude": [], "per_path": {}, "plugins": [],
+    "packs": [], "local_plugins": [], "baseline": None, "profiles": {},
+}
+#: keys whose command-line values add to the files' instead of replacing them
+EXTENDING = ("sanctioned_vendors", "exclude", "plugins", "packs")
+_PATH_KEYS = ("packs", "local_plugins")
+
+
+class Setting:
+    __slots__ = ("value", "origin")
+
+    def __init__(self, value: Any, origin: str) -> None:
+        self.value = value
+        self.origin = origin
+
+
+class Settings:
+    __slots__ = ("values", "files", "root", "trusted_plugins")
+
+    def __init__(self) -> None:
+        self.values: Dict[str, Setting] = {key: Setting(value, "default") for key, value in DEFAULTS.items()}
+        self.files: List[ConfigFile] = []
+        #: the directory globs are relative to: the project file's, else the working directory
+        self.root = os.getcwd()
+        #: Python plugin files a user-level file (or --allow-local-plugins) vouches for
+        self.trusted_plugins: List[str] = []
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key].value
+
+    def add_file(self, config: ConfigFile) -> None:
+        self.files.append(config)
+        for key, value in config.data.items():
+            if key in _PATH_KEYS:
+                value = [os.path.normpath(os.path.join(config.directory, v)) for v in value]
+            elif key == "baseline":
+                value = os.path.normpath(os.path.join(config.directory, value))
+            elif key == "profiles":
+                value = {**self["profiles"], **{name: (data, config.where((key, name)))
+                                                for name, data in value.items()}}
+            self.values[key] = Setting(value, config.where((key,)))
+        if config.user:
+            self.trusted_plugins.extend(self.values["local_plugins"].value)
+        else:
+            self.root = config.directory
+
+    def add_flags(self, flags: Dict[str, Any]) -> None:
+        """Command-line values; None or empty means the flag was not given."""
+        for key, (value, flag) in flags.items():
+            if value in (None, (), [], False):
+                continue
+            if key == "sanctioned_vendors":
+                _check_vendors(value, flag)
+            if key in EXTENDING:
+                value = list(self[key]) + [v for v in value if v not in self[key]]
+            self.values[key] = Setting(list(value) if isinstance(value, tuple) else value,
+                                       f"command line ({flag})")
+
+    def trust_local_plugins(self) -> None:
+        """``--allow-local-plugins``: the user vouches for the Python files the project names."""
+        self.trusted_plugins.extend(self["local_plugins"])
+
+    def judgement(self):
+        """The :class:`lintra.filter.Judgement` these settings describe."""
+        from lintra.filter import Judgement
+
+        base = self._judgement(self["profile"], self.values["profile"].origin, {})
+        per_path = [([glob], self._judgement(entry.get("profile", self["profile"]),
+                                             self.values["per_path"].origin, entry))
+                    for glob, entry in self["per_path"].items()]
+        base.per_path = tuple(per_path)
+        return base
+
+    def _judgement(self, profile_name: str, origin: str, override: Dict[str, Any]):
+        from lintra.filter import Judgement
+
+        try:
+            profile = resolve(profile_name, self["profiles"])
+        except ProfileError as error:
+            raise ConfigFileError(f"{origin}: profile: {error}") from None
+        pick = lambda key: override.get(key, self[key])  # noqa: E731 - a local lookup, named for reading
+        return Judgement(select=pick("select"), ignore=pick("ignore"),
+                         severity={**self["severity"], **override.get("severity", {})},
+                         fail_on=self["fail_on"], profile=profile, sanctioned=pick("sanctioned_vendors"),
+                         hide_sanctioned=pick("hide_sanctioned"), root=self.root)
+
+    def registry_options(self) -> Dict[str, Any]:
+        local = self["local_plugins"]
+        return {"required": self["plugins"], "packs": self["packs"], "local_plugins": local,
+                "allow_local_plugins": all(path in self.trusted_plugins for path in local)}
+
+    def show(self) -> List[Dict[str, Any]]:
+        rows = []
+        for key, setting in self.values.items():
+            value, origin = setting.value, setting.origin
+            if key == "profiles":
+                value = sorted(value)
+            elif key == "fail_on" and value is None:
+                value, origin = self.judgement().fail_on.name, f"profile {self['profile']}"
+            rows.append({"key": key, "value": value, "origin": origin})
+        return rows
+
+
+def _check_vendors(vendors: Sequence[str], flag: str) -> None:
+    from lintra.model import VENDORS
+
+    unknown = [v for v in vendors if v not in VENDORS]
+    if unknown:
+        raise ConfigFileError(f"command line ({flag}): unknown vendor {', '.join(unknown)}; "
+                              f"known: {', '.join(VENDORS)}")
+
+
+def load(paths: Sequence[str], config_path: Optional[str] = None, isolated: bool = False) -> Settings:
+    """Settings for a run over ``paths``; ``config_path`` overrides discovery, ``isolated`` reads no file."""
+    settings = Settings()
+    if isolated:
+        return settings
+    user = user_file()
+    if user:
+        settings.add_file(read(user, user=True))
+    project = config_path or find_project_file(paths)
+    if project:
+        if not os.path.isfile(project):
+            raise ConfigFileError(f"{project}: no such configuration file")
+        settings.add_file(read(project))
+    if settings["baseline"] is None:
+        from lintra.filter.baseline import DEFAULT_NAME
+
+        found = find_upward(paths, [DEFAULT_NAME])
+        if found:
+            settings.values["baseline"] = Setting(found, "found upward from the scanned path")
+    return settings

@@ -1,0 +1,124 @@
+"""Baselines: findings an old repository already had, accepted so that only new ones count.
+
+Entries are keyed by file (relative to the baseline's directory), rule and
+:attr:`lintra.model.Finding.identity` (document, pointer and offending value), never by line, so
+edits that move lines keep them matching. The file is written with ruamel.yaml, sorted, so a
+change to it reads well in review; it is read with the fast safe loader like any input.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+from lintra.model import Finding
+
+DEFAULT_NAME = ".lintra-baseline.yaml"
+VERSION = 1
+_HEADER = ("lintra baseline: findings accepted when lintra was adopted. `lintra check` reports only\n"
+           "findings not listed here; `lintra baseline prune` drops entries that no longer occur.\n"
+           "Entries match by file, rule and fingerprint (document path and value), not by line.")
+
+Key = Tuple[str, str, str]
+
+
+class BaselineError(ValueError):
+    """A baseline file that cannot be used; the message names the file and line."""
+
+
+class Baseline:
+    __slots__ = ("path", "entries")
+
+    def __init__(self, path: str, entries: Sequence[Dict[str, str]]) -> None:
+        self.path = path
+        #: ``{"file", "rule", "fingerprint", "pointer", "message"}`` per accepted finding
+        self.entries = list(entries)
+
+    @property
+    def directory(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+    def key(self, finding: Finding) -> Key:
+        return (_relative(finding.file, self.directory), finding.rule.id, finding.identity)
+
+    def filter(self, findings: Iterable[Finding]) -> Tuple[List[Finding], int]:
+        """The findings the baseline does not accept, and how many it accepted. Each entry
+        accepts one finding, so a second identical coupling added later is still reported."""
+        budget = Counter((e["file"], e["rule"], e["fingerprint"]) for e in self.entries)
+        kept, accepted = [], 0
+        for finding in findings:
+            key = self.key(finding)
+            if not finding.suppressed and budget[key] > 0:
+                budget[key] -= 1
+                accepted += 1
+            else:
+                kept.append(finding)
+        return kept, accepted
+
+    def prune(self, findings: Iterable[Finding]) -> "Baseline":
+        """A baseline keeping only the entries that still match a current finding."""
+        live = Counter(self.key(f) for f in findings if not f.suppressed)
+        kept = []
+        for entry in self.entries:
+            key = (entry["file"], entry["rule"], entry["fingerprint"])
+            if live[key] > 0:
+                live[key] -= 1
+                kept.append(entry)
+        return Baseline(self.path, kept)
+
+
+def from_findings(path: str, findings: Iterable[Finding]) -> Baseline:
+    directory = os.path.dirname(os.path.abspath(path))
+    return Baseline(path, [{"file": _relative(f.file, directory), "rule": f.rule.id, "fingerprint": f.identity,
+                            "pointer": f.json_pointer, "message": f.message}
+                           for f in findings if not f.suppressed])
+
+
+def read(path: str) -> Baseline:
+    from lintra.load import yamltree
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            documents = yamltree.parse(handle.read())
+    except (OSError, UnicodeDecodeError) as error:
+        raise BaselineError(f"{path}: cannot read baseline: {error}") from None
+    except yamltree.YamlSyntaxError as error:
+        raise BaselineError(f"{path}:{error.line}:{error.column}: YAML syntax error: {error}") from None
+    data, locator = documents[0] if documents else ({}, None)
+    if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("files"), dict):
+        raise BaselineError(f"{path}:1:1: not a lintra baseline (version {VERSION}, files: {{FILE: [entries]}})")
+    entries = []
+    for file, items in data["files"].items():
+        for i, item in enumerate(items if isinstance(items, list) else [None]):
+            if not (isinstance(item, dict) and isinstance(item.get("rule"), str)
+                    and isinstance(item.get("fingerprint"), str)):
+                span = locator.span(("files", file, i) if isinstance(items, list) else ("files", file))
+                raise BaselineError(f"{path}:{span.line}:{span.column}: baseline entry needs 'rule' and 'fingerprint'")
+            entries.append({"file": str(file), "rule": item["rule"], "fingerprint": item["fingerprint"],
+                            "pointer": str(item.get("pointer", "")), "message": str(item.get("message", ""))})
+    return Baseline(path, entries)
+
+
+def write(baseline: Baseline) -> None:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    files: Dict[str, list] = {}
+    for entry in sorted(baseline.entries, key=lambda e: (e["file"], e["rule"], e["pointer"], e["fingerprint"])):
+        files.setdefault(entry["file"], []).append(
+            {"rule": entry["rule"], "pointer": entry["pointer"], "fingerprint": entry["fingerprint"],
+             "message": entry["message"]})
+    document = CommentedMap([("version", VERSION), ("files", files)])
+    document.yaml_set_start_comment(_HEADER)
+    yaml = YAML()
+    yaml.width = 4096  # one entry per line group: long messages must not fold mid-word in diffs
+    yaml.default_flow_style = False
+    with open(baseline.path, "w", encoding="utf-8") as handle:
+        yaml.dump(document, handle)
+
+
+def _relative(file: str, directory: str) -> str:
+    if file == "-" or file.startswith("<"):
+        return file
+    return os.path.relpath(os.path.abspath(file), directory).replace(os.sep, "/")
