@@ -173,3 +173,13 @@ def test_registry_pack_flags_the_foreign_image_only(tmp_path):
     hits = list(rule.check(doc, None))
     assert [(h.pointer, h.message) for h in hits] == [
         (("spec", "template", "spec", "containers", 1, "image"), "image docker.io/b:2")]
+
+
+def test_each_broken_rule_of_a_pack_is_reported(tmp_path):
+    second = RULE_HEAD.replace("ORG1", "ORG2").replace('"image {value}"', '"{image}"')
+    with pytest.raises(PackError) as info:
+        rules_from_pack(write_pack(tmp_path, RULE_HEAD + "    match: {path: 'a.b['}\n" + second + "    match: {path: a}\n"))
+    assert [p.split("pack.yaml:")[1].split(" (known")[0] for p in info.value.problems] == [
+        "14:13: rules.0.match.path: cannot read path 'a.b[' at '['",
+        "25:5: rules.1.message: unknown placeholder {image}",
+    ]

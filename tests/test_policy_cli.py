@@ -117,3 +117,18 @@ def test_readme_user_pack_end_to_end(tmp_path, monkeypatch):
         expected = shown.splitlines()
         assert result.output.splitlines()[:len(expected)] == expected, command
         assert result.exit_code == (1 if command.startswith("check") else 0)
+
+
+def test_pack_flag_adds_to_the_configured_packs(tmp_path):
+    one = write_pack(tmp_path, RULE_HEAD + "    match: {path: '@containers.image', startswith: docker.io/}\n")
+    (tmp_path / "two").mkdir()
+    two = write_pack(tmp_path / "two", RULE_HEAD.replace("ORG1", "ORG2") + "    match: {path: metadata.name}\n")
+    config = tmp_path / ".lintra.yaml"
+    config.write_text("packs: [pack.yaml]\n")  # relative to the configuration file
+    pod = tmp_path / "pod.yaml"
+    pod.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: docker.io/x}]\n")
+    result = invoke("check", "--config", str(config), "--pack", two, str(pod))
+    assert sorted(re.findall(r"warning (ORG\d)", result.output)) == ["ORG1", "ORG2"], result.output
+    (tmp_path / "pack.yaml").write_text(open(one).read().replace("startswith:", "startwith:"))
+    broken = invoke("check", "--config", str(config), str(pod))
+    assert broken.exit_code == 2 and f"{tmp_path / 'pack.yaml'}:14:40: rules.0.match.startwith: unknown operator" in broken.output

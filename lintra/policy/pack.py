@@ -70,33 +70,37 @@ def _compile_file(file: str, validate: bool) -> List[Rule]:
         if found:
             raise PackError(found)
 
-    def fail(pointer: tuple, message: str) -> PackError:
+    def where(pointer: tuple, message: str) -> str:
         span = locator.span(pointer, "key")
         field = ".".join(str(p) for p in pointer) or "(top)"
-        return PackError(f"{file}:{span.line}:{span.column}: {field}: {message}")
+        return f"{file}:{span.line}:{span.column}: {field}: {message}"
 
     rules_data = data.get("rules")
     if not isinstance(rules_data, list) or not isinstance(data.get("pack"), dict):
-        raise fail(("rules",), "a pack needs 'pack' metadata and a list of 'rules'")
+        raise PackError(where(("rules",), "a pack needs 'pack' metadata and a list of 'rules'"))
     defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
     origin = f"{file} (pack {data['pack'].get('name', '?')})"
     compiled: List[Rule] = []
+    errors: List[str] = []  # the first problem of each rule, so one run shows them all
     first_line: Dict[Any, int] = {}
     for i, raw in enumerate(rules_data):
         raw = raw if isinstance(raw, dict) else {}
         spec = {**defaults, **raw}
         rule_id = spec.get("id")
         if rule_id in first_line:
-            raise fail(("rules", i, "id"), f"duplicate rule id {rule_id} (first at line {first_line[rule_id]})")
+            errors.append(where(("rules", i, "id"), f"duplicate rule id {rule_id} (first at line {first_line[rule_id]})"))
+            continue
         first_line[rule_id] = locator.span(("rules", i, "id"), "value").line
         try:
             compiled.append(_compile_rule(spec, origin))
         except SelectorError as error:
             field = error.pointer[0] if error.pointer else None
             base = ("rules", i) if field in raw or field is None else ("defaults",)
-            raise fail(base + error.pointer, str(error)) from None
+            errors.append(where(base + error.pointer, str(error)))
         except (KeyError, ValueError, TypeError, AttributeError) as error:  # only unvalidated packs get here
-            raise fail(("rules", i), f"cannot compile rule: {error!r}") from None
+            errors.append(where(("rules", i), f"cannot compile rule: {error!r}"))
+    if errors:
+        raise PackError(errors)
     return compiled
 
 

@@ -59,9 +59,10 @@ def _explain(error) -> Tuple[Pointer, str, str]:
             return (pointer + (extra[0],), "key",
                     f"unknown {noun} {extra[0]!r} (known: {', '.join(sorted(known))})")
     if error.validator == "required" and isinstance(instance, dict):
-        missing = next((name for name in error.validator_value if name not in instance), "?")
+        missing = ", ".join(repr(name) for name in error.validator_value if name not in instance)
         where = " (in the rule or in 'defaults')" if "allOf" in error.schema_path else ""
-        return pointer, "key", f"missing required field {missing!r}{where}"
+        plural = "s" if "," in missing else ""
+        return pointer, "key", f"missing required field{plural} {missing}{where}"
     if error.validator == "dependentRequired" and isinstance(instance, dict):
         for trigger, needs in error.validator_value.items():
             absent = [name for name in needs if name not in instance]
