@@ -37,14 +37,20 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--ignore", multiple=True, metavar="SEL", help="Skip rules matching SEL (same forms as --select).")
 @click.option("--fail-on", type=LEVELS, default="error", show_default=True,
               help="Lowest level that makes the exit code 1.")
+@click.option("--heat-env", "-e", "heat_env", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              metavar="ENV", help="Heat environment file applied to every template, as `openstack stack create -e` "
+                                  "(repeatable, later files win); it is checked too.")
+@click.option("--heat-env-auto", is_flag=True,
+              help="Also resolve Heat parameters and resource_registry aliases from every environment file of "
+                   "the template's own repository.")
 @click.option("--stdin-filename", default="-", metavar="NAME",
               help="Name to report for standard input (its suffix picks the reader).")
 @click.option("--verbose", "-v", is_flag=True, help="Also list skipped files and suppressed findings.")
 @click.option("--sarif-include-suppressed", is_flag=True,
               help="SARIF: keep suppressed findings, marked with their justification.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when on a terminal).")
-def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, select, ignore, fail_on, stdin_filename, verbose,
-          sarif_include_suppressed, color):
+def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, select, ignore, fail_on, heat_env,
+          heat_env_auto, stdin_filename, verbose, sarif_include_suppressed, color):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
     registry = registry_or_exit()
     pairs = outputs.pair(fmt, output, registry.formats)
@@ -61,9 +67,10 @@ def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, s
         raise ConfigError("--new-only needs --changed-since REF")
     elif not paths:
         paths = ["."]
+    paths = list(paths) + [env for env in heat_env if env not in paths]
     try:
         result = run(paths, judgement, exclude=exclude, registry=registry, stdin_name=stdin_filename,
-                     options={"force_exclude": force_exclude})
+                     options={"force_exclude": force_exclude, "heat_env": heat_env, "heat_env_auto": heat_env_auto})
     except PathNotFound as missing:
         raise ConfigError(f"no such file or directory: {missing}") from None
     if new_only:
