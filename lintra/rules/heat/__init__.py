@@ -6,9 +6,10 @@ Importing it also lets the declarative Heat packs see through ``get_param`` (see
 
 from lintra.hookspecs import hookimpl
 from lintra.policy import resolvers
-from lintra.rules.heat import resolve, vmware_flavor_extra_specs
+from lintra.rules.heat import resolve, unknown_resource_type, vmware_flavor_extra_specs
 
 RULES = [
+    unknown_resource_type.RULE,
     vmware_flavor_extra_specs.RULE,
 ]
 

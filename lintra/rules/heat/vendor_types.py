@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-#: (type prefix or exact name, vendor, product, rule that already reports the type itself or None)
+#: (type prefix ending in ``::`` or exact name, vendor, product, rule that already reports the type itself or None)
 PLUGIN_TYPES = (
     ("OS::Contrail::", "juniper", "Contrail/Tungsten Fabric", "LH101"),
     ("OS::ContrailV2::", "juniper", "Contrail/Tungsten Fabric", "LH101"),
@@ -75,7 +75,7 @@ TRIPLEO_VENDOR_SERVICES = {
 def plugin_type(resource_type: str) -> Optional[Tuple[str, str, Optional[str]]]:
     """``(vendor, product, rule id already reporting it)`` for a vendor plugin's type, else None."""
     for prefix, vendor, product, rule in PLUGIN_TYPES:
-        if resource_type.startswith(prefix):
+        if resource_type == prefix or (prefix.endswith("::") and resource_type.startswith(prefix)):
             return vendor, product, rule
     return None
 
