@@ -6,12 +6,14 @@ Importing it also lets the declarative Heat packs see through ``get_param`` (see
 
 from lintra.hookspecs import hookimpl
 from lintra.policy import resolvers
-from lintra.rules.heat import (registry_vendor_type, resolve, unknown_resource_type,
-                               vmware_flavor_extra_specs)
+from lintra.rules.heat import (env_vendor_network_service, env_vendor_service, registry_vendor_type,
+                               resolve, unknown_resource_type, vmware_flavor_extra_specs)
 
 RULES = [
     unknown_resource_type.RULE,
     registry_vendor_type.RULE,
+    env_vendor_service.RULE,
+    env_vendor_network_service.RULE,
     vmware_flavor_extra_specs.RULE,
 ]
 
