@@ -49,6 +49,12 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--isolated", is_flag=True, help="Read no configuration file.")
 @click.option("--allow-local-plugins", is_flag=True,
               help="Run the Python plugin files the project's configuration names (they run code).")
+@click.option("--heat-env", "-e", "heat_env", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              metavar="ENV", help="Heat environment file applied to every template, as `openstack stack create -e` "
+                                  "(repeatable, later files win); it is checked too.")
+@click.option("--heat-env-auto", is_flag=True,
+              help="Also resolve Heat parameters and resource_registry aliases from every environment file of "
+                   "the template's own repository.")
 @click.option("--stdin-filename", default="-", metavar="NAME",
               help="Name to report for standard input (its suffix picks the reader).")
 @click.option("--verbose", "-v", is_flag=True, help="Also list skipped files and suppressed findings.")
@@ -58,7 +64,8 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--pack", "packs", multiple=True, metavar="PATH",
               help="Also run the rules of this policy pack file or directory of packs (repeatable).")
 def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, select, ignore, fail_on, profile,
-          sanction, hide_sanctioned, config_file, baseline_file, no_baseline, isolated, allow_local_plugins, stdin_filename, verbose,
+          sanction, hide_sanctioned, config_file, baseline_file, no_baseline, isolated, allow_local_plugins, heat_env,
+          heat_env_auto, stdin_filename, verbose,
           sarif_include_suppressed, color, packs):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
     settings = settings_or_exit(paths, config_file, isolated, {
@@ -85,9 +92,11 @@ def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, s
         raise ConfigError("--new-only needs --changed-since REF")
     elif not paths:
         paths = ["."]
+    paths = list(paths) + [env for env in heat_env if env not in paths]
     try:
         result = run(paths, judgement, exclude=settings["exclude"], registry=registry, stdin_name=stdin_filename,
-                     options={"force_exclude": force_exclude}, baseline=baseline)
+                     options={"force_exclude": force_exclude, "heat_env": heat_env, "heat_env_auto": heat_env_auto},
+                     baseline=baseline)
     except PathNotFound as missing:
         raise ConfigError(f"no such file or directory: {missing}") from None
     if new_only:

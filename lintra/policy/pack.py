@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from lintra.load import yamltree
 from lintra.load.limits import LimitExceeded
 from lintra.model import Hit, Rule
+from lintra.policy import resolvers
 from lintra.policy.conditions import compile_condition
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
@@ -121,14 +122,20 @@ def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
             return
         if not all(where(None, data) for where in wheres):
             return
+        expand = resolvers.for_document(document, scan)
         for match in matchers:
-            for pointer, key, value, scope in match(data):
+            for pointer, key, value, scope, via in match(data, expand):
                 parent = pointer[-2] if len(pointer) > 1 else None
                 # A match that yields a mapping key as its value (@nodekeys on nodeSelector) points
                 # at that key, not at the value beside it.
                 names_key = bool(pointer) and isinstance(key, str) and key == value == pointer[-1]
                 hit_at = at or ("key" if names_key else None)
-                yield Hit(pointer, _format(message, document, key, value, scope, parent), at=hit_at)
+                text = _format(message, document, key, value, scope, parent)
+                if via is None:
+                    yield Hit(pointer, text, at=hit_at)
+                else:  # the value is written elsewhere (a parameter default, an environment file)
+                    candidate, replaced = via
+                    yield candidate.hit(pointer[len(replaced):], text, at=hit_at)
 
     return Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
                 category=spec["category"], strength=spec["strength"], severity=spec["severity"],
@@ -156,15 +163,41 @@ def _compile_match(match: Any, at: tuple):
     scope = compile_path(match["each"], at + ("each",)) if "each" in match else None
     scope_test = compile_condition(match["if"], at + ("if",)) if "if" in match else None
 
-    def hits(data: Any):
+    def hits(data: Any, expand=None):
         scopes = evaluate(scope, data) if scope is not None else [((), None, data)]
         for base, base_key, node in scopes:
             if scope_test is not None and not scope_test(base_key, node):
                 continue
-            for pointer, key, value in evaluate(steps, node):
+            for pointer, key, value, via in _walk(steps, base, node, expand):
                 if predicate is None or predicate(key, value):
-                    yield base + pointer, key, value, base_key
+                    yield base + pointer, key, value, base_key, via
+                elif via is None and expand is not None and predicate is not None:
+                    for candidate in expand(base + pointer, value) or ():
+                        if predicate(key, candidate.value):
+                            yield base + pointer, key, candidate.value, base_key, (candidate, base + pointer)
     return hits
+
+
+def _walk(steps, base, node, expand):
+    """``evaluate`` that, given ``expand``, steps into the values an indirection resolves to;
+    ``via`` is then ``(candidate, pointer of the replaced node)``."""
+    if expand is None:
+        for pointer, key, value in evaluate(steps, node):
+            yield pointer, key, value, None
+        return
+    current = [((), None, node, None)]
+    for step in steps:
+        following = []
+        for pointer, key, value, via in current:
+            subjects = [(value, via)]
+            if via is None:
+                resolved = expand(base + pointer, value)
+                if resolved:
+                    subjects = [(candidate.value, (candidate, base + pointer)) for candidate in resolved]
+            for subject, subject_via in subjects:
+                following.extend((p, k, v, subject_via) for p, k, v in step(pointer, key, subject))
+        current = following
+    yield from current
 
 
 def _k8s_gate(spec: Optional[dict]):

@@ -1,11 +1,24 @@
-"""Built-in plugin: Heat rules written in Python. The registry below is the whole list."""
+"""Built-in plugin: Heat rules written in Python. The registry below is the whole list.
+
+Importing it also lets the declarative Heat packs see through ``get_param`` (see
+:mod:`lintra.rules.heat.resolve` and :mod:`lintra.policy.resolvers`).
+"""
 
 from lintra.hookspecs import hookimpl
-from lintra.rules.heat import vmware_flavor_extra_specs
+from lintra.policy import resolvers
+from lintra.rules.heat import (env_vendor_network_service, env_vendor_service, registry_vendor_type,
+                               resolve, unknown_resource_type, vmware_flavor_extra_specs)
 
 RULES = [
+    unknown_resource_type.RULE,
+    registry_vendor_type.RULE,
+    env_vendor_service.RULE,
+    env_vendor_network_service.RULE,
     vmware_flavor_extra_specs.RULE,
 ]
+
+for _kind in ("heat", "cfn"):
+    resolvers.register(_kind, resolve.pack_resolver)
 
 
 @hookimpl

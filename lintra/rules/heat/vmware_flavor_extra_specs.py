@@ -16,7 +16,8 @@ References:
 
 import re
 
-from lintra.model import Hit, Rule
+from lintra.model import Rule
+from lintra.rules.heat import resolve
 
 _VMWARE_ONLY = re.compile(
     r"^vmware:|^quota:(?:cpu|memory|disk_io|vif)_(?:limit|reservation|shares_level|shares_share)$"
@@ -31,14 +32,18 @@ def check(document, scan):
         if not isinstance(resource, dict) or resource.get("type") != "OS::Nova::Flavor":
             continue
         properties = resource.get("properties")
-        specs = properties.get("extra_specs") if isinstance(properties, dict) else None
-        if not isinstance(specs, dict):
-            continue  # an intrinsic function: unknown, not coupled
-        for key in specs:
-            if isinstance(key, str) and _VMWARE_ONLY.search(key):
-                yield Hit(("resources", name, "properties", "extra_specs", key),
-                          f"flavor '{name}' sets extra spec {key}, read only by Nova's VMware driver",
-                          at="key")
+        if not isinstance(properties, dict) or "extra_specs" not in properties:
+            continue
+        pointer = ("resources", name, "properties", "extra_specs")
+        # {get_param: specs} is judged on every value the parameter can take; other intrinsics
+        # resolve to nothing (unknown, not coupled)
+        for specs in resolve.candidates(document, pointer, properties["extra_specs"], scan):
+            if not isinstance(specs.value, dict):
+                continue
+            for key in specs.value:
+                if isinstance(key, str) and _VMWARE_ONLY.search(key):
+                    yield specs.hit((key,), f"flavor '{name}' sets extra spec {key}, read only by "
+                                            f"Nova's VMware driver", at="key")
 
 
 RULE = Rule(

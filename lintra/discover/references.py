@@ -1,0 +1,81 @@
+"""Heat nested and provider templates referenced by relative path, added to the run once each.
+
+A template can hand its coupling to another file: ``type: lib/contrail-net.yaml``, a
+``ResourceGroup``/``AutoScalingGroup`` member ``type:``, or an environment's
+``resource_registry`` entry ``OS::Foo::Net: lib/contrail-net.yaml``. Heat loads those files (the
+client sends them along), so lintra checks them too, even when they lie outside the paths the user
+named. Files already read are not read again (same real path), excluded paths stay excluded, URLs
+are not fetched, and a run adds at most :data:`MAX_REFERENCED` files.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Iterator, List, Sequence
+
+from lintra.model import Document, Source
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
+MAX_REFERENCED = 1000
+
+
+def with_referenced(sources: Iterable[Source], documents: List[Document], exclude: Sequence[str] = ()
+                    ) -> Iterator[Source]:
+    """``sources``, then every file their Heat documents reference. ``documents`` is the caller's
+    growing list of loaded documents, so references of referenced files are followed as well."""
+    from lintra.discover import _display, path_matches
+
+    seen = set()
+    for source in sources:
+        if source.path:
+            seen.add(os.path.realpath(source.path))
+        yield source
+    added = position = 0
+    while position < len(documents):
+        doc = documents[position]
+        position += 1
+        if not doc.source.path or doc.kind not in ("heat", "cfn", "heat-env"):
+            continue
+        for reference in set(_references(doc.data)):
+            path = os.path.join(os.path.dirname(doc.source.path), reference)
+            real = os.path.realpath(path)
+            if real in seen or not os.path.isfile(real) or path_matches(path, exclude):
+                continue
+            seen.add(real)
+            added += 1
+            if added > MAX_REFERENCED:
+                return
+            yield Source(_display(os.path.join(os.path.dirname(doc.source.name), reference)), path)
+
+
+def _references(data) -> Iterator[str]:
+    if not isinstance(data, dict):
+        return
+    for section, field in (("resources", "type"), ("Resources", "Type")):
+        resources = data.get(section)
+        if isinstance(resources, dict):
+            for resource in resources.values():
+                if not isinstance(resource, dict):
+                    continue
+                yield from _relative(resource.get(field))
+                properties = resource.get("properties")
+                if isinstance(properties, dict):  # ResourceGroup / AutoScalingGroup members
+                    for member in (properties.get("resource_def"), properties.get("resource")):
+                        if isinstance(member, dict):
+                            yield from _relative(member.get("type"))
+    registry = data.get("resource_registry")
+    if isinstance(registry, dict):
+        for key, target in registry.items():
+            if key == "resources" and isinstance(target, dict):
+                for overrides in target.values():
+                    if isinstance(overrides, dict):
+                        for value in overrides.values():
+                            yield from _relative(value)
+            else:
+                yield from _relative(target)
+
+
+def _relative(value) -> Iterator[str]:
+    if isinstance(value, str) and value.endswith(TEMPLATE_SUFFIXES) and "://" not in value \
+            and not os.path.isabs(value):
+        yield value

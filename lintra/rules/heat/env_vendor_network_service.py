@@ -1,0 +1,36 @@
+"""LH125 heat-env-vendor-network-service: an environment enables a TripleO vendor SDN/network service.
+
+Like LH124 for storage: TripleO's vendor Neutron services default to ``OS::Heat::None``, and an
+environment that maps one to its service template, or points the generic
+``NeutronCorePlugin``/``NeutronMl2PluginBase``/``ComputeNeutronCorePlugin`` service at the vendor
+alias, makes every network of the cloud depend on that vendor's controller: VMware NSX, Nokia Nuage
+VSP, Cisco VTS, Mellanox NEO (SDN assist) or Big Switch BCF. An environment that also sets
+``NeutronCorePlugin: vmware_nsx...`` is reported by LH120 instead.
+
+References:
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/overcloud-resource-registry-puppet.j2.yaml
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments/neutron-ml2-cisco-vts.yaml
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments/neutron-nuage-config.yaml
+"""
+
+from lintra.model import Rule
+from lintra.rules.heat.env_vendor_service import checker
+
+RULE = Rule(
+    id="LH125",
+    name="heat-env-vendor-network-service",
+    title="Environment enables a TripleO vendor SDN/network service",
+    vendor="other",
+    category="network",
+    strength="substrate",
+    severity="error",
+    kinds=("heat-env",),
+    rationale=__doc__.split("\n\n")[1],
+    remediation="Use ML2 with OVN or OVS; if the SDN is a sanctioned substrate, sanction the vendor for "
+                "this repository.",
+    references=("https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/"
+                "overcloud-resource-registry-puppet.j2.yaml",
+                "https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments"),
+    check=checker("network"),
+    origin=__name__,
+)

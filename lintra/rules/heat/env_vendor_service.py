@@ -1,0 +1,77 @@
+"""LH124 heat-env-vendor-storage-service: an environment enables a TripleO vendor storage back-end service.
+
+TripleO composes the cloud from services named in the resource registry. Vendor back ends are
+services that default to ``OS::Heat::None`` (``overcloud-resource-registry-puppet.j2.yaml``); an
+environment enables one by mapping it to the vendor's service template
+(``OS::TripleO::Services::ManilaBackendIsilon: ../deployment/manila/manila-backend-isilon.yaml``) or
+by pointing a generic service at the vendor alias (``NeutronCorePlugin: ...NeutronCorePluginNSX``).
+From then on block or file storage runs on that vendor's array: Dell EMC (Isilon, Unity, VMAX, VNX,
+PowerMax ...), NetApp, Pure, HPE LeftHand, Veritas HyperScale. (Network services: LH125.)
+
+When the same file also sets the service's enable flag (``CinderEnablePureBackend: true``,
+``NeutronCorePlugin: vmware_nsx...``), LH120-LH123 already report that choice there, so these rules
+stay silent on the registry line to report one coupling once.
+
+References:
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/overcloud-resource-registry-puppet.j2.yaml
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments
+- https://docs.openstack.org/project-deploy-guide/tripleo-docs/latest/features/deploy_manila.html
+"""
+
+import re
+
+from lintra.model import Hit, Rule
+from lintra.rules.heat import environments, vendor_types
+
+_DISABLED = (None, "OS::Heat::None")
+#: How LH120-LH123 read an enable flag: a true boolean (or "true"), or NeutronCorePlugin vmware_nsx/dvs.
+_REPORTED_FLAG = re.compile(r"(?i)^true$|^vmware_(nsx|dvs)")
+
+
+def checker(category):
+    """The check for the vendor services of one category (Neutron services are ``network``)."""
+    def check(document, scan):
+        for pointer, alias, target, _ in environments.registry_entries(document):
+            if target in _DISABLED:
+                continue
+            service = vendor_types.tripleo_service(target) or vendor_types.tripleo_service(alias)
+            if service is None or _category(target if vendor_types.tripleo_service(target) else alias) != category:
+                continue
+            vendor, product, flag = service
+            if flag and _flag_set(document, flag):
+                continue
+            yield Hit(pointer, f"resource_registry enables {alias} -> {target}, deploying on {product}",
+                      at="key", vendor=vendor)
+    return check
+
+
+def _category(name):
+    return "network" if "Neutron" in name else "storage"
+
+
+def _flag_set(document, flag):
+    for section in ("parameter_defaults", "parameters"):
+        values = document.data.get(section)
+        if isinstance(values, dict) and _REPORTED_FLAG.search(str(values.get(flag))):
+            return True
+    return False
+
+
+RULE = Rule(
+    id="LH124",
+    name="heat-env-vendor-storage-service",
+    title="Environment enables a TripleO vendor storage back-end service",
+    vendor="other",
+    category="storage",
+    strength="substrate",
+    severity="error",
+    kinds=("heat-env",),
+    rationale=__doc__.split("\n\n")[1],
+    remediation="Keep back-end selection in the operator's environment, prefer open back ends (Ceph RBD, "
+                "CephFS), or sanction the vendor for this deployment.",
+    references=("https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/"
+                "overcloud-resource-registry-puppet.j2.yaml",
+                "https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments"),
+    check=checker("storage"),
+    origin=__name__,
+)

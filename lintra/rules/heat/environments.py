@@ -1,0 +1,143 @@
+"""Which Heat environment files apply to a template, and what their ``resource_registry`` maps.
+
+Heat applies environments the user names (``openstack stack create -e a.yaml -e b.yaml``), merged
+in order so that later files win. lintra does the same for files given with ``-e`` (scan option
+``heat_env``: their real paths in order). A repository's other environment files are
+*alternatives* (tripleo ships one per back end), so they apply only with ``--heat-env-auto``
+(option ``heat_env_auto``), and only to templates of the same repository: the nearest directory
+above that holds a VCS or project marker.
+
+Every environment in the scan still tells which names are aliases at all: a template type that
+any ``resource_registry`` maps is not an unknown plugin type.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from lintra.model import Document, Pointer
+
+KINDS = ("heat", "cfn")
+#: Per-resource registry keys that are not type mappings (environment.py: hooks, restricted actions).
+_NOT_ALIASES = ("hooks", "restricted_actions")
+_ROOT_MARKERS = (".git", ".hg", ".svn", "setup.cfg", "pyproject.toml", "LICENSE", ".zuul.yaml")
+
+
+class Index:
+    __slots__ = ("explicit", "by_root", "auto", "alias_names", "alias_globs", "by_path", "roots")
+
+    def __init__(self) -> None:
+        self.explicit: List[Document] = []
+        self.by_root: Dict[Optional[str], List[Document]] = {}
+        self.auto = False
+        self.alias_names: set = set()
+        self.alias_globs: List[str] = []
+        #: real path -> Heat template documents, to judge the template a registry entry names
+        self.by_path: Dict[str, List[Document]] = {}
+        self.roots: Dict[str, Optional[str]] = {}
+
+
+def index(scan) -> Index:
+    return scan.memo("heat.environments", _build)
+
+
+def _build(scan) -> Index:
+    found = Index()
+    found.auto = bool(scan.options.get("heat_env_auto"))
+    wanted = [os.path.realpath(path) for path in scan.options.get("heat_env") or ()]
+    explicit: Dict[str, List[Document]] = {}
+    for doc in scan.of_kind("heat-env"):
+        real = _real(doc)
+        if real in wanted:
+            explicit.setdefault(real, []).append(doc)
+        else:
+            found.by_root.setdefault(repo_root(real, found.roots), []).append(doc)
+        for _, key, _, _ in registry_entries(doc):
+            if key.endswith("*"):
+                found.alias_globs.append(key)
+            else:
+                found.alias_names.add(key)
+    found.explicit = [doc for path in wanted for doc in explicit.get(path, ())]
+    for doc in scan.of_kind(*KINDS):
+        real = _real(doc)
+        if real:
+            found.by_path.setdefault(real, []).append(doc)
+    return found
+
+
+def applicable(document: Document, scan) -> List[Document]:
+    """Environments that apply to ``document``, weakest first: the repository's own files (only with
+    ``--heat-env-auto``), then the ``-e`` files in the order given."""
+    found = index(scan)
+    own: List[Document] = []
+    if found.auto:
+        own = found.by_root.get(repo_root(_real(document), found.roots), [])
+    return own + found.explicit
+
+
+def is_alias(resource_type: str, scan) -> bool:
+    found = index(scan)
+    return resource_type in found.alias_names or any(
+        fnmatch.fnmatchcase(resource_type, glob) for glob in found.alias_globs)
+
+
+def registry_entries(env: Document) -> Iterator[Tuple[Pointer, str, object, Optional[str]]]:
+    """``(pointer, alias, target, resource-name glob or None)`` for every mapping of a registry."""
+    registry = env.data.get("resource_registry") if isinstance(env.data, dict) else None
+    if not isinstance(registry, dict):
+        return
+    for key, value in registry.items():
+        if key == "resources" and isinstance(value, dict):
+            for name, overrides in value.items():
+                if isinstance(overrides, dict):
+                    for alias, target in overrides.items():
+                        if isinstance(alias, str) and alias not in _NOT_ALIASES:
+                            yield ("resource_registry", "resources", name, alias), alias, target, str(name)
+        elif isinstance(key, str):
+            yield ("resource_registry", key), key, value, None
+
+
+def lookup(alias: str, resource_name: Optional[str], env: Document) -> Optional[Tuple[Pointer, object]]:
+    """What one environment maps ``alias`` to for the resource ``resource_name``, as Heat picks it:
+    a per-resource override first, then the exact name, then a glob (``"OS::Foo::*": "Vendor::*"``)."""
+    exact = glob = None
+    for pointer, key, target, name_glob in registry_entries(env):
+        if name_glob is not None:
+            if key == alias and resource_name is not None and fnmatch.fnmatchcase(str(resource_name), name_glob):
+                return pointer, target
+        elif key == alias:
+            exact = (pointer, target)
+        elif key.endswith("*") and alias.startswith(key[:-1]) and glob is None:
+            if isinstance(target, str) and target.endswith("*"):
+                target = target[:-1] + alias[len(key) - 1:]
+            glob = (pointer, target)
+    return exact or glob
+
+
+def repo_root(path: Optional[str], cache: Dict[str, Optional[str]]) -> Optional[str]:
+    if not path:
+        return None
+    directory = os.path.dirname(path)
+    seen = []
+    root = None
+    while True:
+        if directory in cache:
+            root = cache[directory]
+            break
+        seen.append(directory)
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _ROOT_MARKERS):
+            root = directory
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for visited in seen:
+        cache[visited] = root
+    return root
+
+
+def _real(doc: Document) -> Optional[str]:
+    return os.path.realpath(doc.source.path) if doc.source.path else None

@@ -1,0 +1,119 @@
+"""LH107 heat-registry-vendor-type: a resource whose type an environment maps to a vendor's type or template.
+
+A template can look portable and still deploy only on one vendor's stack: ``type: OS::Foo::Net``
+(or even ``OS::Nova::Server``, which Rackspace once overrode) becomes ``OS::Contrail::VirtualNetwork``
+through the ``resource_registry`` of the environment it is deployed with. Heat follows alias chains
+(``NeutronCorePlugin -> NeutronCorePluginNSX -> neutron-plugin-nsx.yaml``), per-resource overrides
+(``resources: {name: {Type: ...}}``) and globs; so does this rule, over the environments that apply
+(``-e`` files, and the repository's own with ``--heat-env-auto``, each an alternative). A mapping is
+a vendor's when a name on the chain is a vendor plugin type or a TripleO vendor back-end service, or
+when the template it ends in declares a vendor plugin type. The finding is on the template's
+``type:``; each registry entry on the chain (and the vendor resource in the target template) is a
+related location.
+
+References:
+- https://docs.openstack.org/heat/latest/template_guide/environment.html#mapping-resources
+- https://opendev.org/openstack/heat/src/branch/master/heat/engine/environment.py
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/overcloud-resource-registry-puppet.j2.yaml
+"""
+
+import os
+
+from lintra.model import Hit, Related, Rule
+from lintra.rules.heat import environments, upstream_types, vendor_types
+from lintra.rules.heat.unknown_resource_type import resource_types
+
+_MAX_HOPS = 8
+_DISABLED = (None, "OS::Heat::None")
+
+
+def check(document, scan):
+    envs = environments.applicable(document, scan)
+    if not envs:
+        return
+    explicit = environments.index(scan).explicit
+    for pointer, name, kind in resource_types(document):
+        if vendor_types.plugin_type(kind):
+            continue  # the type itself is reported by LH101-LH106
+        for chain in _chains(kind, name, envs, explicit):
+            verdict = _vendor(chain, scan)
+            if verdict is None:
+                continue
+            vendor, product, evidence = verdict
+            first_env = chain[0][0]
+            related = [Related(f"{alias} mapped to {target}", env.source.name, env.span(at, "value"))
+                       for env, at, alias, target in chain] + evidence
+            yield Hit(pointer, f"resource '{name}' has type {kind}, which {first_env.source.name} maps to "
+                               f"{chain[-1][3]} ({product})", at="value", vendor=vendor, related=related)
+
+
+def _chains(kind, name, envs, explicit):
+    """Registry chains for ``kind``: the effective one of the ``-e`` files if they map it, else one
+    per repository environment that maps it (alternatives)."""
+    chosen = _lookup(kind, name, explicit)
+    starts = [chosen] if chosen else [(env, *found) for env in envs if env not in explicit
+                                      for found in [environments.lookup(kind, name, env)] if found]
+    for env, at, target in starts:
+        chain = [(env, at, kind, target)]
+        # a vendor name on the chain settles it; hops after it could come from another alternative
+        while isinstance(target, str) and len(chain) < _MAX_HOPS and not _terminal(target) \
+                and not vendor_types.vendor_of(target):
+            step = _lookup(target, None, explicit) or _lookup(target, None, [env]) or _lookup(target, None, envs)
+            if step is None or any(hop[2] == target for hop in chain):
+                break
+            env, at, next_target = step
+            chain.append((env, at, target, next_target))
+            target = next_target
+        yield chain
+
+
+def _lookup(alias, name, envs):
+    for env in reversed(envs):
+        found = environments.lookup(alias, name, env)
+        if found:
+            return (env, *found)
+    return None
+
+
+def _terminal(target):
+    return upstream_types.is_upstream(target) or upstream_types.is_template_reference(target)
+
+
+def _vendor(chain, scan):
+    final = chain[-1][3]
+    if final in _DISABLED:
+        return None
+    for _, _, _, target in chain:
+        found = vendor_types.vendor_of(target) if isinstance(target, str) else None
+        if found:
+            return found[0], found[1], []
+    if isinstance(final, str) and upstream_types.is_template_reference(final) and "://" not in final:
+        env = chain[-1][0]
+        if env.source.path:
+            path = os.path.realpath(os.path.join(os.path.dirname(env.source.path), final))
+            for template in environments.index(scan).by_path.get(path, ()):
+                for at, _, kind in resource_types(template):
+                    found = vendor_types.plugin_type(kind)
+                    if found:
+                        where = Related(f"{final} declares {kind}", template.source.name, template.span(at, "value"))
+                        return found[0], found[1], [where]
+    return None
+
+
+RULE = Rule(
+    id="LH107",
+    name="heat-registry-vendor-type",
+    title="Resource type mapped by an environment to a vendor type or template",
+    vendor="other",
+    category="api",
+    strength="hard",
+    severity="warning",
+    kinds=("heat", "cfn"),
+    rationale=__doc__.split("\n\n")[1],
+    remediation="Keep the generic alias, and map it in the operator's environment to an upstream type or "
+                "to a template built from upstream types; treat vendor mappings as a sanctioned substrate choice.",
+    references=("https://docs.openstack.org/heat/latest/template_guide/environment.html#mapping-resources",
+                "https://opendev.org/openstack/heat/src/branch/master/heat/engine/environment.py"),
+    check=check,
+    origin=__name__,
+)

@@ -1,0 +1,159 @@
+"""Resolve ``get_param`` to the literal values a Heat property can take, and where each is written.
+
+A property written ``{get_param: flavor_specs}`` (or ``{get_param: [specs, key]}``, or CloudFormation's
+``{Ref: Param}``) takes its value from, in Heat's order of precedence:
+
+1. the ``-e`` environment files (``parameters`` before ``parameter_defaults``, later files win);
+2. the parameter's ``default`` in the template;
+3. with ``--heat-env-auto``, any environment file of the same repository (each one is an
+   alternative deployment, so each coupled value is reported where it is written).
+
+A rule judges every candidate; a finding lands on the value in the file that holds it, names the
+resource and property that consume it, and relates back to the ``get_param``. Every other
+intrinsic (``get_attr``, ``str_replace``, ``if``, ``yaql``, ``Fn::*`` ...) and any parameter that
+cannot be found resolve to nothing: unknown, not coupled.
+
+References:
+- https://docs.openstack.org/heat/latest/template_guide/hot_spec.html#get-param
+- https://docs.openstack.org/heat/latest/template_guide/environment.html
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional, Sequence
+
+from lintra.model import Document, Hit, Pointer, Related
+from lintra.rules.heat import environments
+
+#: HOT functions of every heat_template_version (hot/functions.py, template.py); CloudFormation's
+#: are ``Ref`` and ``Fn::*``.
+HOT_FUNCTIONS = frozenset({
+    "get_param", "get_resource", "get_attr", "get_file", "str_replace", "str_replace_strict",
+    "str_replace_vstrict", "list_join", "list_concat", "list_concat_unique", "map_merge",
+    "map_replace", "repeat", "digest", "resource_facade", "str_split", "yaql", "if", "equals", "not",
+    "and", "or", "contains", "filter", "make_url", "Ref", "Condition",
+})
+
+
+def is_intrinsic(value: Any) -> bool:
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key = next(iter(value))
+    return isinstance(key, str) and (key in HOT_FUNCTIONS or key.startswith("Fn::"))
+
+
+class Candidate:
+    """One literal value a property can take: ``document`` is None when it is written in place."""
+
+    __slots__ = ("value", "document", "pointer", "note", "related")
+
+    def __init__(self, value: Any, document: Optional[Document], pointer: Pointer, note: str = "",
+                 related: Sequence[Related] = ()) -> None:
+        self.value = value
+        self.document = document
+        self.pointer = tuple(pointer)
+        self.note = note
+        self.related = tuple(related)
+
+    def hit(self, suffix: Pointer, message: str, at: Optional[str] = None, vendor: Optional[str] = None) -> Hit:
+        return Hit(self.pointer + tuple(suffix), message + self.note, at=at, document=self.document,
+                   related=self.related, vendor=vendor)
+
+
+def candidates(document: Document, pointer: Pointer, node: Any, scan) -> List[Candidate]:
+    """The literal values ``node`` (at ``pointer`` in ``document``) can take; [] when unknown."""
+    if not is_intrinsic(node):
+        return [Candidate(node, None, pointer)]
+    return resolved(document, pointer, node, scan)
+
+
+def resolved(document: Document, pointer: Pointer, node: Any, scan) -> List[Candidate]:
+    """Candidates for a ``get_param``/``Ref`` node; [] for any other intrinsic or an unknown parameter."""
+    function, argument = next(iter(node.items()))
+    if function not in ("get_param", "Ref"):
+        return []
+    if isinstance(argument, str):
+        name, path = argument, []
+    elif function == "get_param" and isinstance(argument, list) and argument and isinstance(argument[0], str):
+        name, path = argument[0], argument[1:]
+    else:
+        return []
+    consumer = _consumer(pointer)
+    related = (Related(f"consumed here by {consumer}", document.source.name, document.span(pointer, "value")),)
+    found = []
+    for source, at, value, origin in _values(document, name, scan):
+        value, at = _descend(value, at, path)
+        if value is _MISSING or is_intrinsic(value):
+            continue
+        where = "" if source is document else f" in {document.source.name}"
+        note = f" (parameter {name} {origin}, consumed by {consumer}{where})"
+        found.append(Candidate(value, source, at, note, related))
+    return found
+
+
+def _values(document: Document, name: str, scan):
+    """``(document, pointer, value, origin)`` for every value parameter ``name`` can take."""
+    given = default = None
+    for env in environments.index(scan).explicit:
+        for section in ("parameter_defaults", "parameters"):
+            values = env.data.get(section)
+            if isinstance(values, dict) and name in values:
+                entry = (env, (section, name), values[name], f"from {section} of -e {env.source.name}")
+                if section == "parameters":
+                    given = entry
+                else:
+                    default = entry
+    if given or default:
+        return [given or default]
+    found = []
+    own = _template_default(document, name)
+    if own is not None:
+        found.append(own)
+    if environments.index(scan).auto:
+        for env in environments.applicable(document, scan):
+            for section in ("parameter_defaults", "parameters"):
+                values = env.data.get(section)
+                if isinstance(values, dict) and name in values:
+                    found.append((env, (section, name), values[name], f"from {section} of {env.source.name}"))
+    return found
+
+
+def _template_default(document: Document, name: str):
+    data = document.data
+    for section, field in (("parameters", "default"), ("Parameters", "Default")):
+        params = data.get(section) if isinstance(data, dict) else None
+        spec = params.get(name) if isinstance(params, dict) else None
+        if isinstance(spec, dict) and field in spec:
+            return document, (section, name, field), spec[field], "default"
+    return None
+
+
+_MISSING = object()
+
+
+def _descend(value: Any, pointer: Pointer, path: list):
+    """Follow ``get_param: [name, key, index ...]`` into a json/comma_delimited_list value."""
+    for part in path:
+        if isinstance(value, dict) and isinstance(part, str) and part in value:
+            value, pointer = value[part], pointer + (part,)
+        elif isinstance(value, list) and isinstance(part, int) and not isinstance(part, bool) \
+                and 0 <= part < len(value):
+            value, pointer = value[part], pointer + (part,)
+        else:
+            return _MISSING, pointer
+    return value, pointer
+
+
+def _consumer(pointer: Pointer) -> str:
+    if len(pointer) >= 2 and pointer[0] in ("resources", "Resources"):
+        rest = [str(p) for p in pointer[3:]] if len(pointer) > 3 else []
+        prop = ".".join(rest) or "properties"
+        return f"resource '{pointer[1]}' property {prop}"
+    return "/".join(str(p) for p in pointer)
+
+
+def pack_resolver(document: Document, scan):
+    """The policy-pack seam: ``expand(pointer, value)`` -> candidates, or None when not an intrinsic."""
+    def expand(pointer: Pointer, value: Any):
+        return resolved(document, pointer, value, scan) if is_intrinsic(value) else None
+    return expand

@@ -1,0 +1,79 @@
+"""LH106 heat-unknown-resource-type: a resource type upstream Heat does not register and nothing in the scan maps.
+
+Heat instantiates a ``type:`` from its registry: the types its own resource plugins register,
+aliases an environment's ``resource_registry`` maps, and templates named by path. Anything else
+exists only where a third-party Heat plugin is installed (``plugin_dirs``), or where an
+environment outside the scan defines the alias, and ``openstack stack create`` fails elsewhere with
+"The Resource Type (X) could not be found". The ``OS::`` prefix proves nothing: Venafi ships
+``OS::Nova::VenafiCertificate`` and Contrail ``OS::Contrail::*``.
+
+Types that LH101-LH105 already attribute are left to them; a prefix that names a known plugin
+(Nuage, Infoblox) attributes the vendor, anything else is reported as an unknown vendor. The level
+is ``info``: lintra cannot tell a plugin type from an alias defined in an environment it was not
+shown (pass it with ``-e`` or scan the repository).
+
+References:
+- https://docs.openstack.org/heat/latest/template_guide/openstack.html
+- https://docs.openstack.org/heat/latest/template_guide/environment.html#mapping-resources
+- https://docs.openstack.org/heat/latest/developing_guides/pluginguide.html
+- https://opendev.org/openstack/heat/src/branch/master/heat/engine/environment.py
+"""
+
+from lintra.model import Hit, Rule
+from lintra.rules.heat import environments, upstream_types, vendor_types
+
+#: TripleO maps its whole namespace in overcloud-resource-registry-puppet.j2.yaml, a Jinja template
+#: rendered before deployment that lintra skips; tripleo ships no resource plugins, so these are
+#: aliases by construction, not plugin types.
+ALIAS_NAMESPACES = ("OS::TripleO::",)
+
+
+def resource_types(document):
+    """``(pointer, resource name, type)`` for every resource with a string type (HOT and CFN)."""
+    data = document.data
+    for section, field in (("resources", "type"), ("Resources", "Type")):
+        resources = data.get(section) if isinstance(data, dict) else None
+        if not isinstance(resources, dict):
+            continue
+        for name, resource in resources.items():
+            kind = resource.get(field) if isinstance(resource, dict) else None
+            if isinstance(kind, str) and kind:
+                yield (section, name, field), name, kind
+
+
+def check(document, scan):
+    for pointer, name, kind in resource_types(document):
+        if upstream_types.is_upstream(kind) or upstream_types.is_template_reference(kind):
+            continue
+        known = vendor_types.plugin_type(kind)
+        if known and known[2]:
+            continue  # LH101-LH105 report it with their own rationale
+        if kind.startswith(ALIAS_NAMESPACES) or environments.is_alias(kind, scan):
+            continue
+        if known:
+            yield Hit(pointer, f"resource '{name}' has type {kind}, provided by the {known[1]} Heat plugin",
+                      at="value", vendor=known[0])
+        else:
+            yield Hit(pointer, f"resource '{name}' has type {kind}, which upstream Heat does not register "
+                               f"and no resource_registry in the scan maps: a third-party plugin type or an "
+                               f"alias defined elsewhere", at="value")
+
+
+RULE = Rule(
+    id="LH106",
+    name="heat-unknown-resource-type",
+    title="Resource type neither upstream nor mapped (plugin type)",
+    vendor="other",
+    category="api",
+    strength="hard",
+    severity="info",
+    kinds=("heat", "cfn"),
+    rationale=__doc__.split("\n\n")[1],
+    remediation="Use upstream resource types, or ship the provider template (type: path/to/x.yaml) or the "
+                "environment that maps the alias with the template, so any Heat can deploy it.",
+    references=("https://docs.openstack.org/heat/latest/template_guide/openstack.html",
+                "https://docs.openstack.org/heat/latest/template_guide/environment.html#mapping-resources",
+                "https://opendev.org/openstack/heat/src/branch/master/heat/engine/resources"),
+    check=check,
+    origin=__name__,
+)

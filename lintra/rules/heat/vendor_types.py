@@ -1,0 +1,95 @@
+"""Which vendor a Heat resource type or TripleO service alias belongs to, from the plugins that define them.
+
+Two tables: resource types shipped by vendor Heat plugins (by name prefix), and the TripleO
+composable services that deploy a vendor back end (their default in
+``overcloud-resource-registry-puppet.j2.yaml`` is ``OS::Heat::None``; an environment enables one by
+mapping it to the vendor's service template).
+
+References:
+- https://github.com/tungstenfabric/tf-heat-plugin (OS::Contrail::*, OS::ContrailV2::*)
+- https://github.com/openstack/heat/tree/stable/newton/contrib/rackspace (Rackspace::*)
+- https://github.com/F5Networks/f5-openstack-heat (F5::*)
+- https://github.com/nuagenetworks/heat (Nuage::Neutron::*)
+- https://pypi.org/project/heat-infoblox/ (Infoblox::Grid::*, Infoblox::NetMRI::*)
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/overcloud-resource-registry-puppet.j2.yaml
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+#: (type prefix ending in ``::`` or exact name, vendor, product, rule that already reports the type itself or None)
+PLUGIN_TYPES = (
+    ("OS::Contrail::", "juniper", "Contrail/Tungsten Fabric", "LH101"),
+    ("OS::ContrailV2::", "juniper", "Contrail/Tungsten Fabric", "LH101"),
+    ("Rackspace::", "rackspace", "Rackspace Cloud", "LH102"),
+    ("F5::", "f5", "F5 BIG-IP", "LH103"),
+    ("CloudSigma::", "other", "CloudSigma", "LH105"),
+    ("DockerInc::", "other", "Docker (heat_docker)", "LH105"),
+    ("OS::GroupBasedPolicy::", "other", "Group-Based Policy", "LH105"),
+    ("OS::Nova::VenafiCertificate", "other", "Venafi", "LH105"),
+    ("Nuage::", "nokia", "Nuage VSP", None),
+    ("Infoblox::", "other", "Infoblox", None),
+)
+
+#: Most services are ``OS::TripleO::Services::X``; older ones (the Big Switch agent) ``OS::TripleO::X``.
+_PREFIXES = ("OS::TripleO::Services::", "OS::TripleO::")
+#: TripleO service -> (vendor, product, environment flag that LH120-123 report for the same choice)
+TRIPLEO_VENDOR_SERVICES = {
+    "CinderBackendDellSc": ("dell", "Dell SC", "CinderEnableDellScBackend"),
+    "CinderBackendDellEMCSc": ("dell", "Dell EMC SC", "CinderEnableScBackend"),
+    "CinderBackendDellEMCPowerFlex": ("dell", "Dell EMC PowerFlex", "CinderEnablePowerFlexBackend"),
+    "CinderBackendDellEMCPowermax": ("dell", "Dell EMC PowerMax", "CinderEnablePowermaxBackend"),
+    "CinderBackendDellEMCPowerStore": ("dell", "Dell EMC PowerStore", "CinderEnablePowerStoreBackend"),
+    "CinderBackendDellEMCUnity": ("dell", "Dell EMC Unity", "CinderEnableDellEMCUnityBackend"),
+    "CinderBackendDellEMCVMAXISCSI": ("dell", "Dell EMC VMAX", "CinderEnableDellEMCVMAXISCSIBackend"),
+    "CinderBackendDellEMCVNX": ("dell", "Dell EMC VNX", "CinderEnableDellEMCVNXBackend"),
+    "CinderBackendDellEMCVxFlexOS": ("dell", "Dell EMC VxFlex OS", "CinderEnableVxFlexOSBackend"),
+    "CinderBackendVxFlexOS": ("dell", "Dell EMC VxFlex OS", "CinderEnableVxFlexOSBackend"),
+    "CinderBackendDellEMCXtremio": ("dell", "Dell EMC XtremIO", "CinderEnableXtremioBackend"),
+    "CinderBackendDellEMCXTREMIOISCSI": ("dell", "Dell EMC XtremIO", "CinderEnableDellEMCXTREMIOIscsiBackend"),
+    "CinderBackendDellEMCXTREMIOIscsi": ("dell", "Dell EMC XtremIO", "CinderEnableDellEMCXTREMIOIscsiBackend"),
+    "CinderBackendScaleIO": ("dell", "Dell EMC ScaleIO", "CinderEnableScaleIOBackend"),
+    "CinderBackendNetApp": ("netapp", "NetApp ONTAP", "CinderEnableNetappBackend"),
+    "CinderBackendPure": ("pure", "Pure Storage FlashArray", "CinderEnablePureBackend"),
+    "CinderHPELeftHandISCSI": ("hpe", "HPE LeftHand/StoreVirtual", None),
+    "CinderBackendVRTSHyperScale": ("other", "Veritas HyperScale", None),
+    "VRTSHyperScale": ("other", "Veritas HyperScale", None),
+    "ManilaBackendIsilon": ("dell", "Dell EMC Isilon", None),
+    "ManilaBackendUnity": ("dell", "Dell EMC Unity", None),
+    "ManilaBackendVMAX": ("dell", "Dell EMC VMAX", None),
+    "ManilaBackendVNX": ("dell", "Dell EMC VNX", None),
+    "ManilaBackendNetapp": ("netapp", "NetApp ONTAP", None),
+    "NeutronCorePluginNSX": ("vmware", "VMware NSX", "NeutronCorePlugin"),
+    "NeutronCorePluginNuage": ("nokia", "Nuage VSP", None),
+    "NeutronCorePluginML2Nuage": ("nokia", "Nuage VSP", None),
+    "ComputeNeutronCorePluginNuage": ("nokia", "Nuage VSP", None),
+    "NeutronNuageVrs": ("nokia", "Nuage VSP", None),
+    "NeutronCorePluginVTS": ("cisco", "Cisco VTS", None),
+    "NeutronCorePluginMLNXSDN": ("other", "Mellanox NEO SDN", None),
+    "NeutronBigswitchAgent": ("other", "Big Switch BCF", None),
+}
+
+
+def plugin_type(resource_type: str) -> Optional[Tuple[str, str, Optional[str]]]:
+    """``(vendor, product, rule id already reporting it)`` for a vendor plugin's type, else None."""
+    for prefix, vendor, product, rule in PLUGIN_TYPES:
+        if resource_type == prefix or (prefix.endswith("::") and resource_type.startswith(prefix)):
+            return vendor, product, rule
+    return None
+
+
+def tripleo_service(name: str) -> Optional[Tuple[str, str, Optional[str]]]:
+    """``(vendor, product, flag parameter)`` for a TripleO vendor service alias, else None."""
+    if isinstance(name, str):
+        for prefix in _PREFIXES:
+            if name.startswith(prefix):
+                return TRIPLEO_VENDOR_SERVICES.get(name[len(prefix):])
+    return None
+
+
+def vendor_of(name: str) -> Optional[Tuple[str, str]]:
+    """``(vendor, product)`` when a type or alias name alone tells the vendor."""
+    found = plugin_type(name) or tripleo_service(name)
+    return (found[0], found[1]) if found else None
