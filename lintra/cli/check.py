@@ -103,5 +103,5 @@ def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, s
         result.findings = on_changed_lines(result.findings, changes)
     options = {"color": sys.stdout.isatty() if color is None else color, "verbose": verbose,
                "include_suppressed": sarif_include_suppressed}
-    outputs.write_all(pairs, result, click.get_text_stream("stdout"), options)
+    outputs.write_all(pairs, result, sys.stdout, options)
     sys.exit(result.exit_code)

@@ -39,6 +39,7 @@ _CFN_PLAIN = {"!Ref": "Ref", "!Condition": "Condition"}
 # levels, so files whose bound reaches this pay for an exact, event-based depth check first.
 _NESTING_CHARS = "[{-?:"
 _COMPOSE_SAFE_DEPTH = 10_000
+_NESTING_REFUSED = "exceeded maximum nesting depth"
 
 
 class YamlSyntaxError(Exception):
@@ -56,6 +57,9 @@ def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        if _NESTING_REFUSED in message:  # libyaml >= 0.2.6 (PyYAML 6.0.3+ wheels) has its own cap
+            raise LimitExceeded(f"nesting deeper than the YAML parser allows ({message})",
+                                mark.line + 1 if mark else 1, mark.column + 1 if mark else 1) from None
         raise YamlSyntaxError(message or str(error), mark.line + 1 if mark else 1,
                               mark.column + 1 if mark else 1) from None
     except yaml.YAMLError as error:
@@ -82,8 +86,14 @@ def _check_depth(text: str) -> None:
                                         event.start_mark.line + 1, event.start_mark.column + 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as error:
+        if _NESTING_REFUSED in str(error.problem):
+            mark = error.problem_mark
+            raise LimitExceeded(f"nesting deeper than the YAML parser allows ({error.problem})",
+                                mark.line + 1 if mark else 1, mark.column + 1 if mark else 1) from None
         return  # the real parse reports it with its own location
+    except yaml.YAMLError:
+        return
 
 
 class _Builder:
