@@ -181,3 +181,23 @@ def test_rules_under_a_profile_show_what_each_rule_becomes():
     assert lines["LK101"] == "error" and lines["LH121"] == "info" and lines["LK104"] == "info"
     lines = {line.split()[0]: line.split()[4] for line in invoke("rules", "-p", "agile").output.splitlines()}
     assert lines["LK304"] == "error"
+
+
+def test_required_plugin_missing_from_config_exits_2_naming_it(tmp_path):
+    repo(tmp_path, "plugins: [lintra-acme]\n")
+    result = invoke("check", str(tmp_path / "k8s"))
+    assert result.exit_code == 2
+    assert "required plugin(s) not loaded: lintra-acme" in result.output and "installed: " in result.output
+
+
+def test_exclude_and_packs_from_config_are_relative_to_its_directory(tmp_path):
+    repo(tmp_path, "exclude: [k8s/sa.yaml]\npacks: [policy/org.yaml]\n")
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "org.yaml").write_text(
+        "pack: {name: org, version: '1', description: d}\nrules:\n"
+        "  - id: ORG1\n    name: org-no-fast-class\n    title: t\n    vendor: other\n    category: storage\n"
+        "    strength: soft\n    severity: warning\n    kinds: [k8s]\n    rationale: r\n    remediation: r\n"
+        "    match: {path: metadata.name, equals: fast}\n    message: class {value}\n")
+    data = json.loads(invoke("check", str(tmp_path / "k8s"), "-f", "json").output)
+    assert {f["rule_id"] for f in data["findings"]} >= {"ORG1", "LK102"}
+    assert not [f for f in data["files"] if f["file"].endswith("sa.yaml")]
