@@ -7,7 +7,8 @@ Importing it also lets the declarative Heat packs see through ``get_param`` (see
 from lintra.hookspecs import hookimpl
 from lintra.policy import resolvers
 from lintra.rules.heat import (env_vendor_network_service, env_vendor_service, registry_vendor_type,
-                               resolve, unknown_resource_type, vmware_flavor_extra_specs)
+                               resolve, unknown_resource_type, vcenter_node_placement,
+                               vendor_storage_extra_specs, vmware_flavor_extra_specs)
 
 RULES = [
     unknown_resource_type.RULE,
@@ -15,6 +16,8 @@ RULES = [
     env_vendor_service.RULE,
     env_vendor_network_service.RULE,
     vmware_flavor_extra_specs.RULE,
+    vendor_storage_extra_specs.RULE,
+    vcenter_node_placement.RULE,
 ]
 
 for _kind in ("heat", "cfn"):

@@ -10,8 +10,8 @@ from lintra.pipeline import run
 from tests.conftest import CORPUS
 
 EXPECTED = {
-    "LH102": 6, "LH106": 0, "LH107": 0, "LH108": 9, "LH110": 0, "LH116": 0, "LH120": 1, "LH121": 12, "LH122": 1,
-    "LH123": 2, "LH124": 8, "LH125": 13, "LH126": 3, "LH127": 0,
+    "LH102": 6, "LH106": 0, "LH107": 0, "LH108": 9, "LH110": 0, "LH116": 0, "LH117": 0, "LH118": 0,
+    "LH120": 1, "LH121": 12, "LH122": 1, "LH123": 2, "LH124": 8, "LH125": 13, "LH126": 3, "LH127": 0,
 }
 
 

@@ -1,0 +1,149 @@
+"""LH117 heat-vendor-storage-extra-specs: volume/share type extra specs that one vendor's driver owns.
+
+Cinder and Manila let a driver claim keys in a type's extra specs with its own scope
+(``netapp:qos_policy_group``, ``hpe3par:persona``, ``drivers:rsize``); the scheduler ignores such
+scoped keys and only that vendor's driver reads them, so on any other back end the storage class the
+template asks for silently loses its meaning. Unscoped vendor capabilities (``netapp_raid_type``,
+``huawei_smartcache``, also written ``capabilities:huawei_smartcache``) are matched by the
+CapabilitiesFilter against what the back end reports, and only that vendor's driver reports them:
+elsewhere the type does not schedule at all. Each prefix below is taken from the driver's own
+documentation or source and names one vendor: NetApp ONTAP (``netapp:``, ``netapp_``), HPE
+3PAR/Primera/Alletra (``hpe3par:``, ``hpe3par_``, and the pre-Mitaka ``hp3par`` spellings), HPE
+LeftHand (``hpelh:``, ``hplh:``), HPE Nimble (``nimble:``), Pure FlashArray (``flasharray:``), IBM
+Storage Virtualize/Storwize (``drivers:``), Dell EMC PowerMax/VMAX, VNX and Unity (``storagetype:``),
+Dell EMC ScaleIO (``sio:``), Oracle ZFSSA (``zfssa:``), Hitachi VSP (``hbsd:``), Datera (``DF:``)
+and Huawei OceanStor (``huawei_*``, ``smarttier``, ``smartcache``, ``smartpartition``,
+``hypermetro``). Open or common keys stay silent: ``capabilities:thin_provisioning``,
+``driver_handles_share_servers``, ``snapshot_support``, ``provisioning:type``,
+``replication_enabled``, ``volume_backend_name``, ``cephfs:*``, ``zfsonlinux:*``; ``vmware:*``
+volume types are LH112's.
+
+QoS specs (``OS::Cinder::QoSSpecs``) are not judged: the back-end QoS keys drivers read there
+(``maxIOPS``, ``maxBWS``, ``minIOPS``, ``IOType``, ``latency``, ``qos:IOThrottling``) are unscoped
+names several vendors share, so they name no single vendor.
+
+References:
+- https://docs.openstack.org/manila/latest/admin/capabilities_and_extra_specs.html
+- https://opendev.org/openstack/cinder/src/branch/master/cinder/volume/driver.py
+  (``_init_vendor_properties``: "Vendor unique properties must start with vendor prefix + ':'")
+- https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/netapp-volume-driver.html
+- https://opendev.org/openstack/manila/src/branch/master/manila/share/drivers/netapp/dataontap/cluster_mode/lib_base.py
+- https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/hpe-3par-driver.html
+- https://docs.openstack.org/manila/latest/configuration/shared-file-systems/drivers/hpe-3par-share-driver.html
+- https://opendev.org/openstack/manila/src/branch/master/manila/share/drivers/hpe/hpe_3par_mediator.py
+- https://opendev.org/openstack/cinder/src/branch/master/cinder/volume/drivers/hpe/hpe_lefthand_iscsi.py
+- https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/nimble-volume-driver.html
+- https://opendev.org/openstack/cinder/src/branch/master/doc/source/configuration/tables/manual/
+  cinder-pure_storage_extraspecs.inc
+- https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/ibm-storwize-svc-driver.html
+- https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/dell-emc-powermax-driver.html
+- https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/dell-emc-vnx-driver.html
+- https://docs.openstack.org/cinder/queens/configuration/block-storage/drivers/dell-emc-scaleio-driver.html
+- https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/zfssa-iscsi-driver.html
+- https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/hitachi-vsp-driver.html
+- https://opendev.org/openstack/cinder/src/branch/master/cinder/volume/drivers/huawei/huawei_utils.py
+- https://opendev.org/openstack/manila/src/commit/90060722a9c33176f705705dd071052cddf4d3dd/doc/source/contributor/
+  huawei_nas_driver.rst
+- https://opendev.org/openstack/cinder/src/branch/master/cinder/volume/drivers/datera/datera_api22.py
+"""
+
+from lintra.model import Rule
+from lintra.rules.heat import resolve
+
+#: (key prefixes, vendor, product). A prefix ending in ":" is a driver scope, one ending in "_" a
+#: vendor capability (the Manila convention "vendor prefix followed by an underscore"); Huawei's
+#: feature names (SmartTier, SmartCache, SmartPartition, HyperMetro) stand alone as capabilities
+#: and as scopes (``smartcache:cachename``).
+SCOPES = (
+    (("netapp:", "netapp_"), "netapp", "NetApp ONTAP"),
+    (("hpe3par:", "hpe3par_", "hp3par:", "hp3par_"), "hpe", "HPE 3PAR/Primera/Alletra"),
+    (("hpelh:", "hplh:"), "hpe", "HPE LeftHand/StoreVirtual"),
+    (("nimble:",), "hpe", "HPE Nimble Storage"),
+    (("flasharray:",), "pure", "Pure Storage FlashArray"),
+    (("drivers:",), "ibm", "IBM Storage Virtualize (Storwize/SVC)"),
+    (("storagetype:",), "dell", "Dell EMC PowerMax/VMAX, VNX or Unity"),
+    (("sio:",), "dell", "Dell EMC ScaleIO/VxFlex OS"),
+    (("zfssa:",), "oracle", "Oracle ZFS Storage Appliance"),
+    (("hbsd:",), "other", "Hitachi VSP"),
+    (("DF:",), "other", "Datera"),
+    (("huawei_", "smarttier", "smartcache", "smartpartition", "hypermetro"), "other", "Huawei OceanStor"),
+)
+
+#: Keys of a vendor scope that a second vendor's driver reads too: Fujitsu's ETERNUS DX driver was
+#: derived from EMC's SMI-S driver and kept its ``storagetype:pool`` and ``storagetype:provisioning``.
+SHARED = {
+    "storagetype:pool": ("other", "Dell EMC or Fujitsu ETERNUS DX"),
+    "storagetype:provisioning": ("other", "Dell EMC or Fujitsu ETERNUS DX"),
+}
+
+#: Heat resource type -> (property holding the extra specs, what the message calls it)
+TYPES = {
+    "OS::Cinder::VolumeType": ("metadata", "volume type"),
+    "OS::Manila::ShareType": ("extra_specs", "share type"),
+}
+
+
+def owner(key):
+    """``(vendor, product)`` of the driver that owns extra-spec ``key``, or None for open/common keys."""
+    if key.startswith("capabilities:"):
+        key = key[len("capabilities:"):]
+    if key in SHARED:
+        return SHARED[key]
+    for prefixes, vendor, product in SCOPES:
+        if key.startswith(prefixes):
+            return vendor, product
+    return None
+
+
+def check(document, scan):
+    resources = document.data.get("resources")
+    if not isinstance(resources, dict):
+        return
+    for name, resource in resources.items():
+        kind = resource.get("type") if isinstance(resource, dict) else None
+        if kind not in TYPES:
+            continue
+        prop, noun = TYPES[kind]
+        properties = resource.get("properties")
+        if not isinstance(properties, dict) or prop not in properties:
+            continue
+        pointer = ("resources", name, "properties", prop)
+        # {get_param: specs} is judged on every value the parameter can take; other intrinsics
+        # resolve to nothing (unknown, not coupled)
+        for specs in resolve.candidates(document, pointer, properties[prop], scan):
+            if not isinstance(specs.value, dict):
+                continue
+            for key in specs.value:
+                found = owner(key) if isinstance(key, str) else None
+                if found:
+                    vendor, product = found
+                    yield specs.hit((key,), f"{noun} '{name}' sets {key}, an extra spec of the {product} "
+                                            f"driver", at="key", vendor=vendor)
+
+
+RULE = Rule(
+    id="LH117",
+    name="heat-vendor-storage-extra-specs",
+    title="Cinder volume type or Manila share type with vendor-scoped extra specs",
+    vendor="other",
+    category="storage",
+    strength="hard",
+    severity="error",
+    kinds=("heat",),
+    rationale=__doc__.split("\n\n")[1],
+    remediation="Describe the storage class with common capabilities (thin_provisioning, dedupe, "
+                "compression, replication_enabled, QoS front-end specs) and leave vendor-scoped specs "
+                "to the operator's own volume and share types; consider Ceph RBD/CephFS for a "
+                "vendor-neutral back end.",
+    references=("https://docs.openstack.org/manila/latest/admin/capabilities_and_extra_specs.html",
+                "https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/"
+                "netapp-volume-driver.html",
+                "https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/"
+                "hpe-3par-driver.html",
+                "https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/"
+                "ibm-storwize-svc-driver.html",
+                "https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/"
+                "dell-emc-powermax-driver.html"),
+    check=check,
+    origin=__name__,
+)
