@@ -13,7 +13,6 @@ from typing import Optional
 from lintra.model import Source
 
 _JINJA_BLOCK = re.compile(r"\{%-?\s*(?:if|for|set|macro|raw|block|include|import|from|extends|call|filter)\b")
-_EXPRESSION = re.compile(r"\{\{-?.*?-?\}\}")
 _J2_NAME = re.compile(r"\.j2(?:\.|$)|\.jinja2?(?:\.|$)", re.I)
 
 
@@ -33,9 +32,19 @@ def failed_parse_reason(text: str) -> Optional[str]:
     even ``{% %}`` inside strings, and those must be checked, not skipped."""
     if _JINJA_BLOCK.search(text):
         return "Jinja template (rendered before use; lint the rendered output)"
-    if _EXPRESSION.search(text):
+    if _has_expression(text):
         return "template with {{ }} expressions (rendered before use; lint the rendered output)"
     return None
+
+
+def _has_expression(text: str) -> bool:
+    """Whether a line holds ``{{ ... }}``; found with ``str.find`` because a lazy regular
+    expression rescans the rest of the line from every ``{{`` (quadratic on hostile input)."""
+    for line in text.splitlines():
+        start = line.find("{{")
+        if start >= 0 and line.find("}}", start + 2) >= 0:
+            return True
+    return False
 
 
 def _in_helm_chart(path: str) -> bool:

@@ -8,14 +8,13 @@ and as read by virt-v2v's ``-i vmx`` input (libguestfs/virt-v2v ``input/parse_vm
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Tuple
+from typing import Dict, Optional, Tuple
 
 from lintra.load import LoadError
 from lintra.load.vsphere.model import (Place, VmBuilder, bus_sharing, controller_type, disk_mode,
                                        nic_type, truthy)
 from lintra.model import Source, Span
 
-_LINE = re.compile(r'^\s*(?P<key>[^=#\s][^=]*?)\s*=\s*(?P<value>"(?:[^"]*)"|[^#]*?)\s*(?:#.*)?$')
 _ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
 _DEVICE = re.compile(r"^(ethernet|scsi|sata|nvme|ide|pcipassthru)(\d+)\.present$")
 _DISK = re.compile(r"^((?:scsi|sata|nvme|ide)\d+:\d+)\.present$")
@@ -32,15 +31,35 @@ def parse(text: str) -> Entries:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        match = _LINE.match(line)
-        if match is None:
+        setting = _split(line)
+        if setting is None:
             raise LoadError("LT000", f"vmx syntax error: expected key = \"value\", got {stripped[:60]!r}",
                             Span(number, len(line) - len(line.lstrip()) + 1))
-        raw = match.group("value")
-        start = match.start("value") + (1 if raw.startswith('"') else 0)
-        value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw[1:-1] if raw.startswith('"') else raw)
-        entries[match.group("key").lower()] = (value, Span(number, start + 1, number, start + 1 + len(value)))
+        key, raw, start = setting
+        value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw)
+        entries[key.lower()] = (value, Span(number, start + 1, number, start + 1 + len(value)))
     return entries
+
+
+def _split(line: str) -> Optional[Tuple[str, str, int]]:
+    """``key = "value"  # comment`` -> (key, value, 0-based column of the value), or None.
+
+    Written by hand rather than as one regular expression: overlapping ``\\s*`` and ``[^=]*``
+    groups backtrack quadratically on a long line without ``=``."""
+    key, equals, rest = line.partition("=")
+    key = key.strip()
+    if not equals or not key or key.startswith("#"):
+        return None
+    offset = len(line) - len(rest)
+    body = rest.lstrip()
+    offset += len(rest) - len(body)
+    if body.startswith('"'):
+        end = body.find('"', 1)
+        tail = body[end + 1:].strip() if end > 0 else None
+        if tail == "" or (tail or "").startswith("#"):
+            return key, body[1:end], offset + 1
+    # unquoted, or text after the closing quote: the whole value up to a comment, as written
+    return key, body.split("#", 1)[0].rstrip(), offset
 
 
 def load_vmx(source: Source, text: str) -> list:
