@@ -21,6 +21,7 @@ import re
 from typing import Any, Callable, Dict, List
 
 from lintra.model import Pointer
+from lintra.policy.regex_safety import nested_quantifier
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
 Predicate = Callable[[Any, Any], bool]
@@ -91,6 +92,10 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
             pattern = re.compile(arg, re.I if fold else 0)
         except (re.error, TypeError) as error:
             raise SelectorError(f"regex {arg!r} does not compile: {error}", at) from None
+        if nested_quantifier(arg, pattern.flags):
+            raise SelectorError(f"regex {arg!r} can backtrack exponentially (a repeated group that can be "
+                                "split among repetitions in many ways, like (a+)+); make each repetition "
+                                "end at a character the inner part cannot match", at)
         return lambda k, v: isinstance(v, str) and pattern.search(v) is not None
     if op == "type":
         if arg not in _TYPES:
