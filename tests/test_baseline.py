@@ -95,3 +95,34 @@ def test_a_second_identical_coupling_is_not_hidden_by_the_first_ones_entry(tmp_p
     lintra("baseline", "create", str(tmp_path))
     (tmp_path / "a.yaml").write_text(NEW_COUPLING + NEW_COUPLING)
     assert lintra("check", str(tmp_path)).exit_code == 1
+
+
+def test_create_and_prune_on_a_subtree_keep_the_rest_of_the_repository(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "sc.yaml").write_text(NEW_COUPLING)
+    (tmp_path / ".git").mkdir()
+    assert lintra("baseline", "create", str(tmp_path)).exit_code == 0
+    target = str(tmp_path / ".lintra-baseline.yaml")
+    assert {e["file"] for e in read(target).entries} == {"a/sc.yaml", "b/sc.yaml"}
+    (tmp_path / "a" / "sc.yaml").write_text("kind: ConfigMap\napiVersion: v1\nmetadata: {name: x}\n")
+    assert "kept 1 of 2" in lintra("baseline", "prune", str(tmp_path / "a"), "--baseline", target).output
+    assert "kept 1 of 1" in lintra("baseline", "prune", str(tmp_path / "b"), "--baseline", target).output
+    created = lintra("baseline", "create", str(tmp_path / "a"), "-o", target)
+    assert "kept 1 entries for files not scanned" in created.output
+    assert {e["file"] for e in read(target).entries} == {"b/sc.yaml"}
+
+
+def test_baseline_made_with_a_heat_env_matches_the_check_that_uses_it(tmp_path):
+    (tmp_path / "env.yaml").write_text("parameter_defaults:\n  NeutronCorePlugin: vmware_nsx.plugin.NsxV3Plugin\n")
+    (tmp_path / "t.yaml").write_text("heat_template_version: 2018-08-31\nresources: {}\n")
+    target = str(tmp_path / "b.yaml")
+    assert lintra("baseline", "create", str(tmp_path / "t.yaml"), "-e", str(tmp_path / "env.yaml"), "-o", target).exit_code == 0
+    assert read(target).entries
+    assert lintra("check", str(tmp_path / "t.yaml"), "-e", str(tmp_path / "env.yaml"), "--baseline", target).exit_code == 0
+
+
+def test_unwritable_baseline_target_is_a_clean_error(tmp_path):
+    (tmp_path / "sc.yaml").write_text(NEW_COUPLING)
+    result = lintra("baseline", "create", str(tmp_path), "-o", str(tmp_path / "missing" / "b.yaml"))
+    assert result.exit_code == 2 and "cannot write baseline" in result.output

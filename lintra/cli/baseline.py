@@ -1,4 +1,9 @@
-"""``lintra baseline create|prune``: accept an old repository's findings, then only report new ones."""
+"""``lintra baseline create|prune``: accept an old repository's findings, then only report new ones.
+
+Both scan with the same options as ``lintra check``, so a baseline matches the check that reads
+it. Both touch only the entries of files they scanned: creating or pruning a baseline for one
+subtree keeps what it says about the rest of the repository.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,9 @@ import os
 
 import click
 
-from lintra.cli.common import ConfigError, baseline_or_exit, registry_or_exit, settings_or_exit
-from lintra.discover import PathNotFound
-from lintra.filter.baseline import DEFAULT_NAME, from_findings, write
-from lintra.pipeline import run
+from lintra.cli.common import ConfigError, baseline_or_exit
+from lintra.cli.scan import Scan, scan_options
+from lintra.filter.baseline import DEFAULT_NAME, Baseline, BaselineError, from_findings, write
 
 
 @click.group()
@@ -17,50 +21,56 @@ def baseline():
     """Accept existing findings so a check reports only new ones."""
 
 
-def _scan(paths, config_file):
-    settings = settings_or_exit(paths, config_file)
-    registry = registry_or_exit(**settings.registry_options())
-    try:
-        result = run(list(paths) or ["."], settings.judgement(), exclude=settings["exclude"], registry=registry)
-    except PathNotFound as missing:
-        raise ConfigError(f"no such file or directory: {missing}") from None
-    return settings, result
-
-
-def _target(output, settings, paths) -> str:
+def _target(output, scan: Scan, paths) -> str:
     """The explicit file, the configured one, else one at the root of the project: beside the
     configuration file, else at the repository root, where ``check`` finds it again."""
     from lintra.config.files import repository_root
 
+    settings = scan.settings
     if output or settings["baseline"]:
         return output or settings["baseline"]
     root = settings.root if any(not f.user for f in settings.files) else repository_root(paths or ["."])
     return os.path.join(root, DEFAULT_NAME)
 
 
+def _write(accepted: Baseline) -> None:
+    if os.path.isdir(accepted.path):
+        raise ConfigError(f"baseline {accepted.path} is a directory; name a file")
+    try:
+        write(accepted)
+    except BaselineError as error:
+        raise ConfigError(str(error)) from None
+
+
 @baseline.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE",
-              help=f"Where to write (default: the configuration's 'baseline', else {DEFAULT_NAME} beside it).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE")
-def create(paths, output, config_file):
-    """Write every current finding of PATHS (default .) to a baseline file."""
-    settings, result = _scan(paths, config_file)
-    target = _target(output, settings, paths)
-    accepted = from_findings(target, result.findings)
-    write(accepted)
-    click.echo(f"wrote {len(accepted.entries)} finding(s) to {target}")
+              help=f"Where to write (default: the configuration's 'baseline', else {DEFAULT_NAME} at the root).")
+@scan_options
+def create(paths, output, **options):
+    """Accept every current finding of PATHS (default .) in a baseline file."""
+    scan = Scan(paths, options)
+    result = scan.run(paths or ["."])
+    target = _target(output, scan, paths)
+    fresh = from_findings(target, result.findings)
+    scanned = list(paths or ["."]) + list(options["heat_env"])
+    accepted = baseline_or_exit(target).merged(fresh, scanned) if os.path.isfile(target) else fresh
+    _write(accepted)
+    kept = len(accepted.entries) - len(fresh.entries)
+    click.echo(f"wrote {len(fresh.entries)} finding(s) to {target}"
+               + (f" (kept {kept} entries for files not scanned)" if kept else ""))
 
 
 @baseline.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help=f"The baseline to prune (default: the configuration's 'baseline', else {DEFAULT_NAME}).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE")
-def prune(paths, baseline_file, config_file):
-    """Drop baseline entries that no longer occur in PATHS (default .)."""
-    settings, result = _scan(paths, config_file)
-    current = baseline_or_exit(_target(baseline_file, settings, paths))
-    pruned = current.prune(result.findings)
-    write(pruned)
+@scan_options
+def prune(paths, baseline_file, **options):
+    """Drop baseline entries whose finding no longer occurs in PATHS (default .)."""
+    scan = Scan(paths, options)
+    result = scan.run(paths or ["."])
+    current = baseline_or_exit(_target(baseline_file, scan, paths))
+    pruned = current.prune(result.findings, list(paths or ["."]) + list(options["heat_env"]))
+    _write(pruned)
     click.echo(f"kept {len(pruned.entries)} of {len(current.entries)} entries in {current.path}")

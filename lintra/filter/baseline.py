@@ -56,16 +56,29 @@ class Baseline:
                 kept.append(finding)
         return kept, accepted
 
-    def prune(self, findings: Iterable[Finding]) -> "Baseline":
-        """A baseline keeping only the entries that still match a current finding."""
+    def prune(self, findings: Iterable[Finding], scanned: Sequence[str]) -> "Baseline":
+        """Keep the entries that still match a current finding, and every entry for a file outside
+        the ``scanned`` paths: pruning a subtree must not forget the rest of the repository."""
         live = Counter(self.key(f) for f in findings if not f.suppressed)
         kept = []
         for entry in self.entries:
             key = (entry["file"], entry["rule"], entry["fingerprint"])
-            if live[key] > 0:
+            if not self._under(entry["file"], scanned):
+                kept.append(entry)
+            elif live[key] > 0:
                 live[key] -= 1
                 kept.append(entry)
         return Baseline(self.path, kept)
+
+    def merged(self, other: "Baseline", scanned: Sequence[str]) -> "Baseline":
+        """``other``'s entries under the ``scanned`` paths, this baseline's for the rest."""
+        return Baseline(other.path, [e for e in self.entries if not self._under(e["file"], scanned)]
+                        + other.entries)
+
+    def _under(self, file: str, paths: Sequence[str]) -> bool:
+        path = os.path.normpath(os.path.join(self.directory, file))
+        return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+                   for root in (os.path.abspath(p) for p in paths if p != "-"))
 
 
 def from_findings(path: str, findings: Iterable[Finding]) -> Baseline:
@@ -114,8 +127,11 @@ def write(baseline: Baseline) -> None:
     yaml = YAML()
     yaml.width = 4096  # one entry per line group: long messages must not fold mid-word in diffs
     yaml.default_flow_style = False
-    with open(baseline.path, "w", encoding="utf-8") as handle:
-        yaml.dump(document, handle)
+    try:
+        with open(baseline.path, "w", encoding="utf-8") as handle:
+            yaml.dump(document, handle)
+    except OSError as error:
+        raise BaselineError(f"{baseline.path}: cannot write baseline: {error.strerror or error}") from None
 
 
 def _relative(file: str, directory: str) -> str:

@@ -1,0 +1,79 @@
+"""What every scanning command shares (``check``, ``baseline create|prune``): the options that
+decide what is scanned and how it is judged, and the run they set up. A baseline made with the
+same options as the check that reads it matches that check's findings."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Optional, Sequence
+
+import click
+
+from lintra.cli.common import ConfigError, registry_or_exit, settings_or_exit, split_list
+from lintra.discover import PathNotFound
+from lintra.pipeline import Result, run
+
+_OPTIONS = [
+    click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable)."),
+    click.option("--force-exclude", is_flag=True,
+                 help="Apply --exclude also to files named explicitly (as pre-commit passes them)."),
+    click.option("--select", multiple=True, metavar="SEL",
+                 help="Only rules matching SEL: id or id prefix, rule name, vendor or category "
+                      "(repeatable, comma-separated)."),
+    click.option("--ignore", multiple=True, metavar="SEL", help="Skip rules matching SEL (same forms as --select)."),
+    click.option("--profile", "-p", metavar="NAME",
+                 help="Strictness profile: conservative, balanced (default), agile, or one the configuration defines."),
+    click.option("--sanction", multiple=True, metavar="VENDOR",
+                 help="Accept coupling to VENDOR: its findings drop to info (repeatable, comma-separated)."),
+    click.option("--pack", "packs", multiple=True, metavar="PATH",
+                 help="Also run the rules of this policy pack file or directory of packs (repeatable)."),
+    click.option("--heat-env", "-e", "heat_env", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                 metavar="ENV", help="Heat environment file applied to every template, as `openstack stack create -e` "
+                                     "(repeatable, later files win); it is checked too."),
+    click.option("--heat-env-auto", is_flag=True,
+                 help="Also resolve Heat parameters and resource_registry aliases from every environment file of "
+                      "the template's own repository."),
+    click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+                 help="Configuration file to use instead of the .lintra.yaml / pyproject.toml found upward."),
+    click.option("--isolated", is_flag=True, help="Read no configuration file."),
+    click.option("--allow-local-plugins", is_flag=True,
+                 help="Run the Python plugin files the project's configuration names (they run code)."),
+    click.option("--stdin-filename", default="-", metavar="NAME",
+                 help="Name to report for standard input (its suffix picks the reader)."),
+]
+
+
+def scan_options(command: Callable) -> Callable:
+    for option in reversed(_OPTIONS):
+        command = option(command)
+    return command
+
+
+class Scan:
+    """Settings, plugins and judgement for one scan, ready to run over paths."""
+
+    __slots__ = ("settings", "registry", "judgement", "options")
+
+    def __init__(self, paths: Sequence[str], options: Dict[str, Any], extra_flags: Optional[Dict[str, Any]] = None):
+        self.options = options
+        flags = {
+            "select": (split_list(options["select"]), "--select"), "ignore": (split_list(options["ignore"]), "--ignore"),
+            "profile": (options["profile"], "--profile"),
+            "sanctioned_vendors": ([v.lower() for v in split_list(options["sanction"])], "--sanction"),
+            "exclude": (list(options["exclude"]), "--exclude"), "packs": (list(options["packs"]), "--pack"),
+            **(extra_flags or {})}
+        self.settings = settings_or_exit(paths, options["config_file"], options["isolated"], flags)
+        if options["allow_local_plugins"]:
+            self.settings.trust_local_plugins()
+        self.registry = registry_or_exit(**self.settings.registry_options())
+        self.judgement = self.settings.judgement()
+
+    def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None) -> Result:
+        heat_env = self.options["heat_env"]
+        paths = list(paths) + [env for env in heat_env if env not in paths]
+        try:
+            return run(paths, self.judgement, exclude=self.settings["exclude"], registry=self.registry,
+                       stdin_name=self.options["stdin_filename"], baseline=baseline,
+                       options={"force_exclude": force_exclude or self.options["force_exclude"],
+                                "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"]})
+        except PathNotFound as missing:
+            raise ConfigError(f"no such file or directory: {missing}") from None
