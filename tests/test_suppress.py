@@ -123,3 +123,10 @@ def test_rule_the_profile_marks_non_suppressible_stays_reported(lint):
     result = lint(PV.format(annotation="", comment="  # lintra: ignore[LK101] accepted"), profile=strict)
     assert [(f.rule.id, f.suppressed) for f in result.findings] == [("LK101", False), ("LT004", False)]
     assert "LK101 cannot be suppressed under profile 'strict'" in result.findings[1].message
+
+
+def test_comment_after_code_covers_only_its_own_line(lint):
+    text = ("heat_template_version: 2018-08-31\nresources:\n"
+            "  a: {type: OS::ContrailV2::VirtualNetwork}  # lintra: ignore[LH101] accepted for a\n"
+            "  b: {type: OS::ContrailV2::VirtualNetwork}\n")
+    assert sorted((f.span.line, f.suppressed) for f in lint(text, name="t.yaml").findings) == [(3, True), (4, False)]

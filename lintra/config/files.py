@@ -116,10 +116,7 @@ def _read_yaml(path: str, text: str) -> Tuple[Dict[str, Any], Callable[[tuple], 
 
 
 def _read_toml(path: str, text: str) -> Tuple[Dict[str, Any], Callable[[tuple], str]]:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    tomllib = _toml()
     try:
         data = tomllib.loads(text).get("tool", {}).get("lintra", {})
     except tomllib.TOMLDecodeError as error:
@@ -148,11 +145,27 @@ def _toml_line(lines: List[str], keys: List[str]) -> int:
 
 
 def _has_tool_table(path: str) -> bool:
+    """Whether ``pyproject.toml`` configures lintra; a file that does not parse is reported when
+    read rather than silently passed over, so it counts."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return re.search(r"^\s*\[\s*tool\s*\.\s*lintra\s*[.\]]", handle.read(), re.M) is not None
+            text = handle.read()
     except (OSError, UnicodeDecodeError):
         return False
+    if "lintra" not in text:
+        return False
+    try:
+        return "lintra" in _toml().loads(text).get("tool", {})
+    except _toml().TOMLDecodeError:
+        return True
+
+
+def _toml():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
 
 
 def schema() -> Dict[str, Any]:

@@ -9,6 +9,7 @@ strength or selector, so a child can lift a parent's cap rather than stack on it
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -89,12 +90,15 @@ class Profile:
                 level = adjustment.apply(level, rule.severity)
         return level
 
-    def suppressible(self, rule_id: str) -> bool:
-        return not any(rule_id.upper().startswith(s.upper()) for s in self.non_suppressible)
+    def suppressible(self, rule: Rule) -> bool:
+        from lintra.filter.select import matches
+
+        return not any(matches(rule, selector) for selector in self.non_suppressible)
 
 
+@functools.lru_cache(maxsize=None)
 def builtin_profiles(directory: Optional[str] = None) -> Dict[str, Tuple[dict, str]]:
-    """``name -> (data, file)`` for the profiles shipped in ``policies/profiles``."""
+    """``name -> (data, file)`` for the profiles shipped in ``policies/profiles`` (read once)."""
     from lintra.load import yamltree
     from lintra.resources import policies_dir
 

@@ -79,8 +79,6 @@ class Settings:
 
     def judgement(self):
         """The :class:`lintra.filter.Judgement` these settings describe."""
-        from lintra.filter import Judgement
-
         base = self._judgement(self["profile"], self.values["profile"].origin, {})
         per_path = [([glob], self._judgement(entry.get("profile", self["profile"]),
                                              self.values["per_path"].origin, entry))

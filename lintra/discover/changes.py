@@ -22,9 +22,13 @@ class ChangesError(Exception):
     """Not a git repository, git missing, or a ref git does not know."""
 
 
+#: a scanned checkout's own .git/config must not run commands through lintra (fsmonitor, hooks)
+_SAFE_CONFIG = ("-c", "core.quotepath=off", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null")
+
+
 def _git(args: Sequence[str], cwd: str) -> str:
     try:
-        proc = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=cwd, capture_output=True,
+        proc = subprocess.run(["git", *_SAFE_CONFIG, *args], cwd=cwd, capture_output=True,
                               text=True, encoding="utf-8", errors="surrogateescape")
     except FileNotFoundError:
         raise ChangesError("git is not installed") from None

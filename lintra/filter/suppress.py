@@ -1,6 +1,7 @@
 """Inline suppressions: accepted coupling, written down next to it with a reason.
 
-- ``# lintra: ignore[RULE,RULE] reason`` on the offending line or the line above it;
+- ``# lintra: ignore[RULE,RULE] reason`` at the end of the offending line, or alone on the line
+  above it;
 - ``# lintra: ignore-file[RULE] reason`` anywhere in a file (conventionally at the top);
 - Kubernetes objects: annotation ``lintra.io/ignore: "RULE: reason; RULE: reason"``;
 - Heat resources: ``metadata: {lintra: {ignore: [{rule: RULE, reason: text}]}}``.
@@ -28,12 +29,13 @@ ANNOTATION = "lintra.io/ignore"
 
 
 class Suppression:
-    __slots__ = ("file", "line", "rules", "reason", "whole_file", "document", "scope", "span", "used")
+    __slots__ = ("file", "lines", "rules", "reason", "whole_file", "document", "scope", "span", "used")
 
     def __init__(self, file: str, rules: Sequence[str], reason: str, span: Span, whole_file: bool = False,
-                 document: int = None, scope: Pointer = ()) -> None:
+                 document: int = None, scope: Pointer = (), alone: bool = True) -> None:
         self.file = file
-        self.line = span.line
+        #: a comment alone on its line covers the line below; one after code covers only its line
+        self.lines = (span.line, span.line + 1) if alone else (span.line,)
         self.rules = {r.strip().upper() for r in rules if r.strip()}
         self.reason = reason.strip()
         self.whole_file = whole_file
@@ -48,7 +50,7 @@ class Suppression:
             return False
         if self.document is not None:
             return finding.document == self.document and finding.pointer[:len(self.scope)] == self.scope
-        return self.whole_file or finding.span.line in (self.line, self.line + 1)
+        return self.whole_file or finding.span.line in self.lines
 
 
 def from_text(file: str, text: str) -> List[Suppression]:
@@ -60,7 +62,8 @@ def from_text(file: str, text: str) -> List[Suppression]:
         if match:
             found.append(Suppression(file, match.group("rules").split(","), match.group("reason"),
                                      Span(number, match.start() + 1, number, len(line) + 1),
-                                     whole_file=bool(match.group("file"))))
+                                     whole_file=bool(match.group("file")),
+                                     alone=not line[:match.start()].strip()))
     return found
 
 
@@ -110,19 +113,22 @@ def apply(findings: List[Finding], suppressions: Sequence[Suppression], profile_
     for suppression in suppressions:
         by_file.setdefault(suppression.file, []).append(suppression)
     problems: List[Finding] = []
+    refused: dict = {}  # one LT004 per suppression and refused rule, however many findings it covers
     for finding in findings:
         for suppression in by_file.get(finding.file, ()):
             if not suppression.covers(finding):
                 continue
             suppression.used = True
             profile = profile_for(finding.file)
-            if not profile.suppressible(finding.rule.id):
-                problems.append(_invalid(suppression, f"{finding.rule.id} cannot be suppressed under profile "
-                                                      f"'{profile.name}'; the finding stays reported"))
+            if not profile.suppressible(finding.rule):
+                refused.setdefault((id(suppression), finding.rule.id), (suppression, profile.name))
                 continue
             finding.suppressed = True
             finding.suppression = suppression.reason or "(no reason given)"
             break
+    for (_, rule_id), (suppression, profile_name) in refused.items():
+        problems.append(_invalid(suppression, f"{rule_id} cannot be suppressed under profile '{profile_name}'; "
+                                              "the finding stays reported"))
     for suppression in suppressions:
         if not suppression.used and not (suppression.rules & set(skipped)):
             problems.append(Finding(UNUSED_SUPPRESSION, f"suppression of {', '.join(sorted(suppression.rules))} "

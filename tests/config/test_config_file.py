@@ -201,3 +201,11 @@ def test_exclude_and_packs_from_config_are_relative_to_its_directory(tmp_path):
     data = json.loads(invoke("check", str(tmp_path / "k8s"), "-f", "json").output)
     assert {f["rule_id"] for f in data["findings"]} >= {"ORG1", "LK102"}
     assert not [f for f in data["files"] if f["file"].endswith("sa.yaml")]
+
+
+def test_pyproject_dotted_tool_keys_and_broken_toml(tmp_path):
+    repo(tmp_path, '[tool]\nlintra.select = ["aws"]\n', name="pyproject.toml")
+    assert {f["vendor"] for f in findings(invoke("check", str(tmp_path / "k8s"), "-f", "json"))} == {"aws"}
+    (tmp_path / "pyproject.toml").write_text("[tool.lintra\nselect = 1\n")
+    broken = invoke("check", str(tmp_path / "k8s"))
+    assert broken.exit_code == 2 and "pyproject.toml: TOML syntax error" in broken.output

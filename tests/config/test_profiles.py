@@ -41,7 +41,11 @@ def test_shipped_profiles_are_valid_against_the_config_schema():
 def test_agile_requires_reasons_and_reserved_read_errors_are_never_suppressible():
     agile, balanced = resolve("agile"), resolve("balanced")
     assert agile.require_reason and not balanced.require_reason
-    assert not agile.suppressible("LT000") and agile.suppressible("LK101")
+    from lintra.check.reserved import SYNTAX_ERROR
+
+    assert not agile.suppressible(SYNTAX_ERROR) and agile.suppressible(rule("hard", "error", id="LK101"))
+    by_vendor = resolve("x", {"x": ({"suppressions": {"non_suppressible": ["juniper"]}}, "cfg")})
+    assert not by_vendor.suppressible(rule("hard", "error", vendor="juniper"))
     assert agile.chain == ("agile", "balanced", "conservative")
 
 
