@@ -41,6 +41,23 @@ def test_recursive_descent_and_pod_macro():
     assert pod_spec_pointer(knative) == ("spec", "template", "spec")
 
 
+def test_podmeta_macro_reaches_the_metadata_beside_each_pod_spec():
+    annotated = {"annotations": {"a.b/c": "x"}}
+    pod = {"kind": "Pod", "metadata": annotated, "spec": {"containers": []}}
+    deploy = {"kind": "Deployment", "metadata": {"name": "d"},
+              "spec": {"template": {"metadata": annotated, "spec": {"containers": []}}}}
+    cron = {"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {
+        "metadata": annotated, "spec": {"containers": []}}}}}}
+    steps = compile_path('@podmeta.annotations["a.b/c"]')
+    assert [p for doc in (pod, deploy, cron) for p, _, _ in evaluate(steps, doc)] == [
+        ("metadata", "annotations", "a.b/c"),
+        ("spec", "template", "metadata", "annotations", "a.b/c"),
+        ("spec", "jobTemplate", "spec", "template", "metadata", "annotations", "a.b/c")]
+    # a workload's own annotations are not its pods'; a template without metadata has none
+    assert list(evaluate(steps, {**deploy, "metadata": annotated, "spec": {"template": {"spec": {}}}})) == []
+    assert list(evaluate(steps, {"kind": "ConfigMap", "metadata": annotated})) == []
+
+
 def test_knative_kinds_bear_pods_only_in_the_knative_group():
     revision = {"kind": "Revision", "apiVersion": "serving.knative.dev/v1", "spec": {"containers": []}}
     assert pod_spec_pointer(revision) == ("spec",)
@@ -107,7 +124,7 @@ RULE_HEAD = """  - id: ORG1
     ("    match: {path: metadata.name, regex: '^(a+)+$'}\n",
      "pack.yaml:14:34: rules.0.match.regex: regex '^(a+)+$' can backtrack exponentially"),
     ("    match: {path: '@nope.image'}\n",
-     "pack.yaml:14:13: rules.0.match.path: unknown path macro '@nope' (known: @pod, @containers, @nodekeys)"),
+     "pack.yaml:14:13: rules.0.match.path: unknown path macro '@nope' (known: @pod, @podmeta, @containers, @nodekeys)"),
     ("    match: {path: 'spec[', equals: 1}\n", "pack.yaml:14:13: rules.0.match.path: cannot read path 'spec[' at '['"),
     ("    match: {path: spec, startwith: x}\n", "pack.yaml:14:25: rules.0.match.startwith: unknown operator 'startwith'"),
     ("    match: {path: spec, type: text}\n",
@@ -185,3 +202,13 @@ def test_each_broken_rule_of_a_pack_is_reported(tmp_path):
         "14:13: rules.0.match.path: cannot read path 'a.b[' at '['",
         "25:5: rules.1.message: unknown placeholder {image}",
     ]
+
+
+def test_a_node_two_matches_reach_is_one_finding(tmp_path):
+    pack = write_pack(tmp_path, RULE_HEAD + "    match:\n      - {path: '@podmeta.annotations.*'}\n"
+                      "      - {path: metadata.annotations.*}\n")
+    rule, = rules_from_pack(pack)
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "annotations": {"a.b/c": "x"}},
+           "spec": {"containers": []}}
+    hits = list(rule.check(Document(Source("x"), 0, "k8s", pod, locator=None), None))
+    assert [h.pointer for h in hits] == [("metadata", "annotations", "a.b/c")]

@@ -123,8 +123,13 @@ def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
         if not all(where(None, data) for where in wheres):
             return
         expand = resolvers.for_document(document, scan)
+        seen = set()  # a node two of the rule's matches reach is one finding, not two
         for match in matchers:
             for pointer, key, value, scope, via in match(data, expand):
+                if via is None:
+                    if pointer in seen:
+                        continue
+                    seen.add(pointer)
                 parent = pointer[-2] if len(pointer) > 1 else None
                 # A match that yields a mapping key as its value (@nodekeys on nodeSelector) points
                 # at that key, not at the value beside it.

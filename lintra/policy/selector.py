@@ -4,9 +4,10 @@ A *path* is dotted segments: ``spec.volumes[*].vsphereVolume``. A segment is a k
 quoted key (``["ncp/ingress-controller"]`` or ``metadata.annotations["a.b/c"]``), ``*`` (every
 value of a mapping), ``[*]`` (every item of a list), ``[N]`` (one item), or ``**`` (this node and
 every node below it). A path may start with a macro that knows where Kubernetes keeps pod specs:
-``@pod`` (the pod spec of any pod-bearing kind) and ``@containers`` (every container, init and
-ephemeral container in it), and ``@nodekeys`` (every node label or taint key the object schedules or
-provisions against).
+``@pod`` (the pod spec of any pod-bearing kind), ``@podmeta`` (the metadata beside it: a Pod's own,
+a workload's pod template's), ``@containers`` (every container, init and ephemeral container in
+the pod spec), and ``@nodekeys`` (every node label or taint key the object schedules or provisions
+against).
 
 Why not jsonpath-ng or jmespath: both return values, not the path that led to each value, and
 lintra must turn every hit back into file:line:column; the subset we need compiles to a few
@@ -83,12 +84,14 @@ def compile_path(path: str, at: Pointer = ()) -> List[Step]:
         macro, _, text = text.partition(".")
         if macro == "@pod":
             steps.append(_pod)
+        elif macro == "@podmeta":
+            steps.append(_pod_metadata)
         elif macro == "@containers":
             steps.extend((_pod, _containers))
         elif macro == "@nodekeys":
             steps.append(_node_keys)
         else:
-            raise SelectorError(f"unknown path macro {macro!r} (known: @pod, @containers, @nodekeys)", at)
+            raise SelectorError(f"unknown path macro {macro!r} (known: @pod, @podmeta, @containers, @nodekeys)", at)
     pos = 0
     while pos < len(text):
         match = _SEGMENT.match(text, pos)
@@ -166,6 +169,19 @@ def _pod(pointer, key, value):
         for part in path:
             node = node[part]
         yield pointer + path, path[-1], node
+
+
+def _pod_metadata(pointer, key, value):
+    """The metadata of the pods an object stamps out: beside the pod spec (``template.metadata``
+    of a workload, a Pod's own ``metadata``), where pod annotations that webhooks read are written."""
+    path = pod_spec_pointer(value)
+    if path:
+        path = path[:-1] + ("metadata",)
+        node = value
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            yield pointer + path, path[-1], node
 
 
 def _containers(pointer, key, value):

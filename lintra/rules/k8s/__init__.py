@@ -1,12 +1,15 @@
 """Built-in plugin: Kubernetes rules written in Python (cross-object reasoning)."""
 
 from lintra.hookspecs import hookimpl
-from lintra.rules.k8s import claim_vendor_storageclass, ingress_vendor_class, workload_cloud_identity
+from lintra.rules.k8s import (claim_vendor_storageclass, gateway_vendor_class, ingress_vendor_class,
+                              vendor_controller_class, workload_cloud_identity)
 
 RULES = [
     claim_vendor_storageclass.RULE,
     workload_cloud_identity.RULE,
     ingress_vendor_class.RULE,
+    vendor_controller_class.RULE,
+    gateway_vendor_class.RULE,
 ]
 
 

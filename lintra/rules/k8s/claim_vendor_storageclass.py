@@ -1,8 +1,8 @@
 """LK110 k8s-claim-vendor-storageclass: a claim coupled to a vendor through the StorageClass it names.
 
-A PersistentVolumeClaim (or a StatefulSet ``volumeClaimTemplates`` entry) names its class only by
-``storageClassName`` (or the older ``volume.beta.kubernetes.io/storage-class`` annotation, which
-Kubernetes still honours); when the class that name resolves to provisions through a vendor
+A PersistentVolumeClaim (or a StatefulSet ``volumeClaimTemplates`` entry, or the claim template
+of a pod's generic ephemeral volume) names its class only by ``storageClassName`` (or the older
+``volume.beta.kubernetes.io/storage-class`` annotation, which Kubernetes still honours); when the class that name resolves to provisions through a vendor
 (vSphere, AWS, GCP, Azure, Portworx ...), every volume of the claim is that vendor's storage.
 Names resolve to the nearest definition in the scan: the same file, then the same directory, then
 the ancestor directories of the scanned tree, because a repository of examples is not one cluster. When
@@ -12,9 +12,11 @@ no class (the cluster default) stays silent.
 References:
 - https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1
 - https://kubernetes.io/docs/concepts/storage/storage-classes/
+- https://kubernetes.io/docs/concepts/storage/ephemeral-volumes/#generic-ephemeral-volumes
 """
 
 from lintra.model import Hit, Related, Rule
+from lintra.policy.selector import pod_spec_pointer
 from lintra.rules.k8s.nearest import index, nearest as closest
 
 #: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure
@@ -49,10 +51,17 @@ def _claims(document):
     if data.get("kind") == "PersistentVolumeClaim":
         yield _claim_class(data, ())
     elif data.get("kind") == "StatefulSet":
-        templates = (data.get("spec") or {}).get("volumeClaimTemplates") or []
-        for i, template in enumerate(templates):
+        templates = document.get(("spec", "volumeClaimTemplates"))
+        for i, template in enumerate(templates if isinstance(templates, list) else ()):
             if isinstance(template, dict):
                 yield _claim_class(template, ("spec", "volumeClaimTemplates", i))
+    pod = pod_spec_pointer(data)
+    volumes = document.get(pod + ("volumes",)) if pod else None
+    for i in range(len(volumes) if isinstance(volumes, list) else 0):
+        # a generic ephemeral volume: the pod's own claim, created from this template
+        template = document.get(pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
+        if isinstance(template, dict):
+            yield _claim_class(template, pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
 
 
 def check(document, scan):

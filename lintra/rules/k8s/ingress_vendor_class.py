@@ -1,43 +1,27 @@
 """LK112 k8s-ingress-vendor-class: an Ingress bound to a vendor load balancer through its IngressClass.
 
 The Ingress names only ``spec.ingressClassName``; when that IngressClass (nearest definition in
-the scan) names a cloud vendor's controller (AWS Load Balancer Controller ``ingress.k8s.aws/alb``,
-GKE ``networking.gke.io/ingress-gce``, Azure AGIC ``azure/application-gateway``, VMware Avi
-``ako.vmware.com/avi-lb``), the Ingress provisions that vendor's load balancer.
+the scan) names a cloud or platform vendor's controller (AWS Load Balancer Controller
+``ingress.k8s.aws/alb``, Azure AGIC ``azure/application-gateway``, Application Gateway for
+Containers ``alb.networking.azure.io/alb-controller``, the AKS application routing add-on
+``webapprouting.kubernetes.azure.com/nginx``, VMware Avi ``ako.vmware.com/avi-lb``, OpenShift's
+``openshift.io/ingress-to-route``, or any controller under those vendors' domains), the Ingress
+provisions that vendor's load balancer. The class object itself is LK113.
 
 References:
 - https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class
 - https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/
 - https://azure.github.io/application-gateway-kubernetes-ingress/
+- https://learn.microsoft.com/azure/aks/app-routing
 """
 
-from lintra.model import Hit, Related, Rule
-from lintra.rules.k8s.nearest import index, nearest
-
-VENDOR_CONTROLLERS = {
-    "ingress.k8s.aws/alb": "aws",
-    "networking.gke.io/ingress-gce": "gcp",
-    "azure/application-gateway": "azure",
-    "ako.vmware.com/avi-lb": "vmware",
-}
+from lintra.model import Rule
+from lintra.rules.k8s.controllers import VENDOR_CONTROLLERS, through_class  # noqa: F401 (re-exported)
 
 
 def check(document, scan):
-    if document.data.get("kind") != "Ingress":
-        return
-    name = document.get(("spec", "ingressClassName"))
-    if not isinstance(name, str) or not name:
-        return
-    for klass in nearest(document, index(scan, "IngressClass", "k8s.ingressclasses").get(name)):
-        controller = klass.get(("spec", "controller"))
-        vendor = VENDOR_CONTROLLERS.get(controller)
-        if vendor:
-            span = klass.span(("spec", "controller"))
-            yield Hit(("spec", "ingressClassName"),
-                      f"Ingress class '{name}' uses the {vendor} controller {controller} at "
-                      f"{klass.source.name}:{span.line}",
-                      related=[Related(f"IngressClass '{name}'", klass.source.name, span)], vendor=vendor)
-            return
+    if document.data.get("kind") == "Ingress":
+        yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"), "Ingress")
 
 
 RULE = Rule(
@@ -46,6 +30,7 @@ RULE = Rule(
     rationale=__doc__.split("\n\n")[1],
     remediation="Name a platform-provided, controller-neutral IngressClass (or use Gateway API) and keep "
                 "cloud load-balancer classes in the platform layer.",
-    references=("https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class",),
+    references=("https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class",
+                "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/"),
     check=check, origin=__name__,
 )

@@ -75,3 +75,30 @@ def test_corpus_storageos_claims_do_not_bind_to_the_vsphere_example(corpus_resul
     storageos = "examples/_archived/volumes/storageos/"
     assert not [f for f in corpus_result.findings
                 if f.rule.id == "LK110" and os.path.relpath(f.file, CORPUS).startswith(storageos)]
+
+
+def test_generic_ephemeral_volume_claims_through_its_class(tmp_path):
+    write(tmp_path / "sc.yaml", SC.format(provisioner="disk.csi.azure.com"))
+    write(tmp_path / "job.yaml", """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: scratch}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: busybox}]
+      volumes:
+        - name: cache
+          emptyDir: {}
+        - name: scratch
+          ephemeral:
+            volumeClaimTemplate:
+              spec:
+                accessModes: [ReadWriteOnce]
+                storageClassName: fast
+                resources: {requests: {storage: 1Gi}}
+        - name: broken
+          ephemeral: [not, a, mapping]
+""")
+    [finding] = [f for f in run([str(tmp_path)]).findings if f.rule.id in ("LK110", "LT900")]
+    assert (finding.rule.id, finding.span.line, finding.span.column, finding.vendor) == ("LK110", 16, 35, "azure")

@@ -46,3 +46,42 @@ def test_ingress_through_alb_class(tmp_path):
 def test_ingress_through_neutral_class_is_silent(tmp_path):
     assert findings(tmp_path, {"class.yaml": CLASS.format(controller="k8s.io/ingress-nginx"),
                                "ing.yaml": INGRESS}, "LK112") == []
+
+
+GATEWAY_CLASS = ("apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {{name: web}}\nspec:\n"
+                 "  controllerName: {controller}\n")
+GATEWAY = ("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n"
+           "  gatewayClassName: web\n  listeners: [{name: http, protocol: HTTP, port: 80}]\n")
+ROUTE = ("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n"
+         "  parentRefs: [{name: gw}]\n  rules: [{backendRefs: [{name: web, port: 80}]}]\n")
+
+
+def test_gateway_through_gke_class(tmp_path):
+    files = {"class.yaml": GATEWAY_CLASS.format(controller="networking.gke.io/gateway"),
+             "gw.yaml": GATEWAY, "route.yaml": ROUTE}
+    [finding] = findings(tmp_path, files, "LK114")
+    assert (os.path.basename(finding.file), finding.span.line, finding.span.column) == ("gw.yaml", 5, 21)
+    assert finding.vendor == "gcp" and finding.related[0].span.line == 5
+    assert "networking.gke.io/gateway at" in finding.message
+
+
+def test_gateway_through_neutral_class_is_silent(tmp_path):
+    files = {"class.yaml": GATEWAY_CLASS.format(controller="gateway.envoyproxy.io/gatewayclass-controller"),
+             "gw.yaml": GATEWAY}
+    assert findings(tmp_path, files, "LK114") == []
+
+
+def test_gateway_class_in_a_sibling_directory_is_another_cluster(tmp_path):
+    (tmp_path / "aws").mkdir()
+    (tmp_path / "app").mkdir()
+    files = {"aws/class.yaml": GATEWAY_CLASS.format(controller="gateway.k8s.aws/alb"), "app/gw.yaml": GATEWAY}
+    assert findings(tmp_path, files, "LK114") == []
+    files["gw.yaml"] = GATEWAY  # beside the aws directory, not inside it: still out of reach
+    assert findings(tmp_path, files, "LK114") == []
+
+
+def test_ingress_through_aks_app_routing_class(tmp_path):
+    files = {"class.yaml": CLASS.format(controller="webapprouting.kubernetes.azure.com/nginx"),
+             "ing.yaml": INGRESS}
+    [finding] = findings(tmp_path, files, "LK112")
+    assert finding.vendor == "azure"

@@ -78,3 +78,22 @@ spec:
     result = lint(pool)
     assert where(result, "LK205") == [("LK205", 8, 17)]
     assert where(result, "LK207") == [("LK207", 10, 54)]
+
+
+def test_karpenter_pool_on_aks_node_class_and_labels(lint):
+    pool = """\
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: default}
+spec:
+  template:
+    spec:
+      requirements:
+        - {key: karpenter.azure.com/sku-family, operator: In, values: [D]}
+      nodeClassRef: {group: karpenter.azure.com, kind: AKSNodeClass, name: default}
+"""
+    result = lint(pool)
+    assert where(result, "LK404") == [("LK404", 8, 17)]
+    assert where(result, "LK408") == [("LK408", 9, 56)]
+    assert where(result, "LK207") == []
+    assert where(lint(pool.replace("karpenter.sh/v1", "example.org/v1")), "LK408") == []

@@ -1,0 +1,101 @@
+"""Which vendor an IngressClass or GatewayClass controller name belongs to.
+
+Both ``IngressClass.spec.controller`` and ``GatewayClass.spec.controllerName`` are, by the API's
+own definition, domain-prefixed paths naming the controller that implements the class, so a name
+under a vendor's domain is that vendor's controller. The documented names are listed first, each
+from the vendor's own manual; AGIC's ``azure/application-gateway`` predates the convention and is
+only known by name. Controllers that run anywhere (``k8s.io/ingress-nginx``,
+``gateway.envoyproxy.io/gatewayclass-controller``, ``istio.io/gateway-controller``) stay unknown.
+
+References:
+- https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class
+- https://gateway-api.sigs.k8s.io/reference/spec/#gateway.networking.k8s.io/v1.GatewayClassSpec
+- https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/
+- https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/gateway/l7gateway/
+- https://www.gateway-api-controller.eks.aws.dev/latest/api-types/gateway/
+- https://cloud.google.com/kubernetes-engine/docs/how-to/deploying-gateways
+- https://azure.github.io/application-gateway-kubernetes-ingress/features/custom-ingress-class/
+- https://learn.microsoft.com/azure/application-gateway/for-containers/quickstart-deploy-application-gateway-for-containers-alb-controller
+- https://learn.microsoft.com/azure/aks/app-routing
+- https://github.com/vmware/load-balancer-and-ingress-services-for-kubernetes/blob/master/docs/ingress/ingress.md
+- https://github.com/vmware/load-balancer-and-ingress-services-for-kubernetes/blob/master/docs/gateway-api/gateway-api-v1.md
+- https://docs.openshift.com/container-platform/latest/networking/routes/route-configuration.html
+"""
+
+import re
+from typing import Optional
+
+from lintra.model import Hit, Related
+from lintra.rules.k8s.nearest import index, nearest
+
+#: controller name -> vendor, as each vendor documents it
+VENDOR_CONTROLLERS = {
+    "ingress.k8s.aws/alb": "aws",  # AWS Load Balancer Controller, IngressClass
+    "gateway.k8s.aws/alb": "aws",  # ... and its Gateway API controllers (ALB, NLB)
+    "gateway.k8s.aws/nlb": "aws",
+    "application-networking.k8s.aws/gateway-api-controller": "aws",  # Gateway API on VPC Lattice
+    "networking.gke.io/gateway": "gcp",  # GKE Gateway controller (every gke-l7-* class)
+    "azure/application-gateway": "azure",  # Application Gateway Ingress Controller (AGIC)
+    "alb.networking.azure.io/alb-controller": "azure",  # Application Gateway for Containers
+    "webapprouting.kubernetes.azure.com/nginx": "azure",  # AKS application routing add-on
+    "ako.vmware.com/avi-lb": "vmware",  # Avi Kubernetes Operator, ingress and gateway classes
+    "openshift.io/ingress-to-route": "redhat",  # OpenShift turns the Ingress into a Route
+}
+#: vendor domains of domain-prefixed controller names (``<domain>/<path>``)
+VENDOR_DOMAINS = (
+    (re.compile(r"^([a-z0-9-]+\.)*(amazonaws\.com|aws\.com|k8s\.aws)$"), "aws"),
+    (re.compile(r"^([a-z0-9-]+\.)*(google\.com|gke\.io|googleapis\.com)$"), "gcp"),
+    (re.compile(r"^([a-z0-9-]+\.)*azure\.(com|io)$"), "azure"),
+    (re.compile(r"^([a-z0-9-]+\.)*vmware\.com$"), "vmware"),
+    (re.compile(r"^([a-z0-9-]+\.)*openshift\.io$"), "redhat"),
+)
+
+
+def controller_vendor(name) -> Optional[str]:
+    """The vendor whose controller ``name`` is, or None when it is not a vendor's (or not a name)."""
+    if not isinstance(name, str):
+        return None
+    if name in VENDOR_CONTROLLERS:
+        return VENDOR_CONTROLLERS[name]
+    domain, slash, _ = name.partition("/")
+    if not slash:
+        return None
+    return next((vendor for pattern, vendor in VENDOR_DOMAINS if pattern.match(domain)), None)
+
+
+#: where each class kind names its controller: IngressClass, GatewayClass (v1) and the
+#: v1alpha1 GatewayClass of networking.x-k8s.io that AKO's first Gateway support used
+CONTROLLER_FIELDS = {
+    "IngressClass": (("networking.k8s.io/",), (("spec", "controller"),)),
+    "GatewayClass": (("gateway.networking.k8s.io/", "networking.x-k8s.io/"),
+                     (("spec", "controllerName"), ("spec", "controller"))),
+}
+
+
+def class_controller(document):
+    """``(pointer, name, vendor)`` of the controller a class object names, or None."""
+    groups, fields = CONTROLLER_FIELDS.get(document.data.get("kind"), ((), ()))
+    if not str(document.data.get("apiVersion", "")).startswith(groups or ("\0",)):
+        return None
+    for pointer in fields:
+        name = document.get(pointer)
+        if isinstance(name, str):
+            return pointer, name, controller_vendor(name)
+    return None
+
+
+def through_class(document, scan, class_kind: str, pointer, noun: str):
+    """Hits for an object that names a class (``pointer``) whose nearest definition in the scan
+    names a vendor's controller: one at the name, with the class's controller as related."""
+    name = document.get(pointer)
+    if not isinstance(name, str) or not name:
+        return
+    for klass in nearest(document, index(scan, class_kind, f"k8s.{class_kind.lower()}es").get(name)):
+        found = class_controller(klass)
+        if found and found[2]:
+            where, controller, vendor = found
+            span = klass.span(where)
+            yield Hit(pointer, f"{noun} class '{name}' uses the {vendor} controller {controller} at "
+                               f"{klass.source.name}:{span.line}",
+                      related=[Related(f"{class_kind} '{name}'", klass.source.name, span)], vendor=vendor)
+            return

@@ -1,0 +1,43 @@
+"""LK113 k8s-vendor-controller-class: an IngressClass or GatewayClass implemented by a vendor's controller.
+
+A class object is where a cluster says which controller turns Ingresses or Gateways into load
+balancers: ``spec.controller`` of an IngressClass, ``spec.controllerName`` of a GatewayClass
+(``spec.controller`` in the v1alpha1 API AKO first supported). When that controller is a vendor's
+(AWS, Google Cloud, Azure, VMware Avi, OpenShift), every Ingress or Gateway of the class gets that
+vendor's load balancer. The class belongs to the platform layer, which a team installs once per
+cluster and which is expected to differ per infrastructure, so this is substrate coupling: it
+fails where the platform must be vendor-neutral too and informs where the vendor is the chosen
+substrate. The objects that name the class are LK112 and LK114.
+
+References:
+- https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class
+- https://gateway-api.sigs.k8s.io/api-types/gatewayclass/
+- https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/
+- https://cloud.google.com/kubernetes-engine/docs/how-to/deploying-gateways
+- https://learn.microsoft.com/azure/application-gateway/for-containers/overview
+- https://github.com/vmware/load-balancer-and-ingress-services-for-kubernetes/blob/master/docs/ingress/ingress.md
+"""
+
+from lintra.model import Hit, Rule
+from lintra.rules.k8s.controllers import class_controller
+
+
+def check(document, scan):
+    found = class_controller(document)
+    if found and found[2]:
+        pointer, controller, vendor = found
+        yield Hit(pointer, f"{document.data.get('kind')} '{document.name}' is implemented by the {vendor} "
+                           f"controller {controller}", vendor=vendor)
+
+
+RULE = Rule(
+    id="LK113", name="k8s-vendor-controller-class", title="Ingress or Gateway class implemented by a vendor controller",
+    vendor="other", category="network", strength="substrate", severity="error", kinds=("k8s",),
+    rationale=__doc__.split("\n\n")[1],
+    remediation="Give classes platform-wide, controller-neutral names and install each cluster's class in a "
+                "per-infrastructure platform overlay, or run a controller available everywhere "
+                "(ingress-nginx, Envoy Gateway, Contour, Istio).",
+    references=("https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class",
+                "https://gateway-api.sigs.k8s.io/api-types/gatewayclass/"),
+    check=check, origin=__name__,
+)
