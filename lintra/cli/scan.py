@@ -65,6 +65,9 @@ class Scan:
         if options["allow_local_plugins"]:
             self.settings.trust_local_plugins()
         self.registry = registry_or_exit(**self.settings.registry_options())
+        unknown = self.settings.unknown_selectors(self.registry.rules.values())
+        if unknown:
+            raise ConfigError("\n".join(unknown))
         self.judgement = self.settings.judgement()
 
     def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None) -> Result:

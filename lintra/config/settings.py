@@ -99,6 +99,23 @@ class Settings:
                          fail_on=self["fail_on"], profile=profile, sanctioned=pick("sanctioned_vendors"),
                          hide_sanctioned=pick("hide_sanctioned"), root=self.root)
 
+    def unknown_selectors(self, rules) -> List[str]:
+        """``origin: key: selector`` for every selector that names no known rule, id prefix,
+        name, vendor or category: a typo there silently turns a check off."""
+        from lintra.filter.select import matches
+
+        problems = []
+        places = [(key, self.values[key].origin, self[key]) for key in ("select", "ignore", "severity")]
+        places += [(f"per_path.{glob}.{key}", self.values["per_path"].origin, entry[key])
+                   for glob, entry in self["per_path"].items() for key in ("select", "ignore", "severity")
+                   if key in entry]
+        for key, origin, selectors in places:
+            for selector in selectors:
+                if not any(matches(rule, selector) for rule in rules):
+                    problems.append(f"{origin}: {key}: {selector!r} matches no rule (an id or id prefix, "
+                                    "a rule name, a vendor or a category)")
+        return problems
+
     def registry_options(self) -> Dict[str, Any]:
         local = self["local_plugins"]
         return {"required": self["plugins"], "packs": self["packs"], "local_plugins": local,

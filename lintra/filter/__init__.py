@@ -13,7 +13,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from lintra.config.profiles import DEFAULT_PROFILE, Profile, resolve
 from lintra.discover import path_matches
 from lintra.filter.select import matches
-from lintra.model import Finding, Level, Rule
+from lintra.model import RESERVED_VENDOR, Finding, Level, Rule
 
 
 class Judgement:
@@ -44,8 +44,8 @@ class Judgement:
 
     def level(self, rule: Rule) -> Optional[Level]:
         """The level ``rule``'s findings get, or None when the rule is off."""
-        if self.select and not any(matches(rule, sel) for sel in self.select):
-            return None
+        if self.select and rule.vendor != RESERVED_VENDOR and not any(matches(rule, sel) for sel in self.select):
+            return None  # lintra's own diagnostics (a file that was not judged) survive --select
         if any(matches(rule, ign) for ign in self.ignore):
             return None
         level = self.profile.level(rule)

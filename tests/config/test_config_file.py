@@ -209,3 +209,17 @@ def test_pyproject_dotted_tool_keys_and_broken_toml(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.lintra\nselect = 1\n")
     broken = invoke("check", str(tmp_path / "k8s"))
     assert broken.exit_code == 2 and "pyproject.toml: TOML syntax error" in broken.output
+
+
+def test_selector_that_names_no_rule_is_a_configuration_error(tmp_path):
+    repo(tmp_path, "ignore: [vmwre]\n")
+    result = invoke("check", str(tmp_path / "k8s"), "--select", "LHX01")
+    assert result.exit_code == 2
+    assert "command line (--select): select: 'LHX01' matches no rule" in result.output
+    assert ".lintra.yaml:1:1: ignore: 'vmwre' matches no rule" in result.output
+
+
+def test_select_never_hides_a_file_that_could_not_be_read(tmp_path):
+    (tmp_path / "broken.yaml").write_text("kind: [unclosed\n")
+    result = invoke("check", str(tmp_path), "--select", "LH", "-f", "json")
+    assert [f["rule_id"] for f in findings(result)] == ["LT000"] and result.exit_code == 1
