@@ -216,7 +216,7 @@ class Finding:
     """A located, judged result. ``level`` starts as the rule's severity; the filter stage adjusts it."""
 
     __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
-                 "suppressed", "suppression", "related", "kind", "vendor", "sanctioned")
+                 "suppressed", "suppression", "related", "kind", "vendor", "sanctioned", "anchor")
 
     def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
                  pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
@@ -234,6 +234,9 @@ class Finding:
         self.suppression: Optional[str] = None
         #: coupling to a vendor the configuration accepts (``sanctioned_vendors``): reported as info
         self.sanctioned = False
+        #: the object by name and the pointer inside it (``v1/Service/ns/web#/spec/type``) where the
+        #: format names its objects; baselines prefer it to the document's position in the file
+        self.anchor: Optional[str] = None
         self.related = tuple(related)
         self.kind = kind
 
@@ -248,13 +251,15 @@ class Finding:
 
     @property
     def identity(self) -> str:
-        """What was found, independent of lines and of where the file lives: the rule, the document
-        and pointer inside the file, and the offending value. Baselines key on it."""
+        """What was found, independent of lines and of where the file lives: the rule, the object
+        (by name where it has one, else by position) and pointer inside it, and the offending
+        value. Baselines key on it, so inserting a document above keeps named objects matching."""
         try:
             value = json.dumps(self.value, sort_keys=True, default=str)
         except (TypeError, ValueError):
             value = repr(self.value)
-        return _digest(self.rule.id, str(self.document or 0), self.json_pointer, value)
+        where = self.anchor or f"{self.document or 0}{self.json_pointer}"
+        return _digest(self.rule.id, where, value)
 
     def sort_key(self) -> tuple:
         return (self.file, self.span.line, self.span.column, self.rule.id)

@@ -126,3 +126,10 @@ def test_unwritable_baseline_target_is_a_clean_error(tmp_path):
     (tmp_path / "sc.yaml").write_text(NEW_COUPLING)
     result = lintra("baseline", "create", str(tmp_path), "-o", str(tmp_path / "missing" / "b.yaml"))
     assert result.exit_code == 2 and "cannot write baseline" in result.output
+
+
+def test_named_objects_keep_matching_when_a_document_is_inserted_above(tmp_path):
+    (tmp_path / "a.yaml").write_text(NEW_COUPLING)
+    lintra("baseline", "create", str(tmp_path))
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n" + NEW_COUPLING)
+    assert lintra("check", str(tmp_path)).exit_code == 0

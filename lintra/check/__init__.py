@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import traceback
 from collections import defaultdict
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Sequence
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 
 from lintra.check.reserved import INTERNAL_ERROR
 from lintra.model import Document, Finding, Hit, Rule
@@ -61,9 +61,24 @@ def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan) 
 
 def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
     where = hit.document or doc
-    return Finding(rule, hit.message, where.source.name, where.span(hit.pointer, hit.at),
-                   document=where.index, pointer=where.base + hit.pointer, value=where.get(hit.pointer),
-                   related=hit.related, kind=doc.kind, vendor=hit.vendor)
+    finding = Finding(rule, hit.message, where.source.name, where.span(hit.pointer, hit.at),
+                      document=where.index, pointer=where.base + hit.pointer, value=where.get(hit.pointer),
+                      related=hit.related, kind=doc.kind, vendor=hit.vendor)
+    name = _object_name(where)
+    if name is not None:
+        finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
+                                               for p in hit.pointer)
+    return finding
+
+
+def _object_name(doc: Document) -> Optional[str]:
+    """A Kubernetes object's identity (apiVersion, kind, namespace, name), stable when documents
+    move within a file; None for formats whose documents have no name."""
+    if doc.kind != "k8s" or doc.name is None:
+        return None
+    meta = doc.data.get("metadata") or {}
+    return "/".join(str(part) for part in (doc.data.get("apiVersion"), doc.data.get("kind"),
+                                           meta.get("namespace") or "", doc.name))
 
 
 def _internal_error(rule: Rule, doc: Document, error: Exception) -> Finding:
