@@ -50,6 +50,9 @@ class Settings:
         for key, value in config.data.items():
             if key in _PATH_KEYS:
                 value = [os.path.normpath(os.path.join(config.directory, v)) for v in value]
+            elif key == "exclude":
+                # a glob with a directory part is anchored at the file's directory, as in .gitignore
+                value = [os.path.join(config.directory, v) if "/" in v.rstrip("/") else v for v in value]
             elif key == "baseline":
                 value = os.path.normpath(os.path.join(config.directory, value))
             elif key == "profiles":

@@ -65,13 +65,21 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: set) -> Iter
 
 
 def path_matches(path: str, patterns: Sequence[str]) -> bool:
-    """gitignore-like matching: a pattern matches the whole relative path or any trailing part."""
+    """gitignore-like matching: a pattern matches the whole relative path or any trailing part; a
+    pattern without ``/`` matches any single part; an absolute pattern (what a configuration
+    file's ``dir/glob`` becomes) matches the absolute path."""
     if not patterns:
         return False
     norm = os.path.normpath(path).replace(os.sep, "/")
     parts = norm.split("/")
+    absolute = None
     for pattern in patterns:
         pattern = pattern.rstrip("/")
+        if os.path.isabs(pattern):
+            absolute = absolute or os.path.abspath(path).replace(os.sep, "/")
+            if fnmatch.fnmatch(absolute, pattern.replace(os.sep, "/")):
+                return True
+            continue
         if fnmatch.fnmatch(norm, pattern) or fnmatch.fnmatch(norm, "*/" + pattern.lstrip("/")):
             return True
         if "/" not in pattern and any(fnmatch.fnmatch(part, pattern) for part in parts):

@@ -223,3 +223,13 @@ def test_select_never_hides_a_file_that_could_not_be_read(tmp_path):
     (tmp_path / "broken.yaml").write_text("kind: [unclosed\n")
     result = invoke("check", str(tmp_path), "--select", "LH", "-f", "json")
     assert [f["rule_id"] for f in findings(result)] == ["LT000"] and result.exit_code == 1
+
+
+def test_exclude_with_a_directory_part_is_anchored_at_the_config_file(tmp_path):
+    repo(tmp_path, "exclude: [k8s/sa.yaml]\n")
+    (tmp_path / "nested" / "k8s").mkdir(parents=True)
+    (tmp_path / "nested" / "k8s" / "sa.yaml").write_text(AWS_ANNOTATION)
+    data = json.loads(invoke("check", ".", "-f", "json", cwd=tmp_path / "k8s").output)
+    assert not [f for f in data["files"] if f["file"].endswith("sa.yaml")]  # excluded from inside k8s/
+    data = json.loads(invoke("check", str(tmp_path), "-f", "json").output)
+    assert [f["file"] for f in data["files"] if f["file"].endswith("sa.yaml")] == [str(tmp_path / "nested/k8s/sa.yaml")]
