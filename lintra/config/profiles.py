@@ -115,25 +115,27 @@ def builtin_profiles(directory: Optional[str] = None) -> Dict[str, Tuple[dict, s
 
 def resolve(name: str, user: Optional[Mapping[str, Tuple[dict, str]]] = None) -> Profile:
     """Resolve ``name`` against user-defined profiles first, then the built-in ones."""
-    known: Dict[str, Tuple[dict, str]] = dict(builtin_profiles())
-    known.update(user or {})
+    builtin = builtin_profiles()
+    known: Dict[str, Tuple[dict, str]] = {**builtin, **(user or {})}
     chain: List[str] = []
-    datas: List[dict] = []
+    datas: List[Tuple[dict, str]] = []
     current: Optional[str] = name
     while current is not None:
-        if current in chain:
-            raise ProfileError(f"profile {name!r}: 'extends' forms a cycle: {' -> '.join(chain + [current])}")
-        if current not in known:
-            where = f" (extended by {chain[-1]!r})" if chain else ""
-            raise ProfileError(f"unknown profile {current!r}{where}; known: {', '.join(sorted(known))}")
+        # A user profile may take a built-in's name and extend it: ``balanced: {extends: balanced}``.
+        entry = builtin.get(current) if datas and current == chain[-1] else known.get(current)
+        where = f"{datas[-1][1]}: " if datas else ""
+        if entry is None:
+            extended = f" (extended by {chain[-1]!r})" if chain else ""
+            raise ProfileError(f"{where}unknown profile {current!r}{extended}; known: {', '.join(sorted(known))}")
+        if any(entry is seen for seen in datas):
+            raise ProfileError(f"{where}profile {name!r}: 'extends' forms a cycle: {' -> '.join(chain + [current])}")
         chain.append(current)
-        data = known[current][0]
-        datas.append(data)
-        current = data.get("extends")
+        datas.append(entry)
+        current = entry[0].get("extends")
     strengths: Dict[str, Adjustment] = {}
     rules: Dict[str, Adjustment] = {}
     fail_on, require_reason, non_suppressible = Level.error, False, []
-    for data in reversed(datas):  # the farthest ancestor first, so nearer entries replace it
+    for data, _ in reversed(datas):  # the farthest ancestor first, so nearer entries replace it
         strengths.update({k: Adjustment(v or {}) for k, v in (data.get("strengths") or {}).items()})
         rules.update({k: Adjustment(v or {}) for k, v in (data.get("rules") or {}).items()})
         if data.get("fail_on") is not None:
@@ -142,5 +144,5 @@ def resolve(name: str, user: Optional[Mapping[str, Tuple[dict, str]]] = None) ->
         if "require_reason" in policy:
             require_reason = bool(policy["require_reason"])
         non_suppressible.extend(s for s in policy.get("non_suppressible") or () if s not in non_suppressible)
-    return Profile(name, datas[0].get("description", ""), chain, known[name][1], strengths, rules,
+    return Profile(name, datas[0][0].get("description", ""), chain, datas[0][1], strengths, rules,
                    fail_on, require_reason, non_suppressible)

@@ -233,3 +233,12 @@ def test_exclude_with_a_directory_part_is_anchored_at_the_config_file(tmp_path):
     assert not [f for f in data["files"] if f["file"].endswith("sa.yaml")]  # excluded from inside k8s/
     data = json.loads(invoke("check", str(tmp_path), "-f", "json").output)
     assert [f["file"] for f in data["files"] if f["file"].endswith("sa.yaml")] == [str(tmp_path / "nested/k8s/sa.yaml")]
+
+
+def test_profile_cycle_names_where_it_is_written_and_builtin_names_can_be_extended(tmp_path):
+    repo(tmp_path, "profile: a\nprofiles:\n  a: {extends: b}\n  b: {extends: a}\n")
+    result = invoke("check", str(tmp_path / "k8s"))
+    assert result.exit_code == 2 and ".lintra.yaml:4:3: profile 'a': 'extends' forms a cycle: a -> b -> a" in result.output
+    (tmp_path / ".lintra.yaml").write_text("profiles:\n  balanced:\n    extends: balanced\n    rules: {LK102: {max: info}}\n")
+    levels = {f["rule_id"]: f["level"] for f in findings(invoke("check", str(tmp_path / "k8s"), "-f", "json"))}
+    assert levels["LK102"] == "info" and levels["LK203"] == "error"
