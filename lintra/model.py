@@ -83,12 +83,15 @@ class Locator:
 class Source:
     """One input: a file on disk, or standard input under a display name."""
 
-    __slots__ = ("name", "path", "_data")
+    __slots__ = ("name", "path", "_data", "skip")
 
-    def __init__(self, name: str, path: Optional[str] = None, data: Optional[bytes] = None) -> None:
+    def __init__(self, name: str, path: Optional[str] = None, data: Optional[bytes] = None,
+                 skip: Optional[str] = None) -> None:
         self.name = name
         self.path = path
         self._data = data
+        #: why discovery found this entry but it must not be read (a link leaving the tree ...)
+        self.skip = skip
 
     def read_bytes(self) -> bytes:
         if self._data is None:

@@ -189,3 +189,36 @@ def test_symlink_loop_is_not_followed(tmp_path):
     os.symlink(tmp_path / "d", tmp_path / "d" / "loop")
     result = run([str(tmp_path)])
     assert [os.path.basename(r.file) for r in result.files] == ["pv.yaml"]
+
+
+def test_links_leaving_the_tree_and_broken_links_are_skipped_with_a_reason(tmp_path):
+    from lintra.pipeline import run
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "pv.yaml").write_text("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: a}\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    os.symlink(outside, repo / "elsewhere")
+    os.symlink(outside / "pv.yaml", repo / "linked.yaml")
+    os.symlink(repo / "missing.yaml", repo / "dangling.yaml")
+    (repo / "inside").mkdir()
+    os.symlink(repo / "inside", repo / "alias")
+    (repo / "inside" / "ok.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    records = {os.path.basename(r.file): (r.status, r.reason) for r in run([str(repo)]).files}
+    assert records["elsewhere"][0] == "skipped" and "outside the scanned tree" in records["elsewhere"][1]
+    assert records["linked.yaml"][0] == "skipped" and "outside the scanned tree" in records["linked.yaml"][1]
+    assert records["dangling.yaml"] == ("skipped", "broken symbolic link")
+    assert records["ok.yaml"][0] == "scanned"  # reached once, through the real directory or the link
+    assert "pv.yaml" not in records
+
+
+def test_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import lintra.load as load
+    from lintra.model import Source
+
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 10)
+    (tmp_path / "big.yaml").write_text("a: " + "x" * 100 + "\n")
+    source = Source("big.yaml", str(tmp_path / "big.yaml"))
+    loaded = load.load_source(source, [], [])
+    assert loaded.record.status == "error" and source._data is None

@@ -42,26 +42,49 @@ def discover(paths: Sequence[str], suffixes: Iterable[str], exclude: Sequence[st
 
 
 def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: set) -> Iterator[Source]:
+    """Symbolic links are followed only while they stay inside the tree being walked: a link to
+    ``/`` must not turn a repository scan into a scan of the machine. Links that leave it, and
+    broken links, are reported as skipped, so every entry is accounted for."""
     visited_dirs = set()
+    top = os.path.realpath(root)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         real = os.path.realpath(dirpath)
         if real in visited_dirs:  # a symlink loop, or a directory reached twice
             dirnames[:] = []
             continue
         visited_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
-                             and not path_matches(os.path.join(dirpath, d), exclude))
+        kept = []
+        for name in sorted(dirnames):
+            path = os.path.join(dirpath, name)
+            if name in SKIP_DIRS or path_matches(path, exclude):
+                continue
+            if os.path.islink(path) and not _inside(os.path.realpath(path), top):
+                yield Source(_display(path), skip=f"symbolic link to {os.path.realpath(path)}, outside the "
+                                                  "scanned tree: not followed")
+                continue
+            kept.append(name)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if not name.lower().endswith(suffixes):
                 continue
             path = os.path.join(dirpath, name)
-            if path_matches(path, exclude) or not os.path.isfile(path):
+            if path_matches(path, exclude):
                 continue
             real_file = os.path.realpath(path)
-            if real_file in seen:
+            if os.path.islink(path) and not os.path.exists(path):
+                yield Source(_display(path), skip="broken symbolic link")
+                continue
+            if not os.path.isfile(path) or real_file in seen:
                 continue
             seen.add(real_file)
+            if not _inside(real_file, top):
+                yield Source(_display(path), skip=f"symbolic link to {real_file}, outside the scanned tree: not read")
+                continue
             yield Source(_display(path), path)
+
+
+def _inside(real: str, top: str) -> bool:
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def path_matches(path: str, patterns: Sequence[str]) -> bool:

@@ -7,6 +7,7 @@ parsed document is. Both come from plugins; see :mod:`lintra.load.builtin` for t
 from __future__ import annotations
 
 import codecs
+import os
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 from lintra.load.limits import LimitExceeded, MAX_FILE_BYTES
@@ -104,7 +105,18 @@ def pick_loader(source: Source, loaders: Sequence[Loader], head: bytes = b"") ->
     return None
 
 
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # reading it will report why
+
+
 def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[Detector]) -> Loaded:
+    if source.skip:
+        return Loaded(FileRecord(source.name, "skipped", reason=source.skip))
+    if source.path is not None and _size(source.path) > MAX_FILE_BYTES:  # never read a huge file in
+        return _limit(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", Span(1, 1))
     try:
         raw = source.read_bytes()
     except OSError as error:
