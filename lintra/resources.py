@@ -3,6 +3,8 @@
 import os
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+#: strictness profiles live beside policy packs in ``policies/`` but are not packs
+PROFILE_SUFFIX = ".profile.yaml"
 
 
 def policies_dir() -> str:

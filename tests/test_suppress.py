@@ -98,7 +98,7 @@ def test_annotation_covers_only_its_own_item_of_a_list(lint):
 
 
 def test_agile_requires_a_reason_on_every_suppression(lint):
-    from lintra.config.profiles import resolve
+    from lintra.filter.profiles import resolve
 
     text = PV.format(annotation="", comment="  # lintra: ignore[LK101]")
     assert lint(text).exit_code == 0  # balanced accepts a bare suppression
@@ -116,7 +116,7 @@ def test_a_file_that_does_not_parse_cannot_be_suppressed(lint):
 
 
 def test_rule_the_profile_marks_non_suppressible_stays_reported(lint):
-    from lintra.config.profiles import resolve
+    from lintra.filter.profiles import resolve
 
     strict = resolve("strict", {"strict": ({"extends": "balanced",
                                             "suppressions": {"non_suppressible": ["LK1"]}}, "cfg")})

@@ -15,7 +15,7 @@ from lintra.cli.common import ConfigError, settings_or_exit
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def profiles(config_file, fmt):
     """List strictness profiles: the ladder conservative -> balanced -> agile and your own."""
-    from lintra.config.profiles import ProfileError, builtin_profiles, resolve
+    from lintra.filter.profiles import ProfileError, builtin_profiles, resolve
 
     settings = settings_or_exit(["."], config_file)
     names = list(builtin_profiles()) + [n for n in settings["profiles"] if n not in builtin_profiles()]

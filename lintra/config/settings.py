@@ -11,7 +11,7 @@ import os
 from typing import Any, Dict, List, Optional, Sequence
 
 from lintra.config.files import ConfigFile, ConfigFileError, find_project_file, find_upward, read, user_file
-from lintra.config.profiles import DEFAULT_PROFILE, ProfileError, resolve
+from lintra.filter.profiles import DEFAULT_PROFILE, ProfileError, resolve
 
 DEFAULTS: Dict[str, Any] = {
     "profile": DEFAULT_PROFILE, "sanctioned_vendors": [], "hide_sanctioned": False, "select": [],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from lintra.config.profiles import DEFAULT_PROFILE, Profile, resolve
+from lintra.filter.profiles import DEFAULT_PROFILE, Profile, resolve
 from lintra.discover import path_matches
 from lintra.filter.select import matches
 from lintra.model import RESERVED_VENDOR, Finding, Level, Rule

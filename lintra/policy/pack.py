@@ -14,13 +14,12 @@ from typing import Any, Dict, Iterator, List, Optional
 from lintra.load import yamltree
 from lintra.load.limits import LimitExceeded
 from lintra.model import Hit, Rule
+from lintra.resources import PROFILE_SUFFIX
 from lintra.policy import resolvers
 from lintra.policy.conditions import compile_condition
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
 PACK_SUFFIXES = (".yaml", ".yml")
-#: strictness profiles live beside packs in ``policies/`` but are not packs (lintra/config/profiles.py)
-PROFILE_SUFFIX = ".profile.yaml"
 
 
 class PackError(ValueError):

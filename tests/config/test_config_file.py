@@ -138,7 +138,7 @@ def test_user_profile_from_config_is_listed_and_usable(tmp_path):
 
 def test_readme_configuration_example_is_valid(tmp_path):
     from lintra.config.files import read
-    from lintra.config.profiles import resolve
+    from lintra.filter.profiles import resolve
     from tests.conftest import ROOT
 
     text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()

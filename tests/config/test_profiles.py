@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from lintra.config.files import schema
-from lintra.config.profiles import ProfileError, builtin_profiles, resolve
+from lintra.filter.profiles import ProfileError, builtin_profiles, resolve
 from lintra.filter import Judgement, failing, judge
 from lintra.model import Level, Rule
 

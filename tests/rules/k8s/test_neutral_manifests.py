@@ -1,6 +1,6 @@
 import os
 
-from lintra.config.profiles import resolve
+from lintra.filter.profiles import resolve
 from lintra.filter import Judgement
 from lintra.pipeline import run
 from tests.conftest import ROOT

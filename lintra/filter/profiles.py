@@ -13,9 +13,9 @@ import functools
 import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from lintra.filter.select import matches
 from lintra.model import Level, Rule
 
-PROFILE_SUFFIX = ".profile.yaml"
 DEFAULT_PROFILE = "balanced"
 _ADJUSTMENT_KEYS = ("enabled", "severity", "min", "max")
 
@@ -79,8 +79,6 @@ class Profile:
         """The level of ``rule``'s findings under this profile, or None when it is switched off.
 
         The class entry applies first, then every matching rule entry in the order written."""
-        from lintra.filter.select import matches
-
         level: Optional[Level] = rule.severity
         adjustment = self.strengths.get(rule.strength)
         if adjustment is not None:
@@ -91,8 +89,6 @@ class Profile:
         return level
 
     def suppressible(self, rule: Rule) -> bool:
-        from lintra.filter.select import matches
-
         return not any(matches(rule, selector) for selector in self.non_suppressible)
 
 
@@ -100,7 +96,7 @@ class Profile:
 def builtin_profiles(directory: Optional[str] = None) -> Dict[str, Tuple[dict, str]]:
     """``name -> (data, file)`` for the profiles shipped in ``policies/profiles`` (read once)."""
     from lintra.load import yamltree
-    from lintra.resources import policies_dir
+    from lintra.resources import PROFILE_SUFFIX, policies_dir
 
     directory = directory or os.path.join(policies_dir(), "profiles")
     found: Dict[str, Tuple[dict, str]] = {}
