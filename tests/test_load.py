@@ -124,6 +124,7 @@ def test_non_utf8_is_an_error_at_the_byte(lint):
     result = lint(b"apiVersion: v1\nkind: Pod\nmetadata: {name: caf\xe9}\n", "latin1.yaml")
     assert result.files[0].status == "error"
     assert where(result) == [("LT001", 3, 21)]
+    assert result.exit_code == 2  # as for a file that cannot be opened: LT001 always means unread
 
 
 def test_utf16_with_bom_is_read(lint):

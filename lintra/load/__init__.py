@@ -139,8 +139,9 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
         except UnicodeDecodeError as error:
             span = offset_span(raw, error.start)
             reason = f"not valid UTF-8 text: byte 0x{raw[error.start]:02x} at line {span.line}"
+            # the same diagnostic and exit code as a file that cannot be opened: nothing in it was judged
             return Loaded(FileRecord(source.name, "error", reason=reason),
-                          problems=[Problem("LT001", reason, span)])
+                          problems=[Problem("LT001", reason, span)], unreadable=True)
     try:
         parsed = loader.load(source, content)
     except Skip as skip:
