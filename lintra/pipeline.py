@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from lintra.check import Scan, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
-from lintra.discover.references import with_referenced
+from lintra.discover.references import NotRead, with_referenced
 from lintra.filter import Judgement, failing, judge, suppress
 from lintra.filter.baseline import Baseline
 from lintra.load import decode, load_source
@@ -80,6 +80,9 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         found = discover(paths, suffixes, exclude, stdin_name=stdin_name,
                          force_exclude=bool((options or {}).get("force_exclude")))
         for source in with_referenced(found, documents, exclude):
+            if isinstance(source, NotRead):
+                records.append(source.record)
+                continue
             loaded = load_source(source, registry.loaders, registry.detectors)
             if loaded.record.status == "scanned" and b"lintra:" in source.read_bytes():
                 try:

@@ -6,26 +6,44 @@ A template can hand its coupling to another file: ``type: lib/contrail-net.yaml`
 client sends them along), so lintra checks them too, even when they lie outside the paths the user
 named. Files already read are not read again (same real path), excluded paths stay excluded, URLs
 are not fetched, and a run adds at most :data:`MAX_REFERENCED` files.
+
+A reference may not leave the repository of the template that makes it
+(:func:`lintra.repository.repository_root`; a template in no repository may reach only its own
+directory): ``type: ../../outside/net.yaml`` or a symbolic link to ``/etc/passwd`` is compared by
+real path, not read, and reported as a skipped file with the reason, like every input not read.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator, List, Sequence
+from typing import Iterable, Iterator, List, Optional, Sequence, Union
 
-from lintra.model import Document, Source
+from lintra.model import Document, FileRecord, Source
+from lintra.repository import Cache, is_within, repository_root
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
 MAX_REFERENCED = 1000
 
 
+class NotRead:
+    """A referenced file that is not read: ``record`` accounts for it as a skipped file."""
+
+    __slots__ = ("record",)
+
+    def __init__(self, record: FileRecord) -> None:
+        self.record = record
+
+
 def with_referenced(sources: Iterable[Source], documents: List[Document], exclude: Sequence[str] = ()
-                    ) -> Iterator[Source]:
-    """``sources``, then every file their Heat documents reference. ``documents`` is the caller's
-    growing list of loaded documents, so references of referenced files are followed as well."""
+                    ) -> Iterator[Union[Source, NotRead]]:
+    """``sources``, then every file their Heat documents reference, or a :class:`NotRead` for one
+    that is not read. ``documents`` is the caller's growing list of loaded documents, so references
+    of referenced files are followed as well."""
     from lintra.discover import _display, path_matches
 
     seen = set()
+    refused = set()
+    roots: Cache = {}
     for source in sources:
         if source.path:
             seen.add(os.path.realpath(source.path))
@@ -36,16 +54,36 @@ def with_referenced(sources: Iterable[Source], documents: List[Document], exclud
         position += 1
         if not doc.source.path or doc.kind not in ("heat", "cfn", "heat-env"):
             continue
-        for reference in set(_references(doc.data)):
+        for reference in dict.fromkeys(_references(doc.data)):  # in document order: runs repeat
             path = os.path.join(os.path.dirname(doc.source.path), reference)
             real = os.path.realpath(path)
             if real in seen or not os.path.isfile(real) or path_matches(path, exclude):
+                continue
+            name = _display(os.path.join(os.path.dirname(doc.source.name), reference))
+            outside = _outside(doc, real, roots)
+            if outside:
+                if real not in refused:
+                    refused.add(real)
+                    yield NotRead(FileRecord(name, "skipped", reason=outside))
                 continue
             seen.add(real)
             added += 1
             if added > MAX_REFERENCED:
                 return
-            yield Source(_display(os.path.join(os.path.dirname(doc.source.name), reference)), path)
+            yield Source(name, path)
+
+
+def _outside(doc: Document, real: str, roots: Cache) -> Optional[str]:
+    """Why ``real`` (the real path of a reference of ``doc``) lies beyond what ``doc`` may reach,
+    or None when it does not."""
+    referrer = os.path.realpath(doc.source.path)
+    root = repository_root(referrer, roots)
+    boundary = root or os.path.dirname(referrer)
+    if is_within(real, boundary):
+        return None
+    where = f"its repository {root}" if root else \
+        f"its directory {boundary} (in no repository: no version-control or project marker above it)"
+    return f"not read: nested template referenced by {doc.source.name} (real path {real}) lies outside {where}"
 
 
 def _references(data) -> Iterator[str]:
