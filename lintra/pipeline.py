@@ -10,14 +10,14 @@ from collections import Counter
 from contextlib import contextmanager
 from typing import Any, Dict, List, Optional, Sequence
 
-from lintra.check import Scan, run_rules
+from lintra.check import Scan, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.discover.references import NotRead, with_referenced
 from lintra.filter import Judgement, failing, judge, suppress
 from lintra.filter.baseline import Baseline
 from lintra.load import decode, load_source
-from lintra.model import Document, FileRecord, Finding
+from lintra.model import Document, FileRecord, Finding, Hit
 from lintra.plugins import Registry, load_registry
 
 
@@ -82,6 +82,9 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         for source in with_referenced(found, documents, exclude):
             if isinstance(source, NotRead):
                 records.append(source.record)
+                if source.limit is not None:
+                    document, pointer, message = source.limit
+                    findings.append(locate(RESERVED_BY_ID["LT002"], document, Hit(pointer, message)))
                 continue
             loaded = load_source(source, registry.loaders, registry.detectors)
             if loaded.record.status == "scanned" and b"lintra:" in source.read_bytes():

@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from lintra.discover import references
 from lintra.filter import Judgement
 from lintra.pipeline import run
 
@@ -129,3 +130,20 @@ def test_template_in_no_repository_reaches_only_its_own_directory(tmp_path):
     assert lh101(result) == [(["stacks", "own.yaml"], 4)]
     status, reason = records(result)[os.path.join(str(tmp_path), "lib", "contrail-net.yaml")]
     assert status == "skipped" and "in no repository" in reason
+
+
+def test_references_past_the_limit_are_reported_not_dropped(tmp_path, monkeypatch):
+    monkeypatch.setattr(references, "MAX_REFERENCED", 2)
+    (tmp_path / ".git").mkdir()
+    members = "".join(f"  m{n}:\n    type: lib/m{n}.yaml\n" for n in range(4))
+    (tmp_path / "parent.yaml").write_text("heat_template_version: 2018-08-31\nresources:\n" + members)
+    (tmp_path / "lib").mkdir()
+    for n in range(4):
+        (tmp_path / "lib" / f"m{n}.yaml").write_text(NESTED.replace("../stacks/parent.yaml", "OS::Nova::Server"))
+    result = run([str(tmp_path / "parent.yaml")])
+    files = records(result)
+    assert [files[str(tmp_path / "lib" / f"m{n}.yaml")][0] for n in range(4)] == ["scanned", "scanned", "skipped", "skipped"]
+    assert "past the limit of 2 nested templates" in files[str(tmp_path / "lib" / "m3.yaml")][1]
+    limit, = [f for f in result.findings if f.rule.id == "LT002"]
+    assert (limit.file, limit.span.line, limit.span.column) == (str(tmp_path / "parent.yaml"), 8, 11)
+    assert "a run reads at most 2 nested templates" in limit.message and result.exit_code == 1
