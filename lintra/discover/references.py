@@ -83,7 +83,7 @@ def with_referenced(sources: Iterable[Source], documents: List[Document], exclud
                 yield NotRead(FileRecord(name, "skipped", reason=reason),
                               limit if added == MAX_REFERENCED + 1 else None)
                 continue
-            yield Source(name, path)
+            yield Source(name, path, referenced_by=doc.source.name)
 
 
 def _outside(doc: Document, real: str, roots: Cache) -> Optional[str]:
