@@ -92,6 +92,13 @@ def check(paths, fmt, output, force_exclude, changed_since, new_only, exclude, s
         raise ConfigError("--new-only needs --changed-since REF")
     elif not paths:
         paths = ["."]
+    if heat_env:  # Heat refuses a file that is not an environment; so does lintra
+        from lintra.rules.heat.environments import not_an_environment
+
+        for env in heat_env:
+            problem = not_an_environment(env, registry.loaders, registry.detectors)
+            if problem:
+                raise ConfigError(f"-e {problem}")
     paths = list(paths) + [env for env in heat_env if env not in paths]
     try:
         result = run(paths, judgement, exclude=settings["exclude"], registry=registry, stdin_name=stdin_filename,

@@ -171,3 +171,27 @@ def test_environment_parameter_defaults_reach_nested_templates(tmp_path, auto):
     result = scan([top, defaults], **options)
     assert found(result) == [("defaults.yaml", 2, 12)]
     assert "parameter_defaults" in result.findings[0].message
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("foo: bar\n", "its top level must be a mapping of only these sections: encrypted_param_names, event_sinks, "
+                   "parameter_defaults, parameter_merge_strategies, parameters, resource_registry"),
+    ("parameters: {a: 1}\nfoo: bar\n", "its top level must be a mapping of only these sections"),
+    ("- parameters\n", "its top level must be a mapping"),
+    (TEMPLATE.format(default="vlan"), "it is a heat document"),
+    ("parameters: {a: 1}\n---\nparameters: {b: 2}\n", "more than one YAML document"),
+    ("parameters: [\n", "env.yaml:2:1: not a Heat environment: YAML syntax error"),
+])
+def test_cli_heat_env_that_is_no_environment_is_a_configuration_error(tmp_path, text, reason):
+    template = write(tmp_path, "t.yaml", TEMPLATE.format(default="vlan"))
+    env = write(tmp_path, "env.yaml", text)
+    out = CliRunner().invoke(main, ["check", template, "-e", env])
+    assert out.exit_code == 2, out.output
+    assert f"-e {env}" in out.output and "not a Heat environment" in out.output and reason in out.output
+
+
+@pytest.mark.parametrize("text", ["", "parameter_defaults: {nettype: vlan}\n", "resource_registry: {}\n"])
+def test_cli_heat_env_accepts_every_environment_heat_accepts(tmp_path, text):
+    template = write(tmp_path, "t.yaml", TEMPLATE.format(default="vlan"))
+    env = write(tmp_path, "env.yaml", text)
+    assert CliRunner().invoke(main, ["check", template, "-e", env]).exit_code == 0
