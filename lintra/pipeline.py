@@ -99,7 +99,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 findings.append(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name,
                                         problem.span))
         rules = [rule for rule in registry.rules.values() if judgement.enabled(rule)]
-        findings.extend(run_rules(documents, rules, Scan(documents, options)))
+        findings.extend(run_rules(documents, rules, Scan(documents, options, registry.resolvers)))
         suppressions.extend(suppress.from_documents(documents))
         skipped = set(registry.rules) - {rule.id for rule in rules}
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))

@@ -32,9 +32,10 @@ References:
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence
+from typing import Any, List
 
-from lintra.model import Document, Hit, Pointer, Related
+from lintra.model import Document, Pointer, Related
+from lintra.policy.resolvers import Candidate, Resolver
 from lintra.rules.heat import environments
 
 #: HOT functions of every heat_template_version (hot/functions.py, template.py); CloudFormation's
@@ -52,24 +53,6 @@ def is_intrinsic(value: Any) -> bool:
         return False
     key = next(iter(value))
     return isinstance(key, str) and (key in HOT_FUNCTIONS or key.startswith("Fn::"))
-
-
-class Candidate:
-    """One literal value a property can take: ``document`` is None when it is written in place."""
-
-    __slots__ = ("value", "document", "pointer", "note", "related")
-
-    def __init__(self, value: Any, document: Optional[Document], pointer: Pointer, note: str = "",
-                 related: Sequence[Related] = ()) -> None:
-        self.value = value
-        self.document = document
-        self.pointer = tuple(pointer)
-        self.note = note
-        self.related = tuple(related)
-
-    def hit(self, suffix: Pointer, message: str, at: Optional[str] = None, vendor: Optional[str] = None) -> Hit:
-        return Hit(self.pointer + tuple(suffix), message + self.note, at=at, document=self.document,
-                   related=self.related, vendor=vendor)
 
 
 def candidates(document: Document, pointer: Pointer, node: Any, scan) -> List[Candidate]:
@@ -171,8 +154,13 @@ def _consumer(pointer: Pointer) -> str:
     return "/".join(str(p) for p in pointer)
 
 
-def pack_resolver(document: Document, scan):
-    """The policy-pack seam: ``expand(pointer, value)`` -> candidates, or None when not an intrinsic."""
+def _expand(document: Document, scan):
+    """``expand(pointer, value)`` for policy packs: the candidates of a ``get_param``/``Ref``, or
+    None when ``value`` is not an intrinsic."""
     def expand(pointer: Pointer, value: Any):
         return resolved(document, pointer, value, scan) if is_intrinsic(value) else None
     return expand
+
+
+#: Registered by the ``lintra.heat`` plugin's ``register_resolvers`` hook.
+RESOLVER = Resolver("heat-get-param", ("heat", "cfn"), _expand)
