@@ -11,6 +11,7 @@ from lintra.load import Detector, LoadError, Loader, Skip
 from lintra.model import (CATEGORIES, STRENGTHS, VENDORS, Document, FileRecord, Finding, Hit, Level,
                           Locator, Related, Rule, Source, Span)
 from lintra.policy import rules_from_pack
+from lintra.policy.resolvers import Candidate, Resolver
 from lintra.report import Format
 
 try:
@@ -19,7 +20,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a chec
     __version__ = "0.0.0+unknown"
 
 __all__ = [
-    "CATEGORIES", "STRENGTHS", "VENDORS", "Detector", "Document", "FileRecord", "Finding", "Format",
-    "Hit", "Level", "LoadError", "Loader", "Locator", "Related", "Rule", "Scan", "Skip", "Source",
-    "Span", "hookimpl", "rules_from_pack", "__version__",
+    "CATEGORIES", "STRENGTHS", "VENDORS", "Candidate", "Detector", "Document", "FileRecord", "Finding",
+    "Format", "Hit", "Level", "LoadError", "Loader", "Locator", "Related", "Resolver", "Rule", "Scan", "Skip",
+    "Source", "Span", "hookimpl", "rules_from_pack", "__version__",
 ]

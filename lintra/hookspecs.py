@@ -2,7 +2,7 @@
 
 Every hook takes a ``register`` callback, as in simonw/llm: a plugin calls it once per thing it
 contributes, so the signature never has to change when a plugin contributes more. Built-in rules,
-loaders and formats are plugins too and use exactly these hooks.
+loaders, formats and resolvers are plugins too and use exactly these hooks.
 """
 
 from __future__ import annotations
@@ -47,3 +47,10 @@ def register_detectors(register: Callable[[lintra.Detector], None]) -> None:
 @hookspec
 def register_formats(register: Callable[[lintra.Format], None]) -> None:
     """Contribute output formats: call ``register(fmt)`` with a :class:`lintra.Format` for each."""
+
+
+@hookspec
+def register_resolvers(register: Callable[[lintra.Resolver], None]) -> None:
+    """Let policy-pack rules see through a document kind's indirection (Heat's ``get_param``):
+    call ``register(resolver)`` with a :class:`lintra.Resolver` for each; one resolver per kind.
+    """

@@ -51,17 +51,19 @@ class Locator:
 
 
 class Source:
-    """One input: a file on disk, or standard input under a display name."""
+    """One input: a file on disk, or standard input under a display name. ``referenced_by`` names
+    the file that referenced it (a Heat nested template) when the user did not name it."""
 
-    __slots__ = ("name", "path", "_data", "skip")
+    __slots__ = ("name", "path", "_data", "skip", "referenced_by")
 
     def __init__(self, name: str, path: Optional[str] = None, data: Optional[bytes] = None,
-                 skip: Optional[str] = None) -> None:
+                 skip: Optional[str] = None, referenced_by: Optional[str] = None) -> None:
         self.name = name
         self.path = path
         self._data = data
         #: why discovery found this entry but it must not be read (a link leaving the tree ...)
         self.skip = skip
+        self.referenced_by = referenced_by
 
     def read_bytes(self) -> bytes:
         if self._data is None:

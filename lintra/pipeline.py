@@ -10,14 +10,14 @@ from collections import Counter
 from contextlib import contextmanager
 from typing import Any, Dict, List, Optional, Sequence
 
-from lintra.check import Scan, run_rules
+from lintra.check import Scan, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
-from lintra.discover.references import with_referenced
+from lintra.discover.references import NotRead, with_referenced
 from lintra.filter import Judgement, failing, judge, suppress
 from lintra.filter.baseline import Baseline
 from lintra.load import decode, load_source
-from lintra.model import Document, FileRecord, Finding
+from lintra.model import Document, FileRecord, Finding, Hit
 from lintra.plugins import Registry, load_registry
 
 
@@ -80,6 +80,12 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         found = discover(paths, suffixes, exclude, stdin_name=stdin_name,
                          force_exclude=bool((options or {}).get("force_exclude")))
         for source in with_referenced(found, documents, exclude):
+            if isinstance(source, NotRead):
+                records.append(source.record)
+                if source.limit is not None:
+                    document, pointer, message = source.limit
+                    findings.append(locate(RESERVED_BY_ID["LT002"], document, Hit(pointer, message)))
+                continue
             loaded = load_source(source, registry.loaders, registry.detectors)
             if loaded.record.status == "scanned" and b"lintra:" in source.read_bytes():
                 try:
@@ -93,7 +99,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 findings.append(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name,
                                         problem.span))
         rules = [rule for rule in registry.rules.values() if judgement.enabled(rule)]
-        findings.extend(run_rules(documents, rules, Scan(documents, options)))
+        findings.extend(run_rules(documents, rules, Scan(documents, options, registry.resolvers)))
         suppressions.extend(suppress.from_documents(documents))
         skipped = set(registry.rules) - {rule.id for rule in rules}
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))

@@ -16,6 +16,7 @@ import pluggy
 from lintra import hookspecs
 from lintra.check.reserved import RESERVED
 from lintra.model import Rule
+from lintra.policy.resolvers import Resolver
 
 ENTRY_POINT_GROUP = "lintra"
 
@@ -37,13 +38,15 @@ _DISTS: dict = {}
 class Registry:
     """Everything the plugins registered, gathered once per run."""
 
-    __slots__ = ("rules", "loaders", "detectors", "formats", "plugins")
+    __slots__ = ("rules", "loaders", "detectors", "formats", "resolvers", "plugins")
 
     def __init__(self) -> None:
         self.rules: Dict[str, Rule] = {rule.id: rule for rule in RESERVED}
         self.loaders: list = []
         self.detectors: list = []
         self.formats: dict = {}
+        #: document kind -> Resolver
+        self.resolvers: Dict[str, Resolver] = {}
         self.plugins: List[dict] = []
 
     def add_rule(self, rule: Rule) -> None:
@@ -53,6 +56,15 @@ class Registry:
         if existing is not None and existing is not rule:
             raise ValueError(f"rule id {rule.id} is registered twice ({existing.origin} and {rule.origin})")
         self.rules[rule.id] = rule
+
+    def add_resolver(self, resolver: Resolver) -> None:
+        if not isinstance(resolver, Resolver):
+            raise TypeError(f"register_resolvers expects lintra.Resolver objects, got {type(resolver).__name__}")
+        for kind in resolver.kinds:
+            existing = self.resolvers.get(kind)
+            if existing is not None and existing is not resolver:
+                raise ValueError(f"document kind {kind} has two resolvers ({existing.name} and {resolver.name})")
+            self.resolvers[kind] = resolver
 
 
 def _allowed() -> Optional[set]:
@@ -113,6 +125,7 @@ def load_registry(pm: Optional[pluggy.PluginManager] = None, *, required: Sequen
     pm.hook.register_loaders(register=registry.loaders.append)
     pm.hook.register_detectors(register=registry.detectors.append)
     pm.hook.register_formats(register=lambda fmt: registry.formats.__setitem__(fmt.name, fmt))
+    pm.hook.register_resolvers(register=registry.add_resolver)
     for name, plugin in pm.list_name_plugin():
         dist = _DISTS.get(name)
         registry.plugins.append({

@@ -15,7 +15,7 @@ PACK_RULES = rules_from_pack(policies_dir())
 @pytest.mark.parametrize("rule", PACK_RULES, ids=lambda r: r.id)
 def test_shipped_pack_examples(rule):
     assert rule.examples.get("fail") and rule.examples.get("pass"), f"{rule.id} needs fail and pass examples"
-    assert run_examples(rule, REGISTRY.loaders, REGISTRY.detectors) == []
+    assert run_examples(rule, REGISTRY.loaders, REGISTRY.detectors, REGISTRY.resolvers) == []
 
 
 @pytest.mark.parametrize("path, expected", [

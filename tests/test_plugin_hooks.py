@@ -16,7 +16,7 @@ import lintra
 from lintra import hookspecs
 from lintra.cli import main
 from lintra.pipeline import run
-from lintra.plugins import plugin_manager
+from lintra.plugins import load_registry, plugin_manager
 from tests.conftest import ROOT, where
 
 EXAMPLE = os.path.join(ROOT, "tests", "example_plugin")
@@ -165,3 +165,68 @@ def test_hook_register_loaders(with_plugins, tmp_path):
     assert sorted(where(result)) == [("LT000", 2, 1), ("ORG300", 3, 3)]
     assert {os.path.basename(r.file): r.status for r in result.files} == {
         "application.properties": "scanned", "broken.properties": "error"}
+
+
+class SpringPlaceholders(SpringProperties):
+    """Spring resolves ``${key}`` placeholders to other properties; a pack rule should judge the
+    value a placeholder stands for, where that value is written."""
+
+    @lintra.hookimpl
+    def register_resolvers(self, register):
+        def for_document(document, scan):
+            def expand(pointer, value):
+                if not (isinstance(value, str) and value.startswith("${") and value.endswith("}")):
+                    return None
+                key = value[2:-1]
+                if key not in document.data:
+                    return []  # unknown, not a guess
+                related = (lintra.Related(f"used by {pointer[0]}", document.source.name, document.span(pointer)),)
+                return [lintra.Candidate(document.data[key], None, (key,), f" (through {value})", related)]
+            return expand
+        register(lintra.Resolver("spring-placeholders", ["properties"], for_document))
+
+
+AWS_JDBC_PACK = """\
+pack: {name: spring-aws, version: 1, description: d}
+rules:
+  - id: ORG301
+    name: aws-jdbc-wrapper
+    title: AWS JDBC wrapper
+    vendor: aws
+    category: api
+    strength: soft
+    severity: error
+    kinds: [properties]
+    rationale: r
+    remediation: m
+    match: {path: datasource_url, startswith: "jdbc:aws-wrapper:"}
+    message: "datasource_url is {value}"
+"""
+
+
+def test_hook_register_resolvers(with_plugins, tmp_path):
+    (tmp_path / "pack.yaml").write_text(AWS_JDBC_PACK)
+    (tmp_path / "application.properties").write_text(
+        "aws_url=jdbc:aws-wrapper:postgresql://db:5432/shop\ndatasource_url=${aws_url}\nother_url=${missing}\n")
+    with_plugins(spring=SpringProperties())
+    plain = run([str(tmp_path / "application.properties")], registry=load_registry(packs=[str(tmp_path / "pack.yaml")]))
+    assert where(plain) == []  # without the resolver, ${aws_url} is just a string
+    with_plugins(spring=SpringPlaceholders())
+    registry = load_registry(packs=[str(tmp_path / "pack.yaml")])
+    assert registry.resolvers["properties"].name == "spring-placeholders"
+    result = run([str(tmp_path / "application.properties")], registry=registry)
+    assert where(result) == [("ORG301", 1, 9)]  # the value where it is written
+    finding, = result.findings
+    assert finding.message == "datasource_url is jdbc:aws-wrapper:postgresql://db:5432/shop (through ${aws_url})"
+    assert [(r.span.line, r.message) for r in finding.related] == [(2, "used by datasource_url")]
+
+
+def test_a_kind_has_one_resolver(with_plugins):
+    class Second:
+        @lintra.hookimpl
+        def register_resolvers(self, register):
+            register(lintra.Resolver("other", ["heat"], lambda document, scan: None))
+
+    with_plugins(second=Second())
+    with pytest.raises(ValueError, match="document kind heat has two resolvers"):
+        load_registry()

@@ -104,7 +104,7 @@ def test_duplicate_rule_id_is_refused(monkeypatch):
 def test_plugins_are_listed_with_their_hooks():
     registry = load_registry()
     names = {p["name"]: p["hooks"] for p in registry.plugins}
-    assert names["lintra.heat"] == ["register_rules"]
+    assert names["lintra.heat"] == ["register_resolvers", "register_rules"]
     assert names["lintra.loaders"] == ["register_detectors", "register_loaders"]
 
 
@@ -112,7 +112,8 @@ def test_hookspecs_take_only_register():
     pm = pluggy.PluginManager("lintra")
     from lintra import hookspecs
     pm.add_hookspecs(hookspecs)
-    for name in ("register_rules", "register_loaders", "register_detectors", "register_formats"):
+    for name in ("register_rules", "register_loaders", "register_detectors", "register_formats",
+                 "register_resolvers"):
         assert getattr(pm.hook, name).spec.argnames == ("register",)
 
 
@@ -160,7 +161,7 @@ def test_plugins_command_lists_name_version_and_hooks(monkeypatch):
     result = CliRunner().invoke(main, ["plugins"])
     assert result.exit_code == 0
     rows = [line.split(None, 2) for line in result.output.splitlines()]
-    assert ["lintra.heat", lintra.__version__, "register_rules"] in rows
+    assert ["lintra.heat", lintra.__version__, "register_resolvers, register_rules"] in rows
     assert ["lintra.loaders", lintra.__version__, "register_detectors, register_loaders"] in rows
     assert ["ThirdParty", "-", "register_formats, register_rules"] in rows  # no distribution: no version
     listed = json.loads(CliRunner().invoke(main, ["plugins", "--format", "json"]).output)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import traceback
 from collections import defaultdict
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
 from lintra.check.reserved import INTERNAL_ERROR
 from lintra.model import Document, Finding, Hit, Rule
@@ -21,12 +21,15 @@ class Scan:
     """What a rule can see beyond its own document: every document of the run, and a memo for
     indexes built once per run (``scan.memo("k8s.storageclasses", build)``)."""
 
-    __slots__ = ("documents", "options", "_by_kind", "_memo")
+    __slots__ = ("documents", "options", "resolvers", "_by_kind", "_memo")
 
-    def __init__(self, documents: Sequence[Document], options: Dict[str, Any] = None) -> None:
+    def __init__(self, documents: Sequence[Document], options: Optional[Dict[str, Any]] = None,
+                 resolvers: Optional[Mapping[str, Any]] = None) -> None:
         self.documents = documents
         #: run options plugins may read (``heat_env`` files given with ``-e`` ...)
         self.options = options or {}
+        #: document kind -> the :class:`lintra.Resolver` plugins registered for it (policy packs use them)
+        self.resolvers = resolvers or {}
         self._by_kind: Dict[str, List[Document]] = defaultdict(list)
         for doc in documents:
             self._by_kind[doc.kind].append(doc)

@@ -25,8 +25,9 @@ UNREADABLE = _reserved(
     "Check permissions and the file's encoding (save it as UTF-8).")
 LIMIT_EXCEEDED = _reserved(
     "LT002", "input-limit-exceeded", "File exceeds a safety limit",
-    "The file is larger, nests deeper or expands more aliases/entities than lintra reads safely; "
-    "such input is usually generated or hostile (an alias or entity bomb).",
+    "The file is larger, nests deeper or expands more aliases/entities than lintra reads safely, or "
+    "references more nested templates than a run reads; such input is usually generated or hostile "
+    "(an alias or entity bomb).",
     "Split or simplify the file, or exclude it if it is generated.")
 UNUSED_SUPPRESSION = _reserved(
     "LT003", "unused-suppression", "Suppression that matches no finding",

@@ -24,12 +24,17 @@ def baseline():
 def _target(output, scan: Scan, paths) -> str:
     """The explicit file, the configured one, else one at the root of the project: beside the
     configuration file, else at the repository root, where ``check`` finds it again."""
-    from lintra.config.files import repository_root
+    from lintra.config.files import start_directory
+    from lintra.repository import repository_root
 
     settings = scan.settings
     if output or settings["baseline"]:
         return output or settings["baseline"]
-    root = settings.root if any(not f.user for f in settings.files) else repository_root(paths or ["."])
+    if any(not f.user for f in settings.files):
+        root = settings.root
+    else:
+        start = start_directory(paths or ["."])
+        root = repository_root(start) or start
     return os.path.join(root, DEFAULT_NAME)
 
 

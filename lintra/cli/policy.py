@@ -60,7 +60,7 @@ def test(paths) -> None:
                 failed += 1
                 click.echo(f"{file} {rule.id} FAILED: needs at least one fail and one pass example")
                 continue
-            results = example_results(rule, registry.loaders, registry.detectors)
+            results = example_results(rule, registry.loaders, registry.detectors, registry.resolvers)
             bad = [r for r in results if not r.ok]
             if not bad:
                 click.echo(f"{file} {rule.id} ok ({len(examples['fail'])} fail, {len(examples['pass'])} pass examples)")

@@ -68,6 +68,13 @@ class Scan:
         unknown = self.settings.unknown_selectors(self.registry.rules.values())
         if unknown:
             raise ConfigError("\n".join(unknown))
+        if options["heat_env"]:  # Heat refuses a file that is not an environment; so does lintra
+            from lintra.rules.heat.environments import not_an_environment
+
+            for env in options["heat_env"]:
+                problem = not_an_environment(env, self.registry.loaders, self.registry.detectors)
+                if problem:
+                    raise ConfigError(f"-e {problem}")
         self.judgement = self.settings.judgement()
 
     def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None) -> Result:

@@ -1,7 +1,7 @@
 """Find, read and validate configuration files, keeping where each value was written.
 
-A project file is found upward from the scanned path, stopping at the repository root (the
-directory holding ``.git``): ``.lintra.yaml``, ``.lintra.yml``, or ``[tool.lintra]`` in
+A project file is found upward from the scanned path, stopping at the repository root
+(:mod:`lintra.repository`): ``.lintra.yaml``, ``.lintra.yml``, or ``[tool.lintra]`` in
 ``pyproject.toml``. A user-level file (``$XDG_CONFIG_HOME/lintra/config.yaml``) sits below it. A baseline
 (``.lintra-baseline.yaml``) is found the same way unless a file or flag names one.
 Every file is validated against ``schema.json``; an error names the file, the line and the key.
@@ -13,6 +13,8 @@ import json
 import os
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from lintra.repository import repository_root
 
 PROJECT_FILES = (".lintra.yaml", ".lintra.yml", "pyproject.toml")
 _SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema.json")
@@ -43,34 +45,25 @@ def find_project_file(paths: Sequence[str]) -> Optional[str]:
     return find_upward(paths, PROJECT_FILES)
 
 
-def repository_root(paths: Sequence[str]) -> str:
-    """The directory holding ``.git`` above the first scanned path, else that path's directory."""
-    start = _start(paths)
-    directory = start
-    while not os.path.exists(os.path.join(directory, ".git")):
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return start
-        directory = parent
-    return directory
-
-
-def _start(paths: Sequence[str]) -> str:
+def start_directory(paths: Sequence[str]) -> str:
+    """The directory of the first scanned path (the path itself when it is a directory)."""
     directory = os.path.abspath(next((p for p in paths if p != "-"), "."))
     return directory if os.path.isdir(directory) else os.path.dirname(directory)
 
 
 def find_upward(paths: Sequence[str], names: Sequence[str]) -> Optional[str]:
     """The first of ``names`` in the directory of the first scanned path or a parent of it, up to
-    the repository root; a ``pyproject.toml`` counts only with a ``[tool.lintra]`` table."""
-    directory = _start(paths)
+    the repository root (:func:`lintra.repository.repository_root`); a ``pyproject.toml`` counts
+    only with a ``[tool.lintra]`` table."""
+    directory = start_directory(paths)
+    root = repository_root(directory)
     while True:
         for name in names:
             candidate = os.path.join(directory, name)
             if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_tool_table(candidate)):
                 return candidate
         parent = os.path.dirname(directory)
-        if os.path.exists(os.path.join(directory, ".git")) or parent == directory:
+        if directory == root or parent == directory:
             return None
         directory = parent
 

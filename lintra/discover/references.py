@@ -5,27 +5,49 @@ A template can hand its coupling to another file: ``type: lib/contrail-net.yaml`
 ``resource_registry`` entry ``OS::Foo::Net: lib/contrail-net.yaml``. Heat loads those files (the
 client sends them along), so lintra checks them too, even when they lie outside the paths the user
 named. Files already read are not read again (same real path), excluded paths stay excluded, URLs
-are not fetched, and a run adds at most :data:`MAX_REFERENCED` files.
+are not fetched, and a run adds at most :data:`MAX_REFERENCED` files: each one past it is a skipped
+file record, and the reference that first went past it an ``LT002`` (input limit) finding.
+
+A reference may not leave the repository of the template that makes it
+(:func:`lintra.repository.repository_root`; a template in no repository may reach only its own
+directory): ``type: ../../outside/net.yaml`` or a symbolic link to ``/etc/passwd`` is compared by
+real path, not read, and reported as a skipped file with the reason, like every input not read.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator, List, Sequence
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from lintra.model import Document, Source
+from lintra.model import Document, FileRecord, Pointer, Source
+from lintra.repository import Cache, is_within, repository_root
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
 MAX_REFERENCED = 1000
 
 
+class NotRead:
+    """A referenced file that is not read: ``record`` accounts for it as a skipped file. ``limit``
+    is ``(document, pointer, message)`` for the reference that first went past :data:`MAX_REFERENCED`, where
+    the run reports that the limit cut the scan short (an ``LT002`` finding)."""
+
+    __slots__ = ("record", "limit")
+
+    def __init__(self, record: FileRecord, limit: Optional[Tuple[Document, Pointer, str]] = None) -> None:
+        self.record = record
+        self.limit = limit
+
+
 def with_referenced(sources: Iterable[Source], documents: List[Document], exclude: Sequence[str] = ()
-                    ) -> Iterator[Source]:
-    """``sources``, then every file their Heat documents reference. ``documents`` is the caller's
-    growing list of loaded documents, so references of referenced files are followed as well."""
+                    ) -> Iterator[Union[Source, NotRead]]:
+    """``sources``, then every file their Heat documents reference, or a :class:`NotRead` for one
+    that is not read. ``documents`` is the caller's growing list of loaded documents, so references
+    of referenced files are followed as well."""
     from lintra.discover import _display, path_matches
 
     seen = set()
+    refused = set()
+    roots: Cache = {}
     for source in sources:
         if source.path:
             seen.add(os.path.realpath(source.path))
@@ -36,46 +58,77 @@ def with_referenced(sources: Iterable[Source], documents: List[Document], exclud
         position += 1
         if not doc.source.path or doc.kind not in ("heat", "cfn", "heat-env"):
             continue
-        for reference in set(_references(doc.data)):
+        references = {}  # in document order, so that runs repeat
+        for pointer, reference in _references(doc.data):
+            references.setdefault(reference, pointer)
+        for reference, pointer in references.items():
             path = os.path.join(os.path.dirname(doc.source.path), reference)
             real = os.path.realpath(path)
             if real in seen or not os.path.isfile(real) or path_matches(path, exclude):
                 continue
+            name = _display(os.path.join(os.path.dirname(doc.source.name), reference))
+            outside = _outside(doc, real, roots)
+            if outside:
+                if real not in refused:
+                    refused.add(real)
+                    yield NotRead(FileRecord(name, "skipped", reason=outside))
+                continue
             seen.add(real)
             added += 1
             if added > MAX_REFERENCED:
-                return
-            yield Source(_display(os.path.join(os.path.dirname(doc.source.name), reference)), path)
+                reason = f"not read: referenced by {doc.source.name} past the limit of {MAX_REFERENCED} " \
+                         "nested templates a run reads"
+                limit = (doc, pointer, f"nested template {name} not read: a run reads at most {MAX_REFERENCED} "
+                         "nested templates; this one and every one after it are listed as skipped files")
+                yield NotRead(FileRecord(name, "skipped", reason=reason),
+                              limit if added == MAX_REFERENCED + 1 else None)
+                continue
+            yield Source(name, path, referenced_by=doc.source.name)
 
 
-def _references(data) -> Iterator[str]:
+def _outside(doc: Document, real: str, roots: Cache) -> Optional[str]:
+    """Why ``real`` (the real path of a reference of ``doc``) lies beyond what ``doc`` may reach,
+    or None when it does not."""
+    referrer = os.path.realpath(doc.source.path)
+    root = repository_root(referrer, roots)
+    boundary = root or os.path.dirname(referrer)
+    if is_within(real, boundary):
+        return None
+    where = f"its repository {root}" if root else \
+        f"its directory {boundary} (in no repository: no version-control or project marker above it)"
+    return f"not read: nested template referenced by {doc.source.name} (real path {real}) lies outside {where}"
+
+
+def _references(data) -> Iterator[Tuple[Pointer, str]]:
+    """``(pointer, relative path)`` for every template file the document names."""
     if not isinstance(data, dict):
         return
     for section, field in (("resources", "type"), ("Resources", "Type")):
         resources = data.get(section)
         if isinstance(resources, dict):
-            for resource in resources.values():
+            for name, resource in resources.items():
                 if not isinstance(resource, dict):
                     continue
-                yield from _relative(resource.get(field))
+                yield from _relative((section, name, field), resource.get(field))
                 properties = resource.get("properties")
                 if isinstance(properties, dict):  # ResourceGroup / AutoScalingGroup members
-                    for member in (properties.get("resource_def"), properties.get("resource")):
-                        if isinstance(member, dict):
-                            yield from _relative(member.get("type"))
+                    for member in ("resource_def", "resource"):
+                        if isinstance(properties.get(member), dict):
+                            yield from _relative((section, name, "properties", member, "type"),
+                                                 properties[member].get("type"))
     registry = data.get("resource_registry")
     if isinstance(registry, dict):
         for key, target in registry.items():
             if key == "resources" and isinstance(target, dict):
-                for overrides in target.values():
+                for name, overrides in target.items():
                     if isinstance(overrides, dict):
-                        for value in overrides.values():
-                            yield from _relative(value)
+                        for alias, value in overrides.items():
+                            yield from _relative(("resource_registry", key, name, alias), value)
             else:
-                yield from _relative(target)
+                yield from _relative(("resource_registry", key), target)
 
 
-def _relative(value) -> Iterator[str]:
+def _relative(pointer: Pointer, value) -> Iterator[Tuple[Pointer, str]]:
     if isinstance(value, str) and value.endswith(TEMPLATE_SUFFIXES) and "://" not in value \
             and not os.path.isabs(value):
-        yield value
+        yield pointer, value

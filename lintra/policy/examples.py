@@ -8,7 +8,7 @@ included: a fail example must produce a finding of the rule, a pass example none
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import Any, List, Mapping, Optional, Sequence
 
 from lintra.model import Rule, Source
 
@@ -32,7 +32,10 @@ class ExampleResult:
         return self.problem is None
 
 
-def example_results(rule: Rule, loaders: Sequence, detectors: Sequence) -> List[ExampleResult]:
+def example_results(rule: Rule, loaders: Sequence, detectors: Sequence,
+                    resolvers: Optional[Mapping[str, Any]] = None) -> List[ExampleResult]:
+    """Each example's outcome; ``resolvers`` (kind -> Resolver, as the registry has them) let the
+    rule see through indirection exactly as in a run."""
     results = []
     for expect in ("fail", "pass"):
         for n, example in enumerate((rule.examples or {}).get(expect) or ()):
@@ -40,12 +43,12 @@ def example_results(rule: Rule, loaders: Sequence, detectors: Sequence) -> List[
                 name, content = str(example.get("filename", DEFAULT_NAME)), str(example.get("content", ""))
             else:
                 name, content = DEFAULT_NAME, str(example)
-            problem = _judge(rule, expect, name, content, loaders, detectors)
+            problem = _judge(rule, expect, name, content, loaders, detectors, resolvers)
             results.append(ExampleResult(expect, n, name, content, problem))
     return results
 
 
-def _judge(rule: Rule, expect: str, name: str, content: str, loaders, detectors) -> Optional[str]:
+def _judge(rule: Rule, expect: str, name: str, content: str, loaders, detectors, resolvers) -> Optional[str]:
     from lintra.check import Scan, run_rules
     from lintra.load import load_source
 
@@ -53,7 +56,7 @@ def _judge(rule: Rule, expect: str, name: str, content: str, loaders, detectors)
     docs = [d for d in loaded.documents if d.kind in rule.kinds]
     if loaded.problems or not docs:
         return f"is not a {'/'.join(rule.kinds)} document ({loaded.record.reason or 'no document'})"
-    findings = run_rules(docs, [rule], Scan(loaded.documents))
+    findings = run_rules(docs, [rule], Scan(loaded.documents, resolvers=resolvers))
     crashed = [f for f in findings if f.rule.id != rule.id]
     if crashed:
         return crashed[0].message
@@ -65,7 +68,8 @@ def _judge(rule: Rule, expect: str, name: str, content: str, loaders, detectors)
     return None
 
 
-def run_examples(rule: Rule, loaders: Sequence, detectors: Sequence) -> List[str]:
+def run_examples(rule: Rule, loaders: Sequence, detectors: Sequence,
+                 resolvers: Optional[Mapping[str, Any]] = None) -> List[str]:
     """A description of each example that misbehaves (none: the rule is as its examples say)."""
     return [f"{rule.id} {r.expect} example {r.index + 1}: {r.problem}"
-            for r in example_results(rule, loaders, detectors) if not r.ok]
+            for r in example_results(rule, loaders, detectors, resolvers) if not r.ok]

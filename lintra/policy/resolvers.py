@@ -1,23 +1,58 @@
 """Let pack rules see through a format's indirection (Heat's ``get_param``) without knowing the format.
 
-A plugin registers, per document kind, a factory ``factory(document, scan) -> expand``;
-``expand(pointer, value)`` returns None when ``value`` is a plain value, else the list of
-candidates it can take (each with ``value``, ``document`` (None: the same document),
-``pointer`` into that document, ``note`` appended to the message and ``related`` locations).
-An empty list means unknown: the rule then sees nothing there, never a guess.
+A plugin contributes a :class:`Resolver` through the ``register_resolvers`` hook; the run hands
+the registered ones to the check stage as ``scan.resolvers`` (kind -> resolver), where a pack rule
+finds the one for its document's kind. ``resolver.for_document(document, scan)`` returns
+``expand``, and ``expand(pointer, value)`` returns None when ``value`` is a plain value, else the
+list of :class:`Candidate` values it can take. An empty list means unknown: the rule then sees
+nothing there, never a guess.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Dict
+from typing import Any, Callable, List, Optional, Sequence
 
-_FACTORIES: Dict[str, Callable] = {}
+from lintra.model import Document, Hit, Pointer, Related
+
+#: ``expand(pointer, value)`` -> None (a plain value) or the candidates it can take ([] = unknown)
+Expand = Callable[[Pointer, Any], Optional[List["Candidate"]]]
 
 
-def register(kind: str, factory: Callable) -> None:
-    _FACTORIES[kind] = factory
+class Resolver:
+    """Resolves the indirections of documents of ``kinds``: ``for_document(document, scan)``
+    returns the ``expand`` function for that document (None: nothing to resolve in it)."""
+
+    __slots__ = ("name", "kinds", "for_document")
+
+    def __init__(self, name: str, kinds: Sequence[str], for_document: Callable[[Document, Any], Optional[Expand]]
+                 ) -> None:
+        self.name = name
+        self.kinds = tuple(kinds)
+        self.for_document = for_document
 
 
-def for_document(document, scan):
-    factory = _FACTORIES.get(document.kind)
-    return factory(document, scan) if factory is not None else None
+class Candidate:
+    """One literal value an indirection can take. ``document`` is where it is written (None: the
+    document being checked), ``pointer`` where in it; ``note`` is appended to the message of a
+    finding on it and ``related`` are locations the finding points back to (the ``get_param``)."""
+
+    __slots__ = ("value", "document", "pointer", "note", "related")
+
+    def __init__(self, value: Any, document: Optional[Document], pointer: Pointer, note: str = "",
+                 related: Sequence[Related] = ()) -> None:
+        self.value = value
+        self.document = document
+        self.pointer = tuple(pointer)
+        self.note = note
+        self.related = tuple(related)
+
+    def hit(self, suffix: Pointer, message: str, at: Optional[str] = None, vendor: Optional[str] = None) -> Hit:
+        return Hit(self.pointer + tuple(suffix), message + self.note, at=at, document=self.document,
+                   related=self.related, vendor=vendor)
+
+
+def for_document(document: Document, scan) -> Optional[Expand]:
+    """The ``expand`` of the resolver the run registered for ``document``'s kind; None without
+    one (or without a scan: a rule called on its own sees values as written)."""
+    resolver = (getattr(scan, "resolvers", None) or {}).get(document.kind)
+    return resolver.for_document(document, scan) if resolver is not None else None

@@ -1,11 +1,8 @@
-"""Built-in plugin: Heat rules written in Python. The registry below is the whole list.
-
-Importing it also lets the declarative Heat packs see through ``get_param`` (see
-:mod:`lintra.rules.heat.resolve` and :mod:`lintra.policy.resolvers`).
+"""Built-in plugin: Heat rules written in Python (the registry below is the whole list), and the
+resolver that lets declarative packs see through ``get_param`` (:mod:`lintra.rules.heat.resolve`).
 """
 
 from lintra.hookspecs import hookimpl
-from lintra.policy import resolvers
 from lintra.rules.heat import (env_vendor_network_service, env_vendor_service, registry_vendor_type,
                                resolve, unknown_resource_type, vcenter_node_placement,
                                vendor_storage_extra_specs, vmware_flavor_extra_specs)
@@ -20,11 +17,13 @@ RULES = [
     vcenter_node_placement.RULE,
 ]
 
-for _kind in ("heat", "cfn"):
-    resolvers.register(_kind, resolve.pack_resolver)
-
 
 @hookimpl
 def register_rules(register):
     for rule in RULES:
         register(rule)
+
+
+@hookimpl
+def register_resolvers(register):
+    register(resolve.RESOLVER)

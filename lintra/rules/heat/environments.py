@@ -4,8 +4,8 @@ Heat applies environments the user names (``openstack stack create -e a.yaml -e 
 in order so that later files win. lintra does the same for files given with ``-e`` (scan option
 ``heat_env``: their real paths in order). A repository's other environment files are
 *alternatives* (tripleo ships one per back end), so they apply only with ``--heat-env-auto``
-(option ``heat_env_auto``), and only to templates of the same repository: the nearest directory
-above that holds a VCS or project marker.
+(option ``heat_env_auto``), and only to templates of the same repository
+(:func:`lintra.repository.repository_root`).
 
 Every environment in the scan still tells which names are aliases at all: a template type that
 any ``resource_registry`` maps is not an unknown plugin type.
@@ -18,11 +18,11 @@ import os
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from lintra.model import Document, Pointer
+from lintra.repository import Cache, repository_root
 
 KINDS = ("heat", "cfn")
 #: Per-resource registry keys that are not type mappings (environment.py: hooks, restricted actions).
 _NOT_ALIASES = ("hooks", "restricted_actions")
-_ROOT_MARKERS = (".git", ".hg", ".svn", "setup.cfg", "pyproject.toml", "LICENSE", ".zuul.yaml")
 
 
 class Index:
@@ -36,7 +36,7 @@ class Index:
         self.alias_globs: List[str] = []
         #: real path -> Heat template documents, to judge the template a registry entry names
         self.by_path: Dict[str, List[Document]] = {}
-        self.roots: Dict[str, Optional[str]] = {}
+        self.roots: Cache = {}
 
 
 def index(scan) -> Index:
@@ -53,7 +53,7 @@ def _build(scan) -> Index:
         if real in wanted:
             explicit.setdefault(real, []).append(doc)
         else:
-            found.by_root.setdefault(repo_root(real, found.roots), []).append(doc)
+            found.by_root.setdefault(_root(real, found.roots), []).append(doc)
         for _, key, _, _ in registry_entries(doc):
             if key.endswith("*"):
                 found.alias_globs.append(key)
@@ -73,7 +73,7 @@ def applicable(document: Document, scan) -> List[Document]:
     found = index(scan)
     own: List[Document] = []
     if found.auto:
-        own = found.by_root.get(repo_root(_real(document), found.roots), [])
+        own = found.by_root.get(_root(_real(document), found.roots), [])
     return own + found.explicit
 
 
@@ -116,28 +116,40 @@ def lookup(alias: str, resource_name: Optional[str], env: Document) -> Optional[
     return exact or glob
 
 
-def repo_root(path: Optional[str], cache: Dict[str, Optional[str]]) -> Optional[str]:
-    if not path:
-        return None
-    directory = os.path.dirname(path)
-    seen = []
-    root = None
-    while True:
-        if directory in cache:
-            root = cache[directory]
-            break
-        seen.append(directory)
-        if any(os.path.exists(os.path.join(directory, marker)) for marker in _ROOT_MARKERS):
-            root = directory
-            break
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    for visited in seen:
-        cache[visited] = root
-    return root
+def _root(path: Optional[str], cache: Cache) -> Optional[str]:
+    return repository_root(path, cache) if path else None
 
 
 def _real(doc: Document) -> Optional[str]:
     return os.path.realpath(doc.source.path) if doc.source.path else None
+
+
+def not_an_environment(path: str, loaders, detectors) -> Optional[str]:
+    """``file[:line:column]: why`` the file given with ``-e`` is not a Heat environment, or None
+    when it is one.
+
+    Heat refuses such a file (environment_format.parse: not one mapping, or a section it does not
+    know), so lintra must not lint as if it had been applied. An empty file is an empty
+    environment, as in Heat."""
+    from lintra.load import load_source
+    from lintra.load.builtin import HEAT_ENV_KEYS
+    from lintra.model import Source
+
+    loaded = load_source(Source(path, path), loaders, detectors)
+    record, documents = loaded.record, loaded.documents
+    kinds = sorted({doc.kind for doc in documents})
+    if loaded.problems:
+        span = loaded.problems[0].span
+        where, why = f"{path}:{span.line}:{span.column}", loaded.problems[0].message
+    elif (kinds == ["heat-env"] and len(documents) == 1 and record.reason is None) or record.reason == "empty file":
+        return None
+    elif len(documents) > 1 or documents and record.reason:
+        where, why = path, "more than one YAML document; an environment is one mapping"
+    elif kinds:
+        where, why = path, f"it is a {', '.join(kinds)} document" + (
+            "; name a template as a path to check, not with -e" if set(kinds) <= set(KINDS) else "")
+    elif record.reason != "not an infrastructure document":
+        where, why = path, str(record.reason)
+    else:
+        where, why = path, f"its top level must be a mapping of only these sections: {', '.join(sorted(HEAT_ENV_KEYS))}"
+    return f"{where}: not a Heat environment: {why}"

@@ -8,6 +8,11 @@ A property written ``{get_param: flavor_specs}`` (or ``{get_param: [specs, key]}
 3. with ``--heat-env-auto``, any environment file of the same repository (each one is an
    alternative deployment, so each coupled value is reported where it is written).
 
+An environment's ``parameters`` set the parameters of the template the stack is created from
+only; its ``parameter_defaults`` are passed into every template resource, nested ones included.
+So ``parameters`` apply to the templates the user named, never to one lintra loaded because
+another template references it (``Source.referenced_by``); ``parameter_defaults`` apply to both.
+
 A rule judges every candidate; a finding lands on the value in the file that holds it, names the
 resource and property that consume it, and relates back to the ``get_param``. Every other
 intrinsic (``get_attr``, ``str_replace``, ``if``, ``yaql``, ``Fn::*`` ...) and any parameter that
@@ -15,14 +20,22 @@ cannot be found resolve to nothing: unknown, not coupled.
 
 References:
 - https://docs.openstack.org/heat/latest/template_guide/hot_spec.html#get-param
-- https://docs.openstack.org/heat/latest/template_guide/environment.html
+- https://docs.openstack.org/heat/latest/template_guide/environment.html ("Define values for
+  template arguments" vs "Define defaults to parameters ... passed into all template resources")
+- heat/engine/environment.py ``get_child_environment``: a nested stack's environment keeps the
+  parent's registry and ``parameter_defaults`` but its ``parameters`` are replaced by the
+  properties the parent passes ("they won't be relevant in the child template")
+- Red Hat OpenStack Platform 16.2, Advanced Overcloud Customization, 2.2 Environment files
+  (parameters apply only to the top-level template, parameter_defaults to every template):
+  https://docs.redhat.com/ja/documentation/red_hat_openstack_platform/16.2/html/advanced_overcloud_customization/con_environment-files_understanding-heat-templates
 """
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence
+from typing import Any, List
 
-from lintra.model import Document, Hit, Pointer, Related
+from lintra.model import Document, Pointer, Related
+from lintra.policy.resolvers import Candidate, Resolver
 from lintra.rules.heat import environments
 
 #: HOT functions of every heat_template_version (hot/functions.py, template.py); CloudFormation's
@@ -40,24 +53,6 @@ def is_intrinsic(value: Any) -> bool:
         return False
     key = next(iter(value))
     return isinstance(key, str) and (key in HOT_FUNCTIONS or key.startswith("Fn::"))
-
-
-class Candidate:
-    """One literal value a property can take: ``document`` is None when it is written in place."""
-
-    __slots__ = ("value", "document", "pointer", "note", "related")
-
-    def __init__(self, value: Any, document: Optional[Document], pointer: Pointer, note: str = "",
-                 related: Sequence[Related] = ()) -> None:
-        self.value = value
-        self.document = document
-        self.pointer = tuple(pointer)
-        self.note = note
-        self.related = tuple(related)
-
-    def hit(self, suffix: Pointer, message: str, at: Optional[str] = None, vendor: Optional[str] = None) -> Hit:
-        return Hit(self.pointer + tuple(suffix), message + self.note, at=at, document=self.document,
-                   related=self.related, vendor=vendor)
 
 
 def candidates(document: Document, pointer: Pointer, node: Any, scan) -> List[Candidate]:
@@ -91,11 +86,18 @@ def resolved(document: Document, pointer: Pointer, node: Any, scan) -> List[Cand
     return found
 
 
+#: Environment sections that set a template's parameters: all of them for a template the user
+#: named (a stack's top-level template), ``parameter_defaults`` only for a nested one.
+_SECTIONS_NAMED = ("parameter_defaults", "parameters")
+_SECTIONS_NESTED = ("parameter_defaults",)
+
+
 def _values(document: Document, name: str, scan):
     """``(document, pointer, value, origin)`` for every value parameter ``name`` can take."""
+    sections = _SECTIONS_NESTED if document.source.referenced_by else _SECTIONS_NAMED
     given = default = None
     for env in environments.index(scan).explicit:
-        for section in ("parameter_defaults", "parameters"):
+        for section in sections:
             values = env.data.get(section)
             if isinstance(values, dict) and name in values:
                 entry = (env, (section, name), values[name], f"from {section} of -e {env.source.name}")
@@ -111,7 +113,7 @@ def _values(document: Document, name: str, scan):
         found.append(own)
     if environments.index(scan).auto:
         for env in environments.applicable(document, scan):
-            for section in ("parameter_defaults", "parameters"):
+            for section in sections:
                 values = env.data.get(section)
                 if isinstance(values, dict) and name in values:
                     found.append((env, (section, name), values[name], f"from {section} of {env.source.name}"))
@@ -152,8 +154,13 @@ def _consumer(pointer: Pointer) -> str:
     return "/".join(str(p) for p in pointer)
 
 
-def pack_resolver(document: Document, scan):
-    """The policy-pack seam: ``expand(pointer, value)`` -> candidates, or None when not an intrinsic."""
+def _expand(document: Document, scan):
+    """``expand(pointer, value)`` for policy packs: the candidates of a ``get_param``/``Ref``, or
+    None when ``value`` is not an intrinsic."""
     def expand(pointer: Pointer, value: Any):
         return resolved(document, pointer, value, scan) if is_intrinsic(value) else None
     return expand
+
+
+#: Registered by the ``lintra.heat`` plugin's ``register_resolvers`` hook.
+RESOLVER = Resolver("heat-get-param", ("heat", "cfn"), _expand)

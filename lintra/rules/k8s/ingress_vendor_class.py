@@ -16,7 +16,7 @@ References:
 """
 
 from lintra.model import Rule
-from lintra.rules.k8s.controllers import VENDOR_CONTROLLERS, through_class  # noqa: F401 (re-exported)
+from lintra.rules.k8s.controllers import through_class
 
 
 def check(document, scan):

@@ -137,3 +137,61 @@ def test_cli_heat_env_option_checks_the_environment_too(tmp_path):
     assert "env.yaml:2:12" in out.output and "consumed here by resource 'net'" in out.output
     assert CliRunner().invoke(main, ["check", template, "--select", "LH113"]).exit_code == 0
     assert CliRunner().invoke(main, ["check", template, "-e", str(tmp_path / "nope.yaml")]).exit_code == 2
+
+
+NESTING = """\
+heat_template_version: 2018-08-31
+resources:
+  net:
+    type: ../lib/net.yaml
+"""
+
+
+@pytest.mark.parametrize("auto", [False, True])
+def test_environment_parameters_reach_only_the_templates_the_user_named(tmp_path, auto):
+    repo = tmp_path / "repo"
+    write(repo, "LICENSE", "Apache-2.0\n")
+    top = write(repo, "stacks/top.yaml", NESTING)
+    nested = write(repo, "lib/net.yaml", TEMPLATE.format(default="vlan"))
+    given = write(repo, "env/given.yaml", "parameters:\n  nettype: portgroup\n")
+    options = {"heat_env_auto": True} if auto else {"heat_env": [given]}
+    # Heat sets a nested stack's parameters from the parent's properties, never from `parameters`
+    assert found(scan([top, given], **options)) == []
+    assert found(scan([nested, given], **options)) == [("given.yaml", 2, 12)]
+
+
+@pytest.mark.parametrize("auto", [False, True])
+def test_environment_parameter_defaults_reach_nested_templates(tmp_path, auto):
+    repo = tmp_path / "repo"
+    write(repo, "LICENSE", "Apache-2.0\n")
+    top = write(repo, "stacks/top.yaml", NESTING)
+    write(repo, "lib/net.yaml", TEMPLATE.format(default="vlan"))
+    defaults = write(repo, "env/defaults.yaml", "parameter_defaults:\n  nettype: portgroup\n")
+    options = {"heat_env_auto": True} if auto else {"heat_env": [defaults]}
+    result = scan([top, defaults], **options)
+    assert found(result) == [("defaults.yaml", 2, 12)]
+    assert "parameter_defaults" in result.findings[0].message
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("foo: bar\n", "its top level must be a mapping of only these sections: encrypted_param_names, event_sinks, "
+                   "parameter_defaults, parameter_merge_strategies, parameters, resource_registry"),
+    ("parameters: {a: 1}\nfoo: bar\n", "its top level must be a mapping of only these sections"),
+    ("- parameters\n", "its top level must be a mapping"),
+    (TEMPLATE.format(default="vlan"), "it is a heat document"),
+    ("parameters: {a: 1}\n---\nparameters: {b: 2}\n", "more than one YAML document"),
+    ("parameters: [\n", "env.yaml:2:1: not a Heat environment: YAML syntax error"),
+])
+def test_cli_heat_env_that_is_no_environment_is_a_configuration_error(tmp_path, text, reason):
+    template = write(tmp_path, "t.yaml", TEMPLATE.format(default="vlan"))
+    env = write(tmp_path, "env.yaml", text)
+    out = CliRunner().invoke(main, ["check", template, "-e", env])
+    assert out.exit_code == 2, out.output
+    assert f"-e {env}" in out.output and "not a Heat environment" in out.output and reason in out.output
+
+
+@pytest.mark.parametrize("text", ["", "parameter_defaults: {nettype: vlan}\n", "resource_registry: {}\n"])
+def test_cli_heat_env_accepts_every_environment_heat_accepts(tmp_path, text):
+    template = write(tmp_path, "t.yaml", TEMPLATE.format(default="vlan"))
+    env = write(tmp_path, "env.yaml", text)
+    assert CliRunner().invoke(main, ["check", template, "-e", env]).exit_code == 0

@@ -1,0 +1,70 @@
+"""Where the repository holding a path begins: the one notion of "repository root" lintra uses.
+
+Configuration and baseline files are found upward only as far as it, nested templates may not
+reach beyond it, and ``--heat-env-auto`` applies only the environment files inside it.
+
+The root is the nearest directory at or above the path that holds version-control metadata. A
+tree copied without it (a release tarball, a vendored copy, a corpus of repositories side by side)
+has no such directory; there the nearest directory holding a project marker stands in, so that
+two such trees side by side are still two repositories.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Dict, Optional, Sequence, Tuple
+
+VCS_MARKERS = (".git", ".hg", ".svn")
+#: What a source tree's top directory holds even when exported without its VCS metadata.
+PROJECT_MARKERS = ("setup.cfg", "pyproject.toml", "LICENSE", ".zuul.yaml")
+
+#: directory -> (VCS root or None, nearest project-marker directory at or above it or None)
+Cache = Dict[str, Tuple[Optional[str], Optional[str]]]
+
+
+def repository_root(path: str, cache: Optional[Cache] = None) -> Optional[str]:
+    """The root of the repository holding ``path`` (a file or a directory), as an absolute path;
+    None when neither version-control metadata nor a project marker is found above it.
+
+    ``cache`` (one dict per run) spares the file-system look-ups for directories already seen;
+    the answer is computed for the path as given, so callers pass real paths to compare real paths.
+    """
+    cache = {} if cache is None else cache
+    start = os.path.abspath(path)
+    if not os.path.isdir(start):
+        start = os.path.dirname(start)
+    visited = []
+    directory = start
+    vcs = nearest = None
+    while True:
+        if directory in cache:
+            vcs, nearest = cache[directory]
+            break
+        visited.append(directory)
+        if _holds(directory, VCS_MARKERS):
+            vcs = directory
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    # Top down, so each directory learns the nearest project marker at or above it. Under a VCS
+    # root the markers do not matter, and are not looked up.
+    for directory in reversed(visited):
+        if vcs is None and _holds(directory, PROJECT_MARKERS):
+            nearest = directory
+        cache[directory] = (vcs, nearest)
+    found_vcs, found_nearest = cache[start]
+    return found_vcs or found_nearest
+
+
+def is_within(path: str, root: str) -> bool:
+    """``path`` is ``root`` or lies below it (both already absolute and real)."""
+    try:
+        return os.path.commonpath([path, root]) == root
+    except ValueError:  # different drives on Windows
+        return False
+
+
+def _holds(directory: str, markers: Sequence[str]) -> bool:
+    return any(os.path.exists(os.path.join(directory, marker)) for marker in markers)
