@@ -1,7 +1,6 @@
 """--changed-since / --new-only against a real throwaway git repository."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys

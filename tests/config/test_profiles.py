@@ -1,7 +1,6 @@
 """Profiles: the built-in ladder, extends, and what each does to a rule."""
 
 import copy
-import json
 import os
 
 import jsonschema

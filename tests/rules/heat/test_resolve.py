@@ -73,7 +73,7 @@ def test_later_environment_wins_and_parameters_beat_parameter_defaults(tmp_path)
 
 def test_auto_environments_of_the_same_repository(tmp_path):
     repo = tmp_path / "repo"
-    template = write(repo, "templates/t.yaml", TEMPLATE.format(default="vlan"))
+    write(repo, "templates/t.yaml", TEMPLATE.format(default="vlan"))
     write(repo, "LICENSE", "Apache-2.0\n")
     write(repo, "environments/nsx.yaml", "parameter_defaults:\n  nettype: portgroup\n")
     write(repo, "environments/ovn.yaml", "parameter_defaults:\n  nettype: geneve\n")
