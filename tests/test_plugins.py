@@ -1,6 +1,8 @@
 """Plugins: third-party rules through the same hooks as built-ins; a crashing rule is contained."""
 
 import json
+import os
+import re
 
 import pluggy
 from click.testing import CliRunner
@@ -175,3 +177,19 @@ def test_plugins_command_respects_lintra_plugins(monkeypatch):
     *rows, note = result.output.splitlines()  # the note goes to standard error
     assert [row.split()[0] for row in rows] == ["lintra.formats", "lintra.k8s"]
     assert note == "(LINTRA_PLUGINS=lintra.k8s,lintra.formats restricts loading)"
+
+
+def test_readme_python_plugin_snippet_works_as_written(tmp_path):
+    """The README's minimal plugin, loaded as a local plugin file, flags what it says it flags."""
+    from tests.conftest import ROOT
+
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    section = readme[readme.index("### Python plugins"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "my_rules.py").write_text(code)
+    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                                       "  - {name: c, image: registry.vendor.example/app:1}\n")
+    (tmp_path / ".lintra.yaml").write_text("local_plugins: [my_rules.py]\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "pod.yaml"), "--allow-local-plugins"],
+                                catch_exceptions=False)
+    assert "pod.yaml:6:22: warning ORG001 image from the vendor registry" in result.output, result.output
