@@ -45,13 +45,14 @@ def with_referenced(sources: Iterable[Source], documents: List[Document], exclud
     of referenced files are followed as well."""
     from lintra.discover import _display, path_matches
 
-    seen = set()
+    named = []
     refused = set()
     roots: Cache = {}
     for source in sources:
         if source.path:
-            seen.add(os.path.realpath(source.path))
+            named.append(source.path)
         yield source
+    seen: Optional[set] = None  # real paths of the named files, resolved only once a reference needs them
     added = position = 0
     while position < len(documents):
         doc = documents[position]
@@ -61,6 +62,8 @@ def with_referenced(sources: Iterable[Source], documents: List[Document], exclud
         references = {}  # in document order, so that runs repeat
         for pointer, reference in _references(doc.data):
             references.setdefault(reference, pointer)
+        if references and seen is None:
+            seen = {os.path.realpath(path) for path in named}
         for reference, pointer in references.items():
             path = os.path.join(os.path.dirname(doc.source.path), reference)
             real = os.path.realpath(path)
