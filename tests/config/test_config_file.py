@@ -242,3 +242,31 @@ def test_profile_cycle_names_where_it_is_written_and_builtin_names_can_be_extend
     (tmp_path / ".lintra.yaml").write_text("profiles:\n  balanced:\n    extends: balanced\n    rules: {LK102: {max: info}}\n")
     levels = {f["rule_id"]: f["level"] for f in findings(invoke("check", str(tmp_path / "k8s"), "-f", "json"))}
     assert levels["LK102"] == "info" and levels["LK203"] == "error"
+
+
+PVC = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  storageClassName: fast\n"
+
+
+def test_vendor_selectors_judge_findings_by_their_own_vendor(tmp_path):
+    repo(tmp_path)
+    (tmp_path / "k8s" / "pvc.yaml").write_text(PVC)  # LK110 is declared 'other', this finding is vmware
+    selected = {f["rule_id"] for f in findings(invoke("check", str(tmp_path / "k8s"), "-f", "json", "--select", "vmware"))}
+    assert {"LK102", "LK110"} <= selected and "LK203" not in selected
+    ignored = {f["rule_id"] for f in findings(invoke("check", str(tmp_path / "k8s"), "-f", "json", "--ignore", "vmware"))}
+    assert "LK110" not in ignored and "LK203" in ignored
+
+
+def test_per_path_profile_sets_the_threshold_for_its_files(tmp_path):
+    repo(tmp_path, "profile: conservative\nprofiles:\n  strictp: {extends: balanced, fail_on: warning}\n"
+                   "per_path:\n  strict/**: {profile: strictp}\n")
+    (tmp_path / "k8s" / "sa.yaml").unlink()
+    (tmp_path / "k8s" / "sc.yaml").write_text(VSPHERE_SC.replace("provisioner:", "parameters: {storagepolicyname: gold}\nprovisioner:")
+                                               .replace("csi.vsphere.vmware.com", "rbd.csi.ceph.com"))
+    assert invoke("check", str(tmp_path / "k8s")).exit_code == 0
+    (tmp_path / "strict").mkdir()
+    (tmp_path / "strict" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n"
+        "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\nspec: {type: LoadBalancer}\n")
+    result = invoke("check", str(tmp_path), "-f", "json")
+    assert [(f["rule_id"], f["level"]) for f in findings(result)] == [("LK202", "warning")]
+    assert result.exit_code == 1  # a warning fails in strict/, whose profile fails on warnings
