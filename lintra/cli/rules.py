@@ -6,7 +6,7 @@ import json
 
 import click
 
-from lintra.cli.common import registry_or_exit, settings_or_exit
+from lintra.cli.common import ConfigError, registry_or_exit, settings_or_exit
 
 
 def rule_dict(rule) -> dict:
@@ -26,7 +26,8 @@ def rule_dict(rule) -> dict:
 def rules(fmt, profile, config_file, selectors):
     """List rules (all, or those matching SELECTORS: id prefix, name, vendor or category).
 
-    The LEVEL column is the rule's level under the effective configuration and profile."""
+    The LEVEL column is the rule's level under the effective configuration and profile
+    ("sanctioned": reported as info, for a vendor the configuration sanctions; "off": not run)."""
     from lintra.filter import matches
 
     settings = settings_or_exit(["."], config_file, flags={"profile": (profile, "--profile")})
@@ -34,15 +35,21 @@ def rules(fmt, profile, config_file, selectors):
     judgement = settings.judgement()
     chosen = [r for r in sorted(registry.rules.values(), key=lambda r: r.id)
               if not selectors or any(matches(r, s) for s in selectors)]
+    unmatched = [s for s in selectors if not any(matches(r, s) for r in registry.rules.values())]
+    if unmatched:
+        raise ConfigError(f"{', '.join(repr(s) for s in unmatched)} matches no rule "
+                          "(an id or id prefix, a rule name, a vendor or a category)")
     if fmt == "json":
         click.echo(json.dumps([dict(rule_dict(r), profile=judgement.profile.name, level=_level(judgement, r))
                                for r in chosen], indent=2))
         return
     for rule in chosen:
         click.echo(f"{rule.id:<7} {rule.vendor:<9} {rule.category:<11} {rule.strength:<10} "
-                   f"{_level(judgement, rule):<8} {rule.name}: {rule.title}")
+                   f"{_level(judgement, rule):<10} {rule.name}: {rule.title}")
 
 
 def _level(judgement, rule) -> str:
     level = judgement.level(rule)
-    return "off" if level is None else level.name
+    if level is None:
+        return "off"
+    return "sanctioned" if rule.vendor in judgement.sanctioned else level.name
