@@ -12,7 +12,7 @@ import os
 import click
 
 from lintra.cli.common import ConfigError, baseline_or_exit
-from lintra.cli.scan import Scan, scan_options
+from lintra.cli.scan import ScanSetup, scan_options
 from lintra.filter.baseline import DEFAULT_NAME, Baseline, BaselineError, from_findings, write
 
 
@@ -21,7 +21,7 @@ def baseline():
     """Accept existing findings so a check reports only new ones."""
 
 
-def _target(output, scan: Scan, paths) -> str:
+def _target(output, scan: ScanSetup, paths) -> str:
     """The explicit file, the configured one, else one at the root of the project: beside the
     configuration file, else at the repository root, where ``check`` finds it again."""
     from lintra.config.files import start_directory
@@ -38,7 +38,7 @@ def _target(output, scan: Scan, paths) -> str:
     return os.path.join(root, DEFAULT_NAME)
 
 
-def _judged(scan: Scan) -> set:
+def _judged(scan: ScanSetup) -> set:
     return {rule_id for rule_id, rule in scan.registry.rules.items() if scan.judgement.enabled(rule)}
 
 
@@ -58,7 +58,7 @@ def _write(accepted: Baseline) -> None:
 @scan_options
 def create(paths, output, **options):
     """Accept every current finding of PATHS (default .) in a baseline file."""
-    scan = Scan(paths, options)
+    scan = ScanSetup(paths, options)
     result = scan.run(paths or ["."])
     target = _target(output, scan, paths)
     fresh = from_findings(target, result.findings)
@@ -77,7 +77,7 @@ def create(paths, output, **options):
 @scan_options
 def prune(paths, baseline_file, **options):
     """Drop baseline entries whose finding no longer occurs in PATHS (default .)."""
-    scan = Scan(paths, options)
+    scan = ScanSetup(paths, options)
     result = scan.run(paths or ["."])
     current = baseline_or_exit(_target(baseline_file, scan, paths))
     pruned = current.prune(result.findings, list(paths or ["."]) + list(options["heat_env"]), _judged(scan))

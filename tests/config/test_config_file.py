@@ -282,6 +282,8 @@ def test_a_pack_named_in_config_and_on_the_command_line_loads_once(tmp_path):
         "    match: {path: metadata.name, equals: fast}\n    message: class {value}\n")
     result = invoke("check", "k8s", "--pack", "policy/org.yaml", "--pack", "./policy/org.yaml", cwd=tmp_path)
     assert result.exit_code == 1 and "ORG1" in result.output
+    assert "org-no-fast-class" in invoke("rules", "ORG1", "--pack", "policy/org.yaml",
+                                         cwd=tmp_path).output
     (tmp_path / "empty").mkdir()
     for pack, message in (("empty", "no policy packs here"), ("nope.yaml", "no such policy pack")):
         result = invoke("check", "k8s", "--pack", pack, cwd=tmp_path)
