@@ -74,8 +74,11 @@ CONTROLLER_FIELDS = {
 
 def class_controller(document):
     """``(pointer, name, vendor)`` of the controller a class object names, or None."""
-    groups, fields = CONTROLLER_FIELDS.get(document.data.get("kind"), ((), ()))
-    if not str(document.data.get("apiVersion", "")).startswith(groups or ("\0",)):
+    known = CONTROLLER_FIELDS.get(document.data.get("kind"))
+    if known is None:
+        return None
+    groups, fields = known
+    if not str(document.data.get("apiVersion", "")).startswith(groups):
         return None
     for pointer in fields:
         name = document.get(pointer)
