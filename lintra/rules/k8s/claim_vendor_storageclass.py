@@ -17,6 +17,7 @@ References:
 
 from lintra.model import Hit, Related, Rule
 from lintra.policy.selector import pod_spec_pointer
+from lintra.rules.k8s.docstring import rationale, references
 from lintra.rules.k8s.nearest import index, nearest as closest
 
 #: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure
@@ -96,10 +97,10 @@ RULE = Rule(
     strength="hard",
     severity="error",
     kinds=("k8s",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Keep the claim class-neutral (omit storageClassName for the cluster default, or use a "
                 "platform-wide neutral class name whose definition each cluster provides).",
-    references=("https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1",),
+    references=references(__doc__),
     check=check,
     origin=__name__,
 )

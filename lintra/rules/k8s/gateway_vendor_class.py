@@ -17,6 +17,7 @@ References:
 
 from lintra.model import Rule
 from lintra.rules.k8s.controllers import through_class
+from lintra.rules.k8s.docstring import rationale, references
 
 GATEWAY_GROUPS = ("gateway.networking.k8s.io/", "networking.x-k8s.io/")
 
@@ -30,10 +31,9 @@ def check(document, scan):
 RULE = Rule(
     id="LK114", name="k8s-gateway-vendor-class", title="Gateway bound to a vendor controller by class name",
     vendor="other", category="network", strength="hard", severity="error", kinds=("k8s",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Name a GatewayClass every target cluster provides (one name, a per-platform controller) "
                 "and keep vendor GatewayClasses and their parameters in the platform layer.",
-    references=("https://gateway-api.sigs.k8s.io/api-types/gateway/",
-                "https://cloud.google.com/kubernetes-engine/docs/how-to/deploying-gateways"),
+    references=references(__doc__),
     check=check, origin=__name__,
 )

@@ -17,6 +17,7 @@ References:
 
 from lintra.model import Rule
 from lintra.rules.k8s.controllers import through_class
+from lintra.rules.k8s.docstring import rationale, references
 
 
 def check(document, scan):
@@ -27,10 +28,9 @@ def check(document, scan):
 RULE = Rule(
     id="LK112", name="k8s-ingress-vendor-class", title="Ingress bound to a vendor controller by class name",
     vendor="other", category="network", strength="hard", severity="error", kinds=("k8s",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Name a platform-provided, controller-neutral IngressClass (or use Gateway API) and keep "
                 "cloud load-balancer classes in the platform layer.",
-    references=("https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class",
-                "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/"),
+    references=references(__doc__),
     check=check, origin=__name__,
 )
