@@ -26,7 +26,7 @@ import re
 from typing import Optional
 
 from lintra.model import Hit, Related
-from lintra.rules.k8s.nearest import index, nearest
+from lintra.rules.k8s.nearest import describe, index, nearest
 
 #: controller name -> vendor, as each vendor documents it
 VENDOR_CONTROLLERS = {
@@ -87,7 +87,7 @@ def class_controller(document):
     return None
 
 
-def through_class(document, scan, class_kind: str, pointer, noun: str):
+def through_class(document, scan, class_kind: str, pointer):
     """Hits for an object that names a class (``pointer``) whose nearest definition in the scan
     names a vendor's controller: one at the name, with the class's controller as related."""
     name = document.get(pointer)
@@ -97,8 +97,8 @@ def through_class(document, scan, class_kind: str, pointer, noun: str):
         found = class_controller(klass)
         if found and found[2]:
             where, controller, vendor = found
-            span = klass.span(where)
-            yield Hit(pointer, f"{noun} class '{name}' uses the {vendor} controller {controller} at "
-                               f"{klass.source.name}:{span.line}",
-                      related=[Related(f"{class_kind} '{name}'", klass.source.name, span)], vendor=vendor)
+            yield Hit(pointer, f"{describe(document)} uses {class_kind} '{name}', implemented by the {vendor} "
+                               f"controller {controller}",
+                      related=[Related(f"{class_kind} '{name}'", klass.source.name, klass.span(where))],
+                      vendor=vendor)
             return

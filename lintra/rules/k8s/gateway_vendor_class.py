@@ -25,7 +25,7 @@ GATEWAY_GROUPS = ("gateway.networking.k8s.io/", "networking.x-k8s.io/")
 def check(document, scan):
     data = document.data
     if data.get("kind") == "Gateway" and str(data.get("apiVersion", "")).startswith(GATEWAY_GROUPS):
-        yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"), "Gateway")
+        yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"))
 
 
 RULE = Rule(

@@ -22,7 +22,7 @@ from lintra.rules.k8s.docstring import rationale, references
 
 def check(document, scan):
     if document.data.get("kind") == "Ingress":
-        yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"), "Ingress")
+        yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"))
 
 
 RULE = Rule(

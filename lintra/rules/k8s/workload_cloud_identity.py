@@ -15,7 +15,7 @@ References:
 from lintra.model import Hit, Related, Rule
 from lintra.policy.selector import pod_spec_pointer
 from lintra.rules.k8s.docstring import rationale, references
-from lintra.rules.k8s.nearest import index, nearest
+from lintra.rules.k8s.nearest import describe, index, nearest
 
 IAM_ANNOTATIONS = {
     "eks.amazonaws.com/role-arn": "aws",
@@ -37,8 +37,7 @@ def check(document, scan):
             if key in annotations:
                 span = account.span(("metadata", "annotations", key), "key")
                 yield Hit(path + ("serviceAccountName",),
-                          f"runs as ServiceAccount '{name}' bound to {vendor} IAM through {key} "
-                          f"at {account.source.name}:{span.line}",
+                          f"{describe(document)} runs as ServiceAccount '{name}', bound to {vendor} IAM through {key}",
                           related=[Related(f"ServiceAccount '{name}'", account.source.name, span)], vendor=vendor)
                 return
 

@@ -16,7 +16,9 @@ def test_gateway_through_gke_class(scan_tree):
     [finding] = scan_tree(files, "LK114")  # the route attaches to the Gateway: not a finding of its own
     assert (os.path.basename(finding.file), finding.span.line, finding.span.column) == ("gw.yaml", 5, 21)
     assert finding.vendor == "gcp" and finding.related[0].span.line == 5
-    assert "networking.gke.io/gateway at" in finding.message
+    assert finding.message == ("Gateway 'gw' uses GatewayClass 'web', implemented by the gcp controller "
+                               "networking.gke.io/gateway")
+    assert os.path.basename(finding.related[0].file) == "class.yaml"
 
 
 def test_gateway_through_neutral_class_is_silent(scan_tree):

@@ -12,6 +12,8 @@ def test_workload_running_as_irsa_service_account(scan_tree):
                            "deploy.yaml": DEPLOY}, "LK111")
     assert (os.path.basename(finding.file), finding.span.line, finding.span.column) == ("deploy.yaml", 7, 27)
     assert finding.vendor == "aws" and finding.related[0].span.line == 6
+    assert finding.message == ("Deployment 'app' runs as ServiceAccount 'app', bound to aws IAM through "
+                               "eks.amazonaws.com/role-arn")
 
 
 def test_workload_with_plain_service_account_is_silent(scan_tree):
