@@ -2,8 +2,9 @@
 
 A PersistentVolumeClaim (or a StatefulSet ``volumeClaimTemplates`` entry, or the claim template
 of a pod's generic ephemeral volume) names its class only by ``storageClassName`` (or the older
-``volume.beta.kubernetes.io/storage-class`` annotation, which Kubernetes still honours); when the class that name resolves to provisions through a vendor
-(vSphere, AWS, GCP, Azure, Portworx ...), every volume of the claim is that vendor's storage.
+``volume.beta.kubernetes.io/storage-class`` annotation, which Kubernetes still honours); when the
+class that name resolves to provisions through a vendor (vSphere, AWS, GCP, Azure, Portworx ...),
+every volume of the claim is that vendor's storage.
 Names resolve to the nearest definition in the scan: the same file, then the same directory, then
 the ancestor directories of the scanned tree, because a repository of examples is not one cluster. When
 definitions at the same distance disagree, the message says so instead of guessing. A claim with
@@ -17,7 +18,8 @@ References:
 
 from lintra.model import Hit, Related, Rule
 from lintra.policy.selector import pod_spec_pointer
-from lintra.rules.k8s.nearest import index, nearest as closest
+from lintra.rules.k8s.docstring import rationale, references
+from lintra.rules.k8s.nearest import describe, index, nearest as closest
 
 #: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure
 VENDOR_PROVISIONERS = {
@@ -46,27 +48,37 @@ def _claim_class(claim, base):
     return base + ("metadata", "annotations", BETA_CLASS_ANNOTATION), annotations.get(BETA_CLASS_ANNOTATION)
 
 
+def _label(what: str, name) -> str:
+    return f"{what} '{name}'" if isinstance(name, str) and name else what
+
+
 def _claims(document):
+    """``(pointer, class name, label)`` of every claim the object makes; the label names the
+    claim (a StatefulSet's claim template or a pod's ephemeral volume by its own name)."""
     data = document.data
+    owner = describe(document)
     if data.get("kind") == "PersistentVolumeClaim":
-        yield _claim_class(data, ())
+        yield _claim_class(data, ()) + (owner,)
     elif data.get("kind") == "StatefulSet":
         templates = document.get(("spec", "volumeClaimTemplates"))
         for i, template in enumerate(templates if isinstance(templates, list) else ()):
             if isinstance(template, dict):
-                yield _claim_class(template, ("spec", "volumeClaimTemplates", i))
+                base = ("spec", "volumeClaimTemplates", i)
+                label = _label(f"{owner} claim template", document.get(base + ("metadata", "name")))
+                yield _claim_class(template, base) + (label,)
     pod = pod_spec_pointer(data)
     volumes = document.get(pod + ("volumes",)) if pod else None
     for i in range(len(volumes) if isinstance(volumes, list) else 0):
         # a generic ephemeral volume: the pod's own claim, created from this template
         template = document.get(pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
         if isinstance(template, dict):
-            yield _claim_class(template, pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
+            label = _label(f"{owner} ephemeral volume", document.get(pod + ("volumes", i, "name")))
+            yield _claim_class(template, pod + ("volumes", i, "ephemeral", "volumeClaimTemplate")) + (label,)
 
 
 def check(document, scan):
     classes = None
-    for pointer, name in _claims(document):
+    for pointer, name, claim in _claims(document):
         if not isinstance(name, str) or not name:
             continue
         classes = classes if classes is not None else index(scan, "StorageClass", "k8s.storageclasses")
@@ -76,15 +88,16 @@ def check(document, scan):
         if not coupled:
             continue  # no definition, or a vendor-neutral one
         sc = coupled[0]
-        span = sc.span(("provisioner",))
-        where = f"{sc.source.name}:{span.line}"
-        message = (f"claim is coupled through StorageClass '{name}' at {where} "
-                   f"(provisioner {sc.data.get('provisioner')})")
+        provisioner = sc.data.get("provisioner")
+        # where the class is written goes in the related location, not the message: a message
+        # with a line number changes whenever that other file does (baselines, GitLab reports)
+        message = f"{claim} is coupled through StorageClass '{name}' (provisioner {provisioner})"
         if len(vendors) > 1:
             message += (f"; {len(nearest)} definitions of '{name}' at the same distance disagree "
                         f"({', '.join(sorted(str(c.data.get('provisioner')) for c in nearest))})")
-        yield Hit(pointer, message, related=[Related(f"StorageClass '{name}'", sc.source.name, span)],
-                  vendor=VENDOR_PROVISIONERS[str(sc.data.get("provisioner"))])
+        yield Hit(pointer, message,
+                  related=[Related(f"StorageClass '{name}'", sc.source.name, sc.span(("provisioner",)))],
+                  vendor=VENDOR_PROVISIONERS[str(provisioner)])
 
 
 RULE = Rule(
@@ -96,10 +109,10 @@ RULE = Rule(
     strength="hard",
     severity="error",
     kinds=("k8s",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Keep the claim class-neutral (omit storageClassName for the cluster default, or use a "
                 "platform-wide neutral class name whose definition each cluster provides).",
-    references=("https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1",),
+    references=references(__doc__),
     check=check,
     origin=__name__,
 )

@@ -25,8 +25,6 @@ References:
 import re
 from typing import Optional
 
-from lintra.model import Hit, Related
-from lintra.rules.k8s.nearest import index, nearest
 
 #: controller name -> vendor, as each vendor documents it
 VENDOR_CONTROLLERS = {
@@ -72,30 +70,18 @@ CONTROLLER_FIELDS = {
 }
 
 
+def is_class(document) -> bool:
+    """Whether the object is an IngressClass or GatewayClass of a class API (not a look-alike kind)."""
+    known = CONTROLLER_FIELDS.get(document.data.get("kind"))
+    return known is not None and str(document.data.get("apiVersion", "")).startswith(known[0])
+
+
 def class_controller(document):
     """``(pointer, name, vendor)`` of the controller a class object names, or None."""
-    groups, fields = CONTROLLER_FIELDS.get(document.data.get("kind"), ((), ()))
-    if not str(document.data.get("apiVersion", "")).startswith(groups or ("\0",)):
+    if not is_class(document):
         return None
-    for pointer in fields:
+    for pointer in CONTROLLER_FIELDS[document.data["kind"]][1]:
         name = document.get(pointer)
         if isinstance(name, str):
             return pointer, name, controller_vendor(name)
     return None
-
-
-def through_class(document, scan, class_kind: str, pointer, noun: str):
-    """Hits for an object that names a class (``pointer``) whose nearest definition in the scan
-    names a vendor's controller: one at the name, with the class's controller as related."""
-    name = document.get(pointer)
-    if not isinstance(name, str) or not name:
-        return
-    for klass in nearest(document, index(scan, class_kind, f"k8s.{class_kind.lower()}es").get(name)):
-        found = class_controller(klass)
-        if found and found[2]:
-            where, controller, vendor = found
-            span = klass.span(where)
-            yield Hit(pointer, f"{noun} class '{name}' uses the {vendor} controller {controller} at "
-                               f"{klass.source.name}:{span.line}",
-                      related=[Related(f"{class_kind} '{name}'", klass.source.name, span)], vendor=vendor)
-            return

@@ -5,18 +5,23 @@ scan) names a vendor's controller (GKE ``networking.gke.io/gateway``, the AWS Lo
 Controller ``gateway.k8s.aws/alb`` and ``/nlb``, the AWS Gateway API controller for VPC Lattice,
 Application Gateway for Containers ``alb.networking.azure.io/alb-controller``, VMware Avi
 ``ako.vmware.com/avi-lb``), the Gateway provisions that vendor's load balancer or service network.
-Routes stay silent: in the Gateway API's role model an HTTPRoute attaches to whatever Gateway of
-that name the cluster provides, so the coupling sits in the Gateway (and its class, LK113).
+When the scan defines no such class in reach, a name those controllers install their class under
+(GKE's ``gke-l7-*``, ``azure-alb-external``) binds it the same way; a class the scan does define
+decides even under such a name. Routes stay silent: in the Gateway API's role model an HTTPRoute
+attaches to whatever Gateway of that name the cluster provides, so the coupling sits in the
+Gateway (and its class, LK113).
 
 References:
 - https://gateway-api.sigs.k8s.io/api-types/gateway/
 - https://cloud.google.com/kubernetes-engine/docs/how-to/deploying-gateways
+- https://cloud.google.com/kubernetes-engine/docs/how-to/gatewayclass-capabilities
 - https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/gateway/l7gateway/
 - https://learn.microsoft.com/azure/application-gateway/for-containers/overview
 """
 
 from lintra.model import Rule
-from lintra.rules.k8s.controllers import through_class
+from lintra.rules.k8s.class_reference import through_class
+from lintra.rules.k8s.docstring import rationale, references
 
 GATEWAY_GROUPS = ("gateway.networking.k8s.io/", "networking.x-k8s.io/")
 
@@ -24,16 +29,15 @@ GATEWAY_GROUPS = ("gateway.networking.k8s.io/", "networking.x-k8s.io/")
 def check(document, scan):
     data = document.data
     if data.get("kind") == "Gateway" and str(data.get("apiVersion", "")).startswith(GATEWAY_GROUPS):
-        yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"), "Gateway")
+        yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"))
 
 
 RULE = Rule(
     id="LK114", name="k8s-gateway-vendor-class", title="Gateway bound to a vendor controller by class name",
     vendor="other", category="network", strength="hard", severity="error", kinds=("k8s",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Name a GatewayClass every target cluster provides (one name, a per-platform controller) "
                 "and keep vendor GatewayClasses and their parameters in the platform layer.",
-    references=("https://gateway-api.sigs.k8s.io/api-types/gateway/",
-                "https://cloud.google.com/kubernetes-engine/docs/how-to/deploying-gateways"),
+    references=references(__doc__),
     check=check, origin=__name__,
 )

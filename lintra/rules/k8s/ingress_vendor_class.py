@@ -6,31 +6,37 @@ the scan) names a cloud or platform vendor's controller (AWS Load Balancer Contr
 Containers ``alb.networking.azure.io/alb-controller``, the AKS application routing add-on
 ``webapprouting.kubernetes.azure.com/nginx``, VMware Avi ``ako.vmware.com/avi-lb``, OpenShift's
 ``openshift.io/ingress-to-route``, or any controller under those vendors' domains), the Ingress
-provisions that vendor's load balancer. The class object itself is LK113.
+provisions that vendor's load balancer. When the scan defines no such class in reach, a name those
+controllers install their class under (``alb``, ``azure-application-gateway``,
+``azure-alb-external``, ``webapprouting.kubernetes.azure.com``) binds it the same way; a class the
+scan does define decides even under such a name. The class object itself is LK113; the older
+``kubernetes.io/ingress.class`` annotation, which names no IngressClass, is LK202 / LK307 / LK406.
 
 References:
 - https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class
 - https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/
 - https://azure.github.io/application-gateway-kubernetes-ingress/
+- https://learn.microsoft.com/azure/application-gateway/tutorial-ingress-controller-add-on-new
+- https://learn.microsoft.com/azure/application-gateway/for-containers/quickstart-deploy-application-gateway-for-containers-alb-controller
 - https://learn.microsoft.com/azure/aks/app-routing
 """
 
 from lintra.model import Rule
-from lintra.rules.k8s.controllers import through_class
+from lintra.rules.k8s.class_reference import through_class
+from lintra.rules.k8s.docstring import rationale, references
 
 
 def check(document, scan):
     if document.data.get("kind") == "Ingress":
-        yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"), "Ingress")
+        yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"))
 
 
 RULE = Rule(
     id="LK112", name="k8s-ingress-vendor-class", title="Ingress bound to a vendor controller by class name",
     vendor="other", category="network", strength="hard", severity="error", kinds=("k8s",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Name a platform-provided, controller-neutral IngressClass (or use Gateway API) and keep "
                 "cloud load-balancer classes in the platform layer.",
-    references=("https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class",
-                "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/"),
+    references=references(__doc__),
     check=check, origin=__name__,
 )

@@ -42,3 +42,9 @@ def nearest(referrer, candidates):
         return []
     best = min(d for d, _ in scored)
     return [c for d, c in scored if d == best]
+
+
+def describe(document) -> str:
+    """``Kind 'name'`` of the referring object, for a message that says who holds the reference."""
+    kind = document.data.get("kind") if isinstance(document.data.get("kind"), str) else "object"
+    return f"{kind} '{document.name}'" if document.name else kind

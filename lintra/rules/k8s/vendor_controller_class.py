@@ -20,6 +20,7 @@ References:
 
 from lintra.model import Hit, Rule
 from lintra.rules.k8s.controllers import class_controller
+from lintra.rules.k8s.docstring import rationale, references
 
 
 def check(document, scan):
@@ -33,11 +34,10 @@ def check(document, scan):
 RULE = Rule(
     id="LK113", name="k8s-vendor-controller-class", title="Ingress or Gateway class implemented by a vendor controller",
     vendor="other", category="network", strength="substrate", severity="error", kinds=("k8s",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Give classes platform-wide, controller-neutral names and install each cluster's class in a "
                 "per-infrastructure platform overlay, or run a controller available everywhere "
                 "(ingress-nginx, Envoy Gateway, Contour, Istio).",
-    references=("https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class",
-                "https://gateway-api.sigs.k8s.io/api-types/gatewayclass/"),
+    references=references(__doc__),
     check=check, origin=__name__,
 )

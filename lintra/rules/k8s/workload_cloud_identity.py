@@ -14,7 +14,8 @@ References:
 
 from lintra.model import Hit, Related, Rule
 from lintra.policy.selector import pod_spec_pointer
-from lintra.rules.k8s.nearest import index, nearest
+from lintra.rules.k8s.docstring import rationale, references
+from lintra.rules.k8s.nearest import describe, index, nearest
 
 IAM_ANNOTATIONS = {
     "eks.amazonaws.com/role-arn": "aws",
@@ -36,8 +37,7 @@ def check(document, scan):
             if key in annotations:
                 span = account.span(("metadata", "annotations", key), "key")
                 yield Hit(path + ("serviceAccountName",),
-                          f"runs as ServiceAccount '{name}' bound to {vendor} IAM through {key} "
-                          f"at {account.source.name}:{span.line}",
+                          f"{describe(document)} runs as ServiceAccount '{name}', bound to {vendor} IAM through {key}",
                           related=[Related(f"ServiceAccount '{name}'", account.source.name, span)], vendor=vendor)
                 return
 
@@ -45,10 +45,9 @@ def check(document, scan):
 RULE = Rule(
     id="LK111", name="k8s-workload-cloud-identity", title="Workload runs as a cloud-IAM-bound ServiceAccount",
     vendor="other", category="identity", strength="hard", severity="error", kinds=("k8s",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Use a provider-neutral workload identity (SPIFFE/SPIRE, Vault Kubernetes auth) or keep "
                 "the cloud binding in a platform overlay the application does not ship.",
-    references=("https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html",
-                "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity"),
+    references=references(__doc__),
     check=check, origin=__name__,
 )

@@ -53,3 +53,9 @@ def test_vendor_domains_beyond_the_documented_names():
 def test_a_controller_field_outside_the_class_apis_is_not_a_class(lint):
     other = INGRESS_CLASS.format(controller="ingress.k8s.aws/alb").replace("networking.k8s.io/v1", "example.org/v1")
     assert where(lint(other), "LK113") == []
+
+
+def test_other_kinds_with_a_controller_field_are_not_classes(lint):
+    # a kind that is not a class has no class API to check against, whatever its apiVersion
+    other = INGRESS_CLASS.format(controller="ingress.k8s.aws/alb").replace("kind: IngressClass", "kind: Ingress")
+    assert where(lint(other), "LK113") == []
