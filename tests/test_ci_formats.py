@@ -34,7 +34,36 @@ def test_junit_suite_per_family_and_case_per_finding():
     assert "LH110 heat/web-stack.yaml:20:9" in names
     assert all(case.find("failure") is not None for case in heat_cases)
     assert {case.get("classname").split(".")[-1] for case in suites["k8s"]} == {"LK101", "LK102", "LK104", "LK110"}
-    assert root.get("failures") == "7"
+    # LK104 is a warning: under fail_on error it does not fail the run, so it is no <failure>
+    assert root.get("tests") == "7" and root.get("failures") == "6"
+    [lk104] = [case for case in suites["k8s"] if case.get("classname").endswith("LK104")]
+    assert lk104.find("failure") is None and "warning LK104" in lk104.find("system-out").text
+
+
+CONTRAIL = "heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::ContrailV2::VirtualNetwork\n"
+
+
+@pytest.mark.parametrize("judgement, fails", [
+    ({}, True),
+    ({"severity": {"LH101": "warning"}}, False),
+    ({"severity": {"LH101": "warning"}, "fail_on": "warning"}, True),
+    ({"sanctioned": ["juniper"]}, False),
+    ({"sanctioned": ["juniper"], "fail_on": "info"}, True),
+])
+def test_junit_fails_only_what_fails_the_run(lint, judgement, fails):
+    """GitLab and Jenkins count a <failure> as a failed test: one on a run that exits 0 would
+    show a red report on a green pipeline."""
+    from lintra.report import junit
+    result = lint(CONTRAIL, **judgement)
+    assert (result.exit_code == 1) is fails
+    root = junit.to_element(result)
+    case = root.find("testsuite/testcase")
+    assert (case.find("failure") is not None) is fails
+    assert root.get("failures") == root.find("testsuite").get("failures") == ("1" if fails else "0")
+    if not fails:  # still in the report: a passing case that says what was found
+        out = case.find("system-out").text
+        assert "LH101" in out and result.findings[0].message in out
+        assert ("sanctioned" in out) is bool(judgement.get("sanctioned"))
 
 
 def test_junit_marks_suppressed_as_skipped(lint):
