@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -15,10 +16,10 @@ from lintra.report import github
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples")
 
 
-def lintra(*args, env=None):
+def lintra(*args, env=None, cwd=EXAMPLES):
     environ = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}  # CI may set it
     environ.update(env or {})
-    return subprocess.run([sys.executable, "-m", "lintra", "check", *args], cwd=EXAMPLES,
+    return subprocess.run([sys.executable, "-m", "lintra", "check", *args], cwd=cwd,
                           capture_output=True, text=True, env=environ)
 
 
@@ -31,7 +32,8 @@ def test_junit_suite_per_family_and_case_per_finding():
     heat_cases = suites["heat"].findall("testcase")
     assert len(heat_cases) == int(suites["heat"].get("tests")) == 3
     names = [case.get("name") for case in heat_cases]
-    assert "LH110 heat/web-stack.yaml:20:9" in names
+    assert "LH110 examples/heat/web-stack.yaml:20:9" in names  # GitLab links `file` from the repository root
+    assert {case.get("file") for case in heat_cases} == {"examples/heat/web-stack.yaml"}
     assert all(case.find("failure") is not None for case in heat_cases)
     assert {case.get("classname").split(".")[-1] for case in suites["k8s"]} == {"LK101", "LK102", "LK104", "LK110"}
     # LK104 is a warning: under fail_on error it does not fail the run, so it is no <failure>
@@ -85,7 +87,7 @@ def test_github_commands_parse_back():
         fields = dict(item.split("=", 1) for item in props.split(","))
         parsed.append((level, fields["file"], int(fields["line"]), int(fields["col"]), fields["title"]))
         assert "endLine" in fields and "endColumn" in fields and message
-    assert any(p[:4] == ("error", "heat/web-stack.yaml", 20, 9) and p[4].startswith("LH110 ") for p in parsed)
+    assert any(p[:4] == ("error", "examples/heat/web-stack.yaml", 20, 9) and p[4].startswith("LH110 ") for p in parsed)
     assert len(parsed) == 3
 
 
@@ -95,7 +97,7 @@ def test_github_escaping():
 
 
 def test_github_is_default_on_actions_only():
-    assert lintra("heat", env={"GITHUB_ACTIONS": "true"}).stdout.startswith("::error file=heat/web-stack.yaml")
+    assert lintra("heat", env={"GITHUB_ACTIONS": "true"}).stdout.startswith("::error file=examples/heat/web-stack.yaml")
     assert lintra("heat").stdout.startswith("heat/web-stack.yaml:20:9: error LH110")
 
 
@@ -104,9 +106,53 @@ def test_gitlab_code_quality():
     issues = json.loads(proc.stdout)
     assert len(issues) == 7 and len({i["fingerprint"] for i in issues}) == 7
     first = next(i for i in issues if i["check_name"] == "LH101")
-    assert first["location"] == {"path": "heat/web-stack.yaml", "lines": {"begin": 25, "end": 25}}
+    assert first["location"] == {"path": "examples/heat/web-stack.yaml", "lines": {"begin": 25, "end": 25}}
     assert first["severity"] in {"info", "minor", "major", "critical", "blocker"}
     assert first["description"].startswith("LH101 ")
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A repository (its root marked by .git) holding examples/heat as heat/, and a file outside it."""
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    shutil.copytree(os.path.join(EXAMPLES, "heat"), tmp_path / "repo" / "heat")
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(os.path.join(EXAMPLES, "heat", "web-stack.yaml"), tmp_path / "elsewhere" / "other.yaml")
+    return tmp_path / "repo"
+
+
+def test_ci_paths_are_relative_to_the_repository_root(repo):
+    """GitLab and GitHub resolve paths from the repository root: a run from a subdirectory, or on
+    an absolute path, must not name files relative to where it ran."""
+    gitlab = json.loads(lintra("-f", "gitlab", ".", cwd=repo / "heat").stdout)
+    assert {issue["location"]["path"] for issue in gitlab} == {"heat/web-stack.yaml"}
+    annotations = lintra("-f", "github", str(repo / "heat"), cwd=repo.parent).stdout
+    assert annotations.startswith("::error file=heat/web-stack.yaml,line=20,col=9")
+    assert str(repo) not in annotations
+    cases = ET.fromstring(lintra("-f", "junit", ".", cwd=repo / "heat").stdout).iter("testcase")
+    assert {case.get("file") for case in cases} == {"heat/web-stack.yaml"}
+    log = json.loads(lintra("-f", "sarif", ".", cwd=repo / "heat").stdout)
+    [run_] = log["runs"]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.as_uri() + "/"
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]} == {
+        "heat/web-stack.yaml"}
+    # the text format is for the person at the terminal: paths as they typed them
+    assert lintra(".", cwd=repo / "heat").stdout.startswith("web-stack.yaml:20:9: error LH110")
+
+
+def test_files_outside_the_root_keep_their_path(repo):
+    other = str(repo.parent / "elsewhere" / "other.yaml")
+    gitlab = json.loads(lintra("-f", "gitlab", "heat", other, cwd=repo).stdout)
+    assert {issue["location"]["path"] for issue in gitlab} == {"heat/web-stack.yaml", other}
+    assert lintra("-f", "github", other, "heat", cwd=repo).stdout.count(f"file={other.replace(':', '%3A')},") == 3
+
+
+def test_without_a_root_paths_stay_as_given(lint):
+    from lintra.report import gitlab, paths
+    result = lint(CONTRAIL)
+    assert gitlab.to_list(result)[0]["location"]["path"] == result.findings[0].file
+    assert github.command(result.findings[0]).startswith(f"::error file={result.findings[0].file},")
+    assert paths.ci_path("-", "/") == "-"
 
 
 def test_format_output_pairs(tmp_path):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -32,14 +33,15 @@ def test_examples_sarif_names_rules_paths_and_lines():
     found = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
               r["locations"][0]["physicalLocation"]["region"]["startLine"],
               r["locations"][0]["physicalLocation"]["region"]["startColumn"]) for r in run_["results"]}
-    assert ("LH110", "heat/web-stack.yaml", 20, 9) in found
-    assert ("LH101", "heat/web-stack.yaml", 25, 11) in found
+    # relative to the repository root (this checkout), as code scanning resolves them
+    assert ("LH110", "examples/heat/web-stack.yaml", 20, 9) in found
+    assert ("LH101", "examples/heat/web-stack.yaml", 25, 11) in found
     for r in run_["results"]:
         assert rules[r["ruleIndex"]] == r["ruleId"]
         assert r["level"] == "error"
         assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
     root = run_["originalUriBaseIds"]["%SRCROOT%"]["uri"]
-    assert root.startswith("file://") and root.rstrip("/").endswith("examples")
+    assert root == pathlib.Path(HERE).parent.resolve().as_uri() + "/"
     lh110 = run_["tool"]["driver"]["rules"][rules.index("LH110")]
     assert lh110["properties"]["tags"][0] == "vmware"
     assert "Open alternative" in lh110["help"]["markdown"]
@@ -103,3 +105,16 @@ def test_related_locations_carry_message_and_place(lint, tmp_path):
     assert related["message"]["text"] == "defined here"
     assert related["physicalLocation"]["artifactLocation"]["uri"] == "env.yaml"
     assert related["physicalLocation"]["region"]["startLine"] == 3
+
+
+def test_artifact_uris_relative_to_the_root_or_absolute_without_base(lint, tmp_path):
+    result = lint("heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::ContrailV2::VirtualNetwork\n",
+                  name="my stacks/net.yaml")
+    inside = sarif.to_dict(result, {"root": str(tmp_path)})
+    validate(inside)
+    artifact = inside["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "my%20stacks/net.yaml", "uriBaseId": "%SRCROOT%"}  # a URI, percent-encoded
+    outside = sarif.to_dict(result, {"root": str(tmp_path / "my stacks" / "elsewhere")})
+    validate(outside)
+    artifact = outside["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": (tmp_path / "my stacks" / "net.yaml").as_uri()}  # SARIF §3.4.4: no base

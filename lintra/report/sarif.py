@@ -1,8 +1,11 @@
 """SARIF 2.1.0 for code-scanning UIs (GitHub, Azure DevOps, IDEs).
 
-Paths are made relative to a source root (``options["root"]``, default the working directory) and
-tagged ``%SRCROOT%`` so the log means the same on every machine. ``partialFingerprints`` use
-:attr:`Finding.fingerprint`, which ignores line numbers, so alerts survive unrelated edits.
+Paths are made relative to a source root (``options["root"]``: ``lintra check`` passes the
+repository root, see :mod:`lintra.report.paths`; default the working directory) and tagged
+``%SRCROOT%`` so the log means the same on every machine; code scanning resolves them from the
+repository root. A file outside the root gets an absolute ``file:`` URI and no base.
+``partialFingerprints`` use :attr:`Finding.fingerprint`, which ignores line numbers, so alerts
+survive unrelated edits.
 Suppressed findings are left out unless ``options["include_suppressed"]``: GitHub shows every
 result it receives as an open alert.
 """
@@ -13,26 +16,27 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Dict, List
+from urllib.parse import quote
+
+from lintra.report.paths import inside
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 DOCS = "https://github.com/lintra/lintra/blob/main/README.md#rule-"
 
 
-def _uri(path: str, root: str) -> str:
-    absolute = os.path.abspath(path)
-    try:
-        relative = os.path.relpath(absolute, root)
-    except ValueError:  # another drive on Windows
-        return Path(absolute).as_uri()
-    if relative.startswith(".."):
-        return Path(absolute).as_uri()
-    return relative.replace(os.sep, "/")
+def _artifact(path: str, root: str) -> Dict[str, str]:
+    if path == "-":  # standard input without --stdin-filename: no file to point at
+        return {"uri": "-"}
+    relative = inside(path, root)
+    if relative is None:  # SARIF §3.4.4: an absolute URI has no uriBaseId
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
 
 
 def _location(file: str, span, root: str, message: str = None) -> Dict[str, Any]:
     location: Dict[str, Any] = {"physicalLocation": {
-        "artifactLocation": {"uri": _uri(file, root), "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": _artifact(file, root),
         "region": {"startLine": max(span.line, 1), "startColumn": max(span.column, 1),
                    "endLine": max(span.end_line, span.line, 1),
                    "endColumn": max(span.end_column, 1)}}}
