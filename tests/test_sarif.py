@@ -118,3 +118,37 @@ def test_artifact_uris_relative_to_the_root_or_absolute_without_base(lint, tmp_p
     validate(outside)
     artifact = outside["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": (tmp_path / "my stacks" / "net.yaml").as_uri()}  # SARIF §3.4.4: no base
+
+
+CONTRAIL = "heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::ContrailV2::VirtualNetwork\n"
+
+
+def test_sanctioned_findings_and_the_profile_are_marked(lint):
+    log = sarif.to_dict(lint(CONTRAIL, sanctioned=["juniper"]), {})
+    validate(log)
+    [run_] = log["runs"]
+    [item] = run_["results"]
+    assert item["level"] == "note" and item["properties"]["sanctioned"] is True
+    assert run_["properties"] == {"profile": "balanced", "failOn": "error"}
+    assert sarif.to_dict(lint(CONTRAIL), {})["runs"][0]["results"][0]["properties"]["sanctioned"] is False
+
+
+@pytest.mark.parametrize("content, exit_code", [
+    (CONTRAIL, 1),
+    (CONTRAIL.replace("OS::ContrailV2::VirtualNetwork", "OS::Neutron::Net"), 0),
+    (b"apiVersion: v1\nkind: Pod\nmetadata: {name: caf\xe9}\n", 2),  # not UTF-8: the file was not judged
+], ids=["findings", "clean", "unreadable"])
+def test_invocation_says_whether_the_run_completed(lint, content, exit_code):
+    result = lint(content)
+    assert result.exit_code == exit_code
+    log = sarif.to_dict(result, {})
+    validate(log)
+    assert log["runs"][0]["invocations"] == [{"executionSuccessful": exit_code != 2, "exitCode": exit_code}]
+
+
+def test_suppression_without_reason_has_no_justification(lint):
+    result = lint(CONTRAIL.replace("VirtualNetwork", "VirtualNetwork  # lintra: ignore[LH101]"))
+    assert result.findings[0].suppressed
+    log = sarif.to_dict(result, {"include_suppressed": True})
+    validate(log)
+    assert log["runs"][0]["results"][0]["suppressions"] == [{"kind": "inSource"}]

@@ -7,7 +7,9 @@ repository root. A file outside the root gets an absolute ``file:`` URI and no b
 ``partialFingerprints`` use :attr:`Finding.fingerprint`, which ignores line numbers, so alerts
 survive unrelated edits.
 Suppressed findings are left out unless ``options["include_suppressed"]``: GitHub shows every
-result it receives as an open alert.
+result it receives as an open alert. Findings on sanctioned vendors carry ``properties.sanctioned``;
+the run names its profile and ``fail_on``, and its invocation fails only when the exit code is 2
+(a file could not be judged): exit 1 is a completed run that found coupling.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from lintra.report.paths import inside
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 DOCS = "https://github.com/lintra/lintra/blob/main/README.md#rule-"
+#: what :func:`lintra.filter.suppress.apply` records for a suppression written without a reason
+NO_REASON = "(no reason given)"
 
 
 def _artifact(path: str, root: str) -> Dict[str, str]:
@@ -67,6 +71,15 @@ def rule_descriptor(rule) -> Dict[str, Any]:
     }
 
 
+def suppression(finding) -> Dict[str, Any]:
+    """An ``inSource`` suppression; its ``justification`` only when the author wrote a reason (the
+    filter stage puts a placeholder in ``finding.suppression`` when there is none)."""
+    entry = {"kind": "inSource"}
+    if finding.suppression and finding.suppression != NO_REASON:
+        entry["justification"] = finding.suppression
+    return entry
+
+
 def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
     from lintra import __version__
 
@@ -84,14 +97,13 @@ def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
             "locations": [_location(finding.file, finding.span, root)],
             "partialFingerprints": {"lintra/v1": finding.fingerprint},
             "properties": {"vendor": finding.vendor, "category": finding.rule.category,
-                           "strength": finding.rule.strength},
+                           "strength": finding.rule.strength, "sanctioned": finding.sanctioned},
         }
         if finding.related:
             item["relatedLocations"] = [dict(_location(r.file, r.span, root, r.message), id=n)
                                         for n, r in enumerate(finding.related)]
         if finding.suppressed:
-            item["suppressions"] = [{"kind": "inSource",
-                                     "justification": finding.suppression or "suppressed"}]
+            item["suppressions"] = [suppression(finding)]
         results.append(item)
     return {
         "$schema": SCHEMA,
@@ -101,7 +113,9 @@ def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
                                 "informationUri": "https://github.com/lintra/lintra",
                                 "rules": [rule_descriptor(rule) for rule in rules]}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(root).as_uri() + "/"}},
+            "invocations": [{"executionSuccessful": result.exit_code != 2, "exitCode": result.exit_code}],
             "results": results,
+            "properties": {"profile": result.judgement.profile.name, "failOn": result.judgement.fail_on.name},
         }],
     }
 
