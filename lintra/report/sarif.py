@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any, Dict, List
 from urllib.parse import quote
 
+from lintra.report import NO_REASON
 from lintra.report.paths import inside
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 DOCS = "https://github.com/lintra/lintra/blob/main/README.md#rule-"
-#: what :func:`lintra.filter.suppress.apply` records for a suppression written without a reason
-NO_REASON = "(no reason given)"
 
 
 def _artifact(path: str, root: str) -> Dict[str, str]:
