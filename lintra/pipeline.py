@@ -42,7 +42,7 @@ class Result:
     def exit_code(self) -> int:
         if self.unreadable:
             return 2
-        return 1 if failing(self.findings, self.judgement.fail_on) else 0
+        return 1 if failing(self.findings, self.judgement) else 0
 
     def summary(self) -> Dict[str, Any]:
         active = [f for f in self.findings if not f.suppressed]

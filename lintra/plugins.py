@@ -111,16 +111,21 @@ def load_registry(pm: Optional[pluggy.PluginManager] = None, *, required: Sequen
     missing = [name for name in required if pm.get_plugin(name) is None]
     if missing:
         installed = sorted(name for name, _ in pm.list_name_plugin())
-        raise PluginError(f"required plugin(s) not loaded: {', '.join(missing)}; expected: "
+        raise PluginError(f"required plugin(s) missing: {', '.join(missing)}; expected: "
                           f"{', '.join(required)}; installed: {', '.join(installed) or 'none'}"
                           + ("; LINTRA_PLUGINS restricts loading" if _allowed() is not None else ""))
     registry = Registry()
     pm.hook.register_rules(register=registry.add_rule)
     if packs:
-        from lintra.policy import rules_from_pack
+        from lintra.policy import PackError, rules_from_pack
 
-        for pack in packs:
-            for rule in rules_from_pack(pack):
+        for pack in dict.fromkeys(os.path.realpath(p) for p in packs):  # named twice, loaded once
+            if not os.path.exists(pack):
+                raise PackError(f"{pack}: no such policy pack file or directory")
+            rules = rules_from_pack(pack)
+            if not rules:
+                raise PackError(f"{pack}: no policy packs here (.yaml/.yml files with 'pack' and 'rules')")
+            for rule in rules:
                 registry.add_rule(rule)
     pm.hook.register_loaders(register=registry.loaders.append)
     pm.hook.register_detectors(register=registry.detectors.append)

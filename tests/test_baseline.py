@@ -133,3 +133,17 @@ def test_named_objects_keep_matching_when_a_document_is_inserted_above(tmp_path)
     lintra("baseline", "create", str(tmp_path))
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n" + NEW_COUPLING)
     assert lintra("check", str(tmp_path)).exit_code == 0
+
+
+def test_prune_and_create_with_some_rules_keep_the_entries_of_the_others(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pv.yaml").write_text("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p}\n"
+                                      "spec:\n  vsphereVolume: {volumePath: a}\n")
+    (tmp_path / "sc.yaml").write_text(NEW_COUPLING)
+    (tmp_path / "broken.yaml").write_text("kind: [unclosed\n")
+    lintra("baseline", "create", str(tmp_path))
+    target = str(tmp_path / ".lintra-baseline.yaml")
+    assert sorted(e["rule"] for e in read(target).entries) == ["LK101", "LK201"]  # never LT000
+    assert "kept 2 of 2" in lintra("baseline", "prune", "--select", "LK101", str(tmp_path)).output
+    lintra("baseline", "create", "--select", "LK101", "--baseline", target, str(tmp_path))
+    assert sorted(e["rule"] for e in read(target).entries) == ["LK101", "LK201"]

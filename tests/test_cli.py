@@ -143,3 +143,12 @@ def test_real_subprocess_exit_codes(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "lintra", "check", "-"], input=PV.replace("vsphereVolume", "nfs"),
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_readme_json_example_follows_the_output_schema():
+    text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    section = text[text.index("### JSON output"):]
+    example = json.loads(section[section.index("```json\n") + 8:section.index("```\n", section.index("```json\n"))])
+    jsonschema.validate(example, output_schema())
+    summary = output_schema()["properties"]["summary"]["properties"]
+    assert set(example["summary"]) == set(summary)  # every summary field is shown in the example

@@ -55,7 +55,7 @@ def test_installed_example_plugin_is_listed_with_its_version_and_hooks(venv):
 def test_installed_example_rule_is_listed_and_fires_at_the_driver(venv):
     rules = lintra(venv, "rules", "ACME")
     assert rules.stdout.splitlines() == [
-        "ACME101 other     management  soft       warning  compose-cloud-logging-driver: "
+        "ACME101 other     management  soft       warning    compose-cloud-logging-driver: "
         "Compose service logs through a cloud provider's logging driver"]
     check = lintra(venv, "check", "--fail-on", "warning", "fixtures/compose.yaml")
     assert check.returncode == 1, check.stderr

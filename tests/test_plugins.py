@@ -63,7 +63,7 @@ POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes:\n    - 
 def test_third_party_rule_and_format_appear_in_cli(monkeypatch, tmp_path):
     patched_manager(monkeypatch, ThirdParty())
     result = CliRunner().invoke(main, ["rules"])
-    assert "ORG100  other     storage     substrate  warning  host-path: hostPath volume" in result.output
+    assert "ORG100  other     storage     substrate  warning    host-path: hostPath volume" in result.output
     (tmp_path / "pod.yaml").write_text(POD)
     result = CliRunner().invoke(main, ["check", "--no-color", str(tmp_path / "pod.yaml")])
     assert f"{tmp_path / 'pod.yaml'}:7:7: warning ORG100 hostPath ties the pod to a node" in result.output
@@ -127,7 +127,7 @@ def test_required_plugin_missing_names_installed_expected_missing(monkeypatch):
         load_registry(required=["lintra.loaders", "acme-rules"])
     except PluginError as error:
         message = str(error)
-    assert "not loaded: acme-rules" in message and "expected: lintra.loaders, acme-rules" in message
+    assert "missing: acme-rules" in message and "expected: lintra.loaders, acme-rules" in message
     assert "installed: lintra.loaders" in message
 
 

@@ -86,7 +86,8 @@ def _object_name(doc: Document) -> Optional[str]:
 
 def _internal_error(rule: Rule, doc: Document, error: Exception) -> Finding:
     frame = traceback.extract_tb(error.__traceback__)[-1]
-    message = (f"rule {rule.id} ({rule.origin}) raised {type(error).__name__}: {error} "
+    origin = f" ({rule.origin})" if rule.origin else ""
+    message = (f"rule {rule.id}{origin} raised {type(error).__name__}: {error} "
                f"at {frame.filename}:{frame.lineno}")
     return Finding(INTERNAL_ERROR, message, doc.source.name, doc.span(()), document=doc.index,
                    pointer=doc.base, kind=doc.kind)

@@ -12,7 +12,7 @@ import os
 import click
 
 from lintra.cli.common import ConfigError, baseline_or_exit
-from lintra.cli.scan import Scan, scan_options
+from lintra.cli.scan import ScanSetup, scan_options
 from lintra.filter.baseline import DEFAULT_NAME, Baseline, BaselineError, from_findings, write
 
 
@@ -21,7 +21,7 @@ def baseline():
     """Accept existing findings so a check reports only new ones."""
 
 
-def _target(output, scan: Scan, paths) -> str:
+def _target(output, scan: ScanSetup, paths) -> str:
     """The explicit file, the configured one, else one at the root of the project: beside the
     configuration file, else at the repository root, where ``check`` finds it again."""
     from lintra.config.files import start_directory
@@ -38,6 +38,10 @@ def _target(output, scan: Scan, paths) -> str:
     return os.path.join(root, DEFAULT_NAME)
 
 
+def _judged(scan: ScanSetup) -> set:
+    return {rule_id for rule_id, rule in scan.registry.rules.items() if scan.judgement.enabled(rule)}
+
+
 def _write(accepted: Baseline) -> None:
     if os.path.isdir(accepted.path):
         raise ConfigError(f"baseline {accepted.path} is a directory; name a file")
@@ -49,17 +53,17 @@ def _write(accepted: Baseline) -> None:
 
 @baseline.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--baseline", "--output", "-o", "output", type=click.Path(dir_okay=False), metavar="FILE",
               help=f"Where to write (default: the configuration's 'baseline', else {DEFAULT_NAME} at the root).")
 @scan_options
 def create(paths, output, **options):
     """Accept every current finding of PATHS (default .) in a baseline file."""
-    scan = Scan(paths, options)
+    scan = ScanSetup(paths, options)
     result = scan.run(paths or ["."])
     target = _target(output, scan, paths)
     fresh = from_findings(target, result.findings)
     scanned = list(paths or ["."]) + list(options["heat_env"])
-    accepted = baseline_or_exit(target).merged(fresh, scanned) if os.path.isfile(target) else fresh
+    accepted = baseline_or_exit(target).merged(fresh, scanned, _judged(scan)) if os.path.isfile(target) else fresh
     _write(accepted)
     kept = len(accepted.entries) - len(fresh.entries)
     click.echo(f"wrote {len(fresh.entries)} finding(s) to {target}"
@@ -73,9 +77,9 @@ def create(paths, output, **options):
 @scan_options
 def prune(paths, baseline_file, **options):
     """Drop baseline entries whose finding no longer occurs in PATHS (default .)."""
-    scan = Scan(paths, options)
+    scan = ScanSetup(paths, options)
     result = scan.run(paths or ["."])
     current = baseline_or_exit(_target(baseline_file, scan, paths))
-    pruned = current.prune(result.findings, list(paths or ["."]) + list(options["heat_env"]))
+    pruned = current.prune(result.findings, list(paths or ["."]) + list(options["heat_env"]), _judged(scan))
     _write(pruned)
     click.echo(f"kept {len(pruned.entries)} of {len(current.entries)} entries in {current.path}")

@@ -9,7 +9,7 @@ import click
 
 from lintra.cli import outputs
 from lintra.cli.common import ConfigError, baseline_or_exit
-from lintra.cli.scan import Scan, scan_options
+from lintra.cli.scan import ScanSetup, scan_options
 from lintra.config.files import start_directory
 from lintra.discover.changes import ChangesError, on_changed_lines, select_paths
 from lintra.discover.changes import changed_since as changed_since_
@@ -44,7 +44,7 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned, baseline_file, no_baseline,
           verbose, sarif_include_suppressed, color, **options):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
-    scan = Scan(paths, options, {"fail_on": (fail_on, "--fail-on"),
+    scan = ScanSetup(paths, options, {"fail_on": (fail_on, "--fail-on"),
                                  "hide_sanctioned": (hide_sanctioned, "--hide-sanctioned"),
                                  "baseline": (baseline_file, "--baseline")})
     pairs = outputs.pair(fmt, output, scan.registry.formats)

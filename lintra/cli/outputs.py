@@ -31,7 +31,9 @@ def pair(formats: Sequence[str], outputs: Sequence[str], known, environ=os.envir
     for n, name in enumerate(formats):
         formatter = known.get(name)
         if formatter is None:
-            raise ConfigError(f"unknown format {name!r}; known: {', '.join(sorted(known))}")
+            hint = "; LINTRA_PLUGINS leaves out lintra.formats, which provides the built-in formats" \
+                if "text" not in known else ""
+            raise ConfigError(f"unknown format {name!r}; known: {', '.join(sorted(known)) or 'none'}{hint}")
         pairs.append((formatter, outputs[n] if n < len(outputs) else None))
     return pairs
 

@@ -24,13 +24,15 @@ def profiles(config_file, fmt):
     except ProfileError as error:
         raise ConfigError(str(error)) from None
     current = settings["profile"]
+    resolved.sort(key=lambda p: len(p.chain))  # the ladder order: a profile after the ones it extends
     if fmt == "json":
         click.echo(json.dumps([{
             "name": p.name, "extends": list(p.chain[1:]), "description": p.description, "origin": p.origin,
             "fail_on": p.fail_on.name, "require_reason": p.require_reason,
             "non_suppressible": list(p.non_suppressible), "current": p.name == current} for p in resolved], indent=2))
         return
-    for p in sorted(resolved, key=lambda p: len(p.chain)):
+    for p in resolved:
         marker = "*" if p.name == current else " "
         extends = f" (extends {p.chain[1]})" if len(p.chain) > 1 else ""
-        click.echo(f"{marker} {p.name:<14} fail-on {p.fail_on.name:<8}{extends}: {p.description}")
+        description = f": {p.description}" if p.description else ""
+        click.echo(f"{marker} {p.name:<14} fails on {p.fail_on.name}{extends}{description}")

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from lintra.cli.common import registry_or_exit, settings_or_exit
+from lintra.cli.common import ConfigError, registry_or_exit, settings_or_exit
 
 
 def rule_dict(rule) -> dict:
@@ -22,27 +22,37 @@ def rule_dict(rule) -> dict:
               help="Show what each rule becomes under this profile (its level, or 'off').")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Configuration file to apply (default: the one found upward from here).")
+@click.option("--pack", "packs", multiple=True, metavar="PATH",
+              help="Also list the rules of this policy pack file or directory of packs (repeatable).")
 @click.argument("selectors", nargs=-1)
-def rules(fmt, profile, config_file, selectors):
+def rules(fmt, profile, config_file, packs, selectors):
     """List rules (all, or those matching SELECTORS: id prefix, name, vendor or category).
 
-    The LEVEL column is the rule's level under the effective configuration and profile."""
+    The LEVEL column is the rule's level under the effective configuration and profile
+    ("sanctioned": reported as info, for a vendor the configuration sanctions; "off": not run)."""
     from lintra.filter import matches
 
-    settings = settings_or_exit(["."], config_file, flags={"profile": (profile, "--profile")})
+    settings = settings_or_exit(["."], config_file, flags={"profile": (profile, "--profile"),
+                                                           "packs": (list(packs), "--pack")})
     registry = registry_or_exit(**settings.registry_options())
     judgement = settings.judgement()
     chosen = [r for r in sorted(registry.rules.values(), key=lambda r: r.id)
               if not selectors or any(matches(r, s) for s in selectors)]
+    unmatched = [s for s in selectors if not any(matches(r, s) for r in registry.rules.values())]
+    if unmatched:
+        raise ConfigError(f"{', '.join(repr(s) for s in unmatched)} matches no rule "
+                          "(an id or id prefix, a rule name, a vendor or a category)")
     if fmt == "json":
         click.echo(json.dumps([dict(rule_dict(r), profile=judgement.profile.name, level=_level(judgement, r))
                                for r in chosen], indent=2))
         return
     for rule in chosen:
         click.echo(f"{rule.id:<7} {rule.vendor:<9} {rule.category:<11} {rule.strength:<10} "
-                   f"{_level(judgement, rule):<8} {rule.name}: {rule.title}")
+                   f"{_level(judgement, rule):<10} {rule.name}: {rule.title}")
 
 
 def _level(judgement, rule) -> str:
     level = judgement.level(rule)
-    return "off" if level is None else level.name
+    if level is None:
+        return "off"
+    return "sanctioned" if rule.vendor in judgement.sanctioned else level.name

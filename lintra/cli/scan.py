@@ -48,7 +48,7 @@ def scan_options(command: Callable) -> Callable:
     return command
 
 
-class Scan:
+class ScanSetup:
     """Settings, plugins and judgement for one scan, ready to run over paths."""
 
     __slots__ = ("settings", "registry", "judgement", "options")

@@ -84,7 +84,7 @@ class Settings:
         """The :class:`lintra.filter.Judgement` these settings describe."""
         base = self._judgement(self["profile"], self.values["profile"].origin, {})
         per_path = [([glob], self._judgement(entry.get("profile", self["profile"]),
-                                             self.values["per_path"].origin, entry))
+                                             f"{self.values['per_path'].origin}: per_path.{glob}", entry))
                     for glob, entry in self["per_path"].items()]
         base.per_path = tuple(per_path)
         return base
@@ -105,16 +105,21 @@ class Settings:
     def unknown_selectors(self, rules) -> List[str]:
         """``origin: key: selector`` for every selector that names no known rule, id prefix,
         name, vendor or category: a typo there silently turns a check off."""
-        from lintra.filter.select import matches
+        from lintra.filter.select import may_match
 
         problems = []
         places = [(key, self.values[key].origin, self[key]) for key in ("select", "ignore", "severity")]
         places += [(f"per_path.{glob}.{key}", self.values["per_path"].origin, entry[key])
                    for glob, entry in self["per_path"].items() for key in ("select", "ignore", "severity")
                    if key in entry]
+        for name, (data, origin) in self["profiles"].items():  # the configuration's own profiles
+            places.append((f"profiles.{name}.rules", origin, data.get("rules") or {}))
+            places.append((f"profiles.{name}.suppressions.non_suppressible", origin,
+                           (data.get("suppressions") or {}).get("non_suppressible") or []))
+        rules = list(rules)
         for key, origin, selectors in places:
             for selector in selectors:
-                if not any(matches(rule, selector) for rule in rules):
+                if not any(may_match(rule, selector) for rule in rules):
                     problems.append(f"{origin}: {key}: {selector!r} matches no rule (an id or id prefix, "
                                     "a rule name, a vendor or a category)")
         return problems

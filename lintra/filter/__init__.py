@@ -8,11 +8,11 @@ suppressions (:mod:`suppress`) and baselines (:mod:`baseline`) are further passe
 from __future__ import annotations
 
 import os
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from lintra.filter.profiles import DEFAULT_PROFILE, Profile, resolve
 from lintra.discover import path_matches
-from lintra.filter.select import matches
+from lintra.filter.select import matches, may_match
 from lintra.model import RESERVED_VENDOR, Finding, Level, Rule
 
 
@@ -42,22 +42,34 @@ class Judgement:
     def fail_on(self) -> Level:
         return self._fail_on if self._fail_on is not None else self.profile.fail_on
 
-    def level(self, rule: Rule) -> Optional[Level]:
-        """The level ``rule``'s findings get, or None when the rule is off."""
-        if self.select and rule.vendor != RESERVED_VENDOR and not any(matches(rule, sel) for sel in self.select):
+    def level(self, rule: Rule, vendor: Optional[str] = None) -> Optional[Level]:
+        """The level of ``rule``'s findings (of ``vendor``, when one finding is judged), or None
+        when they are off."""
+        if self.select and rule.vendor != RESERVED_VENDOR and not any(matches(rule, sel, vendor) for sel in self.select):
             return None  # lintra's own diagnostics (a file that was not judged) survive --select
-        if any(matches(rule, ign) for ign in self.ignore):
+        if any(matches(rule, ign, vendor) for ign in self.ignore):
             return None
-        level = self.profile.level(rule)
+        level = self.profile.level(rule, vendor)
         if level is not None:
             for selector, override in self.severity.items():
-                if matches(rule, selector):
+                if matches(rule, selector, vendor):
                     level = override
         return level
 
     def enabled(self, rule: Rule) -> bool:
-        """Whether the rule must run at all: on here, or on under some per-path override."""
-        return self.level(rule) is not None or any(j.level(rule) is not None for _, j in self.per_path)
+        """Whether the rule must run at all: it may produce a finding that is on, here or under
+        some per-path override (a rule declared ``other`` may produce findings of any vendor)."""
+        return any(j._may_report(rule) for j in (self, *(j for _, j in self.per_path)))
+
+    def _may_report(self, rule: Rule) -> bool:
+        if self.level(rule) is not None:
+            return True
+        selected = not self.select or any(may_match(rule, sel) for sel in self.select)
+        return rule.vendor == "other" and selected and not any(matches(rule, ign) for ign in self.ignore)
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether ``finding`` makes the run fail, by the threshold of the judgement for its file."""
+        return not finding.suppressed and finding.level >= self.for_file(finding.file).fail_on
 
     def for_file(self, file: str) -> "Judgement":
         if not self.per_path:
@@ -76,7 +88,7 @@ def judge(findings: Iterable[Finding], judgement: Judgement) -> Tuple[List[Findi
     kept, hidden = [], 0
     for finding in findings:
         verdict = judgement.for_file(finding.file)
-        level = verdict.level(finding.rule)
+        level = verdict.level(finding.rule, finding.vendor)
         if level is None:
             continue
         finding.level = level
@@ -91,8 +103,12 @@ def judge(findings: Iterable[Finding], judgement: Judgement) -> Tuple[List[Findi
     return kept, hidden
 
 
-def failing(findings: Iterable[Finding], fail_on: Level) -> List[Finding]:
-    return [f for f in findings if not f.suppressed and f.level >= fail_on]
+def failing(findings: Iterable[Finding], threshold: Union[Level, Judgement]) -> List[Finding]:
+    """The findings that fail the run: at or above ``threshold``, or, given the run's
+    judgement, at or above the ``fail_on`` of the judgement for each finding's file."""
+    if isinstance(threshold, Judgement):
+        return [f for f in findings if threshold.fails(f)]
+    return [f for f in findings if not f.suppressed and f.level >= threshold]
 
 
 __all__ = ["Judgement", "judge", "failing", "matches"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Collection, Dict, Iterable, List, Sequence, Tuple
 
-from lintra.model import Finding
+from lintra.model import RESERVED_VENDOR, Finding
 
 DEFAULT_NAME = ".lintra-baseline.yaml"
 VERSION = 1
@@ -56,23 +56,27 @@ class Baseline:
                 kept.append(finding)
         return kept, accepted
 
-    def prune(self, findings: Iterable[Finding], scanned: Sequence[str]) -> "Baseline":
-        """Keep the entries that still match a current finding, and every entry for a file outside
-        the ``scanned`` paths: pruning a subtree must not forget the rest of the repository."""
+    def prune(self, findings: Iterable[Finding], scanned: Sequence[str], judged: Collection[str]) -> "Baseline":
+        """Keep the entries that still match a current finding, and every entry this run could not
+        have matched: for a file outside the ``scanned`` paths, or of a rule not in ``judged``
+        (left out by --select, --ignore or the profile). Pruning part of a repository, or with
+        part of the rules, must not forget the rest."""
         live = Counter(self.key(f) for f in findings if not f.suppressed)
         kept = []
         for entry in self.entries:
             key = (entry["file"], entry["rule"], entry["fingerprint"])
-            if not self._under(entry["file"], scanned):
+            if not self._under(entry["file"], scanned) or entry["rule"] not in judged:
                 kept.append(entry)
             elif live[key] > 0:
                 live[key] -= 1
                 kept.append(entry)
         return Baseline(self.path, kept)
 
-    def merged(self, other: "Baseline", scanned: Sequence[str]) -> "Baseline":
-        """``other``'s entries under the ``scanned`` paths, this baseline's for the rest."""
-        return Baseline(other.path, [e for e in self.entries if not self._under(e["file"], scanned)]
+    def merged(self, other: "Baseline", scanned: Sequence[str], judged: Collection[str]) -> "Baseline":
+        """``other``'s entries for what this run judged (the ``scanned`` paths, the ``judged``
+        rules), this baseline's for the rest."""
+        return Baseline(other.path, [e for e in self.entries
+                                     if not self._under(e["file"], scanned) or e["rule"] not in judged]
                         + other.entries)
 
     def _under(self, file: str, paths: Sequence[str]) -> bool:
@@ -82,10 +86,12 @@ class Baseline:
 
 
 def from_findings(path: str, findings: Iterable[Finding]) -> Baseline:
+    """A baseline accepting ``findings``, except lintra's own diagnostics: a file that does not
+    parse was never judged, and accepting that would hide everything in it for good."""
     directory = os.path.dirname(os.path.abspath(path))
     return Baseline(path, [{"file": _relative(f.file, directory), "rule": f.rule.id, "fingerprint": f.identity,
                             "pointer": f.json_pointer, "message": f.message}
-                           for f in findings if not f.suppressed])
+                           for f in findings if not f.suppressed and f.rule.vendor != RESERVED_VENDOR])
 
 
 def read(path: str) -> Baseline:

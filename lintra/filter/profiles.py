@@ -75,16 +75,16 @@ class Profile:
         self.require_reason = require_reason
         self.non_suppressible = tuple(non_suppressible)
 
-    def level(self, rule: Rule) -> Optional[Level]:
-        """The level of ``rule``'s findings under this profile, or None when it is switched off.
-
-        The class entry applies first, then every matching rule entry in the order written."""
+    def level(self, rule: Rule, vendor: Optional[str] = None) -> Optional[Level]:
+        """The level of ``rule``'s findings (of ``vendor``, when known) under this profile, or None
+        when it is switched off. The class entry applies first, then every matching rule entry in
+        the order written."""
         level: Optional[Level] = rule.severity
         adjustment = self.strengths.get(rule.strength)
         if adjustment is not None:
             level = adjustment.apply(level, rule.severity)
         for selector, adjustment in self.rules.items():
-            if matches(rule, selector):
+            if matches(rule, selector, vendor):
                 level = adjustment.apply(level, rule.severity)
         return level
 

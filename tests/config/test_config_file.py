@@ -187,7 +187,7 @@ def test_required_plugin_missing_from_config_exits_2_naming_it(tmp_path):
     repo(tmp_path, "plugins: [lintra-acme]\n")
     result = invoke("check", str(tmp_path / "k8s"))
     assert result.exit_code == 2
-    assert "required plugin(s) not loaded: lintra-acme" in result.output and "installed: " in result.output
+    assert "required plugin(s) missing: lintra-acme" in result.output and "installed: " in result.output
 
 
 def test_exclude_and_packs_from_config_are_relative_to_its_directory(tmp_path):
@@ -242,3 +242,65 @@ def test_profile_cycle_names_where_it_is_written_and_builtin_names_can_be_extend
     (tmp_path / ".lintra.yaml").write_text("profiles:\n  balanced:\n    extends: balanced\n    rules: {LK102: {max: info}}\n")
     levels = {f["rule_id"]: f["level"] for f in findings(invoke("check", str(tmp_path / "k8s"), "-f", "json"))}
     assert levels["LK102"] == "info" and levels["LK203"] == "error"
+
+
+PVC = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  storageClassName: fast\n"
+
+
+def test_vendor_selectors_judge_findings_by_their_own_vendor(tmp_path):
+    repo(tmp_path)
+    (tmp_path / "k8s" / "pvc.yaml").write_text(PVC)  # LK110 is declared 'other', this finding is vmware
+    selected = {f["rule_id"] for f in findings(invoke("check", str(tmp_path / "k8s"), "-f", "json", "--select", "vmware"))}
+    assert {"LK102", "LK110"} <= selected and "LK203" not in selected
+    ignored = {f["rule_id"] for f in findings(invoke("check", str(tmp_path / "k8s"), "-f", "json", "--ignore", "vmware"))}
+    assert "LK110" not in ignored and "LK203" in ignored
+
+
+def test_per_path_profile_sets_the_threshold_for_its_files(tmp_path):
+    repo(tmp_path, "profile: conservative\nprofiles:\n  strictp: {extends: balanced, fail_on: warning}\n"
+                   "per_path:\n  strict/**: {profile: strictp}\n")
+    (tmp_path / "k8s" / "sa.yaml").unlink()
+    (tmp_path / "k8s" / "sc.yaml").write_text(VSPHERE_SC.replace("provisioner:", "parameters: {storagepolicyname: gold}\nprovisioner:")
+                                               .replace("csi.vsphere.vmware.com", "rbd.csi.ceph.com"))
+    assert invoke("check", str(tmp_path / "k8s")).exit_code == 0
+    (tmp_path / "strict").mkdir()
+    (tmp_path / "strict" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n"
+        "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\nspec: {type: LoadBalancer}\n")
+    result = invoke("check", str(tmp_path), "-f", "json")
+    assert [(f["rule_id"], f["level"]) for f in findings(result)] == [("LK202", "warning")]
+    assert result.exit_code == 1  # a warning fails in strict/, whose profile fails on warnings
+
+
+def test_a_pack_named_in_config_and_on_the_command_line_loads_once(tmp_path):
+    repo(tmp_path, "packs: [policy/org.yaml]\n")
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "org.yaml").write_text(
+        "pack: {name: org, version: '1', description: d}\nrules:\n"
+        "  - id: ORG1\n    name: org-no-fast-class\n    title: t\n    vendor: other\n    category: storage\n"
+        "    strength: soft\n    severity: warning\n    kinds: [k8s]\n    rationale: r\n    remediation: r\n"
+        "    match: {path: metadata.name, equals: fast}\n    message: class {value}\n")
+    result = invoke("check", "k8s", "--pack", "policy/org.yaml", "--pack", "./policy/org.yaml", cwd=tmp_path)
+    assert result.exit_code == 1 and "ORG1" in result.output
+    assert "org-no-fast-class" in invoke("rules", "ORG1", "--pack", "policy/org.yaml",
+                                         cwd=tmp_path).output
+    (tmp_path / "empty").mkdir()
+    for pack, message in (("empty", "no policy packs here"), ("nope.yaml", "no such policy pack")):
+        result = invoke("check", "k8s", "--pack", pack, cwd=tmp_path)
+        assert result.exit_code == 2 and message in result.output
+
+
+def test_typos_in_the_configs_own_profiles_are_errors(tmp_path):
+    repo(tmp_path, "profiles:\n  acme:\n    extends: agile\n    rules: {imgae: {max: warning}}\n"
+                   "    suppressions: {non_suppressible: [vmwre]}\n")
+    result = invoke("check", str(tmp_path / "k8s"))
+    assert result.exit_code == 2
+    assert "profiles.acme.rules: 'imgae' matches no rule" in result.output
+    assert "profiles.acme.suppressions.non_suppressible: 'vmwre' matches no rule" in result.output
+
+
+def test_rules_command_refuses_unknown_selectors_and_marks_sanctioned_vendors(tmp_path):
+    assert invoke("rules", "NOPE").exit_code == 2
+    repo(tmp_path, "sanctioned_vendors: [vmware]\n")
+    lines = {line.split()[0]: line.split()[4] for line in invoke("rules", "LK1", cwd=tmp_path).output.splitlines()}
+    assert lines["LK101"] == "sanctioned"

@@ -143,7 +143,7 @@ def not_an_environment(path: str, loaders, detectors) -> Optional[str]:
         where, why = f"{path}:{span.line}:{span.column}", loaded.problems[0].message
     elif (kinds == ["heat-env"] and len(documents) == 1 and record.reason is None) or record.reason == "empty file":
         return None
-    elif len(documents) > 1 or documents and record.reason:
+    elif len(documents) > 1:
         where, why = path, "more than one YAML document; an environment is one mapping"
     elif kinds:
         where, why = path, f"it is a {', '.join(kinds)} document" + (
