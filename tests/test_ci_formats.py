@@ -76,6 +76,16 @@ def test_junit_marks_suppressed_as_skipped(lint):
     assert case.find("skipped").get("message") == "accepted until Q3" and case.find("failure") is None
 
 
+def test_junit_failures_follow_the_threshold_of_each_file(lint, tmp_path):
+    """A per-path profile's fail_on decides for its files, for the exit code and so for JUnit."""
+    from lintra.filter import Judgement
+    from lintra.report import junit
+    strict = Judgement(severity={"LH101": "warning"}, fail_on="warning")
+    result = lint(CONTRAIL, severity={"LH101": "warning"}, per_path=[(["t.yaml"], strict)], root=str(tmp_path))
+    assert result.judgement.fail_on.name == "error" and result.exit_code == 1
+    assert junit.to_element(result).get("failures") == "1"
+
+
 def test_github_commands_parse_back():
     proc = lintra("heat", "-f", "github")
     assert proc.returncode == 1

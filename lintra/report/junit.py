@@ -2,9 +2,9 @@
 
 Families come from the document kind (``heat-env`` -> ``heat``) or the rule's kinds; reserved
 rules (syntax, unreadable) land in ``lintra``. Both consumers count a ``<failure>`` as a failed
-test, so only findings that fail the run (:func:`lintra.filter.failing` at the run's ``fail_on``)
-are failures: a report that exits 0 shows no failed test. The other findings (below the
-threshold, or on sanctioned vendors) are passing testcases that carry the finding in
+test, so only findings that fail the run (:func:`lintra.filter.failing`: the ``fail_on`` of the
+judgement for their file) are failures: a report that exits 0 shows no failed test. The others
+(below the threshold, or on sanctioned vendors) are passing testcases that carry the finding in
 ``<system-out>``, which Jenkins shows on the test's page (GitLab shows the testcase name, which
 holds rule and place, but reads ``<system-out>`` of failures only). Suppressed findings are
 ``<skipped>`` with their justification. GitLab links ``file`` from the repository root, so paths
@@ -41,7 +41,7 @@ def to_element(result, root: Optional[str] = None) -> ET.Element:
     suites = defaultdict(list)
     for finding in result.findings:
         suites[family(finding)].append(finding)
-    fails = {id(f) for f in failing(result.findings, result.judgement.fail_on)}
+    fails = {id(f) for f in failing(result.findings, result.judgement)}  # each file's fail_on, as the exit code
     report = ET.Element("testsuites", name="lintra")
     total = failures = 0
     for name in sorted(suites):
