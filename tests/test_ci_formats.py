@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -15,10 +16,10 @@ from lintra.report import github
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples")
 
 
-def lintra(*args, env=None):
+def lintra(*args, env=None, cwd=EXAMPLES):
     environ = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}  # CI may set it
     environ.update(env or {})
-    return subprocess.run([sys.executable, "-m", "lintra", "check", *args], cwd=EXAMPLES,
+    return subprocess.run([sys.executable, "-m", "lintra", "check", *args], cwd=cwd,
                           capture_output=True, text=True, env=environ)
 
 
@@ -31,10 +32,40 @@ def test_junit_suite_per_family_and_case_per_finding():
     heat_cases = suites["heat"].findall("testcase")
     assert len(heat_cases) == int(suites["heat"].get("tests")) == 3
     names = [case.get("name") for case in heat_cases]
-    assert "LH110 heat/web-stack.yaml:20:9" in names
+    assert "LH110 examples/heat/web-stack.yaml:20:9" in names  # GitLab links `file` from the repository root
+    assert {case.get("file") for case in heat_cases} == {"examples/heat/web-stack.yaml"}
     assert all(case.find("failure") is not None for case in heat_cases)
     assert {case.get("classname").split(".")[-1] for case in suites["k8s"]} == {"LK101", "LK102", "LK104", "LK110"}
-    assert root.get("failures") == "7"
+    # LK104 is a warning: under fail_on error it does not fail the run, so it is no <failure>
+    assert root.get("tests") == "7" and root.get("failures") == "6"
+    [lk104] = [case for case in suites["k8s"] if case.get("classname").endswith("LK104")]
+    assert lk104.find("failure") is None and "warning LK104" in lk104.find("system-out").text
+
+
+CONTRAIL = "heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::ContrailV2::VirtualNetwork\n"
+
+
+@pytest.mark.parametrize("judgement, fails", [
+    ({}, True),
+    ({"severity": {"LH101": "warning"}}, False),
+    ({"severity": {"LH101": "warning"}, "fail_on": "warning"}, True),
+    ({"sanctioned": ["juniper"]}, False),
+    ({"sanctioned": ["juniper"], "fail_on": "info"}, True),
+])
+def test_junit_fails_only_what_fails_the_run(lint, judgement, fails):
+    """GitLab and Jenkins count a <failure> as a failed test: one on a run that exits 0 would
+    show a red report on a green pipeline."""
+    from lintra.report import junit
+    result = lint(CONTRAIL, **judgement)
+    assert (result.exit_code == 1) is fails
+    root = junit.to_element(result)
+    case = root.find("testsuite/testcase")
+    assert (case.find("failure") is not None) is fails
+    assert root.get("failures") == root.find("testsuite").get("failures") == ("1" if fails else "0")
+    if not fails:  # still in the report: a passing case that says what was found
+        out = case.find("system-out").text
+        assert "LH101" in out and result.findings[0].message in out
+        assert ("sanctioned" in out) is bool(judgement.get("sanctioned"))
 
 
 def test_junit_marks_suppressed_as_skipped(lint):
@@ -43,6 +74,16 @@ def test_junit_marks_suppressed_as_skipped(lint):
     result.findings[0].suppressed, result.findings[0].suppression = True, "accepted until Q3"
     case = junit.to_element(result).find("testsuite/testcase")
     assert case.find("skipped").get("message") == "accepted until Q3" and case.find("failure") is None
+
+
+def test_junit_failures_follow_the_threshold_of_each_file(lint, tmp_path):
+    """A per-path profile's fail_on decides for its files, for the exit code and so for JUnit."""
+    from lintra.filter import Judgement
+    from lintra.report import junit
+    strict = Judgement(severity={"LH101": "warning"}, fail_on="warning")
+    result = lint(CONTRAIL, severity={"LH101": "warning"}, per_path=[(["t.yaml"], strict)], root=str(tmp_path))
+    assert result.judgement.fail_on.name == "error" and result.exit_code == 1
+    assert junit.to_element(result).get("failures") == "1"
 
 
 def test_github_commands_parse_back():
@@ -56,7 +97,7 @@ def test_github_commands_parse_back():
         fields = dict(item.split("=", 1) for item in props.split(","))
         parsed.append((level, fields["file"], int(fields["line"]), int(fields["col"]), fields["title"]))
         assert "endLine" in fields and "endColumn" in fields and message
-    assert any(p[:4] == ("error", "heat/web-stack.yaml", 20, 9) and p[4].startswith("LH110 ") for p in parsed)
+    assert any(p[:4] == ("error", "examples/heat/web-stack.yaml", 20, 9) and p[4].startswith("LH110 ") for p in parsed)
     assert len(parsed) == 3
 
 
@@ -66,7 +107,7 @@ def test_github_escaping():
 
 
 def test_github_is_default_on_actions_only():
-    assert lintra("heat", env={"GITHUB_ACTIONS": "true"}).stdout.startswith("::error file=heat/web-stack.yaml")
+    assert lintra("heat", env={"GITHUB_ACTIONS": "true"}).stdout.startswith("::error file=examples/heat/web-stack.yaml")
     assert lintra("heat").stdout.startswith("heat/web-stack.yaml:20:9: error LH110")
 
 
@@ -75,9 +116,53 @@ def test_gitlab_code_quality():
     issues = json.loads(proc.stdout)
     assert len(issues) == 7 and len({i["fingerprint"] for i in issues}) == 7
     first = next(i for i in issues if i["check_name"] == "LH101")
-    assert first["location"] == {"path": "heat/web-stack.yaml", "lines": {"begin": 25, "end": 25}}
+    assert first["location"] == {"path": "examples/heat/web-stack.yaml", "lines": {"begin": 25, "end": 25}}
     assert first["severity"] in {"info", "minor", "major", "critical", "blocker"}
     assert first["description"].startswith("LH101 ")
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A repository (its root marked by .git) holding examples/heat as heat/, and a file outside it."""
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    shutil.copytree(os.path.join(EXAMPLES, "heat"), tmp_path / "repo" / "heat")
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(os.path.join(EXAMPLES, "heat", "web-stack.yaml"), tmp_path / "elsewhere" / "other.yaml")
+    return tmp_path / "repo"
+
+
+def test_ci_paths_are_relative_to_the_repository_root(repo):
+    """GitLab and GitHub resolve paths from the repository root: a run from a subdirectory, or on
+    an absolute path, must not name files relative to where it ran."""
+    gitlab = json.loads(lintra("-f", "gitlab", ".", cwd=repo / "heat").stdout)
+    assert {issue["location"]["path"] for issue in gitlab} == {"heat/web-stack.yaml"}
+    annotations = lintra("-f", "github", str(repo / "heat"), cwd=repo.parent).stdout
+    assert annotations.startswith("::error file=heat/web-stack.yaml,line=20,col=9")
+    assert str(repo) not in annotations
+    cases = ET.fromstring(lintra("-f", "junit", ".", cwd=repo / "heat").stdout).iter("testcase")
+    assert {case.get("file") for case in cases} == {"heat/web-stack.yaml"}
+    log = json.loads(lintra("-f", "sarif", ".", cwd=repo / "heat").stdout)
+    [run_] = log["runs"]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.as_uri() + "/"
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]} == {
+        "heat/web-stack.yaml"}
+    # the text format is for the person at the terminal: paths as they typed them
+    assert lintra(".", cwd=repo / "heat").stdout.startswith("web-stack.yaml:20:9: error LH110")
+
+
+def test_files_outside_the_root_keep_their_path(repo):
+    other = str(repo.parent / "elsewhere" / "other.yaml")
+    gitlab = json.loads(lintra("-f", "gitlab", "heat", other, cwd=repo).stdout)
+    assert {issue["location"]["path"] for issue in gitlab} == {"heat/web-stack.yaml", other}
+    assert lintra("-f", "github", other, "heat", cwd=repo).stdout.count(f"file={other.replace(':', '%3A')},") == 3
+
+
+def test_without_a_root_paths_stay_as_given(lint):
+    from lintra.report import gitlab, paths
+    result = lint(CONTRAIL)
+    assert gitlab.to_list(result)[0]["location"]["path"] == result.findings[0].file
+    assert github.command(result.findings[0]).startswith(f"::error file={result.findings[0].file},")
+    assert paths.ci_path("-", "/") == "-"
 
 
 def test_format_output_pairs(tmp_path):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -32,14 +33,15 @@ def test_examples_sarif_names_rules_paths_and_lines():
     found = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
               r["locations"][0]["physicalLocation"]["region"]["startLine"],
               r["locations"][0]["physicalLocation"]["region"]["startColumn"]) for r in run_["results"]}
-    assert ("LH110", "heat/web-stack.yaml", 20, 9) in found
-    assert ("LH101", "heat/web-stack.yaml", 25, 11) in found
+    # relative to the repository root (this checkout), as code scanning resolves them
+    assert ("LH110", "examples/heat/web-stack.yaml", 20, 9) in found
+    assert ("LH101", "examples/heat/web-stack.yaml", 25, 11) in found
     for r in run_["results"]:
         assert rules[r["ruleIndex"]] == r["ruleId"]
         assert r["level"] == "error"
         assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
     root = run_["originalUriBaseIds"]["%SRCROOT%"]["uri"]
-    assert root.startswith("file://") and root.rstrip("/").endswith("examples")
+    assert root == pathlib.Path(HERE).parent.resolve().as_uri() + "/"
     lh110 = run_["tool"]["driver"]["rules"][rules.index("LH110")]
     assert lh110["properties"]["tags"][0] == "vmware"
     assert "Open alternative" in lh110["help"]["markdown"]
@@ -103,3 +105,50 @@ def test_related_locations_carry_message_and_place(lint, tmp_path):
     assert related["message"]["text"] == "defined here"
     assert related["physicalLocation"]["artifactLocation"]["uri"] == "env.yaml"
     assert related["physicalLocation"]["region"]["startLine"] == 3
+
+
+def test_artifact_uris_relative_to_the_root_or_absolute_without_base(lint, tmp_path):
+    result = lint("heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::ContrailV2::VirtualNetwork\n",
+                  name="my stacks/net.yaml")
+    inside = sarif.to_dict(result, {"root": str(tmp_path)})
+    validate(inside)
+    artifact = inside["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "my%20stacks/net.yaml", "uriBaseId": "%SRCROOT%"}  # a URI, percent-encoded
+    outside = sarif.to_dict(result, {"root": str(tmp_path / "my stacks" / "elsewhere")})
+    validate(outside)
+    artifact = outside["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": (tmp_path / "my stacks" / "net.yaml").as_uri()}  # SARIF §3.4.4: no base
+
+
+CONTRAIL = "heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::ContrailV2::VirtualNetwork\n"
+
+
+def test_sanctioned_findings_and_the_profile_are_marked(lint):
+    log = sarif.to_dict(lint(CONTRAIL, sanctioned=["juniper"]), {})
+    validate(log)
+    [run_] = log["runs"]
+    [item] = run_["results"]
+    assert item["level"] == "note" and item["properties"]["sanctioned"] is True
+    assert run_["properties"] == {"profile": "balanced", "failOn": "error"}
+    assert sarif.to_dict(lint(CONTRAIL), {})["runs"][0]["results"][0]["properties"]["sanctioned"] is False
+
+
+@pytest.mark.parametrize("content, exit_code", [
+    (CONTRAIL, 1),
+    (CONTRAIL.replace("OS::ContrailV2::VirtualNetwork", "OS::Neutron::Net"), 0),
+    (b"apiVersion: v1\nkind: Pod\nmetadata: {name: caf\xe9}\n", 2),  # not UTF-8: the file was not judged
+], ids=["findings", "clean", "unreadable"])
+def test_invocation_says_whether_the_run_completed(lint, content, exit_code):
+    result = lint(content)
+    assert result.exit_code == exit_code
+    log = sarif.to_dict(result, {})
+    validate(log)
+    assert log["runs"][0]["invocations"] == [{"executionSuccessful": exit_code != 2, "exitCode": exit_code}]
+
+
+def test_suppression_without_reason_has_no_justification(lint):
+    result = lint(CONTRAIL.replace("VirtualNetwork", "VirtualNetwork  # lintra: ignore[LH101]"))
+    assert result.findings[0].suppressed
+    log = sarif.to_dict(result, {"include_suppressed": True})
+    validate(log)
+    assert log["runs"][0]["results"][0]["suppressions"] == [{"kind": "inSource"}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -9,9 +10,11 @@ import click
 from lintra.cli import outputs
 from lintra.cli.common import ConfigError, baseline_or_exit
 from lintra.cli.scan import ScanSetup, scan_options
+from lintra.config.files import start_directory
 from lintra.discover.changes import ChangesError, on_changed_lines, select_paths
 from lintra.discover.changes import changed_since as changed_since_
 from lintra.model import Level
+from lintra.repository import repository_root
 
 LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 
@@ -45,6 +48,7 @@ def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned,
                                  "hide_sanctioned": (hide_sanctioned, "--hide-sanctioned"),
                                  "baseline": (baseline_file, "--baseline")})
     pairs = outputs.pair(fmt, output, scan.registry.formats)
+    root = repository_root(start_directory(paths)) or os.getcwd()  # CI formats name files from it
     baseline = None if no_baseline else baseline_or_exit(scan.settings["baseline"])
     changes, force_exclude = None, False
     if changed_since:
@@ -62,6 +66,6 @@ def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned,
     if new_only:
         result.findings = on_changed_lines(result.findings, changes)
     options = {"color": sys.stdout.isatty() if color is None else color, "verbose": verbose,
-               "include_suppressed": sarif_include_suppressed}
+               "include_suppressed": sarif_include_suppressed, "root": root}
     outputs.write_all(pairs, result, sys.stdout, options)
     sys.exit(result.exit_code)

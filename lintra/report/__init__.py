@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+#: what :func:`lintra.filter.suppress.apply` records as the reason of a suppression written without
+#: one; reports say "no reason" in their own way rather than quote it as a reason
+NO_REASON = "(no reason given)"
+
 
 class Format:
     __slots__ = ("name", "write", "description")

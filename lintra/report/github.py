@@ -2,12 +2,15 @@
 
 GitHub turns these into annotations on the pull request diff. Data and property values are
 escaped as the runner expects (actions/toolkit ``command.ts``): ``%``, CR and LF everywhere, and
-``:`` and ``,`` inside properties, which would otherwise end the property.
+``:`` and ``,`` inside properties, which would otherwise end the property. ``file`` is relative to
+the repository root (:mod:`lintra.report.paths`): the runner reads a relative path from there.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, Optional
+
+from lintra.report.paths import ci_path
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -20,9 +23,9 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(finding) -> str:
+def command(finding, root: Optional[str] = None) -> str:
     span = finding.span
-    props = [("file", finding.file.replace("\\", "/")), ("line", span.line), ("col", span.column),
+    props = [("file", ci_path(finding.file, root)), ("line", span.line), ("col", span.column),
              ("endLine", span.end_line), ("endColumn", span.end_column),
              ("title", f"{finding.rule.id} {finding.rule.name}")]
     rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
@@ -32,6 +35,6 @@ def command(finding) -> str:
 def write(result, stream, options: Dict[str, Any]) -> None:
     for finding in result.findings:
         if not finding.suppressed:
-            stream.write(command(finding) + "\n")
+            stream.write(command(finding, options.get("root")) + "\n")
     summary = result.summary()
     stream.write(f"lintra: {summary['findings']} finding(s) in {summary['files']['scanned']} file(s)\n")

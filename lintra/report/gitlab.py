@@ -1,13 +1,16 @@
 """GitLab Code Quality report (the CodeClimate subset GitLab reads), for merge-request widgets.
 
 GitLab de-duplicates issues by ``fingerprint``, so each must be unique per issue: the finding's
-line-independent fingerprint, disambiguated when one value is reported twice.
+line-independent fingerprint, disambiguated when one value is reported twice. ``location.path``
+must be relative to the repository root (:mod:`lintra.report.paths`) for GitLab to link it.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
+
+from lintra.report.paths import ci_path
 
 # lintra levels x rule strength -> GitLab's five severities: hard coupling errors block.
 SEVERITY = {("error", "hard"): "blocker", ("error", "soft"): "critical", ("error", "substrate"): "major",
@@ -20,7 +23,7 @@ def severity(finding) -> str:
     return SEVERITY.get((finding.level.name, finding.rule.strength), "major")
 
 
-def to_list(result) -> List[Dict[str, Any]]:
+def to_list(result, root: Optional[str] = None) -> List[Dict[str, Any]]:
     issues, seen = [], {}
     for finding in result.findings:
         if finding.suppressed:
@@ -33,12 +36,12 @@ def to_list(result) -> List[Dict[str, Any]]:
             "fingerprint": fingerprint if count == 1 else f"{fingerprint}-{count}",
             "severity": severity(finding),
             "categories": ["Compatibility"],
-            "location": {"path": finding.file.replace("\\", "/"),
+            "location": {"path": ci_path(finding.file, root),
                          "lines": {"begin": finding.span.line, "end": finding.span.end_line}},
         })
     return issues
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    json.dump(to_list(result), stream, indent=2)
+    json.dump(to_list(result, options.get("root")), stream, indent=2)
     stream.write("\n")

@@ -1,10 +1,15 @@
 """SARIF 2.1.0 for code-scanning UIs (GitHub, Azure DevOps, IDEs).
 
-Paths are made relative to a source root (``options["root"]``, default the working directory) and
-tagged ``%SRCROOT%`` so the log means the same on every machine. ``partialFingerprints`` use
-:attr:`Finding.fingerprint`, which ignores line numbers, so alerts survive unrelated edits.
+Paths are made relative to a source root (``options["root"]``: ``lintra check`` passes the
+repository root, see :mod:`lintra.report.paths`; default the working directory) and tagged
+``%SRCROOT%`` so the log means the same on every machine; code scanning resolves them from the
+repository root. A file outside the root gets an absolute ``file:`` URI and no base.
+``partialFingerprints`` use :attr:`Finding.fingerprint`, which ignores line numbers, so alerts
+survive unrelated edits.
 Suppressed findings are left out unless ``options["include_suppressed"]``: GitHub shows every
-result it receives as an open alert.
+result it receives as an open alert. Findings on sanctioned vendors carry ``properties.sanctioned``;
+the run names its profile and ``fail_on``, and its invocation fails only when the exit code is 2
+(a file could not be judged): exit 1 is a completed run that found coupling.
 """
 
 from __future__ import annotations
@@ -13,26 +18,28 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Dict, List
+from urllib.parse import quote
+
+from lintra.report import NO_REASON
+from lintra.report.paths import inside
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 DOCS = "https://github.com/lintra/lintra/blob/main/README.md#rule-"
 
 
-def _uri(path: str, root: str) -> str:
-    absolute = os.path.abspath(path)
-    try:
-        relative = os.path.relpath(absolute, root)
-    except ValueError:  # another drive on Windows
-        return Path(absolute).as_uri()
-    if relative.startswith(".."):
-        return Path(absolute).as_uri()
-    return relative.replace(os.sep, "/")
+def _artifact(path: str, root: str) -> Dict[str, str]:
+    if path == "-":  # standard input without --stdin-filename: no file to point at
+        return {"uri": "-"}
+    relative = inside(path, root)
+    if relative is None:  # SARIF §3.4.4: an absolute URI has no uriBaseId
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
 
 
 def _location(file: str, span, root: str, message: str = None) -> Dict[str, Any]:
     location: Dict[str, Any] = {"physicalLocation": {
-        "artifactLocation": {"uri": _uri(file, root), "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": _artifact(file, root),
         "region": {"startLine": max(span.line, 1), "startColumn": max(span.column, 1),
                    "endLine": max(span.end_line, span.line, 1),
                    "endColumn": max(span.end_column, 1)}}}
@@ -63,6 +70,15 @@ def rule_descriptor(rule) -> Dict[str, Any]:
     }
 
 
+def suppression(finding) -> Dict[str, Any]:
+    """An ``inSource`` suppression; its ``justification`` only when the author wrote a reason (the
+    filter stage puts a placeholder in ``finding.suppression`` when there is none)."""
+    entry = {"kind": "inSource"}
+    if finding.suppression and finding.suppression != NO_REASON:
+        entry["justification"] = finding.suppression
+    return entry
+
+
 def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
     from lintra import __version__
 
@@ -80,14 +96,13 @@ def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
             "locations": [_location(finding.file, finding.span, root)],
             "partialFingerprints": {"lintra/v1": finding.fingerprint},
             "properties": {"vendor": finding.vendor, "category": finding.rule.category,
-                           "strength": finding.rule.strength},
+                           "strength": finding.rule.strength, "sanctioned": finding.sanctioned},
         }
         if finding.related:
             item["relatedLocations"] = [dict(_location(r.file, r.span, root, r.message), id=n)
                                         for n, r in enumerate(finding.related)]
         if finding.suppressed:
-            item["suppressions"] = [{"kind": "inSource",
-                                     "justification": finding.suppression or "suppressed"}]
+            item["suppressions"] = [suppression(finding)]
         results.append(item)
     return {
         "$schema": SCHEMA,
@@ -97,7 +112,9 @@ def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
                                 "informationUri": "https://github.com/lintra/lintra",
                                 "rules": [rule_descriptor(rule) for rule in rules]}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(root).as_uri() + "/"}},
+            "invocations": [{"executionSuccessful": result.exit_code != 2, "exitCode": result.exit_code}],
             "results": results,
+            "properties": {"profile": result.judgement.profile.name, "failOn": result.judgement.fail_on.name},
         }],
     }
 

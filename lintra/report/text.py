@@ -1,4 +1,9 @@
-"""``path:line:col: LEVEL RULE message`` per finding, then a summary with counts per vendor."""
+"""``path:line:col: LEVEL RULE message`` per finding, then a summary with counts per vendor.
+
+Findings on sanctioned vendors end in ``[sanctioned]``: they are info by decision, not by the
+rule. The summary counts what is reported (sanctioned ones among the info) and lists apart what
+was left out of the count: suppressed, hidden as sanctioned, accepted by the baseline.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,31 @@ from typing import Any, Dict
 
 import click
 
+from lintra.report import NO_REASON
+
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+_LEFT_OUT = (("suppressed", "suppressed"), ("hidden_sanctioned", "hidden as sanctioned"),
+             ("baselined", "accepted by the baseline"))
+
+
+def _tail(finding) -> str:
+    if finding.suppressed:
+        reason = finding.suppression
+        return " (suppressed, no reason given)" if reason in (None, NO_REASON) else f" (suppressed: {reason})"
+    return " [sanctioned]" if finding.sanctioned else ""
+
+
+def summary_line(summary: Dict[str, Any]) -> str:
+    files = summary["files"]
+    levels = summary["by_level"]
+    sanctioned = f" ({summary['sanctioned']} sanctioned)" if summary["sanctioned"] else ""
+    line = (f"{summary['findings']} finding(s): {levels['error']} error, {levels['warning']} warning, "
+            f"{levels['info']} info{sanctioned} in {files['total']} file(s) ({files['scanned']} scanned, "
+            f"{files['skipped']} skipped, {files['error']} with errors)")
+    left_out = [f"{summary[key]} {label}" for key, label in _LEFT_OUT if summary[key]]
+    if left_out:
+        line += "; not counted: " + ", ".join(left_out)
+    return line
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
@@ -16,32 +45,25 @@ def write(result, stream, options: Dict[str, Any]) -> None:
     def style(text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if colour else text
 
+    listed = False
     for finding in result.findings:
         if finding.suppressed and not verbose:
             continue
+        listed = True
         span = finding.span
         level = finding.level.name
-        tail = f" (suppressed: {finding.suppression})" if finding.suppressed else ""
         stream.write(f"{style(finding.file, bold=True)}:{span.line}:{span.column}: "
                      f"{style(level, fg=_COLOURS[level])} {style(finding.rule.id, bold=True)} "
-                     f"{finding.message}{tail}\n")
+                     f"{finding.message}{_tail(finding)}\n")
         for related in finding.related:
             stream.write(f"    {related.file}:{related.span.line}:{related.span.column}: {related.message}\n")
     if verbose:
         for record in result.files:
             if record.status != "scanned":
+                listed = True
                 stream.write(f"{record.file}: {record.status}: {record.reason}\n")
     summary = result.summary()
-    files = summary["files"]
-    levels = summary["by_level"]
-    line = (f"{summary['findings']} finding(s): {levels['error']} error, {levels['warning']} warning, "
-            f"{levels['info']} info in {files['total']} file(s) ({files['scanned']} scanned, "
-            f"{files['skipped']} skipped, {files['error']} with errors)")
-    for key, label in (("suppressed", "suppressed"), ("sanctioned", "on sanctioned vendors"),
-                       ("hidden_sanctioned", "hidden as sanctioned"), ("baselined", "accepted by the baseline")):
-        if summary[key]:
-            line += f"; {summary[key]} {label}"
-    stream.write(("\n" if result.findings else "") + style(line, bold=True) + "\n")
+    stream.write(("\n" if listed else "") + style(summary_line(summary), bold=True) + "\n")
     if summary["by_vendor"]:
         vendors = ", ".join(f"{vendor} {count}" for vendor, count in summary["by_vendor"].items())
         stream.write(f"by vendor: {vendors}\n")
