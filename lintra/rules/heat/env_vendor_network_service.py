@@ -13,6 +13,7 @@ References:
 - https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments/neutron-nuage-config.yaml
 """
 
+from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat.env_vendor_service import checker
 
@@ -25,12 +26,10 @@ RULE = Rule(
     strength="substrate",
     severity="error",
     kinds=("heat-env",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Use ML2 with OVN or OVS; if the SDN is a sanctioned substrate, sanction the vendor for "
                 "this repository.",
-    references=("https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/"
-                "overcloud-resource-registry-puppet.j2.yaml",
-                "https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments"),
+    references=references(__doc__),
     check=checker("network"),
     origin=__name__,
 )

@@ -20,6 +20,7 @@ References:
 
 import re
 
+from lintra.rules.docstring import rationale, references
 from lintra.model import Hit, Rule
 from lintra.rules.heat import environments, vendor_types
 
@@ -66,12 +67,10 @@ RULE = Rule(
     strength="substrate",
     severity="error",
     kinds=("heat-env",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Keep back-end selection in the operator's environment, prefer open back ends (Ceph RBD, "
                 "CephFS), or sanction the vendor for this deployment.",
-    references=("https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/"
-                "overcloud-resource-registry-puppet.j2.yaml",
-                "https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments"),
+    references=references(__doc__),
     check=checker("storage"),
     origin=__name__,
 )

@@ -19,6 +19,7 @@ References:
 
 import os
 
+from lintra.rules.docstring import rationale, references
 from lintra.model import Hit, Related, Rule
 from lintra.rules.heat import environments, upstream_types, vendor_types
 from lintra.rules.heat.unknown_resource_type import resource_types
@@ -109,11 +110,10 @@ RULE = Rule(
     strength="hard",
     severity="warning",
     kinds=("heat", "cfn"),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Keep the generic alias, and map it in the operator's environment to an upstream type or "
                 "to a template built from upstream types; treat vendor mappings as a sanctioned substrate choice.",
-    references=("https://docs.openstack.org/heat/latest/template_guide/environment.html#mapping-resources",
-                "https://opendev.org/openstack/heat/src/branch/master/heat/engine/environment.py"),
+    references=references(__doc__),
     check=check,
     origin=__name__,
 )

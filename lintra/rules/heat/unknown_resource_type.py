@@ -19,6 +19,7 @@ References:
 - https://opendev.org/openstack/heat/src/branch/master/heat/engine/environment.py
 """
 
+from lintra.rules.docstring import rationale, references
 from lintra.model import Hit, Rule
 from lintra.rules.heat import environments, upstream_types, vendor_types
 
@@ -68,12 +69,10 @@ RULE = Rule(
     strength="hard",
     severity="info",
     kinds=("heat", "cfn"),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Use upstream resource types, or ship the provider template (type: path/to/x.yaml) or the "
                 "environment that maps the alias with the template, so any Heat can deploy it.",
-    references=("https://docs.openstack.org/heat/latest/template_guide/openstack.html",
-                "https://docs.openstack.org/heat/latest/template_guide/environment.html#mapping-resources",
-                "https://opendev.org/openstack/heat/src/branch/master/heat/engine/resources"),
+    references=references(__doc__),
     check=check,
     origin=__name__,
 )

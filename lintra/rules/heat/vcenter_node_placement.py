@@ -21,6 +21,7 @@ References:
 import json
 import re
 
+from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat import resolve
 
@@ -108,12 +109,10 @@ RULE = Rule(
     strength="hard",
     severity="error",
     kinds=("heat",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Let the scheduler place the server: use an availability zone name alone, flavor "
                 "extra specs, traits or server groups instead of naming a compute node.",
-    references=("https://docs.openstack.org/nova/latest/admin/availability-zones.html",
-                "https://opendev.org/openstack/nova/src/branch/master/nova/virt/vmwareapi/driver.py",
-                "https://docs.openstack.org/nova/latest/admin/scheduling.html"),
+    references=references(__doc__),
     check=check,
     origin=__name__,
 )

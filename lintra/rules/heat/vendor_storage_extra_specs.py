@@ -1,7 +1,8 @@
 """LH117 heat-vendor-storage-extra-specs: volume/share type extra specs that one vendor's driver owns.
 
 Cinder and Manila let a driver claim keys in a type's extra specs with its own scope
-(``netapp:qos_policy_group``, ``hpe3par:persona``, ``drivers:rsize``); the scheduler ignores such
+(``netapp:qos_policy_group``, ``hpe3par:persona``, ``drivers:rsize``; Cinder's driver base class,
+``_init_vendor_properties``: "Vendor unique properties must start with vendor prefix + ':'"); the scheduler ignores such
 scoped keys and only that vendor's driver reads them, so on any other back end the storage class the
 template asks for silently loses its meaning. Unscoped vendor capabilities (``netapp_raid_type``,
 ``huawei_smartcache``, also written ``capabilities:huawei_smartcache``) are matched by the
@@ -25,7 +26,6 @@ names several vendors share, so they name no single vendor.
 References:
 - https://docs.openstack.org/manila/latest/admin/capabilities_and_extra_specs.html
 - https://opendev.org/openstack/cinder/src/branch/master/cinder/volume/driver.py
-  (``_init_vendor_properties``: "Vendor unique properties must start with vendor prefix + ':'")
 - https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/netapp-volume-driver.html
 - https://opendev.org/openstack/manila/src/branch/master/manila/share/drivers/netapp/dataontap/cluster_mode/lib_base.py
 - https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/hpe-3par-driver.html
@@ -33,8 +33,7 @@ References:
 - https://opendev.org/openstack/manila/src/branch/master/manila/share/drivers/hpe/hpe_3par_mediator.py
 - https://opendev.org/openstack/cinder/src/branch/master/cinder/volume/drivers/hpe/hpe_lefthand_iscsi.py
 - https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/nimble-volume-driver.html
-- https://opendev.org/openstack/cinder/src/branch/master/doc/source/configuration/tables/manual/
-  cinder-pure_storage_extraspecs.inc
+- https://opendev.org/openstack/cinder/src/branch/master/doc/source/configuration/tables/manual/cinder-pure_storage_extraspecs.inc
 - https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/ibm-storwize-svc-driver.html
 - https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/dell-emc-powermax-driver.html
 - https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/dell-emc-vnx-driver.html
@@ -42,11 +41,11 @@ References:
 - https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/zfssa-iscsi-driver.html
 - https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/hitachi-vsp-driver.html
 - https://opendev.org/openstack/cinder/src/branch/master/cinder/volume/drivers/huawei/huawei_utils.py
-- https://opendev.org/openstack/manila/src/commit/90060722a9c33176f705705dd071052cddf4d3dd/doc/source/contributor/
-  huawei_nas_driver.rst
+- https://opendev.org/openstack/manila/src/commit/90060722a9c33176f705705dd071052cddf4d3dd/doc/source/contributor/huawei_nas_driver.rst
 - https://opendev.org/openstack/cinder/src/branch/master/cinder/volume/drivers/datera/datera_api22.py
 """
 
+from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat import resolve
 
@@ -130,20 +129,12 @@ RULE = Rule(
     strength="hard",
     severity="error",
     kinds=("heat",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Describe the storage class with common capabilities (thin_provisioning, dedupe, "
                 "compression, replication_enabled, QoS front-end specs) and leave vendor-scoped specs "
                 "to the operator's own volume and share types; consider Ceph RBD/CephFS for a "
                 "vendor-neutral back end.",
-    references=("https://docs.openstack.org/manila/latest/admin/capabilities_and_extra_specs.html",
-                "https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/"
-                "netapp-volume-driver.html",
-                "https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/"
-                "hpe-3par-driver.html",
-                "https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/"
-                "ibm-storwize-svc-driver.html",
-                "https://docs.openstack.org/cinder/latest/configuration/block-storage/drivers/"
-                "dell-emc-powermax-driver.html"),
+    references=references(__doc__),
     check=check,
     origin=__name__,
 )

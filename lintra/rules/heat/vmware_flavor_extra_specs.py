@@ -16,6 +16,7 @@ References:
 
 import re
 
+from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat import resolve
 
@@ -55,12 +56,11 @@ RULE = Rule(
     strength="hard",
     severity="error",
     kinds=("heat",),
-    rationale=__doc__.split("\n\n")[1],
+    rationale=rationale(__doc__),
     remediation="Express placement and limits with driver-neutral extra specs (hw:cpu_policy, "
                 "hw:numa_nodes, quota:cpu_shares / cpu_quota for libvirt, resources:* and trait:* "
                 "for placement), and keep per-hypervisor flavors out of application templates.",
-    references=("https://docs.openstack.org/nova/latest/configuration/extra-specs.html",
-                "https://github.com/openstack/nova/blob/master/nova/api/validation/extra_specs/vmware.py"),
+    references=references(__doc__),
     check=check,
     origin=__name__,
 )

@@ -23,7 +23,7 @@ References:
 
 from lintra.model import Rule
 from lintra.rules.k8s.class_reference import through_class
-from lintra.rules.k8s.docstring import rationale, references
+from lintra.rules.docstring import rationale, references
 
 
 def check(document, scan):

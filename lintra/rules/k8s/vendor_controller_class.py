@@ -20,7 +20,7 @@ References:
 
 from lintra.model import Hit, Rule
 from lintra.rules.k8s.controllers import class_controller
-from lintra.rules.k8s.docstring import rationale, references
+from lintra.rules.docstring import rationale, references
 
 
 def check(document, scan):

@@ -14,7 +14,7 @@ References:
 
 from lintra.model import Hit, Related, Rule
 from lintra.policy.selector import pod_spec_pointer
-from lintra.rules.k8s.docstring import rationale, references
+from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest
 
 IAM_ANNOTATIONS = {

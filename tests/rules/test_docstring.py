@@ -4,11 +4,12 @@ import importlib
 
 import pytest
 
-from lintra.rules.k8s import RULES
-from lintra.rules.k8s.docstring import references
+from lintra.rules.docstring import references
+from lintra.rules.heat import RULES as HEAT_RULES
+from lintra.rules.k8s import RULES as K8S_RULES
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+@pytest.mark.parametrize("rule", HEAT_RULES + K8S_RULES, ids=lambda rule: rule.id)
 def test_rule_references_are_the_documented_ones(rule):
     documented = importlib.import_module(rule.origin).__doc__.partition("\nReferences:\n")[2]
     assert documented.count("https://") == len(rule.references) > 0
