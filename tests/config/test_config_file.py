@@ -190,14 +190,27 @@ def test_required_plugin_missing_from_config_exits_2_naming_it(tmp_path):
     assert "required plugin(s) missing: lintra-acme" in result.output and "installed: " in result.output
 
 
+ORG_PACK = """pack: {name: org, version: '1', description: d}
+rules:
+  - id: ORG1
+    name: org-no-fast-class
+    title: t
+    vendor: other
+    category: storage
+    strength: soft
+    severity: warning
+    kinds: [k8s]
+    rationale: r
+    remediation: r
+    match: {path: metadata.name, equals: fast}
+    message: class {value}
+"""
+
+
 def test_exclude_and_packs_from_config_are_relative_to_its_directory(tmp_path):
     repo(tmp_path, "exclude: [k8s/sa.yaml]\npacks: [policy/org.yaml]\n")
     (tmp_path / "policy").mkdir()
-    (tmp_path / "policy" / "org.yaml").write_text(
-        "pack: {name: org, version: '1', description: d}\nrules:\n"
-        "  - id: ORG1\n    name: org-no-fast-class\n    title: t\n    vendor: other\n    category: storage\n"
-        "    strength: soft\n    severity: warning\n    kinds: [k8s]\n    rationale: r\n    remediation: r\n"
-        "    match: {path: metadata.name, equals: fast}\n    message: class {value}\n")
+    (tmp_path / "policy" / "org.yaml").write_text(ORG_PACK)
     data = json.loads(invoke("check", str(tmp_path / "k8s"), "-f", "json").output)
     assert {f["rule_id"] for f in data["findings"]} >= {"ORG1", "LK102"}
     assert not [f for f in data["files"] if f["file"].endswith("sa.yaml")]
@@ -275,11 +288,7 @@ def test_per_path_profile_sets_the_threshold_for_its_files(tmp_path):
 def test_a_pack_named_in_config_and_on_the_command_line_loads_once(tmp_path):
     repo(tmp_path, "packs: [policy/org.yaml]\n")
     (tmp_path / "policy").mkdir()
-    (tmp_path / "policy" / "org.yaml").write_text(
-        "pack: {name: org, version: '1', description: d}\nrules:\n"
-        "  - id: ORG1\n    name: org-no-fast-class\n    title: t\n    vendor: other\n    category: storage\n"
-        "    strength: soft\n    severity: warning\n    kinds: [k8s]\n    rationale: r\n    remediation: r\n"
-        "    match: {path: metadata.name, equals: fast}\n    message: class {value}\n")
+    (tmp_path / "policy" / "org.yaml").write_text(ORG_PACK)
     result = invoke("check", "k8s", "--pack", "policy/org.yaml", "--pack", "./policy/org.yaml", cwd=tmp_path)
     assert result.exit_code == 1 and "ORG1" in result.output
     assert "org-no-fast-class" in invoke("rules", "ORG1", "--pack", "policy/org.yaml",
