@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-from lintra.filter.profiles import DEFAULT_PROFILE, Profile, resolve
 from lintra.discover import path_matches
+from lintra.filter.profiles import DEFAULT_PROFILE, Profile, resolve
 from lintra.filter.select import matches, may_match
 from lintra.model import RESERVED_VENDOR, Finding, Level, Rule
 
