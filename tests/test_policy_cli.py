@@ -51,6 +51,17 @@ def test_failing_example_is_shown_with_its_line_and_snippet(tmp_path):
     ]
 
 
+def test_failing_example_in_json_names_rule_line_and_problem(tmp_path):
+    import json
+
+    pack = write_pack(tmp_path, RULE_HEAD + BAD_EXAMPLE)
+    result = invoke("policy", "test", "--format", "json", pack)
+    assert result.exit_code == 1
+    [report] = json.loads(result.output)["rules"]
+    assert (report["rule"], report["status"]) == ("ORG1", "failed")
+    assert [(p["expect"], p["line"], p["problem"]) for p in report["problems"]] == [("fail", 16, "no finding")]
+
+
 def test_rule_without_examples_fails_the_test(tmp_path):
     pack = write_pack(tmp_path, RULE_HEAD + "    match: {path: spec}\n")
     result = invoke("policy", "test", pack)

@@ -7,6 +7,7 @@ pack files and directories of packs, as ``lintra check --pack`` does.
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import List, Tuple
 
@@ -43,37 +44,61 @@ def validate(paths) -> None:
 
 @policy.command()
 @PACKS
-def test(paths) -> None:
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def test(paths, fmt) -> None:
     """Run each rule's inline examples: fail examples must be flagged, pass examples not."""
     registry = registry_or_exit()
-    failed = invalid = 0
+    reports, invalid = [], []
     for file, rules, problems in _compile(paths):
         if problems:
-            invalid += 1
-            for problem in problems:
-                click.echo(problem)
+            invalid.extend(problems)
             continue
         locator = _locator(file)
         for position, rule in enumerate(rules):
-            examples = rule.examples or {}
-            if not examples.get("fail") or not examples.get("pass"):
-                failed += 1
-                click.echo(f"{file} {rule.id} FAILED: needs at least one fail and one pass example")
-                continue
-            results = example_results(rule, registry.loaders, registry.detectors, registry.resolvers)
-            bad = [r for r in results if not r.ok]
-            if not bad:
-                click.echo(f"{file} {rule.id} ok ({len(examples['fail'])} fail, {len(examples['pass'])} pass examples)")
-                continue
-            failed += 1
-            click.echo(f"{file} {rule.id} FAILED")
-            for result in bad:
-                line = locator.span(("rules", position, "examples", result.expect, result.index)).line
-                click.echo(f"  {file}:{line}: {result.expect} example {result.index + 1} "
-                           f"({result.filename}): {result.problem}")
-                for text in result.content.splitlines() or [""]:
-                    click.echo(f"    | {text}")
+            reports.append(_test_rule(file, position, rule, locator, registry))
+    failed = [r for r in reports if r["status"] != "ok"]
+    if fmt == "json":
+        click.echo(json.dumps({"rules": reports, "invalid": invalid}, indent=2))
+    else:
+        for problem in invalid:
+            click.echo(problem)
+        for report in reports:
+            _echo(report)
     sys.exit(2 if invalid else 1 if failed else 0)
+
+
+def _test_rule(file: str, position: int, rule, locator, registry) -> dict:
+    """One rule's example results: ``status`` ok or failed, and each misbehaving example."""
+    examples = rule.examples or {}
+    report = {"file": file, "rule": rule.id, "status": "ok", "fail_examples": len(examples.get("fail") or ()),
+              "pass_examples": len(examples.get("pass") or ()), "problems": []}
+    if not report["fail_examples"] or not report["pass_examples"]:
+        report.update(status="failed", problems=[{"problem": "needs at least one fail and one pass example"}])
+        return report
+    for result in example_results(rule, registry.loaders, registry.detectors, registry.resolvers):
+        if not result.ok:
+            line = locator.span(("rules", position, "examples", result.expect, result.index)).line
+            report["status"] = "failed"
+            report["problems"].append({"expect": result.expect, "example": result.index + 1, "line": line,
+                                       "filename": result.filename, "problem": result.problem,
+                                       "content": result.content})
+    return report
+
+
+def _echo(report: dict) -> None:
+    file, rule = report["file"], report["rule"]
+    if report["status"] == "ok":
+        click.echo(f"{file} {rule} ok ({report['fail_examples']} fail, {report['pass_examples']} pass examples)")
+        return
+    if "line" not in report["problems"][0]:
+        click.echo(f"{file} {rule} FAILED: {report['problems'][0]['problem']}")
+        return
+    click.echo(f"{file} {rule} FAILED")
+    for problem in report["problems"]:
+        click.echo(f"  {file}:{problem['line']}: {problem['expect']} example {problem['example']} "
+                   f"({problem['filename']}): {problem['problem']}")
+        for text in problem["content"].splitlines() or [""]:
+            click.echo(f"    | {text}")
 
 
 def _compile(paths) -> List[Tuple[str, list, List[str]]]:
