@@ -2,7 +2,8 @@
 
 from lintra.hookspecs import hookimpl
 from lintra.rules.k8s import (claim_vendor_storageclass, gateway_vendor_class, ingress_vendor_class,
-                              vendor_controller_class, workload_cloud_identity)
+                              vendor_controller_class, workload_cloud_identity,
+                              workload_cloud_secrets)
 
 RULES = [
     claim_vendor_storageclass.RULE,
@@ -10,6 +11,7 @@ RULES = [
     ingress_vendor_class.RULE,
     vendor_controller_class.RULE,
     gateway_vendor_class.RULE,
+    workload_cloud_secrets.RULE,
 ]
 
 

@@ -78,6 +78,8 @@ spec:
     result = lint(pool)
     assert where(result, "LK205") == [("LK205", 8, 17)]
     assert where(result, "LK207") == [("LK207", 10, 54)]
+    # a node pool is the cluster administrator's platform layer, not the application's
+    assert {f.rule.strength for f in result.findings if f.rule.id == "LK207"} == {"substrate"}
 
 
 def test_karpenter_pool_on_aks_node_class_and_labels(lint):
@@ -95,5 +97,6 @@ spec:
     result = lint(pool)
     assert where(result, "LK404") == [("LK404", 8, 17)]
     assert where(result, "LK408") == [("LK408", 9, 56)]
+    assert {f.rule.strength for f in result.findings if f.rule.id == "LK408"} == {"substrate"}
     assert where(result, "LK207") == []
     assert where(lint(pool.replace("karpenter.sh/v1", "example.org/v1")), "LK408") == []

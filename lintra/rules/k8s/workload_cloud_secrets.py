@@ -1,0 +1,89 @@
+"""LK115 k8s-workload-cloud-secrets: a workload that mounts secrets through a cloud's SecretProviderClass.
+
+A pod's Secrets Store CSI volume (driver ``secrets-store.csi.k8s.io``) names only a
+SecretProviderClass, in ``volumeAttributes.secretProviderClass``; the class's ``spec.provider``
+decides which provider plugin fetches the secrets. When that class (nearest definition in the scan)
+has provider aws, azure, gcp or gke, every pod of the workload reads its secrets from that cloud's
+secret manager with the pod's cloud identity, and on another cluster the mount fails and the pod
+never starts. The driver is neutral, and so is a class served by Vault. The class itself is flagged
+by LK211 / LK309 / LK410; this rule reports the workload that depends on it. When definitions at
+the same distance disagree, the message says so instead of guessing.
+
+References:
+- https://secrets-store-csi-driver.sigs.k8s.io/
+- https://secrets-store-csi-driver.sigs.k8s.io/getting-started/usage.html
+- https://secrets-store-csi-driver.sigs.k8s.io/providers.html
+- https://docs.aws.amazon.com/secretsmanager/latest/userguide/integrating_csi_driver.html
+- https://learn.microsoft.com/azure/aks/csi-secrets-store-driver
+- https://github.com/GoogleCloudPlatform/secrets-store-csi-driver-provider-gcp
+- https://cloud.google.com/secret-manager/docs/secret-manager-managed-csi-component
+"""
+
+from lintra.model import Hit, Related, Rule
+from lintra.policy.selector import pod_spec_pointer
+from lintra.rules.docstring import rationale, references
+from lintra.rules.k8s.nearest import describe, index, nearest
+
+DRIVER = "secrets-store.csi.k8s.io"
+#: spec.provider -> vendor; the provider plugins that serve only one cloud's secret manager
+CLOUD_PROVIDERS = {"aws": "aws", "azure": "azure", "gcp": "gcp", "gke": "gcp"}
+
+
+def _class_references(document, spec_path):
+    """``(pointer, name)`` of each Secrets Store CSI volume's ``secretProviderClass``."""
+    volumes = document.get(spec_path + ("volumes",))
+    for i, volume in enumerate(volumes if isinstance(volumes, list) else ()):
+        csi = volume.get("csi") if isinstance(volume, dict) else None
+        if not isinstance(csi, dict) or csi.get("driver") != DRIVER:
+            continue
+        attributes = csi.get("volumeAttributes")
+        name = attributes.get("secretProviderClass") if isinstance(attributes, dict) else None
+        if isinstance(name, str) and name:
+            yield spec_path + ("volumes", i, "csi", "volumeAttributes", "secretProviderClass"), name
+
+
+def _provider(klass):
+    spec = klass.data.get("spec")
+    provider = spec.get("provider") if isinstance(spec, dict) else None
+    return provider if isinstance(provider, str) else None
+
+
+def _is_secret_class(doc) -> bool:
+    # a SecretProviderClass of another API group is not the driver's class
+    return str(doc.data.get("apiVersion", "")).startswith("secrets-store.csi.x-k8s.io/")
+
+
+def check(document, scan):
+    spec_path = pod_spec_pointer(document.data)
+    if spec_path is None:
+        return
+    for pointer, name in _class_references(document, spec_path):
+        defined = [c for c in index(scan, "SecretProviderClass", "k8s.secretproviderclasses").get(name) or ()
+                   if _is_secret_class(c)]
+        in_reach = nearest(document, defined)
+        coupled = [c for c in in_reach if _provider(c) in CLOUD_PROVIDERS]
+        if not coupled:
+            continue  # no definition in reach, or a provider that runs anywhere (vault, ...)
+        klass = coupled[0]
+        provider = _provider(klass)
+        message = f"{describe(document)} mounts secrets through SecretProviderClass '{name}' (provider {provider})"
+        if len({_provider(c) for c in in_reach}) > 1:
+            message += (f"; {len(in_reach)} definitions of '{name}' at the same distance disagree "
+                        f"({', '.join(sorted(str(_provider(c)) for c in in_reach))})")
+        yield Hit(pointer, message,
+                  related=[Related(f"SecretProviderClass '{name}'", klass.source.name,
+                                   klass.span(("spec", "provider")))],
+                  vendor=CLOUD_PROVIDERS[provider])
+
+
+RULE = Rule(
+    id="LK115", name="k8s-workload-cloud-secrets",
+    title="Workload mounts secrets through a cloud secret manager's SecretProviderClass",
+    vendor="other",  # each finding names the provider's cloud
+    category="identity", strength="hard", severity="error", kinds=("k8s",),
+    rationale=rationale(__doc__),
+    remediation="Keep the secret source in a per-platform SecretProviderClass of the same name that the "
+                "application does not ship, or use a store every target reaches (Vault, OpenBao).",
+    references=references(__doc__),
+    check=check, origin=__name__,
+)
