@@ -8,6 +8,12 @@ A property written ``{get_param: flavor_specs}`` (or ``{get_param: [specs, key]}
 3. with ``--heat-env-auto``, any environment file of the same repository (each one is an
    alternative deployment, so each coupled value is reported where it is written).
 
+A template that a resource of the scan instantiates (``type: lib/net.yaml``, or a registry alias
+mapped to it; :mod:`lintra.rules.heat.parents`) also gets, for that nested stack, the value the
+parent passes as the property of the same name; a parent's own ``get_param`` is followed through
+the parent's chain (its environments, default and its own parents), a bounded number of levels
+deep and never around a cycle. Each parent is one more alternative.
+
 An environment's ``parameters`` set the parameters of the template the stack is created from
 only; its ``parameter_defaults`` are passed into every template resource, nested ones included.
 So ``parameters`` apply to the templates the user named, never to one lintra loaded because
@@ -22,6 +28,8 @@ References:
 - https://docs.openstack.org/heat/latest/template_guide/hot_spec.html#get-param
 - https://docs.openstack.org/heat/latest/template_guide/environment.html ("Define values for
   template arguments" vs "Define defaults to parameters ... passed into all template resources")
+- https://docs.openstack.org/heat/latest/template_guide/composition.html (a template resource's
+  properties are the nested template's parameters)
 - heat/engine/environment.py ``get_child_environment``: a nested stack's environment keeps the
   parent's registry and ``parameter_defaults`` but its ``parameters`` are replaced by the
   properties the parent passes ("they won't be relevant in the child template")
@@ -36,7 +44,7 @@ from typing import Any, List
 
 from lintra.model import Document, Pointer, Related
 from lintra.policy.resolvers import Candidate, Resolver
-from lintra.rules.heat import environments
+from lintra.rules.heat import environments, parents
 
 #: HOT functions of every heat_template_version (hot/functions.py, template.py); CloudFormation's
 #: are ``Ref`` and ``Fn::*``.
@@ -64,26 +72,69 @@ def candidates(document: Document, pointer: Pointer, node: Any, scan) -> List[Ca
 
 def resolved(document: Document, pointer: Pointer, node: Any, scan) -> List[Candidate]:
     """Candidates for a ``get_param``/``Ref`` node; [] for any other intrinsic or an unknown parameter."""
-    function, argument = next(iter(node.items()))
-    if function not in ("get_param", "Ref"):
+    reference = _parameter_reference(node)
+    if reference is None:
         return []
-    if isinstance(argument, str):
-        name, path = argument, []
-    elif function == "get_param" and isinstance(argument, list) and argument and isinstance(argument[0], str):
-        name, path = argument[0], argument[1:]
-    else:
-        return []
+    name, path = reference
     consumer = _consumer(pointer)
     related = (Related(f"consumed here by {consumer}", document.source.name, document.span(pointer, "value")),)
-    found = []
-    for source, at, value, origin in _values(document, name, scan):
+    found, seen = [], set()
+    for source, at, value, origin, hops in _sources(document, name, scan, 0, frozenset()):
         value, at = _descend(value, at, path)
-        if value is _MISSING or is_intrinsic(value):
+        if value is _MISSING or is_intrinsic(value) or (id(source), at) in seen:
             continue
+        seen.add((id(source), at))
         where = "" if source is document else f" in {document.source.name}"
         note = f" (parameter {name} {origin}, consumed by {consumer}{where})"
-        found.append(Candidate(value, source, at, note, related))
+        found.append(Candidate(value, source, at, note, related + hops))
     return found
+
+
+def _parameter_reference(node: Any):
+    """``(parameter name, path into its value)`` of a ``get_param``/``Ref`` node, else None."""
+    function, argument = next(iter(node.items()))
+    if function not in ("get_param", "Ref"):
+        return None
+    if isinstance(argument, str):
+        return argument, []
+    if function == "get_param" and isinstance(argument, list) and argument and isinstance(argument[0], str):
+        return argument[0], argument[1:]
+    return None
+
+
+#: Nesting levels followed up from a template to the parents that pass its parameters.
+_MAX_DEPTH = 8
+
+
+def _sources(document: Document, name: str, scan, depth: int, visiting: frozenset):
+    """``(document, pointer, value, origin, related hops)`` for every value parameter ``name`` of
+    ``document`` can take: its own chain (environments, default), then what each parent resource
+    in the scan passes as property ``name``, followed through the parent's own ``get_param``."""
+    if (id(document), name) in visiting:
+        return  # a template that (through its parents) passes a parameter back to itself
+    visiting = visiting | {(id(document), name)}
+    for source, at, value, origin in _values(document, name, scan):
+        yield source, at, value, origin, ()
+    if depth >= _MAX_DEPTH:
+        return
+    for parent, resource, properties_at, properties in parents.of(document, scan):
+        if not isinstance(properties, dict) or name not in properties:
+            continue
+        value, at = properties[name], properties_at + (name,)
+        passed = f"passed by resource '{resource}' of {parent.source.name}"
+        if not is_intrinsic(value):
+            yield parent, at, value, passed, ()
+            continue
+        reference = _parameter_reference(value)
+        if reference is None:
+            continue  # get_attr, str_replace ...: unknown
+        outer, path = reference
+        hop = Related(f"passed as parameter {name} of {document.source.name} by resource '{resource}'",
+                      parent.source.name, parent.span(at, "value"))
+        for source, found_at, found, origin, hops in _sources(parent, outer, scan, depth + 1, visiting):
+            found, found_at = _descend(found, found_at, path)
+            if found is not _MISSING:
+                yield source, found_at, found, f"{passed} as its parameter {outer} ({origin})", (hop,) + hops
 
 
 #: Environment sections that set a template's parameters: all of them for a template the user

@@ -1,0 +1,122 @@
+"""Which template resources of the scan instantiate a nested template, and with which properties.
+
+A template resource (``type: lib/net.yaml``, or ``type: OS::Foo::Net`` that an applicable
+environment's ``resource_registry`` maps to ``lib/net.yaml``) creates a nested stack whose
+parameters are the resource's ``properties``; a ``ResourceGroup``/``AutoScalingGroup`` does the
+same for each member (``resource_def`` / ``resource``). The index, built once per run, maps the
+nested template's real path to every ``(parent document, resource name, properties pointer)``
+that does so, so that :mod:`lintra.rules.heat.resolve` can follow a ``get_param`` up to the value
+a parent passes.
+
+A registry alias counts only through the environments that apply to the parent
+(:func:`lintra.rules.heat.environments.applicable`: ``-e`` files, the repository's own with
+``--heat-env-auto``), as for LH107; a relative path in a registry is relative to the environment
+file that holds it, as heatclient resolves it.
+
+References:
+- https://docs.openstack.org/heat/latest/template_guide/composition.html ("the properties of the
+  template resource are passed as parameters to the nested template")
+- https://docs.openstack.org/heat/latest/template_guide/environment.html#mapping-resources
+- heat/engine/resources/template_resource.py ``child_params``: a template resource's properties
+  become the nested stack's parameters
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Dict, List, Optional, Tuple
+
+from lintra.model import Document, Pointer
+from lintra.rules.heat import environments, upstream_types
+
+#: (parent document, resource name, pointer of the properties mapping, the properties)
+Parent = Tuple[Document, str, Pointer, dict]
+
+#: Hops of an alias chain (``A -> B -> lib/net.yaml``) followed, as LH107 does.
+_MAX_HOPS = 8
+_SECTIONS = (("resources", "type", "properties"), ("Resources", "Type", "Properties"))
+_MEMBERS = ("resource_def", "resource")  # ResourceGroup, AutoScalingGroup
+
+
+def of(document: Document, scan) -> List[Parent]:
+    """Every resource of the scan that instantiates ``document`` as a nested template."""
+    if not document.source.path:
+        return []
+    return scan.memo("heat.parents", _build).get(os.path.realpath(document.source.path), [])
+
+
+def _build(scan) -> Dict[str, List[Parent]]:
+    found: Dict[str, List[Parent]] = {}
+    for parent in scan.of_kind(*environments.KINDS):
+        if not parent.source.path:
+            continue
+        for name, kind, pointer, properties in _template_resources(parent.data):
+            for path in _targets(parent, name, kind, scan):
+                found.setdefault(path, []).append((parent, name, pointer, properties))
+    return found
+
+
+def _template_resources(data):
+    """``(resource name, type, properties pointer, properties)`` of every resource and group member."""
+    if not isinstance(data, dict):
+        return
+    for section, type_key, props_key in _SECTIONS:
+        resources = data.get(section)
+        if not isinstance(resources, dict):
+            continue
+        for name, resource in resources.items():
+            if not isinstance(resource, dict):
+                continue
+            properties = resource.get(props_key)
+            yield name, resource.get(type_key), (section, name, props_key), properties
+            if isinstance(properties, dict):
+                for member in _MEMBERS:
+                    spec = properties.get(member)
+                    if isinstance(spec, dict):
+                        yield name, spec.get("type"), (section, name, props_key, member, "properties"), \
+                            spec.get("properties")
+
+
+def _targets(parent: Document, name, kind, scan) -> List[str]:
+    """Real paths of the templates a resource of type ``kind`` can be."""
+    if not isinstance(kind, str):
+        return []
+    if upstream_types.is_template_reference(kind):
+        local = _local(parent, kind)
+        return [local] if local else []
+    if not environments.is_alias(kind, scan):  # cheap: most types are mapped by no registry
+        return []
+    envs = environments.applicable(parent, scan)
+    explicit = environments.index(scan).explicit
+    chosen = _lookup(kind, name, explicit)
+    starts = [chosen] if chosen else [(env, *hit) for env in envs if env not in explicit
+                                      for hit in [environments.lookup(kind, name, env)] if hit]
+    found = []
+    for env, _, target in starts:
+        seen = {kind}
+        while isinstance(target, str) and not upstream_types.is_template_reference(target) \
+                and target not in seen and len(seen) < _MAX_HOPS:
+            seen.add(target)
+            step = _lookup(target, None, explicit) or _lookup(target, None, [env])
+            if step is None:
+                break
+            env, _, target = step
+        if isinstance(target, str) and upstream_types.is_template_reference(target):
+            local = _local(env, target)
+            if local and local not in found:
+                found.append(local)
+    return found
+
+
+def _lookup(alias, name, envs):
+    for env in reversed(envs):
+        hit = environments.lookup(alias, name, env)
+        if hit:
+            return (env, *hit)
+    return None
+
+
+def _local(holder: Document, reference: str) -> Optional[str]:
+    if "://" in reference or os.path.isabs(reference) or not holder.source.path:
+        return None
+    return os.path.realpath(os.path.join(os.path.dirname(holder.source.path), reference))
