@@ -117,6 +117,9 @@ def _sources(document: Document, name: str, scan, depth: int, visiting: frozense
         yield source, at, value, origin, ()
     if depth >= _MAX_DEPTH:
         return
+    # Sibling resources of one parent often pass the same {get_param: x}: follow it once, or the
+    # work grows as (resources per template) ** (nesting depth). The first hop is the one shown.
+    followed = set()
     for parent, resource, properties_at, properties in parents.of(document, scan):
         if not isinstance(properties, dict) or name not in properties:
             continue
@@ -129,6 +132,10 @@ def _sources(document: Document, name: str, scan, depth: int, visiting: frozense
         if reference is None:
             continue  # get_attr, str_replace ...: unknown
         outer, path = reference
+        key = (id(parent), outer, repr(path))
+        if key in followed:
+            continue
+        followed.add(key)
         hop = Related(f"passed as parameter {name} of {document.source.name} by resource '{resource}'",
                       parent.source.name, parent.span(at, "value"))
         for source, found_at, found, origin, hops in _sources(parent, outer, scan, depth + 1, visiting):

@@ -178,3 +178,29 @@ def test_templates_that_pass_parameters_around_a_cycle_terminate(tmp_path):
     assert found(result) == [] and not [f for f in result.findings if f.rule.id.startswith("LT")]
     write(root, "stacks/top.yaml", parent("bridge", type_="../lib/b.yaml"))
     assert found(scan([a, str(root / "stacks/top.yaml")])) == [("top.yaml", 6, 16)]
+
+
+def test_wide_deep_nesting_follows_each_parent_once(tmp_path):
+    """Eight levels of templates, each instantiating the next ten times with the same
+    {get_param: p}: following every sibling separately is 10**8 lookups. The subprocess timeout
+    catches that hang; it is not a speed target."""
+    import subprocess
+    import sys
+
+    (tmp_path / "LICENSE").write_text("x\n")
+    levels = 8
+    for level in range(levels):
+        resources = "".join(f"  r{i}:\n    type: t{level + 1}.yaml\n    properties:\n      p: {{get_param: p}}\n"
+                            for i in range(10))
+        default = "portgroup" if level == 0 else "vlan"
+        (tmp_path / f"t{level}.yaml").write_text(
+            f"heat_template_version: 2018-08-31\nparameters:\n  p: {{type: string, default: {default}}}\n"
+            f"resources:\n{resources}")
+    (tmp_path / f"t{levels}.yaml").write_text(
+        "heat_template_version: 2018-08-31\nparameters:\n  p: {type: string, default: vlan}\nresources:\n"
+        "  net:\n    type: OS::Neutron::Net\n    properties:\n      value_specs:\n"
+        "        provider:network_type: {get_param: p}\n")
+    proc = subprocess.run([sys.executable, "-m", "lintra", "check", "--isolated", "--select", "LH113", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "t0.yaml:3:30: error LH113" in proc.stdout  # portgroup, passed down eight levels
