@@ -69,7 +69,7 @@ class Judgement:
 
     def fails(self, finding: Finding) -> bool:
         """Whether ``finding`` makes the run fail, by the threshold of the judgement for its file."""
-        return not finding.suppressed and finding.level >= self.for_file(finding.file).fail_on
+        return not (finding.suppressed or finding.sanctioned) and finding.level >= self.for_file(finding.file).fail_on
 
     def for_file(self, file: str) -> "Judgement":
         if not self.per_path:
@@ -105,10 +105,11 @@ def judge(findings: Iterable[Finding], judgement: Judgement) -> Tuple[List[Findi
 
 def failing(findings: Iterable[Finding], threshold: Union[Level, Judgement]) -> List[Finding]:
     """The findings that fail the run: at or above ``threshold``, or, given the run's
-    judgement, at or above the ``fail_on`` of the judgement for each finding's file."""
+    judgement, at or above the ``fail_on`` of the judgement for each finding's file. Coupling to
+    a sanctioned vendor is an accepted decision: it never fails, even under ``fail_on: info``."""
     if isinstance(threshold, Judgement):
         return [f for f in findings if threshold.fails(f)]
-    return [f for f in findings if not f.suppressed and f.level >= threshold]
+    return [f for f in findings if not (f.suppressed or f.sanctioned) and f.level >= threshold]
 
 
 __all__ = ["Judgement", "judge", "failing", "matches"]

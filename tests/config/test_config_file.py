@@ -313,3 +313,10 @@ def test_rules_command_refuses_unknown_selectors_and_marks_sanctioned_vendors(tm
     repo(tmp_path, "sanctioned_vendors: [vmware]\n")
     lines = {line.split()[0]: line.split()[4] for line in invoke("rules", "LK1", cwd=tmp_path).output.splitlines()}
     assert lines["LK101"] == "sanctioned"
+
+
+def test_sanctioned_findings_never_fail_even_at_fail_on_info(tmp_path):
+    repo(tmp_path, "sanctioned_vendors: [vmware]\nfail_on: info\n")
+    (tmp_path / "k8s" / "sa.yaml").unlink()
+    result = invoke("check", str(tmp_path / "k8s"), "-f", "json")
+    assert [f["level"] for f in findings(result)] == ["info"] and result.exit_code == 0
