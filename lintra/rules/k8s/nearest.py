@@ -35,13 +35,24 @@ def distance(referrer, candidate) -> tuple:
 
 
 def nearest(referrer, candidates):
-    """The in-scope candidates at the smallest distance (several when definitions tie)."""
-    scored = [(distance(referrer, c), c) for c in candidates or ()]
+    """The in-scope candidates at the smallest distance (several when definitions tie).
+
+    A namespaced object (ServiceAccount, SecretProviderClass) resolves in the referrer's own
+    namespace: a candidate that names another namespace is not a definition of it."""
+    here = _namespace(referrer)
+    scored = [(distance(referrer, c), c) for c in candidates or ()
+              if here is None or _namespace(c) in (None, here)]
     scored = [(d, c) for d, c in scored if d is not None]
     if not scored:
         return []
     best = min(d for d, _ in scored)
     return [c for d, c in scored if d == best]
+
+
+def _namespace(document):
+    meta = document.data.get("metadata") if isinstance(document.data, dict) else None
+    namespace = meta.get("namespace") if isinstance(meta, dict) else None
+    return namespace if isinstance(namespace, str) and namespace else None
 
 
 def describe(document) -> str:

@@ -70,3 +70,19 @@ def test_malformed_volumes_are_unknown_not_a_crash(scan_tree):
                        "odd.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  volumes: [3, {csi: 4}]\n"},
                       None)
     assert [f.rule.id for f in found if f.rule.id in {"LK115", "LT900"}] == []
+
+
+def test_class_of_another_namespace_is_not_the_one_used(tmp_path):
+    from lintra.pipeline import run
+
+    classes = "".join(
+        f"---\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+        f"metadata: {{name: s, namespace: {ns}}}\nspec: {{provider: {provider}}}\n"
+        for ns, provider in (("a", "azure"), ("b", "vault")))
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: b}\nspec:\n  containers: [{name: c, image: x}]\n"
+           "  volumes:\n  - name: s\n    csi: {driver: secrets-store.csi.k8s.io, volumeAttributes: {secretProviderClass: s}}\n")
+    (tmp_path / "classes.yaml").write_text(classes)
+    (tmp_path / "pod.yaml").write_text(pod)
+    assert [f for f in run([str(tmp_path)]).findings if f.rule.id == "LK115"] == []
+    (tmp_path / "pod.yaml").write_text(pod.replace("namespace: b", "namespace: a"))
+    assert [f.vendor for f in run([str(tmp_path)]).findings if f.rule.id == "LK115"] == ["azure"]
