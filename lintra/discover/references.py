@@ -119,6 +119,9 @@ def _references(data) -> Iterator[Tuple[Pointer, str]]:
                         if isinstance(properties.get(member), dict):
                             yield from _relative((section, name, "properties", member, "type"),
                                                  properties[member].get("type"))
+                    if resource.get(field) == "OS::Heat::ResourceChain" and isinstance(properties.get("resources"), list):
+                        for i, member_type in enumerate(properties["resources"]):  # each link of the chain
+                            yield from _relative((section, name, "properties", "resources", i), member_type)
     registry = data.get("resource_registry")
     if isinstance(registry, dict):
         for key, target in registry.items():

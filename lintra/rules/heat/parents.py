@@ -3,7 +3,8 @@
 A template resource (``type: lib/net.yaml``, or ``type: OS::Foo::Net`` that an applicable
 environment's ``resource_registry`` maps to ``lib/net.yaml``) creates a nested stack whose
 parameters are the resource's ``properties``; a ``ResourceGroup``/``AutoScalingGroup`` does the
-same for each member (``resource_def`` / ``resource``). The index, built once per run, maps the
+same for each member (``resource_def`` / ``resource``), and a ``ResourceChain`` passes its
+``resource_properties`` to every type in its ``resources`` list. The index, built once per run, maps the
 nested template's real path to every ``(parent document, resource name, properties pointer)``
 that does so, so that :mod:`lintra.rules.heat.resolve` can follow a ``get_param`` up to the value
 a parent passes.
@@ -17,6 +18,7 @@ References:
 - https://docs.openstack.org/heat/latest/template_guide/composition.html ("the properties of the
   template resource are passed as parameters to the nested template")
 - https://docs.openstack.org/heat/latest/template_guide/environment.html#mapping-resources
+- https://docs.openstack.org/heat/latest/template_guide/openstack.html#OS::Heat::ResourceChain
 - heat/engine/resources/template_resource.py ``child_params``: a template resource's properties
   become the nested stack's parameters
 """
@@ -75,6 +77,10 @@ def _template_resources(data):
                     if isinstance(spec, dict):
                         yield name, spec.get("type"), (section, name, props_key, member, "properties"), \
                             spec.get("properties")
+                if resource.get(type_key) == "OS::Heat::ResourceChain" and isinstance(properties.get("resources"), list):
+                    for member_type in properties["resources"]:
+                        yield name, member_type, (section, name, props_key, "resource_properties"), \
+                            properties.get("resource_properties")
 
 
 def _targets(parent: Document, name, kind, scan) -> List[str]:

@@ -1,5 +1,6 @@
 """get_param in a nested/provider template also resolves to what each parent resource passes."""
 
+import os
 import textwrap
 
 import pytest
@@ -204,3 +205,19 @@ def test_wide_deep_nesting_follows_each_parent_once(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "t0.yaml:3:30: error LH113" in proc.stdout  # portgroup, passed down eight levels
+
+
+def test_resource_chain_passes_its_resource_properties_to_each_link(tmp_path):
+
+    (tmp_path / "LICENSE").write_text("x\n")
+    (tmp_path / "top.yaml").write_text(
+        "heat_template_version: 2018-08-31\nresources:\n  chain:\n    type: OS::Heat::ResourceChain\n"
+        "    properties:\n      resources: [lib/net.yaml]\n      resource_properties: {nettype: portgroup}\n")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "net.yaml").write_text(
+        "heat_template_version: 2018-08-31\nparameters:\n  nettype: {type: string}\nresources:\n"
+        "  net:\n    type: OS::Neutron::Net\n    properties:\n      value_specs:\n"
+        "        provider:network_type: {get_param: nettype}\n")
+    found = [(os.path.basename(f.file), f.span.line, f.span.column)
+             for f in run([str(tmp_path / "top.yaml")]).findings if f.rule.id == "LH113"]
+    assert found == [("top.yaml", 7, 38)]  # lib/net.yaml is loaded as a link of the chain
