@@ -116,6 +116,26 @@ def lookup(alias: str, resource_name: Optional[str], env: Document) -> Optional[
     return exact or glob
 
 
+def lookup_last(alias: str, resource_name: Optional[str], envs: List[Document]):
+    """``(env, pointer, target)`` from the last of ``envs`` that maps ``alias``: later environment
+    files win, as with ``openstack stack create -e a -e b``; None when none maps it."""
+    for env in reversed(envs):
+        found = lookup(alias, resource_name, env)
+        if found:
+            return (env, *found)
+    return None
+
+
+def registry_starts(alias: str, resource_name: Optional[str], envs: List[Document], explicit: List[Document]):
+    """Where registry chains for ``alias`` start: the effective mapping of the ``-e`` files when
+    they map it, else one per repository environment that maps it (each an alternative)."""
+    chosen = lookup_last(alias, resource_name, explicit)
+    if chosen:
+        return [chosen]
+    return [(env, *found) for env in envs if env not in explicit
+            for found in [lookup(alias, resource_name, env)] if found]
+
+
 def _root(path: Optional[str], cache: Cache) -> Optional[str]:
     return repository_root(path, cache) if path else None
 

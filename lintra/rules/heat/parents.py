@@ -94,16 +94,13 @@ def _targets(parent: Document, name, kind, scan) -> List[str]:
         return []
     envs = environments.applicable(parent, scan)
     explicit = environments.index(scan).explicit
-    chosen = _lookup(kind, name, explicit)
-    starts = [chosen] if chosen else [(env, *hit) for env in envs if env not in explicit
-                                      for hit in [environments.lookup(kind, name, env)] if hit]
     found = []
-    for env, _, target in starts:
+    for env, _, target in environments.registry_starts(kind, name, envs, explicit):
         seen = {kind}
         while isinstance(target, str) and not upstream_types.is_template_reference(target) \
                 and target not in seen and len(seen) < _MAX_HOPS:
             seen.add(target)
-            step = _lookup(target, None, explicit) or _lookup(target, None, [env])
+            step = environments.lookup_last(target, None, explicit) or environments.lookup_last(target, None, [env])
             if step is None:
                 break
             env, _, target = step
@@ -112,14 +109,6 @@ def _targets(parent: Document, name, kind, scan) -> List[str]:
             if local and local not in found:
                 found.append(local)
     return found
-
-
-def _lookup(alias, name, envs):
-    for env in reversed(envs):
-        hit = environments.lookup(alias, name, env)
-        if hit:
-            return (env, *hit)
-    return None
 
 
 def _local(holder: Document, reference: str) -> Optional[str]:

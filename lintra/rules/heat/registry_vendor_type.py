@@ -51,29 +51,19 @@ def check(document, scan):
 def _chains(kind, name, envs, explicit):
     """Registry chains for ``kind``: the effective one of the ``-e`` files if they map it, else one
     per repository environment that maps it (alternatives)."""
-    chosen = _lookup(kind, name, explicit)
-    starts = [chosen] if chosen else [(env, *found) for env in envs if env not in explicit
-                                      for found in [environments.lookup(kind, name, env)] if found]
-    for env, at, target in starts:
+    for env, at, target in environments.registry_starts(kind, name, envs, explicit):
         chain = [(env, at, kind, target)]
         # a vendor name on the chain settles it; hops after it could come from another alternative
         while isinstance(target, str) and len(chain) < _MAX_HOPS and not _terminal(target) \
                 and not vendor_types.vendor_of(target):
-            step = _lookup(target, None, explicit) or _lookup(target, None, [env]) or _lookup(target, None, envs)
+            step = (environments.lookup_last(target, None, explicit) or environments.lookup_last(target, None, [env])
+                    or environments.lookup_last(target, None, envs))
             if step is None or any(hop[2] == target for hop in chain):
                 break
             env, at, next_target = step
             chain.append((env, at, target, next_target))
             target = next_target
         yield chain
-
-
-def _lookup(alias, name, envs):
-    for env in reversed(envs):
-        found = environments.lookup(alias, name, env)
-        if found:
-            return (env, *found)
-    return None
 
 
 def _terminal(target):

@@ -40,7 +40,7 @@ References:
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, Iterator, List, Tuple
 
 from lintra.model import Document, Pointer, Related
 from lintra.policy.resolvers import Candidate, Resolver
@@ -61,6 +61,18 @@ def is_intrinsic(value: Any) -> bool:
         return False
     key = next(iter(value))
     return isinstance(key, str) and (key in HOT_FUNCTIONS or key.startswith("Fn::"))
+
+
+def resources_of(document: Document, types) -> Iterator[Tuple[str, str, dict]]:
+    """``(name, type, properties)`` of every HOT resource whose ``type`` is in ``types``; a
+    resource whose properties are computed (not a mapping) is unknown and left out."""
+    resources = document.data.get("resources") if isinstance(document.data, dict) else None
+    if not isinstance(resources, dict):
+        return
+    for name, resource in resources.items():
+        kind = resource.get("type") if isinstance(resource, dict) else None
+        if isinstance(kind, str) and kind in types and isinstance(resource.get("properties"), dict):
+            yield name, kind, resource["properties"]
 
 
 def candidates(document: Document, pointer: Pointer, node: Any, scan) -> List[Candidate]:

@@ -73,15 +73,7 @@ def _strings(node, out, depth):
 
 
 def check(document, scan):
-    resources = document.data.get("resources")
-    if not isinstance(resources, dict):
-        return
-    for name, resource in resources.items():
-        if not isinstance(resource, dict) or resource.get("type") != "OS::Nova::Server":
-            continue
-        properties = resource.get("properties")
-        if not isinstance(properties, dict):
-            continue
+    for name, _, properties in resolve.resources_of(document, ("OS::Nova::Server",)):
         base = ("resources", name, "properties")
         if "availability_zone" in properties:
             for zone in resolve.candidates(document, base + ("availability_zone",),

@@ -95,16 +95,9 @@ def owner(key):
 
 
 def check(document, scan):
-    resources = document.data.get("resources")
-    if not isinstance(resources, dict):
-        return
-    for name, resource in resources.items():
-        kind = resource.get("type") if isinstance(resource, dict) else None
-        if kind not in TYPES:
-            continue
+    for name, kind, properties in resolve.resources_of(document, TYPES):
         prop, noun = TYPES[kind]
-        properties = resource.get("properties")
-        if not isinstance(properties, dict) or prop not in properties:
+        if prop not in properties:
             continue
         pointer = ("resources", name, "properties", prop)
         # {get_param: specs} is judged on every value the parameter can take; other intrinsics

@@ -26,14 +26,8 @@ _VMWARE_ONLY = re.compile(
 
 
 def check(document, scan):
-    resources = document.data.get("resources")
-    if not isinstance(resources, dict):
-        return
-    for name, resource in resources.items():
-        if not isinstance(resource, dict) or resource.get("type") != "OS::Nova::Flavor":
-            continue
-        properties = resource.get("properties")
-        if not isinstance(properties, dict) or "extra_specs" not in properties:
+    for name, _, properties in resolve.resources_of(document, ("OS::Nova::Flavor",)):
+        if "extra_specs" not in properties:
             continue
         pointer = ("resources", name, "properties", "extra_specs")
         # {get_param: specs} is judged on every value the parameter can take; other intrinsics

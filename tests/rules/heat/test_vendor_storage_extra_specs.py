@@ -140,3 +140,9 @@ def test_vendor_attribution_is_per_finding(lint):
     result = lint(VOLUME_TYPE.format(specs='{"netapp:qos_policy_group": a, "flasharray:vg_name": b}'))
     assert sorted(f.vendor for f in result.findings if f.rule.id == "LH117") == ["netapp", "pure"]
     assert where(result, "LH112") == []
+
+
+def test_computed_resource_type_is_unknown_not_a_crash(lint):
+    result = lint("heat_template_version: 2018-08-31\nresources:\n  t:\n    type: {get_param: kind}\n"
+                  "    properties: {metadata: {netapp:raid_type: raid_dp}}\n", name="t.yaml")
+    assert [f.rule.id for f in result.findings if f.rule.id in ("LH117", "LT900")] == []
