@@ -18,16 +18,21 @@ Pointer = Tuple[Union[str, int], ...]
 class Span:
     """A region of a file: 1-based line and column; ``end_column`` is one past the last character."""
 
-    __slots__ = ("line", "column", "end_line", "end_column", "region")
+    __slots__ = ("line", "column", "end_line", "end_column", "region", "file")
 
     def __init__(self, line: int, column: int, end_line: Optional[int] = None,
-                 end_column: Optional[int] = None, region: Optional[str] = None) -> None:
+                 end_column: Optional[int] = None, region: Optional[str] = None,
+                 file: Optional[str] = None) -> None:
         self.line = line
         self.column = column
         self.end_line = line if end_line is None else end_line
         self.end_column = column if end_column is None else end_column
         #: a human name for the place where lines mean little (``vInfo!C12`` in a spreadsheet)
         self.region = region
+        #: the file this region lies in when it is not the document's own file: a document built
+        #: from several files (a rendered Helm template whose value comes from values.yaml, a
+        #: Kustomize overlay's patch) locates each part in the file a user edits
+        self.file = file
 
     def __repr__(self) -> str:
         return f"Span({self.line}:{self.column}-{self.end_line}:{self.end_column})"
@@ -162,7 +167,7 @@ class Related:
 
     def __init__(self, message: str, file: str, span: Span) -> None:
         self.message = message
-        self.file = file
+        self.file = span.file or file
         self.span = span
 
 

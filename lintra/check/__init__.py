@@ -64,7 +64,8 @@ def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan) 
 
 def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
     where = hit.document or doc
-    finding = Finding(rule, hit.message, where.source.name, where.span(hit.pointer, hit.at),
+    span = where.span(hit.pointer, hit.at)
+    finding = Finding(rule, hit.message, span.file or where.source.name, span,
                       document=where.index, pointer=where.base + hit.pointer, value=where.get(hit.pointer),
                       related=hit.related, kind=doc.kind, vendor=hit.vendor)
     name = _object_name(where)
