@@ -127,12 +127,14 @@ class Rule:
     """A coupling pattern: metadata every report needs, plus ``check(document, scan)`` yielding hits."""
 
     __slots__ = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds",
-                 "rationale", "remediation", "references", "check", "origin", "examples")
+                 "rationale", "remediation", "references", "check", "origin", "examples", "service",
+                 "effort")
 
     def __init__(self, id: str, name: str, title: str, vendor: str, category: str, strength: str,
                  severity: Union[str, Level], kinds: Sequence[str], rationale: str, remediation: str,
                  check: Callable[["Document", Any], Iterable["Hit"]], references: Sequence[str] = (),
-                 origin: str = "", examples: Optional[dict] = None) -> None:
+                 origin: str = "", examples: Optional[dict] = None, service: str = "",
+                 effort: Optional[int] = None) -> None:
         if vendor not in VENDORS and vendor != RESERVED_VENDOR:
             raise ValueError(f"rule {id}: unknown vendor {vendor!r}; known: {', '.join(VENDORS)}")
         if category not in CATEGORIES and vendor != RESERVED_VENDOR:
@@ -155,6 +157,12 @@ class Rule:
         self.origin = origin
         #: ``{"fail": [...], "pass": [...]}`` snippets that prove the rule (policy packs)
         self.examples = examples or {}
+        #: the proprietary service a finding of this rule depends on ("AWS Load Balancer
+        #: Controller"), for the audit's inventory; a hit may name its own
+        self.service = service
+        #: relative migration effort of moving off what the rule finds (see the pack schema's
+        #: scale); None where the rule does not say
+        self.effort = effort
 
     def __repr__(self) -> str:
         return f"Rule({self.id} {self.name})"
@@ -179,30 +187,35 @@ class Hit:
     overrides the rule's vendor for rules that attribute each hit (an unknown plugin type).
     """
 
-    __slots__ = ("pointer", "message", "at", "document", "related", "vendor")
+    __slots__ = ("pointer", "message", "at", "document", "related", "vendor", "service")
 
     def __init__(self, pointer: Pointer, message: str, at: Optional[str] = None,
                  document: Optional[Document] = None, related: Sequence[Related] = (),
-                 vendor: Optional[str] = None) -> None:
+                 vendor: Optional[str] = None, service: Optional[str] = None) -> None:
         self.pointer = tuple(pointer)
         self.message = message
         self.at = at
         self.document = document
         self.related = tuple(related)
         self.vendor = vendor
+        #: overrides the rule's service for rules whose matches belong to different services
+        self.service = service
 
 
 class Finding:
     """A located, judged result. ``level`` starts as the rule's severity; the filter stage adjusts it."""
 
     __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
-                 "suppressed", "suppression", "related", "kind", "vendor", "sanctioned", "anchor")
+                 "suppressed", "suppression", "related", "kind", "vendor", "sanctioned", "anchor",
+                 "service")
 
     def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
                  pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
-                 kind: Optional[str] = None, vendor: Optional[str] = None) -> None:
+                 kind: Optional[str] = None, vendor: Optional[str] = None,
+                 service: Optional[str] = None) -> None:
         self.rule = rule
         self.vendor = vendor or rule.vendor
+        self.service = service or rule.service
         self.level = rule.severity
         self.message = message
         self.file = file

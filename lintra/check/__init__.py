@@ -67,7 +67,8 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
     span = where.span(hit.pointer, hit.at)
     finding = Finding(rule, hit.message, span.file or where.source.name, span,
                       document=where.index, pointer=where.base + hit.pointer, value=where.get(hit.pointer),
-                      related=hit.related, kind=doc.kind, vendor=hit.vendor)
+                      related=hit.related, kind=doc.kind, vendor=hit.vendor,
+                      service=hit.service)
     name = _object_name(where)
     if name is not None:
         finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")

@@ -1,4 +1,4 @@
-"""A document built from several files locates each finding in the file that wrote the value."""
+"""Locating hits: the file a span names, and what a hit overrides of its rule (vendor, service)."""
 
 from lintra.check import locate
 from lintra.model import Document, Hit, Locator, Related, Rule, Source, Span
@@ -27,3 +27,11 @@ def test_finding_lands_in_the_file_the_span_names():
 def test_related_location_follows_the_span_file():
     assert Related("StorageClass 'x'", "templates/sc.yaml", Span(7, 3, file="values.yaml")).file == "values.yaml"
     assert Related("StorageClass 'x'", "templates/sc.yaml", Span(7, 3)).file == "templates/sc.yaml"
+
+
+def test_a_hit_names_its_own_service_over_the_rules():
+    rule = _rule()
+    rule.service = "Amazon EBS"
+    doc = Document(Source("sc.yaml", "sc.yaml"), 0, "k8s", {"kind": "StorageClass"}, _TwoFiles())
+    assert locate(rule, doc, Hit(("kind",), "m")).service == "Amazon EBS"
+    assert locate(rule, doc, Hit(("kind",), "m", service="Amazon EFS")).service == "Amazon EFS"
