@@ -6,8 +6,6 @@ fixed shape is the contract plugins rely on.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any, Callable, Iterable, Optional, Sequence, Tuple, Union
 
 # the vocabulary rules and findings are written in, re-exported as part of the model
@@ -247,6 +245,8 @@ class Finding:
         """What was found, independent of lines and of where the file lives: the rule, the object
         (by name where it has one, else by position) and pointer inside it, and the offending
         value. Baselines key on it, so inserting a document above keeps named objects matching."""
+        import json
+
         try:
             value = json.dumps(self.value, sort_keys=True, default=str)
         except (TypeError, ValueError):
@@ -262,6 +262,8 @@ class Finding:
 
 
 def _digest(*parts: str) -> str:
+    import hashlib  # only reports that print fingerprints pay for importing it
+
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

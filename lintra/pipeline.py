@@ -8,17 +8,19 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager
-from typing import Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 from lintra.check import Scan, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.discover.references import NotRead, with_referenced
 from lintra.filter import Judgement, failing, judge, suppress
-from lintra.filter.baseline import Baseline
 from lintra.load import decode, load_source
 from lintra.model import Document, FileRecord, Finding, Hit
 from lintra.plugins import Registry, load_registry
+
+if TYPE_CHECKING:
+    from lintra.filter.baseline import Baseline
 
 
 class Result:

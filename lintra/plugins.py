@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-from importlib import metadata
 from typing import Dict, List, Optional, Sequence
 
 import pluggy
@@ -81,13 +80,15 @@ def plugin_manager() -> pluggy.PluginManager:
     for name, module in DEFAULT_PLUGINS.items():
         if allowed is None or name in allowed:
             pm.register(importlib.import_module(module), name=name)
-    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    from lintra.entrypoints import entry_points  # not importlib.metadata: see lintra/entrypoints.py
+
+    for entry_point in entry_points(ENTRY_POINT_GROUP):
         if allowed is not None and entry_point.name not in allowed:
             continue
         if pm.get_plugin(entry_point.name) is not None:
             continue
         pm.register(entry_point.load(), name=entry_point.name)
-        _DISTS[entry_point.name] = entry_point.dist
+        _DISTS[entry_point.name] = entry_point
     return pm
 
 

@@ -7,7 +7,6 @@ the StorageClass it names, a template and the environment that maps its types) t
 
 from __future__ import annotations
 
-import traceback
 from collections import defaultdict
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
@@ -87,6 +86,8 @@ def _object_name(doc: Document) -> Optional[str]:
 
 
 def _internal_error(rule: Rule, doc: Document, error: Exception) -> Finding:
+    import traceback  # imports the tokenizer; only a crashing rule needs it
+
     frame = traceback.extract_tb(error.__traceback__)[-1]
     origin = f" ({rule.origin})" if rule.origin else ""
     message = (f"rule {rule.id}{origin} raised {type(error).__name__}: {error} "

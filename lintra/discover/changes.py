@@ -93,13 +93,3 @@ def select_paths(changes: Changes, paths: Sequence[str], suffixes: Sequence[str]
                                             for r in roots):
             chosen.append(path)
     return chosen
-
-
-def on_changed_lines(findings, changes: Changes) -> list:
-    """Keep findings on changed lines; every finding of a new or untracked file is new."""
-    kept = []
-    for finding in findings:
-        lines = changes.get(os.path.relpath(os.path.abspath(finding.file)), set())
-        if lines is None or any(line in lines for line in range(finding.span.line, finding.span.end_line + 1)):
-            kept.append(finding)
-    return kept
