@@ -68,6 +68,11 @@ class Source:
         self.skip = skip
         self.referenced_by = referenced_by
 
+    def forget(self) -> None:
+        """Drop the bytes read from disk (they are read again if asked for)."""
+        if self.path is not None:
+            self._data = None
+
     def read_bytes(self) -> bytes:
         if self._data is None:
             with open(self.path, "rb") as handle:  # type: ignore[arg-type]
@@ -86,7 +91,7 @@ class Document:
     of a Kubernetes ``List``), so spans resolve in the original text.
     """
 
-    __slots__ = ("source", "index", "kind", "data", "base", "locator")
+    __slots__ = ("source", "index", "kind", "data", "base", "locator", "_memo")
 
     def __init__(self, source: Source, index: int, kind: str, data: Any, locator: Locator,
                  base: Pointer = ()) -> None:
@@ -96,6 +101,26 @@ class Document:
         self.data = data
         self.locator = locator
         self.base = base
+        self._memo: Optional[dict] = None
+
+    def memo(self, key: str, build: Callable[["Document"], Any]) -> Any:
+        """``build(self)``, computed once per document however many rules ask (its pod specs,
+        its containers ...): the per-document index every rule shares instead of each walking
+        the document again."""
+        memo = self._memo
+        if memo is None:
+            memo = self._memo = {}
+        elif key in memo:
+            return memo[key]
+        value = memo[key] = build(self)
+        return value
+
+    def __getstate__(self):  # the memo is a cache: it does not travel between processes
+        return (self.source, self.index, self.kind, self.data, self.base, self.locator)
+
+    def __setstate__(self, state) -> None:
+        self.source, self.index, self.kind, self.data, self.base, self.locator = state
+        self._memo = None
 
     def get(self, pointer: Pointer, default: Any = None) -> Any:
         """The value at ``pointer`` (relative to this document), or ``default``."""
@@ -126,13 +151,13 @@ class Rule:
 
     __slots__ = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds",
                  "rationale", "remediation", "references", "check", "origin", "examples", "service",
-                 "effort")
+                 "effort", "needs")
 
     def __init__(self, id: str, name: str, title: str, vendor: str, category: str, strength: str,
                  severity: Union[str, Level], kinds: Sequence[str], rationale: str, remediation: str,
                  check: Callable[["Document", Any], Iterable["Hit"]], references: Sequence[str] = (),
                  origin: str = "", examples: Optional[dict] = None, service: str = "",
-                 effort: Optional[int] = None) -> None:
+                 effort: Optional[int] = None, needs: Optional[Callable[["Document"], bool]] = None) -> None:
         if vendor not in VENDORS and vendor != RESERVED_VENDOR:
             raise ValueError(f"rule {id}: unknown vendor {vendor!r}; known: {', '.join(VENDORS)}")
         if category not in CATEGORIES and vendor != RESERVED_VENDOR:
@@ -161,6 +186,12 @@ class Rule:
         #: relative migration effort of moving off what the rule finds (see the pack schema's
         #: scale); None where the rule does not say
         self.effort = effort
+        #: None for a per-document rule: it sees one document and the others of its own file
+        #: (``scan``), and runs while the file is loaded. A cross-object rule (a claim and the
+        #: StorageClass it names in another file) gives ``needs(document)``: whether the rule may
+        #: report on ``document`` or read it through ``scan``. It runs once every file is loaded,
+        #: on the documents some cross-object rule needs; the others are not kept that long.
+        self.needs = needs
 
     def __repr__(self) -> str:
         return f"Rule({self.id} {self.name})"

@@ -1,8 +1,9 @@
 """Check stage: run every applicable rule on every document and locate what they find.
 
-All documents are loaded before any rule runs, so rules can reason across objects (a claim and
-the StorageClass it names, a template and the environment that maps its types) through
-:class:`Scan`.
+A per-document rule runs while its file is loaded, and its :class:`Scan` holds the documents of
+that file. A cross-object rule (:attr:`lintra.Rule.needs`) runs once every file is loaded, and its
+:class:`Scan` holds every document some cross-object rule needs, so it can reason across objects
+(a claim and the StorageClass it names, a template and the environment that maps its types).
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ class Scan:
         return value
 
 
-def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan) -> List[Finding]:
+def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan,
+              wants: Optional[Callable[[Rule, Document], bool]] = None) -> List[Finding]:
+    """Every rule on every document of a kind it declares (``wants(rule, document)``, when given,
+    narrows that further), in document order; the findings located."""
     by_kind: Dict[str, List[Rule]] = defaultdict(list)
     for rule in rules:
         for kind in rule.kinds:
@@ -53,6 +57,8 @@ def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan) 
     findings: List[Finding] = []
     for doc in documents:
         for rule in by_kind.get(doc.kind, ()):
+            if wants is not None and not wants(rule, doc):
+                continue
             try:
                 for hit in rule.check(doc, scan):
                     findings.append(locate(rule, doc, hit))

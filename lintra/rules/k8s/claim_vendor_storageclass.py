@@ -100,6 +100,11 @@ def check(document, scan):
                   vendor=VENDOR_PROVISIONERS[str(provisioner)])
 
 
+def needs(document) -> bool:
+    """The claims it reports on and the StorageClasses they name."""
+    return document.data.get("kind") == "StorageClass" or next(_claims(document), None) is not None
+
+
 RULE = Rule(
     id="LK110",
     name="k8s-claim-vendor-storageclass",
@@ -115,4 +120,5 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    needs=needs,
 )

@@ -32,6 +32,11 @@ def check(document, scan):
         yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"))
 
 
+def needs(document) -> bool:
+    """Gateways, and the GatewayClasses they may name."""
+    return document.data.get("kind") in ("Gateway", "GatewayClass")
+
+
 RULE = Rule(
     id="LK114", name="k8s-gateway-vendor-class", title="Gateway bound to a vendor controller by class name",
     vendor="other", category="network", strength="hard", severity="error", kinds=("k8s",),
@@ -39,5 +44,5 @@ RULE = Rule(
     remediation="Name a GatewayClass every target cluster provides (one name, a per-platform controller) "
                 "and keep vendor GatewayClasses and their parameters in the platform layer.",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
 )

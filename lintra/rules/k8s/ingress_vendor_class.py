@@ -31,6 +31,11 @@ def check(document, scan):
         yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"))
 
 
+def needs(document) -> bool:
+    """Ingresses, and the IngressClasses they may name."""
+    return document.data.get("kind") in ("Ingress", "IngressClass")
+
+
 RULE = Rule(
     id="LK112", name="k8s-ingress-vendor-class", title="Ingress bound to a vendor controller by class name",
     vendor="other", category="network", strength="hard", severity="error", kinds=("k8s",),
@@ -38,5 +43,5 @@ RULE = Rule(
     remediation="Name a platform-provided, controller-neutral IngressClass (or use Gateway API) and keep "
                 "cloud load-balancer classes in the platform layer.",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
 )

@@ -42,6 +42,14 @@ def check(document, scan):
                 return
 
 
+def needs(document) -> bool:
+    """Workloads that name a ServiceAccount, and ServiceAccounts."""
+    if document.data.get("kind") == "ServiceAccount":
+        return True
+    path = pod_spec_pointer(document.data)
+    return path is not None and isinstance(document.get(path + ("serviceAccountName",)), str)
+
+
 RULE = Rule(
     id="LK111", name="k8s-workload-cloud-identity", title="Workload runs as a cloud-IAM-bound ServiceAccount",
     vendor="other", category="identity", strength="hard", severity="error", kinds=("k8s",),
@@ -49,5 +57,5 @@ RULE = Rule(
     remediation="Use a provider-neutral workload identity (SPIFFE/SPIRE, Vault Kubernetes auth) or keep "
                 "the cloud binding in a platform overlay the application does not ship.",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
 )

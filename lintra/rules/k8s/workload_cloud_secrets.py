@@ -76,6 +76,14 @@ def check(document, scan):
                   vendor=CLOUD_PROVIDERS[provider])
 
 
+def needs(document) -> bool:
+    """Workloads that mount a Secrets Store CSI volume, and SecretProviderClasses."""
+    if document.data.get("kind") == "SecretProviderClass":
+        return True
+    spec_path = pod_spec_pointer(document.data)
+    return spec_path is not None and next(_class_references(document, spec_path), None) is not None
+
+
 RULE = Rule(
     id="LK115", name="k8s-workload-cloud-secrets",
     title="Workload mounts secrets through a cloud secret manager's SecretProviderClass",
@@ -85,5 +93,5 @@ RULE = Rule(
     remediation="Keep the secret source in a per-platform SecretProviderClass of the same name that the "
                 "application does not ship, or use a store every target reaches (Vault, OpenBao).",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
 )
