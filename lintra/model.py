@@ -68,10 +68,13 @@ class Source:
         self.skip = skip
         self.referenced_by = referenced_by
 
-    def read_bytes(self) -> bytes:
+    def read_bytes(self, limit: Optional[int] = None) -> bytes:
+        """The content, read once; only a regular file is read, and at most ``limit`` bytes
+        (:func:`lintra.filesystem.read_regular` raises ``OSError`` subclasses otherwise)."""
         if self._data is None:
-            with open(self.path, "rb") as handle:  # type: ignore[arg-type]
-                self._data = handle.read()
+            from lintra.filesystem import read_regular
+
+            self._data = read_regular(self.path, (1 << 62) if limit is None else limit)  # type: ignore[arg-type]
         return self._data
 
     def __repr__(self) -> str:

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, share_dependencies
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +27,7 @@ def venv(tmp_path_factory):
     # through the system site-packages, installs into the venv all the same.
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(home / "venv")],
                    check=True, capture_output=True, timeout=300)
+    share_dependencies(home / "venv")
     python = str(home / "venv" / "bin" / "python")
     if subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode != 0:
         subprocess.run([python, "-m", "ensurepip", "--default-pip"], check=True, capture_output=True, timeout=300)

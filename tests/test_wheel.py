@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, share_dependencies
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +35,7 @@ def test_wheel_runs_from_a_fresh_venv(wheel, tmp_path):
     # System site packages provide the dependencies (no download); the wheel itself is installed
     # into the venv, whose site-packages come first, so the installed copy is what runs.
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    share_dependencies(venv)
     python = str(venv / "bin" / "python")
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)],
                    check=True, capture_output=True, timeout=300)

@@ -12,6 +12,7 @@ from typing import Any, Dict
 import click
 
 from lintra.report import NO_REASON
+from lintra.report.escape import terminal
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 _LEFT_OUT = (("suppressed", "suppressed"), ("hidden_sanctioned", "hidden as sanctioned"),
@@ -21,7 +22,7 @@ _LEFT_OUT = (("suppressed", "suppressed"), ("hidden_sanctioned", "hidden as sanc
 def _tail(finding) -> str:
     if finding.suppressed:
         reason = finding.suppression
-        return " (suppressed, no reason given)" if reason in (None, NO_REASON) else f" (suppressed: {reason})"
+        return " (suppressed, no reason given)" if reason in (None, NO_REASON) else f" (suppressed: {terminal(reason)})"
     return " [sanctioned]" if finding.sanctioned else ""
 
 
@@ -52,18 +53,19 @@ def write(result, stream, options: Dict[str, Any]) -> None:
         listed = True
         span = finding.span
         level = finding.level.name
-        stream.write(f"{style(finding.file, bold=True)}:{span.line}:{span.column}: "
+        stream.write(f"{style(terminal(finding.file), bold=True)}:{span.line}:{span.column}: "
                      f"{style(level, fg=_COLOURS[level])} {style(finding.rule.id, bold=True)} "
-                     f"{finding.message}{_tail(finding)}\n")
+                     f"{terminal(finding.message)}{_tail(finding)}\n")
         for related in finding.related:
-            stream.write(f"    {related.file}:{related.span.line}:{related.span.column}: {related.message}\n")
+            stream.write(f"    {terminal(related.file)}:{related.span.line}:{related.span.column}: "
+                         f"{terminal(related.message)}\n")
     if verbose:
         for record in result.files:
             if record.status != "scanned":
                 listed = True
-                stream.write(f"{record.file}: {record.status}: {record.reason}\n")
+                stream.write(f"{terminal(record.file)}: {record.status}: {terminal(record.reason)}\n")
     summary = result.summary()
     stream.write(("\n" if listed else "") + style(summary_line(summary), bold=True) + "\n")
     if summary["by_vendor"]:
-        vendors = ", ".join(f"{vendor} {count}" for vendor, count in summary["by_vendor"].items())
+        vendors = ", ".join(f"{terminal(vendor)} {count}" for vendor, count in summary["by_vendor"].items())
         stream.write(f"by vendor: {vendors}\n")
