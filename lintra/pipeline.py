@@ -10,7 +10,7 @@ from collections import Counter
 from contextlib import contextmanager
 from typing import Any, Dict, List, Optional, Sequence
 
-from lintra.check import Scan, locate, run_rules
+from lintra.check import Scan, identity, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.discover.references import NotRead, with_referenced
@@ -103,6 +103,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         suppressions.extend(suppress.from_documents(documents))
         skipped = set(registry.rules) - {rule.id for rule in rules}
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
+        identity.assign(findings, paths)
     kept, hidden = judge(findings, judgement)
     result = Result(records, kept, judgement, registry, unreadable, hidden)
     if baseline is not None:
