@@ -17,7 +17,7 @@ from lintra.discover.references import NotRead, with_referenced
 from lintra.filter import Judgement, failing, judge, suppress
 from lintra.filter.baseline import Baseline
 from lintra.load import decode, load_source
-from lintra.model import Document, FileRecord, Finding, Hit
+from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit
 from lintra.plugins import Registry, load_registry
 
 
@@ -58,7 +58,10 @@ class Result:
             "baselined": self.baselined,
             "by_level": {level: sum(1 for f in active if f.level.name == level)
                          for level in ("error", "warning", "info")},
-            "by_vendor": dict(sorted(Counter(f.vendor for f in active).items())),
+            "by_vendor": dict(sorted(Counter(f.vendor for f in active if f.rule.vendor != RESERVED_VENDOR).items())),
+            "diagnostics": sum(1 for f in active if f.rule.vendor == RESERVED_VENDOR),
+            "skipped_reasons": dict(Counter(r.reason or "no reason" for r in self.files
+                                            if r.status == "skipped").most_common()),
             "profile": self.judgement.profile.name,
             "fail_on": self.judgement.fail_on.name,
             "exit_code": self.exit_code,
