@@ -10,13 +10,13 @@ from collections import Counter
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
-from lintra.check import Scan, locate, run_rules
+from lintra.check import Scan, identity, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.discover.references import NotRead, with_referenced
 from lintra.filter import Judgement, failing, judge, suppress
 from lintra.load import decode, load_source
-from lintra.model import Document, FileRecord, Finding, Hit
+from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit
 from lintra.plugins import Registry, load_registry
 
 if TYPE_CHECKING:
@@ -60,7 +60,10 @@ class Result:
             "baselined": self.baselined,
             "by_level": {level: sum(1 for f in active if f.level.name == level)
                          for level in ("error", "warning", "info")},
-            "by_vendor": dict(sorted(Counter(f.vendor for f in active).items())),
+            "by_vendor": dict(sorted(Counter(f.vendor for f in active if f.rule.vendor != RESERVED_VENDOR).items())),
+            "diagnostics": sum(1 for f in active if f.rule.vendor == RESERVED_VENDOR),
+            "skipped_reasons": dict(Counter(r.reason or "no reason" for r in self.files
+                                            if r.status == "skipped").most_common()),
             "profile": self.judgement.profile.name,
             "fail_on": self.judgement.fail_on.name,
             "exit_code": self.exit_code,
@@ -105,6 +108,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         suppressions.extend(suppress.from_documents(documents))
         skipped = set(registry.rules) - {rule.id for rule in rules}
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
+        identity.assign(findings, paths)
     kept, hidden = judge(findings, judgement)
     result = Result(records, kept, judgement, registry, unreadable, hidden)
     if baseline is not None:

@@ -52,15 +52,3 @@ def where(result, rule_id=None):
     """[(rule_id, line, column)] of a result's findings, optionally of one rule."""
     return [(f.rule.id, f.span.line, f.span.column) for f in result.findings
             if rule_id is None or f.rule.id == rule_id]
-
-
-def share_dependencies(venv) -> None:
-    """Let a fresh venv import lintra's dependencies from the venv running the tests (no download,
-    nothing from the base interpreter): a ``.pth`` line adds that site-packages after the fresh
-    venv's own, so what is installed into the fresh venv still wins."""
-    import glob
-    import sysconfig
-
-    for site in glob.glob(os.path.join(str(venv), "lib", "python*", "site-packages")):
-        with open(os.path.join(site, "lintra-test-dependencies.pth"), "w", encoding="utf-8") as handle:
-            handle.write(sysconfig.get_paths()["purelib"] + "\n")

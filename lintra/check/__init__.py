@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
+from lintra.check import identity
 from lintra.check.reserved import INTERNAL_ERROR
 from lintra.model import Document, Finding, Hit, Rule
 
@@ -68,6 +69,7 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
                       document=where.index, pointer=where.base + hit.pointer, value=where.get(hit.pointer),
                       related=hit.related, kind=doc.kind, vendor=hit.vendor,
                       service=hit.service)
+    finding.identity_parts = identity.parts(where, hit.pointer, finding.value)
     name = _object_name(where)
     if name is not None:
         finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")

@@ -1,7 +1,7 @@
 """GitLab Code Quality report (the CodeClimate subset GitLab reads), for merge-request widgets.
 
 GitLab de-duplicates issues by ``fingerprint``, so each must be unique per issue: the finding's
-line-independent fingerprint, disambiguated when one value is reported twice. ``location.path``
+line-independent fingerprint (:attr:`lintra.model.Finding.fingerprint`, the one baselines and SARIF use). ``location.path``
 must be relative to the repository root (:mod:`lintra.report.paths`) for GitLab to link it.
 """
 

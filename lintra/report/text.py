@@ -30,9 +30,15 @@ def summary_line(summary: Dict[str, Any]) -> str:
     files = summary["files"]
     levels = summary["by_level"]
     sanctioned = f" ({summary['sanctioned']} sanctioned)" if summary["sanctioned"] else ""
+    reasons = summary.get("skipped_reasons") or {}
+    top = ", ".join(f"{count} {reason}" for reason, count in list(reasons.items())[:2])
+    more = ", ..." if len(reasons) > 2 else ""
+    skipped = f"{files['skipped']} skipped" + (f": {top}{more}" if top else "")
     line = (f"{summary['findings']} finding(s): {levels['error']} error, {levels['warning']} warning, "
             f"{levels['info']} info{sanctioned} in {files['total']} file(s) ({files['scanned']} scanned, "
-            f"{files['skipped']} skipped, {files['error']} with errors)")
+            f"{skipped}; {files['error']} with errors)")
+    if not files["scanned"]:
+        line += "; NO FILE SCANNED"
     left_out = [f"{summary[key]} {label}" for key, label in _LEFT_OUT if summary[key]]
     if left_out:
         line += "; not counted: " + ", ".join(left_out)
@@ -69,3 +75,5 @@ def write(result, stream, options: Dict[str, Any]) -> None:
     if summary["by_vendor"]:
         vendors = ", ".join(f"{terminal(vendor)} {count}" for vendor, count in summary["by_vendor"].items())
         stream.write(f"by vendor: {vendors}\n")
+    if summary.get("diagnostics"):
+        stream.write(f"lintra diagnostics (files lintra could not judge, suppressions): {summary['diagnostics']}\n")
