@@ -81,6 +81,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     findings: List[Finding] = []
     unreadable = False
     suppressions: list = []
+    also: List[FileRecord] = []  # files read to build another file's documents (Kustomize bases, patches)
     with _no_cyclic_gc():
         found = discover(paths, suffixes, exclude, stdin_name=stdin_name,
                          force_exclude=bool((options or {}).get("force_exclude")))
@@ -98,11 +99,17 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 except UnicodeDecodeError:
                     pass  # a binary format (xlsx, ova) has no comments to read
             records.append(loaded.record)
+            also.extend(loaded.also)
             documents.extend(loaded.documents)
             unreadable = unreadable or loaded.unreadable
             for problem in loaded.problems:
                 findings.append(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name,
                                         problem.span))
+        recorded = {record.file for record in records}
+        for record in also:
+            if record.file not in recorded:  # a file also read on its own keeps that record
+                recorded.add(record.file)
+                records.append(record)
         rules = [rule for rule in registry.rules.values() if judgement.enabled(rule)]
         findings.extend(run_rules(documents, rules, Scan(documents, options, registry.resolvers)))
         suppressions.extend(suppress.from_documents(documents))

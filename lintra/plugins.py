@@ -24,6 +24,7 @@ DEFAULT_PLUGINS = {
     "lintra.formats": "lintra.report.builtin",
     "lintra.loaders": "lintra.load.builtin",
     "lintra.vsphere": "lintra.load.vsphere",
+    "lintra.kustomize": "lintra.load.kustomize",
     "lintra.heat": "lintra.rules.heat",
     "lintra.k8s": "lintra.rules.k8s",
     "lintra.policies": "lintra.policy.builtin",
