@@ -23,13 +23,13 @@ from collections import Counter
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence
 
-from lintra.check import Scan, locate, run_rules
+from lintra.check import Scan, identity, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.filter import Judgement, failing, judge, suppress
 from lintra.load import decode, load_source
 from lintra.load.references import KINDS as REFERENCE_KINDS, NotRead, References
-from lintra.model import Document, FileRecord, Finding, Hit, Rule, Source
+from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit, Rule, Source
 from lintra.plugins import Registry, load_registry
 
 if TYPE_CHECKING:
@@ -73,7 +73,10 @@ class Result:
             "baselined": self.baselined,
             "by_level": {level: sum(1 for f in active if f.level.name == level)
                          for level in ("error", "warning", "info")},
-            "by_vendor": dict(sorted(Counter(f.vendor for f in active).items())),
+            "by_vendor": dict(sorted(Counter(f.vendor for f in active if f.rule.vendor != RESERVED_VENDOR).items())),
+            "diagnostics": sum(1 for f in active if f.rule.vendor == RESERVED_VENDOR),
+            "skipped_reasons": dict(Counter(r.reason or "no reason" for r in self.files
+                                            if r.status == "skipped").most_common()),
             "profile": self.judgement.profile.name,
             "fail_on": self.judgement.fail_on.name,
             "exit_code": self.exit_code,
@@ -98,6 +101,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     document_suppressions: list = []
     kept: List[Document] = []
     unreadable = False
+    also: List[FileRecord] = []  # files read to build another file's documents (Kustomize bases, patches)
     with _no_cyclic_gc():
         found = list(discover(paths, suffixes, exclude, stdin_name=stdin_name,
                               force_exclude=bool((options or {}).get("force_exclude"))))
@@ -119,6 +123,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                         continue
                     outcome = next(outcomes)
                     records.append(outcome.record)
+                    also.extend(outcome.also)
                     unreadable = unreadable or outcome.unreadable
                     findings.extend(outcome.findings(registry.rules))
                     text_suppressions.extend(outcome.text_suppressions)
@@ -126,10 +131,16 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     loaded.extend(outcome.kept)
                 kept.extend(loaded)
                 wave = references.follow(loaded)
+        recorded = {record.file for record in records}
+        for record in also:
+            if record.file not in recorded:  # a file also read on its own keeps that record
+                recorded.add(record.file)
+                records.append(record)
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
         suppressions = text_suppressions + document_suppressions
         skipped = set(registry.rules) - {rule.id for rule in rules}
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
+        identity.assign(findings, paths)
     judged, hidden = judge(findings, judgement)
     result = Result(records, judged, judgement, registry, unreadable, hidden)
     if baseline is not None:
@@ -175,7 +186,7 @@ class Plan:
         """Load one file and check it with every per-document rule."""
         registry = self.registry
         loaded = load_source(source, registry.loaders, registry.detectors)
-        outcome = Outcome(loaded.record, loaded.unreadable)
+        outcome = Outcome(loaded.record, loaded.unreadable, loaded.also)
         for problem in loaded.problems:
             outcome.add(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name, problem.span))
         if loaded.record.status == "scanned" and b"lintra:" in source.read_bytes():
@@ -215,11 +226,14 @@ class Outcome:
     """What the map step gives back for one file: plain data, so that it can come from a worker.
     Findings travel without their rule (rules hold code); the run looks the rule up by id."""
 
-    __slots__ = ("record", "unreadable", "_findings", "text_suppressions", "document_suppressions", "kept")
+    __slots__ = ("record", "unreadable", "_findings", "text_suppressions", "document_suppressions", "kept",
+                 "also")
 
-    def __init__(self, record: FileRecord, unreadable: bool) -> None:
+    def __init__(self, record: FileRecord, unreadable: bool, also: Sequence[FileRecord] = ()) -> None:
         self.record = record
         self.unreadable = unreadable
+        #: records of the files read to build this file's documents (Kustomize bases, patches)
+        self.also = list(also)
         self._findings: list = []
         self.text_suppressions: list = []
         self.document_suppressions: list = []
@@ -246,11 +260,11 @@ class Outcome:
         findings = [(f.rule.id, {slot: getattr(f, slot) for slot in Finding.__slots__ if slot != "rule"})
                     if isinstance(f, Finding) else f for f in self._findings]
         return (self.record, self.unreadable, findings, self.text_suppressions, self.document_suppressions,
-                self.kept)
+                self.kept, self.also)
 
     def __setstate__(self, state) -> None:
         (self.record, self.unreadable, self._findings, self.text_suppressions, self.document_suppressions,
-         self.kept) = state
+         self.kept, self.also) = state
 
 
 _PLAN: Optional[Plan] = None

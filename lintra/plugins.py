@@ -24,6 +24,7 @@ DEFAULT_PLUGINS = {
     "lintra.formats": "lintra.report.builtin",
     "lintra.loaders": "lintra.load.builtin",
     "lintra.vsphere": "lintra.load.vsphere",
+    "lintra.kustomize": "lintra.load.kustomize",
     "lintra.heat": "lintra.rules.heat",
     "lintra.k8s": "lintra.rules.k8s",
     "lintra.policies": "lintra.policy.builtin",
@@ -89,6 +90,11 @@ def plugin_manager() -> pluggy.PluginManager:
             continue
         pm.register(entry_point.load(), name=entry_point.name)
         _DISTS[entry_point.name] = entry_point
+    unknown = sorted((allowed or set()) - {name for name, _ in pm.list_name_plugin()})
+    if unknown:  # a typo must not quietly run fewer rules
+        available = sorted(set(DEFAULT_PLUGINS) | {ep.name for ep in entry_points(ENTRY_POINT_GROUP)})
+        raise PluginError(f"LINTRA_PLUGINS names plugin(s) that are not installed: {', '.join(unknown)}; "
+                          f"available: {', '.join(available)}")
     return pm
 
 

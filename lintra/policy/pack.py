@@ -152,6 +152,42 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
     return compiled
 
 
+#: The severity each strength declares (docs/policy-packs.md "Strength and severity"): the
+#: built-in profiles raise hard and substrate findings to error and soft ones to at least warning,
+#: and conservative caps soft at info, so another severity tells the reader something no profile does.
+SEVERITIES_BY_STRENGTH = {"hard": ("error",), "substrate": ("error",), "soft": ("warning", "info")}
+
+
+def severity_warning(rule: Rule) -> Optional[str]:
+    """Why ``rule``'s declared severity contradicts its strength, or None when it agrees."""
+    expected = SEVERITIES_BY_STRENGTH.get(rule.strength)
+    if expected is None or rule.severity.name in expected:
+        return None
+    if rule.strength == "soft":
+        return (f"severity {rule.severity.name} contradicts strength soft: conservative caps soft findings "
+                f"at info and balanced warns; declare warning or info, or strength hard if it blocks a move")
+    return (f"severity {rule.severity.name} contradicts strength {rule.strength}: every built-in profile "
+            f"that fails on {rule.strength} coupling raises it to error; declare error, or strength soft "
+            f"if the evidence is weak")
+
+
+def pack_warnings(file: str, rules: List[Rule]) -> List[str]:
+    """``file:line:col: field: warning: message`` for each rule whose severity contradicts its
+    strength; the rules are those :func:`rules_from_pack` compiled from ``file``, in order."""
+    with open(file, encoding="utf-8") as handle:
+        data, locator = yamltree.parse(handle.read())[0]
+    found = []
+    for position, rule in enumerate(rules):
+        message = severity_warning(rule)
+        if message is None:
+            continue
+        raw = data["rules"][position] if isinstance(data["rules"][position], dict) else {}
+        pointer = ("rules", position, "severity") if "severity" in raw else ("defaults", "severity")
+        span = locator.span(pointer, "key")
+        found.append(f"{file}:{span.line}:{span.column}: {'.'.join(map(str, pointer))}: warning: {message}")
+    return found
+
+
 def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> Rule:
     if deferred:
         return _deferred_rule(spec, origin)
