@@ -76,7 +76,7 @@ class ScanSetup:
         if unknown:
             raise ConfigError("\n".join(unknown))
         if options["heat_env"]:  # Heat refuses a file that is not an environment; so does lintra
-            from lintra.rules.heat.environments import not_an_environment
+            from lintra.load.heat_environment import not_an_environment
 
             for env in options["heat_env"]:
                 problem = not_an_environment(env, self.registry.loaders, self.registry.detectors)

@@ -144,34 +144,3 @@ def _root(path: Optional[str], cache: Cache) -> Optional[str]:
 
 def _real(doc: Document) -> Optional[str]:
     return os.path.realpath(doc.source.path) if doc.source.path else None
-
-
-def not_an_environment(path: str, loaders, detectors) -> Optional[str]:
-    """``file[:line:column]: why`` the file given with ``-e`` is not a Heat environment, or None
-    when it is one.
-
-    Heat refuses such a file (environment_format.parse: not one mapping, or a section it does not
-    know), so lintra must not lint as if it had been applied. An empty file is an empty
-    environment, as in Heat."""
-    from lintra.load import load_source
-    from lintra.load.builtin import HEAT_ENV_KEYS
-    from lintra.model import Source
-
-    loaded = load_source(Source(path, path), loaders, detectors)
-    record, documents = loaded.record, loaded.documents
-    kinds = sorted({doc.kind for doc in documents})
-    if loaded.problems:
-        span = loaded.problems[0].span
-        where, why = f"{path}:{span.line}:{span.column}", loaded.problems[0].message
-    elif (kinds == ["heat-env"] and len(documents) == 1 and record.reason is None) or record.reason == "empty file":
-        return None
-    elif len(documents) > 1:
-        where, why = path, "more than one YAML document; an environment is one mapping"
-    elif kinds:
-        where, why = path, f"it is a {', '.join(kinds)} document" + (
-            "; name a template as a path to check, not with -e" if set(kinds) <= set(KINDS) else "")
-    elif record.reason != "not an infrastructure document":
-        where, why = path, str(record.reason)
-    else:
-        where, why = path, f"its top level must be a mapping of only these sections: {', '.join(sorted(HEAT_ENV_KEYS))}"
-    return f"{where}: not a Heat environment: {why}"
