@@ -200,6 +200,10 @@ class Plan:
                 outcome.add(finding)
             outcome.document_suppressions = suppress.from_documents(documents)
             outcome.kept = [doc for doc in documents if self.keep(doc)]
+            for doc in outcome.kept:
+                pack = getattr(doc.locator, "pack", None)
+                if pack is not None:
+                    pack()
         if source.path is not None:
             source.forget()  # the bytes are read; kept documents need only the name and path
         return outcome

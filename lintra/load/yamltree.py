@@ -12,6 +12,7 @@ Heat (and so lintra) reads YAML timestamps as the strings the user wrote:
 
 from __future__ import annotations
 
+import sys
 from typing import Any, List, Optional, Tuple
 
 import yaml
@@ -27,6 +28,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     Loader = yaml.SafeLoader
 
 _TAG = "tag:yaml.org,2002:"
+_intern = sys.intern
+#: strings up to this length are shared (interned); longer ones rarely repeat
+_INTERNED = 48
 _SCALARS = SafeConstructor()
 _CONSTRUCT = {
     _TAG + "int": _SCALARS.construct_yaml_int,
@@ -178,7 +182,10 @@ class _Builder:
 def _scalar(node: ScalarNode) -> Any:
     tag = node.tag
     if tag == _TAG + "str" or tag == _TAG + "timestamp":
-        return node.value
+        value = node.value
+        # Keys and short values repeat across thousands of documents (type, properties, get_param,
+        # OS::Neutron::Port): one shared string each instead of a copy per occurrence.
+        return _intern(value) if len(value) <= _INTERNED else value
     if tag == _TAG + "null":
         return None
     construct = _CONSTRUCT.get(tag)
@@ -236,7 +243,20 @@ class YamlLocator(Locator):
         self.root = root
         self._indexes: dict = {}
 
+    def pack(self) -> None:
+        """Keep the positions as ``marshal`` bytes until a span is asked for: a document kept for
+        the cross-object rules waits in a fraction of the memory, and most are never located."""
+        if not isinstance(self.root, bytes):
+            import marshal
+
+            self.root = marshal.dumps(self.root)
+            self._indexes = {}
+
     def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
+        if isinstance(self.root, bytes):
+            import marshal
+
+            self.root = marshal.loads(self.root)
         position: Position = self.root
         key_span: Optional[tuple] = None
         for part in pointer:
