@@ -901,17 +901,18 @@ _REGEX_CACHE: Dict[str, Any] = {}
 
 
 def _regex_match(pattern: str, value: str) -> bool:
-    """Target ``name``/``namespace`` are anchored regular expressions. Patterns come from the scanned
-    repository: one that could backtrack exponentially is compared literally instead."""
+    """Target ``name``/``namespace`` are anchored regular expressions (Go's regexp, which is RE2).
+    Patterns come from the scanned repository, so they run on RE2 (linear time,
+    :mod:`lintra.policy.regex_safety`); one RE2 cannot run is compared literally instead."""
     compiled = _REGEX_CACHE.get(pattern)
     if compiled is None:
-        from lintra.policy.regex_safety import nested_quantifier
+        from lintra.policy.regex_safety import UnsafePattern, compile_pattern
         try:
-            compiled = re.compile(re.escape(pattern) if len(pattern) > 256 or nested_quantifier(pattern) else pattern)
-        except re.error:
-            compiled = re.compile(re.escape(pattern))
+            compiled = compile_pattern(f"^(?:{pattern})$")
+        except UnsafePattern:
+            compiled = pattern.__eq__
         _REGEX_CACHE[pattern] = compiled
-    return compiled.fullmatch(value) is not None
+    return bool(compiled(value))
 
 
 def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: bool = False) -> bool:
