@@ -901,18 +901,21 @@ _REGEX_CACHE: Dict[str, Any] = {}
 
 
 def _regex_match(pattern: str, value: str) -> bool:
-    """Target ``name``/``namespace`` are anchored regular expressions (Go's regexp, which is RE2).
-    Patterns come from the scanned repository, so they run on RE2 (linear time,
-    :mod:`lintra.policy.regex_safety`); one RE2 cannot run is compared literally instead."""
-    compiled = _REGEX_CACHE.get(pattern)
-    if compiled is None:
-        from lintra.policy.regex_safety import UnsafePattern, compile_pattern
+    """Target ``name``/``namespace`` are anchored regular expressions (kustomize uses Go's RE2).
+    Patterns come from the scanned repository, so they run on RE2 too: linear time whatever the
+    pattern; one RE2 cannot compile is compared literally."""
+    matches = _REGEX_CACHE.get(pattern)
+    if matches is None:
+        import re2
+
+        options = re2.Options()
+        options.log_errors = False
         try:
-            compiled = compile_pattern(f"^(?:{pattern})$")
-        except UnsafePattern:
-            compiled = pattern.__eq__
-        _REGEX_CACHE[pattern] = compiled
-    return bool(compiled(value))
+            matches = re2.compile("(?:" + pattern + ")", options).fullmatch
+        except re2.error:
+            matches = lambda text: text == pattern  # noqa: E731
+        _REGEX_CACHE[pattern] = matches
+    return bool(matches(value))
 
 
 def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: bool = False) -> bool:
