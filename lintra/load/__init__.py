@@ -169,11 +169,29 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
                       problems=[Problem(error.rule_id, error.message, error.span)])
     except LimitExceeded as error:
         return _limit(source, str(error), Span(error.line, error.column))
+    except RecursionError:
+        return _limit(source, "nested too deeply to read", Span(1, 1))
+    except Exception as error:  # noqa: BLE001 - a reader's bug must cost one file, not the run
+        return _crashed(source, f"the {loader.name} reader", error)
     if isinstance(parsed, Built):
         kinds = sorted({doc.kind for doc in parsed})
         return Loaded(FileRecord(source.name, "scanned", kinds, parsed.reason, len(parsed)), list(parsed),
                       also=parsed.files)
-    return Loaded(*_classify(source, parsed, detectors))
+    try:
+        return Loaded(*_classify(source, parsed, detectors))
+    except Exception as error:  # noqa: BLE001 - a detector's bug, likewise
+        return _crashed(source, "a document detector", error)
+
+
+def _crashed(source: Source, what: str, error: Exception) -> Loaded:
+    """A reader or detector raised: the file is an error (exit 2: it was not judged) with an
+    LT900 finding naming the exception in one short line (its message may quote the file)."""
+    from lintra.report.escape import terminal
+
+    text = terminal(str(error))
+    reason = f"{what} failed on this file: {type(error).__name__}: {text[:120]}" + ("..." if len(text) > 120 else "")
+    return Loaded(FileRecord(source.name, "error", reason=reason), problems=[Problem("LT900", reason, Span(1, 1))],
+                  unreadable=True)
 
 
 def _classify(source: Source, parsed: Iterable, detectors: Sequence[Detector]) -> Tuple[FileRecord, list]:

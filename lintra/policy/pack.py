@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from lintra.load import yamltree
 from lintra.load.limits import LimitExceeded
 from lintra.model import Hit, Rule
+from lintra.repository import is_within
 from lintra.resources import PROFILE_SUFFIX
 from lintra.policy import resolvers
 from lintra.policy.conditions import compile_condition
@@ -31,9 +32,14 @@ class PackError(ValueError):
 
 
 def pack_files(path: str) -> List[str]:
+    """The pack file ``path``, or the pack files of the directory ``path``: links that lead out
+    of that directory are not its packs (a repository's pack directory cannot reach /etc)."""
     if os.path.isdir(path):
-        return sorted(os.path.join(dirpath, name) for dirpath, _, names in os.walk(path)
-                      for name in names if name.endswith(PACK_SUFFIXES) and not name.endswith(PROFILE_SUFFIX))
+        top = os.path.realpath(path)
+        return sorted(file for file in (os.path.join(dirpath, name) for dirpath, _, names in os.walk(path)
+                                        for name in names
+                                        if name.endswith(PACK_SUFFIXES) and not name.endswith(PROFILE_SUFFIX))
+                      if is_within(os.path.realpath(file), top))
     return [path]
 
 
@@ -97,11 +103,13 @@ def _to_cache(files: List[str], parsed: List[Any]) -> None:
 
 
 def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = None) -> List[Rule]:
+    from lintra.filesystem import read_text
+    from lintra.load.limits import MAX_CONFIG_BYTES
+
     try:
-        with open(file, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_text(file, MAX_CONFIG_BYTES)
     except (OSError, UnicodeDecodeError) as error:
-        raise PackError(f"{file}: cannot read policy pack: {error}") from None
+        raise PackError(f"{file}: cannot read policy pack: {getattr(error, 'strerror', None) or error}") from None
     try:
         parsed = yamltree.parse(text)
     except (yamltree.YamlSyntaxError, LimitExceeded) as error:
