@@ -86,13 +86,14 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     document, pointer, message = source.limit
                     findings.append(locate(RESERVED_BY_ID["LT002"], document, Hit(pointer, message)))
                 continue
-            loaded = load_source(source, registry.loaders, registry.detectors)
+            loaded = load_source(source, registry.loaders, registry.detectors, options)
             if loaded.record.status == "scanned" and b"lintra:" in source.read_bytes():
                 try:
                     suppressions.extend(suppress.from_text(source.name, decode(source.read_bytes())))
                 except UnicodeDecodeError:
                     pass  # a binary format (xlsx, ova) has no comments to read
             records.append(loaded.record)
+            records.extend(loaded.also)
             documents.extend(loaded.documents)
             unreadable = unreadable or loaded.unreadable
             for problem in loaded.problems:

@@ -13,6 +13,8 @@ from typing import Iterable, Iterator, Sequence
 
 from lintra.model import Source
 
+#: the file that makes a directory a Helm chart (https://helm.sh/docs/topics/charts/)
+CHART_FILE = "Chart.yaml"
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "node_modules", "__pycache__"})
 
 
@@ -64,6 +66,15 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: set) -> Iter
                 continue
             kept.append(name)
         dirnames[:] = kept
+        if CHART_FILE in filenames and not os.path.islink(os.path.join(dirpath, CHART_FILE)) \
+                and not path_matches(os.path.join(dirpath, CHART_FILE), exclude):
+            # A Helm chart is read as a whole by its loader (templates, values, subcharts): only
+            # its Chart.yaml is handed on, and its other files are accounted for by that loader.
+            dirnames[:] = []
+            path = os.path.join(dirpath, CHART_FILE)
+            seen.add(os.path.realpath(path))
+            yield Source(_display(path), path)
+            continue
         for name in sorted(filenames):
             if not name.lower().endswith(suffixes):
                 continue

@@ -28,16 +28,18 @@ class Loader:
     :class:`LoadError` for input it cannot read, and :class:`Skip` for input that is not ours.
     """
 
-    __slots__ = ("name", "suffixes", "load", "binary", "sniff")
+    __slots__ = ("name", "suffixes", "load", "binary", "sniff", "options")
 
     def __init__(self, name: str, suffixes: Sequence[str], load: Callable, binary: bool = False,
-                 sniff: Optional[Callable[[bytes], bool]] = None) -> None:
+                 sniff: Optional[Callable[[bytes], bool]] = None, options: bool = False) -> None:
         self.name = name
         self.suffixes = tuple(s.lower() for s in suffixes)
         self.load = load
         self.binary = binary
         #: for standard input: does this content look like ours?
         self.sniff = sniff
+        #: ``load(source, content, run_options)``: the loader reads run options (Helm values)
+        self.options = options
 
 
 class Detector:
@@ -78,11 +80,14 @@ class Skip(Exception):
 
 
 class Loaded:
-    __slots__ = ("record", "documents", "problems", "unreadable")
+    __slots__ = ("record", "documents", "problems", "unreadable", "also")
 
     def __init__(self, record: FileRecord, documents: Sequence[Document] = (),
-                 problems: Sequence[Problem] = (), unreadable: bool = False) -> None:
+                 problems: Sequence[Problem] = (), unreadable: bool = False,
+                 also: Sequence[FileRecord] = ()) -> None:
         self.record = record
+        #: records of further files this load read (the templates and values of a Helm chart)
+        self.also = list(also)
         self.documents = list(documents)
         self.problems = list(problems)
         #: the file could not be read at all (exit code 2), as opposed to being broken inside
@@ -112,7 +117,8 @@ def _size(path: str) -> int:
         return 0  # reading it will report why
 
 
-def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[Detector]) -> Loaded:
+def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[Detector],
+                options: Optional[dict] = None) -> Loaded:
     if source.skip:
         return Loaded(FileRecord(source.name, "skipped", reason=source.skip))
     if source.path is not None and _size(source.path) > MAX_FILE_BYTES:  # never read a huge file in
@@ -143,7 +149,7 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
             return Loaded(FileRecord(source.name, "error", reason=reason),
                           problems=[Problem("LT001", reason, span)], unreadable=True)
     try:
-        parsed = loader.load(source, content)
+        parsed = loader.load(source, content, options or {}) if loader.options else loader.load(source, content)
     except Skip as skip:
         return Loaded(FileRecord(source.name, "skipped", reason=str(skip)))
     except LoadError as error:
@@ -151,7 +157,14 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
                       problems=[Problem(error.rule_id, error.message, error.span)])
     except LimitExceeded as error:
         return _limit(source, str(error), Span(error.line, error.column))
-    return Loaded(*_classify(source, parsed, detectors))
+    loaded = Loaded(*_classify(source, parsed, detectors))
+    also = getattr(parsed, "records", None)
+    if also is not None:  # a reader of several files (a Helm chart) accounts for each of them
+        record = loaded.record
+        record.status, record.kinds, record.reason = "scanned", ("helm",), parsed.reason
+        record.notes = tuple(parsed.notes)
+        loaded.also = list(also)
+    return loaded
 
 
 def _classify(source: Source, parsed: Iterable, detectors: Sequence[Detector]) -> Tuple[FileRecord, list]:
