@@ -16,7 +16,8 @@ Pointer = Tuple[Union[str, int], ...]
 class Span:
     """A region of a file: 1-based line and column; ``end_column`` is one past the last character."""
 
-    __slots__ = ("line", "column", "end_line", "end_column", "region", "file")
+    __slots__ = ("line", "column", "end_line", "end_column", "region", "file", "condition", "via",
+                 "rendered")
 
     def __init__(self, line: int, column: int, end_line: Optional[int] = None,
                  end_column: Optional[int] = None, region: Optional[str] = None,
@@ -31,6 +32,14 @@ class Span:
         #: from several files (a rendered Helm template whose value comes from values.yaml, a
         #: Kustomize overlay's patch) locates each part in the file a user edits
         self.file = file
+        #: the template condition that must hold for this region to be rendered (a Helm branch the
+        #: values in effect switch off); findings here are conditional
+        self.condition: Optional[str] = None
+        #: ``(file, Span)`` of the template action that printed a value written here (values.yaml)
+        self.via: Optional[tuple] = None
+        #: the region was located through rendered template output (a template may be rendered
+        #: more than once, exploring branches, so the same finding can come more than once)
+        self.rendered = False
 
     def __repr__(self) -> str:
         return f"Span({self.line}:{self.column}-{self.end_line}:{self.end_column})"
@@ -239,7 +248,7 @@ class Finding:
 
     __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
                  "suppressed", "suppression", "related", "kind", "vendor", "sanctioned", "anchor",
-                 "service", "identity_parts", "path_key", "ordinal")
+                 "service", "identity_parts", "path_key", "ordinal", "conditional")
 
     def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
                  pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
@@ -270,6 +279,9 @@ class Finding:
         self.path_key: Optional[str] = None
         #: which occurrence of the same identity within one object (0, 1, ...)
         self.ordinal = 0
+        #: the condition under which the coupling is rendered, when the values in effect switch
+        #: it off (a Helm branch): reported as info at most, never failing
+        self.conditional: Optional[str] = None
 
     @property
     def json_pointer(self) -> str:
@@ -315,13 +327,16 @@ def _digest(*parts: str) -> str:
 class FileRecord:
     """What happened to one input: ``scanned``, ``skipped`` (with a reason) or ``error``."""
 
-    __slots__ = ("file", "status", "kinds", "reason", "documents")
+    __slots__ = ("file", "status", "kinds", "reason", "documents", "notes")
 
     def __init__(self, file: str, status: str, kinds: Sequence[str] = (), reason: Optional[str] = None,
-                 documents: int = 0) -> None:
+                 documents: int = 0, notes: Sequence[str] = ()) -> None:
         self.file = file
         self.status = status
         self.kinds = tuple(kinds)
         self.reason = reason
         self.documents = documents
+        #: what a reader could not resolve in this input (a Helm construct that is unknown at lint
+        #: time, a dependency that is not vendored); the findings it could make are still made
+        self.notes = tuple(notes)
 

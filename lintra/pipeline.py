@@ -185,7 +185,7 @@ class Plan:
     def map(self, source: Source) -> "Outcome":
         """Load one file and check it with every per-document rule."""
         registry = self.registry
-        loaded = load_source(source, registry.loaders, registry.detectors)
+        loaded = load_source(source, registry.loaders, registry.detectors, self.options)
         outcome = Outcome(loaded.record, loaded.unreadable, loaded.also)
         for problem in loaded.problems:
             outcome.add(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name, problem.span))

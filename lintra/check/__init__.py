@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 
 from lintra.check import identity
 from lintra.check.reserved import INTERNAL_ERROR
-from lintra.model import Document, Finding, Hit, Rule
+from lintra.model import Document, Finding, Hit, Related, Rule
 
 MISSING = object()
 
@@ -108,6 +108,13 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
                       kind=doc.kind, vendor=hit.vendor,
                       service=hit.service)
     finding.identity_parts = identity.parts(where, hit.pointer, finding.value)
+    if span.via is not None:  # a value written in one file and consumed by a template in another
+        via_file, via_span = span.via
+        finding.related = finding.related + (Related(f"consumed by the template at {via_file}:{via_span.line}",
+                                                     via_file, via_span),)
+    # a finding that depends on another object rendered only under a condition is conditional too
+    finding.conditional = span.condition or next(
+        (r.span.condition for r in finding.related if getattr(r.span, "condition", None)), None)
     name = _object_name(where)
     if name is not None:
         finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
