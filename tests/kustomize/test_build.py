@@ -74,7 +74,8 @@ def test_images_new_name_lands_on_the_overlay_line(repo):
     assert containers[0]["image"] == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/nginx:2.0"
     assert containers[1]["image"] == "busybox@sha256:abc"
     assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("prod/kustomization.yaml", 5)
-    assert origin(repo, web, "spec", "template", "spec", "containers", 1, "image") == ("prod/kustomization.yaml", 8)
+    # a digest alone leaves the image's name (registry, repository) where the base writes it
+    assert origin(repo, web, "spec", "template", "spec", "containers", 1, "image") == ("base/deployment.yaml", 25)
     # the container itself is still the base's
     assert origin(repo, web, "spec", "template", "spec", "containers", 0, "name") == ("base/deployment.yaml", 19)
 
@@ -83,7 +84,7 @@ def test_images_new_tag_only(repo):
     write(repo, {"prod/kustomization.yaml": "resources: [../base]\nimages:\n- name: nginx\n  newTag: \"1.26\"\n"})
     web = by_name(built(repo, "prod"), "Deployment", "web")
     assert web.data["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.26"
-    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("prod/kustomization.yaml", 4)
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("base/deployment.yaml", 20)
 
 
 def test_patches_strategic_merge_file_merges_containers_by_name(repo):

@@ -762,8 +762,7 @@ class Builder:
         if not isinstance(name, str):
             raise BuildError("an images entry needs the name of the image it changes", entry.origin)
         new_name, new_tag, digest, suffix = (entry.get(key) for key in ("newName", "newTag", "digest", "tagSuffix"))
-        written = next((node for node in (new_name, digest, new_tag, suffix) if node is not None), None)
-        if written is None:
+        if all(node is None for node in (new_name, digest, new_tag, suffix)):
             return
         for resource in resources:
             for container in _containers(resource.node):
@@ -783,7 +782,10 @@ class Builder:
                     sha = str(digest.value)
                     tag = tag if new_tag is not None else None
                 value = repository + (f":{tag}" if tag else "") + (f"@{sha}" if sha else "")
-                container.value["image"] = Traced(value, written.origin)
+                # the registry and repository are what couple an image: a new tag or digest
+                # leaves the value where its name is written (the base), newName moves it here
+                where = new_name.origin if new_name is not None else image.origin
+                container.value["image"] = Traced(value, where)
 
     # replacements
 
