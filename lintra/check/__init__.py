@@ -7,10 +7,10 @@ the StorageClass it names, a template and the environment that maps its types) t
 
 from __future__ import annotations
 
-import traceback
 from collections import defaultdict
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
+from lintra.check import identity
 from lintra.check.reserved import INTERNAL_ERROR
 from lintra.model import Document, Finding, Hit, Rule
 
@@ -101,6 +101,7 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
                       related=tuple(hit.related) + tuple(getattr(where.locator, "related", None) or ()),
                       kind=doc.kind, vendor=hit.vendor,
                       service=hit.service)
+    finding.identity_parts = identity.parts(where, hit.pointer, finding.value)
     name = _object_name(where)
     if name is not None:
         finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
@@ -119,6 +120,8 @@ def _object_name(doc: Document) -> Optional[str]:
 
 
 def _internal_error(rule: Rule, doc: Document, error: Exception) -> Finding:
+    import traceback  # imports the tokenizer; only a crashing rule needs it
+
     frame = traceback.extract_tb(error.__traceback__)[-1]
     origin = f" ({rule.origin})" if rule.origin else ""
     message = (f"rule {rule.id}{origin} raised {type(error).__name__}: {error} "

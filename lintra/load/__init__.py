@@ -10,6 +10,7 @@ import codecs
 import os
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
+from lintra.filesystem import NotRegular, TooLarge
 from lintra.load.limits import LimitExceeded, MAX_FILE_BYTES
 from lintra.model import Document, FileRecord, Locator, Source, Span
 
@@ -131,7 +132,11 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
     if source.path is not None and _size(source.path) > MAX_FILE_BYTES:  # never read a huge file in
         return _limit(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", Span(1, 1))
     try:
-        raw = source.read_bytes()
+        raw = source.read_bytes(MAX_FILE_BYTES)
+    except TooLarge:
+        return _limit(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", Span(1, 1))
+    except NotRegular as error:  # it changed since discovery (a race), or a caller named it directly
+        return Loaded(FileRecord(source.name, "skipped", reason=error.strerror))
     except OSError as error:
         reason = f"cannot read: {error.strerror or error}"
         return Loaded(FileRecord(source.name, "error", reason=reason),
