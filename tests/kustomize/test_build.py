@@ -3,6 +3,7 @@ the file and line that wrote it (Kustomize reference:
 https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/)."""
 
 import base64
+import os
 
 import pytest
 
@@ -395,3 +396,15 @@ def test_kustomization_without_api_version_and_other_file_names(repo):
     write(repo, {"plain/Kustomization": "resources:\n- ../base/sa.yaml\n"})
     docs = built(repo, "plain", "Kustomization")
     assert [d.data["kind"] for d in docs] == ["ServiceAccount"]
+
+
+def test_a_walk_finds_every_kind_of_root_and_reports_at_the_overlay(repo):
+    from lintra.pipeline import run
+
+    write(repo, {"prod/Kustomization": "resources: [../base]\nimages:\n- name: busybox\n"
+                                       "  newName: 111122223333.dkr.ecr.us-east-1.amazonaws.com/busybox\n"})
+    result = run([str(repo)])
+    roots = sorted(os.path.relpath(r.file, str(repo)) for r in result.files if r.reason and "kustomization built" in r.reason)
+    assert roots == ["base/kustomization.yaml", "prod/Kustomization"]
+    assert [(f.rule.id, os.path.relpath(f.file, str(repo)), f.span.line) for f in result.findings] == \
+        [("LK204", "prod/Kustomization", 4)]

@@ -113,7 +113,8 @@ def test_huge_generator_is_bounded(tmp_path):
     assert f"more than {limits.MAX_GENERATOR_ENTRIES} entries" in result.findings[0].message
 
 
-def test_hostile_regex_target_is_compared_literally(tmp_path):
+def test_hostile_regex_target_cannot_hang(tmp_path):
+    """Target names are regular expressions from the scanned repository: they run on RE2 (linear)."""
     write(tmp_path, {"a/kustomization.yaml": 'resources: [sa.yaml]\npatches:\n- target: {name: "(a+)+$"}\n'
                                             '  patch: |-\n    - op: add\n      path: /x\n      value: 1\n',
                      "a/sa.yaml": SA.format(name="a" * 40 + "!")})
@@ -137,3 +138,9 @@ def test_plugins_and_helm_charts_are_not_run(tmp_path):
     reason = result.files[0].reason
     assert "is not a builtin and is not run (plugins run code)" in reason
     assert "kustomization.yaml:7: helmCharts are not inflated" in reason
+
+
+def test_transformers_directory_cycle(tmp_path):
+    write(tmp_path, {"a/kustomization.yaml": "resources: [sa.yaml]\ntransformers:\n- .\n", "a/sa.yaml": SA.format(name="a")})
+    result = lint(tmp_path, "a")
+    assert problems(result) == [("LT005", "a", 3)] and "cycle" in result.findings[0].message
