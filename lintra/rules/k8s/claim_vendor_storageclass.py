@@ -101,6 +101,16 @@ def check(document, scan):
                   vendor=VENDOR_PROVISIONERS[str(provisioner)])
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\n"
+                         "provisioner: ebs.csi.aws.com\n---\napiVersion: v1\nkind: PersistentVolumeClaim\n"
+                         "metadata: {name: data}\nspec:\n  storageClassName: fast\n",
+              "expect": [{"line": 10, "column": 21}]}],  # the claim's class name
+    "pass": ["apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\n"
+             "provisioner: rbd.csi.ceph.com\n---\napiVersion: v1\nkind: PersistentVolumeClaim\n"
+             "metadata: {name: data}\nspec:\n  storageClassName: fast\n"],
+}
+
 RULE = Rule(
     id="LK110",
     name="k8s-claim-vendor-storageclass",
@@ -116,4 +126,5 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    examples=EXAMPLES,
 )

@@ -47,6 +47,18 @@ def _bound(document, accounts, path, name):
                 return
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n"
+                         "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n---\n"
+                         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+                         "    spec:\n      serviceAccountName: app\n      containers: [{name: c, image: nginx}]\n",
+              "expect": [{"line": 14, "column": 27}]}],  # the workload's serviceAccountName value
+    "pass": ["apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n"
+             "    example.org/owner: team-a\n---\n"
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+             "    spec:\n      serviceAccountName: app\n      containers: [{name: c, image: nginx}]\n"],
+}
+
 RULE = Rule(
     id="LK111", name="k8s-workload-cloud-identity", title="Workload runs as a cloud-IAM-bound ServiceAccount",
     vendor="other", category="identity", strength="hard", severity="error", kinds=("k8s",),
@@ -55,4 +67,5 @@ RULE = Rule(
                 "the cloud binding in a platform overlay the application does not ship.",
     references=references(__doc__),
     check=check, origin=__name__,
+    examples=EXAMPLES,
 )

@@ -74,6 +74,22 @@ def check(document, scan):
                   vendor=CLOUD_PROVIDERS[provider])
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+                         "metadata: {name: app-secrets}\nspec:\n  provider: aws\n  parameters: {objects: x}\n---\n"
+                         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+                         "    spec:\n      containers: [{name: c, image: nginx}]\n      volumes:\n"
+                         "        - name: secrets\n          csi:\n            driver: secrets-store.csi.k8s.io\n"
+                         "            readOnly: true\n            volumeAttributes: {secretProviderClass: app-secrets}\n",
+              "expect": [{"line": 20, "column": 53}]}],  # the class name the volume mounts
+    "pass": ["apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+             "metadata: {name: app-secrets}\nspec:\n  provider: vault\n  parameters: {objects: x}\n---\n"
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+             "    spec:\n      containers: [{name: c, image: nginx}]\n      volumes:\n"
+             "        - name: secrets\n          csi:\n            driver: secrets-store.csi.k8s.io\n"
+             "            readOnly: true\n            volumeAttributes: {secretProviderClass: app-secrets}\n"],
+}
+
 RULE = Rule(
     id="LK115", name="k8s-workload-cloud-secrets",
     title="Workload mounts secrets through a cloud secret manager's SecretProviderClass",
@@ -84,4 +100,5 @@ RULE = Rule(
                 "application does not ship, or use a store every target reaches (Vault, OpenBao).",
     references=references(__doc__),
     check=check, origin=__name__,
+    examples=EXAMPLES,
 )
