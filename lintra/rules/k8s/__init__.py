@@ -2,7 +2,7 @@
 
 from lintra.hookspecs import hookimpl
 from lintra.rules.k8s import (claim_vendor_storageclass, gateway_vendor_class, ingress_vendor_class,
-                              vendor_controller_class, workload_cloud_identity,
+                              vendor_controller_class, vendor_csi_driver, workload_cloud_identity,
                               workload_cloud_secrets)
 
 RULES = [
@@ -12,6 +12,7 @@ RULES = [
     vendor_controller_class.RULE,
     gateway_vendor_class.RULE,
     workload_cloud_secrets.RULE,
+    vendor_csi_driver.RULE,
 ]
 
 
