@@ -150,6 +150,20 @@ def _check(document, drivers):
             yield Hit(pointer, f"{_parameter(pointer, key)} selects {product} ({item})", at="value", vendor=vendor)
 
 
+EXAMPLES = {
+    "fail": [{"content": "parameter_defaults:\n  NeutronMechanismDrivers: ['ovn', 'cisco_nexus']\n",
+              "expect": [{"line": 2, "column": 36}]}],  # the vendor list item
+    "pass": ["parameter_defaults:\n  NeutronMechanismDrivers: ['ovn', 'sriovnicswitch']\n"],
+}
+STORAGE_EXAMPLES = {
+    "fail": [{"content": "parameter_defaults:\n  ControllerExtraConfig:\n    cinder::config::cinder_config:\n"
+                         "      tripleo_3par/volume_driver:\n"
+                         "        value: cinder.volume.drivers.hpe.hpe_3par_fc.HPE3PARFCDriver\n",
+              "expect": [{"line": 5, "column": 16}]}],
+    "pass": ["parameter_defaults:\n  ControllerExtraConfig:\n    cinder::config::cinder_config:\n"
+             "      tripleo_ceph/volume_driver:\n        value: cinder.volume.drivers.rbd.RBDDriver\n"],
+}
+
 RULE = Rule(
     id="LH128",
     name="heat-env-vendor-neutron-plugin",
@@ -165,6 +179,7 @@ RULE = Rule(
     references=references(__doc__),
     check=checker(NETWORK_DRIVERS),
     origin=__name__,
+    examples=EXAMPLES,
 )
 
 STORAGE_RULE = Rule(
@@ -182,4 +197,5 @@ STORAGE_RULE = Rule(
     references=references(__doc__),
     check=checker(STORAGE_DRIVERS),
     origin=__name__,
+    examples=STORAGE_EXAMPLES,
 )

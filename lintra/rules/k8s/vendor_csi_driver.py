@@ -60,6 +60,16 @@ def check(document, scan):
                            f"{kind} '{document.name or '?'}' volume '{volume.get('name', i)}'")
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshotClass\nmetadata: {name: s}\n"
+                         "driver: csi.trident.netapp.io\ndeletionPolicy: Delete\n",
+              "expect": [{"line": 4, "column": 9}]},  # the driver value
+             {"content": "apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata:\n  name: ebs.csi.aws.com\n",
+              "expect": [{"line": 4, "column": 9}]}],
+    "pass": ["apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshotClass\nmetadata: {name: s}\n"
+             "driver: rbd.csi.ceph.com\ndeletionPolicy: Delete\n"],
+}
+
 RULE = Rule(
     id="LK116", name="k8s-vendor-csi-driver", title="Storage bound to one vendor's CSI driver",
     vendor="other",  # each finding names the driver's vendor
@@ -69,4 +79,5 @@ RULE = Rule(
                 "neutral class names, and let applications claim storage by class name only.",
     references=references(__doc__),
     check=check, origin=__name__,
+    examples=EXAMPLES,
 )
