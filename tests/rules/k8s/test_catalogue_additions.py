@@ -72,3 +72,20 @@ def test_cloud_provider_flag_forms(lint, args, token):
            "      containers:\n" + line + "\n"
     expected = [(8, line.index(token) + 1)] if token else []
     assert [(n, col) for _, n, col in where(lint(text), "LK118")] == expected
+
+
+@pytest.mark.parametrize("relative, rule, line, column, vendor", [
+    # CAPZ's controller pods opt into Azure Workload Identity with the pod label
+    ("helm-kustomize/kubernetes-sigs__cluster-api-provider-azure/config/manager/manager.yaml", "LK402", 18, 9, "azure"),
+    # the FSx for Lustre driver's CSIDriver object
+    ("helm-kustomize/kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/csidriver.yaml", "LK116", 6, 9, "aws"),
+    # ACK's S3 controller CRD and Velero's vSphere plugin CRDs install vendor API groups
+    ("helm-kustomize/aws-controllers-k8s__s3-controller/config/crd/bases/s3.services.k8s.aws_buckets.yaml",
+     "LK117", 9, 10, "aws"),
+    ("helm-kustomize/vmware-tanzu__velero-plugin-for-vsphere/pkg/generated/crds/manifests/"
+     "datamover.cnsdp.vmware.com_uploads.yaml", "LK117", 11, 10, "vmware"),
+    ("helm-kustomize/GoogleCloudPlatform__prometheus-engine/charts/operator/crds/"
+     "monitoring.googleapis.com_podmonitorings.yaml", "LK117", 21, 10, "gcp"),
+])
+def test_real_vendor_manifests(relative, rule, line, column, vendor):
+    assert (rule, line, column, vendor) in _real(relative)
