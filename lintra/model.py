@@ -6,8 +6,6 @@ fixed shape is the contract plugins rely on.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any, Callable, Iterable, Optional, Sequence, Tuple, Union
 
 # the vocabulary rules and findings are written in, re-exported as part of the model
@@ -70,10 +68,13 @@ class Source:
         self.skip = skip
         self.referenced_by = referenced_by
 
-    def read_bytes(self) -> bytes:
+    def read_bytes(self, limit: Optional[int] = None) -> bytes:
+        """The content, read once; only a regular file is read, and at most ``limit`` bytes
+        (:func:`lintra.filesystem.read_regular` raises ``OSError`` subclasses otherwise)."""
         if self._data is None:
-            with open(self.path, "rb") as handle:  # type: ignore[arg-type]
-                self._data = handle.read()
+            from lintra.filesystem import read_regular
+
+            self._data = read_regular(self.path, (1 << 62) if limit is None else limit)  # type: ignore[arg-type]
         return self._data
 
     def __repr__(self) -> str:
@@ -258,6 +259,8 @@ class Finding:
     @property
     def legacy_identity(self) -> str:
         """The identity version-1 baselines stored (the whole subtree's value, raw pointer)."""
+        import json
+
         try:
             value = json.dumps(self.value, sort_keys=True, default=str)
         except (TypeError, ValueError):
@@ -273,6 +276,8 @@ class Finding:
 
 
 def _digest(*parts: str) -> str:
+    import hashlib  # only reports that print fingerprints pay for importing it
+
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -11,8 +11,6 @@ from lintra.cli import outputs
 from lintra.cli.common import ConfigError, baseline_or_exit
 from lintra.cli.scan import ScanSetup, scan_options
 from lintra.config.files import start_directory
-from lintra.discover.changes import ChangesError, on_changed_lines, select_paths
-from lintra.discover.changes import changed_since as changed_since_
 from lintra.model import Level
 from lintra.repository import repository_root
 
@@ -61,6 +59,9 @@ def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned,
     baseline = None if no_baseline else baseline_or_exit(scan.settings["baseline"])
     changes, force_exclude = None, False
     if changed_since:
+        from lintra.discover.changes import ChangesError, select_paths
+        from lintra.discover.changes import changed_since as changed_since_
+
         try:
             changes = changed_since_(changed_since)
         except ChangesError as error:
@@ -73,6 +74,8 @@ def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned,
         paths = ["."]
     result = scan.run(paths, force_exclude=force_exclude, baseline=baseline)
     if new_only:
+        from lintra.filter.changes import on_changed_lines
+
         result.findings = on_changed_lines(result.findings, changes)
     options = {"color": use_colour(color, sys.stdout), "verbose": verbose,
                "include_suppressed": sarif_include_suppressed, "root": root,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
+from lintra.report.escape import for_json
 from lintra.report.paths import ci_path
 
 # lintra levels x rule strength -> GitLab's five severities: hard coupling errors block.
@@ -43,5 +44,5 @@ def to_list(result, root: Optional[str] = None) -> List[Dict[str, Any]]:
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    json.dump(to_list(result, options.get("root")), stream, indent=2)
+    json.dump(for_json(to_list(result, options.get("root"))), stream, indent=2)
     stream.write("\n")

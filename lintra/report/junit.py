@@ -25,6 +25,7 @@ from collections import defaultdict
 from typing import Any, Dict, Optional
 
 from lintra.filter import failing
+from lintra.report.escape import xml_tree
 from lintra.report.paths import ci_path
 
 FAMILIES = ("heat", "k8s", "vsphere")
@@ -101,5 +102,7 @@ def to_element(result, root: Optional[str] = None) -> ET.Element:
 
 def write(result, stream, options: Dict[str, Any]) -> None:
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(to_element(result, options.get("root")), encoding="unicode"))
+    report = to_element(result, options.get("root"))
+    xml_tree(report)
+    stream.write(ET.tostring(report, encoding="unicode"))
     stream.write("\n")
