@@ -44,7 +44,7 @@ def test_exit_zero_keeps_exit_2_for_files_that_could_not_be_read(monkeypatch):
     assert check("--exit-zero", STORAGE).exit_code == 0
     assert check(STORAGE).exit_code == 1
 
-    def denied(self):
+    def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr("lintra.model.Source.read_bytes", denied)
     assert check("--exit-zero", STORAGE).exit_code == 2
