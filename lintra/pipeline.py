@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 class Result:
     """Everything a report needs: every input file's fate, the judged findings, the exit code."""
 
-    __slots__ = ("files", "findings", "judgement", "registry", "unreadable", "hidden", "baselined")
+    __slots__ = ("files", "findings", "judgement", "registry", "unreadable", "hidden", "baselined", "accepted")
 
     def __init__(self, files: List[FileRecord], findings: List[Finding], judgement: Judgement,
                  registry: Registry, unreadable: bool, hidden: int = 0) -> None:
@@ -52,6 +52,8 @@ class Result:
         self.hidden = hidden
         #: findings left out because the baseline accepted them
         self.baselined = 0
+        #: those findings themselves (SARIF can list them as externally suppressed)
+        self.accepted: List[Finding] = []
 
     @property
     def exit_code(self) -> int:
@@ -139,12 +141,14 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
         suppressions = text_suppressions + document_suppressions
         skipped = set(registry.rules) - {rule.id for rule in rules}
+        skipped |= {registry.rules[rule_id].name.upper() for rule_id in skipped}  # suppressions name either
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
         identity.assign(findings, paths)
     judged, hidden = judge(findings, judgement)
     result = Result(records, judged, judgement, registry, unreadable, hidden)
     if baseline is not None:
-        result.findings, result.baselined = baseline.filter(judged)
+        result.findings, result.accepted = baseline.split(judged)
+        result.baselined = len(result.accepted)
     return result
 
 

@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, Optional, Sequence
 
 import click
 
-from lintra.cli.common import ConfigError, registry_or_exit, settings_or_exit, split_list
+from lintra.cli.common import ISOLATED_HELP, ConfigError, registry_or_exit, settings_or_exit, split_list
 from lintra.discover import PathNotFound
 from lintra.pipeline import Result, run
 
@@ -43,7 +43,7 @@ _OPTIONS = [
                  help="Like --helm-set, but every value stays a string (`helm template --set-string`)."),
     click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
                  help="Configuration file to use instead of the .lintra.yaml / pyproject.toml found upward."),
-    click.option("--isolated", is_flag=True, help="Read no configuration file."),
+    click.option("--isolated", is_flag=True, help=ISOLATED_HELP),
     click.option("--allow-local-plugins", is_flag=True,
                  help="Run the Python plugin files the project's configuration names (they run code)."),
     click.option("--stdin-filename", default="-", metavar="NAME",

@@ -117,12 +117,19 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
     if len(parsed) != 1 or not isinstance(parsed[0][0], dict):
         raise PackError(f"{file}:1:1: a policy pack is one YAML mapping with 'pack' and 'rules'")
     data, locator = parsed[0]
+    schema_problems: List[str] = []
+    invalid_rules: set = set()
     if validate:
         from lintra.policy.schema import problems
 
-        found = problems(data, locator, file)
-        if found:
-            raise PackError(found)
+        pointers: List[Any] = []
+        schema_problems = problems(data, locator, file, pointers)
+        if any(len(p) < 2 or p[0] != "rules" for p in pointers):  # pack-wide: nothing compiles reliably
+            if schema_problems:
+                raise PackError(schema_problems)
+        # a rule the schema rejects is not compiled; every other rule is, so one run shows the
+        # schema problems and the selector problems together
+        invalid_rules = {p[1] for p in pointers if len(p) >= 2 and p[0] == "rules"}
 
     def where(pointer: tuple, message: str) -> str:
         span = locator.span(pointer, "key")
@@ -138,6 +145,8 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
     errors: List[str] = []  # the first problem of each rule, so one run shows them all
     first_line: Dict[Any, int] = {}
     for i, raw in enumerate(rules_data):
+        if i in invalid_rules:
+            continue
         raw = raw if isinstance(raw, dict) else {}
         spec = {**defaults, **raw}
         rule_id = spec.get("id")
@@ -153,11 +162,21 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
             errors.append(where(base + error.pointer, str(error)))
         except (KeyError, ValueError, TypeError, AttributeError) as error:  # only unvalidated packs get here
             errors.append(where(("rules", i), f"cannot compile rule: {error!r}"))
-    if errors:
-        raise PackError(errors)
+    if errors or schema_problems:
+        raise PackError(_in_file_order(schema_problems + errors))
     if collected is not None:
         collected.append(data)
     return compiled
+
+
+def _in_file_order(problems: List[str]) -> List[str]:
+    def position(text: str):
+        parts = text.split(":", 3)
+        try:
+            return (int(parts[1]), int(parts[2]))
+        except (IndexError, ValueError):
+            return (0, 0)
+    return sorted(dict.fromkeys(problems), key=position)
 
 
 #: The severity each strength declares (docs/policy-packs.md "Strength and severity"): the
