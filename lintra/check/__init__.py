@@ -68,7 +68,7 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
     finding = Finding(rule, hit.message, span.file or where.source.name, span,
                       document=where.index, pointer=where.base + hit.pointer, value=where.get(hit.pointer),
                       related=hit.related, kind=doc.kind, vendor=hit.vendor,
-                      service=hit.service)
+                      service=hit.service, effort=hit.effort)
     name = _object_name(where)
     if name is not None:
         finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")

@@ -30,8 +30,23 @@ VENDOR_PROVISIONERS = {
     "gcsfuse.csi.storage.gke.io": "gcp",
     "kubernetes.io/azure-disk": "azure", "kubernetes.io/azure-file": "azure", "disk.csi.azure.com": "azure",
     "file.csi.azure.com": "azure", "blob.csi.azure.com": "azure",
-    "kubernetes.io/portworx-volume": "other", "kubernetes.io/scaleio": "dell",
+    # Portworx is Pure Storage's (acquired 2020), ScaleIO is Dell PowerFlex
+    "kubernetes.io/portworx-volume": "pure", "kubernetes.io/scaleio": "dell",
     "kubernetes.io/storageos": "other", "kubernetes.io/quobyte": "other",
+}
+
+
+#: provisioner -> the storage service it provisions, as the vendor names it
+PROVISIONER_SERVICES = {
+    "kubernetes.io/vsphere-volume": "vSphere in-tree volume plugin", "csi.vsphere.vmware.com": "vSphere CSI driver",
+    "kubernetes.io/aws-ebs": "Amazon EBS", "ebs.csi.aws.com": "Amazon EBS", "efs.csi.aws.com": "Amazon EFS",
+    "fsx.csi.aws.com": "Amazon FSx for Lustre", "s3.csi.aws.com": "Mountpoint for Amazon S3",
+    "kubernetes.io/gce-pd": "Compute Engine Persistent Disk", "pd.csi.storage.gke.io": "Compute Engine Persistent Disk",
+    "filestore.csi.storage.gke.io": "Filestore", "gcsfuse.csi.storage.gke.io": "Cloud Storage FUSE",
+    "kubernetes.io/azure-disk": "Azure Disk Storage", "disk.csi.azure.com": "Azure Disk Storage",
+    "kubernetes.io/azure-file": "Azure Files", "file.csi.azure.com": "Azure Files", "blob.csi.azure.com": "Azure Blob Storage",
+    "kubernetes.io/portworx-volume": "Portworx", "kubernetes.io/scaleio": "Dell PowerFlex (ScaleIO)",
+    "kubernetes.io/storageos": "StorageOS (Ondat)", "kubernetes.io/quobyte": "Quobyte",
 }
 
 
@@ -97,7 +112,7 @@ def check(document, scan):
                         f"({', '.join(sorted(str(c.data.get('provisioner')) for c in nearest))})")
         yield Hit(pointer, message,
                   related=[Related(f"StorageClass '{name}'", sc.source.name, sc.span(("provisioner",)))],
-                  vendor=VENDOR_PROVISIONERS[str(provisioner)])
+                  vendor=VENDOR_PROVISIONERS[str(provisioner)], service=PROVISIONER_SERVICES.get(str(provisioner)))
 
 
 EXAMPLES = {
@@ -126,4 +141,9 @@ RULE = Rule(
     check=check,
     origin=__name__,
     examples=EXAMPLES,
+    service="vendor StorageClass provisioners", effort=3,
+    effort_reason="the claim keeps its shape, but the class it names provisions vendor storage: a neutral class "
+                  "is defined on every target and the data migrated",
+    vendors=sorted(set(VENDOR_PROVISIONERS.values())),
+    services=sorted(set(PROVISIONER_SERVICES.values())),
 )
