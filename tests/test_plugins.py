@@ -88,7 +88,7 @@ def test_lintra_plugins_env_restricts_loading(monkeypatch):
     assert "LH110" not in registry.rules and "LK101" in registry.rules
     monkeypatch.setenv("LINTRA_PLUGINS", "")
     registry = load_registry()
-    assert sorted(registry.rules) == ["LT000", "LT001", "LT002", "LT003", "LT004", "LT900"]
+    assert sorted(registry.rules) == ["LT000", "LT001", "LT002", "LT003", "LT004", "LT005", "LT900"]
 
 
 def test_duplicate_rule_id_is_refused(monkeypatch):

@@ -37,20 +37,66 @@ def pack_files(path: str) -> List[str]:
     return [path]
 
 
-def rules_from_pack(path: str, validate: bool = True) -> List[Rule]:
+def rules_from_pack(path: str, validate: bool = True, trusted: bool = False) -> List[Rule]:
     """Compile every rule of the pack file (or every pack in a directory) at ``path``.
 
     ``validate`` checks each file against the pack JSON Schema first (see ``schema.py``); only
     lintra's own shipped packs skip it, since the test suite validates them and a plain run should
     not import jsonschema.
+
+    ``trusted`` is for those shipped packs too: their parsed data is cached by the digest of the
+    files (:mod:`lintra.cache`), and a rule read from that cache compiles its matches (selectors,
+    regular expressions and their safety checks) only when it first checks a document. The test
+    suite compiles every shipped rule eagerly. A pack from anywhere else is compiled and checked
+    whole, on every run, before any file is scanned.
     """
+    files = pack_files(path)
+    if trusted:
+        cached = _from_cache(files)
+        if cached is not None:
+            return cached
     rules: List[Rule] = []
-    for file in pack_files(path):
-        rules.extend(_compile_file(file, validate))
+    parsed: List[Any] = []
+    for file in files:
+        rules.extend(_compile_file(file, validate, parsed))
+    if trusted:
+        _to_cache(files, parsed)
     return rules
 
 
-def _compile_file(file: str, validate: bool) -> List[Rule]:
+def _cache_key(files: List[str]) -> Optional[str]:
+    from lintra import cache
+
+    return cache.file_digest(files)
+
+
+def _from_cache(files: List[str]) -> Optional[List[Rule]]:
+    from lintra import cache
+
+    key = _cache_key(files)
+    entry = cache.read("packs", key) if key else None
+    if not isinstance(entry, list) or len(entry) != len(files):
+        return None
+    rules: List[Rule] = []
+    try:
+        for file, data in zip(files, entry):
+            defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+            origin = f"{file} (pack {data['pack'].get('name', '?')})"
+            rules.extend(_compile_rule({**defaults, **raw}, origin, deferred=True) for raw in data["rules"])
+    except (KeyError, ValueError, TypeError, AttributeError):  # an entry that is not what we wrote
+        return None
+    return rules
+
+
+def _to_cache(files: List[str], parsed: List[Any]) -> None:
+    from lintra import cache
+
+    key = _cache_key(files)
+    if key and len(parsed) == len(files) and cache.round_trips(parsed):
+        cache.write("packs", key, parsed)
+
+
+def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = None) -> List[Rule]:
     try:
         with open(file, encoding="utf-8") as handle:
             text = handle.read()
@@ -101,6 +147,8 @@ def _compile_file(file: str, validate: bool) -> List[Rule]:
             errors.append(where(("rules", i), f"cannot compile rule: {error!r}"))
     if errors:
         raise PackError(errors)
+    if collected is not None:
+        collected.append(data)
     return compiled
 
 
@@ -140,7 +188,9 @@ def pack_warnings(file: str, rules: List[Rule]) -> List[str]:
     return found
 
 
-def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
+def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> Rule:
+    if deferred:
+        return _deferred_rule(spec, origin)
     listed = isinstance(spec["match"], list)
     matches = spec["match"] if listed else [spec["match"]]
     matchers = [_compile_match(match, ("match", n) if listed else ("match",)) for n, match in enumerate(matches)]
@@ -208,6 +258,32 @@ def _declared(rule_vendor: str, match_vendors: List[Optional[str]]) -> List[str]
 
 #: What a match may say about its own findings instead of the rule's.
 ATTRIBUTION = ("vendor", "service", "effort")
+
+
+#: what a deferred rule is compiled with until it first runs: its metadata, none of its matches
+_UNCOMPILED = {"match": {"path": "kind"}, "where": []}
+
+
+def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
+    """The rule of ``spec`` (from a pack validated before), whose matches compile on first use."""
+    rule = _compile_rule({**spec, **_UNCOMPILED}, origin)
+    # what the matches attribute is metadata (``lintra rules``, selectors), needed before first use
+    matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
+    attributions = [_attribution(match, ()) for match in matches]
+    rule.vendors = tuple(_declared(spec["vendor"], [a[0] for a in attributions]))
+    rule.services = tuple(dict.fromkeys(s for s in (rule.service, *(a[1] for a in attributions)) if s))
+    gate = _k8s_gate(spec.get("k8s"))  # cheap, and most documents stop here
+    compiled: list = []
+
+    def check(document, scan):
+        if gate is not None and not gate(document.data):
+            return ()
+        if not compiled:
+            compiled.append(_compile_rule(spec, origin).check)
+        return compiled[0](document, scan)
+
+    rule.check = check
+    return rule
 
 
 def _compile_match(match: Any, at: tuple):

@@ -17,7 +17,7 @@ References:
 """
 
 from lintra.model import Hit, Related, Rule
-from lintra.policy.selector import pod_spec_pointer
+from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest as closest
 
@@ -81,14 +81,15 @@ def _claims(document):
                 base = ("spec", "volumeClaimTemplates", i)
                 label = _label(f"{owner} claim template", document.get(base + ("metadata", "name")))
                 yield _claim_class(template, base) + (label,)
-    pod = pod_spec_pointer(data)
-    volumes = document.get(pod + ("volumes",)) if pod else None
-    for i in range(len(volumes) if isinstance(volumes, list) else 0):
-        # a generic ephemeral volume: the pod's own claim, created from this template
-        template = document.get(pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
-        if isinstance(template, dict):
-            label = _label(f"{owner} ephemeral volume", document.get(pod + ("volumes", i, "name")))
-            yield _claim_class(template, pod + ("volumes", i, "ephemeral", "volumeClaimTemplate")) + (label,)
+    for found in pods(data):
+        pod = found.spec
+        volumes = document.get(pod + ("volumes",))
+        for i in range(len(volumes) if isinstance(volumes, list) else 0):
+            # a generic ephemeral volume: the pod's own claim, created from this template
+            template = document.get(pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
+            if isinstance(template, dict):
+                label = _label(f"{owner} ephemeral volume", document.get(pod + ("volumes", i, "name")))
+                yield _claim_class(template, pod + ("volumes", i, "ephemeral", "volumeClaimTemplate")) + (label,)
 
 
 def check(document, scan):

@@ -13,7 +13,7 @@ References:
 """
 
 from lintra.model import Hit, Related, Rule
-from lintra.policy.selector import pod_spec_pointer
+from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest
 
@@ -33,13 +33,18 @@ IAM_SERVICES = {
 
 
 def check(document, scan):
-    path = pod_spec_pointer(document.data)
-    if path is None:
-        return
-    name = document.get(path + ("serviceAccountName",))
-    if not isinstance(name, str) or not name:
-        return
-    for account in nearest(document, index(scan, "ServiceAccount", "k8s.serviceaccounts").get(name)):
+    accounts = None
+    for pod in pods(document.data):
+        path = pod.spec
+        name = document.get(path + ("serviceAccountName",))
+        if not isinstance(name, str) or not name:
+            continue
+        accounts = accounts if accounts is not None else index(scan, "ServiceAccount", "k8s.serviceaccounts")
+        yield from _bound(document, accounts, path, name)
+
+
+def _bound(document, accounts, path, name):
+    for account in nearest(document, accounts.get(name)):
         annotations = account.get(("metadata", "annotations")) or {}
         for key, vendor in IAM_ANNOTATIONS.items():
             if key in annotations:

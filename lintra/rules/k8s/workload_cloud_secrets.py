@@ -20,7 +20,7 @@ References:
 """
 
 from lintra.model import Hit, Related, Rule
-from lintra.policy.selector import pod_spec_pointer
+from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest
 
@@ -57,10 +57,8 @@ def _is_secret_class(doc) -> bool:
 
 
 def check(document, scan):
-    spec_path = pod_spec_pointer(document.data)
-    if spec_path is None:
-        return
-    for pointer, name in _class_references(document, spec_path):
+    references = [ref for pod in pods(document.data) for ref in _class_references(document, pod.spec)]
+    for pointer, name in references:
         defined = [c for c in index(scan, "SecretProviderClass", "k8s.secretproviderclasses").get(name) or ()
                    if _is_secret_class(c)]
         in_reach = nearest(document, defined)
