@@ -106,7 +106,7 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
                       document=where.index, pointer=where.base + hit.pointer, value=where.get(hit.pointer),
                       related=tuple(hit.related) + tuple(getattr(where.locator, "related", None) or ()),
                       kind=doc.kind, vendor=hit.vendor,
-                      service=hit.service)
+                      service=hit.service, effort=hit.effort)
     finding.identity_parts = identity.parts(where, hit.pointer, finding.value)
     if span.via is not None:  # a value written in one file and consumed by a template in another
         via_file, via_span = span.via
