@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from lintra.check import Scan, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
@@ -24,7 +24,7 @@ from lintra.plugins import Registry, load_registry
 class Result:
     """Everything a report needs: every input file's fate, the judged findings, the exit code."""
 
-    __slots__ = ("files", "findings", "judgement", "registry", "unreadable", "hidden", "baselined")
+    __slots__ = ("files", "findings", "judgement", "registry", "unreadable", "hidden", "baselined", "accepted")
 
     def __init__(self, files: List[FileRecord], findings: List[Finding], judgement: Judgement,
                  registry: Registry, unreadable: bool, hidden: int = 0) -> None:
@@ -37,6 +37,8 @@ class Result:
         self.hidden = hidden
         #: findings left out because the baseline accepted them
         self.baselined = 0
+        #: those findings themselves: the audit still counts accepted coupling
+        self.accepted: List[Finding] = []
 
     @property
     def exit_code(self) -> int:
@@ -67,7 +69,10 @@ class Result:
 
 def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Sequence[str] = (),
         registry: Optional[Registry] = None, stdin_name: str = "-",
-        options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None) -> Result:
+        options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None,
+        observe: Optional[Callable[[Sequence[Document]], None]] = None) -> Result:
+    """``observe`` sees every loaded document once the rules ran, before they are released (the
+    audit counts the objects each file holds)."""
     registry = registry or load_registry()
     judgement = judgement or Judgement()
     suffixes = {suffix for loader in registry.loaders for suffix in loader.suffixes}
@@ -103,10 +108,13 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         suppressions.extend(suppress.from_documents(documents))
         skipped = set(registry.rules) - {rule.id for rule in rules}
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
+        if observe is not None:
+            observe(documents)
     kept, hidden = judge(findings, judgement)
     result = Result(records, kept, judgement, registry, unreadable, hidden)
     if baseline is not None:
-        result.findings, result.baselined = baseline.filter(kept)
+        result.findings, result.accepted = baseline.split(kept)
+        result.baselined = len(result.accepted)
     return result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from lintra import __version__
-from lintra.cli import baseline, check, config, plugins, policy, profiles, rules
+from lintra.cli import audit, baseline, check, config, plugins, policy, profiles, rules
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -22,7 +22,7 @@ def main() -> None:
 
 
 #: Every sub-command, in the order ``lintra --help`` lists them.
-COMMANDS = [check.check, baseline.baseline, rules.rules, policy.policy, plugins.plugins, profiles.profiles,
-            config.config]
+COMMANDS = [check.check, audit.audit, baseline.baseline, rules.rules, policy.policy, plugins.plugins,
+            profiles.profiles, config.config]
 for command in COMMANDS:
     main.add_command(command)

@@ -53,7 +53,10 @@ class ScanSetup:
 
     __slots__ = ("settings", "registry", "judgement", "options")
 
-    def __init__(self, paths: Sequence[str], options: Dict[str, Any], extra_flags: Optional[Dict[str, Any]] = None):
+    def __init__(self, paths: Sequence[str], options: Dict[str, Any], extra_flags: Optional[Dict[str, Any]] = None,
+                 registries: Optional[Dict[str, Any]] = None):
+        """``registries`` (one dict per command) keeps each distinct plugin set loaded once when
+        one command scans many repositories (``audit``)."""
         self.options = options
         flags = {
             "select": (split_list(options["select"]), "--select"), "ignore": (split_list(options["ignore"]), "--ignore"),
@@ -64,7 +67,14 @@ class ScanSetup:
         self.settings = settings_or_exit(paths, options["config_file"], options["isolated"], flags)
         if options["allow_local_plugins"]:
             self.settings.trust_local_plugins()
-        self.registry = registry_or_exit(**self.settings.registry_options())
+        registry_options = self.settings.registry_options()
+        if registries is None:
+            self.registry = registry_or_exit(**registry_options)
+        else:
+            key = repr(sorted(registry_options.items()))
+            if key not in registries:
+                registries[key] = registry_or_exit(**registry_options)
+            self.registry = registries[key]
         unknown = self.settings.unknown_selectors(self.registry.rules.values())
         if unknown:
             raise ConfigError("\n".join(unknown))
@@ -77,12 +87,12 @@ class ScanSetup:
                     raise ConfigError(f"-e {problem}")
         self.judgement = self.settings.judgement()
 
-    def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None) -> Result:
+    def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None, observe=None) -> Result:
         heat_env = self.options["heat_env"]
         paths = list(paths) + [env for env in heat_env if env not in paths]
         try:
             return run(paths, self.judgement, exclude=self.settings["exclude"], registry=self.registry,
-                       stdin_name=self.options["stdin_filename"], baseline=baseline,
+                       stdin_name=self.options["stdin_filename"], baseline=baseline, observe=observe,
                        options={"force_exclude": force_exclude or self.options["force_exclude"],
                                 "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"]})
         except PathNotFound as missing:

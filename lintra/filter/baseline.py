@@ -45,13 +45,18 @@ class Baseline:
     def filter(self, findings: Iterable[Finding]) -> Tuple[List[Finding], int]:
         """The findings the baseline does not accept, and how many it accepted. Each entry
         accepts one finding, so a second identical coupling added later is still reported."""
+        kept, accepted = self.split(findings)
+        return kept, len(accepted)
+
+    def split(self, findings: Iterable[Finding]) -> Tuple[List[Finding], List[Finding]]:
+        """The findings the baseline does not accept, and those it accepts (as :meth:`filter`)."""
         budget = Counter((e["file"], e["rule"], e["fingerprint"]) for e in self.entries)
-        kept, accepted = [], 0
+        kept, accepted = [], []
         for finding in findings:
             key = self.key(finding)
             if not finding.suppressed and budget[key] > 0:
                 budget[key] -= 1
-                accepted += 1
+                accepted.append(finding)
             else:
                 kept.append(finding)
         return kept, accepted
