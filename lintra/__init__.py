@@ -3,21 +3,29 @@
 The public API is what this module exports; everything else is private to lintra and may change.
 """
 
-from importlib import metadata as _metadata
-
 from lintra.check import Scan
 from lintra.hookspecs import hookimpl
 from lintra.load import Detector, LoadError, Loader, Skip
 from lintra.model import (CATEGORIES, STRENGTHS, VENDORS, Document, FileRecord, Finding, Hit, Level,
                           Locator, Related, Rule, Source, Span)
-from lintra.policy import rules_from_pack
 from lintra.policy.resolvers import Candidate, Resolver
 from lintra.report import Format
 
-try:
-    __version__ = _metadata.version("lintra")
-except _metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout, not installed
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str):
+    # Resolved on first use, so that a plain ``lintra check`` imports neither importlib.metadata
+    # nor the policy-pack compiler (see lintra/entrypoints.py).
+    if name == "__version__":
+        from lintra.entrypoints import distribution_version
+
+        value = distribution_version("lintra") or "0.0.0+unknown"
+    elif name == "rules_from_pack":
+        from lintra.policy import rules_from_pack as value
+    else:
+        raise AttributeError(f"module 'lintra' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CATEGORIES", "STRENGTHS", "VENDORS", "Candidate", "Detector", "Document", "FileRecord", "Finding",

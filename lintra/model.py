@@ -6,8 +6,6 @@ fixed shape is the contract plugins rely on.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any, Callable, Iterable, Optional, Sequence, Tuple, Union
 
 # the vocabulary rules and findings are written in, re-exported as part of the model
@@ -70,10 +68,13 @@ class Source:
         self.skip = skip
         self.referenced_by = referenced_by
 
-    def read_bytes(self) -> bytes:
+    def read_bytes(self, limit: Optional[int] = None) -> bytes:
+        """The content, read once; only a regular file is read, and at most ``limit`` bytes
+        (:func:`lintra.filesystem.read_regular` raises ``OSError`` subclasses otherwise)."""
         if self._data is None:
-            with open(self.path, "rb") as handle:  # type: ignore[arg-type]
-                self._data = handle.read()
+            from lintra.filesystem import read_regular
+
+            self._data = read_regular(self.path, (1 << 62) if limit is None else limit)  # type: ignore[arg-type]
         return self._data
 
     def __repr__(self) -> str:
@@ -207,7 +208,7 @@ class Finding:
 
     __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
                  "suppressed", "suppression", "related", "kind", "vendor", "sanctioned", "anchor",
-                 "service")
+                 "service", "identity_parts", "path_key", "ordinal")
 
     def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
                  pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
@@ -232,6 +233,12 @@ class Finding:
         self.anchor: Optional[str] = None
         self.related = tuple(related)
         self.kind = kind
+        #: (object, normalised pointer, offending value): see :mod:`lintra.check.identity`
+        self.identity_parts: Tuple[str, str, str] = (f"#{document or 0}", self.json_pointer, "")
+        #: the file relative to its repository root, whatever the working directory
+        self.path_key: Optional[str] = None
+        #: which occurrence of the same identity within one object (0, 1, ...)
+        self.ordinal = 0
 
     @property
     def json_pointer(self) -> str:
@@ -239,14 +246,21 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable across line shifts: rule, file, document pointer and the offending value, no lines."""
-        return _digest(self.file.replace("\\", "/"), self.identity)
+        """The one fingerprint baselines, SARIF and GitLab share: the repository-relative path and
+        :attr:`identity`; no lines, no working directory, no way the path was typed."""
+        return _digest(self.path_key or self.file.replace("\\", "/"), self.identity)
 
     @property
     def identity(self) -> str:
-        """What was found, independent of lines and of where the file lives: the rule, the object
-        (by name where it has one, else by position) and pointer inside it, and the offending
-        value. Baselines key on it, so inserting a document above keeps named objects matching."""
+        """What was found, wherever the file lives: the rule, the object, the normalised pointer
+        inside it, the offending scalar or key name, and the occurrence ordinal."""
+        return _digest(self.rule.id, *self.identity_parts, str(self.ordinal))
+
+    @property
+    def legacy_identity(self) -> str:
+        """The identity version-1 baselines stored (the whole subtree's value, raw pointer)."""
+        import json
+
         try:
             value = json.dumps(self.value, sort_keys=True, default=str)
         except (TypeError, ValueError):
@@ -262,6 +276,8 @@ class Finding:
 
 
 def _digest(*parts: str) -> str:
+    import hashlib  # only reports that print fingerprints pay for importing it
+
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence
 
-from lintra.check import Scan, locate, run_rules
+from lintra.check import Scan, identity, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.discover.references import NotRead, with_referenced
 from lintra.filter import Judgement, failing, judge, suppress
-from lintra.filter.baseline import Baseline
 from lintra.load import decode, load_source
-from lintra.model import Document, FileRecord, Finding, Hit
+from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit
 from lintra.plugins import Registry, load_registry
+
+if TYPE_CHECKING:
+    from lintra.filter.baseline import Baseline
 
 
 class Result:
@@ -60,7 +62,10 @@ class Result:
             "baselined": self.baselined,
             "by_level": {level: sum(1 for f in active if f.level.name == level)
                          for level in ("error", "warning", "info")},
-            "by_vendor": dict(sorted(Counter(f.vendor for f in active).items())),
+            "by_vendor": dict(sorted(Counter(f.vendor for f in active if f.rule.vendor != RESERVED_VENDOR).items())),
+            "diagnostics": sum(1 for f in active if f.rule.vendor == RESERVED_VENDOR),
+            "skipped_reasons": dict(Counter(r.reason or "no reason" for r in self.files
+                                            if r.status == "skipped").most_common()),
             "profile": self.judgement.profile.name,
             "fail_on": self.judgement.fail_on.name,
             "exit_code": self.exit_code,
@@ -81,6 +86,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     findings: List[Finding] = []
     unreadable = False
     suppressions: list = []
+    also: List[FileRecord] = []  # files read to build another file's documents (Kustomize bases, patches)
     with _no_cyclic_gc():
         found = discover(paths, suffixes, exclude, stdin_name=stdin_name,
                          force_exclude=bool((options or {}).get("force_exclude")))
@@ -98,16 +104,23 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 except UnicodeDecodeError:
                     pass  # a binary format (xlsx, ova) has no comments to read
             records.append(loaded.record)
+            also.extend(loaded.also)
             documents.extend(loaded.documents)
             unreadable = unreadable or loaded.unreadable
             for problem in loaded.problems:
                 findings.append(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name,
                                         problem.span))
+        recorded = {record.file for record in records}
+        for record in also:
+            if record.file not in recorded:  # a file also read on its own keeps that record
+                recorded.add(record.file)
+                records.append(record)
         rules = [rule for rule in registry.rules.values() if judgement.enabled(rule)]
         findings.extend(run_rules(documents, rules, Scan(documents, options, registry.resolvers)))
         suppressions.extend(suppress.from_documents(documents))
         skipped = set(registry.rules) - {rule.id for rule in rules}
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
+        identity.assign(findings, paths)
         if observe is not None:
             observe(documents)
     kept, hidden = judge(findings, judgement)
@@ -120,13 +133,17 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
 
 @contextmanager
 def _no_cyclic_gc():
-    """Every document and its node tree stay alive until the rules ran (cross-document checks
-    need them), and none of them forms a cycle. Python's cyclic collector would traverse that
-    growing heap again and again: on a 2,000-file repository it tripled the run time."""
+    """The documents of a run stay alive until the cross-document rules ran, and none of them
+    forms a cycle. Python's cyclic collector would traverse that growing heap again and again: on
+    a 2,000-file repository it tripled the run time. Switching it back on would still cost one
+    pass over everything allocated meanwhile (a quarter of a whole run), so what survived is
+    frozen first (``gc.freeze``: moved out of the collector's generations; reference counting
+    still frees it)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()

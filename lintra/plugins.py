@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-from importlib import metadata
 from typing import Dict, List, Optional, Sequence
 
 import pluggy
@@ -25,6 +24,7 @@ DEFAULT_PLUGINS = {
     "lintra.formats": "lintra.report.builtin",
     "lintra.loaders": "lintra.load.builtin",
     "lintra.vsphere": "lintra.load.vsphere",
+    "lintra.kustomize": "lintra.load.kustomize",
     "lintra.heat": "lintra.rules.heat",
     "lintra.k8s": "lintra.rules.k8s",
     "lintra.policies": "lintra.policy.builtin",
@@ -81,13 +81,20 @@ def plugin_manager() -> pluggy.PluginManager:
     for name, module in DEFAULT_PLUGINS.items():
         if allowed is None or name in allowed:
             pm.register(importlib.import_module(module), name=name)
-    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    from lintra.entrypoints import entry_points  # not importlib.metadata: see lintra/entrypoints.py
+
+    for entry_point in entry_points(ENTRY_POINT_GROUP):
         if allowed is not None and entry_point.name not in allowed:
             continue
         if pm.get_plugin(entry_point.name) is not None:
             continue
         pm.register(entry_point.load(), name=entry_point.name)
-        _DISTS[entry_point.name] = entry_point.dist
+        _DISTS[entry_point.name] = entry_point
+    unknown = sorted((allowed or set()) - {name for name, _ in pm.list_name_plugin()})
+    if unknown:  # a typo must not quietly run fewer rules
+        available = sorted(set(DEFAULT_PLUGINS) | {ep.name for ep in entry_points(ENTRY_POINT_GROUP)})
+        raise PluginError(f"LINTRA_PLUGINS names plugin(s) that are not installed: {', '.join(unknown)}; "
+                          f"available: {', '.join(available)}")
     return pm
 
 

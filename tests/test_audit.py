@@ -15,8 +15,7 @@ from lintra.audit import units
 from lintra.audit.analyse import score
 from lintra.audit.render import MARKDOWN_LIMIT
 from lintra.cli import main
-from lintra.report.escape import ZERO_WIDTH_SPACE
-from lintra.report.escape import markdown as md
+from lintra.report.escape import markdown_cell
 from tests.conftest import SHARED
 
 # The Pod mounts a GCE persistent disk (LK301, hard: the volume exists only on GCP); the Service
@@ -282,8 +281,8 @@ def test_markdown_and_html_keep_scanned_values_inert(tmp_path):
     result = invoke("audit", str(root), "--format", "markdown")
     assert result.exit_code == 0
     text = result.stdout
-    assert "<script>" not in text and "&lt;script&gt;" in text
-    assert "@team" not in text and "@" + ZERO_WIDTH_SPACE + "team" in text
+    assert "<script>" not in text and "\\<script\\>" in text
+    assert "@team" not in text and "@\u2060team" in text
     row = next(line for line in text.splitlines() if "LK301" in line and "pod.yaml" in line)
     assert row.count(" | ") + 2 == row.count("|") - row.count("\\|")  # the name's | is escaped
     html = tmp_path / "report.html"
@@ -293,12 +292,11 @@ def test_markdown_and_html_keep_scanned_values_inert(tmp_path):
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing fetched
 
 
-def test_markdown_escaping_helper():
-    assert md("a|b") == "a\\|b"
-    assert md("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
-    assert md("ping @org/team and #12") == f"ping @{ZERO_WIDTH_SPACE}org/team and #{ZERO_WIDTH_SPACE}12"
-    assert md("line\nbreak") == "line break"
-    assert md("*bold* [link](http://x)") == "\\*bold\\* \\[link\\](http://x)"
+def test_markdown_cells_defuse_issue_references_too():
+    # the shared helper (lintra/report/escape.py) escapes markup and mentions; the audit's PR
+    # comments must not link issues either
+    assert markdown_cell("see #12 and GH-7, not #x") == "see \\#\u206012 and GH-\u20607, not \\#x"
+    assert markdown_cell("a|b @team") == "a\\|b @\u2060team"
 
 
 def test_markdown_stays_under_githubs_comment_limit(tmp_path):

@@ -23,7 +23,7 @@ def lintra(*args, env=None, cwd=EXAMPLES):
                           capture_output=True, text=True, env=environ)
 
 
-def test_junit_suite_per_family_and_case_per_finding():
+def test_junit_suite_per_family_case_per_file_and_rule_and_per_scanned_file():
     proc = lintra("heat", "k8s", "-f", "junit")
     assert proc.returncode == 1, proc.stderr
     root = ET.fromstring(proc.stdout)
@@ -32,14 +32,38 @@ def test_junit_suite_per_family_and_case_per_finding():
     heat_cases = suites["heat"].findall("testcase")
     assert len(heat_cases) == int(suites["heat"].get("tests")) == 3
     names = [case.get("name") for case in heat_cases]
-    assert "LH110 examples/heat/web-stack.yaml:20:9" in names  # GitLab links `file` from the repository root
+    # no line:col in names: test history must survive moved lines; GitLab links `file` from the root
+    assert names == ["LH110 examples/heat/web-stack.yaml", "LH101 examples/heat/web-stack.yaml",
+                     "examples/heat/web-stack.yaml"]
     assert {case.get("file") for case in heat_cases} == {"examples/heat/web-stack.yaml"}
-    assert all(case.find("failure") is not None for case in heat_cases)
-    assert {case.get("classname").split(".")[-1] for case in suites["k8s"]} == {"LK101", "LK102", "LK104", "LK110"}
+    [lh101] = [case for case in heat_cases if case.get("name").startswith("LH101")]
+    assert lh101.find("failure") is not None
+    assert "examples/heat/web-stack.yaml:25:" in lh101.find("failure").text  # each place in the text
+    assert {case.get("classname").split(".")[-1] for case in suites["k8s"]} == {"LK101", "LK102", "LK104", "LK110",
+                                                                               "files"}
     # LK104 is a warning: under fail_on error it does not fail the run, so it is no <failure>
-    assert root.get("tests") == "7" and root.get("failures") == "6"
+    assert root.get("tests") == "9" and root.get("failures") == "5"
     [lk104] = [case for case in suites["k8s"] if case.get("classname").endswith("LK104")]
     assert lk104.find("failure") is None and "warning LK104" in lk104.find("system-out").text
+    scanned = [case for case in root.iter("testcase") if case.get("classname").endswith(".files")]
+    assert [case.get("name") for case in scanned] == ["examples/heat/web-stack.yaml",
+                                                      "examples/k8s/legacy-app.json", "examples/k8s/storage.yaml"]
+    assert all(len(case) == 1 and case[0].tag == "system-out" for case in scanned)
+
+
+def test_junit_names_stay_when_lines_move_and_a_clean_run_is_a_green_suite(tmp_path):
+    (tmp_path / ".git").mkdir()
+    coupled = tmp_path / "sc.yaml"
+    coupled.write_text("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\n"
+                       "provisioner: csi.vsphere.vmware.com\n")
+    names = [c.get("name") for c in ET.fromstring(lintra("-f", "junit", ".", cwd=tmp_path).stdout).iter("testcase")]
+    coupled.write_text("\n\n\n" + coupled.read_text())
+    moved = [c.get("name") for c in ET.fromstring(lintra("-f", "junit", ".", cwd=tmp_path).stdout).iter("testcase")]
+    assert names == moved and "LK102 sc.yaml" in names
+    coupled.write_text(coupled.read_text().replace("csi.vsphere.vmware.com", "rbd.csi.ceph.com"))
+    clean = ET.fromstring(lintra("-f", "junit", ".", cwd=tmp_path).stdout)
+    assert (clean.get("tests"), clean.get("failures")) == ("1", "0")
+    assert [c.get("name") for c in clean.iter("testcase")] == ["sc.yaml"]
 
 
 CONTRAIL = "heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::ContrailV2::VirtualNetwork\n"

@@ -112,7 +112,7 @@ def test_unreadable_file_exits_2(tmp_path, monkeypatch):
     path = tmp_path / "secret.yaml"
     path.write_text(PV)
 
-    def denied(self):
+    def denied(self, limit=None):
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr("lintra.model.Source.read_bytes", denied)
     result = invoke("check", "-f", "json", str(path))

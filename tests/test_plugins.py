@@ -25,7 +25,7 @@ class ThirdParty:
     @lintra.hookimpl
     def register_rules(self, register):
         register(lintra.Rule(id="ORG100", name="host-path", title="hostPath volume", vendor="other",
-                             category="storage", strength="substrate", severity="warning",
+                             category="storage", strength="soft", severity="warning",
                              kinds=["k8s"], rationale="r", remediation="m", check=self.check))
 
     @lintra.hookimpl
@@ -63,7 +63,7 @@ POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes:\n    - 
 def test_third_party_rule_and_format_appear_in_cli(monkeypatch, tmp_path):
     patched_manager(monkeypatch, ThirdParty())
     result = CliRunner().invoke(main, ["rules"])
-    assert "ORG100  other     storage     substrate  warning    host-path: hostPath volume" in result.output
+    assert "ORG100  other     storage     soft       warning    host-path: hostPath volume" in result.output
     (tmp_path / "pod.yaml").write_text(POD)
     result = CliRunner().invoke(main, ["check", "--no-color", str(tmp_path / "pod.yaml")])
     assert f"{tmp_path / 'pod.yaml'}:7:7: warning ORG100 hostPath ties the pod to a node" in result.output
@@ -88,7 +88,7 @@ def test_lintra_plugins_env_restricts_loading(monkeypatch):
     assert "LH110" not in registry.rules and "LK101" in registry.rules
     monkeypatch.setenv("LINTRA_PLUGINS", "")
     registry = load_registry()
-    assert sorted(registry.rules) == ["LT000", "LT001", "LT002", "LT003", "LT004", "LT900"]
+    assert sorted(registry.rules) == ["LT000", "LT001", "LT002", "LT003", "LT004", "LT005", "LT900"]
 
 
 def test_duplicate_rule_id_is_refused(monkeypatch):

@@ -1,12 +1,14 @@
 """The pre-commit hooks, run by the real pre-commit (it installs this checkout from PyPI deps)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 
 import pytest
+import yaml
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")]
@@ -51,6 +53,48 @@ def test_hook_fails_on_coupled_file_and_passes_once_fixed(tmp_path, home):
     proc, _ = try_repo(tmp_path, home, "--all-files")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout
+
+
+RDM_VMX = ('.encoding = "UTF-8"\ndisplayName = "db01"\nvirtualHW.version = "19"\nscsi0.present = "TRUE"\n'
+           'scsi0.virtualDev = "lsilogic"\nscsi0:1.present = "TRUE"\nscsi0:1.fileName = "db01-rdmp.vmdk"\n'
+           'scsi0:1.deviceType = "scsi-passthru"\n')
+
+
+def hook_pattern():
+    with open(os.path.join(CHECKOUT, ".pre-commit-hooks.yaml"), encoding="utf-8") as handle:
+        [hook] = [h for h in yaml.safe_load(handle) if h["id"] == "lintra"]
+    return re.compile(hook["files"])
+
+
+@pytest.mark.parametrize("name", ["Chart.yaml", "values-prod.yaml", "charts/web/templates/_helpers.tpl",
+                                  "overlays/prod/Kustomization", "Kustomization", "kustomization.yml"])
+def test_hook_files_cover_helm_and_kustomize_names(name):
+    assert hook_pattern().search(name), name
+
+
+def test_hook_files_cover_every_suffix_a_loader_reads_and_nothing_else_by_accident():
+    from lintra.plugins import load_registry
+
+    suffixes = {suffix for loader in load_registry().loaders for suffix in loader.suffixes}
+    assert {".vmx", ".ovf", ".ova", ".csv", ".xlsx", ".yaml"} <= suffixes
+    pattern = hook_pattern()
+    assert [s for s in sorted(suffixes) if not pattern.search(f"dir/file{s}")] == []
+    assert not pattern.search("README.md") and not pattern.search("setup.py") and not pattern.search("x.yaml.orig")
+
+
+def test_hook_checks_a_coupled_vmx_and_a_coupled_manifest(tmp_path, home):
+    """pre-commit said "(no files to check) Skipped" for a .vmx with a raw device mapping."""
+    git(tmp_path, "init", "-q")
+    (tmp_path / "vms").mkdir()
+    (tmp_path / "vms" / "db01.vmx").write_text(RDM_VMX)
+    (tmp_path / "storage.yaml").write_text(COUPLED)
+    (tmp_path / "notes.md").write_text("csi.vsphere.vmware.com\n")
+    git(tmp_path, "add", ".")
+    proc, _ = try_repo(tmp_path, home, "--all-files")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "vms/db01.vmx:7:21: error LV101" in proc.stdout
+    assert "storage.yaml:5:14: error LK102" in proc.stdout
+    assert "notes.md" not in proc.stdout.split("Failed", 1)[1]
 
 
 def test_hook_on_a_few_hundred_files(tmp_path, home):

@@ -63,6 +63,13 @@ def test_readme_has_the_three_snippets():
     assert len(lines) == 3, lines
 
 
+def test_every_ci_command_ends_options_before_its_paths():
+    """A file named ``--output=x`` in the checked-out branch must not become an option."""
+    for line in (line for block in ci_blocks() for line in commands(block)):
+        argv = shlex.split(line)
+        assert "--" in argv and argv.index("--") == len(argv) - 2, line
+
+
 def test_github_actions_snippet(repo):
     [workflow] = [b for b in ci_blocks() if "jobs" in b]
     [line] = commands(workflow)

@@ -32,12 +32,17 @@ def test_wheel_ships_policies_and_schemas(wheel):
 
 def test_wheel_runs_from_a_fresh_venv(wheel, tmp_path):
     venv = tmp_path / "venv"
-    # System site packages provide the dependencies (no download); the wheel itself is installed
-    # into the venv, whose site-packages come first, so the installed copy is what runs.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    # A bare venv, as a user's: the wheel brings its dependencies from the package index (or the
+    # wheels pip is configured to find), never from the interpreter running the tests, so a
+    # dependency missing from pyproject.toml fails here.
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = str(venv / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)],
-                   check=True, capture_output=True, timeout=300)
+    install = subprocess.run([python, "-m", "pip", "install", "--quiet", str(wheel)],
+                             capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stderr
+    isolated = subprocess.run([python, "-c", "import sys; print(sys.prefix != sys.base_prefix)"],
+                              capture_output=True, text=True, check=True).stdout
+    assert isolated.strip() == "True"
     where = subprocess.run([python, "-c", "import lintra; print(lintra.__file__)"], capture_output=True,
                            text=True, check=True, cwd=str(tmp_path)).stdout
     assert str(venv) in where

@@ -101,12 +101,6 @@ def ruleset_digest(rules: Iterable[Rule], judgement) -> str:
     return digest.hexdigest()[:32]
 
 
-def relative_fingerprint(file: str, identity: str) -> str:
-    """:attr:`Finding.fingerprint`'s formula over the file relative to the repository root, so a
-    temporary clone's path never changes it."""
-    return hashlib.sha256("\0".join((file, identity)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
 def _fails(rule: Rule, vendor: str, status: str, configured: bool) -> Dict[str, bool]:
     from lintra.filter.profiles import resolve
 
@@ -128,7 +122,7 @@ def finding_entry(finding: Finding, status: str, root: Optional[str], index: Obj
         "category": finding.rule.category, "strength": finding.rule.strength, "layer": layer_of(finding.kind),
         "level": finding.level.name, "effort": finding.rule.effort, "file": file, "line": finding.span.line,
         "column": finding.span.column, "object": key, "object_type": kind, "object_name": name,
-        "message": finding.message, "fingerprint": relative_fingerprint(file, finding.identity),
+        "message": finding.message, "fingerprint": finding.fingerprint,
         "status": status,
         "fails": _fails(finding.rule, finding.vendor, status, status == "open" and judgement.fails(finding)),
     }

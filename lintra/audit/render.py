@@ -12,7 +12,7 @@ import json
 from typing import Any, Dict, List, Sequence, Tuple
 
 from lintra.audit.record import LAYER_TITLES
-from lintra.report.escape import markdown as md
+from lintra.report.escape import markdown_cell
 
 #: GitHub rejects a comment or issue body longer than this
 MARKDOWN_LIMIT = 65536
@@ -20,6 +20,14 @@ MARKDOWN_LIMIT = 65536
 HTML_FINDINGS_LIMIT = 5000
 #: rows of a long HTML table shown before the rest folds into <details>
 HTML_VISIBLE_ROWS = 25
+
+
+def md(text: Any, limit: int = 0) -> str:
+    """A value from a scanned file as literal Markdown, shortened to ``limit`` characters first."""
+    value = "" if text is None else str(text)
+    if limit and len(value) > limit:
+        value = value[:limit - 1] + "\u2026"
+    return markdown_cell(value)
 
 
 def json_text(report: Dict[str, Any]) -> str:

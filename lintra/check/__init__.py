@@ -7,10 +7,10 @@ the StorageClass it names, a template and the environment that maps its types) t
 
 from __future__ import annotations
 
-import traceback
 from collections import defaultdict
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
+from lintra.check import identity
 from lintra.check.reserved import INTERNAL_ERROR
 from lintra.model import Document, Finding, Hit, Rule
 
@@ -52,14 +52,45 @@ def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan) 
         for kind in rule.kinds:
             by_kind[kind].append(rule)
     findings: List[Finding] = []
+    built: List[Finding] = []
     for doc in documents:
+        out = built if getattr(doc.locator, "related", None) is not None else findings
         for rule in by_kind.get(doc.kind, ()):
             try:
                 for hit in rule.check(doc, scan):
-                    findings.append(locate(rule, doc, hit))
+                    out.append(locate(rule, doc, hit))
             except Exception as error:  # a broken rule must not stop the scan
-                findings.append(_internal_error(rule, doc, error))
-    return findings
+                out.append(_internal_error(rule, doc, error))
+    return merge_built(findings, built) if built else findings
+
+
+def merge_built(findings: List[Finding], built: Sequence[Finding]) -> List[Finding]:
+    """Findings of documents built from other files (Kustomize overlays) join ``findings`` once
+    per place: a base's coupling is reported at the base file however many overlays include it,
+    and not again when the base file was read on its own. A merged finding keeps the first one's
+    message and gains the other's related locations (the overlays that build it)."""
+    by_place: Dict[tuple, Finding] = {}
+    for finding in findings:
+        by_place.setdefault(_place(finding), finding)
+    out = list(findings)
+    merged = set()  # ids of built findings kept: only those gather the other overlays' locations
+    for finding in built:
+        key = _place(finding)
+        kept = by_place.get(key)
+        if kept is None:
+            by_place[key] = finding
+            merged.add(id(finding))
+            out.append(finding)
+            continue
+        known = {(related.file, related.span.line) for related in kept.related}
+        extra = [related for related in finding.related if (related.file, related.span.line) not in known]
+        if extra and id(kept) in merged:
+            kept.related = tuple(kept.related) + tuple(extra)
+    return out
+
+
+def _place(finding: Finding) -> tuple:
+    return finding.rule.id, finding.file, finding.span.line, finding.span.column
 
 
 def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
@@ -67,8 +98,10 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
     span = where.span(hit.pointer, hit.at)
     finding = Finding(rule, hit.message, span.file or where.source.name, span,
                       document=where.index, pointer=where.base + hit.pointer, value=where.get(hit.pointer),
-                      related=hit.related, kind=doc.kind, vendor=hit.vendor,
+                      related=tuple(hit.related) + tuple(getattr(where.locator, "related", None) or ()),
+                      kind=doc.kind, vendor=hit.vendor,
                       service=hit.service)
+    finding.identity_parts = identity.parts(where, hit.pointer, finding.value)
     name = _object_name(where)
     if name is not None:
         finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
@@ -87,6 +120,8 @@ def _object_name(doc: Document) -> Optional[str]:
 
 
 def _internal_error(rule: Rule, doc: Document, error: Exception) -> Finding:
+    import traceback  # imports the tokenizer; only a crashing rule needs it
+
     frame = traceback.extract_tb(error.__traceback__)[-1]
     origin = f" ({rule.origin})" if rule.origin else ""
     message = (f"rule {rule.id}{origin} raised {type(error).__name__}: {error} "

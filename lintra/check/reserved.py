@@ -40,11 +40,18 @@ INVALID_SUPPRESSION = _reserved(
     "non-suppressible (a file that could not be read was never judged; hiding that hides all of it).",
     "Add the reason after the rule list (# lintra: ignore[LK101] storage is vSphere until Q3), or fix "
     "the finding instead of suppressing it.")
+UNBUILDABLE = _reserved(
+    "LT005", "kustomization-not-built", "Kustomization cannot be built",
+    "A Kustomize root names a file or directory that does not exist, includes itself, leaves the "
+    "repository, or holds a field or patch kustomize refuses, so its overlay objects were not judged "
+    "(the files it names are still checked on their own).",
+    "Fix the entry at the reported line; run `kustomize build` on the directory to see the same error.")
 INTERNAL_ERROR = _reserved(
     "LT900", "internal-error", "A rule crashed on this document",
     "A rule raised an exception; its result for this document is unknown. Other rules and files "
     "were still checked.",
     "Report the message and the file to the rule's author (the rule's origin is in the message).")
 
-RESERVED = (SYNTAX_ERROR, UNREADABLE, LIMIT_EXCEEDED, UNUSED_SUPPRESSION, INVALID_SUPPRESSION, INTERNAL_ERROR)
+RESERVED = (SYNTAX_ERROR, UNREADABLE, LIMIT_EXCEEDED, UNUSED_SUPPRESSION, INVALID_SUPPRESSION, UNBUILDABLE,
+            INTERNAL_ERROR)
 BY_ID = {rule.id: rule for rule in RESERVED}

@@ -1,4 +1,4 @@
-"""``lintra baseline create|prune``: accept an old repository's findings, then only report new ones.
+"""``lintra baseline create|prune|upgrade``: accept an old repository's findings, then only report new ones.
 
 Both scan with the same options as ``lintra check``, so a baseline matches the check that reads
 it. Both touch only the entries of files they scanned: creating or pruning a baseline for one
@@ -13,7 +13,7 @@ import click
 
 from lintra.cli.common import ConfigError, baseline_or_exit
 from lintra.cli.scan import ScanSetup, scan_options
-from lintra.filter.baseline import DEFAULT_NAME, Baseline, BaselineError, from_findings, write
+from lintra.filter.baseline import DEFAULT_NAME, Baseline, BaselineError, from_findings, upgraded, write
 
 
 @click.group()
@@ -63,7 +63,10 @@ def create(paths, output, **options):
     target = _target(output, scan, paths)
     fresh = from_findings(target, result.findings)
     scanned = list(paths or ["."]) + list(options["heat_env"])
-    accepted = baseline_or_exit(target).merged(fresh, scanned, _judged(scan)) if os.path.isfile(target) else fresh
+    try:
+        accepted = baseline_or_exit(target).merged(fresh, scanned, _judged(scan)) if os.path.isfile(target) else fresh
+    except BaselineError as error:
+        raise ConfigError(str(error)) from None
     _write(accepted)
     kept = len(accepted.entries) - len(fresh.entries)
     click.echo(f"wrote {len(fresh.entries)} finding(s) to {target}"
@@ -83,3 +86,23 @@ def prune(paths, baseline_file, **options):
     pruned = current.prune(result.findings, list(paths or ["."]) + list(options["heat_env"]), _judged(scan))
     _write(pruned)
     click.echo(f"kept {len(pruned.entries)} of {len(current.entries)} entries in {current.path}")
+
+
+@baseline.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help=f"The baseline to upgrade (default: the configuration's 'baseline', else {DEFAULT_NAME}).")
+@scan_options
+def upgrade(paths, baseline_file, **options):
+    """Rewrite an older baseline in the current format, scanning PATHS (default: the baseline's
+    directory) to give each entry the fingerprint of the finding it accepts."""
+    scan = ScanSetup(paths, options)
+    current = baseline_or_exit(_target(baseline_file, scan, paths))
+    result = scan.run(paths or [current.directory])
+    new, dropped = upgraded(current, result.findings)
+    if new is current:
+        click.echo(f"{current.path} is already version {current.version}")
+        return
+    _write(new)
+    click.echo(f"upgraded {current.path} from version {current.version}: {len(new.entries)} entries"
+               + (f", dropped {dropped} that match no current finding" if dropped else ""))

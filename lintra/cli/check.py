@@ -11,8 +11,6 @@ from lintra.cli import outputs
 from lintra.cli.common import ConfigError, baseline_or_exit
 from lintra.cli.scan import ScanSetup, scan_options
 from lintra.config.files import start_directory
-from lintra.discover.changes import ChangesError, on_changed_lines, select_paths
-from lintra.discover.changes import changed_since as changed_since_
 from lintra.model import Level
 from lintra.repository import repository_root
 
@@ -40,9 +38,11 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--verbose", "-v", is_flag=True, help="Also list skipped files and suppressed findings.")
 @click.option("--sarif-include-suppressed", is_flag=True,
               help="SARIF: keep suppressed findings, marked with their justification.")
+@click.option("--fail-on-empty", is_flag=True,
+              help="Exit 2 when the paths yield no file to scan (a wrong path or pattern in CI).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when on a terminal).")
 def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned, baseline_file, no_baseline,
-          verbose, sarif_include_suppressed, color, **options):
+          verbose, sarif_include_suppressed, fail_on_empty, color, **options):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
     scan = ScanSetup(paths, options, {"fail_on": (fail_on, "--fail-on"),
                                  "hide_sanctioned": (hide_sanctioned, "--hide-sanctioned"),
@@ -52,6 +52,9 @@ def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned,
     baseline = None if no_baseline else baseline_or_exit(scan.settings["baseline"])
     changes, force_exclude = None, False
     if changed_since:
+        from lintra.discover.changes import ChangesError, select_paths
+        from lintra.discover.changes import changed_since as changed_since_
+
         try:
             changes = changed_since_(changed_since)
         except ChangesError as error:
@@ -64,8 +67,21 @@ def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned,
         paths = ["."]
     result = scan.run(paths, force_exclude=force_exclude, baseline=baseline)
     if new_only:
+        from lintra.filter.changes import on_changed_lines
+
         result.findings = on_changed_lines(result.findings, changes)
     options = {"color": sys.stdout.isatty() if color is None else color, "verbose": verbose,
                "include_suppressed": sarif_include_suppressed, "root": root}
     outputs.write_all(pairs, result, sys.stdout, options)
+    if not any(record.status in ("scanned", "error") for record in result.files):  # errors already exit 2
+        click.echo(f"lintra: warning: no file was scanned{_skipped(result)}", err=True)
+        if fail_on_empty:
+            sys.exit(2)
     sys.exit(result.exit_code)
+
+
+def _skipped(result) -> str:
+    reasons = result.summary()["skipped_reasons"]
+    if not reasons:
+        return " (the paths hold no file lintra reads)"
+    return " (" + ", ".join(f"{count} skipped: {reason}" for reason, count in reasons.items()) + ")"

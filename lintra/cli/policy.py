@@ -17,7 +17,7 @@ from lintra.cli.common import registry_or_exit
 from lintra.load import yamltree
 from lintra.policy import PackError, rules_from_pack
 from lintra.policy.examples import example_results
-from lintra.policy.pack import pack_files
+from lintra.policy.pack import pack_files, pack_warnings
 
 PACKS = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 
@@ -30,7 +30,9 @@ def policy() -> None:
 @policy.command()
 @PACKS
 def validate(paths) -> None:
-    """Check that each pack meets the pack schema and that its selectors compile."""
+    """Check that each pack meets the pack schema and that its selectors compile.
+
+    A rule whose severity contradicts its coupling strength is a warning (the exit status stays 0)."""
     invalid = 0
     for file, rules, problems in _compile(paths):
         if problems:
@@ -38,6 +40,8 @@ def validate(paths) -> None:
             for problem in problems:
                 click.echo(problem)
         else:
+            for warning in pack_warnings(file, rules):
+                click.echo(warning)
             click.echo(f"{file}: ok ({_plural(len(rules), 'rule')})")
     sys.exit(2 if invalid else 0)
 

@@ -4,6 +4,7 @@ same options as the check that reads it matches that check's findings."""
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Dict, Optional, Sequence
 
 import click
@@ -75,6 +76,9 @@ class ScanSetup:
             if key not in registries:
                 registries[key] = registry_or_exit(**registry_options)
             self.registry = registries[key]
+        if not self.registry.loaders:  # every file would be skipped and the run would pass
+            raise ConfigError("no plugin provides a loader, so no file can be read"
+                              + ("; LINTRA_PLUGINS leaves out lintra.loaders" if "LINTRA_PLUGINS" in os.environ else ""))
         unknown = self.settings.unknown_selectors(self.registry.rules.values())
         if unknown:
             raise ConfigError("\n".join(unknown))

@@ -84,8 +84,28 @@ def read(path: str, user: bool = False) -> ConfigFile:
         data, where = _read_toml(path, text)
     else:
         data, where = _read_yaml(path, text)
-    _validate(data, where)
+    _validate_once(path, text, data, where)
     return ConfigFile(path, data, where, user)
+
+
+def _validate_once(path: str, text: str, data: Dict[str, Any], where: Callable[[tuple], str]) -> None:
+    """Validate, unless a file of exactly this content (and format) passed against exactly this
+    schema before: importing jsonschema and building its validator would cost a pre-commit run
+    on one file more than the check itself. Only the fact "valid" is cached (:mod:`lintra.cache`);
+    an invalid file is validated, and its errors reported, on every run."""
+    from lintra import cache
+
+    try:
+        with open(_SCHEMA, "rb") as handle:
+            schema_bytes = handle.read()
+    except OSError:
+        schema_bytes = b""
+    key = cache.digest(os.path.splitext(path)[1].encode("utf-8", "surrogateescape"),
+                       text.encode("utf-8", "surrogateescape"), schema_bytes)
+    if cache.read("config-valid", key) is True:
+        return
+    _validate(data, where)
+    cache.write("config-valid", key, True)
 
 
 def _read_yaml(path: str, text: str) -> Tuple[Dict[str, Any], Callable[[tuple], str]]:

@@ -1,17 +1,28 @@
 """Discover stage: the paths a user named -> the files to read, each once, in a stable order.
 
 Directories are walked for files whose suffix a loader claims; files named explicitly are always
-considered (pre-commit passes exactly the files it wants checked). ``-`` is standard input.
+considered (pre-commit passes exactly the files it wants checked). ``-`` is standard input, the
+one stream lintra reads.
+
+Every entry found is accounted for: what is not read (a symbolic link leaving the tree or the
+repository, a FIFO, a socket, a device, a second link to a file already read, a directory that
+cannot be listed) is a :class:`Source` with the reason, which the run lists as a skipped file (or,
+for a directory it cannot list, as an error: exit 2, like a file it cannot read). A named file's
+boundary is the repository holding it (:func:`lintra.repository.repository_root`), or its own
+directory outside any: a link out of it is not followed, so ``ln -s /etc/shadow x.vmx`` is not read.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import sys
-from typing import Iterable, Iterator, Sequence
+from typing import Dict, Iterable, Iterator, List, Sequence, Tuple
 
+from lintra.filesystem import STDIN_HINT, special_kind, special_path
 from lintra.model import Source
+from lintra.repository import is_within, repository_root
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "node_modules", "__pycache__"})
 
@@ -23,68 +34,140 @@ class PathNotFound(Exception):
 def discover(paths: Sequence[str], suffixes: Iterable[str], exclude: Sequence[str] = (),
              stdin_name: str = "-", force_exclude: bool = False) -> Iterator[Source]:
     suffixes = tuple(s.lower() for s in suffixes)
-    seen: set = set()
+    seen: Dict[Tuple[int, int], str] = {}  # (device, inode) -> the name it was first read under
     for path in paths:
         if path == "-":
             yield Source(stdin_name, None, sys.stdin.buffer.read())
             continue
-        if os.path.isdir(path):
+        if os.path.isdir(path) and not special_path(path):
             yield from _walk(path, suffixes, exclude, seen)
-        elif os.path.exists(path):
-            if force_exclude and path_matches(path, exclude):
-                continue
-            real = os.path.realpath(path)
-            if real not in seen:
-                seen.add(real)
-                yield Source(_display(path), path)
-        else:
-            raise PathNotFound(path)
-
-
-def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: set) -> Iterator[Source]:
-    """Symbolic links are followed only while they stay inside the tree being walked: a link to
-    ``/`` must not turn a repository scan into a scan of the machine. Links that leave it, and
-    broken links, are reported as skipped, so every entry is accounted for."""
-    visited_dirs = set()
-    top = os.path.realpath(root)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in visited_dirs:  # a symlink loop, or a directory reached twice
-            dirnames[:] = []
             continue
-        visited_dirs.add(real)
-        kept = []
-        for name in sorted(dirnames):
-            path = os.path.join(dirpath, name)
-            if name in SKIP_DIRS or path_matches(path, exclude):
-                continue
-            if os.path.islink(path) and not _inside(os.path.realpath(path), top):
-                yield Source(_display(path), skip=f"symbolic link to {os.path.realpath(path)}, outside the "
-                                                  "scanned tree: not followed")
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if not name.lower().endswith(suffixes):
-                continue
-            path = os.path.join(dirpath, name)
-            if path_matches(path, exclude):
-                continue
-            real_file = os.path.realpath(path)
-            if os.path.islink(path) and not os.path.exists(path):
-                yield Source(_display(path), skip="broken symbolic link")
-                continue
-            if not os.path.isfile(path) or real_file in seen:
-                continue
-            seen.add(real_file)
-            if not _inside(real_file, top):
-                yield Source(_display(path), skip=f"symbolic link to {real_file}, outside the scanned tree: not read")
-                continue
-            yield Source(_display(path), path)
+        if force_exclude and path_matches(path, exclude):
+            continue
+        source = _named(path, seen)
+        if source is not None:
+            yield source
 
 
-def _inside(real: str, top: str) -> bool:
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+def _named(path: str, seen: Dict[Tuple[int, int], str]):
+    """The :class:`Source` for a file named on the command line (None: already read under that name)."""
+    name = _display(path)
+    try:
+        link = stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        raise PathNotFound(path) from None
+    except OSError:
+        return Source(name, path)  # reading it reports why it cannot be read (exit 2)
+    special = special_path(path)
+    if special:
+        return Source(name, skip=special)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return Source(name, skip="broken symbolic link") if link else Source(name, path)
+    what = special_kind(info.st_mode)
+    if what is not None:
+        return Source(name, skip=f"{what}, not a regular file: not read; {STDIN_HINT}")
+    real = os.path.realpath(path)
+    if link:
+        directory = os.path.dirname(os.path.abspath(path))
+        root = repository_root(os.path.realpath(directory))
+        boundary = root or os.path.realpath(directory)
+        if not is_within(real, boundary):
+            where = f"its repository {root}" if root else f"its directory {boundary}"
+            return Source(name, skip=f"symbolic link to {real}, outside {where}: not read")
+    first = seen.get((info.st_dev, info.st_ino))
+    if first is not None:
+        return None if first == name else Source(name, skip=f"the same file as {first}: read once")
+    seen[(info.st_dev, info.st_ino)] = name
+    return Source(name, path)
+
+
+def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: Dict[Tuple[int, int], str]) -> Iterator[Source]:
+    """Symbolic links are followed only while they stay inside the tree being walked: a link to
+    ``/`` must not turn a repository scan into a scan of the machine. Links that leave it, broken
+    links, special files and directories that cannot be listed are reported, so every entry is
+    accounted for. The walk keeps its own stack (no recursion: any depth is walked), and a
+    directory reached twice (a link loop) is walked once."""
+    top = os.path.realpath(root)
+    visited = set()
+    stack: List[str] = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            info = os.stat(directory)
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            yield _Unlistable(_display(directory), error)
+            continue
+        if (info.st_dev, info.st_ino) in visited:  # a symbolic-link loop, or a directory reached twice
+            continue
+        visited.add((info.st_dev, info.st_ino))
+        subdirectories = []
+        for entry in entries:
+            path = os.path.join(directory, entry.name)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if entry.name in SKIP_DIRS or path_matches(path, exclude):
+                    continue
+                if entry.is_symlink() and not is_within(os.path.realpath(path), top):
+                    yield Source(_display(path), skip=f"symbolic link to {os.path.realpath(path)}, outside the "
+                                                      "scanned tree: not followed")
+                    continue
+                subdirectories.append(path)
+                continue
+            if not entry.name.lower().endswith(suffixes) or path_matches(path, exclude):
+                continue
+            yield from _file(entry, path, top, seen)
+        stack.extend(reversed(subdirectories))
+
+
+class _Unlistable(Source):
+    """A directory that cannot be listed: its read fails the same way, so the run records it as
+    an error and exits 2, like a file it cannot read (nothing in it was judged)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, name: str, error: OSError) -> None:
+        super().__init__(name)
+        self.error = error
+
+    def read_bytes(self, limit=None) -> bytes:
+        raise OSError(self.error.errno, f"directory cannot be listed: {self.error.strerror or self.error}")
+
+
+def _file(entry: "os.DirEntry[str]", path: str, top: str, seen: Dict[Tuple[int, int], str]) -> Iterator[Source]:
+    name = _display(path)
+    try:
+        link = entry.is_symlink()
+        info = os.stat(path)
+    except FileNotFoundError:
+        yield Source(name, skip="broken symbolic link")
+        return
+    except OSError:
+        yield Source(name, path)  # reading it reports why (exit 2)
+        return
+    what = special_kind(info.st_mode)
+    if what is not None:
+        yield Source(name, skip=f"{what}, not a regular file: not read")
+        return
+    if link:
+        real = os.path.realpath(path)
+        if not is_within(real, top):
+            yield Source(name, skip=f"symbolic link to {real}, outside the scanned tree: not read")
+            return
+    key = (info.st_dev, info.st_ino)  # one file under several names (links) is read once
+    first = seen.get(key)
+    if first is not None:
+        if first != name:
+            yield Source(name, skip=f"the same file as {first}: read once")
+        return
+    seen[key] = name
+    yield Source(name, path)
 
 
 def path_matches(path: str, patterns: Sequence[str]) -> bool:

@@ -83,23 +83,14 @@ def _parse(diff: str) -> List[Tuple[str, Optional[Set[int]]]]:
 
 
 def select_paths(changes: Changes, paths: Sequence[str], suffixes: Sequence[str]) -> List[str]:
-    """The changed files with a readable suffix under one of ``paths`` (default: everything)."""
+    """The changed files with a readable suffix under one of ``paths`` (default: everything).
+    Whatever they are now (a FIFO, a link out of the repository) discovery decides and reports."""
     suffixes = tuple(s.lower() for s in suffixes)
     roots = [os.path.abspath(p) for p in (paths or ["."])]
     chosen = []
     for path in sorted(changes):
         absolute = os.path.abspath(path)
-        if path.lower().endswith(suffixes) and os.path.isfile(absolute) and any(absolute == r or absolute.startswith(r.rstrip(os.sep) + os.sep)
+        if path.lower().endswith(suffixes) and os.path.lexists(absolute) and any(absolute == r or absolute.startswith(r.rstrip(os.sep) + os.sep)
                                             for r in roots):
             chosen.append(path)
     return chosen
-
-
-def on_changed_lines(findings, changes: Changes) -> list:
-    """Keep findings on changed lines; every finding of a new or untracked file is new."""
-    kept = []
-    for finding in findings:
-        lines = changes.get(os.path.relpath(os.path.abspath(finding.file)), set())
-        if lines is None or any(line in lines for line in range(finding.span.line, finding.span.end_line + 1)):
-            kept.append(finding)
-    return kept

@@ -1,8 +1,11 @@
 """Baselines: findings an old repository already had, accepted so that only new ones count.
 
 Entries are keyed by file (relative to the baseline's directory), rule and
-:attr:`lintra.model.Finding.identity` (document, pointer and offending value), never by line, so
-edits that move lines keep them matching. The file is written with ruamel.yaml, sorted, so a
+:attr:`lintra.model.Finding.fingerprint` (the one SARIF and GitLab carry too: repository-relative
+path, object, normalised pointer, offending scalar or key name), never by line, so edits that
+move lines keep them matching. Version 1 files (whose fingerprint covered the whole subtree under
+the offending key) are still read and matched as they were; ``lintra baseline upgrade`` rewrites
+them as version 2. The file is written with ruamel.yaml, sorted, so a
 change to it reads well in review; it is read with the fast safe loader like any input.
 """
 
@@ -15,10 +18,12 @@ from typing import Collection, Dict, Iterable, List, Sequence, Tuple
 from lintra.model import RESERVED_VENDOR, Finding
 
 DEFAULT_NAME = ".lintra-baseline.yaml"
-VERSION = 1
+VERSION = 2
+#: versions :func:`read` understands; 1 keyed on :attr:`Finding.legacy_identity`
+READABLE = (1, 2)
 _HEADER = ("lintra baseline: findings accepted when lintra was adopted. `lintra check` reports only\n"
            "findings not listed here; `lintra baseline prune` drops entries that no longer occur.\n"
-           "Entries match by file, rule and fingerprint (document path and value), not by line.")
+           "Entries match by file, rule and fingerprint (object, pointer and value), not by line.")
 
 Key = Tuple[str, str, str]
 
@@ -28,19 +33,22 @@ class BaselineError(ValueError):
 
 
 class Baseline:
-    __slots__ = ("path", "entries")
+    __slots__ = ("path", "entries", "version")
 
-    def __init__(self, path: str, entries: Sequence[Dict[str, str]]) -> None:
+    def __init__(self, path: str, entries: Sequence[Dict[str, str]], version: int = VERSION) -> None:
         self.path = path
         #: ``{"file", "rule", "fingerprint", "pointer", "message"}`` per accepted finding
         self.entries = list(entries)
+        #: the format version the entries' fingerprints were computed by
+        self.version = version
 
     @property
     def directory(self) -> str:
         return os.path.dirname(os.path.abspath(self.path))
 
     def key(self, finding: Finding) -> Key:
-        return (_relative(finding.file, self.directory), finding.rule.id, finding.identity)
+        fingerprint = finding.legacy_identity if self.version == 1 else finding.fingerprint
+        return (_relative(finding.file, self.directory), finding.rule.id, fingerprint)
 
     def filter(self, findings: Iterable[Finding]) -> Tuple[List[Finding], int]:
         """The findings the baseline does not accept, and how many it accepted. Each entry
@@ -75,11 +83,14 @@ class Baseline:
             elif live[key] > 0:
                 live[key] -= 1
                 kept.append(entry)
-        return Baseline(self.path, kept)
+        return Baseline(self.path, kept, self.version)
 
     def merged(self, other: "Baseline", scanned: Sequence[str], judged: Collection[str]) -> "Baseline":
         """``other``'s entries for what this run judged (the ``scanned`` paths, the ``judged``
         rules), this baseline's for the rest."""
+        if self.version != other.version:
+            raise BaselineError(f"{self.path}: a version {self.version} baseline; "
+                                f"run `lintra baseline upgrade` first")
         return Baseline(other.path, [e for e in self.entries
                                      if not self._under(e["file"], scanned) or e["rule"] not in judged]
                         + other.entries)
@@ -94,7 +105,7 @@ def from_findings(path: str, findings: Iterable[Finding]) -> Baseline:
     """A baseline accepting ``findings``, except lintra's own diagnostics: a file that does not
     parse was never judged, and accepting that would hide everything in it for good."""
     directory = os.path.dirname(os.path.abspath(path))
-    return Baseline(path, [{"file": _relative(f.file, directory), "rule": f.rule.id, "fingerprint": f.identity,
+    return Baseline(path, [{"file": _relative(f.file, directory), "rule": f.rule.id, "fingerprint": f.fingerprint,
                             "pointer": f.json_pointer, "message": f.message}
                            for f in findings if not f.suppressed and f.rule.vendor != RESERVED_VENDOR])
 
@@ -110,7 +121,7 @@ def read(path: str) -> Baseline:
     except yamltree.YamlSyntaxError as error:
         raise BaselineError(f"{path}:{error.line}:{error.column}: YAML syntax error: {error}") from None
     data, locator = documents[0] if documents else ({}, None)
-    if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("files"), dict):
+    if not isinstance(data, dict) or data.get("version") not in READABLE or not isinstance(data.get("files"), dict):
         raise BaselineError(f"{path}:1:1: not a lintra baseline (version {VERSION}, files: {{FILE: [entries]}})")
     entries = []
     for file, items in data["files"].items():
@@ -121,7 +132,23 @@ def read(path: str) -> Baseline:
                 raise BaselineError(f"{path}:{span.line}:{span.column}: baseline entry needs 'rule' and 'fingerprint'")
             entries.append({"file": str(file), "rule": item["rule"], "fingerprint": item["fingerprint"],
                             "pointer": str(item.get("pointer", "")), "message": str(item.get("message", ""))})
-    return Baseline(path, entries)
+    return Baseline(path, entries, data["version"])
+
+
+def upgraded(old: Baseline, findings: Iterable[Finding]) -> Tuple[Baseline, int]:
+    """``old`` rewritten in the current version: each entry takes the fingerprint of the current
+    finding it accepts; returns the new baseline and how many entries matched no finding (dropped)."""
+    if old.version == VERSION:
+        return old, 0
+    budget = Counter((e["file"], e["rule"], e["fingerprint"]) for e in old.entries)
+    entries = []
+    for finding in findings:
+        key = old.key(finding)
+        if not finding.suppressed and budget[key] > 0:
+            budget[key] -= 1
+            entries.append({"file": key[0], "rule": finding.rule.id, "fingerprint": finding.fingerprint,
+                            "pointer": finding.json_pointer, "message": finding.message})
+    return Baseline(old.path, entries), len(old.entries) - len(entries)
 
 
 def write(baseline: Baseline) -> None:
@@ -133,7 +160,7 @@ def write(baseline: Baseline) -> None:
         files.setdefault(entry["file"], []).append(
             {"rule": entry["rule"], "pointer": entry["pointer"], "fingerprint": entry["fingerprint"],
              "message": entry["message"]})
-    document = CommentedMap([("version", VERSION), ("files", files)])
+    document = CommentedMap([("version", baseline.version), ("files", files)])
     document.yaml_set_start_comment(_HEADER)
     yaml = YAML()
     yaml.width = 4096  # one entry per line group: long messages must not fold mid-word in diffs

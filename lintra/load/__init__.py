@@ -10,6 +10,7 @@ import codecs
 import os
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
+from lintra.filesystem import NotRegular, TooLarge
 from lintra.load.limits import LimitExceeded, MAX_FILE_BYTES
 from lintra.model import Document, FileRecord, Locator, Source, Span
 
@@ -77,16 +78,29 @@ class Skip(Exception):
     """The file is not something lintra reads (a template, a dotenv file): skipped with a reason."""
 
 
+class Built(list):
+    """What a loader returns for documents built from several files (a Kustomize root): the
+    documents, the reason its record states, and a record for each other file the build read."""
+
+    def __init__(self, documents: Sequence[Document], reason: Optional[str], files: Sequence[FileRecord]) -> None:
+        super().__init__(documents)
+        self.reason = reason
+        self.files = list(files)
+
+
 class Loaded:
-    __slots__ = ("record", "documents", "problems", "unreadable")
+    __slots__ = ("record", "documents", "problems", "unreadable", "also")
 
     def __init__(self, record: FileRecord, documents: Sequence[Document] = (),
-                 problems: Sequence[Problem] = (), unreadable: bool = False) -> None:
+                 problems: Sequence[Problem] = (), unreadable: bool = False,
+                 also: Sequence[FileRecord] = ()) -> None:
         self.record = record
         self.documents = list(documents)
         self.problems = list(problems)
         #: the file could not be read at all (exit code 2), as opposed to being broken inside
         self.unreadable = unreadable
+        #: the other files a built document was read from, accounted for once each by the run
+        self.also = list(also)
 
 
 def pick_loader(source: Source, loaders: Sequence[Loader], head: bytes = b"") -> Optional[Loader]:
@@ -118,7 +132,11 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
     if source.path is not None and _size(source.path) > MAX_FILE_BYTES:  # never read a huge file in
         return _limit(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", Span(1, 1))
     try:
-        raw = source.read_bytes()
+        raw = source.read_bytes(MAX_FILE_BYTES)
+    except TooLarge:
+        return _limit(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", Span(1, 1))
+    except NotRegular as error:  # it changed since discovery (a race), or a caller named it directly
+        return Loaded(FileRecord(source.name, "skipped", reason=error.strerror))
     except OSError as error:
         reason = f"cannot read: {error.strerror or error}"
         return Loaded(FileRecord(source.name, "error", reason=reason),
@@ -151,6 +169,10 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
                       problems=[Problem(error.rule_id, error.message, error.span)])
     except LimitExceeded as error:
         return _limit(source, str(error), Span(error.line, error.column))
+    if isinstance(parsed, Built):
+        kinds = sorted({doc.kind for doc in parsed})
+        return Loaded(FileRecord(source.name, "scanned", kinds, parsed.reason, len(parsed)), list(parsed),
+                      also=parsed.files)
     return Loaded(*_classify(source, parsed, detectors))
 
 
@@ -202,5 +224,5 @@ def offset_span(raw: bytes, offset: int) -> Span:
     return Span(line, column)
 
 
-__all__ = ["Loader", "Detector", "Detected", "LoadError", "Problem", "Skip", "Loaded", "Locator", "load_source",
+__all__ = ["Loader", "Detector", "Detected", "Built", "LoadError", "Problem", "Skip", "Loaded", "Locator", "load_source",
            "detect", "decode"]

@@ -82,6 +82,10 @@ def _is_k8s(data: Any) -> bool:
 def detect_k8s(data: Any) -> Optional[Detected]:
     if not _is_k8s(data):
         return None
+    if data["kind"] == "Template":
+        from lintra.load import openshift
+        if openshift.is_template(data):  # like a List, a container: each object is checked on its own
+            return openshift.expand(data, _is_k8s)
     items = data.get("items")
     if data["kind"].endswith("List") and isinstance(items, list):
         # A List is a container, not an object: each item is checked (and located) on its own.

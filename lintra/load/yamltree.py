@@ -1,8 +1,10 @@
 """YAML to plain data with every node's position kept, at libyaml speed.
 
 libyaml composes the node tree (C, with marks); we turn nodes into plain Python data ourselves so
-that rules work on dicts and lists while the engine can still map a pointer back to the node. The
-node tree is kept and walked only when a finding needs a location.
+that rules work on dicts and lists, and in the same walk record each node's position in a compact
+form of plain tuples (:class:`YamlLocator`). The node tree, whose marks cost several times the
+data, is dropped as soon as the file is built: no node tree outlives its file, and the positions
+are plain data that can cross a process boundary (``--jobs``).
 
 Heat (and so lintra) reads YAML timestamps as the strings the user wrote:
 ``heat_template_version: 2013-05-23`` stays ``"2013-05-23"``, not a ``date``.
@@ -49,15 +51,36 @@ class YamlSyntaxError(Exception):
         self.column = column
 
 
+def _libyaml_caps_nesting() -> bool:
+    """libyaml 0.2.6 refuses nesting past 1,000 levels itself, so its composer cannot overflow."""
+    if Loader is not getattr(yaml, "CSafeLoader", None):
+        return False
+    try:
+        from yaml import _yaml
+
+        return tuple(_yaml.get_version()) >= (0, 2, 6)
+    except (ImportError, AttributeError):  # pragma: no cover - exotic builds
+        return False
+
+
+#: Whether every file must pay for the event-based depth check before it is composed.
+_PRE_CHECK_DEPTH = not _libyaml_caps_nesting()
+
+
 def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
     """Every document of ``text`` as ``(data, locator)``; empty documents are left out."""
-    _check_depth(text)
+    if _PRE_CHECK_DEPTH:
+        _check_depth(text)
     try:
         roots = list(yaml.compose_all(text, Loader=Loader))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
         if _NESTING_REFUSED in message:  # libyaml >= 0.2.6 (PyYAML 6.0.3+ wheels) has its own cap
+            if not _PRE_CHECK_DEPTH:
+                # The file nests past libyaml's cap: say where it first passed ours, as the check
+                # before composing says it (this second parse is paid only by such files).
+                _check_depth(text)
             raise LimitExceeded(f"nesting deeper than the YAML parser allows ({message})",
                                 mark.line + 1 if mark else 1, mark.column + 1 if mark else 1) from None
         raise YamlSyntaxError(message or str(error), mark.line + 1 if mark else 1,
@@ -69,7 +92,8 @@ def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
         if root is None:
             continue
         builder = _Builder()
-        out.append((builder.build(root, 0), YamlLocator(root)))
+        data = builder.build(root, 0)
+        out.append((data, YamlLocator(builder.positions[id(root)])))
     return out
 
 
@@ -97,16 +121,19 @@ def _check_depth(text: str) -> None:
 
 
 class _Builder:
-    """Builds plain data from one document's nodes, bounding alias expansion (billion laughs)."""
+    """Builds plain data from one document's nodes, bounding alias expansion (billion laughs), and
+    records each node's :data:`Position` in ``positions`` (by node id; an alias shares its anchor's)."""
 
-    __slots__ = ("seen", "expanded")
+    __slots__ = ("seen", "expanded", "positions")
 
     def __init__(self) -> None:
         self.seen: dict = {}
         self.expanded = 0
+        self.positions: dict = {}
 
     def build(self, node: Node, depth: int) -> Any:
         if isinstance(node, ScalarNode):
+            self.positions[id(node)] = _node_span(node)
             return _scalar(node)
         known = self.seen.get(id(node))
         if known is not None:
@@ -122,18 +149,26 @@ class _Builder:
                                 node.start_mark.line + 1, node.start_mark.column + 1)
         before = self.expanded
         self.expanded += 1
+        positions = self.positions
         if isinstance(node, SequenceNode):
             value: Any = []
             self.seen[id(node)] = (value, 1)
+            items: list = []  # registered before the children: an alias inside may name this node
+            positions[id(node)] = (_SEQUENCE, _node_span(node), items)
             value.extend(self.build(child, depth + 1) for child in node.value)
+            items.extend(positions[id(child)] for child in node.value)
         else:
             value = {}
             self.seen[id(node)] = (value, 1)
+            located: list = []
+            positions[id(node)] = (_MAPPING, _node_span(node), located)
             for key_node, value_node in _pairs(node):
                 key = self.build(key_node, depth + 1)
                 if isinstance(key, (dict, list)):
                     key = str(key)
                 value[key] = self.build(value_node, depth + 1)
+                if isinstance(key_node, ScalarNode):  # the locator places only scalar keys
+                    located.append((_scalar(key_node), positions[id(key_node)], positions[id(value_node)]))
         self.seen[id(node)] = (value, self.expanded - before)
         if node.tag.startswith("!") and isinstance(node, (MappingNode, SequenceNode)):
             return _short_form(node.tag, value)
@@ -181,47 +216,76 @@ def _pairs(node: MappingNode):
     return merged + own if merged else own
 
 
-class YamlLocator(Locator):
-    __slots__ = ("root",)
+#: A node's place in the file: a scalar's is its span ``(line, column, end_line, end_column)``
+#: (1-based); a sequence's ``(_SEQUENCE, span, [item positions])``; a mapping's ``(_MAPPING, span,
+#: [(key, key span, value position)])`` with merge keys applied, in the order ``_pairs`` gives.
+Position = tuple
+_SEQUENCE = "seq"
+_MAPPING = "map"
 
-    def __init__(self, root: Node) -> None:
+
+class YamlLocator(Locator):
+    """Maps pointers to spans from the positions recorded while the data was built.
+
+    A mapping's keys are indexed the first time a pointer passes through it, so a thousand
+    findings in one mapping cost a thousand dictionary lookups, not a thousand scans of it."""
+
+    __slots__ = ("root", "_indexes")
+
+    def __init__(self, root: Position) -> None:
         self.root = root
+        self._indexes: dict = {}
 
     def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
-        node: Node = self.root
-        key_node: Optional[Node] = None
+        position: Position = self.root
+        key_span: Optional[tuple] = None
         for part in pointer:
-            found = _child(node, part)
+            found = self._child(position, part)
             if found is None:
                 break  # the deepest node we can place: a computed or short-form value
-            key_node, node = found
-        if key_node is not None and (at == "key" or (at is None and not isinstance(node, ScalarNode))):
-            return _node_span(key_node)
-        return _node_span(node)
+            key_span, position = found
+        if key_span is not None and (at == "key" or (at is None and position[0] in (_SEQUENCE, _MAPPING))):
+            return Span(*key_span)
+        return Span(*(position[1] if position[0] in (_SEQUENCE, _MAPPING) else position))
+
+    def _child(self, position: Position, part: Any) -> Optional[Tuple[Optional[tuple], Position]]:
+        tag = position[0]
+        if tag == _SEQUENCE:
+            items = position[2]
+            if isinstance(part, int) and 0 <= part < len(items):
+                return None, items[part]
+            return None
+        if tag != _MAPPING:
+            return None
+        index = self._indexes.get(id(position))
+        if index is None:
+            index = self._indexes[id(position)] = _index(position[2])
+        exact, loose = index
+        try:
+            found = exact.get((type(part), part))
+        except TypeError:  # an unhashable pointer part names no key
+            found = None
+        return found if found is not None else loose.get(str(part))
 
 
-def _child(node: Node, part: Any) -> Optional[Tuple[Optional[Node], Node]]:
-    if isinstance(node, SequenceNode):
-        if isinstance(part, int) and 0 <= part < len(node.value):
-            return None, node.value[part]
-        return None
-    if isinstance(node, MappingNode):
-        loose = None
-        for key_node, value_node in reversed(_pairs(node)):
-            if not isinstance(key_node, ScalarNode):
-                continue
-            key = _scalar(key_node)
-            if key == part and type(key) is type(part):
-                return key_node, value_node
-            if loose is None and str(key) == str(part):
-                loose = key_node, value_node
-        return loose
-    return None
+def _index(pairs: list) -> Tuple[dict, dict]:
+    """``(exact, loose)`` for one mapping: a key of the same type and value, else one whose string
+    form matches (a pointer part ``1`` for the key ``"1"``); the last of equal keys wins, as in
+    the data."""
+    exact: dict = {}
+    loose: dict = {}
+    for key, key_span, value in pairs:
+        try:
+            exact[(type(key), key)] = (key_span, value)
+        except TypeError:  # a short-form key ({"Ref": ...}) equals no pointer part
+            pass
+        loose[str(key)] = (key_span, value)
+    return exact, loose
 
 
-def _node_span(node: Node) -> Span:
+def _node_span(node: Node) -> tuple:
     start, end = node.start_mark, node.end_mark
     if isinstance(node, ScalarNode) or end.line == start.line:
-        return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
     # A block collection ends where the next sibling starts; stop at the end of its first line.
-    return Span(start.line + 1, start.column + 1, start.line + 1, start.column + 1)
+    return (start.line + 1, start.column + 1, start.line + 1, start.column + 1)

@@ -5,7 +5,8 @@ Operators (all given in one mapping must hold):
 ``equals: X`` / ``in: [X, Y]``      the value equals X / one of the list
 ``startswith`` / ``endswith``       string prefix/suffix; a list means any of them
 ``contains: X``                     substring of a string value, or item of a list value
-``regex: RE``                       Python regular expression searched in a string value
+``regex: RE``                       RE2 regular expression searched in a string value
+                                    (linear time: :mod:`lintra.policy.regex_safety`)
 ``exists: true|false``              with ``path``: whether anything is there
 ``type: string|number|boolean|mapping|sequence|null``
 ``key: {...}``                      a condition on the mapping key that held the value
@@ -17,11 +18,10 @@ Operators (all given in one mapping must hold):
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Dict, List
 
 from lintra.model import Pointer
-from lintra.policy.regex_safety import nested_quantifier
+from lintra.policy.regex_safety import UnsafePattern, compile_pattern
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
 Predicate = Callable[[Any, Any], bool]
@@ -89,14 +89,10 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
             (isinstance(v, list) and want in [norm(x) for x in v])
     if op == "regex":
         try:
-            pattern = re.compile(arg, re.I if fold else 0)
-        except (re.error, TypeError) as error:
-            raise SelectorError(f"regex {arg!r} does not compile: {error}", at) from None
-        if nested_quantifier(arg, pattern.flags):
-            raise SelectorError(f"regex {arg!r} can backtrack exponentially (a repeated group that can be "
-                                "split among repetitions in many ways, like (a+)+); make each repetition "
-                                "end at a character the inner part cannot match", at)
-        return lambda k, v: isinstance(v, str) and pattern.search(v) is not None
+            search = compile_pattern(arg, fold)
+        except UnsafePattern as error:
+            raise SelectorError(f"regex {arg!r} {error}", at) from None
+        return lambda k, v: isinstance(v, str) and search(v)
     if op == "type":
         if arg not in _TYPES:
             raise SelectorError(f"unknown type {arg!r} (known: {', '.join(_TYPES)})", at)

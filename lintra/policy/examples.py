@@ -3,16 +3,20 @@ free (as ``opa test`` or conftest ``verify`` give Rego authors).
 
 Each example is loaded exactly as ``lintra check`` would load a file of that name (so a ``.vmx``
 example goes through the vmx reader), then the rule runs through the same engine, crashes
-included: a fail example must produce a finding of the rule, a pass example none.
+included: a fail example must produce a finding of the rule, a pass example none. A fail example
+that states ``expect: [{line, column, count}]`` must produce exactly those findings: a rule cannot
+drift to another node unnoticed.
 """
 
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional, Sequence
+import os
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from lintra.model import Rule, Source
 
 DEFAULT_NAME = "example.yaml"
+ENVIRONMENT_NAME = "example-env.yaml"
 
 
 class ExampleResult:
@@ -32,6 +36,15 @@ class ExampleResult:
         return self.problem is None
 
 
+def example_parts(example: Any) -> Tuple[str, str, Optional[str]]:
+    """``(file name, content, Heat environment or None)`` of one example as written."""
+    if isinstance(example, dict):
+        environment = example.get("environment")
+        return (str(example.get("filename", DEFAULT_NAME)), str(example.get("content", "")),
+                None if environment is None else str(environment))
+    return DEFAULT_NAME, str(example), None
+
+
 def example_results(rule: Rule, loaders: Sequence, detectors: Sequence,
                     resolvers: Optional[Mapping[str, Any]] = None) -> List[ExampleResult]:
     """Each example's outcome; ``resolvers`` (kind -> Resolver, as the registry has them) let the
@@ -39,16 +52,55 @@ def example_results(rule: Rule, loaders: Sequence, detectors: Sequence,
     results = []
     for expect in ("fail", "pass"):
         for n, example in enumerate((rule.examples or {}).get(expect) or ()):
-            if isinstance(example, dict):
-                name, content = str(example.get("filename", DEFAULT_NAME)), str(example.get("content", ""))
-            else:
-                name, content = DEFAULT_NAME, str(example)
-            problem = _judge(rule, expect, name, content, loaders, detectors, resolvers)
+            name, content, environment = example_parts(example)
+            problem = _judge(rule, expect, name, content, loaders, detectors, resolvers, environment,
+                             expected_locations(example))
             results.append(ExampleResult(expect, n, name, content, problem))
     return results
 
 
-def _judge(rule: Rule, expect: str, name: str, content: str, loaders, detectors, resolvers) -> Optional[str]:
+def _judge(rule: Rule, expect: str, name: str, content: str, loaders, detectors, resolvers,
+           environment: Optional[str] = None, located: Optional[list] = None) -> Optional[str]:
+    findings = example_findings(rule, name, content, loaders, detectors, resolvers, environment)
+    if isinstance(findings, str):
+        return findings
+    crashed = [f for f in findings if f.rule.id != rule.id]
+    if crashed:
+        return crashed[0].message
+    if expect == "fail" and not findings:
+        return "no finding"
+    if expect == "fail" and located is not None:
+        return _compare_locations(findings, located)
+    if expect == "pass" and findings:
+        first = findings[0]
+        return f"unexpected finding at {first.span.line}:{first.span.column}: {first.message}"
+    return None
+
+
+def expected_locations(example: Any) -> Optional[List[Tuple[int, int]]]:
+    """The ``(line, column)`` of every finding a fail example states (``count`` repeats one), in
+    order; None when it states none."""
+    stated = example.get("expect") if isinstance(example, dict) else None
+    if stated is None:
+        return None
+    return sorted((int(e["line"]), int(e["column"])) for e in stated for _ in range(int(e.get("count", 1))))
+
+
+def _compare_locations(findings, located: List[Tuple[int, int]]) -> Optional[str]:
+    found = sorted((f.span.line, f.span.column) for f in findings)
+    if found == located:
+        return None
+    shown = ", ".join(f"{line}:{column}" for line, column in found)
+    wanted = ", ".join(f"{line}:{column}" for line, column in located)
+    return f"findings at {shown}, the example states {wanted}"
+
+
+def example_findings(rule: Rule, name: str, content: str, loaders, detectors, resolvers=None,
+                     environment: Optional[str] = None):
+    """The findings ``rule`` yields on one example, or a string saying why it could not run.
+
+    ``environment`` is a Heat environment applied to the example as ``-e`` would apply it (a rule
+    such as LH107 judges a template only through the environment it is deployed with)."""
     from lintra.check import Scan, run_rules
     from lintra.load import load_source
 
@@ -56,16 +108,16 @@ def _judge(rule: Rule, expect: str, name: str, content: str, loaders, detectors,
     docs = [d for d in loaded.documents if d.kind in rule.kinds]
     if loaded.problems or not docs:
         return f"is not a {'/'.join(rule.kinds)} document ({loaded.record.reason or 'no document'})"
-    findings = run_rules(docs, [rule], Scan(loaded.documents, resolvers=resolvers))
-    crashed = [f for f in findings if f.rule.id != rule.id]
-    if crashed:
-        return crashed[0].message
-    if expect == "fail" and not findings:
-        return "no finding"
-    if expect == "pass" and findings:
-        first = findings[0]
-        return f"unexpected finding at {first.span.line}:{first.span.column}: {first.message}"
-    return None
+    everything, options = list(loaded.documents), {}
+    if environment is not None:
+        # a path no file has: the environment index keys -e files by real path, never reading it
+        path = os.path.join(os.sep, "lintra-example", ENVIRONMENT_NAME)
+        env = load_source(Source(ENVIRONMENT_NAME, path, environment.encode("utf-8")), loaders, detectors)
+        if env.problems or [d.kind for d in env.documents] != ["heat-env"]:
+            return "its environment is not a Heat environment"
+        everything.extend(env.documents)
+        options["heat_env"] = [path]
+    return run_rules(docs, [rule], Scan(everything, options=options, resolvers=resolvers))
 
 
 def run_examples(rule: Rule, loaders: Sequence, detectors: Sequence,

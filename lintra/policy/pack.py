@@ -37,20 +37,66 @@ def pack_files(path: str) -> List[str]:
     return [path]
 
 
-def rules_from_pack(path: str, validate: bool = True) -> List[Rule]:
+def rules_from_pack(path: str, validate: bool = True, trusted: bool = False) -> List[Rule]:
     """Compile every rule of the pack file (or every pack in a directory) at ``path``.
 
     ``validate`` checks each file against the pack JSON Schema first (see ``schema.py``); only
     lintra's own shipped packs skip it, since the test suite validates them and a plain run should
     not import jsonschema.
+
+    ``trusted`` is for those shipped packs too: their parsed data is cached by the digest of the
+    files (:mod:`lintra.cache`), and a rule read from that cache compiles its matches (selectors,
+    regular expressions and their safety checks) only when it first checks a document. The test
+    suite compiles every shipped rule eagerly. A pack from anywhere else is compiled and checked
+    whole, on every run, before any file is scanned.
     """
+    files = pack_files(path)
+    if trusted:
+        cached = _from_cache(files)
+        if cached is not None:
+            return cached
     rules: List[Rule] = []
-    for file in pack_files(path):
-        rules.extend(_compile_file(file, validate))
+    parsed: List[Any] = []
+    for file in files:
+        rules.extend(_compile_file(file, validate, parsed))
+    if trusted:
+        _to_cache(files, parsed)
     return rules
 
 
-def _compile_file(file: str, validate: bool) -> List[Rule]:
+def _cache_key(files: List[str]) -> Optional[str]:
+    from lintra import cache
+
+    return cache.file_digest(files)
+
+
+def _from_cache(files: List[str]) -> Optional[List[Rule]]:
+    from lintra import cache
+
+    key = _cache_key(files)
+    entry = cache.read("packs", key) if key else None
+    if not isinstance(entry, list) or len(entry) != len(files):
+        return None
+    rules: List[Rule] = []
+    try:
+        for file, data in zip(files, entry):
+            defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+            origin = f"{file} (pack {data['pack'].get('name', '?')})"
+            rules.extend(_compile_rule({**defaults, **raw}, origin, deferred=True) for raw in data["rules"])
+    except (KeyError, ValueError, TypeError, AttributeError):  # an entry that is not what we wrote
+        return None
+    return rules
+
+
+def _to_cache(files: List[str], parsed: List[Any]) -> None:
+    from lintra import cache
+
+    key = _cache_key(files)
+    if key and len(parsed) == len(files) and cache.round_trips(parsed):
+        cache.write("packs", key, parsed)
+
+
+def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = None) -> List[Rule]:
     try:
         with open(file, encoding="utf-8") as handle:
             text = handle.read()
@@ -101,10 +147,50 @@ def _compile_file(file: str, validate: bool) -> List[Rule]:
             errors.append(where(("rules", i), f"cannot compile rule: {error!r}"))
     if errors:
         raise PackError(errors)
+    if collected is not None:
+        collected.append(data)
     return compiled
 
 
-def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
+#: The severity each strength declares (docs/policy-packs.md "Strength and severity"): the
+#: built-in profiles raise hard and substrate findings to error and soft ones to at least warning,
+#: and conservative caps soft at info, so another severity tells the reader something no profile does.
+SEVERITIES_BY_STRENGTH = {"hard": ("error",), "substrate": ("error",), "soft": ("warning", "info")}
+
+
+def severity_warning(rule: Rule) -> Optional[str]:
+    """Why ``rule``'s declared severity contradicts its strength, or None when it agrees."""
+    expected = SEVERITIES_BY_STRENGTH.get(rule.strength)
+    if expected is None or rule.severity.name in expected:
+        return None
+    if rule.strength == "soft":
+        return (f"severity {rule.severity.name} contradicts strength soft: conservative caps soft findings "
+                f"at info and balanced warns; declare warning or info, or strength hard if it blocks a move")
+    return (f"severity {rule.severity.name} contradicts strength {rule.strength}: every built-in profile "
+            f"that fails on {rule.strength} coupling raises it to error; declare error, or strength soft "
+            f"if the evidence is weak")
+
+
+def pack_warnings(file: str, rules: List[Rule]) -> List[str]:
+    """``file:line:col: field: warning: message`` for each rule whose severity contradicts its
+    strength; the rules are those :func:`rules_from_pack` compiled from ``file``, in order."""
+    with open(file, encoding="utf-8") as handle:
+        data, locator = yamltree.parse(handle.read())[0]
+    found = []
+    for position, rule in enumerate(rules):
+        message = severity_warning(rule)
+        if message is None:
+            continue
+        raw = data["rules"][position] if isinstance(data["rules"][position], dict) else {}
+        pointer = ("rules", position, "severity") if "severity" in raw else ("defaults", "severity")
+        span = locator.span(pointer, "key")
+        found.append(f"{file}:{span.line}:{span.column}: {'.'.join(map(str, pointer))}: warning: {message}")
+    return found
+
+
+def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> Rule:
+    if deferred:
+        return _deferred_rule(spec, origin)
     listed = isinstance(spec["match"], list)
     matches = spec["match"] if listed else [spec["match"]]
     matchers = [_compile_match(match, ("match", n) if listed else ("match",)) for n, match in enumerate(matches)]
@@ -146,6 +232,27 @@ def _compile_rule(spec: Dict[str, Any], origin: str) -> Rule:
                 kinds=spec["kinds"], rationale=spec["rationale"], remediation=spec["remediation"],
                 references=spec.get("references") or (), check=check, origin=origin,
                 examples=spec.get("examples"))
+
+
+#: what a deferred rule is compiled with until it first runs: its metadata, none of its matches
+_UNCOMPILED = {"match": {"path": "kind"}, "where": []}
+
+
+def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
+    """The rule of ``spec`` (from a pack validated before), whose matches compile on first use."""
+    rule = _compile_rule({**spec, **_UNCOMPILED}, origin)
+    gate = _k8s_gate(spec.get("k8s"))  # cheap, and most documents stop here
+    compiled: list = []
+
+    def check(document, scan):
+        if gate is not None and not gate(document.data):
+            return ()
+        if not compiled:
+            compiled.append(_compile_rule(spec, origin).check)
+        return compiled[0](document, scan)
+
+    rule.check = check
+    return rule
 
 
 def _compile_match(match: Any, at: tuple):

@@ -1,20 +1,26 @@
-"""Built-in plugin: the output formats that ship with lintra."""
+"""Built-in plugin: the output formats that ship with lintra.
+
+Each format's module is imported when a report in that format is written, so a run pays only for
+the formats it writes."""
+
+import importlib
 
 from lintra.hookspecs import hookimpl
 from lintra.report import Format
-from lintra.report import github as github_format
-from lintra.report import gitlab as gitlab_format
-from lintra.report import json as json_format
-from lintra.report import junit as junit_format
-from lintra.report import sarif as sarif_format
-from lintra.report import text as text_format
+
+
+def _writer(module: str):
+    def write(result, stream, options):
+        return importlib.import_module(f"lintra.report.{module}").write(result, stream, options)
+    write.__name__ = write.__qualname__ = f"{module}.write"
+    return write
 
 
 @hookimpl
 def register_formats(register):
-    register(Format("text", text_format.write, "path:line:col: LEVEL RULE message, and a summary"))
-    register(Format("json", json_format.write, "the documented JSON contract (lintra/report/schemas)"))
-    register(Format("sarif", sarif_format.write, "SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDEs)"))
-    register(Format("junit", junit_format.write, "JUnit XML: a testsuite per input family (GitLab, Jenkins)"))
-    register(Format("github", github_format.write, "GitHub Actions annotations (default when GITHUB_ACTIONS=true)"))
-    register(Format("gitlab", gitlab_format.write, "GitLab Code Quality JSON"))
+    register(Format("text", _writer("text"), "path:line:col: LEVEL RULE message, and a summary"))
+    register(Format("json", _writer("json"), "the documented JSON contract (lintra/report/schemas)"))
+    register(Format("sarif", _writer("sarif"), "SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDEs)"))
+    register(Format("junit", _writer("junit"), "JUnit XML: a testsuite per input family (GitLab, Jenkins)"))
+    register(Format("github", _writer("github"), "GitHub Actions annotations (default when GITHUB_ACTIONS=true)"))
+    register(Format("gitlab", _writer("gitlab"), "GitLab Code Quality JSON"))

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from lintra.report.escape import workflow_data, workflow_property
 from lintra.report.paths import ci_path
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+#: kept under their old names for callers of this module
+escape_data, escape_property = workflow_data, workflow_property
 
 
 def command(finding, root: Optional[str] = None) -> str:

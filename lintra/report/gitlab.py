@@ -1,7 +1,7 @@
 """GitLab Code Quality report (the CodeClimate subset GitLab reads), for merge-request widgets.
 
 GitLab de-duplicates issues by ``fingerprint``, so each must be unique per issue: the finding's
-line-independent fingerprint, disambiguated when one value is reported twice. ``location.path``
+line-independent fingerprint (:attr:`lintra.model.Finding.fingerprint`, the one baselines and SARIF use). ``location.path``
 must be relative to the repository root (:mod:`lintra.report.paths`) for GitLab to link it.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
+from lintra.report.escape import for_json
 from lintra.report.paths import ci_path
 
 # lintra levels x rule strength -> GitLab's five severities: hard coupling errors block.
@@ -43,5 +44,5 @@ def to_list(result, root: Optional[str] = None) -> List[Dict[str, Any]]:
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    json.dump(to_list(result, options.get("root")), stream, indent=2)
+    json.dump(for_json(to_list(result, options.get("root"))), stream, indent=2)
     stream.write("\n")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict
 
+from lintra.report.escape import for_json
+
 
 def finding_dict(finding) -> Dict[str, Any]:
     span = finding.span
@@ -54,5 +56,5 @@ def to_dict(result) -> Dict[str, Any]:
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    json.dump(to_dict(result), stream, indent=2)
+    json.dump(for_json(to_dict(result)), stream, indent=2)
     stream.write("\n")

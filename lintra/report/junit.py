@@ -1,14 +1,21 @@
-"""JUnit XML for GitLab and Jenkins test reports: a testsuite per input family, a testcase per finding.
+"""JUnit XML for GitLab and Jenkins test reports: a testsuite per input family, a testcase per
+(file, rule), and a passing testcase per scanned file.
+
+Test history (Jenkins' trends, GitLab's "recently failed") keys on testcase names, so names hold
+no line or column: ``LK101 k8s/pv.yaml`` stays the same test when lines move, and each finding's
+place is in the case's text. Every scanned file is a passing testcase (``k8s/pv.yaml`` in
+``lintra.k8s.files``), so a clean run is a green suite and never ``<testsuites tests="0"/>``, which
+Jenkins' junit step rejects by default.
 
 Families come from the document kind (``heat-env`` -> ``heat``) or the rule's kinds; reserved
 rules (syntax, unreadable) land in ``lintra``. Both consumers count a ``<failure>`` as a failed
-test, so only findings that fail the run (:func:`lintra.filter.failing`: the ``fail_on`` of the
-judgement for their file) are failures: a report that exits 0 shows no failed test. The others
-(below the threshold, or on sanctioned vendors) are passing testcases that carry the finding in
-``<system-out>``, which Jenkins shows on the test's page (GitLab shows the testcase name, which
-holds rule and place, but reads ``<system-out>`` of failures only). Suppressed findings are
-``<skipped>`` with their justification. GitLab links ``file`` from the repository root, so paths
-are relative to it (:mod:`lintra.report.paths`).
+test, so a (file, rule) case fails only when one of its findings fails the run
+(:func:`lintra.filter.failing`: the ``fail_on`` of the judgement for its file): a report that
+exits 0 shows no failed test. A case whose findings do not fail (below the threshold, or on
+sanctioned vendors) passes and carries them in ``<system-out>``, which Jenkins shows on the
+test's page. A case whose findings are all suppressed is ``<skipped>`` with the justification.
+GitLab links ``file`` from the repository root, so paths are relative to it
+(:mod:`lintra.report.paths`).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from collections import defaultdict
 from typing import Any, Dict, Optional
 
 from lintra.filter import failing
+from lintra.report.escape import xml_tree
 from lintra.report.paths import ci_path
 
 FAMILIES = ("heat", "k8s", "vsphere")
@@ -37,32 +45,55 @@ def describe(finding, place: str) -> str:
             f"Open alternative: {finding.rule.remediation}")
 
 
+def _file_family(record) -> str:
+    for kind in record.kinds:
+        head = kind.split("-")[0]
+        if head in FAMILIES:
+            return head
+    return "lintra"
+
+
 def to_element(result, root: Optional[str] = None) -> ET.Element:
-    suites = defaultdict(list)
-    for finding in result.findings:
-        suites[family(finding)].append(finding)
     fails = {id(f) for f in failing(result.findings, result.judgement)}  # each file's fail_on, as the exit code
+    groups: Dict = defaultdict(list)  # (family, file, rule id) -> findings, in report order
+    for finding in result.findings:
+        groups[(family(finding), ci_path(finding.file, root), finding.rule.id)].append(finding)
+    suites: Dict[str, list] = defaultdict(list)  # family -> [(testcase element, failed, skipped)]
+    for (name, file, rule_id), findings in groups.items():
+        case = ET.Element("testcase", name=f"{rule_id} {file}", classname=f"lintra.{name}.{rule_id}",
+                          file=file, line=str(findings[0].span.line))
+        failed = [f for f in findings if id(f) in fails]
+        text = "\n".join(describe(f, f"{file}:{f.span.line}:{f.span.column}") for f in findings)
+        if failed:
+            failure = ET.SubElement(case, "failure", message=failed[0].message
+                                    if len(failed) == 1 else f"{len(failed)} findings of {rule_id}",
+                                    type=failed[0].level.name)
+            failure.text = text
+        elif all(f.suppressed for f in findings):
+            ET.SubElement(case, "skipped", message="; ".join(dict.fromkeys(f.suppression or "suppressed"
+                                                                            for f in findings)))
+        else:
+            ET.SubElement(case, "system-out").text = text
+        suites[name].append((case, bool(failed), not failed and all(f.suppressed for f in findings)))
+    for record in result.files:
+        if record.status != "scanned":
+            continue
+        file = ci_path(record.file, root)
+        name = _file_family(record)
+        case = ET.Element("testcase", name=file, classname=f"lintra.{name}.files", file=file)
+        ET.SubElement(case, "system-out").text = (f"scanned: {record.documents} document(s)"
+                                                  f" ({', '.join(record.kinds) or 'no kind'})")
+        suites[name].append((case, False, False))
     report = ET.Element("testsuites", name="lintra")
     total = failures = 0
     for name in sorted(suites):
-        findings = suites[name]
-        failed = sum(1 for f in findings if id(f) in fails)
-        skipped = sum(1 for f in findings if f.suppressed)
-        suite = ET.SubElement(report, "testsuite", name=name, tests=str(len(findings)),
+        cases = suites[name]
+        failed = sum(1 for _, f, _ in cases if f)
+        skipped = sum(1 for _, _, s in cases if s)
+        suite = ET.SubElement(report, "testsuite", name=name, tests=str(len(cases)),
                               failures=str(failed), errors="0", skipped=str(skipped))
-        for f in findings:
-            file = ci_path(f.file, root)
-            place = f"{file}:{f.span.line}:{f.span.column}"
-            case = ET.SubElement(suite, "testcase", name=f"{f.rule.id} {place}", classname=f"lintra.{name}.{f.rule.id}",
-                                 file=file, line=str(f.span.line))
-            if f.suppressed:
-                ET.SubElement(case, "skipped", message=f.suppression or "suppressed")
-            elif id(f) in fails:
-                failure = ET.SubElement(case, "failure", message=f.message, type=f.level.name)
-                failure.text = describe(f, place)
-            else:
-                ET.SubElement(case, "system-out").text = describe(f, place)
-        total += len(findings)
+        suite.extend(case for case, _, _ in cases)
+        total += len(cases)
         failures += failed
     report.set("tests", str(total))
     report.set("failures", str(failures))
@@ -71,5 +102,7 @@ def to_element(result, root: Optional[str] = None) -> ET.Element:
 
 def write(result, stream, options: Dict[str, Any]) -> None:
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(to_element(result, options.get("root")), encoding="unicode"))
+    report = to_element(result, options.get("root"))
+    xml_tree(report)
+    stream.write(ET.tostring(report, encoding="unicode"))
     stream.write("\n")

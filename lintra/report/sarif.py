@@ -18,9 +18,9 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Dict, List
-from urllib.parse import quote
 
 from lintra.report import NO_REASON
+from lintra.report.escape import for_json, uri_path
 from lintra.report.paths import inside
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,7 +34,7 @@ def _artifact(path: str, root: str) -> Dict[str, str]:
     relative = inside(path, root)
     if relative is None:  # SARIF §3.4.4: an absolute URI has no uriBaseId
         return {"uri": Path(os.path.abspath(path)).as_uri()}
-    return {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
+    return {"uri": uri_path(relative), "uriBaseId": "%SRCROOT%"}
 
 
 def _location(file: str, span, root: str, message: str = None) -> Dict[str, Any]:
@@ -120,5 +120,5 @@ def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    json.dump(to_dict(result, options), stream, indent=2)
+    json.dump(for_json(to_dict(result, options)), stream, indent=2)
     stream.write("\n")

@@ -12,6 +12,7 @@ from typing import Any, Dict
 import click
 
 from lintra.report import NO_REASON
+from lintra.report.escape import terminal
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 _LEFT_OUT = (("suppressed", "suppressed"), ("hidden_sanctioned", "hidden as sanctioned"),
@@ -21,7 +22,7 @@ _LEFT_OUT = (("suppressed", "suppressed"), ("hidden_sanctioned", "hidden as sanc
 def _tail(finding) -> str:
     if finding.suppressed:
         reason = finding.suppression
-        return " (suppressed, no reason given)" if reason in (None, NO_REASON) else f" (suppressed: {reason})"
+        return " (suppressed, no reason given)" if reason in (None, NO_REASON) else f" (suppressed: {terminal(reason)})"
     return " [sanctioned]" if finding.sanctioned else ""
 
 
@@ -29,9 +30,15 @@ def summary_line(summary: Dict[str, Any]) -> str:
     files = summary["files"]
     levels = summary["by_level"]
     sanctioned = f" ({summary['sanctioned']} sanctioned)" if summary["sanctioned"] else ""
+    reasons = summary.get("skipped_reasons") or {}
+    top = ", ".join(f"{count} {reason}" for reason, count in list(reasons.items())[:2])
+    more = ", ..." if len(reasons) > 2 else ""
+    skipped = f"{files['skipped']} skipped" + (f": {top}{more}" if top else "")
     line = (f"{summary['findings']} finding(s): {levels['error']} error, {levels['warning']} warning, "
             f"{levels['info']} info{sanctioned} in {files['total']} file(s) ({files['scanned']} scanned, "
-            f"{files['skipped']} skipped, {files['error']} with errors)")
+            f"{skipped}; {files['error']} with errors)")
+    if not files["scanned"]:
+        line += "; NO FILE SCANNED"
     left_out = [f"{summary[key]} {label}" for key, label in _LEFT_OUT if summary[key]]
     if left_out:
         line += "; not counted: " + ", ".join(left_out)
@@ -52,18 +59,21 @@ def write(result, stream, options: Dict[str, Any]) -> None:
         listed = True
         span = finding.span
         level = finding.level.name
-        stream.write(f"{style(finding.file, bold=True)}:{span.line}:{span.column}: "
+        stream.write(f"{style(terminal(finding.file), bold=True)}:{span.line}:{span.column}: "
                      f"{style(level, fg=_COLOURS[level])} {style(finding.rule.id, bold=True)} "
-                     f"{finding.message}{_tail(finding)}\n")
+                     f"{terminal(finding.message)}{_tail(finding)}\n")
         for related in finding.related:
-            stream.write(f"    {related.file}:{related.span.line}:{related.span.column}: {related.message}\n")
+            stream.write(f"    {terminal(related.file)}:{related.span.line}:{related.span.column}: "
+                         f"{terminal(related.message)}\n")
     if verbose:
         for record in result.files:
             if record.status != "scanned":
                 listed = True
-                stream.write(f"{record.file}: {record.status}: {record.reason}\n")
+                stream.write(f"{terminal(record.file)}: {record.status}: {terminal(record.reason)}\n")
     summary = result.summary()
     stream.write(("\n" if listed else "") + style(summary_line(summary), bold=True) + "\n")
     if summary["by_vendor"]:
-        vendors = ", ".join(f"{vendor} {count}" for vendor, count in summary["by_vendor"].items())
+        vendors = ", ".join(f"{terminal(vendor)} {count}" for vendor, count in summary["by_vendor"].items())
         stream.write(f"by vendor: {vendors}\n")
+    if summary.get("diagnostics"):
+        stream.write(f"lintra diagnostics (files lintra could not judge, suppressions): {summary['diagnostics']}\n")

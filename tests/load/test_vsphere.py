@@ -175,3 +175,67 @@ def test_json_that_is_not_vsphere_is_untouched(tmp_path):
     (tmp_path / "package.json").write_text('{"name": "x", "devices": 3}')
     result = run([str(tmp_path)])
     assert result.files[0].reason == "not an infrastructure document"
+
+
+RVTOOLS4 = os.path.join(FIXTURES, "rvtools4")
+#: the vDisk and vNetwork tabs of tests/fixtures/vsphere/rvtools4, as RVTools' display headers
+VDISK_HEADER = ["VM", "Powerstate", "Disk", "Capacity MiB", "Raw", "Disk Mode", "Sharing mode", "Controller",
+                "Label", "Shared Bus", "Path", "Raw Comp. Mode"]
+VNETWORK_HEADER = ["VM", "Powerstate", "NIC label", "Adapter", "Network", "Switch", "Connected", "Mac Address"]
+
+
+def _rows(name):
+    import csv
+    with open(os.path.join(RVTOOLS4, name), newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+def test_rvtools_csv_reads_the_controller_model_and_adapter():
+    result = run([RVTOOLS4])
+    found = sorted((os.path.basename(f.file), f.rule.id, f.span.line, f.span.column, f.span.region)
+                   for f in result.findings)
+    # db-01's two disks share one PVSCSI controller (one finding, at the first disk's Controller
+    # cell); app-01's LSI Logic SAS controller and E1000E adapter are no VMware-only devices
+    assert found == [("RVTools_tabvDisk.csv", "LV112", 2, 8, "vDisk!H2"),
+                     ("RVTools_tabvNetwork.csv", "LV111", 2, 4, "vNetwork!D2")]
+
+
+def test_rvtools_xlsx_reads_the_controller_model_and_adapter(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    info = book.active
+    info.title = "vInfo"
+    info.append(["VM", "Powerstate", "HW version", "OS according to the configuration file"])
+    info.append(["db-01", "poweredOn", "19", "Microsoft Windows Server 2019 (64-bit)"])
+    info.append(["app-01", "poweredOn", "19", "Red Hat Enterprise Linux 8 (64-bit)"])
+    disk = book.create_sheet("vDisk")
+    disk.append(VDISK_HEADER)
+    for row in _rows("RVTools_tabvDisk.csv"):
+        disk.append(row)
+    network = book.create_sheet("vNetwork")
+    network.append(VNETWORK_HEADER)
+    for row in _rows("RVTools_tabvNetwork.csv"):
+        network.append(row)
+    book.save(tmp_path / "RVTools_export_all.xlsx")
+    result = run([str(tmp_path / "RVTools_export_all.xlsx")])
+    assert sorted((f.rule.id, f.span.region) for f in result.findings) == [
+        ("LV111", "vNetwork!D2"), ("LV112", "vDisk!H2")]
+    vms = {d.data["name"]: d.data for d in _documents(tmp_path / "RVTools_export_all.xlsx")}
+    assert vms["db-01"]["controllers"] == [{"label": "SCSI controller 0", "type": "pvscsi", "bus_sharing": "none"}]
+    assert vms["app-01"]["controllers"][0]["type"] == "lsilogicsas"
+    assert vms["db-01"]["guest_os"] == "Microsoft Windows Server 2019 (64-bit)"
+
+
+def _documents(path):
+    from lintra.load.vsphere.rvtools import load_xlsx
+    from lintra.model import Source
+    return load_xlsx(Source(str(path), str(path)), path.read_bytes())
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("VMware paravirtual SCSI", "pvscsi"), ("LSI Logic SAS", "lsilogicsas"), ("LSI Logic", "lsilogic"),
+    ("LSI Logic Parallel", "lsilogic"), ("BusLogic", "buslogic"), ("BusLogic Parallel", "buslogic"),
+    ("SCSI controller 0", None)])
+def test_controller_summaries_name_their_model(raw, expected):
+    from lintra.load.vsphere.model import controller_type
+    assert controller_type(raw) == expected

@@ -1,20 +1,32 @@
 """Built-in plugin: vSphere VM exports (.vmx, OVF/OVA, vSphere API / govc JSON, RVTools) read
-into one VM model (see :mod:`lintra.load.vsphere.model`), document kind ``vsphere-vm``."""
+into one VM model (see :mod:`lintra.load.vsphere.model`), document kind ``vsphere-vm``.
+
+Each reader is imported when a file of its format is first read (or, for the JSON detector, when
+a parsed document is none of the kinds detected before it), so a run over Kubernetes manifests
+never pays for the XML, spreadsheet and vmx readers."""
+
+import importlib
 
 from lintra.hookspecs import hookimpl
 from lintra.load import Detector, Loader
-from lintra.load.vsphere import apijson, ovf, rvtools, vmx
+
+
+def _reader(module: str, function: str):
+    def read(*args):
+        return getattr(importlib.import_module(f"lintra.load.vsphere.{module}"), function)(*args)
+    read.__name__ = read.__qualname__ = f"{module}.{function}"
+    return read
 
 
 @hookimpl
 def register_loaders(register):
-    register(Loader("vmx", (".vmx",), vmx.load_vmx))
-    register(Loader("ovf", (".ovf",), ovf.load_ovf, binary=True))
-    register(Loader("ova", (".ova",), ovf.load_ova, binary=True))
-    register(Loader("rvtools-csv", (".csv",), rvtools.load_csv))
-    register(Loader("rvtools-xlsx", (".xlsx",), rvtools.load_xlsx, binary=True))
+    register(Loader("vmx", (".vmx",), _reader("vmx", "load_vmx")))
+    register(Loader("ovf", (".ovf",), _reader("ovf", "load_ovf"), binary=True))
+    register(Loader("ova", (".ova",), _reader("ovf", "load_ova"), binary=True))
+    register(Loader("rvtools-csv", (".csv",), _reader("rvtools", "load_csv")))
+    register(Loader("rvtools-xlsx", (".xlsx",), _reader("rvtools", "load_xlsx"), binary=True))
 
 
 @hookimpl
 def register_detectors(register):
-    register(Detector("vsphere", apijson.detect))
+    register(Detector("vsphere", _reader("apijson", "detect")))

@@ -36,7 +36,8 @@ _NIC_TYPES = {
     "vmxnet": "vmxnet", "virtuale1000": "e1000", "e1000": "e1000", "virtuale1000e": "e1000e",
     "e1000e": "e1000e", "virtualpcnet32": "pcnet32", "pcnet32": "pcnet32", "vlance": "pcnet32",
     "flexible": "pcnet32", "virtualsriovethernetcard": "sriov", "sriovethernetcard": "sriov",
-    "sriov": "sriov", "sr-iov": "sriov", "passthrough": "sriov",
+    "sriov": "sriov", "sr-iov": "sriov", "passthrough": "sriov", "sr-iovpassthrough": "sriov",
+    "sriovpassthrough": "sriov",
 }
 _CONTROLLER_TYPES = {
     "paravirtualscsicontroller": "pvscsi", "virtualparavirtualscsicontroller": "pvscsi",
@@ -49,6 +50,10 @@ _CONTROLLER_TYPES = {
     "virtualidecontroller": "ide", "ide": "ide", "piix4": "ide",
     "virtualusbxhcicontroller": "usb-xhci", "vmware.usb.xhci": "usb-xhci", "usb_xhci": "usb-xhci",
     "virtualusbcontroller": "usb", "vmware.usb.ehci": "usb-ehci", "ehci": "usb-ehci", "usb": "usb",
+    # the device summaries vSphere reports (VirtualDevice.deviceInfo.summary), which RVTools
+    # writes in the vDisk tab's Controller column
+    "vmware paravirtual scsi": "pvscsi", "lsi logic": "lsilogic", "buslogic parallel": "buslogic",
+    "nvme controller": "nvme", "sata ahci": "ahci",
 }
 _SHARING = {"nosharing": "none", "none": "none", "virtualsharing": "virtual", "virtual": "virtual",
             "physicalsharing": "physical", "physical": "physical"}
@@ -57,7 +62,10 @@ _DISK_MODES = {"persistent", "nonpersistent", "undoable", "independent_persisten
 
 
 def nic_type(raw: Any) -> str:
-    return _NIC_TYPES.get(str(raw).strip().lower().replace("_", ""), "unknown") if raw else "unknown"
+    """``Vmxnet3`` (RVTools), ``VMXNET 3`` (the vSphere Client), ``vmxnet3`` (.vmx) are one type."""
+    if not raw:
+        return "unknown"
+    return _NIC_TYPES.get(str(raw).strip().lower().replace("_", "").replace(" ", ""), "unknown")
 
 
 def controller_type(raw: Any) -> Optional[str]:

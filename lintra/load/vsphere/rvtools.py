@@ -5,8 +5,26 @@ RVTools names each tab's columns with display headers in the workbook (``VM``, `
 ``vInfoFTState``, ``vDiskDiskMode``): both are matched after dropping the tab prefix, spaces and
 punctuation, case-insensitively. In the workbook, rows of every tab are joined per VM into one
 model; a CSV file holds one tab, so it yields one partial model per VM with that tab's facts.
-RVTools has no column for SCSI controller models, vTPM, VMCI, PCI passthrough or guestinfo, so
-those rules cannot fire on RVTools input (see the README's detection table).
+
+The columns read, as RVTools 4.x documents them (RVTools documentation, "vInfo" ... "vUSB" tab
+descriptions, https://www.robware.net/download, and the vSphere API properties each column
+copies):
+
+- vInfo: ``VM``; ``FT State`` (``VirtualMachineRuntimeInfo.faultToleranceState``); ``HW version``
+  (``config.version``); ``Firmware`` (``config.firmware``); ``Latency Sensitivity``
+  (``config.latencySensitivity.level``); ``OS according to the configuration file``
+  (``config.guestFullName``).
+- vCPU and vMemory: ``Hot Add`` (``config.cpuHotAddEnabled`` / ``memoryHotAddEnabled``).
+- vDisk: ``Disk``, ``Raw``, ``Raw Comp. Mode``, ``Disk Mode``, ``Sharing mode``, ``Path``;
+  ``Controller`` and ``Label``: the disk's controller, whose model RVTools 4.x writes as the
+  device summary vSphere reports (``VMware paravirtual SCSI``, ``LSI Logic SAS``, ``LSI Logic``,
+  ``BusLogic``), beside its label (``SCSI controller 0``); ``Shared Bus`` (the controller's
+  ``sharedBus``). Each controller is one model entry per VM however many disks sit on it.
+- vNetwork: ``NIC label``, ``Adapter`` (``Vmxnet3``, ``E1000E``, ``SriovEthernetCard`` ...).
+- vUSB: the device column.
+
+RVTools has no column for vTPM, VMCI, PCI passthrough, encryption or guestinfo, so those rules
+cannot fire on RVTools input (see the README's detection table).
 """
 
 from __future__ import annotations
@@ -18,7 +36,8 @@ import re
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from lintra.load import LoadError, Skip
-from lintra.load.vsphere.model import Place, VmBuilder, bus_sharing, disk_mode, nic_type, truthy
+from lintra.load.vsphere.model import (Place, VmBuilder, bus_sharing, controller_type, disk_mode, nic_type,
+                                       truthy)
 from lintra.model import Source, Span
 
 TABS = ("vInfo", "vCPU", "vMemory", "vDisk", "vNetwork", "vUSB")
@@ -26,12 +45,12 @@ _NORMALISE = re.compile(r"[^a-z0-9]")
 #: normalised header -> model column, per tab (display header and internal name both map here)
 _COLUMNS = {
     "vInfo": {"vm": "vm", "vmname": "vm", "ftstate": "ft", "hwversion": "hw", "firmware": "firmware",
-              "latencysensitivity": "latency"},
+              "latencysensitivity": "latency", "osaccordingtotheconfigurationfile": "os"},
     "vCPU": {"vm": "vm", "vmname": "vm", "hotadd": "hotadd"},
     "vMemory": {"vm": "vm", "vmname": "vm", "hotadd": "hotadd"},
     "vDisk": {"vm": "vm", "vmname": "vm", "disk": "disk", "raw": "raw", "rawcompmode": "rawmode",
               "rawcommode": "rawmode", "diskmode": "mode", "sharingmode": "sharing", "path": "path",
-              "sharedbus": "sharedbus", "controller": "controller"},
+              "sharedbus": "sharedbus", "controller": "controller", "label": "controllerlabel"},
     "vNetwork": {"vm": "vm", "vmname": "vm", "niclabel": "nic", "adapter": "adapter"},
     "vUSB": {"vm": "vm", "vmname": "vm", "device": "device", "devicename": "device", "label": "device"},
 }
@@ -147,22 +166,46 @@ def _apply(tab: str, rows: Iterable[Row], vms: Dict[str, VmBuilder]) -> None:
             latency, place = cell("latency")
             if latency and latency.lower() not in ("normal", ""):
                 vm.set("latency_sensitivity", latency.lower(), place)
+            guest, place = cell("os")
+            vm.set("guest_os", guest or None, place)
         elif tab in ("vCPU", "vMemory"):
             hot, place = cell("hotadd")
             if hot:
                 vm.set("cpu_hot_add" if tab == "vCPU" else "memory_hot_add", truthy(hot), place)
         elif tab == "vDisk":
             _disk(vm, cell)
-            shared, place = cell("sharedbus")
-            if bus_sharing(shared) != "none":
-                vm.add("controllers", {"label": cell("controller")[0] or "controller",
-                                       "bus_sharing": bus_sharing(shared)}, place, {"bus_sharing": place})
+            _controller(vm, cell)
         elif tab == "vNetwork":
             adapter, place = cell("adapter")
             vm.add("nics", {"label": cell("nic")[0] or "nic", "type": nic_type(adapter)}, place)
         elif tab == "vUSB":
             device, place = cell("device")
             vm.add("usb_devices", {"label": device or "usb"}, place)
+
+
+def _controller(vm: VmBuilder, cell) -> None:
+    """The disk's controller: its model (from whichever of Controller and Label holds a known
+    model name) and bus sharing, recorded once per controller of the VM."""
+    model, model_place, label = None, None, None
+    for column in ("controller", "controllerlabel"):
+        value, place = cell(column)
+        if value and controller_type(value) and model is None:
+            model, model_place = controller_type(value), place
+        elif value and label is None:
+            label = value
+    shared, shared_place = cell("sharedbus")
+    sharing = bus_sharing(shared)
+    if model is None and sharing == "none":
+        return
+    label = label or (cell("controller")[0] if model is None else None) or "controller"
+    for item in vm.data.get("controllers", ()):
+        if item.get("label") == label:
+            return  # another disk on a controller already recorded
+    fields = {"type": model_place} if model else {}
+    if sharing != "none":
+        fields["bus_sharing"] = shared_place
+    vm.add("controllers", {"label": label, "type": model, "bus_sharing": sharing},
+           model_place or shared_place, fields)
 
 
 def _disk(vm: VmBuilder, cell) -> None:

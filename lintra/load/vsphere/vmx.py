@@ -23,6 +23,8 @@ _TOOLS_GUESTINFO = ("guestinfo.vmtools", "guestinfo.vmware", "guestinfo.appinfo"
                     "guestinfo.driver", "guestinfo.detailed", "guestinfo.toolsinstallerrcode")
 
 Entries = Dict[str, Tuple[str, Span]]
+#: characters of a line a syntax error quotes
+_EXCERPT = 32
 
 
 def parse(text: str) -> Entries:
@@ -33,7 +35,9 @@ def parse(text: str) -> Entries:
             continue
         setting = _split(line)
         if setting is None:
-            raise LoadError("LT000", f"vmx syntax error: expected key = \"value\", got {stripped[:60]!r}",
+            # a short, escaped excerpt: the line may be anything (a file that is no .vmx at all)
+            excerpt = stripped[:_EXCERPT] + ("..." if len(stripped) > _EXCERPT else "")
+            raise LoadError("LT000", f"vmx syntax error: expected key = \"value\", got {excerpt!r}",
                             Span(number, len(line) - len(line.lstrip()) + 1))
         key, raw, start = setting
         value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw)

@@ -17,6 +17,12 @@ from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat.env_vendor_service import checker
 
+EXAMPLES = {
+    "fail": [{"content": "resource_registry:\n  OS::TripleO::NeutronBigswitchAgent: agent.yaml\n",
+              "expect": [{"line": 2, "column": 3}]}],  # the service alias key
+    "pass": ["resource_registry:\n  OS::TripleO::Services::NeutronOvsAgent: ovs.yaml\n"],
+}
+
 RULE = Rule(
     id="LH125",
     name="heat-env-vendor-network-service",
@@ -32,4 +38,5 @@ RULE = Rule(
     references=references(__doc__),
     check=checker("network"),
     origin=__name__,
+    examples=EXAMPLES,
 )

@@ -58,6 +58,13 @@ def _flag_set(document, flag):
     return False
 
 
+EXAMPLES = {
+    "fail": [{"content": "resource_registry:\n"
+                         "  OS::TripleO::Services::ManilaBackendIsilon: ../deployment/manila/manila-backend-isilon.yaml\n",
+              "expect": [{"line": 2, "column": 3}]}],  # the service alias key
+    "pass": ["resource_registry:\n  OS::TripleO::Services::ManilaBackendCephFs: cephfs.yaml\n"],
+}
+
 RULE = Rule(
     id="LH124",
     name="heat-env-vendor-storage-service",
@@ -73,4 +80,5 @@ RULE = Rule(
     references=references(__doc__),
     check=checker("storage"),
     origin=__name__,
+    examples=EXAMPLES,
 )

@@ -91,6 +91,14 @@ def _vendor(chain, scan):
     return None
 
 
+EXAMPLES = {
+    "fail": [{"content": "heat_template_version: 2018-08-31\nresources:\n  net:\n    type: OS::Foo::Net\n",
+              "environment": "resource_registry:\n  OS::Foo::Net: OS::ContrailV2::VirtualNetwork\n",
+              "expect": [{"line": 4, "column": 11}]}],  # the alias the environment maps
+    "pass": [{"content": "heat_template_version: 2018-08-31\nresources:\n  net:\n    type: OS::Foo::Net\n",
+              "environment": "resource_registry:\n  OS::Foo::Net: OS::Neutron::Net\n"}],
+}
+
 RULE = Rule(
     id="LH107",
     name="heat-registry-vendor-type",
@@ -98,7 +106,7 @@ RULE = Rule(
     vendor="other",
     category="api",
     strength="hard",
-    severity="warning",
+    severity="error",
     kinds=("heat", "cfn"),
     rationale=rationale(__doc__),
     remediation="Keep the generic alias, and map it in the operator's environment to an upstream type or "
@@ -106,4 +114,5 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    examples=EXAMPLES,
 )

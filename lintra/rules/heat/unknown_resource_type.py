@@ -8,9 +8,14 @@ environment outside the scan defines the alias, and ``openstack stack create`` f
 ``OS::Nova::VenafiCertificate`` and Contrail ``OS::Contrail::*``.
 
 Types that LH101-LH105 already attribute are left to them; a prefix that names a known plugin
-(Nuage, Infoblox) attributes the vendor, anything else is reported as an unknown vendor. The level
-is ``info``: lintra cannot tell a plugin type from an alias defined in an environment it was not
-shown (pass it with ``-e`` or scan the repository).
+(Nuage, Infoblox) attributes the vendor, anything else is reported as an unknown vendor.
+
+The strength is ``soft``, not ``hard``: the evidence is weak. lintra cannot attribute such a type
+to any vendor, and cannot tell a plugin type from an alias defined in an environment it was not
+shown (pass it with ``-e`` or scan the repository). A hard finding fails every profile, and an
+unattributed name is not proof of lock-in; a soft one warns under ``balanced`` and fails under
+``agile``, which is what "unknown, worth a look" deserves. Types lintra can attribute are hard
+under LH101-LH105 and LH107.
 
 References:
 - https://docs.openstack.org/heat/latest/template_guide/openstack.html
@@ -60,13 +65,19 @@ def check(document, scan):
                                f"alias defined elsewhere", at="value")
 
 
+EXAMPLES = {
+    "fail": [{"content": "heat_template_version: 2018-08-31\nresources:\n  r:\n    type: OS::Acme::Widget\n",
+              "expect": [{"line": 4, "column": 11}]}],  # the type value
+    "pass": ["heat_template_version: 2018-08-31\nresources:\n  r:\n    type: OS::Nova::Server\n"],
+}
+
 RULE = Rule(
     id="LH106",
     name="heat-unknown-resource-type",
     title="Resource type neither upstream nor mapped (plugin type)",
     vendor="other",
     category="api",
-    strength="hard",
+    strength="soft",
     severity="info",
     kinds=("heat", "cfn"),
     rationale=rationale(__doc__),
@@ -75,4 +86,5 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    examples=EXAMPLES,
 )

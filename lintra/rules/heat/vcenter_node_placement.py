@@ -92,6 +92,15 @@ def check(document, scan):
                                         f"$hypervisor_hostname query hint", at="value")
 
 
+EXAMPLES = {
+    "fail": [{"content": "heat_template_version: 2018-08-31\nresources:\n  web:\n    type: OS::Nova::Server\n"
+                         "    properties:\n      image: cirros\n      flavor: m1.small\n"
+                         "      availability_zone: 'nova::domain-c26.9d51f082-58a4-4449-beed-6fd205a5726b'\n",
+              "expect": [{"line": 8, "column": 26}]}],  # the zone value naming the cluster
+    "pass": ["heat_template_version: 2018-08-31\nresources:\n  web:\n    type: OS::Nova::Server\n"
+             "    properties:\n      image: cirros\n      flavor: m1.small\n      availability_zone: nova\n"],
+}
+
 RULE = Rule(
     id="LH118",
     name="heat-server-on-vcenter-node",
@@ -107,4 +116,5 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    examples=EXAMPLES,
 )

@@ -113,6 +113,14 @@ def check(document, scan):
                                             f"driver", at="key", vendor=vendor)
 
 
+EXAMPLES = {
+    "fail": [{"content": "heat_template_version: 2018-08-31\nresources:\n  gold:\n    type: OS::Cinder::VolumeType\n"
+                         "    properties:\n      name: gold\n      metadata: {\"netapp:qos_policy_group\": gold}\n",
+              "expect": [{"line": 7, "column": 18}]}],  # the extra spec's key
+    "pass": ["heat_template_version: 2018-08-31\nresources:\n  gold:\n    type: OS::Cinder::VolumeType\n"
+             "    properties:\n      name: gold\n      metadata: {volume_backend_name: ceph}\n"],
+}
+
 RULE = Rule(
     id="LH117",
     name="heat-vendor-storage-extra-specs",
@@ -130,4 +138,5 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    examples=EXAMPLES,
 )

@@ -41,6 +41,14 @@ def check(document, scan):
                                             f"Nova's VMware driver", at="key")
 
 
+EXAMPLES = {
+    "fail": [{"content": "heat_template_version: 2018-08-31\nresources:\n  f:\n    type: OS::Nova::Flavor\n"
+                         "    properties:\n      ram: 1024\n      extra_specs: {\"vmware:hw_version\": vmx-19}\n",
+              "expect": [{"line": 7, "column": 21}]}],  # the extra spec's key
+    "pass": ["heat_template_version: 2018-08-31\nresources:\n  f:\n    type: OS::Nova::Flavor\n"
+             "    properties:\n      ram: 1024\n      extra_specs: {\"hw:cpu_policy\": dedicated}\n"],
+}
+
 RULE = Rule(
     id="LH110",
     name="heat-vmware-flavor-extra-specs",
@@ -57,4 +65,5 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    examples=EXAMPLES,
 )

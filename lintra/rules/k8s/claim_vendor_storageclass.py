@@ -17,7 +17,7 @@ References:
 """
 
 from lintra.model import Hit, Related, Rule
-from lintra.policy.selector import pod_spec_pointer
+from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest as closest
 
@@ -66,14 +66,15 @@ def _claims(document):
                 base = ("spec", "volumeClaimTemplates", i)
                 label = _label(f"{owner} claim template", document.get(base + ("metadata", "name")))
                 yield _claim_class(template, base) + (label,)
-    pod = pod_spec_pointer(data)
-    volumes = document.get(pod + ("volumes",)) if pod else None
-    for i in range(len(volumes) if isinstance(volumes, list) else 0):
-        # a generic ephemeral volume: the pod's own claim, created from this template
-        template = document.get(pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
-        if isinstance(template, dict):
-            label = _label(f"{owner} ephemeral volume", document.get(pod + ("volumes", i, "name")))
-            yield _claim_class(template, pod + ("volumes", i, "ephemeral", "volumeClaimTemplate")) + (label,)
+    for found in pods(data):
+        pod = found.spec
+        volumes = document.get(pod + ("volumes",))
+        for i in range(len(volumes) if isinstance(volumes, list) else 0):
+            # a generic ephemeral volume: the pod's own claim, created from this template
+            template = document.get(pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
+            if isinstance(template, dict):
+                label = _label(f"{owner} ephemeral volume", document.get(pod + ("volumes", i, "name")))
+                yield _claim_class(template, pod + ("volumes", i, "ephemeral", "volumeClaimTemplate")) + (label,)
 
 
 def check(document, scan):
@@ -100,6 +101,16 @@ def check(document, scan):
                   vendor=VENDOR_PROVISIONERS[str(provisioner)])
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\n"
+                         "provisioner: ebs.csi.aws.com\n---\napiVersion: v1\nkind: PersistentVolumeClaim\n"
+                         "metadata: {name: data}\nspec:\n  storageClassName: fast\n",
+              "expect": [{"line": 10, "column": 21}]}],  # the claim's class name
+    "pass": ["apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\n"
+             "provisioner: rbd.csi.ceph.com\n---\napiVersion: v1\nkind: PersistentVolumeClaim\n"
+             "metadata: {name: data}\nspec:\n  storageClassName: fast\n"],
+}
+
 RULE = Rule(
     id="LK110",
     name="k8s-claim-vendor-storageclass",
@@ -115,4 +126,5 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    examples=EXAMPLES,
 )

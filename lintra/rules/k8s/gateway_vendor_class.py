@@ -32,6 +32,14 @@ def check(document, scan):
         yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"))
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n"
+                         "  gatewayClassName: gke-l7-rilb\n  listeners: [{name: http, protocol: HTTP, port: 80}]\n",
+              "expect": [{"line": 5, "column": 21}]}],  # the Gateway's class name
+    "pass": ["apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n"
+             "  gatewayClassName: eg\n  listeners: [{name: http, protocol: HTTP, port: 80}]\n"],
+}
+
 RULE = Rule(
     id="LK114", name="k8s-gateway-vendor-class", title="Gateway bound to a vendor controller by class name",
     vendor="other", category="network", strength="hard", severity="error", kinds=("k8s",),
@@ -40,4 +48,5 @@ RULE = Rule(
                 "and keep vendor GatewayClasses and their parameters in the platform layer.",
     references=references(__doc__),
     check=check, origin=__name__,
+    examples=EXAMPLES,
 )

@@ -31,6 +31,16 @@ def check(document, scan):
         yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"))
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: web}\nspec:\n"
+                         "  controller: ingress.k8s.aws/alb\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+                         "metadata: {name: i}\nspec:\n  ingressClassName: web\n",
+              "expect": [{"line": 11, "column": 21}]}],  # the Ingress's class name
+    "pass": ["apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: web}\nspec:\n"
+             "  controller: k8s.io/ingress-nginx\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+             "metadata: {name: i}\nspec:\n  ingressClassName: web\n"],
+}
+
 RULE = Rule(
     id="LK112", name="k8s-ingress-vendor-class", title="Ingress bound to a vendor controller by class name",
     vendor="other", category="network", strength="hard", severity="error", kinds=("k8s",),
@@ -39,4 +49,5 @@ RULE = Rule(
                 "cloud load-balancer classes in the platform layer.",
     references=references(__doc__),
     check=check, origin=__name__,
+    examples=EXAMPLES,
 )

@@ -31,6 +31,14 @@ def check(document, scan):
                            f"controller {controller}", vendor=vendor)
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: web}\nspec:\n"
+                         "  controller: ingress.k8s.aws/alb\n",
+              "expect": [{"line": 5, "column": 15}]}],  # the controller value
+    "pass": ["apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: web}\nspec:\n"
+             "  controller: k8s.io/ingress-nginx\n"],
+}
+
 RULE = Rule(
     id="LK113", name="k8s-vendor-controller-class", title="Ingress or Gateway class implemented by a vendor controller",
     vendor="other", category="network", strength="substrate", severity="error", kinds=("k8s",),
@@ -40,4 +48,5 @@ RULE = Rule(
                 "(ingress-nginx, Envoy Gateway, Contour, Istio).",
     references=references(__doc__),
     check=check, origin=__name__,
+    examples=EXAMPLES,
 )

@@ -13,7 +13,7 @@ References:
 """
 
 from lintra.model import Hit, Related, Rule
-from lintra.policy.selector import pod_spec_pointer
+from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest
 
@@ -25,13 +25,18 @@ IAM_ANNOTATIONS = {
 
 
 def check(document, scan):
-    path = pod_spec_pointer(document.data)
-    if path is None:
-        return
-    name = document.get(path + ("serviceAccountName",))
-    if not isinstance(name, str) or not name:
-        return
-    for account in nearest(document, index(scan, "ServiceAccount", "k8s.serviceaccounts").get(name)):
+    accounts = None
+    for pod in pods(document.data):
+        path = pod.spec
+        name = document.get(path + ("serviceAccountName",))
+        if not isinstance(name, str) or not name:
+            continue
+        accounts = accounts if accounts is not None else index(scan, "ServiceAccount", "k8s.serviceaccounts")
+        yield from _bound(document, accounts, path, name)
+
+
+def _bound(document, accounts, path, name):
+    for account in nearest(document, accounts.get(name)):
         annotations = account.get(("metadata", "annotations")) or {}
         for key, vendor in IAM_ANNOTATIONS.items():
             if key in annotations:
@@ -42,6 +47,18 @@ def check(document, scan):
                 return
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n"
+                         "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n---\n"
+                         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+                         "    spec:\n      serviceAccountName: app\n      containers: [{name: c, image: nginx}]\n",
+              "expect": [{"line": 14, "column": 27}]}],  # the workload's serviceAccountName value
+    "pass": ["apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n"
+             "    example.org/owner: team-a\n---\n"
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+             "    spec:\n      serviceAccountName: app\n      containers: [{name: c, image: nginx}]\n"],
+}
+
 RULE = Rule(
     id="LK111", name="k8s-workload-cloud-identity", title="Workload runs as a cloud-IAM-bound ServiceAccount",
     vendor="other", category="identity", strength="hard", severity="error", kinds=("k8s",),
@@ -50,4 +67,5 @@ RULE = Rule(
                 "the cloud binding in a platform overlay the application does not ship.",
     references=references(__doc__),
     check=check, origin=__name__,
+    examples=EXAMPLES,
 )

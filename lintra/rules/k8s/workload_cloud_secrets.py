@@ -20,7 +20,7 @@ References:
 """
 
 from lintra.model import Hit, Related, Rule
-from lintra.policy.selector import pod_spec_pointer
+from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest
 
@@ -54,10 +54,8 @@ def _is_secret_class(doc) -> bool:
 
 
 def check(document, scan):
-    spec_path = pod_spec_pointer(document.data)
-    if spec_path is None:
-        return
-    for pointer, name in _class_references(document, spec_path):
+    references = [ref for pod in pods(document.data) for ref in _class_references(document, pod.spec)]
+    for pointer, name in references:
         defined = [c for c in index(scan, "SecretProviderClass", "k8s.secretproviderclasses").get(name) or ()
                    if _is_secret_class(c)]
         in_reach = nearest(document, defined)
@@ -76,6 +74,22 @@ def check(document, scan):
                   vendor=CLOUD_PROVIDERS[provider])
 
 
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+                         "metadata: {name: app-secrets}\nspec:\n  provider: aws\n  parameters: {objects: x}\n---\n"
+                         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+                         "    spec:\n      containers: [{name: c, image: nginx}]\n      volumes:\n"
+                         "        - name: secrets\n          csi:\n            driver: secrets-store.csi.k8s.io\n"
+                         "            readOnly: true\n            volumeAttributes: {secretProviderClass: app-secrets}\n",
+              "expect": [{"line": 20, "column": 53}]}],  # the class name the volume mounts
+    "pass": ["apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+             "metadata: {name: app-secrets}\nspec:\n  provider: vault\n  parameters: {objects: x}\n---\n"
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+             "    spec:\n      containers: [{name: c, image: nginx}]\n      volumes:\n"
+             "        - name: secrets\n          csi:\n            driver: secrets-store.csi.k8s.io\n"
+             "            readOnly: true\n            volumeAttributes: {secretProviderClass: app-secrets}\n"],
+}
+
 RULE = Rule(
     id="LK115", name="k8s-workload-cloud-secrets",
     title="Workload mounts secrets through a cloud secret manager's SecretProviderClass",
@@ -86,4 +100,5 @@ RULE = Rule(
                 "application does not ship, or use a store every target reaches (Vault, OpenBao).",
     references=references(__doc__),
     check=check, origin=__name__,
+    examples=EXAMPLES,
 )

@@ -1,0 +1,89 @@
+"""A small on-disk cache of plain data (JSON), keyed by the digest of what it was derived from.
+
+It holds what every run would otherwise recompute from files that rarely change: the parsed
+built-in policy packs, and the fact that a configuration file with a given content passed schema
+validation. Only data is stored, never pickles or code, so a cache directory someone else can
+write cannot make lintra run anything; an entry that does not read back is ignored.
+
+The directory is ``$LINTRA_CACHE_DIR``, else ``$XDG_CACHE_HOME/lintra``, else ``~/.cache/lintra``;
+``LINTRA_CACHE_DIR=`` (empty) turns the cache off. A directory that cannot be written only costs
+the time the cache would have saved.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import os
+from typing import Any, Iterable, Optional
+
+#: bump when the meaning of a cached entry changes
+FORMAT = 1
+
+
+def directory() -> Optional[str]:
+    explicit = os.environ.get("LINTRA_CACHE_DIR")
+    if explicit is not None:
+        return explicit or None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "lintra")
+
+
+def digest(*parts: bytes) -> str:
+    """A key for ``parts``: the length and CRC-32 of each. It tells changed content from unchanged
+    (it guards against staleness, not against an attacker, who could write any entry under any key:
+    the cache is as trusted as the directory it lives in). CRC-32 rather than SHA-256 because
+    importing hashlib costs a small run more than hashing does."""
+    key = [f"v{FORMAT}"] + [f"{len(part):x}.{binascii.crc32(part):08x}" for part in parts]
+    return f"{binascii.crc32('-'.join(key).encode('ascii')):08x}-{sum(map(len, parts)):x}"
+
+
+def read(kind: str, key: str) -> Any:
+    """The data stored under ``kind``/``key``, or None."""
+    where = directory()
+    if where is None:
+        return None
+    try:
+        with open(os.path.join(where, f"{kind}-{key}.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def write(kind: str, key: str, data: Any) -> None:
+    """Store ``data`` (plain JSON data) atomically; any failure leaves the cache as it was."""
+    where = directory()
+    if where is None:
+        return
+    path = os.path.join(where, f"{kind}-{key}.json")
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(where, exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, separators=(",", ":"))
+        os.replace(temporary, path)
+    except (OSError, TypeError, ValueError):
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+
+
+def round_trips(data: Any) -> bool:
+    """Whether ``data`` reads back from JSON exactly (no int keys, tuples ...)."""
+    try:
+        return json.loads(json.dumps(data)) == data
+    except (TypeError, ValueError):
+        return False
+
+
+def file_digest(paths: Iterable[str]) -> Optional[str]:
+    """One digest over the names and contents of ``paths``; None when one cannot be read."""
+    parts = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                parts.extend((os.path.basename(path).encode("utf-8", "surrogateescape"), handle.read()))
+        except OSError:
+            return None
+    return digest(*parts)

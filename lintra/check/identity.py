@@ -1,0 +1,101 @@
+"""What makes a finding the same finding from one run to the next: its identity.
+
+Baselines, SARIF ``partialFingerprints`` and GitLab's ``fingerprint`` all key on
+:attr:`lintra.model.Finding.fingerprint`, built from parts computed here:
+
+- the file, relative to its repository root (else to the scanned path that holds it), so the
+  working directory, absolute paths and a second clone elsewhere do not change it;
+- the object: ``apiVersion/kind/namespace/name`` of a Kubernetes object, ``vm/NAME`` of a vSphere
+  VM, else the document's position in the file (Heat resources are named in the pointer itself);
+- the pointer inside the object, with each list index replaced by the item's own name where it
+  has one (``containers[name=web]``), else by ``[]``: reordering a list keeps identities;
+- the offending value: a scalar itself, or for a mapping or list the key that holds it (the
+  subtree below ``vsphereVolume:`` may change without making a new finding);
+- an ordinal, when one object holds the same offending value twice at the same normalised place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
+
+from lintra.model import Document, Finding, Pointer
+from lintra.repository import is_within, repository_root
+
+#: keys that name a list item in the formats lintra reads (containers, volumes, env; vSphere devices)
+_ITEM_NAMES = ("name", "label", "key")
+
+
+def object_identity(doc: Document) -> str:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if doc.kind == "k8s" and doc.name is not None:
+        meta = data.get("metadata") or {}
+        return "/".join(str(part) for part in (data.get("apiVersion"), data.get("kind"),
+                                               meta.get("namespace") or "", doc.name))
+    if doc.kind == "vsphere-vm" and isinstance(data.get("name"), str):
+        return "vm/" + data["name"]
+    return f"#{doc.index}"
+
+
+def normalised_pointer(data: Any, pointer: Pointer) -> str:
+    parts = []
+    node = data
+    for part in pointer:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and -len(node) <= part < len(node) else None
+            named = next(((key, item[key]) for key in _ITEM_NAMES
+                          if isinstance(item, dict) and isinstance(item.get(key), (str, int))), None)
+            parts.append(f"[{named[0]}={named[1]}]" if named else "[]")
+        else:
+            parts.append("/" + str(part).replace("~", "~0").replace("/", "~1"))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return "".join(parts)
+
+
+def offending(value: Any, pointer: Pointer) -> str:
+    """The scalar itself; for a mapping or a list, the key name that holds it."""
+    if isinstance(value, (dict, list)):
+        return "key:" + (str(pointer[-1]) if pointer else "")
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def parts(doc: Document, pointer: Pointer, value: Any) -> Tuple[str, str, str]:
+    """(object, normalised pointer, offending value) of a hit at ``pointer`` in ``doc``."""
+    return object_identity(doc), normalised_pointer(doc.data, pointer), offending(value, pointer)
+
+
+def assign(findings: Sequence[Finding], paths: Iterable[str]) -> None:
+    """Give every finding its repository-relative path and its occurrence ordinal."""
+    scanned = [os.path.realpath(p) for p in paths if p != "-"]
+    cache: Dict = {}
+    roots: Dict[str, Optional[str]] = {}
+    for finding in findings:
+        finding.path_key = _path_key(finding.file, scanned, cache, roots)
+    seen: Counter = Counter()
+    for finding in sorted(findings, key=Finding.sort_key):
+        key = (finding.path_key, finding.rule.id) + finding.identity_parts
+        finding.ordinal = seen[key]
+        seen[key] += 1
+
+
+def _path_key(file: str, scanned: Sequence[str], cache: Dict, roots: Dict[str, Optional[str]]) -> str:
+    if file == "-" or file.startswith("<"):
+        return file
+    real = os.path.realpath(file)
+    directory = os.path.dirname(real)
+    if directory not in roots:
+        root = repository_root(directory, cache)
+        if root is None:  # outside any repository: the scanned path that holds it
+            holders = [p if os.path.isdir(p) else os.path.dirname(p) for p in scanned]
+            holders = [p for p in holders if is_within(real, p)]
+            root = max(holders, key=len) if holders else directory
+        roots[directory] = root
+    return os.path.relpath(real, roots[directory]).replace(os.sep, "/")

@@ -1,0 +1,1 @@
+"""Domain knowledge shared by the pack language and the Python rules: one module per platform."""

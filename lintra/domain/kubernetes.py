@@ -1,0 +1,317 @@
+"""What Kubernetes objects hold: pod specs, pod templates, pod metadata, containers, images, node keys.
+
+A pod spec is recognised by its shape, not by a table of kinds: any mapping whose ``containers`` is
+a non-empty list of container mappings (each with ``name`` or ``image``) is a
+``core/v1 PodSpec``, and a mapping whose ``spec`` is one is a ``PodTemplateSpec`` with its pod
+metadata beside it. Every operator that runs pods embeds one of the two (JobSet
+``replicatedJobs[*].template.spec.template``, LeaderWorkerSet ``leaderWorkerTemplate.workerTemplate``,
+RayCluster ``headGroupSpec.template``, Kubeflow ``*ReplicaSpecs.*.template``, KServe
+``spec.predictor`` which inlines the PodSpec, Flink ``podTemplate``, Spark operator
+``driver.template``, Argo ``containerSet``...), so their pods are found at any depth with no code
+for the kind. Two more shapes run one pod each without a PodSpec: an Argo Workflows template
+(``container`` or ``script``, with ``initContainers`` and ``sidecars``) and a Tekton TaskSpec
+(``steps`` and ``sidecars``). A Spark operator's ``driver``/``executor`` SparkPodSpec (``image``,
+``cores``, ``nodeSelector``) has no container list and is not recognised. The kinds Kubernetes and Knative define keep the exact paths of their API
+(``POD_SPEC_PATHS``): a Deployment's template is its pod even before it has containers.
+
+Everything here is a pure function of the object's data; ``pods`` memoises the walk for the
+object it saw last (by identity), since the pack selector and several rules ask for the same
+object's pods in turn. Objects are not mutated after loading, so the cache never goes stale.
+
+References:
+- https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#PodSpec
+- https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-template-v1/#PodTemplateSpec
+- https://kubernetes.io/docs/concepts/workloads/pods/#pod-templates
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, NamedTuple, Optional, Tuple
+
+Pointer = Tuple[Any, ...]
+
+#: Where each pod-bearing kind of the core and Knative APIs keeps its pod spec. A Knative Revision
+#: inlines the pod spec in ``spec`` (RevisionSpec embeds corev1.PodSpec).
+POD_SPEC_PATHS = {
+    "Pod": ("spec",),
+    "PodTemplate": ("template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+    "Revision": ("spec",),
+}
+#: Kinds with the pod spec at ``spec.template.spec``: the workload controllers, Argo Rollouts,
+#: Knative Services and Configurations, and OpenShift DeploymentConfigs.
+TEMPLATED_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
+                             "ReplicationController", "Rollout", "Service", "DeploymentConfig",
+                             "Configuration"})
+#: Kind names that bear pods only in Knative's API group (a core Service has no pods).
+KNATIVE_KINDS = frozenset({"Service", "Configuration", "Revision"})
+#: The lists of a PodSpec that hold containers.
+CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+#: Objects whose embedded objects are documents of their own (an OpenShift Template's
+#: ``objects`` are checked one by one where the Template is expanded), so their pods are not the
+#: embedding object's: ``kind -> (apiVersion prefixes, field)``.
+EMBEDDING_KINDS = {"Template": (("template.openshift.io/", "v1"), "objects")}
+
+
+#: API groups of Kubernetes itself without a dot; the others are subdomains of k8s.io.
+BUILTIN_GROUPS = frozenset({"", "apps", "batch", "extensions", "policy", "autoscaling"})
+
+
+def is_builtin_api(api_version: Any) -> bool:
+    """Whether ``apiVersion`` belongs to Kubernetes' own API (core, apps, batch, ``*.k8s.io``;
+    ``*.x-k8s.io`` are SIG projects' CRDs such as JobSet and LeaderWorkerSet, not built in)."""
+    if not isinstance(api_version, str):
+        return False
+    group = api_version.rpartition("/")[0]
+    return group in BUILTIN_GROUPS or group.endswith(".k8s.io")
+
+
+class Pod(NamedTuple):
+    """One pod an object stamps out: where its spec is, where its metadata is or would be (``None``
+    when nothing beside the spec is pod metadata, as in KServe's inlined predictor), and the fields
+    of the spec that hold containers: ``(field, is_list)``."""
+
+    spec: Pointer
+    metadata: Optional[Pointer]
+    container_fields: Tuple[Tuple[str, bool], ...] = tuple((f, True) for f in CONTAINER_LISTS)
+
+
+#: An Argo Workflows template runs one pod: its ``container`` or ``script`` (single containers),
+#: ``initContainers`` and ``sidecars``, with ``nodeSelector``, ``tolerations``, ``volumes`` and
+#: pod ``metadata`` beside them.
+ARGO_TEMPLATE_CONTAINERS = (("container", False), ("script", False), ("initContainers", True), ("sidecars", True))
+#: A Tekton TaskSpec's ``steps`` and ``sidecars`` are the containers of the pod a TaskRun starts.
+TEKTON_TASK_CONTAINERS = (("steps", True), ("sidecars", True))
+
+
+def is_container(node: Any) -> bool:
+    return isinstance(node, dict) and ("name" in node or "image" in node)
+
+
+def _container_list(items: Any) -> bool:
+    """A non-empty list of container mappings (Flink's pod template names its main container
+    without an image: the image is the FlinkDeployment's)."""
+    return isinstance(items, list) and bool(items) and all(is_container(c) for c in items)
+
+
+def is_pod_spec(node: Any) -> bool:
+    """Whether ``node`` has a PodSpec's shape: a non-empty ``containers`` list of container mappings."""
+    return isinstance(node, dict) and _container_list(node.get("containers"))
+
+
+def is_pod_template(node: Any) -> bool:
+    """Whether ``node`` has a PodTemplateSpec's shape: a pod spec under ``spec``."""
+    return isinstance(node, dict) and is_pod_spec(node.get("spec"))
+
+
+def _argo_template(node: dict) -> bool:
+    # ``container``/``script`` is one container mapping with an image; the template names itself
+    return isinstance(node.get("name"), str) and any(
+        isinstance(node.get(f), dict) and "image" in node[f] for f in ("container", "script"))
+
+
+def _tekton_task(node: dict) -> bool:
+    steps = node.get("steps")
+    return _container_list(steps) and all("image" in s or "ref" in s for s in steps)
+
+
+def _known_pod_spec(data: dict) -> Optional[Pointer]:
+    kind = data.get("kind")
+    if kind in KNATIVE_KINDS and not str(data.get("apiVersion", "")).startswith("serving.knative.dev/"):
+        return None
+    path = POD_SPEC_PATHS.get(kind)
+    if path is None and kind in TEMPLATED_KINDS:
+        path = ("spec", "template", "spec")
+    if path is None:
+        return None
+    node: Any = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return path if isinstance(node, dict) else None
+
+
+def _metadata_beside(spec: Pointer) -> Optional[Pointer]:
+    # a PodTemplateSpec (and a Pod) holds ``metadata`` next to ``spec``; an inlined PodSpec has none
+    return spec[:-1] + ("metadata",) if spec and spec[-1] == "spec" else None
+
+
+def _skipped_fields(data: dict) -> Tuple[str, ...]:
+    """Top-level fields never holding the object's own pods: its metadata, and embedded documents."""
+    skipped = ["metadata"]
+    embedding = EMBEDDING_KINDS.get(data.get("kind"))
+    if embedding and str(data.get("apiVersion", "")).startswith(embedding[0]):
+        skipped.append(embedding[1])
+    return tuple(skipped)
+
+
+def _pod_at(pointer: Pointer, node: dict) -> Optional[Pod]:
+    if is_pod_spec(node):
+        return Pod(pointer, _metadata_beside(pointer))
+    if _argo_template(node):
+        return Pod(pointer, pointer + ("metadata",), ARGO_TEMPLATE_CONTAINERS)
+    if _tekton_task(node):
+        return Pod(pointer, None, TEKTON_TASK_CONTAINERS)
+    return None
+
+
+def find_pods(data: Any) -> Tuple[Pod, ...]:
+    """Every pod of an object, in document order (not memoised: see ``pods``)."""
+    if not isinstance(data, dict):
+        return ()
+    known = _known_pod_spec(data)
+    if known is not None:
+        return (Pod(known, _metadata_beside(known)),)
+    if is_builtin_api(data.get("apiVersion")) or data.get("kind") in KNATIVE_KINDS:
+        # every pod-bearing kind of Kubernetes' own APIs is in the table, and a kind named like
+        # Knative's outside its group is no workload (a core Service has no pods)
+        return ()
+    found = []
+    skipped = _skipped_fields(data)
+    stack: list = [((k,), v) for k, v in reversed(list(data.items())) if k not in skipped]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            pod = _pod_at(pointer, node)
+            if pod is not None:
+                found.append(pod)
+                continue  # a pod holds no further pods
+            stack.extend((pointer + (k,), v) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((pointer + (i,), v) for i, v in reversed(list(enumerate(node))))
+    return tuple(found)
+
+
+_last: Tuple[Any, Tuple[Pod, ...]] = (None, ())
+
+
+def pods(data: Any) -> Tuple[Pod, ...]:
+    """``find_pods(data)``, computed once for the object asked about last."""
+    global _last
+    seen, result = _last
+    if seen is not data or data is None:
+        result = find_pods(data)
+        _last = (data, result)
+    return result
+
+
+def pod_spec_pointer(data: Any) -> Optional[Pointer]:
+    """The pointer to an object's first pod spec, or None when it bears no pods."""
+    found = pods(data)
+    return found[0].spec if found else None
+
+
+def resolve(data: Any, pointer: Pointer) -> Any:
+    """The node at ``pointer`` in ``data``, or None."""
+    node = data
+    for part in pointer:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def pod_containers(spec: Any, fields=Pod((), None).container_fields) -> Iterator[Tuple[Pointer, Any]]:
+    """``(pointer relative to the pod spec, container)`` of every container of one pod spec."""
+    if isinstance(spec, dict):
+        for field, is_list in fields:
+            items = spec.get(field)
+            if is_list and isinstance(items, list):
+                for i, item in enumerate(items):
+                    yield (field, i), item
+            elif not is_list and isinstance(items, dict):
+                yield (field,), items
+
+
+def containers(data: Any) -> Iterator[Tuple[Pointer, Any]]:
+    """``(pointer, container)`` of every container of every pod of an object."""
+    for pod in pods(data):
+        spec = resolve(data, pod.spec)
+        for pointer, container in pod_containers(spec, pod.container_fields):
+            yield pod.spec + pointer, container
+
+
+def pod_metadata(data: Any) -> Iterator[Tuple[Pointer, dict]]:
+    """``(pointer, metadata)`` of the metadata of every pod of an object that has it written."""
+    for pod in pods(data):
+        if pod.metadata is not None:
+            node = resolve(data, pod.metadata)
+            if isinstance(node, dict):
+                yield pod.metadata, node
+
+
+def images(data: Any) -> Iterator[Tuple[Pointer, str]]:
+    """``(pointer, image)`` of every container image of an object."""
+    for pointer, container in containers(data):
+        image = container.get("image") if isinstance(container, dict) else None
+        if isinstance(image, str):
+            yield pointer + ("image",), image
+
+
+#: Where a pod spec names node label and taint keys: node selector and affinity terms,
+#: (anti-)affinity and spread topology keys, tolerations. ``[*]`` is every list item; a path ending
+#: in ``*`` names the key of each entry (nodeSelector maps label to value), the others end at the
+#: key string itself.
+POD_NODE_KEYS = (
+    ("nodeSelector", "*"),
+    ("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", "[*]",
+     "matchExpressions", "[*]", "key"),
+    ("affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution", "[*]", "preference",
+     "matchExpressions", "[*]", "key"),
+    ("affinity", "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "[*]", "topologyKey"),
+    ("affinity", "podAffinity", "preferredDuringSchedulingIgnoredDuringExecution", "[*]", "podAffinityTerm",
+     "topologyKey"),
+    ("affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "[*]", "topologyKey"),
+    ("affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution", "[*]", "podAffinityTerm",
+     "topologyKey"),
+    ("topologySpreadConstraints", "[*]", "topologyKey"),
+    ("tolerations", "[*]", "key"),
+)
+#: Objects other than pods that constrain nodes: ``kind -> (apiVersion prefix, paths)``.
+OBJECT_NODE_KEYS = {
+    "StorageClass": ("storage.k8s.io/", (("allowedTopologies", "[*]", "matchLabelExpressions", "[*]", "key"),)),
+    "PersistentVolume": ("v1", (("spec", "nodeAffinity", "required", "nodeSelectorTerms", "[*]",
+                                 "matchExpressions", "[*]", "key"),)),
+    "RuntimeClass": ("node.k8s.io/", (("scheduling", "nodeSelector", "*"), ("scheduling", "tolerations", "[*]", "key"))),
+    "NodePool": ("karpenter.sh/", (("spec", "template", "spec", "requirements", "[*]", "key"),)),
+    "NodeClaim": ("karpenter.sh/", (("spec", "requirements", "[*]", "key"),)),
+    "Provisioner": ("karpenter.sh/", (("spec", "requirements", "[*]", "key"),)),
+}
+
+
+def _walk(node: Any, path: Tuple[str, ...], pointer: Pointer) -> Iterator[Tuple[Pointer, Any, Any]]:
+    if not path:
+        yield pointer, (pointer[-1] if pointer else None), node
+        return
+    head, rest = path[0], path[1:]
+    if head == "[*]":
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                yield from _walk(item, rest, pointer + (i,))
+    elif head == "*":
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from _walk(v, rest, pointer + (k,))
+    elif isinstance(node, dict) and head in node:
+        yield from _walk(node[head], rest, pointer + (head,))
+
+
+def node_keys(data: Any) -> Iterator[Tuple[Pointer, Any, str]]:
+    """``(pointer, key, label)`` of every node label or taint key an object schedules or
+    provisions against: in each of its pods, and in the fields of the kinds that constrain nodes."""
+    if not isinstance(data, dict):
+        return
+    scopes = [(pod.spec, POD_NODE_KEYS) for pod in pods(data)]
+    api, paths = OBJECT_NODE_KEYS.get(data.get("kind"), (None, None))
+    if paths and str(data.get("apiVersion", "")).startswith(api):
+        scopes.append(((), paths))
+    for base, entries in scopes:
+        node = resolve(data, base)
+        for path in entries:
+            names_key = path[-1] == "*"
+            for pointer, key, value in _walk(node, path, base):
+                label = key if names_key else value
+                if isinstance(label, str):
+                    yield pointer, key, label

@@ -1,0 +1,1160 @@
+"""Build a kustomization natively, keeping the origin of every value.
+
+Fields and their semantics follow the Kustomize reference
+(https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/): a kustomization gathers
+``resources`` (and the legacy ``bases``: files, or directories holding another kustomization,
+built on their own first), then applies its ``components`` (``kind: Component``, which see and
+change what was gathered so far), runs its generators (``configMapGenerator``,
+``secretGenerator``, builtin ``generators:``), then the builtin transformers in kustomize's fixed
+order (``patchesStrategicMerge``, ``patches``, ``namespace``, ``namePrefix``/``nameSuffix``,
+``commonLabels``/``labels``, ``commonAnnotations``, ``patchesJson6902``, ``replicas``, ``images``,
+``replacements``), then the ``transformers:`` it lists (builtin transformer configurations only).
+
+What is not done, and said so in the file's record: remote resources and components (lintra never
+touches the network), ``helmCharts`` (not rendered here), non-builtin plugins (they run code),
+``vars`` (``$(VAR)`` is left as written). A build that kustomize refuses (a missing file, a cycle,
+a kustomization that is not a mapping, a patch that matches nothing it must match) raises
+:class:`BuildError` with the place in the root kustomization that leads to the problem.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+from lintra.load.kustomize.files import (BuildError, Place, inline_documents, is_remote, kustomization_file,
+                                         parse_documents, read_text)
+from lintra.load.kustomize.patch import PatchError, json_patch, strategic_merge
+from lintra.load.kustomize.tree import Origin, Part, Traced, copy, ensure_map, plain, stamp, trace
+from lintra.load.limits import (MAX_GENERATOR_ENTRIES, MAX_KUSTOMIZE_BYTES, MAX_KUSTOMIZE_DEPTH,
+                                MAX_KUSTOMIZE_OBJECTS, MAX_KUSTOMIZE_READS)
+from lintra.model import Locator, Pointer, Span
+
+#: kinds the namespace transformer leaves alone (cluster-scoped in the Kubernetes API and the
+#: common add-ons); kustomize treats every other kind as namespaced
+CLUSTER_SCOPED = frozenset({
+    "Namespace", "Node", "PersistentVolume", "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment",
+    "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "APIService",
+    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding", "PriorityClass", "RuntimeClass", "IngressClass", "PodSecurityPolicy",
+    "CertificateSigningRequest", "VolumeSnapshotClass", "VolumeSnapshotContent", "ClusterIssuer",
+    "SecurityContextConstraints", "GatewayClass", "ComponentStatus",
+})
+#: kinds whose ``spec.selector.matchLabels`` and pod template labels commonLabels also sets
+_SELECTING = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"})
+_REPLICATED = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
+_KNOWN_FIELDS = frozenset({
+    "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "patches",
+    "patchesStrategicMerge", "patchesJson6902", "images", "namePrefix", "nameSuffix", "namespace",
+    "commonLabels", "labels", "commonAnnotations", "replicas", "replacements", "configMapGenerator",
+    "secretGenerator", "generatorOptions", "generators", "transformers", "validators", "helmCharts",
+    "helmGlobals", "helmChartInflationGenerator", "vars", "configurations", "openapi", "sortOptions",
+    "buildMetadata",
+})
+
+
+class Budget:
+    """What one root's build may still read and produce (:mod:`lintra.load.limits`)."""
+
+    __slots__ = ("reads", "bytes", "objects", "entries")
+
+    def __init__(self) -> None:
+        self.reads = self.bytes = self.objects = self.entries = 0
+
+    def spend_read(self, origin: Optional[Origin]) -> None:
+        self.reads += 1
+        if self.reads > MAX_KUSTOMIZE_READS:
+            raise BuildLimit(f"the build reads more than {MAX_KUSTOMIZE_READS} kustomizations and files", origin)
+
+    def spend_bytes(self, size: int, origin: Optional[Origin]) -> None:
+        self.bytes += size
+        if self.bytes > MAX_KUSTOMIZE_BYTES:
+            raise BuildLimit(f"the build reads more than {MAX_KUSTOMIZE_BYTES // (1024 * 1024)} MiB", origin)
+
+    def spend_objects(self, count: int, origin: Optional[Origin]) -> None:
+        self.objects += count
+        if self.objects > MAX_KUSTOMIZE_OBJECTS:
+            raise BuildLimit(f"the build produces more than {MAX_KUSTOMIZE_OBJECTS} objects", origin)
+
+    def spend_entries(self, count: int, origin: Optional[Origin]) -> None:
+        self.entries += count
+        if self.entries > MAX_GENERATOR_ENTRIES:
+            raise BuildLimit(f"the generators hold more than {MAX_GENERATOR_ENTRIES} entries", origin)
+
+
+class BuildLimit(BuildError):
+    """A build that goes past a safety limit (reported as an input limit, LT002)."""
+
+
+class Resource:
+    """One object of a build: its traced node, every name it had (patches name the base's name),
+    and the entry of the root kustomization it came in through."""
+
+    __slots__ = ("node", "names", "entry")
+
+    def __init__(self, node: Traced, entry: Optional[Origin]) -> None:
+        self.node = node
+        self.names: List[str] = [self.name] if self.name else []
+        self.entry = entry
+
+    @property
+    def kind(self) -> str:
+        kind = self.node.scalar("kind")
+        return kind if isinstance(kind, str) else ""
+
+    @property
+    def name(self) -> str:
+        name = self.node.scalar("metadata", "name")
+        return name if isinstance(name, str) else ""
+
+    @property
+    def namespace(self) -> str:
+        namespace = self.node.scalar("metadata", "namespace")
+        return namespace if isinstance(namespace, str) else ""
+
+    @property
+    def group_version(self) -> Tuple[str, str]:
+        api = self.node.scalar("apiVersion")
+        api = api if isinstance(api, str) else ""
+        group, _, version = api.rpartition("/")
+        return group, version
+
+    def labels(self, field: str = "labels") -> Dict[str, Any]:
+        node = self.node.at("metadata", field)
+        return plain(node) if node is not None and isinstance(node.value, dict) else {}
+
+    def __repr__(self) -> str:
+        return f"Resource({self.kind}/{self.name})"
+
+
+class Kustomization:
+    __slots__ = ("directory", "file", "text", "node", "kind")
+
+    def __init__(self, directory: Place, file: Place, text: str, node: Traced) -> None:
+        self.directory = directory
+        self.file = file
+        self.text = text
+        self.node = node
+        kind = node.scalar("kind")
+        self.kind = kind if isinstance(kind, str) else "Kustomization"
+
+    def list(self, field: str) -> List[Traced]:
+        node = self.node.get(field)
+        if node is None or node.value is None:
+            return []
+        if not isinstance(node.value, list):
+            raise BuildError(f"{field} must be a list", node.origin)
+        return node.value
+
+    def origin(self, *pointer: Any) -> Origin:
+        node = self.node.at(*pointer)
+        return node.origin if node is not None else self.node.origin
+
+
+class Builder:
+    """Builds one root. ``boundary`` is the real path no file may leave (the repository); ``notes``
+    collects what was skipped and why; ``files`` every file read, in order."""
+
+    def __init__(self, boundary: str) -> None:
+        self.boundary = boundary
+        self.budget = Budget()
+        self.notes: List[str] = []
+        self.files: Dict[str, None] = {}
+        self.root_file: Optional[str] = None
+        #: a remote resource or component was skipped: what it holds is missing from the build
+        self.remote = False
+        #: (kind, old name, new name) of this kustomization's renames, for the references to follow
+        self.renames: List[Tuple[str, str, str]] = []
+
+    # --- entry points ------------------------------------------------------------------------
+
+    def build_root(self, directory: Place) -> List[Resource]:
+        kustomization = self._load(directory, None)
+        self.root_file = kustomization.file.name
+        resources = self._build(kustomization, 0, (directory.real,), [])
+        for resource in resources:
+            if resource.entry is None:
+                resource.entry = kustomization.node.origin
+        return resources
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _load(self, directory: Place, origin: Optional[Origin]) -> Kustomization:
+        path = kustomization_file(directory.path)
+        if path is None:
+            raise BuildError(f"{directory.name} holds no kustomization.yaml, kustomization.yml or Kustomization",
+                             origin)
+        file = directory.join(os.path.basename(path))
+        self._inside(file, origin, directory_only=False)
+        self.budget.spend_read(origin)
+        text = read_text(file, origin, self.budget)
+        self.files[file.name] = None
+        documents = parse_documents(text, file.name, origin)
+        if not documents or not isinstance(documents[0].value, dict):
+            where = documents[0].origin if documents else origin
+            raise BuildError(f"{file.name} is not a kustomization (a mapping of fields)", where)
+        node = documents[0]
+        for key in node.value:
+            if key not in _KNOWN_FIELDS:
+                raise BuildError(f"unknown kustomization field {key!r} (kustomize refuses it)",
+                                 node.value[key].origin)
+        return Kustomization(directory, file, text, node)
+
+    def _inside(self, place: Place, origin: Optional[Origin], directory_only: bool) -> None:
+        real = place.real
+        if not (real == self.boundary or real.startswith(self.boundary.rstrip(os.sep) + os.sep)):
+            raise BuildError(f"{place.name} (real path {real}) lies outside the repository {self.boundary}: "
+                             "not read (load restrictor)", origin)
+
+    def _restricted(self, kustomization: Kustomization, place: Place, origin: Origin) -> None:
+        """kustomize's default load restrictor (LoadRestrictionsRootOnly): a file a kustomization
+        reads lies in or below its directory. Past it the file is still read (inside the repository)
+        and the record says which build flag the root needs."""
+        top = kustomization.directory.real
+        real = place.real
+        if not (real == top or real.startswith(top.rstrip(os.sep) + os.sep)):
+            span = origin.span("value")
+            self.notes.append(f"{origin.part.file}:{span.line}: {place.name} lies outside the kustomization's "
+                              "directory (kustomize builds it only with --load-restrictor LoadRestrictionsNone)")
+
+    def _read_file(self, kustomization: Kustomization, relative: str, origin: Origin) -> Tuple[Place, str]:
+        place = kustomization.directory.join(relative)
+        self._inside(place, origin, directory_only=False)
+        if not os.path.isfile(place.path):
+            raise BuildError(f"{relative}: no such file ({place.name})", origin)
+        self._restricted(kustomization, place, origin)
+        self.budget.spend_read(origin)
+        text = read_text(place, origin, self.budget)
+        self.files[place.name] = None
+        return place, text
+
+    @contextmanager
+    def _through(self, kustomization: Kustomization, origin: Origin) -> Iterator[None]:
+        """Errors inside another file are reported at the entry of this kustomization that leads there."""
+        try:
+            yield
+        except PatchError as error:
+            raise BuildError(str(error), error.origin if isinstance(error.origin, Origin) else origin) from None
+        except BuildError as error:
+            if error.origin is None or error.origin.part.file != kustomization.file.name:
+                where = ""
+                if error.origin is not None:
+                    span = error.origin.span("value")
+                    where = f" ({error.origin.part.file}:{span.line})"
+                raise type(error)(f"{_text(origin)}: {error.message}{where}", origin) from None
+            raise
+
+    # --- the build ---------------------------------------------------------------------------
+
+    def _build(self, kustomization: Kustomization, depth: int, stack: Tuple[str, ...],
+               accumulated: List[Resource]) -> List[Resource]:
+        resources = list(accumulated)
+        outer, self.renames = self.renames, []
+        for field in ("resources", "bases"):
+            for entry in kustomization.list(field):
+                with self._through(kustomization, entry.origin):
+                    self._resource(kustomization, entry, resources, depth, stack)
+        for entry in kustomization.list("components"):
+            with self._through(kustomization, entry.origin):
+                resources = self._component(kustomization, entry, resources, depth, stack)
+        with self._through(kustomization, kustomization.node.origin):
+            self._generators(kustomization, resources)
+            self._transform(kustomization, resources)
+        for field, why in (("vars", "vars are not substituted: $(VAR) stays as written"),
+                           ("helmCharts", "helmCharts are not inflated (no chart analyser here): the chart is "
+                                          "checked where it lies in the repository, if it does"),
+                           ("validators", "validators are plugins and are not run")):
+            node = kustomization.node.get(field)
+            if node is not None and node.value:
+                span = node.origin.span("key")
+                self.notes.append(f"{kustomization.file.name}:{span.line}: {why}")
+        for kind, old, new in self.renames:
+            for resource in resources:
+                _update_references(resource, kind, old, new)
+        self.renames = outer
+        return resources
+
+    def _resource(self, kustomization: Kustomization, entry: Traced, resources: List[Resource], depth: int,
+                  stack: Tuple[str, ...]) -> None:
+        reference = entry.value
+        if not isinstance(reference, str) or not reference.strip():
+            raise BuildError("a resource entry is a path (a string)", entry.origin)
+        if is_remote(reference):
+            span = entry.origin.span("value")
+            self.notes.append(f"{entry.origin.part.file}:{span.line}: remote resource {reference} skipped "
+                              "(lintra never fetches anything)")
+            self.remote = True
+            return
+        place = kustomization.directory.join(reference)
+        self._inside(place, entry.origin, directory_only=True)
+        if os.path.isdir(place.path):
+            built = self._nested(place, entry.origin, depth, stack, "Kustomization")
+            for resource in built:
+                resource.entry = entry.origin
+            self._add(resources, built, entry.origin)
+            return
+        if not os.path.isfile(place.path):
+            raise BuildError(f"{reference}: no such file or directory ({place.name})", entry.origin)
+        place, text = self._read_file(kustomization, reference, entry.origin)
+        objects = []
+        for document in parse_documents(text, place.name, entry.origin):
+            objects.extend(self._objects(document, place.name))
+        self._add(resources, [Resource(node, entry.origin) for node in objects], entry.origin)
+
+    def _objects(self, document: Traced, name: str) -> List[Traced]:
+        if document.value is None:
+            return []
+        if not isinstance(document.value, dict) or not isinstance(document.scalar("kind"), str):
+            raise BuildError(f"{name}: a resource is a mapping with apiVersion and kind", document.origin)
+        items = document.get("items")
+        if document.scalar("kind").endswith("List") and items is not None and isinstance(items.value, list):
+            return [item for item in items.value if isinstance(item.value, dict)]
+        return [document]
+
+    def _nested(self, place: Place, origin: Origin, depth: int, stack: Tuple[str, ...], kind: str) -> List[Resource]:
+        real = place.real
+        if real in stack:
+            raise BuildError(f"cycle: {place.name} includes itself", origin)
+        if depth + 1 > MAX_KUSTOMIZE_DEPTH:
+            raise BuildLimit(f"kustomizations nest deeper than {MAX_KUSTOMIZE_DEPTH} levels", origin)
+        nested = self._load(place, origin)
+        if nested.kind != kind:
+            raise BuildError(f"{nested.file.name} is a {nested.kind}, not a {kind}", origin)
+        return self._build(nested, depth + 1, stack + (real,), [])
+
+    def _component(self, kustomization: Kustomization, entry: Traced, resources: List[Resource], depth: int,
+                   stack: Tuple[str, ...]) -> List[Resource]:
+        reference = entry.value
+        if not isinstance(reference, str):
+            raise BuildError("a component entry is a path (a string)", entry.origin)
+        if is_remote(reference):
+            span = entry.origin.span("value")
+            self.notes.append(f"{entry.origin.part.file}:{span.line}: remote component {reference} skipped "
+                              "(lintra never fetches anything)")
+            self.remote = True
+            return resources
+        place = kustomization.directory.join(reference)
+        self._inside(place, entry.origin, directory_only=True)
+        if not os.path.isdir(place.path):
+            raise BuildError(f"{reference}: a component is a directory with a kustomization ({place.name})",
+                             entry.origin)
+        real = place.real
+        if real in stack:
+            raise BuildError(f"cycle: {place.name} includes itself", entry.origin)
+        if depth + 1 > MAX_KUSTOMIZE_DEPTH:
+            raise BuildLimit(f"kustomizations nest deeper than {MAX_KUSTOMIZE_DEPTH} levels", entry.origin)
+        component = self._load(place, entry.origin)
+        if component.kind != "Component":
+            raise BuildError(f"{component.file.name} is a {component.kind}, not a Component", entry.origin)
+        before = {id(resource) for resource in resources}
+        out = self._build(component, depth + 1, stack + (real,), resources)
+        for resource in out:
+            if id(resource) not in before:
+                resource.entry = entry.origin
+        return out
+
+    def _add(self, resources: List[Resource], new: Sequence[Resource], origin: Origin) -> None:
+        self.budget.spend_objects(len(new), origin)
+        seen = {_identity(resource) for resource in resources}
+        for resource in new:
+            identity = _identity(resource)
+            if identity in seen:
+                raise BuildError(f"{resource.kind} {resource.name} is included twice (kustomize refuses an "
+                                 "already registered id)", origin)
+            seen.add(identity)
+            resources.append(resource)
+
+    # --- generators --------------------------------------------------------------------------
+
+    def _generators(self, kustomization: Kustomization, resources: List[Resource]) -> None:
+        options = kustomization.node.get("generatorOptions")
+        for field, kind in (("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")):
+            for entry in kustomization.list(field):
+                with self._through(kustomization, entry.origin):
+                    self._generate(kustomization, entry, kind, options, resources)
+        for entry in kustomization.list("generators"):
+            with self._through(kustomization, entry.origin):
+                for config in self._configs(kustomization, entry):
+                    kind = config.scalar("kind")
+                    if config.scalar("apiVersion") == "builtin" and kind in ("ConfigMapGenerator", "SecretGenerator"):
+                        self._generate(kustomization, config, kind[:-len("Generator")], None, resources)
+                    else:
+                        self._plugin_note(config, "generator")
+
+    def _generate(self, kustomization: Kustomization, entry: Traced, kind: str, options: Optional[Traced],
+                  resources: List[Resource]) -> None:
+        if not isinstance(entry.value, dict) or not isinstance(entry.scalar("name"), str):
+            raise BuildError(f"a {kind} generator entry needs a name", entry.origin)
+        name_node = entry.get("name")
+        data = Traced({}, name_node.origin)
+        count = 0
+        for literal in _items(entry.get("literals")):
+            if not isinstance(literal.value, str) or "=" not in literal.value:
+                raise BuildError("a literal is KEY=VALUE", literal.origin)
+            key, _, value = literal.value.partition("=")
+            data.value[key.strip()] = Traced(_unquote(value), literal.origin)
+            count += 1
+        for item in _items(entry.get("files")):
+            if not isinstance(item.value, str):
+                raise BuildError("a files entry is [KEY=]PATH", item.origin)
+            key, _, relative = item.value.rpartition("=")
+            relative = relative.strip()
+            place, text = self._read_file(kustomization, relative, item.origin)
+            data.value[key.strip() or os.path.basename(relative)] = Traced(text, Origin(Part(place.name, _FileLocator()), ()))
+            count += 1
+        for env in _items(entry.get("envs")) + _items(entry.get("env")):
+            if not isinstance(env.value, str):
+                raise BuildError("an envs entry is a path", env.origin)
+            place, text = self._read_file(kustomization, env.value, env.origin)
+            part = Part(place.name, _FileLocator())
+            for number, line in enumerate(text.splitlines(), 1):
+                stripped = line.strip()
+                if not stripped or stripped.startswith("#"):
+                    continue
+                key, sep, value = stripped.partition("=")
+                if not sep:
+                    continue  # kustomize reads KEY alone from the environment: never here
+                data.value[key.strip()] = Traced(value, Origin(part, (number,)))
+                count += 1
+        self.budget.spend_entries(count, entry.origin)
+        behavior = entry.scalar("behavior") or "create"
+        namespace = entry.scalar("namespace")
+        existing = None
+        if behavior in ("merge", "replace"):
+            for resource in resources:
+                if resource.kind == kind and entry.scalar("name") in resource.names and \
+                        (not namespace or resource.namespace == namespace):
+                    existing = resource
+                    break
+            if existing is None:
+                raise BuildError(f"behavior {behavior}: no {kind} {entry.scalar('name')} to {behavior}",
+                                 entry.get("behavior").origin if entry.get("behavior") else entry.origin)
+        field = "data"
+        if kind == "Secret":
+            data = Traced({key: Traced(base64.b64encode(str(value.value).encode()).decode(), value.origin)
+                           for key, value in data.value.items()}, data.origin)
+        if existing is not None:
+            target = ensure_map(existing.node, field, data.origin)
+            if behavior == "replace":
+                target.value.clear()
+            target.value.update(data.value)
+            return
+        obj = Traced({"apiVersion": Traced("v1", name_node.origin), "kind": Traced(kind, name_node.origin),
+                      "metadata": Traced({"name": copy(name_node)}, name_node.origin)}, entry.origin)
+        if isinstance(namespace, str):
+            obj.value["metadata"].value["namespace"] = copy(entry.get("namespace"))
+        if kind == "Secret":
+            kind_type = entry.get("type")
+            obj.value["type"] = copy(kind_type) if kind_type is not None else Traced("Opaque", name_node.origin)
+        obj.value[field] = data
+        hashed = True
+        for opts in (options, entry.get("options")):
+            if opts is None or not isinstance(opts.value, dict):
+                continue
+            for meta in ("labels", "annotations"):
+                values = opts.get(meta)
+                if values is not None and isinstance(values.value, dict):
+                    target = ensure_map(obj.value["metadata"], meta, values.origin)
+                    for key, value in values.value.items():
+                        target.value[key] = copy(value)
+            if opts.scalar("disableNameSuffixHash") is True:
+                hashed = False
+        resource = Resource(obj, None)
+        if hashed:
+            digest = hashlib.sha256(json.dumps(plain(data), sort_keys=True).encode()).hexdigest()
+            suffixed = f"{resource.name}-{_hash_name(digest)}"
+            self._rename(resources + [resource], resource, suffixed)
+        self._add(resources, [resource], entry.origin)
+
+    # --- transformers ------------------------------------------------------------------------
+
+    def _transform(self, kustomization: Kustomization, resources: List[Resource]) -> None:
+        node = kustomization.node
+        for entry in kustomization.list("patchesStrategicMerge"):
+            with self._through(kustomization, entry.origin):
+                for patch in self._patch_documents(kustomization, entry, entry):
+                    self._strategic(resources, patch, None, entry.origin)
+        for entry in kustomization.list("patches"):
+            with self._through(kustomization, entry.origin):
+                self._patches_entry(kustomization, entry, resources, json_only=False)
+        if node.get("namespace") is not None and isinstance(node.scalar("namespace"), str):
+            self._namespace(resources, node.get("namespace"))
+        prefix, suffix = node.get("namePrefix"), node.get("nameSuffix")
+        if (prefix is not None and prefix.value) or (suffix is not None and suffix.value):
+            self._prefix_suffix(resources, prefix, suffix)
+        labels = node.get("commonLabels")
+        if labels is not None and isinstance(labels.value, dict):
+            self._labels(resources, labels, selectors=True, templates=True)
+        for entry in kustomization.list("labels"):
+            pairs = entry.get("pairs")
+            if pairs is not None and isinstance(pairs.value, dict):
+                selectors = entry.scalar("includeSelectors") is True
+                self._labels(resources, pairs, selectors=selectors,
+                             templates=selectors or entry.scalar("includeTemplates") is True)
+        annotations = node.get("commonAnnotations")
+        if annotations is not None and isinstance(annotations.value, dict):
+            self._annotations(resources, annotations)
+        for entry in kustomization.list("patchesJson6902"):
+            with self._through(kustomization, entry.origin):
+                self._patches_entry(kustomization, entry, resources, json_only=True)
+        for entry in kustomization.list("replicas"):
+            self._replicas(resources, entry)
+        for entry in kustomization.list("images"):
+            with self._through(kustomization, entry.origin):
+                self._images(resources, entry)
+        for entry in kustomization.list("replacements"):
+            with self._through(kustomization, entry.origin):
+                self._replacement_entry(kustomization, entry, resources)
+        for entry in kustomization.list("transformers"):
+            with self._through(kustomization, entry.origin):
+                for config in self._configs(kustomization, entry):
+                    with self._through(kustomization, entry.origin):
+                        self._builtin_transformer(kustomization, config, resources)
+
+    def _configs(self, kustomization: Kustomization, entry: Traced) -> List[Traced]:
+        """The plugin configurations a ``transformers:``/``generators:`` entry names: an inline
+        mapping, a file, or a directory whose kustomization builds them."""
+        if isinstance(entry.value, dict):
+            return [entry]
+        if isinstance(entry.value, str) and "\n" in entry.value:
+            return inline_documents(entry, kustomization.text, entry.origin)
+        if not isinstance(entry.value, str):
+            raise BuildError("a transformers/generators entry is a path or a configuration", entry.origin)
+        if is_remote(entry.value):
+            span = entry.origin.span("value")
+            self.notes.append(f"{entry.origin.part.file}:{span.line}: remote configuration {entry.value} skipped "
+                              "(lintra never fetches anything)")
+            return []
+        place = kustomization.directory.join(entry.value)
+        self._inside(place, entry.origin, directory_only=True)
+        if os.path.isdir(place.path):
+            return [resource.node for resource in self._nested(place, entry.origin, 0, (), "Kustomization")]
+        place, text = self._read_file(kustomization, entry.value, entry.origin)
+        return [document for document in parse_documents(text, place.name, entry.origin) if document.value is not None]
+
+    def _plugin_note(self, config: Traced, what: str) -> None:
+        span = config.origin.span("key")
+        self.notes.append(f"{config.origin.part.file}:{span.line}: {what} {config.scalar('apiVersion')}/"
+                          f"{config.scalar('kind')} is not a builtin and is not run (plugins run code)")
+
+    def _builtin_transformer(self, kustomization: Kustomization, config: Traced, resources: List[Resource]) -> None:
+        kind = config.scalar("kind")
+        if config.scalar("apiVersion") != "builtin" or not isinstance(config.value, dict):
+            self._plugin_note(config, "transformer")
+            return
+        selected = resources
+        if kind == "ImageTagTransformer":
+            image = config.get("imageTag")
+            if image is not None:
+                self._images(selected, image)
+        elif kind == "PatchTransformer":
+            self._patches_entry(kustomization, config, resources, json_only=False)
+        elif kind == "PatchStrategicMergeTransformer":
+            for path in _items(config.get("paths")):
+                for patch in self._patch_documents(kustomization, path, path):
+                    self._strategic(resources, patch, None, path.origin)
+            patches = config.get("patches")
+            if patches is not None and isinstance(patches.value, str):
+                for patch in inline_documents(patches, None, patches.origin):
+                    self._strategic(resources, patch, None, patches.origin)
+        elif kind == "PatchJson6902Transformer":
+            self._patches_entry(kustomization, config, resources, json_only=True)
+        elif kind == "ReplacementTransformer":
+            for entry in _items(config.get("replacements")):
+                self._replacement_entry(kustomization, entry, resources)
+        elif kind == "NamespaceTransformer":
+            namespace = config.at("metadata", "namespace")
+            if namespace is not None:
+                self._namespace(resources, namespace)
+        elif kind in ("PrefixSuffixTransformer", "PrefixTransformer", "SuffixTransformer"):
+            self._prefix_suffix(resources, config.get("prefix"), config.get("suffix"))
+        elif kind == "LabelTransformer":
+            labels = config.get("labels")
+            if labels is not None and isinstance(labels.value, dict):
+                self._labels(resources, labels, selectors=False, templates=False)
+        elif kind == "AnnotationsTransformer":
+            annotations = config.get("annotations")
+            if annotations is not None and isinstance(annotations.value, dict):
+                self._annotations(resources, annotations)
+        elif kind == "ReplicaCountTransformer":
+            replica = config.get("replica")
+            if replica is not None:
+                self._replicas(resources, replica)
+        else:
+            self._plugin_note(config, "transformer")
+
+    # patches
+
+    def _patch_documents(self, kustomization: Kustomization, entry: Traced, where: Traced) -> List[Traced]:
+        """The patch documents an entry names: inline text or a file path."""
+        value = entry.value
+        if isinstance(value, dict):
+            return [entry]
+        if not isinstance(value, str):
+            raise BuildError("a patch is a path or inline text", entry.origin)
+        if "\n" in value or value.lstrip().startswith(("{", "[", "-")) or ": " in value:
+            return [document for document in inline_documents(entry, kustomization.text, where.origin)
+                    if document.value is not None]
+        place, text = self._read_file(kustomization, value, entry.origin)
+        return [document for document in parse_documents(text, place.name, entry.origin)
+                if document.value is not None]
+
+    def _patches_entry(self, kustomization: Kustomization, entry: Traced, resources: List[Resource],
+                       json_only: bool) -> None:
+        if not isinstance(entry.value, dict):
+            raise BuildError("a patches entry is a mapping with path or patch (and target); kustomize v5 refuses "
+                             "a plain string", entry.origin)
+        path, inline = entry.get("path"), entry.get("patch")
+        if (path is None) == (inline is None):
+            raise BuildError("a patch has exactly one of path and patch", entry.origin)
+        documents = self._patch_documents(kustomization, inline if inline is not None else path, entry)
+        documents = [document for document in documents if document.value is not None]
+        target = entry.get("target")
+        for document in documents:
+            if isinstance(document.value, list):
+                if not document.value and not json_only:
+                    raise BuildError("the patch is empty: it illegally qualifies as both a strategic merge and a "
+                                     "JSON patch", (path or inline).origin)
+                if target is None:
+                    raise BuildError("a JSON patch needs a target", entry.origin)
+                matched = self._select(resources, target)
+                for resource in matched:
+                    patched = json_patch(resource.node, document)
+                    if patched is not None:
+                        resource.node = patched
+            elif json_only:
+                raise BuildError("a patchesJson6902 patch is a list of operations", document.origin)
+            elif isinstance(document.value, dict):
+                self._strategic(resources, document, target, entry.origin)
+            else:
+                raise BuildError("a patch is a mapping (strategic merge) or a list (JSON patch)", document.origin)
+
+    def _strategic(self, resources: List[Resource], patch: Traced, target: Optional[Traced], origin: Origin) -> None:
+        if not isinstance(patch.value, dict):
+            raise BuildError("a strategic merge patch is a mapping", patch.origin)
+        if target is not None:
+            matched = self._select(resources, target)
+        else:
+            kind = patch.scalar("kind")
+            name = patch.scalar("metadata", "name")
+            namespace = patch.scalar("metadata", "namespace")
+            api = patch.scalar("apiVersion")
+            group = api.rpartition("/")[0] if isinstance(api, str) else None
+            matched = [resource for resource in resources
+                       if resource.kind == kind and name in resource.names
+                       and (group is None or resource.group_version[0] == group)
+                       and (not namespace or resource.namespace in ("", namespace))]
+            if not matched:
+                if self.remote:  # it may patch what the skipped remote resource holds
+                    span = patch.origin.span("key")
+                    self.notes.append(f"{patch.origin.part.file}:{span.line}: the patch's target {kind} {name} is "
+                                      "not among the resources read (a skipped remote resource may hold it)")
+                    return
+                raise BuildError(f"the patch's target {kind} {name} is not among the resources", patch.origin)
+        for resource in matched:
+            merged = strategic_merge(resource.node, patch)
+            if merged is None:
+                resources.remove(resource)
+                continue
+            # a patch never renames or re-kinds: kustomize refuses that unless allowNameChange
+            for field in ("apiVersion", "kind"):
+                if resource.node.get(field) is not None:
+                    merged.value[field] = resource.node.value[field]
+            meta = merged.get("metadata")
+            name_node = resource.node.at("metadata", "name")
+            if meta is not None and name_node is not None and isinstance(meta.value, dict):
+                meta.value["name"] = name_node
+            resource.node = merged
+
+    def _select(self, resources: List[Resource], target: Traced) -> List[Resource]:
+        if not isinstance(target.value, dict):
+            raise BuildError("a target is a mapping of group, version, kind, name, namespace and selectors",
+                             target.origin)
+        fields = {key: target.scalar(key) for key in ("group", "version", "kind", "name", "namespace",
+                                                       "labelSelector", "annotationSelector")}
+        return [resource for resource in resources if _matches(resource, fields, target.origin)]
+
+    # simple transformers
+
+    def _namespace(self, resources: List[Resource], namespace: Traced) -> None:
+        for resource in resources:
+            if resource.kind in CLUSTER_SCOPED:
+                if resource.kind in ("ClusterRoleBinding",):
+                    self._subjects_namespace(resource, namespace)
+                if resource.kind.endswith("WebhookConfiguration"):
+                    for hook in _items(resource.node.get("webhooks")):
+                        service = hook.at("clientConfig", "service")
+                        if service is not None and isinstance(service.value, dict):
+                            service.value["namespace"] = copy(namespace)
+                continue
+            meta = ensure_map(resource.node, "metadata", namespace.origin)
+            meta.value["namespace"] = copy(namespace)
+            if resource.kind == "RoleBinding":
+                self._subjects_namespace(resource, namespace)
+
+    def _subjects_namespace(self, resource: Resource, namespace: Traced) -> None:
+        for subject in _items(resource.node.get("subjects")):
+            if subject.scalar("kind") == "ServiceAccount" and subject.scalar("namespace") in (None, "", "default"):
+                subject.value["namespace"] = copy(namespace)
+
+    def _prefix_suffix(self, resources: List[Resource], prefix: Optional[Traced], suffix: Optional[Traced]) -> None:
+        before = prefix.value if prefix is not None and isinstance(prefix.value, str) else ""
+        after = suffix.value if suffix is not None and isinstance(suffix.value, str) else ""
+        for resource in list(resources):
+            if resource.kind in ("CustomResourceDefinition", "APIService", "Namespace") or not resource.name:
+                continue
+            self._rename(resources, resource, before + resource.name + after)
+
+    def _rename(self, resources: List[Resource], resource: Resource, new: str) -> None:
+        old = resource.name
+        meta = resource.node.get("metadata")
+        node = meta.get("name") if meta is not None else None
+        if node is None:
+            return
+        meta.value["name"] = Traced(new, node.origin)
+        resource.names.append(new)
+        # references follow at the end of this kustomization's build, as kustomize's
+        # nameReference transformer runs after its patches
+        self.renames.append((resource.kind, old, new))
+
+    def _labels(self, resources: List[Resource], labels: Traced, selectors: bool, templates: bool) -> None:
+        for resource in resources:
+            meta = ensure_map(resource.node, "metadata", labels.origin)
+            _set_all(ensure_map(meta, "labels", labels.origin), labels)
+            kind = resource.kind
+            if templates:
+                for template in _pod_templates(resource.node, kind):
+                    _set_all(ensure_map(ensure_map(template, "metadata", labels.origin), "labels", labels.origin),
+                             labels)
+            if selectors:
+                spec = resource.node.get("spec")
+                if spec is None or not isinstance(spec.value, dict):
+                    continue
+                if kind == "Service" or kind == "ReplicationController":
+                    _set_all(ensure_map(spec, "selector", labels.origin), labels)
+                elif kind in _SELECTING:
+                    selector = ensure_map(spec, "selector", labels.origin)
+                    _set_all(ensure_map(selector, "matchLabels", labels.origin), labels)
+
+    def _annotations(self, resources: List[Resource], annotations: Traced) -> None:
+        for resource in resources:
+            meta = ensure_map(resource.node, "metadata", annotations.origin)
+            _set_all(ensure_map(meta, "annotations", annotations.origin), annotations)
+            for template in _pod_templates(resource.node, resource.kind):
+                _set_all(ensure_map(ensure_map(template, "metadata", annotations.origin), "annotations",
+                                    annotations.origin), annotations)
+
+    def _replicas(self, resources: List[Resource], entry: Traced) -> None:
+        name, count = entry.scalar("name"), entry.get("count")
+        if count is None:
+            return
+        for resource in resources:
+            if name in resource.names and resource.kind in _REPLICATED:
+                ensure_map(resource.node, "spec", entry.origin).value["replicas"] = copy(count)
+
+    def _images(self, resources: List[Resource], entry: Traced) -> None:
+        name = entry.scalar("name")
+        if not isinstance(name, str):
+            raise BuildError("an images entry needs the name of the image it changes", entry.origin)
+        new_name, new_tag, digest, suffix = (entry.get(key) for key in ("newName", "newTag", "digest", "tagSuffix"))
+        written = next((node for node in (new_name, digest, new_tag, suffix) if node is not None), None)
+        if written is None:
+            return
+        for resource in resources:
+            for container in _containers(resource.node):
+                image = container.get("image")
+                if image is None or not isinstance(image.value, str):
+                    continue
+                repository, tag, sha = split_image(image.value)
+                if repository != name:
+                    continue
+                if new_name is not None and isinstance(new_name.value, str):
+                    repository = new_name.value
+                if new_tag is not None and new_tag.value is not None:
+                    tag, sha = str(new_tag.value), sha if digest is not None else None
+                if suffix is not None and suffix.value is not None:
+                    tag = (tag or "") + str(suffix.value)
+                if digest is not None and digest.value is not None:
+                    sha = str(digest.value)
+                    tag = tag if new_tag is not None else None
+                value = repository + (f":{tag}" if tag else "") + (f"@{sha}" if sha else "")
+                container.value["image"] = Traced(value, written.origin)
+
+    # replacements
+
+    def _replacement_entry(self, kustomization: Kustomization, entry: Traced, resources: List[Resource]) -> None:
+        path = entry.get("path")
+        if path is not None and isinstance(path.value, str):
+            place, text = self._read_file(kustomization, path.value, path.origin)
+            for document in parse_documents(text, place.name, path.origin):
+                for replacement in (document.value if isinstance(document.value, list) else [document]):
+                    self._replace(replacement, resources)
+            return
+        self._replace(entry, resources)
+
+    def _replace(self, replacement: Traced, resources: List[Resource]) -> None:
+        if not isinstance(replacement.value, dict):
+            raise BuildError("a replacement is a mapping with source and targets", replacement.origin)
+        source_value = replacement.get("sourceValue")
+        if source_value is not None:
+            value = source_value
+        else:
+            source = replacement.get("source")
+            if source is None or not isinstance(source.value, dict):
+                raise BuildError("a replacement needs source or sourceValue", replacement.origin)
+            fields = {key: source.scalar(key) for key in ("group", "version", "kind", "name", "namespace")}
+            found = [resource for resource in resources if _matches(resource, fields, source.origin, exact=True)]
+            if not found and self.remote:
+                span = source.origin.span("key")
+                self.notes.append(f"{source.origin.part.file}:{span.line}: replacement source not among the resources "
+                                  "read (a skipped remote resource may hold it): not applied")
+                return
+            if len(found) != 1:
+                raise BuildError(f"the replacement source matches {len(found)} resources, not one", source.origin)
+            field_path = source.scalar("fieldPath") or "metadata.name"
+            nodes = _field_nodes(found[0].node, _field_path(field_path), create=False)
+            if not nodes:
+                raise BuildError(f"the replacement source has no field {field_path}", source.origin)
+            value = nodes[0]
+            options = source.get("options")
+            if options is not None and isinstance(value.value, str) and options.scalar("delimiter") is not None:
+                parts = value.value.split(str(options.scalar("delimiter")))
+                index = options.scalar("index") or 0
+                if isinstance(index, int) and 0 <= index < len(parts):
+                    value = Traced(parts[index], value.origin)
+        for target in _items(replacement.get("targets")):
+            select = target.get("select")
+            if select is None or not isinstance(select.value, dict):
+                raise BuildError("a replacement target needs select", target.origin)
+            fields = {key: select.scalar(key) for key in ("group", "version", "kind", "name", "namespace",
+                                                          "labelSelector", "annotationSelector")}
+            rejects = [{key: reject.scalar(key) for key in fields} for reject in _items(target.get("reject"))]
+            options = target.get("options")
+            create = options is not None and options.scalar("create") is True
+            for resource in resources:
+                if not _matches(resource, fields, select.origin) or \
+                        any(_matches(resource, reject, select.origin) for reject in rejects):
+                    continue
+                for field_path in _items(target.get("fieldPaths")):
+                    if not isinstance(field_path.value, str):
+                        continue
+                    for node, parent, key in _field_slots(resource.node, _field_path(field_path.value), create):
+                        parent.value[key] = _replaced(node, value, options)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+class _FileLocator(Locator):
+    """A generator's file or env file: pointer ``(line,)`` is that line, anything else line 1."""
+
+    __slots__ = ()
+
+    def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
+        line = pointer[0] if pointer and isinstance(pointer[0], int) else 1
+        return Span(line, 1)
+
+
+def _items(node: Optional[Traced]) -> List[Traced]:
+    return node.value if node is not None and isinstance(node.value, list) else []
+
+
+def _text(origin: Origin) -> str:
+    span = origin.span("value")
+    return f"{origin.part.file}:{span.line}"
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _hash_name(digest: str) -> str:
+    alphabet = "bcdfghkmt"  # kustomize encodes its hash without vowels, so names spell no words
+    return "".join(alphabet[int(ch, 16) % len(alphabet)] for ch in digest[:10])
+
+
+def _identity(resource: Resource) -> Tuple[str, str, str, str, str]:
+    group, version = resource.group_version
+    return group, version, resource.kind, resource.namespace, resource.name
+
+
+def split_image(image: str) -> Tuple[str, Optional[str], Optional[str]]:
+    """``registry/repo:tag@sha256:...`` -> (name, tag, digest), as the images field matches names."""
+    digest = None
+    if "@" in image:
+        image, digest = image.split("@", 1)
+    tag = None
+    slash = image.rfind("/")
+    colon = image.rfind(":")
+    if colon > slash:
+        image, tag = image[:colon], image[colon + 1:]
+    return image, tag, digest
+
+
+_REGEX_CACHE: Dict[str, Any] = {}
+
+
+def _regex_match(pattern: str, value: str) -> bool:
+    """Target ``name``/``namespace`` are anchored regular expressions. Patterns come from the scanned
+    repository: one that could backtrack exponentially is compared literally instead."""
+    compiled = _REGEX_CACHE.get(pattern)
+    if compiled is None:
+        from lintra.policy.regex_safety import nested_quantifier
+        try:
+            compiled = re.compile(re.escape(pattern) if len(pattern) > 256 or nested_quantifier(pattern) else pattern)
+        except re.error:
+            compiled = re.compile(re.escape(pattern))
+        _REGEX_CACHE[pattern] = compiled
+    return compiled.fullmatch(value) is not None
+
+
+def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: bool = False) -> bool:
+    group, version = resource.group_version
+    if fields.get("group") is not None and fields["group"] != group:
+        return False
+    if fields.get("version") is not None and fields["version"] != version:
+        return False
+    if fields.get("kind") is not None and fields["kind"] != resource.kind:
+        return False
+    name = fields.get("name")
+    if name is not None:
+        if exact:
+            if str(name) not in resource.names:
+                return False
+        elif not any(_regex_match(str(name), candidate) for candidate in resource.names or [""]):
+            return False
+    namespace = fields.get("namespace")
+    if namespace is not None:
+        if exact and str(namespace) != resource.namespace:
+            return False
+        if not exact and not _regex_match(str(namespace), resource.namespace):
+            return False
+    for field, meta in (("labelSelector", "labels"), ("annotationSelector", "annotations")):
+        selector = fields.get(field)
+        if selector is not None and not _selected(str(selector), resource.labels(meta)):
+            return False
+    return True
+
+
+_SET = re.compile(r"^\s*([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)\s*$")
+
+
+def _selected(selector: str, labels: Dict[str, Any]) -> bool:
+    """Kubernetes label selector syntax: ``k=v``, ``k==v``, ``k!=v``, ``k``, ``!k``, ``k in (a,b)``."""
+    for requirement in re.split(r",(?![^(]*\))", selector):
+        requirement = requirement.strip()
+        if not requirement:
+            continue
+        found = _SET.match(requirement)
+        if found:
+            key, op, values = found.groups()
+            options = {value.strip() for value in values.split(",")}
+            present = key in labels and str(labels[key]) in options
+            if present != (op == "in"):
+                return False
+        elif "!=" in requirement:
+            key, value = (part.strip() for part in requirement.split("!=", 1))
+            if key in labels and str(labels[key]) == value:
+                return False
+        elif "=" in requirement:
+            key, value = (part.strip() for part in requirement.replace("==", "=").split("=", 1))
+            if key not in labels or str(labels[key]) != value:
+                return False
+        elif requirement.startswith("!"):
+            if requirement[1:].strip() in labels:
+                return False
+        elif requirement not in labels:
+            return False
+    return True
+
+
+def _set_all(target: Traced, values: Traced) -> None:
+    for key, value in values.value.items():
+        target.value[key] = copy(value)
+
+
+def _pod_templates(node: Traced, kind: str) -> List[Traced]:
+    templates = []
+    template = node.at("spec", "template")
+    if template is not None and isinstance(template.value, dict):
+        templates.append(template)
+    job = node.at("spec", "jobTemplate", "spec", "template")
+    if job is not None and isinstance(job.value, dict):
+        templates.append(job)
+    return templates
+
+
+def _pod_specs(node: Traced) -> Iterator[Traced]:
+    """Every mapping that is a pod spec, by structure (a ``containers`` list of mappings), at any depth."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current.value, dict):
+            containers = current.value.get("containers")
+            if containers is not None and isinstance(containers.value, list) and \
+                    any(isinstance(item.value, dict) for item in containers.value):
+                yield current
+            stack.extend(current.value.values())
+        elif isinstance(current.value, list):
+            stack.extend(current.value)
+
+
+def _containers(node: Traced) -> Iterator[Traced]:
+    for spec in _pod_specs(node):
+        for field in ("initContainers", "containers", "ephemeralContainers"):
+            for container in _items(spec.get(field)):
+                if isinstance(container.value, dict):
+                    yield container
+
+
+#: name references kustomize's nameReference transformer updates, by referenced kind:
+#: pod-spec fields as (path inside a pod spec) and object fields as (referring kind, path)
+_POD_REFERENCES = {
+    "ConfigMap": [("volumes", "*", "configMap", "name"), ("volumes", "*", "projected", "sources", "*", "configMap", "name"),
+                  ("containers", "*", "env", "*", "valueFrom", "configMapKeyRef", "name"),
+                  ("containers", "*", "envFrom", "*", "configMapRef", "name"),
+                  ("initContainers", "*", "env", "*", "valueFrom", "configMapKeyRef", "name"),
+                  ("initContainers", "*", "envFrom", "*", "configMapRef", "name")],
+    "Secret": [("volumes", "*", "secret", "secretName"), ("volumes", "*", "projected", "sources", "*", "secret", "name"),
+               ("containers", "*", "env", "*", "valueFrom", "secretKeyRef", "name"),
+               ("containers", "*", "envFrom", "*", "secretRef", "name"),
+               ("initContainers", "*", "env", "*", "valueFrom", "secretKeyRef", "name"),
+               ("initContainers", "*", "envFrom", "*", "secretRef", "name"), ("imagePullSecrets", "*", "name")],
+    "ServiceAccount": [("serviceAccountName",), ("serviceAccount",)],
+    "PersistentVolumeClaim": [("volumes", "*", "persistentVolumeClaim", "claimName")],
+}
+_OBJECT_REFERENCES = {
+    "ServiceAccount": [("RoleBinding", ("subjects", "*", "name")), ("ClusterRoleBinding", ("subjects", "*", "name"))],
+    "Role": [("RoleBinding", ("roleRef", "name"))],
+    "ClusterRole": [("RoleBinding", ("roleRef", "name")), ("ClusterRoleBinding", ("roleRef", "name"))],
+    "StorageClass": [("PersistentVolumeClaim", ("spec", "storageClassName")),
+                     ("PersistentVolume", ("spec", "storageClassName"))],
+    "Service": [("StatefulSet", ("spec", "serviceName")), ("APIService", ("spec", "service", "name")),
+                ("MutatingWebhookConfiguration", ("webhooks", "*", "clientConfig", "service", "name")),
+                ("ValidatingWebhookConfiguration", ("webhooks", "*", "clientConfig", "service", "name")),
+                ("Ingress", ("spec", "rules", "*", "http", "paths", "*", "backend", "service", "name")),
+                ("Ingress", ("spec", "defaultBackend", "service", "name"))],
+    "Secret": [("ServiceAccount", ("secrets", "*", "name")), ("ServiceAccount", ("imagePullSecrets", "*", "name")),
+               ("Ingress", ("spec", "tls", "*", "secretName"))],
+    "ConfigMap": [],
+    "PersistentVolumeClaim": [],
+}
+_SUBJECT_KINDS = {"ServiceAccount"}
+
+
+def _update_references(resource: Resource, kind: str, old: str, new: str) -> None:
+    for path in _POD_REFERENCES.get(kind, ()):
+        for spec in _pod_specs(resource.node):
+            _replace_at(spec, path, old, new)
+    for referrer, path in _OBJECT_REFERENCES.get(kind, ()):
+        if resource.kind != referrer:
+            continue
+        if path[0] == "subjects":
+            for subject in _items(resource.node.get("subjects")):
+                if subject.scalar("kind") == kind:
+                    _replace_at(subject, path[2:], old, new)
+        elif path[0] == "roleRef":
+            if resource.node.scalar("roleRef", "kind") == kind:
+                _replace_at(resource.node, path, old, new)
+        else:
+            _replace_at(resource.node, path, old, new)
+
+
+def _replace_at(node: Traced, path: Tuple[str, ...], old: str, new: str) -> None:
+    if not path:
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        for item in _items(node):
+            _replace_at(item, rest, old, new)
+        return
+    if not isinstance(node.value, dict):
+        return
+    child = node.value.get(head)
+    if child is None:
+        return
+    if not rest:
+        if child.value == old:
+            node.value[head] = Traced(new, child.origin)
+        return
+    _replace_at(child, rest, old, new)
+
+
+def _field_path(text: str) -> List[str]:
+    """kustomize's fieldPath: dot-separated, ``[key=value]`` selects a list element, ``[a.b/c]`` a key with dots."""
+    parts, current, depth = [], "", 0
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "." and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [part for part in parts if part != ""]
+
+
+def _step(node: Traced, part: str) -> List[Tuple[Traced, str]]:
+    """(parent, key-or-index) slots ``part`` selects in ``node``."""
+    if part.startswith("[") and part.endswith("]"):
+        inner = part[1:-1]
+        if "=" in inner and isinstance(node.value, list):
+            key, _, wanted = inner.partition("=")
+            return [(node, index) for index, item in enumerate(node.value)
+                    if isinstance(item.value, dict) and str(item.scalar(key)) == wanted]
+        part = inner
+    if part == "*" and isinstance(node.value, list):
+        return [(node, index) for index in range(len(node.value))]
+    if isinstance(node.value, list) and part.isdigit():
+        return [(node, int(part))] if int(part) < len(node.value) else []
+    if isinstance(node.value, dict):
+        return [(node, part)]
+    return []
+
+
+def _field_slots(root: Traced, parts: List[str], create: bool) -> List[Tuple[Optional[Traced], Traced, Any]]:
+    slots: List[Tuple[Optional[Traced], Traced, Any]] = []
+    frontier = [root]
+    for number, part in enumerate(parts):
+        last = number == len(parts) - 1
+        following = []
+        for node in frontier:
+            for parent, key in _step(node, part):
+                child = parent.value[key] if isinstance(parent.value, list) else parent.value.get(key)
+                if last:
+                    if child is not None or create:
+                        slots.append((child, parent, key))
+                elif child is not None:
+                    following.append(child)
+                elif create and isinstance(parent.value, dict):
+                    parent.value[key] = Traced({}, parent.origin)
+                    following.append(parent.value[key])
+        frontier = following
+    return slots
+
+
+def _field_nodes(root: Traced, parts: List[str], create: bool) -> List[Traced]:
+    return [node for node, _, _ in _field_slots(root, parts, create) if node is not None]
+
+
+def _replaced(old: Optional[Traced], value: Traced, options: Optional[Traced]) -> Traced:
+    if options is not None and old is not None and isinstance(old.value, str) and \
+            options.scalar("delimiter") is not None:
+        parts = old.value.split(str(options.scalar("delimiter")))
+        index = options.scalar("index") or 0
+        if isinstance(index, int) and 0 <= index < len(parts):
+            parts[index] = str(plain(value))
+            return Traced(str(options.scalar("delimiter")).join(parts), value.origin)
+    return copy(value)
+
+
+__all__ = ["Builder", "BuildError", "BuildLimit", "Resource", "split_image", "stamp", "trace"]

@@ -1,0 +1,147 @@
+"""Reading the files a kustomization names: paths as the user sees them, parsed with positions.
+
+A build reads only below the repository that holds the kustomization (the load restrictor of
+this module; kustomize's own default, ``LoadRestrictionsRootOnly``, is stricter and is reported
+where a file leaves the kustomization's directory), never follows a URL, and parses with the same
+safe readers as every other file.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, List, Optional, Tuple
+
+from lintra.load import decode
+from lintra.load import jsontree, yamltree
+from lintra.load.kustomize.tree import Origin, Part, Traced, trace
+from lintra.load.limits import LimitExceeded, MAX_FILE_BYTES
+from lintra.model import Locator, Pointer, Span
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_REMOTE_PREFIXES = ("http://", "https://", "git@", "git::", "ssh://", "github.com/", "gitlab.com/",
+                    "bitbucket.org/", "oci://")
+
+
+class BuildError(Exception):
+    """The kustomization cannot be built (kustomize would fail too); ``origin`` is where it says so."""
+
+    def __init__(self, message: str, origin: Optional[Origin] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.origin = origin
+
+
+def is_remote(reference: str) -> bool:
+    """A URL or a git/OCI reference (``github.com/org/repo/path?ref=v1``): never fetched."""
+    lowered = reference.lower()
+    return lowered.startswith(_REMOTE_PREFIXES) or "://" in lowered or "?ref=" in lowered
+
+
+def kustomization_file(directory: str) -> Optional[str]:
+    for name in KUSTOMIZATION_NAMES:
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+class Place:
+    """A file or directory as both the user sees it (``name``, relative like the scanned path) and
+    the file system reaches it (``path``)."""
+
+    __slots__ = ("name", "path")
+
+    def __init__(self, name: str, path: str) -> None:
+        self.name = name
+        self.path = path
+
+    def join(self, relative: str) -> "Place":
+        return Place(_display(os.path.join(self.name, relative)), os.path.normpath(os.path.join(self.path, relative)))
+
+    @property
+    def real(self) -> str:
+        return os.path.realpath(self.path)
+
+
+def _display(path: str) -> str:
+    norm = os.path.normpath(path)
+    return norm[2:] if norm.startswith("./") else norm
+
+
+def read_text(place: Place, origin: Origin, budget: Any) -> str:
+    try:
+        size = os.stat(place.path).st_size
+    except OSError as error:
+        raise BuildError(f"cannot read {place.name}: {error.strerror or error}", origin) from None
+    if size > MAX_FILE_BYTES:
+        raise BuildError(f"{place.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", origin)
+    budget.spend_bytes(size, origin)
+    try:
+        with open(place.path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        return decode(raw)
+    except OSError as error:
+        raise BuildError(f"cannot read {place.name}: {error.strerror or error}", origin) from None
+    except UnicodeDecodeError:
+        raise BuildError(f"{place.name} is not UTF-8 text", origin) from None
+
+
+def parse_documents(text: str, name: str, origin: Origin, locator_wrap=None) -> List[Traced]:
+    """Every document of a YAML or JSON text as traced nodes located in file ``name``."""
+    try:
+        if text.lstrip()[:1] in ("{", "[") and not name.lower().endswith((".yaml", ".yml")):
+            try:
+                parsed: List[Tuple[Any, Locator]] = [jsontree.parse(text)]
+            except jsontree.JsonSyntaxError:
+                parsed = yamltree.parse(text)
+        else:
+            parsed = yamltree.parse(text)
+    except yamltree.YamlSyntaxError as error:
+        raise BuildError(f"{name}:{error.line}:{error.column}: YAML syntax error: {error}", origin) from None
+    except jsontree.JsonSyntaxError as error:
+        raise BuildError(f"{name}:{error.line}:{error.column}: JSON syntax error: {error}", origin) from None
+    except LimitExceeded as error:
+        raise BuildError(f"{name}:{error.line}:{error.column}: {error}", origin) from None
+    out = []
+    for data, locator in parsed:
+        part = Part(name, locator_wrap(locator) if locator_wrap else locator)
+        out.append(trace(data, Origin(part, ())))
+    return out
+
+
+class ShiftedLocator(Locator):
+    """Spans of a text embedded in another file (an inline patch under ``patch: |-``): lines and
+    columns moved to where the text is written."""
+
+    __slots__ = ("inner", "lines", "columns", "flat")
+
+    def __init__(self, inner: Locator, lines: int, columns: int, flat: Optional[Span] = None) -> None:
+        self.inner = inner
+        self.lines = lines
+        self.columns = columns
+        #: for a quoted or plain scalar the inner lines do not map: every span is the scalar's
+        self.flat = flat
+
+    def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
+        if self.flat is not None:
+            return Span(self.flat.line, self.flat.column, self.flat.end_line, self.flat.end_column)
+        span = self.inner.span(pointer, at)
+        return Span(span.line + self.lines, span.column + self.columns, span.end_line + self.lines,
+                    span.end_column + self.columns)
+
+
+def inline_documents(node: Traced, text_of_file: Optional[str], origin: Origin) -> List[Traced]:
+    """The documents of an inline patch (a string value), located where they are written."""
+    where = node.origin.span("value")
+    lines = (text_of_file or "").split("\n")
+    indicator = lines[where.line - 1][where.column - 1:where.column] if 0 < where.line <= len(lines) else ""
+    if indicator in ("|", ">"):
+        indent = 0
+        for line in lines[where.line:]:
+            if line.strip():
+                indent = len(line) - len(line.lstrip(" "))
+                break
+        wrap = lambda inner: ShiftedLocator(inner, where.line, indent)  # noqa: E731
+    else:
+        wrap = lambda inner: ShiftedLocator(inner, 0, 0, where)  # noqa: E731
+    return parse_documents(node.value, node.origin.part.file, origin, wrap)

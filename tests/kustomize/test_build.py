@@ -1,0 +1,396 @@
+"""Each kustomization field, built natively: the objects kustomize would build, and for each value
+the file and line that wrote it (Kustomize reference:
+https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/)."""
+
+import base64
+
+import pytest
+
+from lintra.load import LoadError
+from tests.kustomize.helpers import built, by_name, origin, write
+
+DEPLOYMENT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      serviceAccountName: web
+      containers:
+      - name: web
+        image: nginx:1.25
+        env:
+        - name: MODE
+          value: base
+      - name: sidecar
+        image: busybox
+"""
+SERVICE_ACCOUNT = """
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: web
+"""
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return write(tmp_path, {"base/deployment.yaml": DEPLOYMENT, "base/sa.yaml": SERVICE_ACCOUNT,
+                            "base/kustomization.yaml": "resources:\n- deployment.yaml\n- sa.yaml\n"})
+
+
+def test_resources_keep_the_base_lines(repo):
+    docs = built(repo, "base")
+    web = by_name(docs, "Deployment", "web")
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("base/deployment.yaml", 20)
+    assert origin(repo, web) == ("base/deployment.yaml", 1)
+    assert len(docs) == 2
+
+
+def test_images_new_name_lands_on_the_overlay_line(repo):
+    write(repo, {"prod/kustomization.yaml": """
+        resources:
+        - ../base
+        images:
+        - name: nginx
+          newName: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/nginx
+          newTag: "2.0"
+        - name: busybox
+          digest: sha256:abc
+        """})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    containers = web.data["spec"]["template"]["spec"]["containers"]
+    assert containers[0]["image"] == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/nginx:2.0"
+    assert containers[1]["image"] == "busybox@sha256:abc"
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("prod/kustomization.yaml", 5)
+    assert origin(repo, web, "spec", "template", "spec", "containers", 1, "image") == ("prod/kustomization.yaml", 8)
+    # the container itself is still the base's
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "name") == ("base/deployment.yaml", 19)
+
+
+def test_images_new_tag_only(repo):
+    write(repo, {"prod/kustomization.yaml": "resources: [../base]\nimages:\n- name: nginx\n  newTag: \"1.26\"\n"})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    assert web.data["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.26"
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("prod/kustomization.yaml", 4)
+
+
+def test_patches_strategic_merge_file_merges_containers_by_name(repo):
+    write(repo, {"prod/kustomization.yaml": "resources: [../base]\npatchesStrategicMerge:\n- patch.yaml\n",
+                 "prod/patch.yaml": """
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata:
+                      name: web
+                      annotations:
+                        service.beta.kubernetes.io/aws-load-balancer-type: nlb
+                    spec:
+                      template:
+                        spec:
+                          containers:
+                          - name: web
+                            env:
+                            - name: MODE
+                              value: prod
+                            - name: EXTRA
+                              value: "1"
+                    """})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    containers = web.data["spec"]["template"]["spec"]["containers"]
+    assert [c["name"] for c in containers] == ["web", "sidecar"]
+    assert containers[0]["image"] == "nginx:1.25"
+    assert containers[0]["env"] == [{"name": "MODE", "value": "prod"}, {"name": "EXTRA", "value": "1"}]
+    assert origin(repo, web, "metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-type") == \
+        ("prod/patch.yaml", 6)
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "env", 0, "value") == ("prod/patch.yaml", 14)
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("base/deployment.yaml", 20)
+    assert web.data["metadata"]["labels"] == {"app": "web"}
+
+
+def test_strategic_merge_directives(repo):
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base]
+        patches:
+        - patch: |-
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: sidecar
+                    $patch: delete
+                  - name: web
+                    env:
+                      $patch: replace
+        - patch: |-
+            $patch: delete
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: web
+        """})
+    docs = built(repo, "prod")
+    assert [d.data["kind"] for d in docs] == ["Deployment"]
+    containers = docs[0].data["spec"]["template"]["spec"]["containers"]
+    assert [c["name"] for c in containers] == ["web"]
+    assert "env" not in containers[0] or containers[0]["env"] in ({}, [])
+
+
+def test_inline_patch_lines_are_the_kustomization_lines(repo):
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base]
+        patches:
+        - target:
+            kind: Deployment
+          patch: |-
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: ignored
+              annotations:
+                cloud.google.com/neg: '{"ingress": true}'
+        """})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    assert web.data["metadata"]["annotations"] == {"cloud.google.com/neg": '{"ingress": true}'}
+    assert origin(repo, web, "metadata", "annotations", "cloud.google.com/neg") == ("prod/kustomization.yaml", 11)
+    span = web.span(("metadata", "annotations", "cloud.google.com/neg"))
+    assert span.column == 31  # the value (8 spaces, a 20-character key, ": "), as written in the kustomization
+
+
+def test_json6902_patch_file_and_inline(repo):
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base]
+        patchesJson6902:
+        - target: {group: apps, version: v1, kind: Deployment, name: web}
+          path: ops.json
+        patches:
+        - target: {kind: Deployment, name: "w.*"}
+          patch: |-
+            - op: test
+              path: /spec/replicas
+              value: 1
+            - op: replace
+              path: /spec/replicas
+              value: 3
+        """,
+                 "prod/ops.json": '[\n  {"op": "add", "path": "/spec/template/spec/nodeSelector",\n'
+                                  '   "value": {"cloud.google.com/gke-nodepool": "pool"}},\n'
+                                  '  {"op": "remove", "path": "/spec/template/spec/containers/1"}\n]\n'})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    spec = web.data["spec"]
+    assert spec["replicas"] == 3
+    assert spec["template"]["spec"]["nodeSelector"] == {"cloud.google.com/gke-nodepool": "pool"}
+    assert len(spec["template"]["spec"]["containers"]) == 1
+    assert origin(repo, web, "spec", "replicas") == ("prod/kustomization.yaml", 13)
+    assert origin(repo, web, "spec", "template", "spec", "nodeSelector", "cloud.google.com/gke-nodepool") == \
+        ("prod/ops.json", 3)
+
+
+def test_json6902_test_failure_is_a_located_build_error(repo):
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base]
+        patches:
+        - target: {kind: Deployment}
+          patch: |-
+            - op: test
+              path: /spec/replicas
+              value: 5
+        """})
+    with pytest.raises(LoadError) as error:
+        built(repo, "prod")
+    assert error.value.rule_id == "LT005" and "test /spec/replicas failed" in error.value.message
+    assert error.value.span.line == 5  # the operation's line
+
+
+def test_namespace_prefix_suffix_and_name_references(repo):
+    write(repo, {"prod/kustomization.yaml": """
+        namespace: shop
+        namePrefix: prod-
+        nameSuffix: -v2
+        resources:
+        - ../base
+        - binding.yaml
+        """, "prod/binding.yaml": """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata:
+          name: web
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects:
+        - kind: ServiceAccount
+          name: web
+        """})
+    docs = built(repo, "prod")
+    web = by_name(docs, "Deployment", "prod-web-v2")
+    assert web.data["metadata"]["namespace"] == "shop"
+    assert origin(repo, web, "metadata", "namespace") == ("prod/kustomization.yaml", 1)
+    # the ServiceAccount was renamed, so the pod's reference follows (kustomize's nameReference)
+    assert web.data["spec"]["template"]["spec"]["serviceAccountName"] == "prod-web-v2"
+    binding = by_name(docs, "ClusterRoleBinding", "prod-web-v2")
+    assert "namespace" not in binding.data["metadata"]  # cluster-scoped
+    assert binding.data["subjects"] == [{"kind": "ServiceAccount", "name": "prod-web-v2", "namespace": "shop"}]
+
+
+def test_patch_targets_the_base_name_after_a_base_prefix(repo):
+    write(repo, {"mid/kustomization.yaml": "namePrefix: mid-\nresources: [../base]\n",
+                 "top/kustomization.yaml": """
+                    resources: [../mid]
+                    patches:
+                    - patch: |-
+                        apiVersion: apps/v1
+                        kind: Deployment
+                        metadata:
+                          name: web
+                        spec:
+                          replicas: 7
+                    """})
+    web = by_name(built(repo, "top"), "Deployment", "mid-web")
+    assert web.data["spec"]["replicas"] == 7
+
+
+def test_common_labels_and_annotations_reach_selectors_and_templates(repo):
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base]
+        commonLabels:
+          env: prod
+        labels:
+        - pairs:
+            team: a
+        commonAnnotations:
+          owner: me
+        """})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    assert web.data["metadata"]["labels"] == {"app": "web", "env": "prod", "team": "a"}
+    assert web.data["spec"]["selector"]["matchLabels"] == {"app": "web", "env": "prod"}
+    assert web.data["spec"]["template"]["metadata"]["labels"] == {"app": "web", "env": "prod"}
+    assert web.data["spec"]["template"]["metadata"]["annotations"] == {"owner": "me"}
+    assert origin(repo, web, "metadata", "labels", "env") == ("prod/kustomization.yaml", 3)
+    assert origin(repo, web, "metadata", "annotations", "owner") == ("prod/kustomization.yaml", 8)
+
+
+def test_replicas(repo):
+    write(repo, {"prod/kustomization.yaml": "resources: [../base]\nreplicas:\n- name: web\n  count: 4\n"})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    assert web.data["spec"]["replicas"] == 4
+    assert origin(repo, web, "spec", "replicas") == ("prod/kustomization.yaml", 4)
+
+
+def test_generators_literals_files_envs_and_hash_references(repo):
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base]
+        configMapGenerator:
+        - name: settings
+          literals:
+          - REGION=us-west-2
+          files:
+          - app.conf
+          envs:
+          - vars.env
+        secretGenerator:
+        - name: creds
+          literals:
+          - token=abc
+          options:
+            disableNameSuffixHash: true
+        patches:
+        - patch: |-
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              template:
+                spec:
+                  volumes:
+                  - name: settings
+                    configMap: {name: settings}
+        """, "prod/app.conf": "endpoint = s3.amazonaws.com\n", "prod/vars.env": "# comment\nA=1\nB=2\n"})
+    docs = built(repo, "prod")
+    config = next(d for d in docs if d.data["kind"] == "ConfigMap")
+    assert config.data["metadata"]["name"].startswith("settings-")
+    assert config.data["data"] == {"REGION": "us-west-2", "app.conf": "endpoint = s3.amazonaws.com\n",
+                                   "A": "1", "B": "2"}
+    assert origin(repo, config, "data", "REGION") == ("prod/kustomization.yaml", 5)
+    assert origin(repo, config, "data", "app.conf") == ("prod/app.conf", 1)
+    assert origin(repo, config, "data", "B") == ("prod/vars.env", 3)
+    secret = by_name(docs, "Secret", "creds")
+    assert base64.b64decode(secret.data["data"]["token"]) == b"abc"
+    web = by_name(docs, "Deployment", "web")
+    # the patch ran after the generator, and kustomize points the reference at the hashed name
+    volume = web.data["spec"]["template"]["spec"]["volumes"][0]
+    assert volume["configMap"]["name"] == config.data["metadata"]["name"]
+
+
+def test_components_see_and_change_what_was_gathered(repo):
+    write(repo, {"prod/kustomization.yaml": "resources: [../base]\ncomponents: [../gpu]\n",
+                 "gpu/kustomization.yaml": """
+                    apiVersion: kustomize.config.k8s.io/v1alpha1
+                    kind: Component
+                    patches:
+                    - target: {kind: Deployment}
+                      patch: |-
+                        - op: add
+                          path: /spec/template/spec/nodeSelector
+                          value: {cloud.google.com/gke-accelerator: nvidia-tesla-t4}
+                    """})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    assert web.data["spec"]["template"]["spec"]["nodeSelector"] == {"cloud.google.com/gke-accelerator": "nvidia-tesla-t4"}
+    assert origin(repo, web, "spec", "template", "spec", "nodeSelector", "cloud.google.com/gke-accelerator") == \
+        ("gpu/kustomization.yaml", 8)
+
+
+def test_replacements_carry_the_source_origin(repo):
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base, config.yaml]
+        replacements:
+        - source: {kind: ConfigMap, name: env, fieldPath: data.registry}
+          targets:
+          - select: {kind: Deployment}
+            fieldPaths:
+            - spec.template.spec.containers.[name=web].image
+            options: {delimiter: "/", index: 0}
+        """, "prod/config.yaml": """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: env}
+        data:
+          registry: contoso.azurecr.io
+        """})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    assert web.data["spec"]["template"]["spec"]["containers"][0]["image"] == "contoso.azurecr.io"
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("prod/config.yaml", 5)
+
+
+def test_builtin_transformer_configs_in_a_directory(repo):
+    write(repo, {"images/kustomization.yaml": "resources: [image.yaml]\n",
+                 "images/image.yaml": """
+                    apiVersion: builtin
+                    kind: ImageTagTransformer
+                    metadata: {name: web}
+                    imageTag:
+                      name: nginx
+                      newName: gcr.io/my-project/nginx
+                    """,
+                 "prod/kustomization.yaml": "resources: [../base]\ntransformers: [../images]\n"})
+    web = by_name(built(repo, "prod"), "Deployment", "web")
+    assert web.data["spec"]["template"]["spec"]["containers"][0]["image"] == "gcr.io/my-project/nginx:1.25"
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("images/image.yaml", 6)
+
+
+def test_kustomization_without_api_version_and_other_file_names(repo):
+    write(repo, {"plain/Kustomization": "resources:\n- ../base/sa.yaml\n"})
+    docs = built(repo, "plain", "Kustomization")
+    assert [d.data["kind"] for d in docs] == ["ServiceAccount"]

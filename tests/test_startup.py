@@ -1,0 +1,167 @@
+"""What a plain ``lintra check`` of one file imports and recomputes: the start-up a pre-commit hook
+pays on every commit. Timings live in benchmarks/; these tests pin the mechanisms."""
+
+import importlib.metadata
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from lintra import cache
+from lintra.entrypoints import _section, distribution_version, entry_points
+from lintra.policy.pack import _compile_rule, pack_files, rules_from_pack
+from lintra.resources import policies_dir
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n"
+
+#: modules only some runs need; a check of one Kubernetes file in text format needs none of them
+#: (the vSphere JSON detector is asked about every parsed document, so it is imported: it is small)
+NOT_ON_THE_HOT_PATH = ["importlib.metadata", "jsonschema", "lintra.report.sarif", "lintra.report.junit",
+                       "lintra.report.json", "lintra.load.vsphere.ovf", "lintra.load.vsphere.rvtools",
+                       "lintra.load.vsphere.vmx", "lintra.discover.changes", "lintra.policy.schema", "lintra.policy.examples",
+                       "lintra.cli.policy", "lintra.cli.baseline", "traceback"]
+
+PROBE = ("import sys\n"
+         "from lintra.cli import main\n"
+         "try:\n"
+         "    main(['check', 'svc.yaml'])\n"
+         "except SystemExit as done:\n"
+         "    code = done.code\n"
+         "print(sorted(m for m in {modules!r} if m in sys.modules), code in (0, 1))\n")
+
+
+def _probe(cwd, cache_dir):
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(cache_dir), XDG_CONFIG_HOME=str(cwd))
+    out = subprocess.run([sys.executable, "-c", PROBE.format(modules=NOT_ON_THE_HOT_PATH)], cwd=cwd, env=env,
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_one_file_check_imports_only_what_it_uses(tmp_path):
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    _probe(tmp_path, tmp_path / "cache")  # the first run fills the cache
+    assert _probe(tmp_path, tmp_path / "cache") == "[] True"
+
+
+def test_unchanged_configuration_is_not_validated_again(tmp_path):
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    (tmp_path / ".lintra.yaml").write_text("profile: balanced\n")
+    assert _probe(tmp_path, tmp_path / "cache") == "['jsonschema'] True"  # validated once
+    assert _probe(tmp_path, tmp_path / "cache") == "[] True"
+    (tmp_path / ".lintra.yaml").write_text("profile: balanced\nfail_on: warning\n")
+    assert _probe(tmp_path, tmp_path / "cache") == "['jsonschema'] True"  # changed: validated again
+
+
+def test_invalid_configuration_is_reported_on_every_run(tmp_path):
+    from click.testing import CliRunner
+
+    from lintra.cli import main
+
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    (tmp_path / ".lintra.yaml").write_text("profile: balanced\nunknown_key: 1\n")
+    os.environ["LINTRA_CACHE_DIR"] = str(tmp_path / "cache")
+    try:
+        for _ in range(2):
+            result = CliRunner().invoke(main, ["check", str(tmp_path / "svc.yaml"),
+                                               "--config", str(tmp_path / ".lintra.yaml")])
+            assert result.exit_code == 2
+            assert ".lintra.yaml:2:1: unknown_key: unknown key" in result.output
+    finally:
+        del os.environ["LINTRA_CACHE_DIR"]
+
+
+def test_entry_points_match_importlib_metadata():
+    """The direct reader finds what importlib.metadata finds, for every group of this venv."""
+    groups = {ep.group for dist in importlib.metadata.distributions() for ep in dist.entry_points}
+    assert "console_scripts" in groups
+    for group in groups:
+        expected = [(ep.name, ep.value) for ep in importlib.metadata.entry_points(group=group)]
+        assert sorted((ep.name, ep.value) for ep in entry_points(group)) == sorted(expected), group
+    assert distribution_version("lintra") == importlib.metadata.version("lintra")
+    assert distribution_version("PyYAML") == importlib.metadata.version("pyyaml")
+
+
+def test_entry_point_file_syntax(tmp_path):
+    text = ("# comment\n[console_scripts]\nx = a:b\n\n[lintra]\nacme = acme_plugin\n"
+            "acme-two : acme.sub:plugin [extra]\n; other comment\n[other]\nlintra = no\n")
+    assert _section(text, "lintra") == [("acme", "acme_plugin"), ("acme-two", "acme.sub:plugin [extra]")]
+    dist = tmp_path / "acme_plugin-1.2.0.dist-info"
+    dist.mkdir()
+    (dist / "entry_points.txt").write_text(text)
+    (tmp_path / "acme_plugin.py").write_text("plugin = 'loaded'\n")
+    shadowed = tmp_path / "later"
+    (shadowed / "Acme.Plugin-9.0.dist-info").mkdir(parents=True)
+    (shadowed / "Acme.Plugin-9.0.dist-info" / "entry_points.txt").write_text("[lintra]\nshadowed = x\n")
+    found = entry_points("lintra", [str(tmp_path), str(shadowed), str(tmp_path / "missing")])
+    assert [(ep.name, ep.value, ep.version) for ep in found] == [
+        ("acme", "acme_plugin", "1.2.0"), ("acme-two", "acme.sub:plugin [extra]", "1.2.0")]
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert found[0].load().__name__ == "acme_plugin"
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("acme_plugin", None)
+
+
+def _metadata(rule):
+    return {slot: getattr(rule, slot) for slot in type(rule).__slots__ if slot != "check"}
+
+
+def test_cached_builtin_rules_are_the_compiled_ones(tmp_path, monkeypatch):
+    """A built-in rule read from the cache has exactly the metadata of the eagerly compiled one,
+    and compiles to the same check on first use."""
+    monkeypatch.setenv("LINTRA_CACHE_DIR", str(tmp_path))
+    eager = rules_from_pack(policies_dir(), validate=False)
+    assert [_metadata(r) for r in rules_from_pack(policies_dir(), validate=False, trusted=True)] == \
+        [_metadata(r) for r in eager]  # first run: compiled, and cached
+    assert len(list(tmp_path.iterdir())) == 1
+    cached = rules_from_pack(policies_dir(), validate=False, trusted=True)
+    assert [_metadata(r) for r in cached] == [_metadata(r) for r in eager]
+    assert all(r.check.__qualname__.startswith("_deferred_rule") for r in cached)
+
+
+def test_a_cache_entry_that_is_not_ours_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("LINTRA_CACHE_DIR", str(tmp_path))
+    eager = rules_from_pack(policies_dir(), validate=False)
+    rules_from_pack(policies_dir(), validate=False, trusted=True)
+    entry, = tmp_path.iterdir()
+    entry.write_text(json.dumps([{"pack": "not a mapping"}] * len(pack_files(policies_dir()))))
+    assert [_metadata(r) for r in rules_from_pack(policies_dir(), validate=False, trusted=True)] == \
+        [_metadata(r) for r in eager]
+    entry.write_text("{not json")
+    assert len(rules_from_pack(policies_dir(), validate=False, trusted=True)) == len(eager)
+
+
+def test_empty_cache_dir_turns_the_cache_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("LINTRA_CACHE_DIR", "")
+    assert cache.directory() is None
+    cache.write("packs", "x", [1])
+    assert cache.read("packs", "x") is None
+
+
+def test_deferred_rule_keeps_the_k8s_gate_and_the_checks_result(tmp_path):
+    from lintra.check import Scan, run_rules
+    from lintra.load import load_source
+    from lintra.plugins import load_registry
+
+    registry = load_registry()
+    spec = {"id": "ZZ100", "name": "lb", "title": "t", "vendor": "other", "category": "network",
+            "strength": "soft", "severity": "warning", "kinds": ["k8s"], "rationale": "r", "remediation": "m",
+            "message": "{kind} {name} is {value}", "k8s": {"kinds": ["Service"]},
+            "match": {"path": "spec.type", "equals": "LoadBalancer"}}
+    from lintra.model import Source
+
+    loaded = load_source(Source("svc.yaml", None, SERVICE.encode()), registry.loaders, registry.detectors)
+    scan = Scan(loaded.documents)
+    found = {}
+    for deferred in (False, True):
+        rule = _compile_rule(spec, "test", deferred=deferred)
+        found[deferred] = [(f.span.line, f.span.column, f.message)
+                           for f in run_rules(loaded.documents, [rule], scan)]
+    assert found[True] == found[False] == [(6, 9, "Service web is LoadBalancer")]
+    with pytest.raises(Exception):
+        _compile_rule({**spec, "match": {"path": "a", "regex": "("}}, "test")  # eager: the error at once
