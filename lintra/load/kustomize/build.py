@@ -901,17 +901,21 @@ _REGEX_CACHE: Dict[str, Any] = {}
 
 
 def _regex_match(pattern: str, value: str) -> bool:
-    """Target ``name``/``namespace`` are anchored regular expressions. Patterns come from the scanned
-    repository: one that could backtrack exponentially is compared literally instead."""
-    compiled = _REGEX_CACHE.get(pattern)
-    if compiled is None:
-        from lintra.policy.regex_safety import nested_quantifier
+    """Target ``name``/``namespace`` are anchored regular expressions (kustomize uses Go's RE2).
+    Patterns come from the scanned repository, so they run on RE2 too: linear time whatever the
+    pattern; one RE2 cannot compile is compared literally."""
+    matches = _REGEX_CACHE.get(pattern)
+    if matches is None:
+        import re2
+
+        options = re2.Options()
+        options.log_errors = False
         try:
-            compiled = re.compile(re.escape(pattern) if len(pattern) > 256 or nested_quantifier(pattern) else pattern)
-        except re.error:
-            compiled = re.compile(re.escape(pattern))
-        _REGEX_CACHE[pattern] = compiled
-    return compiled.fullmatch(value) is not None
+            matches = re2.compile("(?:" + pattern + ")", options).fullmatch
+        except re2.error:
+            matches = lambda text: text == pattern  # noqa: E731
+        _REGEX_CACHE[pattern] = matches
+    return bool(matches(value))
 
 
 def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: bool = False) -> bool:
