@@ -52,9 +52,10 @@ class Candidate:
         self.note = note
         self.related = tuple(related)
 
-    def hit(self, suffix: Pointer, message: str, at: Optional[str] = None, vendor: Optional[str] = None) -> Hit:
+    def hit(self, suffix: Pointer, message: str, at: Optional[str] = None, vendor: Optional[str] = None,
+            service: Optional[str] = None) -> Hit:
         return Hit(self.pointer + tuple(suffix), message + self.note, at=at, document=self.document,
-                   related=self.related, vendor=vendor)
+                   related=self.related, vendor=vendor, service=service)
 
 
 def for_document(document: Document, scan) -> Optional[Expand]:

@@ -21,6 +21,7 @@ References:
 
 from lintra.model import Rule
 from lintra.rules.k8s.class_reference import through_class
+from lintra.rules.k8s.controllers import controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
 
 GATEWAY_GROUPS = ("gateway.networking.k8s.io/", "networking.x-k8s.io/")
@@ -54,4 +55,8 @@ RULE = Rule(
     references=references(__doc__),
     check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
+    service="vendor Gateway API controllers", effort=3,
+    effort_reason="the object moves to a class every target provides; its shape stays, the controller's "
+                  "behaviour (TLS, health checks, annotations) is re-tested",
+    vendors=controller_vendors(), services=controller_services(),
 )

@@ -23,6 +23,7 @@ References:
 
 from lintra.model import Rule
 from lintra.rules.k8s.class_reference import through_class
+from lintra.rules.k8s.controllers import controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
 
 
@@ -55,4 +56,8 @@ RULE = Rule(
     references=references(__doc__),
     check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
+    service="vendor Ingress controllers", effort=3,
+    effort_reason="the object moves to a class every target provides; its shape stays, the controller's "
+                  "behaviour (TLS, health checks, annotations) is re-tested",
+    vendors=controller_vendors(), services=controller_services(),
 )

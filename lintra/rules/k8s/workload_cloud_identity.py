@@ -24,6 +24,14 @@ IAM_ANNOTATIONS = {
 }
 
 
+#: vendor -> the workload identity service the annotation binds to
+IAM_SERVICES = {
+    "aws": "IAM Roles for Service Accounts (IRSA)",
+    "gcp": "GKE Workload Identity Federation",
+    "azure": "Microsoft Entra Workload ID",
+}
+
+
 def check(document, scan):
     accounts = None
     for pod in pods(document.data):
@@ -43,7 +51,8 @@ def _bound(document, accounts, path, name):
                 span = account.span(("metadata", "annotations", key), "key")
                 yield Hit(path + ("serviceAccountName",),
                           f"{describe(document)} runs as ServiceAccount '{name}', bound to {vendor} IAM through {key}",
-                          related=[Related(f"ServiceAccount '{name}'", account.source.name, span)], vendor=vendor)
+                          related=[Related(f"ServiceAccount '{name}'", account.source.name, span)], vendor=vendor,
+                          service=IAM_SERVICES.get(vendor))
                 return
 
 
@@ -75,4 +84,9 @@ RULE = Rule(
     references=references(__doc__),
     check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
+    service="cloud IAM for Kubernetes workloads", effort=4,
+    effort_reason="the workload's permissions come from the cloud's IAM; credentials and policies are "
+                  "redesigned for the target's identity model",
+    vendors=sorted(set(IAM_ANNOTATIONS.values())),
+    services=sorted(IAM_SERVICES.values()),
 )

@@ -27,6 +27,9 @@ from lintra.rules.k8s.nearest import describe, index, nearest
 DRIVER = "secrets-store.csi.k8s.io"
 #: spec.provider -> vendor; the provider plugins that serve only one cloud's secret manager
 CLOUD_PROVIDERS = {"aws": "aws", "azure": "azure", "gcp": "gcp", "gke": "gcp"}
+#: provider -> the secret manager behind it
+PROVIDER_SERVICES = {"aws": "AWS Secrets Manager and Parameter Store", "azure": "Azure Key Vault",
+                     "gcp": "Google Secret Manager", "gke": "Google Secret Manager (GKE add-on)"}
 
 
 def _class_references(document, spec_path):
@@ -71,7 +74,7 @@ def check(document, scan):
         yield Hit(pointer, message,
                   related=[Related(f"SecretProviderClass '{name}'", klass.source.name,
                                    klass.span(("spec", "provider")))],
-                  vendor=CLOUD_PROVIDERS[provider])
+                  vendor=CLOUD_PROVIDERS[provider], service=PROVIDER_SERVICES[provider])
 
 
 def needs(document) -> bool:
@@ -108,4 +111,9 @@ RULE = Rule(
     references=references(__doc__),
     check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
+    service="cloud secret managers (Secrets Store CSI providers)", effort=3,
+    effort_reason="the secrets move to a manager every target runs (Vault, Kubernetes Secrets) and the "
+                  "SecretProviderClass is rewritten; the workload's volume keeps its shape",
+    vendors=sorted(set(CLOUD_PROVIDERS.values())),
+    services=sorted(set(PROVIDER_SERVICES.values())),
 )
