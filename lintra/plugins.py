@@ -195,7 +195,7 @@ def _call(pm: pluggy.PluginManager, name: str, register) -> None:
 
 def _one_line(error: BaseException) -> str:
     """``Type: message`` on one line and short: the message may quote anything."""
-    from lintra.report.escape import terminal
+    from lintra.escape import terminal
 
     text = terminal(str(error))
     return f"{type(error).__name__}: {text[:300]}" + ("..." if len(text) > 300 else "")

@@ -1,4 +1,5 @@
-"""The stages import one way: discover -> load -> check -> filter -> report.
+"""The stages import one way: discover -> load -> check -> filter -> report (-> audit, which reads
+finished results).
 
 Every module's imports are read from its source (``ast``; imports inside functions count too): a
 stage may import the model and the stages before it, never a later stage, never a rule module,
@@ -11,12 +12,14 @@ import re
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = os.path.join(ROOT, "lintra")
-STAGES = ["discover", "load", "check", "filter", "report"]
+STAGES = ["discover", "load", "check", "filter", "report", "audit"]
 #: what every stage may import besides earlier stages: the model and its vocabulary, the hook
 #: markers, small helpers (repository roots, shipped files, safe file reads, the data cache) and the
 #: domain knowledge of the formats (lintra/domain/)
 SHARED = {"lintra", "lintra.model", "lintra.vocabulary", "lintra.hookspecs", "lintra.repository",
-          "lintra.resources", "lintra.cache", "lintra.filesystem", "lintra.domain"}
+          "lintra.resources", "lintra.cache", "lintra.filesystem", "lintra.escape", "lintra.domain",
+          # the one safe regular-expression engine (RE2), shared by packs, Kustomize and Helm
+          "lintra.policy.regex_safety"}
 
 
 def _module(path):

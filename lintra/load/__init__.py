@@ -197,7 +197,7 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
 def _crashed(source: Source, what: str, error: Exception) -> Loaded:
     """A reader or detector raised: the file is an error (exit 2: it was not judged) with an
     LT900 finding naming the exception in one short line (its message may quote the file)."""
-    from lintra.report.escape import terminal
+    from lintra.escape import terminal
 
     text = terminal(str(error))
     reason = f"{what} failed on this file: {type(error).__name__}: {text[:120]}" + ("..." if len(text) > 120 else "")
