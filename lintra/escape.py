@@ -30,10 +30,8 @@ here per way, so every format (and the HTML/Markdown audit reports) escapes alik
 
 from __future__ import annotations
 
-import html as _html
 import re
 from typing import Any
-from urllib.parse import quote
 
 #: surrogates are matched apart: an escaped byte (U+DC80-U+DCFF) is shown as the byte it was
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -112,6 +110,8 @@ def workflow_property(text: Any) -> str:
 
 def html(text: Any) -> str:
     """Text for an HTML element or a quoted attribute: no markup, no controls."""
+    import html as _html  # imported by the formats that need it: text output must not pay for it
+
     return _html.escape(terminal(text), quote=True)
 
 
@@ -124,6 +124,8 @@ def markdown_cell(text: Any) -> str:
 
 def uri_path(relative: str) -> str:
     """A relative path as a URI reference (RFC 3986), each byte of a non-UTF-8 name as ``%XX``."""
+    from urllib.parse import quote
+
     return quote(relative, errors="surrogateescape")
 
 

@@ -103,9 +103,11 @@ class ScanSetup:
         self.judgement = self.settings.judgement()
 
     def helm_options(self):
+        values, sets, strings = (self.options.get(key) or () for key in ("helm_values", "helm_set", "helm_set_string"))
+        if not (values or sets or strings):
+            return None  # the chart loader's defaults; importing the Helm package costs a small run dearly
         from lintra.load.helm import HelmOptions
 
-        values, sets, strings = (self.options.get(key) or () for key in ("helm_values", "helm_set", "helm_set_string"))
         for expression in (*sets, *strings):
             if "=" not in expression:
                 raise ConfigError(f"--helm-set {expression}: expected KEY=VALUE")

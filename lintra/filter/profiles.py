@@ -98,14 +98,25 @@ def builtin_profiles(directory: Optional[str] = None) -> Dict[str, Tuple[dict, s
     from lintra.load import yamltree
     from lintra.resources import PROFILE_SUFFIX, policies_dir
 
+    from lintra import cache
+
     directory = directory or os.path.join(policies_dir(), "profiles")
+    paths = [os.path.join(directory, name) for name in sorted(os.listdir(directory)) if name.endswith(PROFILE_SUFFIX)]
+    # The shipped profiles' parsed data is cached by their content, as the shipped packs' is
+    # (lintra.cache: JSON data only), so a one-file run does not parse them again.
+    key = cache.file_digest(paths)
+    cached = cache.read("profiles", key) if key else None
+    if isinstance(cached, list) and len(cached) == len(paths) and all(isinstance(d, dict) for d in cached):
+        return {data["profile"]: (data, path) for data, path in zip(cached, paths)}
     found: Dict[str, Tuple[dict, str]] = {}
-    for name in sorted(os.listdir(directory)):
-        if name.endswith(PROFILE_SUFFIX):
-            path = os.path.join(directory, name)
-            with open(path, encoding="utf-8") as handle:
-                data = yamltree.parse(handle.read())[0][0]
-            found[data["profile"]] = (data, path)
+    parsed = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            data = yamltree.parse(handle.read())[0][0]
+        parsed.append(data)
+        found[data["profile"]] = (data, path)
+    if key and cache.round_trips(parsed):
+        cache.write("profiles", key, parsed)
     return found
 
 
