@@ -71,12 +71,37 @@ def _libyaml_caps_nesting() -> bool:
 _PRE_CHECK_DEPTH = not _libyaml_caps_nesting()
 
 
+#: Files larger than this keep each document's positions packed (see :meth:`YamlLocator.pack`)
+#: from the moment it is built: a 20 MB stream of manifests holds thousands of documents at once.
+PACK_FROM_BYTES = 1024 * 1024
+
+
 def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
-    """Every document of ``text`` as ``(data, locator)``; empty documents are left out."""
+    """Every document of ``text`` as ``(data, locator)``; empty documents are left out.
+
+    Each document is built as soon as libyaml has composed it, so only one document's node tree
+    is alive at a time. Errors come out as if the whole stream were composed first: a syntax
+    error anywhere wins over a limit a document passes (alias expansion, depth)."""
     if _PRE_CHECK_DEPTH:
         _check_depth(text)
+    out = []
+    exceeded: Optional[LimitExceeded] = None
+    pack = len(text) > PACK_FROM_BYTES
     try:
-        roots = list(yaml.compose_all(text, Loader=Loader))
+        for root in yaml.compose_all(text, Loader=Loader):
+            if root is None or exceeded is not None:
+                continue
+            builder = _Builder()
+            try:
+                data = builder.build(root, 0)
+            except LimitExceeded as error:
+                exceeded = error  # raised once the rest of the stream is known to parse
+                continue
+            locator = YamlLocator(builder.positions[id(root)])
+            if pack:
+                locator.pack()
+            out.append((data, locator))
+            del root, builder
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
@@ -91,13 +116,8 @@ def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
                               mark.column + 1 if mark else 1) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(str(error), 1, 1) from None
-    out = []
-    for root in roots:
-        if root is None:
-            continue
-        builder = _Builder()
-        data = builder.build(root, 0)
-        out.append((data, YamlLocator(builder.positions[id(root)])))
+    if exceeded is not None:
+        raise exceeded
     return out
 
 
