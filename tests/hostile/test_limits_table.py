@@ -13,7 +13,8 @@ from tests.conftest import ROOT
 def documented():
     text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
     section = text.split("\n## Limits\n", 1)[1].split("\n## ", 1)[0]
-    return {name: value for name, value in re.findall(r"^\| `(MAX_[A-Z_]+)` \| ([^|]+?) \|", section, re.M)}
+    return {name: value for name, value in re.findall(r"^\| `(?:limits|references|regex_safety)\.(MAX_[A-Z_]+)` \| ([^|]+?) \|",
+                                                                  section, re.M)}
 
 
 def shown(value: int, name: str) -> str:
