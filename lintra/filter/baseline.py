@@ -51,15 +51,20 @@ class Baseline:
         return (_relative(finding.file, self.directory), finding.rule.id, fingerprint)
 
     def filter(self, findings: Iterable[Finding]) -> Tuple[List[Finding], int]:
-        """The findings the baseline does not accept, and how many it accepted. Each entry
-        accepts one finding, so a second identical coupling added later is still reported."""
+        """The findings the baseline does not accept, and how many it accepted."""
+        kept, accepted = self.split(findings)
+        return kept, len(accepted)
+
+    def split(self, findings: Iterable[Finding]) -> Tuple[List[Finding], List[Finding]]:
+        """(findings the baseline does not accept, findings it accepts). Each entry accepts one
+        finding, so a second identical coupling added later is still reported."""
         budget = Counter((e["file"], e["rule"], e["fingerprint"]) for e in self.entries)
-        kept, accepted = [], 0
+        kept, accepted = [], []
         for finding in findings:
             key = self.key(finding)
             if not finding.suppressed and budget[key] > 0:
                 budget[key] -= 1
-                accepted += 1
+                accepted.append(finding)
             else:
                 kept.append(finding)
         return kept, accepted

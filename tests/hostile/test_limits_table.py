@@ -4,8 +4,8 @@ and every row names a constant that exists."""
 import os
 import re
 
-from lintra.discover import references
-from lintra.load import limits
+from lintra.load import limits, references
+from lintra.load.helm import chart
 from lintra.policy import regex_safety
 from tests.conftest import ROOT
 
@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 def documented():
     text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
     section = text.split("\n## Limits\n", 1)[1].split("\n## ", 1)[0]
-    return {name: value for name, value in re.findall(r"^\| `(?:limits|references|regex_safety)\.(MAX_[A-Z_]+)` \| ([^|]+?) \|",
+    return {name: value for name, value in re.findall(r"^\| `(?:limits\.|references\.|regex_safety\.)?((?:chart\.)?MAX_[A-Z_]+)` \| ([^|]+?) \|",
                                                                   section, re.M)}
 
 
@@ -27,6 +27,7 @@ def constants():
     found = {name: value for name, value in vars(limits).items() if name.startswith("MAX_")}
     found["MAX_REFERENCED"] = references.MAX_REFERENCED
     found["MAX_PATTERN_MEMORY"] = regex_safety.MAX_PATTERN_MEMORY
+    found.update({f"chart.{name}": value for name, value in vars(chart).items() if name.startswith("MAX_")})
     return found
 
 

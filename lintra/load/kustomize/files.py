@@ -31,6 +31,15 @@ class BuildError(Exception):
         self.origin = origin
 
 
+class SyntaxProblem(BuildError):
+    """A file of the build does not parse; ``line``/``column`` are in that file."""
+
+    def __init__(self, message: str, origin: Optional[Origin], line: int, column: int) -> None:
+        super().__init__(message, origin)
+        self.line = line
+        self.column = column
+
+
 def is_remote(reference: str) -> bool:
     """A URL or a git/OCI reference (``github.com/org/repo/path?ref=v1``): never fetched."""
     lowered = reference.lower()
@@ -97,9 +106,11 @@ def parse_documents(text: str, name: str, origin: Origin, locator_wrap=None) -> 
         else:
             parsed = yamltree.parse(text)
     except yamltree.YamlSyntaxError as error:
-        raise BuildError(f"{name}:{error.line}:{error.column}: YAML syntax error: {error}", origin) from None
+        raise SyntaxProblem(f"{name}:{error.line}:{error.column}: YAML syntax error: {error}", origin,
+                            error.line, error.column) from None
     except jsontree.JsonSyntaxError as error:
-        raise BuildError(f"{name}:{error.line}:{error.column}: JSON syntax error: {error}", origin) from None
+        raise SyntaxProblem(f"{name}:{error.line}:{error.column}: JSON syntax error: {error}", origin,
+                            error.line, error.column) from None
     except LimitExceeded as error:
         raise BuildError(f"{name}:{error.line}:{error.column}: {error}", origin) from None
     out = []
