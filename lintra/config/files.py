@@ -81,7 +81,7 @@ def read(path: str, user: bool = False) -> ConfigFile:
     try:
         text = read_text(path, MAX_CONFIG_BYTES)
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigFileError(f"{path}: cannot read configuration: {error}") from None
+        raise ConfigFileError(f"{path}: cannot read configuration: {getattr(error, 'strerror', None) or error}") from None
     if path.endswith(".toml"):
         data, where = _read_toml(path, text)
     else:

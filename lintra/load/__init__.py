@@ -183,6 +183,9 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
                       also=parsed.files)
     try:
         loaded = Loaded(*_classify(source, parsed, detectors))
+    except LoadError as error:  # a detector found the data of its kind but malformed
+        return Loaded(FileRecord(source.name, "error", reason=error.message),
+                      problems=[Problem(error.rule_id, error.message, error.span)])
     except Exception as error:  # noqa: BLE001 - a detector's bug, likewise
         return _crashed(source, "a document detector", error)
     also = getattr(parsed, "records", None)

@@ -61,6 +61,8 @@ def _decode(text: str, position: int, whole: bool = False) -> Tuple[Any, int]:
         raise JsonSyntaxError(error.msg, error.lineno, error.colno) from None
     except RecursionError:
         raise LimitExceeded("JSON nested too deeply to parse") from None
+    except ValueError as error:  # Python refuses integers of more than 4300 digits (CVE-2020-10735)
+        raise LimitExceeded(f"JSON number too long to read ({str(error).split(':')[0]})") from None
     if _too_deep(data):
         raise LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels")
     return data, end

@@ -1,15 +1,25 @@
 """Bounds that keep hostile or broken input from hanging or crashing a scan.
 
-Each is a reported, located skip of that file, never a traceback; the numbers are far above what
-real infrastructure files need (the deepest file in our corpus nests 25 levels).
+Each is a reported, located skip of that file (an ``LT002`` finding, status ``error``), never a
+traceback; the numbers are far above what real infrastructure files need (the deepest file in our
+corpus nests 25 levels). README "Limits" lists every one with its message; a test keeps the two
+in step.
 """
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 #: configuration files and policy packs: hand-written, small
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 256
-#: nodes a naive walk would visit once aliases are expanded (billion laughs protection)
+#: nodes a naive walk would visit once aliases are expanded, scalars included (billion laughs)
 MAX_EXPANDED_NODES = 1_000_000
+#: rows of one RVTools tab (xlsx sheet or CSV file)
+MAX_ROWS = 1_000_000
+#: bytes an xlsx workbook's members inflate to (a zip bomb is refused before it is opened)
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+#: bytes of the .ovf descriptor inside an .ova
+MAX_OVA_DESCRIPTOR_BYTES = MAX_FILE_BYTES
+#: members an .ova (tar) lists before its descriptor is found
+MAX_ARCHIVE_MEMBERS = 10_000
 
 
 class LimitExceeded(Exception):

@@ -144,27 +144,37 @@ def _check_depth(text: str) -> None:
         return
 
 
+#: marks a collection whose value is being built, so an alias to it from inside is seen as a cycle
+_BUILDING = object()
+
+
 class _Builder:
     """Builds plain data from one document's nodes, bounding alias expansion (billion laughs), and
     records each node's :data:`Position` in ``positions`` (by node id; an alias shares its anchor's)."""
 
-    __slots__ = ("seen", "expanded", "positions")
+    __slots__ = ("seen", "expanded", "aliased", "positions")
 
     def __init__(self) -> None:
         self.seen: dict = {}
         self.expanded = 0
+        self.aliased = 0
         self.positions: dict = {}
 
     def build(self, node: Node, depth: int) -> Any:
         if isinstance(node, ScalarNode):
+            self.expanded += 1  # scalar leaves count: aliased lists of scalars are a bomb as well
             self.positions[id(node)] = _node_span(node)
             return _scalar(node)
         known = self.seen.get(id(node))
+        if known is _BUILDING:  # an alias to a collection from inside it: the data would be a cycle
+            raise LimitExceeded("recursive alias: a collection contains an alias to itself",
+                                node.start_mark.line + 1, node.start_mark.column + 1)
         if known is not None:
             # An alias: share the value, but count what a naive walk would expand.
             value, size = known
             self.expanded += size
-            if self.expanded > MAX_EXPANDED_NODES:
+            self.aliased += size  # the file's own nodes are bounded by its size; aliases multiply them
+            if self.aliased > MAX_EXPANDED_NODES:
                 raise LimitExceeded(f"aliases expand to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)",
                                     node.start_mark.line + 1, node.start_mark.column + 1)
             return value
@@ -176,17 +186,17 @@ class _Builder:
         positions = self.positions
         if isinstance(node, SequenceNode):
             value: Any = []
-            self.seen[id(node)] = (value, 1)
+            self.seen[id(node)] = _BUILDING
             items: list = []  # registered before the children: an alias inside may name this node
             positions[id(node)] = (_SEQUENCE, _node_span(node), items)
             value.extend(self.build(child, depth + 1) for child in node.value)
             items.extend(positions[id(child)] for child in node.value)
         else:
             value = {}
-            self.seen[id(node)] = (value, 1)
+            self.seen[id(node)] = _BUILDING
             located: list = []
             positions[id(node)] = (_MAPPING, _node_span(node), located)
-            for key_node, value_node in _pairs(node):
+            for key_node, value_node in _pairs(node, strict=True):
                 key = self.build(key_node, depth + 1)
                 if isinstance(key, (dict, list)):
                     key = str(key)
@@ -212,8 +222,8 @@ def _scalar(node: ScalarNode) -> Any:
     if construct is not None:
         try:
             return construct(node)
-        except (ValueError, ConstructorError):
-            return node.value
+        except (ValueError, KeyError, TypeError, OverflowError, ConstructorError):
+            return node.value  # ``!!bool maybe``, ``!!int 0x``, a 5000-digit int: the text as written
     if tag.startswith("!"):
         return _short_form(tag, node.value)
     return node.value
@@ -228,16 +238,25 @@ def _short_form(tag: str, value: Any) -> Any:
     return value
 
 
-def _pairs(node: MappingNode):
-    """Key/value node pairs with YAML merge keys (``<<: *base``) applied, later keys winning."""
+def _pairs(node: MappingNode, strict: bool = False, _merging: Optional[frozenset] = None):
+    """Key/value node pairs with YAML merge keys (``<<: *base``) applied, later keys winning.
+    A merge that reaches a mapping it is already merging (``a: &a {<<: *a}``) is a cycle: refused
+    when ``strict`` (building the data), left out otherwise."""
     merged = []
     own = []
     for key_node, value_node in node.value:
         if key_node.tag == _TAG + "merge":
+            merging = (_merging or frozenset()) | {id(node)}
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for source in sources:
-                if isinstance(source, MappingNode):
-                    merged.extend(_pairs(source))
+                if not isinstance(source, MappingNode):
+                    continue
+                if id(source) in merging:
+                    if strict:
+                        raise LimitExceeded("recursive merge key: a mapping merges itself",
+                                            key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                    continue
+                merged.extend(_pairs(source, strict, merging))
         else:
             own.append((key_node, value_node))
     return merged + own if merged else own

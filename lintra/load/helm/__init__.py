@@ -152,9 +152,11 @@ def _top_layers(files: ChartFiles, helm: HelmOptions, notes: List[str]) -> List[
 
 
 def _read(path: str) -> Optional[str]:
+    from lintra.filesystem import read_regular  # a FIFO or device would block or never end
+    from lintra.load.limits import MAX_FILE_BYTES
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read().decode("utf-8")
+        return read_regular(path, MAX_FILE_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -90,10 +90,12 @@ def read_directory(root: str, prefix: str, boundary: str) -> ChartFiles:
                 if size > MAX_ARCHIVE_BYTES:
                     chart.skipped[rel] = f"larger than {MAX_ARCHIVE_BYTES // (1024 * 1024)} MiB: not read"
                     continue
-                with open(path, "rb") as handle:
-                    chart.files[rel] = handle.read()
+                from lintra.filesystem import read_regular  # a FIFO or device would block or never end
+
+                chart.files[rel] = read_regular(path, MAX_ARCHIVE_BYTES)
             except OSError as error:
-                chart.skipped[rel] = f"cannot read: {error.strerror or error}"
+                chart.skipped[rel] = error.strerror if error.strerror and "not read" in error.strerror else \
+                    f"cannot read: {error.strerror or error}"
     return chart
 
 

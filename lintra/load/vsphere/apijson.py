@@ -52,7 +52,20 @@ def type_name(obj: Any) -> str:
 
 
 def detect(data: Any) -> Optional[list]:
-    """The vSphere detector: a list of VM models found in ``data``, or None."""
+    """The vSphere detector: a list of VM models found in ``data``, or None. An export whose
+    fields have types the API never writes (a number where an object belongs ...) is a syntax
+    error of the file, not a crash."""
+    try:
+        return _detect(data)
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
+        from lintra.load import LoadError
+        from lintra.model import Span
+
+        raise LoadError("LT000", f"vSphere export of unexpected shape: {type(error).__name__}: {str(error)[:100]}",
+                        Span(1, 1)) from None
+
+
+def _detect(data: Any) -> Optional[list]:
     if isinstance(data, list):
         # govc object.collect -json: a change set [{"name": "config", "op": "assign", "val": {...}}]
         if data and all(isinstance(p, dict) and _get(p, "name") is not None and _key(p, "val") in p for p in data):

@@ -15,6 +15,7 @@ import io
 import tarfile
 
 from lintra.load import LoadError, Skip
+from lintra.load.limits import MAX_ARCHIVE_MEMBERS, MAX_OVA_DESCRIPTOR_BYTES, LimitExceeded
 from lintra.load.vsphere.model import Place, VmBuilder, bus_sharing, controller_type, disk_mode, nic_type, truthy
 from lintra.load.vsphere.xmltree import Element, parse
 from lintra.model import Source, Span
@@ -23,15 +24,28 @@ _TOOLS_GUESTINFO = ("guestinfo.vmtools", "guestinfo.vmware", "guestinfo.appinfo"
 
 
 def load_ova(source: Source, data: bytes) -> list:
+    """An OVA is a plain (uncompressed) tar whose first member is the descriptor (DSP0243 §5.3):
+    it is opened as exactly that, so a gzip stream (a decompression bomb) is no OVA; members are
+    listed only until the descriptor, and the descriptor is read only up to its limit (a sparse
+    member may declare any size)."""
     try:
-        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-            member = next((m for m in archive.getmembers() if m.name.lower().endswith(".ovf") and m.isfile()), None)
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+            member = None
+            for count, candidate in enumerate(archive, 1):
+                if candidate.name.lower().endswith(".ovf") and candidate.isfile():
+                    member = candidate
+                    break
+                if count >= MAX_ARCHIVE_MEMBERS:
+                    raise LimitExceeded(f"OVA lists more than {MAX_ARCHIVE_MEMBERS} members before a descriptor")
             if member is None:
                 raise LoadError("LT000", "OVA archive holds no .ovf descriptor", Span(1, 1))
+            if member.size > MAX_OVA_DESCRIPTOR_BYTES:
+                raise LimitExceeded(f"OVA descriptor {member.name!r} larger than "
+                                    f"{MAX_OVA_DESCRIPTOR_BYTES // (1024 * 1024)} MiB")
             handle = archive.extractfile(member)
-            descriptor = handle.read() if handle else b""
-    except tarfile.TarError as error:
-        raise LoadError("LT000", f"not a readable OVA (tar) archive: {error}", Span(1, 1)) from None
+            descriptor = handle.read(MAX_OVA_DESCRIPTOR_BYTES + 1) if handle else b""
+    except (tarfile.TarError, EOFError, OSError, ValueError) as error:
+        raise LoadError("LT000", f"not a readable OVA (uncompressed tar) archive: {error}", Span(1, 1)) from None
     return load_ovf(source, descriptor)
 
 

@@ -36,6 +36,7 @@ import re
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from lintra.load import LoadError, Skip
+from lintra.load.limits import MAX_ROWS, MAX_UNCOMPRESSED_BYTES, LimitExceeded
 from lintra.load.vsphere.model import (Place, VmBuilder, bus_sharing, controller_type, disk_mode, nic_type,
                                        truthy)
 from lintra.model import Source, Span
@@ -91,8 +92,10 @@ def load_csv(source: Source, text: str) -> list:
 
     def rows() -> Iterable[Row]:
         try:
-            for record in reader:
+            for count, record in enumerate(reader, 2):
                 line = reader.line_num
+                if count > MAX_ROWS:
+                    raise LimitExceeded(f"RVTools tab {tab} has more than {MAX_ROWS} rows", line)
                 yield {name: (record[i], Span(line, i + 1, line, i + 1 + len(record[i]), f"{tab}!{_letter(i)}{line}"))
                        for i, name in columns.items() if i < len(record)}
         except csv.Error as error:
@@ -108,6 +111,7 @@ def load_xlsx(source: Source, data: bytes) -> list:
     except ImportError:
         raise Skip("RVTools xlsx needs the optional reader: pip install 'lintra[xlsx]' "
                    "(or export the tabs to CSV)") from None
+    _check_inflated_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a broken zip/xml
@@ -116,20 +120,45 @@ def load_xlsx(source: Source, data: bytes) -> list:
     if "vInfo" not in tabs:
         raise Skip("xlsx workbook that is not an RVTools export (no vInfo sheet)")
     vms: Dict[str, VmBuilder] = {}
-    for tab in tabs:
-        sheet = book[tab]
-        rows_iter = sheet.iter_rows(values_only=True)
-        header = [str(c or "") for c in next(rows_iter, ())]
-        columns = _columns(tab, header)
+    try:
+        for tab in tabs:
+            sheet = book[tab]
+            sheet.reset_dimensions()  # a forged <dimension ref="A1:XFD1048576"> would pad every row
+            rows_iter = sheet.iter_rows(values_only=True)
+            header = [str(c or "") for c in next(rows_iter, ())]
+            columns = _columns(tab, header)
 
-        def rows(rows_iter=rows_iter, columns=columns, tab=tab) -> Iterable[Row]:
-            for n, record in enumerate(rows_iter, 2):
-                yield {name: ("" if record[i] is None else str(record[i]),
-                              Span(n, i + 1, region=f"{tab}!{_letter(i)}{n}"))
-                       for i, name in columns.items() if i < len(record)}
-        _apply(tab, rows(), vms)
-    book.close()
+            def rows(rows_iter=rows_iter, columns=columns, tab=tab) -> Iterable[Row]:
+                for n, record in enumerate(rows_iter, 2):
+                    if n > MAX_ROWS:
+                        raise LimitExceeded(f"RVTools tab {tab} has more than {MAX_ROWS} rows", n)
+                    yield {name: ("" if record[i] is None else str(record[i]),
+                                  Span(n, i + 1, region=f"{tab}!{_letter(i)}{n}"))
+                           for i, name in columns.items() if i < len(record)}
+            _apply(tab, rows(), vms)
+    except (LimitExceeded, LoadError):
+        raise
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many types for broken sheet XML
+        raise LoadError("LT000", f"not a readable xlsx workbook: {type(error).__name__}: {str(error)[:120]}",
+                        Span(1, 1)) from None
+    finally:
+        book.close()
     return [vm.document(source, i) for i, vm in enumerate(vms.values())]
+
+
+def _check_inflated_size(data: bytes) -> None:
+    """Refuse a workbook whose members inflate past :data:`MAX_UNCOMPRESSED_BYTES` (a zip bomb),
+    judged from the zip directory before anything is inflated."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise LoadError("LT000", f"not a readable xlsx workbook: {type(error).__name__}: {error}", Span(1, 1)) from None
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise LimitExceeded(f"xlsx members inflate to more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MiB "
+                            "(zip bomb?)")
 
 
 def _letter(index: int) -> str:

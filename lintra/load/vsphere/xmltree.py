@@ -69,11 +69,18 @@ def parse(data: bytes) -> Element:
         stack.append(element)
 
     def end(name):
-        stack.pop()
+        element = stack.pop()
+        parts = pieces.pop(id(element), None)
+        if parts:
+            element.text = "".join(parts)
+
+    # Text arrives in many pieces (expat splits at every entity and buffer boundary); joining
+    # them once per element keeps a long text linear instead of quadratic.
+    pieces: Dict[int, List[str]] = {}
 
     def text(data):
         if stack:
-            stack[-1].text += data
+            pieces.setdefault(id(stack[-1]), []).append(data)
 
     def refuse(*args):
         raise _Refused()
@@ -93,6 +100,9 @@ def parse(data: bytes) -> Element:
     except expat.ExpatError as error:
         raise LoadError("LT000", f"XML syntax error: {expat.ErrorString(error.code)}",
                         Span(error.lineno, error.offset + 1)) from None
+    except LookupError as error:  # encoding="..." that Python has no codec for
+        raise LoadError("LT000", f"XML declares an encoding Python cannot read ({error})",
+                        Span(1, 1)) from None
     if not root:
         raise LoadError("LT000", "XML document has no root element", Span(1, 1))
     return root[0]
