@@ -98,6 +98,8 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     suppressions.extend(suppress.from_text(source.name, decode(source.read_bytes())))
                 except UnicodeDecodeError:
                     pass  # a binary format (xlsx, ova) has no comments to read
+            for name, text in loaded.comments:
+                suppressions.extend(suppress.from_text(name, text))
             records.append(loaded.record)
             also.extend(loaded.also)
             documents.extend(loaded.documents)

@@ -232,3 +232,30 @@ def test_cli_flags_end_to_end_in_a_real_subprocess(tmp_path):
     done = subprocess.run(command[:4] + ["--helm-set", "noequals", str(root / "chart")],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2 and "expected KEY=VALUE" in done.stderr
+
+
+def test_suppression_comments_in_values_and_templates_apply(tmp_path):
+    root = write(tmp_path, {"chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+                            "chart/values.yaml": "# lintra: ignore[LK201] EBS is our accepted storage\n"
+                                                 "provisioner: ebs.csi.aws.com\n",
+                            "chart/templates/sc.yaml": SC})
+    result = run([str(root / "chart")])
+    finding, = [f for f in result.findings if f.rule.id == "LK201"]
+    assert (os.path.basename(finding.file), finding.span.line) == ("values.yaml", 2)
+    assert finding.suppressed and finding.suppression == "EBS is our accepted storage"
+    assert result.exit_code == 0
+
+
+def test_a_chart_file_named_alone_is_checked_with_its_chart(tmp_path):
+    root = write(tmp_path, {"chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+                            "chart/values.yaml": "provisioner: ebs.csi.aws.com\n",
+                            "chart/templates/sc.yaml": SC,
+                            "chart/charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+                            "chart/charts/sub/templates/x.yaml": "kind: ConfigMap\n"})
+    named = [str(root / "chart" / "values.yaml"), str(root / "chart" / "templates" / "sc.yaml"),
+             str(root / "chart" / "charts" / "sub" / "templates" / "x.yaml")]
+    result = run(named)
+    charts = [r.file for r in result.files if "helm" in r.kinds]
+    assert charts == [str(root / "chart" / "Chart.yaml")]  # once, the outermost chart
+    assert [(os.path.basename(f.file), f.span.line) for f in result.findings if f.rule.id.startswith("LK2")] == \
+        [("values.yaml", 1)]
