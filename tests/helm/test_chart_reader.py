@@ -70,8 +70,8 @@ def test_switched_off_branch_is_conditional_info_and_never_fails(tmp_path):
                             + SC.replace("{{ .Values.provisioner }}", "ebs.csi.aws.com") + "{{- end }}\n"})
     result = run([str(root)], Judgement(profile=resolve("agile"), fail_on="info"))
     finding, = [f for f in result.findings if f.rule.id.startswith("LK2")]
-    assert finding.conditional == "if .Values.aws.enabled"
-    assert finding.level.name == "info" and "conditional: only rendered when if .Values.aws.enabled" in finding.message
+    assert finding.conditional == ".Values.aws.enabled"
+    assert finding.level.name == "info" and "conditional: only rendered when .Values.aws.enabled" in finding.message
     assert (finding.span.line, finding.span.column) == (6, 14)
     assert result.exit_code == 0
     on = run([str(root)], Judgement(profile=resolve("agile")),
@@ -108,6 +108,18 @@ def test_subchart_sees_parent_block_globals_and_condition(tmp_path):
     off = run([str(root / "chart")], options={"helm": HelmOptions(sets=[("disk.enabled=false", False)])})
     finding, = [f for f in off.findings if f.rule.id.startswith("LK3")]
     assert finding.conditional == "disk.enabled is true"
+
+
+def test_dependency_tags_disable_a_subchart(tmp_path):
+    root = write(tmp_path, {
+        "chart/Chart.yaml": "apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n"
+                            "  - name: storage\n    version: 1.0.0\n    tags: [cloud]\n",
+        "chart/values.yaml": "tags:\n  cloud: false\n",
+        "chart/charts/storage/Chart.yaml": "apiVersion: v2\nname: storage\nversion: 1.0.0\n",
+        "chart/charts/storage/templates/sc.yaml": SC.replace("{{ .Values.provisioner }}", "ebs.csi.aws.com"),
+    })
+    finding, = [f for f in run([str(root)]).findings if f.rule.id.startswith("LK2")]
+    assert finding.conditional == "tags.cloud is true" and finding.level.name == "info"
 
 
 def _tgz(members):

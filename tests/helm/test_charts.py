@@ -241,5 +241,5 @@ def test_json_output_has_conditional_and_notes_and_validates(tmp_path):
         jsonschema.validate(data, json.load(handle))
     conditional = [f for f in data["findings"] if f.get("conditional")]
     assert conditional and all(f["level"] == "info" for f in conditional)
-    assert any(f["conditional"].startswith("if and .Values.server.ingress.enabled") for f in conditional)
+    assert any(f["conditional"].startswith("and .Values.server.ingress.enabled") for f in conditional)
     assert any(entry.get("notes") for entry in data["files"])
