@@ -12,8 +12,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from lintra.discover import path_matches
 from lintra.filter.profiles import DEFAULT_PROFILE, Profile, resolve
-from lintra.filter.select import matches, may_match
-from lintra.model import RESERVED_VENDOR, Finding, Level, Rule
+from lintra.filter.select import matches
+from lintra.model import RESERVED_VENDOR, VENDORS, Finding, Level, Rule
 
 
 class Judgement:
@@ -64,8 +64,10 @@ class Judgement:
     def _may_report(self, rule: Rule) -> bool:
         if self.level(rule) is not None:
             return True
-        selected = not self.select or any(may_match(rule, sel) for sel in self.select)
-        return rule.vendor == "other" and selected and not any(matches(rule, ign) for ign in self.ignore)
+        # judged per finding vendor: the vendors the rule declares, any vendor for a rule declared
+        # "other" that declares none (a plugin's, naming each finding's vendor itself)
+        vendors = set(rule.vendors) | (set(VENDORS) if rule.vendor == "other" else set())
+        return any(self.level(rule, vendor) is not None for vendor in vendors)
 
     def fails(self, finding: Finding) -> bool:
         """Whether ``finding`` makes the run fail, by the threshold of the judgement for its file."""

@@ -97,13 +97,12 @@ class Loaded:
                  problems: Sequence[Problem] = (), unreadable: bool = False,
                  also: Sequence[FileRecord] = ()) -> None:
         self.record = record
-        #: records of further files this load read (the templates and values of a Helm chart)
-        self.also = list(also)
         self.documents = list(documents)
         self.problems = list(problems)
         #: the file could not be read at all (exit code 2), as opposed to being broken inside
         self.unreadable = unreadable
-        #: the other files a built document was read from, accounted for once each by the run
+        #: the other files a built document was read from (Kustomize bases and patches, a Helm
+        #: chart's templates and values), accounted for once each by the run
         self.also = list(also)
         #: ``(file, text)`` of further files read whose ``lintra:`` comments count (a chart's
         #: values and templates): suppressions written there apply to findings located there
@@ -177,11 +176,18 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
                       problems=[Problem(error.rule_id, error.message, error.span)])
     except LimitExceeded as error:
         return _limit(source, str(error), Span(error.line, error.column))
+    except RecursionError:
+        return _limit(source, "nested too deeply to read", Span(1, 1))
+    except Exception as error:  # noqa: BLE001 - a reader's bug must cost one file, not the run
+        return _crashed(source, f"the {loader.name} reader", error)
     if isinstance(parsed, Built):
         kinds = sorted({doc.kind for doc in parsed})
         return Loaded(FileRecord(source.name, "scanned", kinds, parsed.reason, len(parsed)), list(parsed),
                       also=parsed.files)
-    loaded = Loaded(*_classify(source, parsed, detectors))
+    try:
+        loaded = Loaded(*_classify(source, parsed, detectors))
+    except Exception as error:  # noqa: BLE001 - a detector's bug, likewise
+        return _crashed(source, "a document detector", error)
     also = getattr(parsed, "records", None)
     if also is not None:  # a reader of several files (a Helm chart) accounts for each of them
         record = loaded.record
@@ -190,6 +196,17 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
         loaded.also = list(also)
         loaded.comments = list(getattr(parsed, "comments", ()))
     return loaded
+
+
+def _crashed(source: Source, what: str, error: Exception) -> Loaded:
+    """A reader or detector raised: the file is an error (exit 2: it was not judged) with an
+    LT900 finding naming the exception in one short line (its message may quote the file)."""
+    from lintra.report.escape import terminal
+
+    text = terminal(str(error))
+    reason = f"{what} failed on this file: {type(error).__name__}: {text[:120]}" + ("..." if len(text) > 120 else "")
+    return Loaded(FileRecord(source.name, "error", reason=reason), problems=[Problem("LT900", reason, Span(1, 1))],
+                  unreadable=True)
 
 
 def _classify(source: Source, parsed: Iterable, detectors: Sequence[Detector]) -> Tuple[FileRecord, list]:

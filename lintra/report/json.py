@@ -19,6 +19,8 @@ def finding_dict(finding) -> Dict[str, Any]:
         "level": finding.level.name,
         "message": finding.message,
         "vendor": finding.vendor,
+        "service": finding.service,
+        "effort": finding.effort,
         "category": finding.rule.category,
         "strength": finding.rule.strength,
         "file": finding.file,
