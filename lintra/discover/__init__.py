@@ -55,8 +55,8 @@ def discover(paths: Sequence[str], suffixes: Iterable[str], exclude: Sequence[st
 
 
 def chart_of(path: str):
-    """The ``Chart.yaml`` of the outermost chart a named file belongs to (its templates, values,
-    subcharts), or None. Searched upward from the file, no further than its repository root; a
+    """The ``Chart.yaml`` of the outermost chart whose template or ``values.yaml`` a named file
+    is (they mean nothing without their chart), or None. Searched upward from the file, no further than its repository root; a
     chart inside another chart's ``charts/`` is that chart's subchart. The chart holds the named
     file, so reading it reads nothing the user did not point into."""
     if os.path.basename(path) == CHART_FILE or not os.path.isfile(path):
@@ -66,6 +66,10 @@ def chart_of(path: str):
     found = None
     for _ in range(64):
         if os.path.isfile(os.path.join(directory, CHART_FILE)):
+            if found is None:
+                inside = os.path.relpath(os.path.abspath(path), directory).replace(os.sep, "/")
+                if not (inside.startswith("templates/") or inside == "values.yaml"):
+                    return None  # crds/ and other chart files read as they are, alone
             found = directory
         elif found is not None and os.path.basename(directory) != "charts":
             break

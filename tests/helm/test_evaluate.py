@@ -266,3 +266,9 @@ def test_coalesce_later_layers_win_and_null_deletes():
     low = Layer({"a": {"b": 1, "c": 2}, "d": 3}, "values.yaml")
     high = Layer({"a": {"b": 9}, "d": None}, "user.yaml")
     assert coalesce([high, low]) == {"a": {"b": 9, "c": 2}}
+
+
+def test_nested_blocks_inside_recursive_includes_stop_with_a_note():
+    body = "{{ if true }}" * 90 + '{{ include "r" . }}' + "{{ end }}" * 90
+    text, _, notes = render('{{ define "r" }}' + body + '{{ end }}{{ include "r" . }}')
+    assert any("rendering stopped" in n for n in notes)

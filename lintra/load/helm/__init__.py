@@ -119,7 +119,10 @@ def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
             for define, nodes in tree.defines.items():
                 defines[define] = (tpl, nodes)
     for chart in _walk(top):
-        _render_chart(chart, parsed, defines, texts, result, notes)
+        try:
+            _render_chart(chart, parsed, defines, texts, result, notes)
+        except RecursionError:  # a bound of ours missed a shape of recursion: the chart still counts
+            notes.append(f"{chart.files.prefix or 'chart'}: rendering stopped: nested too deeply")
     _records(top, result)
     for chart in _walk(top):
         for rel, raw in chart.files.files.items():

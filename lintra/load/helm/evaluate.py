@@ -148,6 +148,8 @@ class Renderer:
             self.run(tpl, tpl.parsed.nodes, root, [{"$": root}], out)
         except Stop as stop:
             self.note(f"{tpl.name}: rendering stopped: {stop}")
+        except RecursionError:  # nested blocks inside nested includes, each within its own bound
+            self.note(f"{tpl.name}: rendering stopped: blocks and includes nest too deeply")
         except (_Break, _Continue):
             pass
         return out
