@@ -218,6 +218,8 @@ class Plan:
                 outcome.text_suppressions = suppress.from_text(source.name, decode(source.read_bytes()))
             except UnicodeDecodeError:
                 pass  # a binary format (xlsx, ova) has no comments to read
+        for name, text in loaded.comments:  # further files the load read (a chart's values, templates)
+            outcome.text_suppressions.extend(suppress.from_text(name, text))
         documents = loaded.documents
         if documents:
             for finding in run_rules(documents, self.local, Scan(documents, self.options, registry.resolvers)):

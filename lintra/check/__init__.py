@@ -119,8 +119,7 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
     finding.identity_parts = identity.parts(where, hit.pointer, finding.value)
     if span.via is not None:  # a value written in one file and consumed by a template in another
         via_file, via_span = span.via
-        finding.related = finding.related + (Related(f"consumed by the template at {via_file}:{via_span.line}",
-                                                     via_file, via_span),)
+        finding.related = finding.related + (Related("the template that prints this value", via_file, via_span),)
     # a finding that depends on another object rendered only under a condition is conditional too
     finding.conditional = span.condition or next(
         (r.span.condition for r in finding.related if getattr(r.span, "condition", None)), None)

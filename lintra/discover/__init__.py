@@ -46,9 +46,42 @@ def discover(paths: Sequence[str], suffixes: Iterable[str], exclude: Sequence[st
             continue
         if force_exclude and path_matches(path, exclude):
             continue
+        chart = chart_of(path)
+        if chart is not None:  # a file of a Helm chart is checked as part of its chart
+            path = chart
         source = _named(path, seen)
         if source is not None:
             yield source
+
+
+def chart_of(path: str):
+    """The ``Chart.yaml`` of the outermost chart whose template or ``values.yaml`` a named file
+    is (they mean nothing without their chart), or None. Searched upward from the file, no further than its repository root; a
+    chart inside another chart's ``charts/`` is that chart's subchart. The chart holds the named
+    file, so reading it reads nothing the user did not point into."""
+    if os.path.basename(path) == CHART_FILE or not os.path.isfile(path):
+        return None
+    directory = os.path.dirname(os.path.abspath(path))
+    root = repository_root(os.path.realpath(directory))
+    found = None
+    for _ in range(64):
+        if os.path.isfile(os.path.join(directory, CHART_FILE)):
+            if found is None:
+                inside = os.path.relpath(os.path.abspath(path), directory).replace(os.sep, "/")
+                if not (inside.startswith("templates/") or inside == "values.yaml"):
+                    return None  # crds/ and other chart files read as they are, alone
+            found = directory
+        elif found is not None and os.path.basename(directory) != "charts":
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory or (root is not None and not is_within(os.path.realpath(parent), root)):
+            break
+        directory = parent
+    if found is None:
+        return None
+    chart = os.path.join(found, CHART_FILE)
+    relative = os.path.relpath(chart, os.path.dirname(os.path.abspath(path)))
+    return os.path.normpath(os.path.join(os.path.dirname(path), relative))
 
 
 def _named(path: str, seen: Dict[Tuple[int, int], str]):

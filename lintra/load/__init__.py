@@ -91,7 +91,7 @@ class Built(list):
 
 
 class Loaded:
-    __slots__ = ("record", "documents", "problems", "unreadable", "also")
+    __slots__ = ("record", "documents", "problems", "unreadable", "also", "comments")
 
     def __init__(self, record: FileRecord, documents: Sequence[Document] = (),
                  problems: Sequence[Problem] = (), unreadable: bool = False,
@@ -104,6 +104,9 @@ class Loaded:
         #: the other files a built document was read from (Kustomize bases and patches, a Helm
         #: chart's templates and values), accounted for once each by the run
         self.also = list(also)
+        #: ``(file, text)`` of further files read whose ``lintra:`` comments count (a chart's
+        #: values and templates): suppressions written there apply to findings located there
+        self.comments: List[Tuple[str, str]] = []
 
 
 def pick_loader(source: Source, loaders: Sequence[Loader], head: bytes = b"") -> Optional[Loader]:
@@ -194,6 +197,7 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
         record.status, record.kinds, record.reason = "scanned", ("helm",), parsed.reason
         record.notes = tuple(parsed.notes)
         loaded.also = list(also)
+        loaded.comments = list(getattr(parsed, "comments", ()))
     return loaded
 
 

@@ -70,8 +70,8 @@ def test_switched_off_branch_is_conditional_info_and_never_fails(tmp_path):
                             + SC.replace("{{ .Values.provisioner }}", "ebs.csi.aws.com") + "{{- end }}\n"})
     result = run([str(root)], Judgement(profile=resolve("agile"), fail_on="info"))
     finding, = [f for f in result.findings if f.rule.id.startswith("LK2")]
-    assert finding.conditional == "if .Values.aws.enabled"
-    assert finding.level.name == "info" and "conditional: only rendered when if .Values.aws.enabled" in finding.message
+    assert finding.conditional == ".Values.aws.enabled"
+    assert finding.level.name == "info" and "conditional: only rendered when .Values.aws.enabled" in finding.message
     assert (finding.span.line, finding.span.column) == (6, 14)
     assert result.exit_code == 0
     on = run([str(root)], Judgement(profile=resolve("agile")),
@@ -108,6 +108,18 @@ def test_subchart_sees_parent_block_globals_and_condition(tmp_path):
     off = run([str(root / "chart")], options={"helm": HelmOptions(sets=[("disk.enabled=false", False)])})
     finding, = [f for f in off.findings if f.rule.id.startswith("LK3")]
     assert finding.conditional == "disk.enabled is true"
+
+
+def test_dependency_tags_disable_a_subchart(tmp_path):
+    root = write(tmp_path, {
+        "chart/Chart.yaml": "apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n"
+                            "  - name: storage\n    version: 1.0.0\n    tags: [cloud]\n",
+        "chart/values.yaml": "tags:\n  cloud: false\n",
+        "chart/charts/storage/Chart.yaml": "apiVersion: v2\nname: storage\nversion: 1.0.0\n",
+        "chart/charts/storage/templates/sc.yaml": SC.replace("{{ .Values.provisioner }}", "ebs.csi.aws.com"),
+    })
+    finding, = [f for f in run([str(root)]).findings if f.rule.id.startswith("LK2")]
+    assert finding.conditional == "tags.cloud is true" and finding.level.name == "info"
 
 
 def _tgz(members):
@@ -232,3 +244,30 @@ def test_cli_flags_end_to_end_in_a_real_subprocess(tmp_path):
     done = subprocess.run(command[:4] + ["--helm-set", "noequals", str(root / "chart")],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2 and "expected KEY=VALUE" in done.stderr
+
+
+def test_suppression_comments_in_values_and_templates_apply(tmp_path):
+    root = write(tmp_path, {"chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+                            "chart/values.yaml": "# lintra: ignore[LK201] EBS is our accepted storage\n"
+                                                 "provisioner: ebs.csi.aws.com\n",
+                            "chart/templates/sc.yaml": SC})
+    result = run([str(root / "chart")])
+    finding, = [f for f in result.findings if f.rule.id == "LK201"]
+    assert (os.path.basename(finding.file), finding.span.line) == ("values.yaml", 2)
+    assert finding.suppressed and finding.suppression == "EBS is our accepted storage"
+    assert result.exit_code == 0
+
+
+def test_a_chart_file_named_alone_is_checked_with_its_chart(tmp_path):
+    root = write(tmp_path, {"chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+                            "chart/values.yaml": "provisioner: ebs.csi.aws.com\n",
+                            "chart/templates/sc.yaml": SC,
+                            "chart/charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+                            "chart/charts/sub/templates/x.yaml": "kind: ConfigMap\n"})
+    named = [str(root / "chart" / "values.yaml"), str(root / "chart" / "templates" / "sc.yaml"),
+             str(root / "chart" / "charts" / "sub" / "templates" / "x.yaml")]
+    result = run(named)
+    charts = [r.file for r in result.files if "helm" in r.kinds]
+    assert charts == [str(root / "chart" / "Chart.yaml")]  # once, the outermost chart
+    assert [(os.path.basename(f.file), f.span.line) for f in result.findings if f.rule.id.startswith("LK2")] == \
+        [("values.yaml", 1)]

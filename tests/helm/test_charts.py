@@ -241,5 +241,23 @@ def test_json_output_has_conditional_and_notes_and_validates(tmp_path):
         jsonschema.validate(data, json.load(handle))
     conditional = [f for f in data["findings"] if f.get("conditional")]
     assert conditional and all(f["level"] == "info" for f in conditional)
-    assert any(f["conditional"].startswith("if and .Values.server.ingress.enabled") for f in conditional)
+    assert any(f["conditional"].startswith("and .Values.server.ingress.enabled") for f in conditional)
     assert any(entry.get("notes") for entry in data["files"])
+
+
+def test_karpenter_ec2nodeclass_crd_is_found_in_crds():
+    # karpenter.k8s.aws is the Karpenter AWS provider's API group (EC2NodeClass,
+    # https://karpenter.sh/docs/concepts/nodeclasses/); crds/ files are installed as they are
+    root, result = scan("aws__karpenter-provider-aws/charts/karpenter")
+    assert ("LK117", "crds/karpenter.k8s.aws_ec2nodeclasses.yaml", 9, False) in found(root, result)
+    record = next(r for r in result.files if r.file.endswith("karpenter.k8s.aws_ec2nodeclasses.yaml"))
+    assert record.status == "scanned" and record.reason.startswith("CRD manifest")
+
+
+def test_aws_cloud_controller_manager_cloud_provider_argument_in_values():
+    # --cloud-provider=aws selects the AWS cloud provider
+    # (https://kubernetes.io/docs/concepts/architecture/cloud-controller/); values.yaml:5 writes it,
+    # the DaemonSet's `range .Values.args` prints it
+    root, result = scan("kubernetes__cloud-provider-aws/charts/aws-cloud-controller-manager")
+    assert ("LK118", "values.yaml", 5, False) in found(root, result)
+    assert related(root, result, "LK118", "values.yaml", 5) == [("templates/daemonset.yaml", 44)]

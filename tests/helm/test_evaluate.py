@@ -203,7 +203,18 @@ def test_explore_mode_renders_switched_off_branches_with_their_condition():
     assert out(text, "aws: {enabled: false}\n").strip() == ""
     _, segs, _ = render(text, "aws: {enabled: false}\n", mode=0)
     seg = next(s for s in segs if "key: aws" in s.text)
-    assert seg.cond == "if .Values.aws.enabled"
+    assert seg.cond == ".Values.aws.enabled"
+
+
+def test_explore_mode_names_with_and_else_conditions():
+    text = "{{ with .Values.ann }}A{{ else }}B{{ end }}"
+    _, segs, _ = render(text, "ann: {}\n", mode=0)
+    assert [(s.text, s.cond) for s in segs] == [("A", ".Values.ann is set")]
+    text = "{{ if .Values.a }}A{{ else if .Values.b }}B{{ else }}C{{ end }}"
+    assert [(s.text, s.cond) for s in render(text, "a: true\n", mode=1)[1]] == [("B", "not (.Values.a) and .Values.b")]
+    assert [(s.text, s.cond) for s in render(text, "a: true\n", mode=2)[1]] == \
+        [("C", "not (.Values.a) and not (.Values.b)")]
+    assert [(s.text, s.cond) for s in render(text, "a: true\n", mode=0)[1]] == [("A", None)]
 
 
 def test_explore_mode_runs_range_over_an_empty_default_once():
@@ -214,7 +225,7 @@ def test_explore_mode_runs_range_over_an_empty_default_once():
 
 def test_unknown_condition_takes_its_first_branch_marked_conditional():
     _, segs, _ = render("{{ if .Capabilities.APIVersions }}a{{ else }}b{{ end }}")
-    assert [(s.text, s.cond) for s in segs] == [("a", "if .Capabilities.APIVersions (unknown until install)")]
+    assert [(s.text, s.cond) for s in segs] == [("a", ".Capabilities.APIVersions (unknown until install)")]
 
 
 # --- bounds -----------------------------------------------------------------------------------
@@ -255,3 +266,9 @@ def test_coalesce_later_layers_win_and_null_deletes():
     low = Layer({"a": {"b": 1, "c": 2}, "d": 3}, "values.yaml")
     high = Layer({"a": {"b": 9}, "d": None}, "user.yaml")
     assert coalesce([high, low]) == {"a": {"b": 9, "c": 2}}
+
+
+def test_nested_blocks_inside_recursive_includes_stop_with_a_note():
+    body = "{{ if true }}" * 90 + '{{ include "r" . }}' + "{{ end }}" * 90
+    text, _, notes = render('{{ define "r" }}' + body + '{{ end }}{{ include "r" . }}')
+    assert any("rendering stopped" in n for n in notes)

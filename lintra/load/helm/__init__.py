@@ -41,6 +41,8 @@ class ChartLoad(list):
         self.records: List[FileRecord] = []
         self.notes: List[str] = []
         self.reason: Optional[str] = None
+        #: ``(file, text)`` of chart files holding ``lintra:`` comments (suppressions)
+        self.comments: List[Tuple[str, str]] = []
 
 
 class HelmOptions:
@@ -63,7 +65,8 @@ class _Chart:
         self.cond = cond
         self.values: dict = coalesce(layers)
         self.children: List["_Chart"] = []
-        self.rendered: Dict[str, int] = {}  # template rel -> documents rendered from it
+        self.rendered: Dict[str, int] = {}  # template rel -> documents rendered with the values in effect
+        self.explored: Dict[str, int] = {}  # template rel -> further documents of switched-off branches
         self.own_files: set = set()
 
 
@@ -116,8 +119,22 @@ def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
             for define, nodes in tree.defines.items():
                 defines[define] = (tpl, nodes)
     for chart in _walk(top):
-        _render_chart(chart, parsed, defines, texts, result, notes)
+        try:
+            _render_chart(chart, parsed, defines, texts, result, notes)
+        except RecursionError:  # a bound of ours missed a shape of recursion: the chart still counts
+            notes.append(f"{chart.files.prefix or 'chart'}: rendering stopped: nested too deeply")
     _records(top, result)
+    for chart in _walk(top):
+        for rel, raw in chart.files.files.items():
+            if b"lintra:" in raw and not rel.endswith((".tgz", ".tar.gz")):
+                text = chart.files.text(rel)
+                if text is not None:
+                    result.comments.append((chart.files.display(rel), text))
+    for layer in top_layers:
+        if layer.file and layer.locator is not None and layer.file in helm.values_files:
+            text = _read(layer.file)
+            if text and "lintra:" in text:
+                result.comments.append((layer.file, text))
     rendered = sum(sum(c.rendered.values()) for c in _walk(top))
     charts = len(list(_walk(top)))
     result.reason = (f"Helm chart {meta.get('name') or os.path.basename(root)}: {rendered} object(s) rendered"
@@ -337,21 +354,21 @@ def _render_chart(chart: _Chart, parsed, defines, texts: Dict[str, Lines], resul
         scope = Scope(chart.values, origin, chart_object, defines, tpl.name, chart.cond)
         effective = Renderer(scope, None, notes)
         segs = effective.render(tpl)
-        count = 0
+        counts = [0, 0]
         seen = set()
         outputs = [segs]
         for mode in range(min(effective.chains, MAX_EXPLORE)):
             explored = Renderer(scope, mode, notes).render(tpl)
             outputs.append(explored)
-        for out in outputs:
+        for number, out in enumerate(outputs):
             text = "".join(seg.text for seg in out)
             if text in seen:
                 continue
             seen.add(text)
             for data, locator in documents(out, texts, tpl.name, notes):
                 result.append((data, locator))
-                count += 1
-        chart.rendered[rel] = count
+                counts[min(number, 1)] += 1
+        chart.rendered[rel], chart.explored[rel] = counts
     for rel in sorted(chart.files.files):
         if rel.startswith("crds/") and rel.endswith(_MANIFEST_SUFFIXES):
             name = chart.files.display(rel)
@@ -409,9 +426,10 @@ def _record(chart: _Chart, rel: str, name: str) -> FileRecord:
         count = chart.rendered.get(rel)
         if count is None:
             return FileRecord(name, "skipped", reason="template not rendered (see the chart's notes)")
-        kinds = ("k8s",) if count else ()
+        explored = chart.explored.get(rel, 0)
+        kinds = ("k8s",) if count or explored else ()
         return FileRecord(name, "scanned", kinds, reason=f"Helm template: {count} object(s) rendered"
-                          + (" (library chart: defines only)" if str(chart.meta.get("type")) == "library" else ""))
+                          + (f", {explored} more in branches the values switch off" if explored else ""))
     if rel.startswith("crds/"):
         count = chart.rendered.get(rel)
         if count is None:

@@ -148,6 +148,8 @@ class Renderer:
             self.run(tpl, tpl.parsed.nodes, root, [{"$": root}], out)
         except Stop as stop:
             self.note(f"{tpl.name}: rendering stopped: {stop}")
+        except RecursionError:  # nested blocks inside nested includes, each within its own bound
+            self.note(f"{tpl.name}: rendering stopped: blocks and includes nest too deeply")
         except (_Break, _Continue):
             pass
         return out
@@ -509,13 +511,18 @@ class Renderer:
 
 
 def _describe(chain: List[T.Branch], pick: int, unknown: bool = False) -> str:
+    """The condition that selects branch ``pick`` of an if/with chain, as the chart writes it:
+    ``.Values.aws.enabled``, ``.Values.x is set`` (``with``), ``not (a) and b`` for a later one."""
+    def test(link: T.Branch) -> str:
+        return f"{link.pipe.source} is set" if link.kind == "with" else link.pipe.source
+
+    def negated(link: T.Branch) -> str:
+        return f"{link.pipe.source} is not set" if link.kind == "with" else f"not ({link.pipe.source})"
+
     if pick < len(chain):
-        link = chain[pick]
-        text = f"{link.kind} {link.pipe.source}"
-        if pick:
-            text = "not " + " and not ".join(f"({c.pipe.source})" for c in chain[:pick]) + " and " + text
+        text = " and ".join([negated(c) for c in chain[:pick]] + [test(chain[pick])])
     else:
-        text = "not " + " and not ".join(f"({c.pipe.source})" for c in chain)
+        text = " and ".join(negated(c) for c in chain)
     return text + (" (unknown until install)" if unknown else "")
 
 

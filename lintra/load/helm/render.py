@@ -152,8 +152,10 @@ def documents(segs: List[Seg], texts: Dict[str, Lines], name: str, notes: List[s
         except yamltree.YamlSyntaxError as error:
             where = RenderedLocator(_Null(), chunk, base, segs, seg_starts, texts, name).map(
                 base + Lines(chunk).offset(error.line, error.column), base + Lines(chunk).offset(error.line, error.column))
-            notes.append(f"{where.file or name}:{where.line}: the rendered output here is not YAML lintra can read "
-                         f"({str(error).splitlines()[0]}); that document is left out")
+            note = (f"{where.file or name}:{where.line}: the rendered output here is not YAML lintra can read "
+                    f"({str(error).splitlines()[0]}); that document is left out")
+            if note not in notes:
+                notes.append(note)
             continue
         except LimitExceeded as error:
             notes.append(f"{name}: rendered output exceeds a safety limit ({error})")
