@@ -102,14 +102,14 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
                       kind=doc.kind, vendor=hit.vendor,
                       service=hit.service)
     finding.identity_parts = identity.parts(where, hit.pointer, finding.value)
-    name = _object_name(where)
+    name = object_name(where)
     if name is not None:
         finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
                                                for p in hit.pointer)
     return finding
 
 
-def _object_name(doc: Document) -> Optional[str]:
+def object_name(doc: Document) -> Optional[str]:
     """A Kubernetes object's identity (apiVersion, kind, namespace, name), stable when documents
     move within a file; None for formats whose documents have no name."""
     if doc.kind != "k8s" or doc.name is None:

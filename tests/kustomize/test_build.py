@@ -408,3 +408,17 @@ def test_a_walk_finds_every_kind_of_root_and_reports_at_the_overlay(repo):
     assert roots == ["base/kustomization.yaml", "prod/Kustomization"]
     assert [(f.rule.id, os.path.relpath(f.file, str(repo)), f.span.line) for f in result.findings] == \
         [("LK204", "prod/Kustomization", 4)]
+
+
+def test_an_annotation_suppression_covers_the_objects_built_from_it(repo):
+    """lintra.io/ignore on a base object accepts that coupling wherever the builds land it, and is
+    judged unused only where the annotation is written (the base file, read on its own)."""
+    from lintra.pipeline import run
+
+    write(repo, {"base/deployment.yaml": DEPLOYMENT.replace(
+        "  labels:\n    app: web\n", "  labels:\n    app: web\n  annotations:\n    lintra.io/ignore: \"LK204: approved\"\n", 1),
+        "prod/kustomization.yaml": "resources: [../base]\nimages:\n- name: busybox\n"
+                                   "  newName: 111122223333.dkr.ecr.us-east-1.amazonaws.com/busybox\n"})
+    result = run([str(repo)])
+    assert [(f.rule.id, os.path.relpath(f.file, str(repo)), f.span.line, f.suppressed) for f in result.findings] == \
+        [("LK204", "prod/kustomization.yaml", 4, True)]
