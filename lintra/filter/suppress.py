@@ -50,11 +50,12 @@ class Suppression:
         self.used = False
 
     def covers(self, finding: Finding) -> bool:
-        if self.object is not None:
-            return finding.rule.id in self.rules and finding.anchor is not None and \
-                finding.anchor.startswith(self.object + "#")
-        if finding.file != self.file or finding.rule.id not in self.rules:
+        if self.object is None and finding.file != self.file:
             return False
+        if finding.rule.id not in self.rules and finding.rule.name.upper() not in self.rules:
+            return False
+        if self.object is not None:
+            return finding.anchor is not None and finding.anchor.startswith(self.object + "#")
         if self.document is not None:
             return finding.document == self.document and finding.pointer[:len(self.scope)] == self.scope
         return self.whole_file or finding.span.line in self.lines

@@ -86,9 +86,9 @@ def read_text(place: Place, origin: Origin, budget: Any) -> str:
         raise BuildError(f"{place.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", origin)
     budget.spend_bytes(size, origin)
     try:
-        with open(place.path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-        return decode(raw)
+        from lintra.filesystem import read_regular  # no FIFO, device or socket: it would block or never end
+
+        return decode(read_regular(place.path, MAX_FILE_BYTES))
     except OSError as error:
         raise BuildError(f"cannot read {place.name}: {error.strerror or error}", origin) from None
     except UnicodeDecodeError:
