@@ -9,6 +9,8 @@ documentation that makes a value coupling; they are not lintra's output frozen:
 - ``service.beta.kubernetes.io/aws-load-balancer-*`` Service annotations configure the AWS cloud
   provider's load balancers (https://kubernetes.io/docs/reference/labels-annotations-taints/,
   https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/).
+- ``fsx.csi.aws.com`` is the CSI driver of Amazon FSx for Lustre
+  (https://docs.aws.amazon.com/eks/latest/userguide/fsx-csi.html).
 - ``mcr.microsoft.com`` is Microsoft's container registry, serving Azure components
   (https://mcr.microsoft.com/).
 /work/shared/README.md says which roots kustomize v5.5.0 builds and which fail upstream, and why.
@@ -227,3 +229,12 @@ def test_prometheus_engine_inline_builtin_transformers():
     assert monitoring.data["spec"]["endpoints"][0]["tls"] == {"insecureSkipVerify": True, "minVersion": "TLS13"}
     assert _at(monitoring, "spec", "endpoints", 0, "tls", "minVersion") == (root + "common.yaml", 20)
     assert _at(monitoring, "spec", "endpoints", 0, "port") == (root + "podmonitorings.yaml", 25)
+
+
+def test_worker_processes_merge_the_same_way(scan):
+    """With --jobs the map step runs in workers; built findings travel apart and merge in the run."""
+    from lintra import parallel
+    if not parallel.can_fork():
+        pytest.skip("no fork on this platform")
+    result = run([HK], jobs=2)
+    assert found(result) == found(scan)
