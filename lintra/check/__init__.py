@@ -123,14 +123,14 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
     # a finding that depends on another object rendered only under a condition is conditional too
     finding.conditional = span.condition or next(
         (r.span.condition for r in finding.related if getattr(r.span, "condition", None)), None)
-    name = _object_name(where)
+    name = object_name(where)
     if name is not None:
         finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
                                                for p in hit.pointer)
     return finding
 
 
-def _object_name(doc: Document) -> Optional[str]:
+def object_name(doc: Document) -> Optional[str]:
     """A Kubernetes object's identity (apiVersion, kind, namespace, name), stable when documents
     move within a file; None for formats whose documents have no name."""
     if doc.kind != "k8s" or doc.name is None:

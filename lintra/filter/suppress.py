@@ -29,11 +29,15 @@ ANNOTATION = "lintra.io/ignore"
 
 
 class Suppression:
-    __slots__ = ("file", "lines", "rules", "reason", "whole_file", "document", "scope", "span", "used")
+    __slots__ = ("file", "lines", "rules", "reason", "whole_file", "document", "scope", "span", "used", "object")
 
     def __init__(self, file: str, rules: Sequence[str], reason: str, span: Span, whole_file: bool = False,
-                 document: int = None, scope: Pointer = (), alone: bool = True) -> None:
+                 document: int = None, scope: Pointer = (), alone: bool = True, object: str = None) -> None:
         self.file = file
+        #: for an object a Kustomize build made: its identity (``apiVersion/kind/ns/name``). Its
+        #: findings land in whichever file wrote each value, so it covers them by identity; it is
+        #: never reported unused (the annotation's own file reports that when it is read)
+        self.object = object
         #: a comment alone on its line covers the line below; one after code covers only its line
         self.lines = (span.line, span.line + 1) if alone else (span.line,)
         self.rules = {r.strip().upper() for r in rules if r.strip()}
@@ -46,9 +50,12 @@ class Suppression:
         self.used = False
 
     def covers(self, finding: Finding) -> bool:
-        if finding.file != self.file or (finding.rule.id not in self.rules
-                                          and finding.rule.name.upper() not in self.rules):
+        if self.object is None and finding.file != self.file:
             return False
+        if finding.rule.id not in self.rules and finding.rule.name.upper() not in self.rules:
+            return False
+        if self.object is not None:
+            return finding.anchor is not None and finding.anchor.startswith(self.object + "#")
         if self.document is not None:
             return finding.document == self.document and finding.pointer[:len(self.scope)] == self.scope
         return self.whole_file or finding.span.line in self.lines
@@ -83,10 +90,15 @@ def _from_annotation(doc: Document) -> Iterable[Suppression]:
     if not isinstance(value, str):
         return
     span = doc.span(("metadata", "annotations", ANNOTATION), "key")
+    built = None
+    if getattr(doc.locator, "related", None) is not None:  # built from several files (Kustomize)
+        from lintra.check import object_name
+        built = object_name(doc)
     for entry in value.split(";"):
         rule, _, reason = entry.partition(":")
         if rule.strip():
-            yield Suppression(doc.source.name, [rule], reason, span, document=doc.index, scope=doc.base)
+            yield Suppression(span.file or doc.source.name, [rule], reason, span, document=doc.index,
+                              scope=doc.base, object=built)
 
 
 def _from_heat_metadata(doc: Document) -> Iterable[Suppression]:
@@ -111,12 +123,14 @@ def apply(findings: List[Finding], suppressions: Sequence[Suppression], profile_
     if not suppressions:
         return []
     by_file = {}
+    anywhere = [suppression for suppression in suppressions if suppression.object is not None]
     for suppression in suppressions:
-        by_file.setdefault(suppression.file, []).append(suppression)
+        if suppression.object is None:
+            by_file.setdefault(suppression.file, []).append(suppression)
     problems: List[Finding] = []
     refused: dict = {}  # one LT004 per suppression and refused rule, however many findings it covers
     for finding in findings:
-        for suppression in by_file.get(finding.file, ()):
+        for suppression in (by_file.get(finding.file, []) + anywhere) if anywhere else by_file.get(finding.file, ()):
             if not suppression.covers(finding):
                 continue
             suppression.used = True
@@ -130,7 +144,13 @@ def apply(findings: List[Finding], suppressions: Sequence[Suppression], profile_
     for (_, rule_id), (suppression, profile_name) in refused.items():
         problems.append(_invalid(suppression, f"{rule_id} cannot be suppressed under profile '{profile_name}'; "
                                               "the finding stays reported"))
+    # an annotation used through a build is used where it is written, too
+    written = {(s.file, s.span.line, frozenset(s.rules)) for s in anywhere if s.used}
     for suppression in suppressions:
+        if suppression.object is not None:
+            continue
+        if (suppression.file, suppression.span.line, frozenset(suppression.rules)) in written:
+            suppression.used = True
         if not suppression.used and not (suppression.rules & set(skipped)):
             problems.append(Finding(UNUSED_SUPPRESSION, f"suppression of {', '.join(sorted(suppression.rules))} "
                                     "matches no finding; remove it", suppression.file, suppression.span,

@@ -408,3 +408,54 @@ def test_a_walk_finds_every_kind_of_root_and_reports_at_the_overlay(repo):
     assert roots == ["base/kustomization.yaml", "prod/Kustomization"]
     assert [(f.rule.id, os.path.relpath(f.file, str(repo)), f.span.line) for f in result.findings] == \
         [("LK204", "prod/Kustomization", 4)]
+
+
+def test_an_annotation_suppression_covers_the_objects_built_from_it(repo):
+    """lintra.io/ignore on a base object accepts that coupling wherever the builds land it, and is
+    judged unused only where the annotation is written (the base file, read on its own)."""
+    from lintra.pipeline import run
+
+    write(repo, {"base/deployment.yaml": DEPLOYMENT.replace(
+        "  labels:\n    app: web\n", "  labels:\n    app: web\n  annotations:\n    lintra.io/ignore: \"LK204: approved\"\n", 1),
+        "prod/kustomization.yaml": "resources: [../base]\nimages:\n- name: busybox\n"
+                                   "  newName: 111122223333.dkr.ecr.us-east-1.amazonaws.com/busybox\n"})
+    result = run([str(repo)])
+    assert [(f.rule.id, os.path.relpath(f.file, str(repo)), f.span.line, f.suppressed) for f in result.findings] == \
+        [("LK204", "prod/kustomization.yaml", 4, True)]
+
+
+def test_helm_chart_in_the_repository_is_rendered_by_the_chart_analyser(repo):
+    from lintra.pipeline import run
+
+    write(repo, {"app/charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+                 "app/charts/web/values.yaml": "image: nginx:1\n",
+                 "app/charts/web/templates/deployment.yaml": """
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata:
+                      name: {{ .Release.Name }}-web
+                    spec:
+                      template:
+                        spec:
+                          containers:
+                          - name: web
+                            image: {{ .Values.image }}
+                    """,
+                 "app/prod-values.yaml": "image: 111122223333.dkr.ecr.us-east-1.amazonaws.com/web:2\n",
+                 "app/kustomization.yaml": """
+                    helmCharts:
+                    - name: web
+                      releaseName: shop
+                      valuesFile: prod-values.yaml
+                    - name: remote-only
+                      repo: https://charts.example.com
+                    namespace: shop
+                    """})
+    result = run([str(repo / "app" / "kustomization.yaml")])
+    # the ECR image comes from the values file the kustomization names, located at its line
+    assert [(f.rule.id, os.path.relpath(f.file, str(repo)), f.span.line) for f in result.findings] == \
+        [("LK204", "app/prod-values.yaml", 1)]
+    record = result.files[0]
+    assert "helm chart remote-only is not in the repository" in record.reason
+    docs = built(repo, "app")
+    assert [d.data["metadata"].get("namespace") for d in docs] == ["shop"]

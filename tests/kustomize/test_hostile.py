@@ -137,7 +137,7 @@ def test_plugins_and_helm_charts_are_not_run(tmp_path):
     result = lint(tmp_path, "a")
     reason = result.files[0].reason
     assert "is not a builtin and is not run (plugins run code)" in reason
-    assert "kustomization.yaml:7: helmCharts are not inflated" in reason
+    assert "kustomization.yaml:8: helm chart app is not in the repository" in reason and "does not pull" in reason
 
 
 def test_transformers_directory_cycle(tmp_path):

@@ -9,6 +9,8 @@ documentation that makes a value coupling; they are not lintra's output frozen:
 - ``service.beta.kubernetes.io/aws-load-balancer-*`` Service annotations configure the AWS cloud
   provider's load balancers (https://kubernetes.io/docs/reference/labels-annotations-taints/,
   https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/).
+- ``fsx.csi.aws.com`` is the CSI driver of Amazon FSx for Lustre
+  (https://docs.aws.amazon.com/eks/latest/userguide/fsx-csi.html).
 - ``mcr.microsoft.com`` is Microsoft's container registry, serving Azure components
   (https://mcr.microsoft.com/).
 /work/shared/README.md says which roots kustomize v5.5.0 builds and which fail upstream, and why.
@@ -201,3 +203,38 @@ def test_capz_default_builds_its_component_without_the_remote_resource():
     assert labels["azure.workload.identity/use"] == "true"
     assert _at(manager, "spec", "template", "metadata", "labels", "azure.workload.identity/use") == \
         (root + "manager/manager.yaml", 18)
+
+
+def test_s3_controller_json6902_patches_in_json_files():
+    root = "aws-controllers-k8s__s3-controller/config/"
+    docs = _built(root + "overlays/namespaced/kustomization.yaml")
+    role = by_name(docs, "Role", "ack-s3-controller")  # role.json: replace /kind, add /metadata/namespace
+    assert role.data["metadata"]["namespace"] == "ack-system"
+    assert _at(role, "kind") == (root + "overlays/namespaced/role.json", 1)
+    assert _at(role, "metadata", "namespace") == (root + "overlays/namespaced/role.json", 2)
+    binding = by_name(docs, "RoleBinding", "ack-s3-controller-rolebinding")
+    assert binding.data["roleRef"]["kind"] == "Role"
+    assert _at(binding, "roleRef", "kind") == (root + "overlays/namespaced/role-binding.json", 3)
+    assert not [d for d in docs if d.data["kind"] in ("ClusterRole", "ClusterRoleBinding")
+                and d.data["metadata"]["name"] in ("ack-s3-controller", "ack-s3-controller-rolebinding")]
+
+
+def test_prometheus_engine_inline_builtin_transformers():
+    """ReplacementTransformer copies common.yaml's tls into every endpoint, then a PatchTransformer
+    deletes the temporary object with $patch: delete (both inline in the kustomization)."""
+    root = "GoogleCloudPlatform__prometheus-engine/examples/shared-configs/"
+    docs = _built(root + "kustomization.yaml")
+    assert sorted(d.data["kind"] for d in docs) == ["ClusterPodMonitoring", "PodMonitoring", "PodMonitoring"]
+    monitoring = by_name(docs, "PodMonitoring", "prom-example-a")
+    assert monitoring.data["spec"]["endpoints"][0]["tls"] == {"insecureSkipVerify": True, "minVersion": "TLS13"}
+    assert _at(monitoring, "spec", "endpoints", 0, "tls", "minVersion") == (root + "common.yaml", 20)
+    assert _at(monitoring, "spec", "endpoints", 0, "port") == (root + "podmonitorings.yaml", 25)
+
+
+def test_worker_processes_merge_the_same_way(scan):
+    """With --jobs the map step runs in workers; built findings travel apart and merge in the run."""
+    from lintra import parallel
+    if not parallel.can_fork():
+        pytest.skip("no fork on this platform")
+    result = run([HK], jobs=2)
+    assert found(result) == found(scan)

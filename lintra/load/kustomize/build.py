@@ -11,7 +11,8 @@ order (``patchesStrategicMerge``, ``patches``, ``namespace``, ``namePrefix``/``n
 ``replacements``), then the ``transformers:`` it lists (builtin transformer configurations only).
 
 What is not done, and said so in the file's record: remote resources and components (lintra never
-touches the network), ``helmCharts`` (not rendered here), non-builtin plugins (they run code),
+touches the network), ``helmCharts`` whose chart is not in the repository (a local chart is
+rendered by :mod:`lintra.load.helm`), non-builtin plugins (they run code),
 ``vars`` (``$(VAR)`` is left as written). A build that kustomize refuses (a missing file, a cycle,
 a kustomization that is not a mapping, a patch that matches nothing it must match) raises
 :class:`BuildError` with the place in the root kustomization that leads to the problem.
@@ -31,8 +32,8 @@ from lintra.domain.kubernetes import CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED
 from lintra.load.kustomize.files import (BuildError, Place, inline_documents, is_remote, kustomization_file,
                                          parse_documents, read_text)
 from lintra.load.kustomize.patch import PatchError, json_patch, strategic_merge
-from lintra.load.kustomize.tree import Origin, Part, Traced, copy, ensure_map, plain
-from lintra.load.limits import (MAX_GENERATOR_ENTRIES, MAX_KUSTOMIZE_BYTES, MAX_KUSTOMIZE_DEPTH,
+from lintra.load.kustomize.tree import Origin, Part, Traced, copy, ensure_map, plain, trace
+from lintra.load.limits import (LimitExceeded, MAX_GENERATOR_ENTRIES, MAX_KUSTOMIZE_BYTES, MAX_KUSTOMIZE_DEPTH,
                                 MAX_KUSTOMIZE_OBJECTS, MAX_KUSTOMIZE_READS)
 from lintra.model import Locator, Pointer, Span
 
@@ -253,12 +254,13 @@ class Builder:
         for entry in kustomization.list("components"):
             with self._through(kustomization, entry.origin):
                 resources = self._component(kustomization, entry, resources, depth, stack)
+        for entry in kustomization.list("helmCharts"):
+            with self._through(kustomization, entry.origin):
+                self._helm_chart(kustomization, entry, resources)
         with self._through(kustomization, kustomization.node.origin):
             self._generators(kustomization, resources, depth, stack)
             self._transform(kustomization, resources, depth, stack)
         for field, why in (("vars", "vars are not substituted: $(VAR) stays as written"),
-                           ("helmCharts", "helmCharts are not inflated (no chart analyser here): the chart is "
-                                          "checked where it lies in the repository, if it does"),
                            ("validators", "validators are plugins and are not run")):
             node = kustomization.node.get(field)
             if node is not None and node.value:
@@ -348,6 +350,47 @@ class Builder:
             if id(resource) not in before:
                 resource.entry = entry.origin
         return out
+
+    def _helm_chart(self, kustomization: Kustomization, entry: Traced, resources: List[Resource]) -> None:
+        """A ``helmCharts`` entry whose chart lies in the repository (``helmGlobals.chartHome``,
+        default ``charts/``, then the chart's ``name``), rendered by lintra's chart analyser with
+        its ``valuesFile``; a chart only a repository URL names is not fetched."""
+        name = entry.scalar("name")
+        span = entry.origin.span("key")
+        if not isinstance(name, str) or not name:
+            raise BuildError("a helmCharts entry needs the chart's name", entry.origin)
+        home = kustomization.node.scalar("helmGlobals", "chartHome")
+        place = kustomization.directory.join(os.path.join(home if isinstance(home, str) else "charts", name))
+        self._inside(place, entry.origin)
+        if not os.path.isfile(os.path.join(place.path, "Chart.yaml")):
+            self.notes.append(f"{entry.origin.part.file}:{span.line}: helm chart {name} is not in the repository "
+                              f"({place.name}); lintra does not pull charts")
+            return
+        from lintra.load.helm import HelmOptions, analyse
+
+        values = []
+        values_file = entry.scalar("valuesFile")
+        if isinstance(values_file, str):
+            values_place = kustomization.directory.join(values_file)
+            self._inside(values_place, entry.origin)
+            values.append(values_place.path)
+        if entry.get("valuesInline") is not None:
+            self.notes.append(f"{entry.origin.part.file}:{span.line}: valuesInline of helm chart {name} is not "
+                              "applied; the chart's own values are")
+        self.budget.spend_read(entry.origin)
+        try:
+            rendered = analyse(place.path, place.name, HelmOptions(values))
+        except LimitExceeded as error:
+            raise BuildLimit(f"helm chart {name}: {error}", entry.origin) from None
+        self.notes.extend(f"{place.name}: {note}" for note in rendered.notes[:20])
+        for record in rendered.records:
+            self.files[record.file] = None
+        objects = []
+        for data, locator in rendered:
+            if isinstance(data, dict) and isinstance(data.get("kind"), str):  # what the chart renders as objects
+                node = trace(data, Origin(Part(os.path.join(place.name, "Chart.yaml"), locator), ()))
+                objects.extend(self._objects(node, place.name))
+        self._add(resources, [Resource(node, entry.origin) for node in objects], entry.origin)
 
     def _add(self, resources: List[Resource], new: Sequence[Resource], origin: Origin) -> None:
         self.budget.spend_objects(len(new), origin)

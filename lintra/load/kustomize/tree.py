@@ -27,7 +27,8 @@ class Part:
 
     def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
         span = self.locator.span(pointer, at)
-        span.file = self.file
+        if span.file is None:  # a rendered chart's locator already names the file it answers in
+            span.file = self.file
         return span
 
 
