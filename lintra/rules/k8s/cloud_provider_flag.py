@@ -1,4 +1,4 @@
-"""LK118 k8s-cloud-provider-flag: a container started with an in-tree cloud provider of one vendor.
+"""LK118 k8s-cloud-provider-flag: a container started with one vendor's cloud provider.
 
 Kubernetes components (kube-controller-manager, kubelet, kube-apiserver) and many controllers
 that embed them take ``--cloud-provider=NAME`` (or ``--cloud-provider NAME``): ``aws``, ``gce``,
@@ -64,7 +64,7 @@ EXAMPLES = {
 }
 
 RULE = Rule(
-    id="LK118", name="k8s-cloud-provider-flag", title="Container runs an in-tree cloud provider of one vendor",
+    id="LK118", name="k8s-cloud-provider-flag", title="Container runs one vendor's cloud provider (--cloud-provider)",
     vendor="other",  # each finding names the provider's vendor
     category="compute", strength="substrate", severity="error", kinds=("k8s",),
     rationale=rationale(__doc__),
