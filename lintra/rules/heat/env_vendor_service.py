@@ -43,7 +43,7 @@ def checker(category):
             if flag and _flag_set(document, flag):
                 continue
             yield Hit(pointer, f"resource_registry enables {alias} -> {target}, deploying on {product}",
-                      at="key", vendor=vendor)
+                      at="key", vendor=vendor, service=product)
     return check
 
 
@@ -78,4 +78,8 @@ RULE = Rule(
     check=checker("storage"),
     origin=__name__,
     examples=EXAMPLES,
+    service="TripleO vendor storage back-end services", effort=4,
+    effort_reason="the cloud's block or file back end is replaced and its volumes or shares migrated",
+    vendors=vendor_types.service_vendors("storage"),
+    services=vendor_types.service_products("storage"),
 )

@@ -121,6 +121,30 @@ def service_category(name: str) -> str:
     return "network" if "Neutron" in service else "storage"
 
 
+def plugin_vendors(reported_here_only: bool = False):
+    """Every vendor a plugin type may belong to (only those no LH101-LH105 rule reports, when
+    ``reported_here_only``), plus ``other`` for types attributed to no one."""
+    return sorted({v for _, v, _, rule in PLUGIN_TYPES if not (reported_here_only and rule)} | {"other"})
+
+
+def service_vendors(category: Optional[str] = None):
+    """Every vendor a TripleO vendor service alias belongs to (of one ``category``, ``network``
+    for the Neutron services or ``storage`` for the others, when given)."""
+    return sorted({vendor for name, (vendor, _, _) in TRIPLEO_VENDOR_SERVICES.items()
+                   if category is None or ("Neutron" in name) == (category == "network")})
+
+
+def plugin_products(reported_here_only: bool = False):
+    """The product of every plugin type (only those no LH101-LH105 rule reports, when asked)."""
+    return sorted({p for _, _, p, rule in PLUGIN_TYPES if not (reported_here_only and rule)})
+
+
+def service_products(category: Optional[str] = None):
+    """The product of every TripleO vendor service (of one category, as :func:`service_vendors`)."""
+    return sorted({product for name, (_, product, _) in TRIPLEO_VENDOR_SERVICES.items()
+                   if category is None or ("Neutron" in name) == (category == "network")})
+
+
 def plugin_type(resource_type: str) -> Optional[Tuple[str, str, Optional[str]]]:
     """``(vendor, product, rule id already reporting it)`` for a vendor plugin's type, else None."""
     for prefix, vendor, product, rule in PLUGIN_TYPES:

@@ -27,6 +27,10 @@ from lintra.rules.k8s.storage_drivers import DRIVERS
 VENDOR_PROVISIONERS = {name: vendor for name, (vendor, _) in DRIVERS.items()}
 
 
+#: provisioner -> the storage service it provisions, as the vendor names it
+PROVISIONER_SERVICES = {name: product for name, (_, product) in DRIVERS.items()}
+
+
 BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 
 
@@ -90,7 +94,12 @@ def check(document, scan):
                         f"({', '.join(sorted(str(c.data.get('provisioner')) for c in nearest))})")
         yield Hit(pointer, message,
                   related=[Related(f"StorageClass '{name}'", sc.source.name, sc.span(("provisioner",)))],
-                  vendor=VENDOR_PROVISIONERS[str(provisioner)])
+                  vendor=VENDOR_PROVISIONERS[str(provisioner)], service=PROVISIONER_SERVICES.get(str(provisioner)))
+
+
+def needs(document) -> bool:
+    """The claims it reports on and the StorageClasses they name."""
+    return document.data.get("kind") == "StorageClass" or next(_claims(document), None) is not None
 
 
 EXAMPLES = {
@@ -118,5 +127,11 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    needs=needs,
     examples=EXAMPLES,
+    service="vendor StorageClass provisioners", effort=3,
+    effort_reason="the claim keeps its shape, but the class it names provisions vendor storage: a neutral class "
+                  "is defined on every target and the data migrated",
+    vendors=sorted(set(VENDOR_PROVISIONERS.values())),
+    services=sorted(set(PROVISIONER_SERVICES.values())),
 )
