@@ -23,6 +23,9 @@ from lintra.rules.docstring import rationale, references
 
 #: --cloud-provider value -> vendor
 PROVIDERS = {"aws": "aws", "gce": "gcp", "azure": "azure", "vsphere": "vmware"}
+#: --cloud-provider value -> the provider it runs
+SERVICES = {"aws": "AWS cloud provider", "gce": "GCE cloud provider", "azure": "Azure cloud provider",
+            "vsphere": "vSphere cloud provider"}
 FLAG = "--cloud-provider"
 
 
@@ -48,7 +51,7 @@ def check(document, scan):
                 if vendor:
                     name = container.get("name", "?")
                     yield Hit(pointer + (field, i), f"container '{name}' runs the {value} cloud provider",
-                              at="value", vendor=vendor)
+                              at="value", vendor=vendor, service=SERVICES[value.lower()])
 
 
 EXAMPLES = {
@@ -73,4 +76,8 @@ RULE = Rule(
     references=references(__doc__),
     check=check, origin=__name__,
     examples=EXAMPLES,
+    service="cloud providers of Kubernetes components", effort=3,
+    effort_reason="the components move to --cloud-provider=external and each infrastructure's "
+                  "cloud-controller-manager is installed in its platform layer",
+    vendors=sorted(set(PROVIDERS.values())), services=sorted(SERVICES.values()),
 )
