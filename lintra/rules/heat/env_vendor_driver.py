@@ -147,7 +147,8 @@ def _check(document, drivers):
             if _maker(vendor, product) in enabled:
                 continue
             reported.add(pointer)
-            yield Hit(pointer, f"{_parameter(pointer, key)} selects {product} ({item})", at="value", vendor=vendor)
+            yield Hit(pointer, f"{_parameter(pointer, key)} selects {product} ({item})", at="value", vendor=vendor,
+                      service=product)
 
 
 EXAMPLES = {
@@ -180,6 +181,11 @@ RULE = Rule(
     check=checker(NETWORK_DRIVERS),
     origin=__name__,
     examples=EXAMPLES,
+    service="vendor Neutron plugins and mechanism drivers", effort=4,
+    effort_reason="the cloud's SDN is replaced (ML2/OVN): every network, router and security group is "
+                  "re-created and traffic cut over",
+    vendors=sorted({vendor for _, vendor, _ in NETWORK_DRIVERS}),
+    services=sorted({product for _, _, product in NETWORK_DRIVERS}),
 )
 
 STORAGE_RULE = Rule(
@@ -198,4 +204,8 @@ STORAGE_RULE = Rule(
     check=checker(STORAGE_DRIVERS),
     origin=__name__,
     examples=STORAGE_EXAMPLES,
+    service="vendor Cinder and Manila drivers", effort=4,
+    effort_reason="the cloud's block or file back end is replaced and its volumes or shares migrated",
+    vendors=sorted({vendor for _, vendor, _ in STORAGE_DRIVERS}),
+    services=sorted({product for _, _, product in STORAGE_DRIVERS}),
 )

@@ -131,7 +131,8 @@ def service_vendors(category: Optional[str] = None):
     """Every vendor a TripleO vendor service alias belongs to (of one ``category``, ``network``
     for the Neutron services or ``storage`` for the others, when given)."""
     return sorted({vendor for name, (vendor, _, _) in TRIPLEO_VENDOR_SERVICES.items()
-                   if category is None or ("Neutron" in name) == (category == "network")})
+                   if category is None or ("Neutron" in name) == (category == "network")}
+                  | {vendor for _, vendor, _, kind in SERVICE_PATTERNS if category in (None, kind)})
 
 
 def plugin_products(reported_here_only: bool = False):
@@ -142,7 +143,8 @@ def plugin_products(reported_here_only: bool = False):
 def service_products(category: Optional[str] = None):
     """The product of every TripleO vendor service (of one category, as :func:`service_vendors`)."""
     return sorted({product for name, (_, product, _) in TRIPLEO_VENDOR_SERVICES.items()
-                   if category is None or ("Neutron" in name) == (category == "network")})
+                   if category is None or ("Neutron" in name) == (category == "network")}
+                  | {product for _, _, product, kind in SERVICE_PATTERNS if category in (None, kind)})
 
 
 def plugin_type(resource_type: str) -> Optional[Tuple[str, str, Optional[str]]]:

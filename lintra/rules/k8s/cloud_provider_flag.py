@@ -1,4 +1,4 @@
-"""LK118 k8s-cloud-provider-flag: a container started with an in-tree cloud provider of one vendor.
+"""LK118 k8s-cloud-provider-flag: a container started with one vendor's cloud provider.
 
 Kubernetes components (kube-controller-manager, kubelet, kube-apiserver) and many controllers
 that embed them take ``--cloud-provider=NAME`` (or ``--cloud-provider NAME``): ``aws``, ``gce``,
@@ -23,6 +23,9 @@ from lintra.rules.docstring import rationale, references
 
 #: --cloud-provider value -> vendor
 PROVIDERS = {"aws": "aws", "gce": "gcp", "azure": "azure", "vsphere": "vmware"}
+#: --cloud-provider value -> the provider it runs
+SERVICES = {"aws": "AWS cloud provider", "gce": "GCE cloud provider", "azure": "Azure cloud provider",
+            "vsphere": "vSphere cloud provider"}
 FLAG = "--cloud-provider"
 
 
@@ -48,7 +51,7 @@ def check(document, scan):
                 if vendor:
                     name = container.get("name", "?")
                     yield Hit(pointer + (field, i), f"container '{name}' runs the {value} cloud provider",
-                              at="value", vendor=vendor)
+                              at="value", vendor=vendor, service=SERVICES[value.lower()])
 
 
 EXAMPLES = {
@@ -64,7 +67,7 @@ EXAMPLES = {
 }
 
 RULE = Rule(
-    id="LK118", name="k8s-cloud-provider-flag", title="Container runs an in-tree cloud provider of one vendor",
+    id="LK118", name="k8s-cloud-provider-flag", title="Container runs one vendor's cloud provider (--cloud-provider)",
     vendor="other",  # each finding names the provider's vendor
     category="compute", strength="substrate", severity="error", kinds=("k8s",),
     rationale=rationale(__doc__),
@@ -73,4 +76,8 @@ RULE = Rule(
     references=references(__doc__),
     check=check, origin=__name__,
     examples=EXAMPLES,
+    service="cloud providers of Kubernetes components", effort=3,
+    effort_reason="the components move to --cloud-provider=external and each infrastructure's "
+                  "cloud-controller-manager is installed in its platform layer",
+    vendors=sorted(set(PROVIDERS.values())), services=sorted(SERVICES.values()),
 )

@@ -23,6 +23,13 @@ from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.controllers import group_vendor
 
+#: vendor -> the controllers its API groups belong to
+SERVICES = {"aws": "AWS controllers (Load Balancer Controller, Karpenter AWS, ACK, VPC CNI)",
+            "gcp": "Google Cloud controllers (GKE networking, Config Connector, Managed Prometheus)",
+            "azure": "Azure controllers (Service Operator, Application Gateway, pod identity)",
+            "vmware": "VMware controllers (Tanzu, CNS, NSX, AKO, Velero vSphere plugin)",
+            "redhat": "OpenShift operators"}
+
 
 def check(document, scan):
     data = document.data
@@ -33,7 +40,8 @@ def check(document, scan):
     vendor = group_vendor(group)
     if vendor:
         yield Hit(("spec", "group"), f"CustomResourceDefinition '{document.name or '?'}' installs API group "
-                                     f"{group}, served by {vendor}'s controllers", at="value", vendor=vendor)
+                                     f"{group}, served by {vendor}'s controllers", at="value", vendor=vendor,
+                  service=SERVICES[vendor])
 
 
 EXAMPLES = {
@@ -57,4 +65,8 @@ RULE = Rule(
     references=references(__doc__),
     check=check, origin=__name__,
     examples=EXAMPLES,
+    service="vendor controller APIs", effort=3,
+    effort_reason="the platform layer installs another controller with its own API; the objects of the "
+                  "vendor group are rewritten for it",
+    vendors=sorted(SERVICES), services=sorted(SERVICES.values()),
 )

@@ -24,7 +24,7 @@ References:
 from lintra.domain.kubernetes import pods
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
-from lintra.rules.k8s.storage_drivers import reported_by_packs, vendor_of
+from lintra.rules.k8s.storage_drivers import DRIVERS, reported_by_packs, vendor_of
 
 #: kind -> (apiVersion prefixes, pointer of the driver name, whether every vendor is reported there)
 FIELDS = {
@@ -38,7 +38,7 @@ FIELDS = {
 
 def _hit(document, pointer, name, what):
     vendor, product = vendor_of(name)
-    return Hit(pointer, f"{what} uses {product} (driver {name})", at="value", vendor=vendor)
+    return Hit(pointer, f"{what} uses {product} (driver {name})", at="value", vendor=vendor, service=product)
 
 
 def check(document, scan):
@@ -80,4 +80,9 @@ RULE = Rule(
     references=references(__doc__),
     check=check, origin=__name__,
     examples=EXAMPLES,
+    service="vendor CSI drivers", effort=3,
+    effort_reason="volumes are copied to another driver's storage (Velero file-system backup or a data "
+                  "mover) and the snapshot classes and CSIDriver replaced in the platform layer",
+    vendors=sorted({vendor for vendor, _ in DRIVERS.values()}),
+    services=sorted({product for _, product in DRIVERS.values()}),
 )
