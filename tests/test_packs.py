@@ -179,8 +179,9 @@ def test_every_schema_problem_is_reported_in_file_order(tmp_path):
     assert [p.split("pack.yaml:")[1] for p in info.value.problems] == [
         "3:5: rules.0: missing required field 'match'",
         "6:13: rules.0.vendor: 'acme' is not one of: " + ", ".join(VENDORS),
-        "14:5: rules.0.matches: unknown rule field 'matches' (known: at, category, examples, id, k8s, kinds, "
-        "match, message, name, rationale, references, remediation, severity, strength, title, vendor, where)",
+        "14:5: rules.0.matches: unknown rule field 'matches' (known: at, category, effort, effort_reason, "
+        "examples, id, k8s, kinds, match, message, name, params, rationale, references, remediation, service, severity, strength, "
+        "title, vendor, where)",
     ]
 
 

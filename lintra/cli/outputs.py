@@ -44,11 +44,13 @@ def pair(formats: Sequence[str], outputs: Sequence[str], known, environ=os.envir
 def write_all(pairs, result, stdout, options) -> None:
     """Render the result once per pair; files are written whole, as UTF-8."""
     for formatter, path in pairs:
-        if path is None:
-            formatter.write(result, stdout, options)
-            continue
         try:
+            if path is None:
+                formatter.write(result, stdout, options)
+                continue
             with open(path, "w", encoding="utf-8", newline="\n") as handle:
                 formatter.write(result, handle, dict(options, color=False))
         except OSError as error:
-            raise ConfigError(f"cannot write {path}: {error.strerror}") from None
+            raise ConfigError(f"cannot write {path or 'standard output'}: {error.strerror or error}") from None
+        except Exception as error:  # noqa: BLE001 - a format plugin's bug: one line, exit 2
+            raise ConfigError(f"format {formatter.name} failed: {type(error).__name__}: {error}") from None

@@ -13,7 +13,10 @@ def rule_dict(rule) -> dict:
     return {"id": rule.id, "name": rule.name, "title": rule.title, "vendor": rule.vendor,
             "category": rule.category, "strength": rule.strength, "severity": rule.severity.name,
             "kinds": list(rule.kinds), "rationale": rule.rationale, "remediation": rule.remediation,
-            "references": list(rule.references), "origin": rule.origin}
+            "references": list(rule.references), "origin": rule.origin,
+            # added keys: per-match attribution, the audit's inventory and effort, parameters
+            "vendors": list(rule.vendors), "service": rule.service, "services": list(rule.services),
+            "effort": rule.effort, "effort_reason": rule.effort_reason, "params": {name: dict(spec) for name, spec in rule.params.items()}}
 
 
 @click.command()
