@@ -23,7 +23,7 @@ from collections import Counter
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence
 
-from lintra.check import Scan, identity, locate, run_rules
+from lintra.check import Scan, identity, locate, merge_all_built, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.filter import Judgement, failing, judge, suppress
@@ -34,6 +34,16 @@ from lintra.plugins import Registry, load_registry
 
 if TYPE_CHECKING:
     from lintra.filter.baseline import Baseline
+
+
+class Observer:
+    """Sees each file's documents while they are alive (see :func:`run`)."""
+
+    def summarise(self, documents: Sequence[Document]) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def add(self, summary: Any) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
 
 
 class Result:
@@ -52,7 +62,8 @@ class Result:
         self.hidden = hidden
         #: findings left out because the baseline accepted them
         self.baselined = 0
-        #: those findings themselves (SARIF can list them as externally suppressed)
+        #: those findings themselves (SARIF lists them as externally suppressed; the audit still
+        #: counts accepted coupling)
         self.accepted: List[Finding] = []
 
     @property
@@ -88,10 +99,15 @@ class Result:
 def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Sequence[str] = (),
         registry: Optional[Registry] = None, stdin_name: str = "-",
         options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None,
-        jobs: Optional[int] = 1, context: Sequence[str] = ()) -> Result:
+        jobs: Optional[int] = 1, observe: Optional["Observer"] = None,
+        context: Sequence[str] = ()) -> Result:
     """Check ``paths``. ``jobs`` is the number of worker processes for the map step (None: the
     CPUs this process may use; 1: in this process). A run of fewer than
     :data:`lintra.parallel.PARALLEL_FROM_FILES` files stays in this process.
+
+    ``observe`` sees each file's documents in the map step, where they are alive:
+    ``observe.summarise(documents)`` returns plain data (it may run in a worker) and
+    ``observe.add(data)`` takes it in this process (the audit counts the objects each file holds).
 
     ``context`` are further paths read only for what cross-object rules look up (the StorageClass
     a changed claim names, a ServiceAccount, Heat environments): their documents join the reduce,
@@ -101,7 +117,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     judgement = judgement or Judgement()
     suffixes = {suffix for loader in registry.loaders for suffix in loader.suffixes}
     rules = [rule for rule in registry.rules.values() if judgement.enabled(rule)]
-    plan = Plan(registry, rules, options)
+    plan = Plan(registry, rules, options, observe)
     records: List[FileRecord] = []
     findings: List[Finding] = []
     text_suppressions: list = []
@@ -136,6 +152,8 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     text_suppressions.extend(outcome.text_suppressions)
                     document_suppressions.extend(outcome.document_suppressions)
                     loaded.extend(outcome.kept)
+                    if observe is not None and outcome.observed is not None:
+                        observe.add(outcome.observed)
                 kept.extend(loaded)
                 wave = references.follow(loaded)
         recorded = {record.file for record in records}
@@ -145,6 +163,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 records.append(record)
         context_files = _read_context(plan, context, found, suffixes, exclude, kept) if context else set()
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
+        findings = merge_all_built(findings)
         if context_files:
             findings = [f for f in findings if f.file not in context_files]
         suppressions = text_suppressions + document_suppressions
@@ -165,11 +184,13 @@ class Plan:
     (a rule with :attr:`lintra.Rule.needs`, or one on a kind whose resolver reads other documents),
     and which documents the map keeps for the reduce."""
 
-    __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind")
+    __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe")
 
-    def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]]) -> None:
+    def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
+                 observe: Optional["Observer"] = None) -> None:
         self.registry = registry
         self.options = options
+        self.observe = observe
         self.local: List[Rule] = []
         self.cross: List[Rule] = []
         #: rule id -> which documents it needs, for cross-object rules
@@ -220,6 +241,8 @@ class Plan:
                 outcome.add(finding)
             outcome.document_suppressions = suppress.from_documents(documents)
             outcome.kept = [doc for doc in documents if self.keep(doc)]
+            if self.observe is not None:
+                outcome.observed = self.observe.summarise(documents)
         if source.path is not None:
             source.forget()  # the bytes are read; kept documents need only the name and path
         return outcome
@@ -263,7 +286,7 @@ class Outcome:
     Findings travel without their rule (rules hold code); the run looks the rule up by id."""
 
     __slots__ = ("record", "unreadable", "_findings", "text_suppressions", "document_suppressions", "kept",
-                 "also")
+                 "also", "observed")
 
     def __init__(self, record: FileRecord, unreadable: bool, also: Sequence[FileRecord] = ()) -> None:
         self.record = record
@@ -274,6 +297,8 @@ class Outcome:
         self.text_suppressions: list = []
         self.document_suppressions: list = []
         self.kept: List[Document] = []
+        #: what the run's observer summarised of this file's documents (plain data)
+        self.observed: Any = None
 
     def add(self, finding: Finding) -> None:
         self._findings.append(finding)
@@ -296,11 +321,11 @@ class Outcome:
         findings = [(f.rule.id, {slot: getattr(f, slot) for slot in Finding.__slots__ if slot != "rule"})
                     if isinstance(f, Finding) else f for f in self._findings]
         return (self.record, self.unreadable, findings, self.text_suppressions, self.document_suppressions,
-                self.kept, self.also)
+                self.kept, self.also, self.observed)
 
     def __setstate__(self, state) -> None:
         (self.record, self.unreadable, self._findings, self.text_suppressions, self.document_suppressions,
-         self.kept, self.also) = state
+         self.kept, self.also, self.observed) = state
 
 
 _PLAN: Optional[Plan] = None

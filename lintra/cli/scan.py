@@ -65,7 +65,10 @@ class ScanSetup:
 
     __slots__ = ("settings", "registry", "judgement", "options")
 
-    def __init__(self, paths: Sequence[str], options: Dict[str, Any], extra_flags: Optional[Dict[str, Any]] = None):
+    def __init__(self, paths: Sequence[str], options: Dict[str, Any], extra_flags: Optional[Dict[str, Any]] = None,
+                 registries: Optional[Dict[str, Any]] = None):
+        """``registries`` (one dict per command) keeps each distinct plugin set loaded once when
+        one command scans many repositories (``audit``)."""
         self.options = options
         flags = {
             "select": (split_list(options["select"]), "--select"), "ignore": (split_list(options["ignore"]), "--ignore"),
@@ -76,7 +79,14 @@ class ScanSetup:
         self.settings = settings_or_exit(paths, options["config_file"], options["isolated"], flags)
         if options["allow_local_plugins"]:
             self.settings.trust_local_plugins()
-        self.registry = registry_or_exit(**self.settings.registry_options())
+        registry_options = self.settings.registry_options()
+        if registries is None:
+            self.registry = registry_or_exit(**registry_options)
+        else:
+            key = repr(sorted(registry_options.items()))
+            if key not in registries:
+                registries[key] = registry_or_exit(**registry_options)
+            self.registry = registries[key]
         if not self.registry.loaders:  # every file would be skipped and the run would pass
             raise ConfigError("no plugin provides a loader, so no file can be read"
                               + ("; LINTRA_PLUGINS leaves out lintra.loaders" if "LINTRA_PLUGINS" in os.environ else ""))
@@ -102,13 +112,14 @@ class ScanSetup:
         # helm applies -f files, then --set, then --set-string: later wins
         return HelmOptions(values, [(e, False) for e in sets] + [(e, True) for e in strings])
 
-    def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None,
+    def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None, observe=None,
             context: Sequence[str] = ()) -> Result:
         heat_env = self.options["heat_env"]
         paths = list(paths) + [env for env in heat_env if env not in paths]
         try:
             return run(paths, self.judgement, exclude=self.settings["exclude"], registry=self.registry,
                        stdin_name=self.options["stdin_filename"], baseline=baseline, jobs=self.options["jobs"],
+                       observe=observe,
                        context=context,
                        options={"force_exclude": force_exclude or self.options["force_exclude"],
                                 "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"],
