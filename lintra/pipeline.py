@@ -99,14 +99,20 @@ class Result:
 def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Sequence[str] = (),
         registry: Optional[Registry] = None, stdin_name: str = "-",
         options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None,
-        jobs: Optional[int] = 1, observe: Optional["Observer"] = None) -> Result:
+        jobs: Optional[int] = 1, observe: Optional["Observer"] = None,
+        context: Sequence[str] = ()) -> Result:
     """Check ``paths``. ``jobs`` is the number of worker processes for the map step (None: the
     CPUs this process may use; 1: in this process). A run of fewer than
     :data:`lintra.parallel.PARALLEL_FROM_FILES` files stays in this process.
 
     ``observe`` sees each file's documents in the map step, where they are alive:
     ``observe.summarise(documents)`` returns plain data (it may run in a worker) and
-    ``observe.add(data)`` takes it in this process (the audit counts the objects each file holds)."""
+    ``observe.add(data)`` takes it in this process (the audit counts the objects each file holds).
+
+    ``context`` are further paths read only for what cross-object rules look up (the StorageClass
+    a changed claim names, a ServiceAccount, Heat environments): their documents join the reduce,
+    but no finding located in them is reported and they are not among the run's files. An
+    incremental run (``--changed-since``, pre-commit's file list) so sees what a full run sees."""
     registry = registry or load_registry()
     judgement = judgement or Judgement()
     suffixes = {suffix for loader in registry.loaders for suffix in loader.suffixes}
@@ -155,8 +161,11 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
             if record.file not in recorded:  # a file also read on its own keeps that record
                 recorded.add(record.file)
                 records.append(record)
+        context_files = _read_context(plan, context, found, suffixes, exclude, kept) if context else set()
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
         findings = merge_all_built(findings)
+        if context_files:
+            findings = [f for f in findings if f.file not in context_files]
         suppressions = text_suppressions + document_suppressions
         skipped = set(registry.rules) - {rule.id for rule in rules}
         skipped |= {registry.rules[rule_id].name.upper() for rule_id in skipped}  # suppressions name either
@@ -206,6 +215,14 @@ class Plan:
             return True
         return any(_asks(need, document) for need in self.by_kind.get(document.kind, ()))
 
+    def context(self, source: Source) -> List[Document]:
+        """The documents of a context file that a cross-object rule needs (nothing else runs)."""
+        loaded = load_source(source, self.registry.loaders, self.registry.detectors, self.options)
+        documents = [doc for doc in loaded.documents if self.keep(doc)]
+        if source.path is not None:
+            source.forget()
+        return documents
+
     def map(self, source: Source) -> "Outcome":
         """Load one file and check it with every per-document rule."""
         registry = self.registry
@@ -235,6 +252,22 @@ class Plan:
         if source.path is not None:
             source.forget()  # the bytes are read; kept documents need only the name and path
         return outcome
+
+
+def _read_context(plan: Plan, context: Sequence[str], found: Sequence[Any], suffixes, exclude,
+                  kept: List[Document]) -> set:
+    """Load the files under ``context`` that the run does not check itself, keeping the
+    documents cross-object rules need (no per-document rule runs on them); their names."""
+    import os
+
+    checked = {os.path.realpath(s.path) for s in found if getattr(s, "path", None)}
+    names = set()
+    for source in discover(context, suffixes, exclude):
+        if source.skip or source.path is None or os.path.realpath(source.path) in checked:
+            continue
+        names.add(source.name)
+        kept.extend(plan.context(source))
+    return names
 
 
 def _resolved_needs(rule: Rule, registry: Registry) -> Optional[Callable[[Document], bool]]:

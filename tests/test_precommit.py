@@ -102,6 +102,27 @@ def test_hook_checks_a_coupled_vmx_and_a_coupled_manifest(tmp_path, home):
     assert "notes.md" not in proc.stdout.split("Failed", 1)[1]
 
 
+def test_hook_reads_the_unchanged_class_a_staged_claim_switches_to(tmp_path, home):
+    """Only the claim is staged; its StorageClass is defined in a committed, unchanged file."""
+    from tests.test_incremental import CLAIM, CLASSES
+
+    git(tmp_path, "init", "-q")
+    (tmp_path / "storage-classes.yaml").write_text(CLASSES)
+    (tmp_path / "apps").mkdir()
+    (tmp_path / "apps" / "claim.yaml").write_text(CLAIM)
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "base")
+    proc, _ = try_repo(tmp_path, home)
+    assert "(no files to check)" in proc.stdout
+    (tmp_path / "apps" / "claim.yaml").write_text(CLAIM.replace("standard", "fast"))
+    git(tmp_path, "add", "apps/claim.yaml")
+    proc, _ = try_repo(tmp_path, home)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    report = proc.stdout.split("Failed", 1)[1]
+    assert "apps/claim.yaml:6:21: error LK110" in report
+    assert "storage-classes.yaml:5:14: error LK102" not in report  # unchanged: read, not reported
+
+
 def test_hook_on_a_few_hundred_files(tmp_path, home):
     """Start-up cost on 300 files, from a pinned config as users run it (try-repo reinstalls each time)."""
     git(tmp_path, "init", "-q")

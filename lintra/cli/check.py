@@ -28,6 +28,10 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
               help="Only files changed since git REF (working tree included) plus untracked ones.")
 @click.option("--new-only", is_flag=True,
               help="With --changed-since: report only findings on changed lines (all of a new file).")
+@click.option("--context", "context", multiple=True, metavar="DIR", type=click.Path(exists=True, file_okay=False),
+              help="Also read DIR (repeatable) for what cross-file rules look up (the StorageClass a claim names, "
+                   "a ServiceAccount, Heat environments), reporting only findings in PATHS. --changed-since reads "
+                   "the repository root so; the pre-commit hook passes --context .")
 @click.option("--fail-on", type=LEVELS, default=None,
               help="Lowest level that makes the exit code 1 (default: the profile's, error for the built-in ones).")
 @click.option("--hide-sanctioned", is_flag=True, help="Leave findings on sanctioned vendors out entirely.")
@@ -47,7 +51,7 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--statistics", is_flag=True, help="Text: print how many findings each rule has instead of each finding.")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when findings fail the run (2 still means a file could not be read or a usage error).")
-def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned, baseline_file, no_baseline,
+def check(paths, fmt, output, changed_since, new_only, context, fail_on, hide_sanctioned, baseline_file, no_baseline,
           verbose, sarif_include_suppressed, fail_on_empty, color, show_remediation, quiet, statistics, exit_zero,
           **options):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
@@ -68,11 +72,12 @@ def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned,
             raise ConfigError(str(error)) from None
         suffixes = {suffix for loader in scan.registry.loaders for suffix in loader.suffixes}
         paths, force_exclude = select_paths(changes, paths, suffixes), True
+        context = context or (root,)  # the unchanged rest of the repository still defines what changed files use
     elif new_only:
         raise ConfigError("--new-only needs --changed-since REF")
     elif not paths:
         paths = ["."]
-    result = scan.run(paths, force_exclude=force_exclude, baseline=baseline)
+    result = scan.run(paths, force_exclude=force_exclude, baseline=baseline, context=context if paths else ())
     if new_only:
         from lintra.filter.changes import on_changed_lines
 

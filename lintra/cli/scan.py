@@ -114,13 +114,15 @@ class ScanSetup:
         # helm applies -f files, then --set, then --set-string: later wins
         return HelmOptions(values, [(e, False) for e in sets] + [(e, True) for e in strings])
 
-    def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None, observe=None) -> Result:
+    def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None, observe=None,
+            context: Sequence[str] = ()) -> Result:
         heat_env = self.options["heat_env"]
         paths = list(paths) + [env for env in heat_env if env not in paths]
         try:
             return run(paths, self.judgement, exclude=self.settings["exclude"], registry=self.registry,
                        stdin_name=self.options["stdin_filename"], baseline=baseline, jobs=self.options["jobs"],
                        observe=observe,
+                       context=context,
                        options={"force_exclude": force_exclude or self.options["force_exclude"],
                                 "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"],
                                 "helm": self.helm_options()})
