@@ -70,6 +70,7 @@ class ScanSetup:
             raise ConfigError("no plugin provides a loader, so no file can be read"
                               + ("; LINTRA_PLUGINS leaves out lintra.loaders" if "LINTRA_PLUGINS" in os.environ else ""))
         unknown = self.settings.unknown_selectors(self.registry.rules.values())
+        unknown += self.settings.param_problems(self.registry.rules.values())
         if unknown:
             raise ConfigError("\n".join(unknown))
         if options["heat_env"]:  # Heat refuses a file that is not an environment; so does lintra
@@ -88,6 +89,7 @@ class ScanSetup:
             return run(paths, self.judgement, exclude=self.settings["exclude"], registry=self.registry,
                        stdin_name=self.options["stdin_filename"], baseline=baseline,
                        options={"force_exclude": force_exclude or self.options["force_exclude"],
-                                "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"]})
+                                "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"],
+                                "rule_params": self.settings.rule_params()})
         except PathNotFound as missing:
             raise ConfigError(f"no such file or directory: {missing}") from None
