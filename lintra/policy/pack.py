@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from lintra.load import yamltree
 from lintra.load.limits import LimitExceeded
 from lintra.model import VENDORS, Hit, Rule
+from lintra.repository import is_within
 from lintra.resources import PROFILE_SUFFIX
 from lintra.policy import resolvers
 from lintra.policy.conditions import compile_condition
@@ -31,9 +32,14 @@ class PackError(ValueError):
 
 
 def pack_files(path: str) -> List[str]:
+    """The pack file ``path``, or the pack files of the directory ``path``: links that lead out
+    of that directory are not its packs (a repository's pack directory cannot reach /etc)."""
     if os.path.isdir(path):
-        return sorted(os.path.join(dirpath, name) for dirpath, _, names in os.walk(path)
-                      for name in names if name.endswith(PACK_SUFFIXES) and not name.endswith(PROFILE_SUFFIX))
+        top = os.path.realpath(path)
+        return sorted(file for file in (os.path.join(dirpath, name) for dirpath, _, names in os.walk(path)
+                                        for name in names
+                                        if name.endswith(PACK_SUFFIXES) and not name.endswith(PROFILE_SUFFIX))
+                      if is_within(os.path.realpath(file), top))
     return [path]
 
 
@@ -97,11 +103,13 @@ def _to_cache(files: List[str], parsed: List[Any]) -> None:
 
 
 def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = None) -> List[Rule]:
+    from lintra.filesystem import read_text
+    from lintra.load.limits import MAX_CONFIG_BYTES
+
     try:
-        with open(file, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_text(file, MAX_CONFIG_BYTES)
     except (OSError, UnicodeDecodeError) as error:
-        raise PackError(f"{file}: cannot read policy pack: {error}") from None
+        raise PackError(f"{file}: cannot read policy pack: {getattr(error, 'strerror', None) or error}") from None
     try:
         parsed = yamltree.parse(text)
     except (yamltree.YamlSyntaxError, LimitExceeded) as error:
@@ -109,12 +117,19 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
     if len(parsed) != 1 or not isinstance(parsed[0][0], dict):
         raise PackError(f"{file}:1:1: a policy pack is one YAML mapping with 'pack' and 'rules'")
     data, locator = parsed[0]
+    schema_problems: List[str] = []
+    invalid_rules: set = set()
     if validate:
         from lintra.policy.schema import problems
 
-        found = problems(data, locator, file)
-        if found:
-            raise PackError(found)
+        pointers: List[Any] = []
+        schema_problems = problems(data, locator, file, pointers)
+        if any(len(p) < 2 or p[0] != "rules" for p in pointers):  # pack-wide: nothing compiles reliably
+            if schema_problems:
+                raise PackError(schema_problems)
+        # a rule the schema rejects is not compiled; every other rule is, so one run shows the
+        # schema problems and the selector problems together
+        invalid_rules = {p[1] for p in pointers if len(p) >= 2 and p[0] == "rules"}
 
     def where(pointer: tuple, message: str) -> str:
         span = locator.span(pointer, "key")
@@ -130,6 +145,8 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
     errors: List[str] = []  # the first problem of each rule, so one run shows them all
     first_line: Dict[Any, int] = {}
     for i, raw in enumerate(rules_data):
+        if i in invalid_rules:
+            continue
         raw = raw if isinstance(raw, dict) else {}
         spec = {**defaults, **raw}
         rule_id = spec.get("id")
@@ -145,11 +162,21 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
             errors.append(where(base + error.pointer, str(error)))
         except (KeyError, ValueError, TypeError, AttributeError) as error:  # only unvalidated packs get here
             errors.append(where(("rules", i), f"cannot compile rule: {error!r}"))
-    if errors:
-        raise PackError(errors)
+    if errors or schema_problems:
+        raise PackError(_in_file_order(schema_problems + errors))
     if collected is not None:
         collected.append(data)
     return compiled
+
+
+def _in_file_order(problems: List[str]) -> List[str]:
+    def position(text: str):
+        parts = text.split(":", 3)
+        try:
+            return (int(parts[1]), int(parts[2]))
+        except (IndexError, ValueError):
+            return (0, 0)
+    return sorted(dict.fromkeys(problems), key=position)
 
 
 #: The severity each strength declares (docs/policy-packs.md "Strength and severity"): the

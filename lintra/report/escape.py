@@ -44,6 +44,8 @@ _TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066
 _XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _MENTION = re.compile(r"@(?=[A-Za-z0-9_])")
+#: ``#12`` and ``GH-12`` link an issue or pull request in a GitHub comment
+_REFERENCE = re.compile(r"(#|\bGH-)(?=[0-9])", re.IGNORECASE)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
@@ -116,6 +118,7 @@ def html(text: Any) -> str:
 def markdown_cell(text: Any) -> str:
     """Text for a Markdown table cell (GitHub-flavoured): literal, one line, no mentions."""
     text = _MARKDOWN.sub(r"\\\1", terminal(text))
+    text = _REFERENCE.sub("\\1\u2060", text)  # nor does a reference link an issue (audit reports)
     return _MENTION.sub("@\u2060", text)  # a word joiner after @ stops GitHub's mention
 
 

@@ -35,8 +35,9 @@ def checker(category):
         for pointer, alias, target, _ in environments.registry_entries(document):
             if target in _DISABLED:
                 continue
-            service = vendor_types.tripleo_service(target) or vendor_types.tripleo_service(alias)
-            if service is None or _category(target if vendor_types.tripleo_service(target) else alias) != category:
+            named = target if vendor_types.tripleo_service(target) else alias
+            service = vendor_types.tripleo_service(named)
+            if service is None or vendor_types.service_category(named) != category:
                 continue
             vendor, product, flag = service
             if flag and _flag_set(document, flag):
@@ -44,10 +45,6 @@ def checker(category):
             yield Hit(pointer, f"resource_registry enables {alias} -> {target}, deploying on {product}",
                       at="key", vendor=vendor, service=product)
     return check
-
-
-def _category(name):
-    return "network" if "Neutron" in name else "storage"
 
 
 def _flag_set(document, flag):

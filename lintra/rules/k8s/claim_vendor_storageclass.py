@@ -21,34 +21,15 @@ from lintra.model import Hit, Related, Rule
 from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest as closest
+from lintra.rules.k8s.storage_drivers import DRIVERS
 
-#: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure
-VENDOR_PROVISIONERS = {
-    "kubernetes.io/vsphere-volume": "vmware", "csi.vsphere.vmware.com": "vmware",
-    "kubernetes.io/aws-ebs": "aws", "ebs.csi.aws.com": "aws", "efs.csi.aws.com": "aws", "fsx.csi.aws.com": "aws",
-    "s3.csi.aws.com": "aws",
-    "kubernetes.io/gce-pd": "gcp", "pd.csi.storage.gke.io": "gcp", "filestore.csi.storage.gke.io": "gcp",
-    "gcsfuse.csi.storage.gke.io": "gcp",
-    "kubernetes.io/azure-disk": "azure", "kubernetes.io/azure-file": "azure", "disk.csi.azure.com": "azure",
-    "file.csi.azure.com": "azure", "blob.csi.azure.com": "azure",
-    # Portworx is Pure Storage's (acquired 2020), ScaleIO is Dell PowerFlex
-    "kubernetes.io/portworx-volume": "pure", "kubernetes.io/scaleio": "dell",
-    "kubernetes.io/storageos": "other", "kubernetes.io/quobyte": "other",
-}
+#: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure (the
+#: catalogue in storage_drivers.py, from each vendor's documentation)
+VENDOR_PROVISIONERS = {name: vendor for name, (vendor, _) in DRIVERS.items()}
 
 
 #: provisioner -> the storage service it provisions, as the vendor names it
-PROVISIONER_SERVICES = {
-    "kubernetes.io/vsphere-volume": "vSphere in-tree volume plugin", "csi.vsphere.vmware.com": "vSphere CSI driver",
-    "kubernetes.io/aws-ebs": "Amazon EBS", "ebs.csi.aws.com": "Amazon EBS", "efs.csi.aws.com": "Amazon EFS",
-    "fsx.csi.aws.com": "Amazon FSx for Lustre", "s3.csi.aws.com": "Mountpoint for Amazon S3",
-    "kubernetes.io/gce-pd": "Compute Engine Persistent Disk", "pd.csi.storage.gke.io": "Compute Engine Persistent Disk",
-    "filestore.csi.storage.gke.io": "Filestore", "gcsfuse.csi.storage.gke.io": "Cloud Storage FUSE",
-    "kubernetes.io/azure-disk": "Azure Disk Storage", "disk.csi.azure.com": "Azure Disk Storage",
-    "kubernetes.io/azure-file": "Azure Files", "file.csi.azure.com": "Azure Files", "blob.csi.azure.com": "Azure Blob Storage",
-    "kubernetes.io/portworx-volume": "Portworx", "kubernetes.io/scaleio": "Dell PowerFlex (ScaleIO)",
-    "kubernetes.io/storageos": "StorageOS (Ondat)", "kubernetes.io/quobyte": "Quobyte",
-}
+PROVISIONER_SERVICES = {name: product for name, (_, product) in DRIVERS.items()}
 
 
 BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
@@ -119,6 +100,11 @@ def check(document, scan):
                   vendor=VENDOR_PROVISIONERS[str(provisioner)], service=PROVISIONER_SERVICES.get(str(provisioner)))
 
 
+def needs(document) -> bool:
+    """The claims it reports on and the StorageClasses they name."""
+    return document.data.get("kind") == "StorageClass" or next(_claims(document), None) is not None
+
+
 EXAMPLES = {
     "fail": [{"content": "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\n"
                          "provisioner: ebs.csi.aws.com\n---\napiVersion: v1\nkind: PersistentVolumeClaim\n"
@@ -144,6 +130,7 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    needs=needs,
     examples=EXAMPLES,
     service="vendor StorageClass provisioners", effort=3,
     effort_reason="the claim keeps its shape, but the class it names provisions vendor storage: a neutral class "

@@ -89,6 +89,19 @@ def controller_vendor(name) -> Optional[str]:
     return next((vendor for pattern, vendor in VENDOR_DOMAINS if pattern.match(domain)), None)
 
 
+#: API groups of vendor controllers outside the vendors' own domains (AAD Pod Identity, AGIC)
+VENDOR_GROUPS = {"aadpodidentity.k8s.io": "azure", "appgw.ingress.k8s.io": "azure"}
+
+
+def group_vendor(group) -> Optional[str]:
+    """The vendor whose controllers serve an API group (a DNS subdomain), or None."""
+    if not isinstance(group, str) or not group:
+        return None
+    if group in VENDOR_GROUPS:
+        return VENDOR_GROUPS[group]
+    return next((vendor for pattern, vendor in VENDOR_DOMAINS if pattern.match(group)), None)
+
+
 #: where each class kind names its controller: IngressClass, GatewayClass (v1) and the
 #: v1alpha1 GatewayClass of networking.x-k8s.io that AKO's first Gateway support used
 CONTROLLER_FIELDS = {

@@ -33,6 +33,11 @@ def check(document, scan):
         yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"))
 
 
+def needs(document) -> bool:
+    """Gateways, and the GatewayClasses they may name."""
+    return document.data.get("kind") in ("Gateway", "GatewayClass")
+
+
 EXAMPLES = {
     "fail": [{"content": "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n"
                          "  gatewayClassName: gke-l7-rilb\n  listeners: [{name: http, protocol: HTTP, port: 80}]\n",
@@ -48,7 +53,7 @@ RULE = Rule(
     remediation="Name a GatewayClass every target cluster provides (one name, a per-platform controller) "
                 "and keep vendor GatewayClasses and their parameters in the platform layer.",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
     service="vendor Gateway API controllers", effort=3,
     effort_reason="the object moves to a class every target provides; its shape stays, the controller's "

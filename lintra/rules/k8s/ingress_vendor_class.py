@@ -32,6 +32,11 @@ def check(document, scan):
         yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"))
 
 
+def needs(document) -> bool:
+    """Ingresses, and the IngressClasses they may name."""
+    return document.data.get("kind") in ("Ingress", "IngressClass")
+
+
 EXAMPLES = {
     "fail": [{"content": "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: web}\nspec:\n"
                          "  controller: ingress.k8s.aws/alb\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\n"
@@ -49,7 +54,7 @@ RULE = Rule(
     remediation="Name a platform-provided, controller-neutral IngressClass (or use Gateway API) and keep "
                 "cloud load-balancer classes in the platform layer.",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
     service="vendor Ingress controllers", effort=3,
     effort_reason="the object moves to a class every target provides; its shape stays, the controller's "

@@ -56,6 +56,13 @@ def _bound(document, accounts, path, name):
                 return
 
 
+def needs(document) -> bool:
+    """Workloads that name a ServiceAccount, and ServiceAccounts."""
+    if document.data.get("kind") == "ServiceAccount":
+        return True
+    return any(isinstance(document.get(pod.spec + ("serviceAccountName",)), str) for pod in pods(document.data))
+
+
 EXAMPLES = {
     "fail": [{"content": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n"
                          "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n---\n"
@@ -75,7 +82,7 @@ RULE = Rule(
     remediation="Use a provider-neutral workload identity (SPIFFE/SPIRE, Vault Kubernetes auth) or keep "
                 "the cloud binding in a platform overlay the application does not ship.",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
     service="cloud IAM for Kubernetes workloads", effort=4,
     effort_reason="the workload's permissions come from the cloud's IAM; credentials and policies are "

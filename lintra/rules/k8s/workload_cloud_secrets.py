@@ -5,7 +5,9 @@ SecretProviderClass, in ``volumeAttributes.secretProviderClass``; the class's ``
 decides which provider plugin fetches the secrets. When that class (nearest definition in the scan)
 has provider aws, azure, gcp or gke, every pod of the workload reads its secrets from that cloud's
 secret manager with the pod's cloud identity, and on another cluster the mount fails and the pod
-never starts. The driver is neutral, and so is a class served by Vault. The class itself is flagged
+never starts. Akeyless's provider serves the Akeyless Vault Platform, a SaaS secret manager: the
+same dependency on one vendor's service, so it is reported too (vendor other). The driver is
+neutral, and so is a class served by Vault or Conjur, which run anywhere. The class itself is flagged
 by LK211 / LK309 / LK410; this rule reports the workload that depends on it. When definitions at
 the same distance disagree, the message says so instead of guessing.
 
@@ -26,10 +28,11 @@ from lintra.rules.k8s.nearest import describe, index, nearest
 
 DRIVER = "secrets-store.csi.k8s.io"
 #: spec.provider -> vendor; the provider plugins that serve only one cloud's secret manager
-CLOUD_PROVIDERS = {"aws": "aws", "azure": "azure", "gcp": "gcp", "gke": "gcp"}
+CLOUD_PROVIDERS = {"aws": "aws", "azure": "azure", "gcp": "gcp", "gke": "gcp", "akeyless": "other"}
 #: provider -> the secret manager behind it
 PROVIDER_SERVICES = {"aws": "AWS Secrets Manager and Parameter Store", "azure": "Azure Key Vault",
-                     "gcp": "Google Secret Manager", "gke": "Google Secret Manager (GKE add-on)"}
+                     "gcp": "Google Secret Manager", "gke": "Google Secret Manager (GKE add-on)",
+                     "akeyless": "Akeyless Vault Platform (SaaS)"}
 
 
 def _class_references(document, spec_path):
@@ -77,6 +80,13 @@ def check(document, scan):
                   vendor=CLOUD_PROVIDERS[provider], service=PROVIDER_SERVICES[provider])
 
 
+def needs(document) -> bool:
+    """Workloads that mount a Secrets Store CSI volume, and SecretProviderClasses."""
+    if document.data.get("kind") == "SecretProviderClass":
+        return True
+    return any(next(_class_references(document, pod.spec), None) is not None for pod in pods(document.data))
+
+
 EXAMPLES = {
     "fail": [{"content": "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
                          "metadata: {name: app-secrets}\nspec:\n  provider: aws\n  parameters: {objects: x}\n---\n"
@@ -102,7 +112,7 @@ RULE = Rule(
     remediation="Keep the secret source in a per-platform SecretProviderClass of the same name that the "
                 "application does not ship, or use a store every target reaches (Vault, OpenBao).",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
     service="cloud secret managers (Secrets Store CSI providers)", effort=3,
     effort_reason="the secrets move to a manager every target runs (Vault, Kubernetes Secrets) and the "
