@@ -88,9 +88,10 @@ def test_score_formula_over_objects_and_worst_coupling(tmp_path):
     assert document["views"]["scores"]["layers"]["platform"]["score"] == 50.0
     assert document["views"]["scores"]["layers"]["vm"]["score"] is None  # no VM read: no score
     assert document["views"]["blockers"]["items"][0]["line"] == 11
-    # LK301 declares no service yet: the inventory groups it under the rule's title, labelled
+    # LK301's matches name the Google storage service they provision: the inventory groups by it
     group, = document["views"]["inventory"]
-    assert group["grouped_by"] == "rule" and group["service"] == document["rules"]["LK301"]["title"]
+    assert group["grouped_by"] == "service" and group["service"] == finding["service"]
+    assert "Google" in group["service"] or "Persistent Disk" in group["service"]
     assert group["objects"] == {"Pod": 1}
     # hard coupling fails under every profile
     assert {name: document["views"]["profiles"][name]["failing"]
