@@ -13,6 +13,14 @@ from lintra.vocabulary import CATEGORIES, RESERVED_VENDOR, STRENGTHS, VENDORS, L
 
 Pointer = Tuple[Union[str, int], ...]
 
+#: what a value of each rule parameter type is (``Rule.params``)
+PARAM_TYPES: "dict[str, Callable[[Any], bool]]" = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "strings": lambda v: isinstance(v, list) and all(isinstance(item, str) for item in v),
+}
+
 class Span:
     """A region of a file: 1-based line and column; ``end_column`` is one past the last character."""
 
@@ -219,6 +227,14 @@ class Rule:
         #: ``name -> {"type", "default", "description"}``: what ``.lintra.yaml`` may set under
         #: ``rules: {ID: {params: ...}}``; the check reads the effective values from the scan
         self.params = dict(params or {})
+        for name, spec in self.params.items():
+            check = PARAM_TYPES.get(spec.get("type"))
+            if check is None:
+                raise ValueError(f"rule {id}: parameter {name}: unknown type {spec.get('type')!r}; "
+                                 f"known: {', '.join(PARAM_TYPES)}")
+            if not check(spec.get("default")):
+                raise ValueError(f"rule {id}: parameter {name}: default {spec.get('default')!r} "
+                                 f"is not of type {spec['type']}")
 
     def __repr__(self) -> str:
         return f"Rule({self.id} {self.name})"

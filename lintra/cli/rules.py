@@ -47,7 +47,10 @@ def rules(fmt, profile, config_file, packs, selectors, isolated):
         raise ConfigError(f"{', '.join(repr(s) for s in unmatched)} matches no rule "
                           "(an id or id prefix, a rule name, a vendor or a category)")
     if fmt == "json":
-        click.echo(json.dumps([dict(rule_dict(r), profile=judgement.profile.name, level=_level(judgement, r))
+        configured = settings.rule_params()
+        click.echo(json.dumps([dict(rule_dict(r), profile=judgement.profile.name, level=_level(judgement, r),
+                                    params={name: dict(spec, value=configured.get(r.id, {}).get(name, spec["default"]))
+                                            for name, spec in r.params.items()})
                                for r in chosen], indent=2))
         return
     for rule in chosen:

@@ -91,6 +91,7 @@ class ScanSetup:
             raise ConfigError("no plugin provides a loader, so no file can be read"
                               + ("; LINTRA_PLUGINS leaves out lintra.loaders" if "LINTRA_PLUGINS" in os.environ else ""))
         unknown = self.settings.unknown_selectors(self.registry.rules.values())
+        unknown += self.settings.param_problems(self.registry.rules.values())
         if unknown:
             raise ConfigError("\n".join(unknown))
         if options["heat_env"]:  # Heat refuses a file that is not an environment; so does lintra
@@ -125,6 +126,6 @@ class ScanSetup:
                        context=context,
                        options={"force_exclude": force_exclude or self.options["force_exclude"],
                                 "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"],
-                                "helm": self.helm_options()})
+                                "helm": self.helm_options(), "rule_params": self.settings.rule_params()})
         except PathNotFound as missing:
             raise ConfigError(f"no such file or directory: {missing}") from None

@@ -17,7 +17,7 @@ from lintra.filter.profiles import DEFAULT_PROFILE, ProfileError, resolve
 DEFAULTS: Dict[str, Any] = {
     "profile": DEFAULT_PROFILE, "sanctioned_vendors": [], "hide_sanctioned": False, "select": [],
     "ignore": [], "severity": {}, "fail_on": None, "exclude": [], "per_path": {}, "plugins": [],
-    "packs": [], "local_plugins": [], "baseline": None, "profiles": {},
+    "packs": [], "local_plugins": [], "baseline": None, "profiles": {}, "rules": {},
 }
 #: keys whose command-line values add to the files' instead of replacing them
 EXTENDING = ("sanctioned_vendors", "exclude", "plugins", "packs")
@@ -65,6 +65,10 @@ class Settings:
             elif key == "profiles":
                 value = {**self["profiles"], **{name: (data, config.where((key, name)))
                                                 for name, data in value.items()}}
+            elif key == "rules":  # a project file sets a rule's parameters over the user file's
+                value = {rule_id: {"params": {**(self["rules"].get(rule_id) or {}).get("params", {}),
+                                              **((entry or {}).get("params") or {})}}
+                         for rule_id, entry in {**self["rules"], **value}.items()}
             self.values[key] = Setting(value, config.where((key,)))
         if config.user:
             self.trusted_plugins.extend(self.values["local_plugins"].value)
@@ -130,6 +134,17 @@ class Settings:
                     problems.append(f"{origin}: {key}: {selector!r} matches no rule (an id or id prefix, "
                                     "a rule name, a vendor or a category)")
         return problems
+
+    def param_problems(self, rules) -> List[str]:
+        """``origin: rules.ID.params.NAME: why`` for every configured parameter that the rule does
+        not declare or whose value is not of its type."""
+        from lintra.check.params import problems
+
+        return problems(self["rules"], {rule.id: rule for rule in rules}, self.values["rules"].origin)
+
+    def rule_params(self) -> Dict[str, Dict[str, Any]]:
+        """``rule id -> {name: value}``: the scan option rules read through lintra.check.params."""
+        return {rule_id: dict((entry or {}).get("params") or {}) for rule_id, entry in self["rules"].items()}
 
     def registry_options(self) -> Dict[str, Any]:
         local = self["local_plugins"]

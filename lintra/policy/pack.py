@@ -218,6 +218,8 @@ def pack_warnings(file: str, rules: List[Rule]) -> List[str]:
 def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> Rule:
     if deferred:
         return _deferred_rule(spec, origin)
+    if spec.get("params") and _references_params(spec):
+        return _parameterised_rule(spec, origin)
     listed = isinstance(spec["match"], list)
     matches = spec["match"] if listed else [spec["match"]]
     matchers = [_compile_match(match, ("match", n) if listed else ("match",)) for n, match in enumerate(matches)]
@@ -264,7 +266,60 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 references=spec.get("references") or (), check=check, origin=origin,
                 examples=spec.get("examples"), service=spec.get("service") or "", effort=spec.get("effort"),
                 effort_reason=spec.get("effort_reason") or "", vendors=_declared(spec["vendor"], [a[0] for a in attributions]),
-                services=[a[1] for a in attributions if a[1]])
+                services=[a[1] for a in attributions if a[1]], params=spec.get("params"))
+
+
+def _references_params(spec: Dict[str, Any]) -> bool:
+    return _substitute(spec.get("match"), {}, ("match",), check=False) is not spec.get("match") or \
+        _substitute(spec.get("where"), {}, ("where",), check=False) is not spec.get("where")
+
+
+def _substitute(node: Any, values: Dict[str, Any], at: tuple, check: bool = True) -> Any:
+    """``node`` with every operand ``{param: NAME}`` replaced by the parameter's value (the same
+    object when it holds none)."""
+    if isinstance(node, dict):
+        if set(node) == {"param"}:
+            name = node["param"]
+            if check and name not in values:
+                raise SelectorError(f"unknown parameter {name!r} (declared: {', '.join(sorted(values)) or 'none'})",
+                                    at + ("param",))
+            return values.get(name)
+        items = {k: _substitute(v, values, at + (k,), check) for k, v in node.items()}
+        return node if all(items[k] is node[k] for k in node) else items
+    if isinstance(node, list):
+        items = [_substitute(v, values, at + (n,), check) for n, v in enumerate(node)]
+        return node if all(a is b for a, b in zip(items, node)) else items
+    return node
+
+
+def _parameterised_rule(spec: Dict[str, Any], origin: str) -> Rule:
+    """A rule whose conditions name parameters: compiled with the defaults (so a pack error shows
+    when it loads), and again for each set of values a run configures."""
+    import json
+
+    from lintra.check.params import effective
+
+    params = spec["params"]
+
+    def bound(values: Dict[str, Any]) -> Rule:
+        return _compile_rule({**{k: v for k, v in spec.items() if k != "params"},
+                              "match": _substitute(spec["match"], values, ("match",)),
+                              "where": _substitute(spec.get("where"), values, ("where",))}, origin)
+
+    defaults = {name: declared.get("default") for name, declared in params.items()}
+    rule = bound(defaults)
+    rule.params = dict(params)
+    compiled = {json.dumps(defaults, sort_keys=True): rule.check}
+
+    def check(document, scan):
+        values = effective(rule, scan)
+        key = json.dumps(values, sort_keys=True)
+        if key not in compiled:
+            compiled[key] = bound(values).check
+        return compiled[key](document, scan)
+
+    rule.check = check
+    return rule
 
 
 def _attribution(match: Any, at: tuple):

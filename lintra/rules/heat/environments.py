@@ -144,3 +144,90 @@ def _root(path: Optional[str], cache: Cache) -> Optional[str]:
 
 def _real(doc: Document) -> Optional[str]:
     return os.path.realpath(doc.source.path) if doc.source.path else None
+
+
+#: Bounds of the look for environments beside a partial scan: a repository's files are read only to
+#: learn which aliases its environments register, never linted, and never past these limits.
+REPOSITORY_FILES = 5000
+REPOSITORY_FILE_BYTES = 1 << 20
+_ENV_SUFFIXES = (".yaml", ".yml")
+_SKIPPED_DIRS = (".git", ".hg", ".svn", ".tox", "node_modules", "releasenotes")
+
+
+class RepositoryAlias:
+    """An alias a repository environment outside the scan registers: where, and to what."""
+
+    __slots__ = ("file", "line", "column", "target")
+
+    def __init__(self, file: str, line: int, column: int, target: object) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.target = target
+
+
+def repository_alias(resource_type: str, document: Document, scan) -> Optional[RepositoryAlias]:
+    """How an environment file of ``document``'s repository that the scan does not include maps
+    ``resource_type`` (exact names, then globs), or None.
+
+    A user who checks ``templates/`` alone still deploys with the repository's ``environments/``;
+    an alias those register is not an unknown plugin type. The repository (its root by
+    :func:`lintra.repository.repository_root`) is walked once per run, within
+    :data:`REPOSITORY_FILES` files of at most :data:`REPOSITORY_FILE_BYTES` each, without
+    following links, and only files naming ``resource_registry`` are parsed (safe loader)."""
+    real = _real(document)
+    if real is None:
+        return None
+    found = index(scan)
+    root = _root(real, found.roots)
+    if root is None:
+        return None
+    aliases = scan.memo(f"heat.repository-aliases:{root}", lambda _scan: _repository_aliases(root, _scan))
+    if resource_type in aliases:
+        return aliases[resource_type]
+    for key, alias in aliases.items():
+        if key.endswith("*") and resource_type.startswith(key[:-1]):
+            return alias
+    return None
+
+
+def _repository_aliases(root: str, scan) -> Dict[str, RepositoryAlias]:
+    import yaml
+
+    scanned = {_real(doc) for doc in scan.documents}
+    aliases: Dict[str, RepositoryAlias] = {}
+    seen = 0
+    for directory, dirs, files in os.walk(root):  # os.walk does not follow links to directories
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if not name.endswith(_ENV_SUFFIXES):
+                continue
+            seen += 1
+            if seen > REPOSITORY_FILES:
+                return aliases
+            path = os.path.join(directory, name)
+            if os.path.islink(path) or os.path.realpath(path) in scanned:
+                continue  # the scan's own environments are already in the index
+            try:
+                if os.path.getsize(path) > REPOSITORY_FILE_BYTES:
+                    continue
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            if b"resource_registry" not in data:
+                continue
+            try:
+                parsed = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            except (yaml.YAMLError, ValueError, RecursionError):
+                continue
+            registry = parsed.get("resource_registry") if isinstance(parsed, dict) else None
+            if not isinstance(registry, dict):
+                continue
+            lines = data.decode("utf-8", "replace").splitlines()
+            for key, target in registry.items():
+                if isinstance(key, str) and key != "resources" and key not in aliases:
+                    line, column = next(((n, len(text) - len(text.lstrip()) + 1) for n, text in enumerate(lines, 1)
+                                         if text.lstrip().startswith((key + ":", f'"{key}":', f"'{key}':"))), (1, 1))
+                    aliases[key] = RepositoryAlias(path, line, column, target)
+    return aliases

@@ -11,6 +11,8 @@ References:
 - https://github.com/F5Networks/f5-openstack-heat (F5::*)
 - https://github.com/nuagenetworks/heat (Nuage::Neutron::*)
 - https://pypi.org/project/heat-infoblox/ (Infoblox::Grid::*, Infoblox::NetMRI::*)
+- https://github.com/rackspace-orchestration-templates (OS::Heat::ChefSolo: "a Heat provider that
+  supports the Rackspace OS::Heat::ChefSolo plugin")
 - https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/overcloud-resource-registry-puppet.j2.yaml
 - https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments
 - https://github.com/tungstenfabric/tf-tripleo-heat-templates (environments/contrail/contrail-services.yaml)
@@ -33,6 +35,10 @@ PLUGIN_TYPES = (
     ("OS::GroupBasedPolicy::", "other", "Group-Based Policy", "LH105"),
     ("OS::Nova::VenafiCertificate", "other", "Venafi", "LH105"),
     ("Nuage::", "nokia", "Nuage VSP", None),
+    # Rackspace Cloud Orchestration's own plugin: its templates require "a Heat provider that
+    # supports the Rackspace OS::Heat::ChefSolo plugin", and `rack orchestration resource
+    # list-types` lists it beside Rackspace::*; upstream Heat never registered it
+    ("OS::Heat::ChefSolo", "rackspace", "Rackspace Cloud Orchestration", None),
     ("Infoblox::", "other", "Infoblox", None),
 )
 

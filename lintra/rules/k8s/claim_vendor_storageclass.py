@@ -16,6 +16,7 @@ References:
 - https://kubernetes.io/docs/concepts/storage/ephemeral-volumes/#generic-ephemeral-volumes
 """
 
+from lintra.check.params import effective
 from lintra.model import Hit, Related, Rule
 from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
@@ -75,13 +76,15 @@ def _claims(document):
 
 def check(document, scan):
     classes = None
+    accepted = set(effective(RULE, scan)["accepted_provisioners"])
     for pointer, name, claim in _claims(document):
         if not isinstance(name, str) or not name:
             continue
         classes = classes if classes is not None else index(scan, "StorageClass", "k8s.storageclasses")
         nearest = closest(document, classes.get(name))
         vendors = {VENDOR_PROVISIONERS.get(str(c.data.get("provisioner"))) for c in nearest}
-        coupled = [c for c in nearest if VENDOR_PROVISIONERS.get(str(c.data.get("provisioner")))]
+        coupled = [c for c in nearest if VENDOR_PROVISIONERS.get(str(c.data.get("provisioner")))
+                   and str(c.data.get("provisioner")) not in accepted]
         if not coupled:
             continue  # no definition, or a vendor-neutral one
         sc = coupled[0]
@@ -134,4 +137,8 @@ RULE = Rule(
                   "is defined on every target and the data migrated",
     vendors=sorted(set(VENDOR_PROVISIONERS.values())),
     services=sorted(set(PROVISIONER_SERVICES.values())),
+    params={"accepted_provisioners": {
+        "type": "strings", "default": [],
+        "description": "Vendor provisioners the organisation runs on every target (it accepts the coupling): "
+                       "claims bound through a class of one of them are not reported."}},
 )

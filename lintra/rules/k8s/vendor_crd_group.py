@@ -21,7 +21,7 @@ References:
 
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
-from lintra.rules.k8s.controllers import group_vendor
+from lintra.rules.k8s.controllers import VENDOR_DOMAINS, VENDOR_GROUPS, group_vendor
 
 #: vendor -> the controllers its API groups belong to
 SERVICES = {"aws": "AWS controllers (Load Balancer Controller, Karpenter AWS, ACK, VPC CNI)",
@@ -68,5 +68,5 @@ RULE = Rule(
     service="vendor controller APIs", effort=3,
     effort_reason="the platform layer installs another controller with its own API; the objects of the "
                   "vendor group are rewritten for it",
-    vendors=sorted(SERVICES), services=sorted(SERVICES.values()),
+    vendors=sorted(set(VENDOR_GROUPS.values()) | {vendor for _, vendor in VENDOR_DOMAINS}), services=sorted(SERVICES.values()),
 )

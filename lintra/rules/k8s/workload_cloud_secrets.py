@@ -5,7 +5,9 @@ SecretProviderClass, in ``volumeAttributes.secretProviderClass``; the class's ``
 decides which provider plugin fetches the secrets. When that class (nearest definition in the scan)
 has provider aws, azure, gcp or gke, every pod of the workload reads its secrets from that cloud's
 secret manager with the pod's cloud identity, and on another cluster the mount fails and the pod
-never starts. The driver is neutral, and so is a class served by Vault. The class itself is flagged
+never starts. Akeyless's provider serves the Akeyless Vault Platform, a SaaS secret manager: the
+same dependency on one vendor's service, so it is reported too (vendor other). The driver is
+neutral, and so is a class served by Vault or Conjur, which run anywhere. The class itself is flagged
 by LK211 / LK309 / LK410; this rule reports the workload that depends on it. When definitions at
 the same distance disagree, the message says so instead of guessing.
 
@@ -26,10 +28,11 @@ from lintra.rules.k8s.nearest import describe, index, nearest
 
 DRIVER = "secrets-store.csi.k8s.io"
 #: spec.provider -> vendor; the provider plugins that serve only one cloud's secret manager
-CLOUD_PROVIDERS = {"aws": "aws", "azure": "azure", "gcp": "gcp", "gke": "gcp"}
+CLOUD_PROVIDERS = {"aws": "aws", "azure": "azure", "gcp": "gcp", "gke": "gcp", "akeyless": "other"}
 #: provider -> the secret manager behind it
 PROVIDER_SERVICES = {"aws": "AWS Secrets Manager and Parameter Store", "azure": "Azure Key Vault",
-                     "gcp": "Google Secret Manager", "gke": "Google Secret Manager (GKE add-on)"}
+                     "gcp": "Google Secret Manager", "gke": "Google Secret Manager (GKE add-on)",
+                     "akeyless": "Akeyless Vault Platform (SaaS)"}
 
 
 def _class_references(document, spec_path):

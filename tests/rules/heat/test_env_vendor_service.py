@@ -48,4 +48,32 @@ def test_corpus_tripleo_environments(corpus_result):
     assert not any("cinder-pure-config" in file or "neutron-nsx.yaml" in file for _, file, _ in found)
     # the Mellanox (networking-mlnx) InfiniBand agent service, line 3 of that environment
     assert ("LH125", "environments/services/neutron-mlnx-agent.yaml", 3) in found
-    assert len(found) == 22
+    # every registry entry of tripleo-heat-templates/environments that maps a vendor back-end or
+    # SDN service alias to its deployment template (or a generic plugin alias to a vendor one),
+    # found by reading the environments (grep for the service aliases of
+    # overcloud-resource-registry-puppet.j2.yaml that are not mapped to OS::Heat::None); the Cinder
+    # Dell/NetApp/Pure back ends and neutron-nsx.yaml set an enable flag that LH120-LH123 report
+    assert found == {
+        ("LH124", "environments/cinder-hpelefthand-config.yaml", 4),
+        ("LH124", "environments/manila-isilon-config.yaml", 7),
+        ("LH124", "environments/manila-netapp-config.yaml", 7),
+        ("LH124", "environments/manila-unity-config.yaml", 7),
+        ("LH124", "environments/manila-vmax-config.yaml", 7),
+        ("LH124", "environments/manila-vnx-config.yaml", 7),
+        ("LH124", "environments/veritas-hyperscale/cinder-veritas-hyperscale-config.yaml", 18),
+        ("LH124", "environments/veritas-hyperscale/veritas-hyperscale-config.yaml", 19),
+        ("LH125", "environments/neutron-ml2-bigswitch.yaml", 6),
+        ("LH125", "environments/neutron-ml2-cisco-vts.yaml", 5),
+        ("LH125", "environments/neutron-ml2-cisco-vts.yaml", 8),
+        ("LH125", "environments/neutron-ml2-mlnx-sdn.yaml", 4),
+        ("LH125", "environments/neutron-nuage-config.yaml", 10),
+        ("LH125", "environments/nova-nuage-config.yaml", 4),
+        ("LH125", "environments/nsx-config.yaml", 2),
+        ("LH125", "environments/services-baremetal/neutron-ml2-cisco-vts.yaml", 6),
+        ("LH125", "environments/services-baremetal/neutron-ml2-cisco-vts.yaml", 7),
+        ("LH125", "environments/services-baremetal/neutron-ml2-cisco-vts.yaml", 10),
+        ("LH125", "environments/services/neutron-ml2-cisco-vts.yaml", 6),
+        ("LH125", "environments/services/neutron-ml2-cisco-vts.yaml", 7),
+        ("LH125", "environments/services/neutron-ml2-cisco-vts.yaml", 10),
+        ("LH125", "environments/services/neutron-mlnx-agent.yaml", 3),
+    }

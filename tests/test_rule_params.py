@@ -1,0 +1,111 @@
+"""Rule parameters: declared with types and defaults, set per rule in .lintra.yaml, validated,
+shown, and read by pack and Python rules (LK304's public_registries, LK110's accepted_provisioners)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from lintra.cli import main
+from lintra.model import Rule
+from lintra.policy import PackError
+from lintra.policy.pack import rules_from_pack
+
+POD = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+       "    - {name: a, image: europe-docker.pkg.dev/acme/public/app:1}\n"
+       "    - {name: b, image: gcr.io/distroless/static-debian12:nonroot}\n"
+       "    - {name: c, image: europe-docker.pkg.dev/acme/team/app:1}\n")
+
+
+def lk304(tmp_path, config=None):
+    (tmp_path / "pod.yaml").write_text(POD)
+    if config is not None:
+        (tmp_path / ".lintra.yaml").write_text(config)
+    result = CliRunner().invoke(main, ["check", "-f", "json", "--select", "LK304", str(tmp_path / "pod.yaml")])
+    return result, [(f["line"], f["column"]) for f in json.loads(result.output)["findings"]] if result.exit_code < 2 else None
+
+
+def test_public_images_on_google_registries_are_not_coupling_by_default(tmp_path):
+    # distroless (line 7) is public by its project's docs; the two Artifact Registry paths are
+    # project-scoped, each found at its image value (column 24, after "    - {name: a, image: ")
+    _, found = lk304(tmp_path)
+    assert found == [(6, 24), (8, 24)]
+
+
+def test_a_configured_list_replaces_the_default(tmp_path):
+    _, found = lk304(tmp_path, "rules:\n  LK304:\n    params:\n      public_registries: [europe-docker.pkg.dev/acme/public/]\n")
+    assert found == [(7, 24), (8, 24)]
+
+
+@pytest.mark.parametrize("config, message", [
+    ("rules:\n  LK304:\n    params:\n      public_registry: [x/]\n",
+     "rules.LK304.params.public_registry: LK304 has no parameter 'public_registry' (known: public_registries)"),
+    ("rules:\n  LK304:\n    params:\n      public_registries: x/\n",
+     "rules.LK304.params.public_registries: must be of type strings, not 'x/'"),
+    ("rules:\n  LK999:\n    params: {x: 1}\n", "rules.LK999: no rule has this id"),
+])
+def test_unknown_parameters_and_wrong_types_exit_2_naming_the_file(tmp_path, config, message):
+    result, _ = lk304(tmp_path, config)
+    assert result.exit_code == 2 and message in result.output and ".lintra.yaml" in result.output
+
+
+def test_config_show_and_rules_json_show_the_parameters(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".lintra.yaml").write_text("rules:\n  LK304:\n    params:\n      public_registries: [a/]\n")
+    shown = CliRunner().invoke(main, ["config", "--show"]).output
+    assert 'rules = {"LK304": {"params": {"public_registries": ["a/"]}}}' in shown
+    [rule] = json.loads(CliRunner().invoke(main, ["rules", "LK304", "--format", "json"]).output)
+    param = rule["params"]["public_registries"]
+    assert param["type"] == "strings" and param["value"] == ["a/"] and "gcr.io/distroless/" in param["default"]
+    assert "github.com/GoogleContainerTools/distroless" in param["description"]
+
+
+def test_python_rule_parameter(tmp_path):
+    sc = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: px}\nprovisioner: kubernetes.io/portworx-volume\n"
+    pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: d}\nspec:\n  storageClassName: px\n"
+    (tmp_path / "sc.yaml").write_text(sc)
+    (tmp_path / "pvc.yaml").write_text(pvc)
+
+    def found():
+        out = CliRunner().invoke(main, ["check", "-f", "json", "--select", "LK110", str(tmp_path)]).output
+        return [(f["file"].rsplit("/", 1)[-1], f["line"], f["column"], f["vendor"]) for f in json.loads(out)["findings"]]
+    assert found() == [("pvc.yaml", 5, 21, "pure")]
+    (tmp_path / ".lintra.yaml").write_text(
+        "rules:\n  LK110:\n    params:\n      accepted_provisioners: [kubernetes.io/portworx-volume]\n")
+    assert found() == []
+
+
+PACK = """\
+pack: {name: p, version: 1}
+rules:
+  - id: P1
+    name: p
+    title: t
+    vendor: other
+    category: image
+    params:
+      allowed: {type: strings, default: [ok/], description: images that may run}
+    strength: soft
+    severity: warning
+    kinds: [k8s]
+    rationale: r
+    remediation: m
+    match: {path: "@containers.image", not: {startswith: {param: %s}}}
+    message: "image {value}"
+"""
+
+
+def test_a_pack_condition_naming_an_undeclared_parameter_is_a_pack_error(tmp_path):
+    (tmp_path / "p.yaml").write_text(PACK % "allowed")
+    [rule] = rules_from_pack(str(tmp_path / "p.yaml"))
+    assert rule.params["allowed"]["default"] == ["ok/"]
+    (tmp_path / "p.yaml").write_text(PACK % "alowed")
+    with pytest.raises(PackError) as info:
+        rules_from_pack(str(tmp_path / "p.yaml"))
+    assert "unknown parameter 'alowed' (declared: allowed)" in str(info.value)
+
+
+def test_a_default_of_the_wrong_type_is_refused():
+    with pytest.raises(ValueError, match="default 'x' is not of type strings"):
+        Rule("X1", "x", "x", "other", "api", "soft", "info", ("k8s",), "r", "m", check=lambda d, s: (),
+             params={"p": {"type": "strings", "default": "x", "description": "d"}})
