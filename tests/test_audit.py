@@ -3,6 +3,7 @@ the three formats, on small trees whose expectations follow from the files, and 
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -345,3 +346,51 @@ def test_shared_corpus_and_vsphere_audit(tmp_path):
     assert volatile_free(audit_json(*parts)) == volatile_free(whole)
     md_text = invoke("audit", "--merge", parts[1], "--format", "markdown").stdout
     assert len(md_text) < MARKDOWN_LIMIT and "## Dependency inventory" in md_text
+
+
+PV = """apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv0001}
+spec:
+  capacity: {storage: 2Gi}
+  vsphereVolume:
+    volumePath: "[datastore1] volumes/myDisk"
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports: [{port: 80}]
+"""
+
+
+def test_kustomize_objects_count_once_per_identity_at_the_file_that_writes_them(tmp_path):
+    root = tmp_path / "repo"
+    (root / "base").mkdir(parents=True)
+    (root / "LICENSE").write_text("x\n")
+    (root / "base" / "deploy.yaml").write_text(PV)
+    (root / "base" / "kustomization.yaml").write_text("resources:\n  - deploy.yaml\n")
+    # the base is read on its own and rendered unchanged by its kustomization: two objects, not four
+    document = audit_json(str(root))
+    assert document["repositories"][0]["objects"] == [{"file": "base/deploy.yaml", "layer": "platform",
+                                                        "objects": 2}]
+    finding, = document["repositories"][0]["findings"]
+    assert (finding["file"], finding["line"], finding["object"]) == ("base/deploy.yaml", 6,
+                                                                     "base/deploy.yaml#v1/PersistentVolume//pv0001")
+    assert document["views"]["summary"]["score"] == 50.0
+    # an overlay that renames them deploys two more objects
+    (root / "overlay").mkdir()
+    (root / "overlay" / "kustomization.yaml").write_text("resources:\n  - ../base\nnamePrefix: prod-\n")
+    assert audit_json(str(root))["views"]["summary"]["objects"] == 4
+
+
+@pytest.mark.skipif(not shutil.which("script"), reason="util-linux `script` (a pseudo-terminal) is not installed")
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    first, second = app(tmp_path / "estate", "first"), app(tmp_path / "estate", "second")
+    command = f"{sys.executable} -m lintra audit {first} {second} -o {tmp_path / 'a.md'}"
+    on_tty = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, LANG="C.UTF-8"))
+    assert on_tty.returncode == 0, on_tty.stdout
+    assert "auditing" in on_tty.stdout and "100%" in on_tty.stdout
+    off_tty = subprocess.run(command.split(), capture_output=True, text=True, timeout=120)
+    assert off_tty.returncode == 0 and off_tty.stderr == "" and off_tty.stdout == ""

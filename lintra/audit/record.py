@@ -4,9 +4,10 @@ A record holds facts only (objects per file, findings with their status and what
 would make of them); every view of the report (scores, matrix, inventory ...) is computed from
 records by :mod:`lintra.audit.analyse`, so merged records give the same views as one run.
 
-Objects are what the score counts: each Kubernetes object (a rendered Helm or Kustomize object
-counts once per object it yields), each Heat or CloudFormation resource, each Heat environment
-file, each VM of a vSphere export. Documents of other kinds count as one object each.
+Objects are what the score counts: each Kubernetes object (each object a Helm template or a
+Kustomize build renders, known by the file that writes it and its identity: see
+:class:`ObjectIndex`), each Heat or CloudFormation resource, each Heat environment file, each VM of
+a vSphere export. Documents of other kinds count as one object each.
 """
 
 from __future__ import annotations
@@ -34,7 +35,12 @@ def layer_of(kind: Optional[str]) -> str:
 
 class ObjectIndex:
     """Objects per file, collected from the pipeline's documents before they are released
-    (``run(observe=...)``): ``key -> (type, name)`` and ``file -> (layer, count)``."""
+    (``run(observe=...)``): ``key -> (type, name)`` and ``file -> (layer, count)``.
+
+    An object is keyed by the file that writes it and its identity (a Kubernetes object's
+    apiVersion/kind/namespace/name, a VM's name, else its position; a Heat resource's name), so
+    an object read both on its own and through a Kustomize build that leaves it unchanged counts
+    once, while an overlay that renames it (``namePrefix``) makes another object."""
 
     def __init__(self, root: Optional[str]) -> None:
         self.root = root
@@ -42,18 +48,23 @@ class ObjectIndex:
         self.files: Dict[str, List[Any]] = {}
 
     def __call__(self, documents: Sequence[Document]) -> None:
+        from lintra.check.identity import object_identity
+
         for doc in documents:
-            file = ci_path(doc.source.name, self.root)
+            try:
+                written = doc.span(()).file
+            except Exception:  # a locator that cannot place the whole object: its own file
+                written = None
+            file = ci_path(written or doc.source.name, self.root)
             layer = layer_of(doc.kind)
-            entry = self.files.setdefault(file, [layer, 0])
             data = doc.data if isinstance(doc.data, dict) else {}
+            identity = object_identity(doc).lstrip("#")
             section = _RESOURCES.get(doc.kind)
             if section is not None:
                 resources = data.get(section)
                 for name, resource in (resources.items() if isinstance(resources, dict) else ()):
                     kind = resource.get("type", resource.get("Type")) if isinstance(resource, dict) else None
-                    self.objects[f"{file}#{doc.index}/{name}"] = (str(kind or "resource"), str(name))
-                    entry[1] += 1
+                    self._add(file, layer, f"{file}#{identity}/{name}", str(kind or "resource"), str(name))
                 continue
             if doc.kind == "k8s":
                 kind, name = str(data.get("kind", "object")), doc.name or ""
@@ -63,15 +74,23 @@ class ObjectIndex:
                 kind, name = "environment", os.path.basename(file)
             else:
                 kind, name = doc.kind, ""
-            self.objects[f"{file}#{doc.index}"] = (kind, name)
+            self._add(file, layer, f"{file}#{identity}", kind, name)
+
+    def _add(self, file: str, layer: str, key: str, kind: str, name: str) -> None:
+        entry = self.files.setdefault(file, [layer, 0])
+        if key not in self.objects:
+            self.objects[key] = (kind, name)
             entry[1] += 1
 
 
-def object_key(file: str, document: Optional[int], pointer: Sequence[Any], kind: Optional[str]) -> str:
+def object_key(file: str, identity: str, pointer: Sequence[Any], kind: Optional[str]) -> str:
+    """The key of the object a finding is on: its file, the object's identity, and for a Heat or
+    CloudFormation template the resource its pointer enters."""
+    identity = identity.lstrip("#")
     section = _RESOURCES.get(kind or "")
     if section is not None and len(pointer) >= 2 and pointer[0] == section:
-        return f"{file}#{document or 0}/{pointer[1]}"
-    return f"{file}#{document or 0}"
+        return f"{file}#{identity}/{pointer[1]}"
+    return f"{file}#{identity}"
 
 
 def rule_dict(rule: Rule) -> Dict[str, Any]:
@@ -115,7 +134,7 @@ def _fails(rule: Rule, vendor: str, status: str, configured: bool) -> Dict[str, 
 
 def finding_entry(finding: Finding, status: str, root: Optional[str], index: ObjectIndex, judgement) -> Dict[str, Any]:
     file = ci_path(finding.file, root)
-    key = object_key(file, finding.document, finding.pointer, finding.kind)
+    key = object_key(file, finding.identity_parts[0], finding.pointer, finding.kind)
     kind, name = index.objects.get(key, ("object", ""))
     return {
         "rule_id": finding.rule.id, "vendor": finding.vendor, "service": finding.service or None,
@@ -201,7 +220,7 @@ def from_check_json(data: Dict[str, Any], source: str, registry) -> Tuple[Dict[s
         kind = {"iaas": "heat"}.get(layer)
         if kind == "heat" and pointer[:1] == ["Resources"]:
             kind = "cfn"
-        key = object_key(item["file"], item.get("document"), pointer, kind)
+        key = object_key(item["file"], f"#{item.get('document') or 0}", pointer, kind)
         if key.count("#") and "/" in key.rsplit("#", 1)[1]:
             resources[item["file"]].add(key)
         status = "suppressed" if item.get("suppressed") else "sanctioned" if item.get("sanctioned") else "open"
