@@ -394,3 +394,37 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert "auditing" in on_tty.stdout and "100%" in on_tty.stdout
     off_tty = subprocess.run(command.split(), capture_output=True, text=True, timeout=120)
     assert off_tty.returncode == 0 and off_tty.stderr == "" and off_tty.stdout == ""
+
+
+def test_head_commit_read_from_git_metadata_agrees_with_git(tmp_path):
+    root = app(tmp_path)
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@e")
+    subprocess.run(["sh", "-c", "git init -q && git add -A && git commit -qm x"], cwd=root, env=env, check=True)
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert units.git_state(str(root)) == (head, False)  # a loose ref, a clean tree
+    subprocess.run(["git", "-C", str(root), "pack-refs", "--all"], check=True)
+    assert units._head(str(root)) == head  # a packed ref
+    (root / "pod.yaml").write_text(POD.replace("mongo-disk", "other"))
+    assert units.git_state(str(root)) == (head, True)  # dirty: the cache keys on the tree digest too
+    os.remove(root / ".git" / "HEAD")
+    os.mkfifo(root / ".git" / "HEAD")  # a hostile checkout: never blocks, git is asked instead
+    assert units._head(str(root)) is None
+
+
+@pytest.mark.corpus
+def test_stack_view_highlights_a_vendor_at_several_layers(tmp_path):
+    vmx = os.path.join(SHARED, "vsphere", "vmx", "test-i-vmx-7.vmx")
+    if not os.path.isfile(vmx):
+        pytest.skip("../shared/vsphere is absent (it sits beside the checkout in CI)")
+    root = tmp_path / "stack"
+    root.mkdir()
+    (root / "LICENSE").write_text("x\n")
+    (root / "pv.yaml").write_text(PV)  # a vSphere volume in Kubernetes (platform layer) ...
+    shutil.copy(vmx, root / "node.vmx")  # ... on a VM with a VMXNET3 adapter (LV111, VM layer)
+    document = audit_json(str(root))
+    row, = document["views"]["stack"]
+    assert row["locked_at_several_layers"] == [{"vendor": "vmware", "layers": ["vm", "platform"]}]
+    assert [v["vendor"] for v in row["layers"]["vm"]] == ["vmware"]
+    vm, = document["views"]["vms"]
+    assert vm["rules"] == ["LV111"] and vm["blockers"] == 0
