@@ -16,7 +16,8 @@ Pointer = Tuple[Union[str, int], ...]
 class Span:
     """A region of a file: 1-based line and column; ``end_column`` is one past the last character."""
 
-    __slots__ = ("line", "column", "end_line", "end_column", "region", "file")
+    __slots__ = ("line", "column", "end_line", "end_column", "region", "file", "condition", "via",
+                 "rendered")
 
     def __init__(self, line: int, column: int, end_line: Optional[int] = None,
                  end_column: Optional[int] = None, region: Optional[str] = None,
@@ -31,6 +32,14 @@ class Span:
         #: from several files (a rendered Helm template whose value comes from values.yaml, a
         #: Kustomize overlay's patch) locates each part in the file a user edits
         self.file = file
+        #: the template condition that must hold for this region to be rendered (a Helm branch the
+        #: values in effect switch off); findings here are conditional
+        self.condition: Optional[str] = None
+        #: ``(file, Span)`` of the template action that printed a value written here (values.yaml)
+        self.via: Optional[tuple] = None
+        #: the region was located through rendered template output (a template may be rendered
+        #: more than once, exploring branches, so the same finding can come more than once)
+        self.rendered = False
 
     def __repr__(self) -> str:
         return f"Span({self.line}:{self.column}-{self.end_line}:{self.end_column})"
@@ -68,6 +77,11 @@ class Source:
         self.skip = skip
         self.referenced_by = referenced_by
 
+    def forget(self) -> None:
+        """Drop the bytes read from disk (they are read again if asked for)."""
+        if self.path is not None:
+            self._data = None
+
     def read_bytes(self, limit: Optional[int] = None) -> bytes:
         """The content, read once; only a regular file is read, and at most ``limit`` bytes
         (:func:`lintra.filesystem.read_regular` raises ``OSError`` subclasses otherwise)."""
@@ -89,7 +103,7 @@ class Document:
     of a Kubernetes ``List``), so spans resolve in the original text.
     """
 
-    __slots__ = ("source", "index", "kind", "data", "base", "locator")
+    __slots__ = ("source", "index", "kind", "data", "base", "locator", "_memo")
 
     def __init__(self, source: Source, index: int, kind: str, data: Any, locator: Locator,
                  base: Pointer = ()) -> None:
@@ -99,6 +113,26 @@ class Document:
         self.data = data
         self.locator = locator
         self.base = base
+        self._memo: Optional[dict] = None
+
+    def memo(self, key: str, build: Callable[["Document"], Any]) -> Any:
+        """``build(self)``, computed once per document however many rules ask (its pod specs,
+        its containers ...): the per-document index every rule shares instead of each walking
+        the document again."""
+        memo = self._memo
+        if memo is None:
+            memo = self._memo = {}
+        elif key in memo:
+            return memo[key]
+        value = memo[key] = build(self)
+        return value
+
+    def __getstate__(self):  # the memo is a cache: it does not travel between processes
+        return (self.source, self.index, self.kind, self.data, self.base, self.locator)
+
+    def __setstate__(self, state) -> None:
+        self.source, self.index, self.kind, self.data, self.base, self.locator = state
+        self._memo = None
 
     def get(self, pointer: Pointer, default: Any = None) -> Any:
         """The value at ``pointer`` (relative to this document), or ``default``."""
@@ -129,13 +163,15 @@ class Rule:
 
     __slots__ = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds",
                  "rationale", "remediation", "references", "check", "origin", "examples", "service",
-                 "effort")
+                 "effort", "needs", "vendors", "services", "params", "effort_reason")
 
     def __init__(self, id: str, name: str, title: str, vendor: str, category: str, strength: str,
                  severity: Union[str, Level], kinds: Sequence[str], rationale: str, remediation: str,
                  check: Callable[["Document", Any], Iterable["Hit"]], references: Sequence[str] = (),
                  origin: str = "", examples: Optional[dict] = None, service: str = "",
-                 effort: Optional[int] = None) -> None:
+                 effort: Optional[int] = None, needs: Optional[Callable[["Document"], bool]] = None,
+                 vendors: Sequence[str] = (), services: Sequence[str] = (),
+                 params: Optional[dict] = None, effort_reason: str = "") -> None:
         if vendor not in VENDORS and vendor != RESERVED_VENDOR:
             raise ValueError(f"rule {id}: unknown vendor {vendor!r}; known: {', '.join(VENDORS)}")
         if category not in CATEGORIES and vendor != RESERVED_VENDOR:
@@ -164,6 +200,25 @@ class Rule:
         #: relative migration effort of moving off what the rule finds (see the pack schema's
         #: scale); None where the rule does not say
         self.effort = effort
+        #: None for a per-document rule: it sees one document and the others of its own file
+        #: (``scan``), and runs while the file is loaded. A cross-object rule (a claim and the
+        #: StorageClass it names in another file) gives ``needs(document)``: whether the rule may
+        #: report on ``document`` or read it through ``scan``. It runs once every file is loaded,
+        #: on the documents some cross-object rule needs; the others are not kept that long.
+        self.needs = needs
+        #: what moving off the finding involves, the reasoning behind ``effort``
+        self.effort_reason = effort_reason
+        for name in vendors:
+            if name not in VENDORS:
+                raise ValueError(f"rule {id}: unknown vendor {name!r} in vendors; known: {', '.join(VENDORS)}")
+        #: every vendor a finding of this rule may name (its matches' or hits' vendors); a
+        #: finding's vendor is always one of them
+        self.vendors = tuple(dict.fromkeys(vendors)) if vendors else (vendor,)
+        #: every service a finding may name, the rule's own first
+        self.services = tuple(dict.fromkeys(s for s in (service, *services) if s))
+        #: ``name -> {"type", "default", "description"}``: what ``.lintra.yaml`` may set under
+        #: ``rules: {ID: {params: ...}}``; the check reads the effective values from the scan
+        self.params = dict(params or {})
 
     def __repr__(self) -> str:
         return f"Rule({self.id} {self.name})"
@@ -188,11 +243,12 @@ class Hit:
     overrides the rule's vendor for rules that attribute each hit (an unknown plugin type).
     """
 
-    __slots__ = ("pointer", "message", "at", "document", "related", "vendor", "service")
+    __slots__ = ("pointer", "message", "at", "document", "related", "vendor", "service", "effort")
 
     def __init__(self, pointer: Pointer, message: str, at: Optional[str] = None,
                  document: Optional[Document] = None, related: Sequence[Related] = (),
-                 vendor: Optional[str] = None, service: Optional[str] = None) -> None:
+                 vendor: Optional[str] = None, service: Optional[str] = None,
+                 effort: Optional[int] = None) -> None:
         self.pointer = tuple(pointer)
         self.message = message
         self.at = at
@@ -201,6 +257,8 @@ class Hit:
         self.vendor = vendor
         #: overrides the rule's service for rules whose matches belong to different services
         self.service = service
+        #: overrides the rule's effort for a match that is cheaper or dearer to move off
+        self.effort = effort
 
 
 class Finding:
@@ -208,15 +266,16 @@ class Finding:
 
     __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
                  "suppressed", "suppression", "related", "kind", "vendor", "sanctioned", "anchor",
-                 "service", "identity_parts", "path_key", "ordinal")
+                 "service", "identity_parts", "path_key", "ordinal", "conditional", "effort")
 
     def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
                  pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
                  kind: Optional[str] = None, vendor: Optional[str] = None,
-                 service: Optional[str] = None) -> None:
+                 service: Optional[str] = None, effort: Optional[int] = None) -> None:
         self.rule = rule
         self.vendor = vendor or rule.vendor
         self.service = service or rule.service
+        self.effort = rule.effort if effort is None else effort
         self.level = rule.severity
         self.message = message
         self.file = file
@@ -239,6 +298,9 @@ class Finding:
         self.path_key: Optional[str] = None
         #: which occurrence of the same identity within one object (0, 1, ...)
         self.ordinal = 0
+        #: the condition under which the coupling is rendered, when the values in effect switch
+        #: it off (a Helm branch): reported as info at most, never failing
+        self.conditional: Optional[str] = None
 
     @property
     def json_pointer(self) -> str:
@@ -284,13 +346,16 @@ def _digest(*parts: str) -> str:
 class FileRecord:
     """What happened to one input: ``scanned``, ``skipped`` (with a reason) or ``error``."""
 
-    __slots__ = ("file", "status", "kinds", "reason", "documents")
+    __slots__ = ("file", "status", "kinds", "reason", "documents", "notes")
 
     def __init__(self, file: str, status: str, kinds: Sequence[str] = (), reason: Optional[str] = None,
-                 documents: int = 0) -> None:
+                 documents: int = 0, notes: Sequence[str] = ()) -> None:
         self.file = file
         self.status = status
         self.kinds = tuple(kinds)
         self.reason = reason
         self.documents = documents
+        #: what a reader could not resolve in this input (a Helm construct that is unknown at lint
+        #: time, a dependency that is not vendored); the findings it could make are still made
+        self.notes = tuple(notes)
 

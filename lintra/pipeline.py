@@ -1,26 +1,49 @@
 """One run, wired stage by stage: discover -> load -> check -> filter -> report.
 
 This is the only module that knows all stages; each stage knows only the model and its inputs.
+
+A run is a map over files, then one reduce:
+
+- **map** (per file, in a worker process with ``jobs`` > 1): load it, run every per-document rule
+  on its documents, locate their findings, read its suppressions. Its documents are then dropped,
+  except those a cross-object rule needs (:attr:`lintra.Rule.needs`) or whose references to
+  nested templates are still to be followed; those are kept as plain data (the data and the
+  positions the locator needs), never as parser node trees.
+- **reduce**: cross-object rules run on the kept documents (the ones they need, in the order the
+  files were loaded), then filter (profiles, suppressions, baseline) and report.
+
+The findings are the same whatever ``jobs`` is, and so is their order: the map keeps the order of
+its inputs, and the filter sorts findings by place.
 """
 
 from __future__ import annotations
 
 import gc
 from collections import Counter
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence
+from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 from lintra.check import Scan, identity, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
-from lintra.discover.references import NotRead, with_referenced
 from lintra.filter import Judgement, failing, judge, suppress
 from lintra.load import decode, load_source
-from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit
+from lintra.load.references import KINDS as REFERENCE_KINDS, NotRead, References
+from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit, Rule, Source
 from lintra.plugins import Registry, load_registry
 
 if TYPE_CHECKING:
     from lintra.filter.baseline import Baseline
+
+
+class Observer:
+    """Sees each file's documents while they are alive (see :func:`run`)."""
+
+    def summarise(self, documents: Sequence[Document]) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def add(self, summary: Any) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
 
 
 class Result:
@@ -39,7 +62,8 @@ class Result:
         self.hidden = hidden
         #: findings left out because the baseline accepted them
         self.baselined = 0
-        #: those findings themselves: the audit still counts accepted coupling
+        #: those findings themselves (SARIF lists them as externally suppressed; the audit still
+        #: counts accepted coupling)
         self.accepted: List[Finding] = []
 
     @property
@@ -75,60 +99,244 @@ class Result:
 def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Sequence[str] = (),
         registry: Optional[Registry] = None, stdin_name: str = "-",
         options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None,
-        observe: Optional[Callable[[Sequence[Document]], None]] = None) -> Result:
-    """``observe`` sees every loaded document once the rules ran, before they are released (the
-    audit counts the objects each file holds)."""
+        jobs: Optional[int] = 1, observe: Optional["Observer"] = None) -> Result:
+    """Check ``paths``. ``jobs`` is the number of worker processes for the map step (None: the
+    CPUs this process may use; 1: in this process). A run of fewer than
+    :data:`lintra.parallel.PARALLEL_FROM_FILES` files stays in this process.
+
+    ``observe`` sees each file's documents in the map step, where they are alive:
+    ``observe.summarise(documents)`` returns plain data (it may run in a worker) and
+    ``observe.add(data)`` takes it in this process (the audit counts the objects each file holds)."""
     registry = registry or load_registry()
     judgement = judgement or Judgement()
     suffixes = {suffix for loader in registry.loaders for suffix in loader.suffixes}
+    rules = [rule for rule in registry.rules.values() if judgement.enabled(rule)]
+    plan = Plan(registry, rules, options, observe)
     records: List[FileRecord] = []
-    documents: List[Document] = []
     findings: List[Finding] = []
+    text_suppressions: list = []
+    document_suppressions: list = []
+    kept: List[Document] = []
     unreadable = False
-    suppressions: list = []
     also: List[FileRecord] = []  # files read to build another file's documents (Kustomize bases, patches)
     with _no_cyclic_gc():
-        found = discover(paths, suffixes, exclude, stdin_name=stdin_name,
-                         force_exclude=bool((options or {}).get("force_exclude")))
-        for source in with_referenced(found, documents, exclude):
-            if isinstance(source, NotRead):
-                records.append(source.record)
-                if source.limit is not None:
-                    document, pointer, message = source.limit
-                    findings.append(locate(RESERVED_BY_ID["LT002"], document, Hit(pointer, message)))
-                continue
-            loaded = load_source(source, registry.loaders, registry.detectors)
-            if loaded.record.status == "scanned" and b"lintra:" in source.read_bytes():
-                try:
-                    suppressions.extend(suppress.from_text(source.name, decode(source.read_bytes())))
-                except UnicodeDecodeError:
-                    pass  # a binary format (xlsx, ova) has no comments to read
-            records.append(loaded.record)
-            also.extend(loaded.also)
-            documents.extend(loaded.documents)
-            unreadable = unreadable or loaded.unreadable
-            for problem in loaded.problems:
-                findings.append(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name,
-                                        problem.span))
+        found = list(discover(paths, suffixes, exclude, stdin_name=stdin_name,
+                              force_exclude=bool((options or {}).get("force_exclude"))))
+        references = References(exclude)
+        for source in found:
+            references.named(source)
+        with _mapper(plan, found, jobs) as map_files:
+            wave: List[Any] = found
+            while wave:
+                sources = [item for item in wave if not isinstance(item, NotRead)]
+                outcomes = iter(map_files(sources))
+                loaded: List[Document] = []
+                for item in wave:
+                    if isinstance(item, NotRead):
+                        records.append(item.record)
+                        if item.limit is not None:
+                            document, pointer, message = item.limit
+                            findings.append(locate(RESERVED_BY_ID["LT002"], document, Hit(pointer, message)))
+                        continue
+                    outcome = next(outcomes)
+                    records.append(outcome.record)
+                    also.extend(outcome.also)
+                    unreadable = unreadable or outcome.unreadable
+                    findings.extend(outcome.findings(registry.rules))
+                    text_suppressions.extend(outcome.text_suppressions)
+                    document_suppressions.extend(outcome.document_suppressions)
+                    loaded.extend(outcome.kept)
+                    if observe is not None and outcome.observed is not None:
+                        observe.add(outcome.observed)
+                kept.extend(loaded)
+                wave = references.follow(loaded)
         recorded = {record.file for record in records}
         for record in also:
             if record.file not in recorded:  # a file also read on its own keeps that record
                 recorded.add(record.file)
                 records.append(record)
-        rules = [rule for rule in registry.rules.values() if judgement.enabled(rule)]
-        findings.extend(run_rules(documents, rules, Scan(documents, options, registry.resolvers)))
-        suppressions.extend(suppress.from_documents(documents))
+        findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
+        suppressions = text_suppressions + document_suppressions
         skipped = set(registry.rules) - {rule.id for rule in rules}
+        skipped |= {registry.rules[rule_id].name.upper() for rule_id in skipped}  # suppressions name either
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
         identity.assign(findings, paths)
-        if observe is not None:
-            observe(documents)
-    kept, hidden = judge(findings, judgement)
-    result = Result(records, kept, judgement, registry, unreadable, hidden)
+    judged, hidden = judge(findings, judgement)
+    result = Result(records, judged, judgement, registry, unreadable, hidden)
     if baseline is not None:
-        result.findings, result.accepted = baseline.split(kept)
+        result.findings, result.accepted = baseline.split(judged)
         result.baselined = len(result.accepted)
     return result
+
+
+class Plan:
+    """Which rules run where: per-document rules in the map, cross-object rules in the reduce
+    (a rule with :attr:`lintra.Rule.needs`, or one on a kind whose resolver reads other documents),
+    and which documents the map keeps for the reduce."""
+
+    __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe")
+
+    def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
+                 observe: Optional["Observer"] = None) -> None:
+        self.registry = registry
+        self.options = options
+        self.observe = observe
+        self.local: List[Rule] = []
+        self.cross: List[Rule] = []
+        #: rule id -> which documents it needs, for cross-object rules
+        self.needs: Dict[str, Callable[[Document], bool]] = {}
+        for rule in rules:
+            need = rule.needs or _resolved_needs(rule, registry)
+            if need is None:
+                self.local.append(rule)
+            else:
+                self.cross.append(rule)
+                self.needs[rule.id] = need
+        self.by_kind: Dict[str, List[Callable[[Document], bool]]] = {}
+        for rule in self.cross:
+            for kind in rule.kinds:
+                self.by_kind.setdefault(kind, []).append(self.needs[rule.id])
+
+    def wants(self, rule: Rule, document: Document) -> bool:
+        return _asks(self.needs[rule.id], document)
+
+    def keep(self, document: Document) -> bool:
+        if document.kind in REFERENCE_KINDS and document.source.path:
+            return True
+        return any(_asks(need, document) for need in self.by_kind.get(document.kind, ()))
+
+    def map(self, source: Source) -> "Outcome":
+        """Load one file and check it with every per-document rule."""
+        registry = self.registry
+        loaded = load_source(source, registry.loaders, registry.detectors, self.options)
+        outcome = Outcome(loaded.record, loaded.unreadable, loaded.also)
+        for problem in loaded.problems:
+            outcome.add(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name, problem.span))
+        if loaded.record.status == "scanned" and b"lintra:" in source.read_bytes():
+            try:
+                outcome.text_suppressions = suppress.from_text(source.name, decode(source.read_bytes()))
+            except UnicodeDecodeError:
+                pass  # a binary format (xlsx, ova) has no comments to read
+        documents = loaded.documents
+        if documents:
+            for finding in run_rules(documents, self.local, Scan(documents, self.options, registry.resolvers)):
+                outcome.add(finding)
+            outcome.document_suppressions = suppress.from_documents(documents)
+            outcome.kept = [doc for doc in documents if self.keep(doc)]
+            if self.observe is not None:
+                outcome.observed = self.observe.summarise(documents)
+        if source.path is not None:
+            source.forget()  # the bytes are read; kept documents need only the name and path
+        return outcome
+
+
+def _resolved_needs(rule: Rule, registry: Registry) -> Optional[Callable[[Document], bool]]:
+    """A rule on a kind whose resolver reads other documents (Heat's ``get_param`` reads the
+    environments and parent templates) needs what that resolver reads, and its own documents."""
+    resolvers = [registry.resolvers[kind] for kind in rule.kinds if kind in registry.resolvers]
+    if not resolvers:
+        return None
+    kinds = set(rule.kinds)
+    return lambda document: document.kind in kinds or any(r.needs(document) for r in resolvers)
+
+
+def _asks(need: Callable[[Document], bool], document: Document) -> bool:
+    try:
+        return bool(need(document))
+    except Exception:  # a broken predicate keeps the document: the rule then reports as it would
+        return True
+
+
+class Outcome:
+    """What the map step gives back for one file: plain data, so that it can come from a worker.
+    Findings travel without their rule (rules hold code); the run looks the rule up by id."""
+
+    __slots__ = ("record", "unreadable", "_findings", "text_suppressions", "document_suppressions", "kept",
+                 "also", "observed")
+
+    def __init__(self, record: FileRecord, unreadable: bool, also: Sequence[FileRecord] = ()) -> None:
+        self.record = record
+        self.unreadable = unreadable
+        #: records of the files read to build this file's documents (Kustomize bases, patches)
+        self.also = list(also)
+        self._findings: list = []
+        self.text_suppressions: list = []
+        self.document_suppressions: list = []
+        self.kept: List[Document] = []
+        #: what the run's observer summarised of this file's documents (plain data)
+        self.observed: Any = None
+
+    def add(self, finding: Finding) -> None:
+        self._findings.append(finding)
+
+    def findings(self, rules: Dict[str, Rule]) -> List[Finding]:
+        found = []
+        for item in self._findings:
+            if isinstance(item, Finding):
+                found.append(item)
+                continue
+            rule_id, state = item
+            finding = Finding.__new__(Finding)
+            for slot, value in state.items():
+                setattr(finding, slot, value)
+            finding.rule = rules.get(rule_id) or RESERVED_BY_ID["LT900"]
+            found.append(finding)
+        return found
+
+    def __getstate__(self):
+        findings = [(f.rule.id, {slot: getattr(f, slot) for slot in Finding.__slots__ if slot != "rule"})
+                    if isinstance(f, Finding) else f for f in self._findings]
+        return (self.record, self.unreadable, findings, self.text_suppressions, self.document_suppressions,
+                self.kept, self.also, self.observed)
+
+    def __setstate__(self, state) -> None:
+        (self.record, self.unreadable, self._findings, self.text_suppressions, self.document_suppressions,
+         self.kept, self.also, self.observed) = state
+
+
+_PLAN: Optional[Plan] = None
+
+
+def _map_in_worker(source: Source) -> Any:
+    """The map step in a worker; a file whose outcome cannot be pickled (a plugin's locator that
+    holds something unpicklable) is mapped again by the run itself."""
+    import pickle
+
+    assert _PLAN is not None
+    outcome = _PLAN.map(source)
+    try:
+        return pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
+
+
+def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
+    """A context giving ``map(sources) -> outcomes`` in order: in this process, or in workers."""
+    from lintra import parallel
+
+    if jobs is None:
+        jobs = parallel.available_cpus()
+    if jobs <= 1 or len(found) < parallel.PARALLEL_FROM_FILES or not parallel.can_fork():
+        return nullcontext(lambda sources: (plan.map(source) for source in sources))
+    return _workers(plan, jobs)
+
+
+@contextmanager
+def _workers(plan: Plan, jobs: int):
+    import pickle
+
+    from lintra import parallel
+
+    global _PLAN
+    _PLAN = plan
+    try:
+        with parallel.ordered_map(_map_in_worker, jobs) as map_in_workers:
+            def map_files(sources: List[Source]) -> Iterable["Outcome"]:
+                for source, pickled in zip(sources, map_in_workers(sources)):
+                    yield pickle.loads(pickled) if pickled is not None else plan.map(source)
+            yield map_files
+    finally:
+        _PLAN = None
 
 
 @contextmanager

@@ -88,7 +88,12 @@ def plugin_manager() -> pluggy.PluginManager:
             continue
         if pm.get_plugin(entry_point.name) is not None:
             continue
-        pm.register(entry_point.load(), name=entry_point.name)
+        try:
+            module = entry_point.load()
+        except Exception as error:  # noqa: BLE001 - any failure of third-party code is reported, not raised
+            raise PluginError(f"plugin {entry_point.name} ({getattr(entry_point, 'value', '?')}) failed on import: "
+                              f"{_one_line(error)}") from None
+        pm.register(module, name=entry_point.name)
         _DISTS[entry_point.name] = entry_point
     unknown = sorted((allowed or set()) - {name for name, _ in pm.list_name_plugin()})
     if unknown:  # a typo must not quietly run fewer rules
@@ -122,7 +127,7 @@ def load_registry(pm: Optional[pluggy.PluginManager] = None, *, required: Sequen
                           f"{', '.join(required)}; installed: {', '.join(installed) or 'none'}"
                           + ("; LINTRA_PLUGINS restricts loading" if _allowed() is not None else ""))
     registry = Registry()
-    pm.hook.register_rules(register=registry.add_rule)
+    _call(pm, "register_rules", registry.add_rule)
     if packs:
         from lintra.policy import PackError, rules_from_pack
 
@@ -134,10 +139,10 @@ def load_registry(pm: Optional[pluggy.PluginManager] = None, *, required: Sequen
                 raise PackError(f"{pack}: no policy packs here (.yaml/.yml files with 'pack' and 'rules')")
             for rule in rules:
                 registry.add_rule(rule)
-    pm.hook.register_loaders(register=registry.loaders.append)
-    pm.hook.register_detectors(register=registry.detectors.append)
-    pm.hook.register_formats(register=lambda fmt: registry.formats.__setitem__(fmt.name, fmt))
-    pm.hook.register_resolvers(register=registry.add_resolver)
+    _call(pm, "register_loaders", registry.loaders.append)
+    _call(pm, "register_detectors", registry.detectors.append)
+    _call(pm, "register_formats", lambda fmt: registry.formats.__setitem__(fmt.name, fmt))
+    _call(pm, "register_resolvers", registry.add_resolver)
     for name, plugin in pm.list_name_plugin():
         dist = _DISTS.get(name)
         registry.plugins.append({
@@ -166,7 +171,34 @@ def _local_plugin(path: str, allowed: bool):
         spec.loader.exec_module(module)
     except (OSError, SyntaxError) as error:
         raise PluginError(f"cannot load Python plugin {path}: {error}") from None
+    except Exception as error:  # noqa: BLE001 - the plugin's own code raised on import
+        raise PluginError(f"Python plugin {path} failed on import: {_one_line(error)}") from None
     return module
+
+
+def _call(pm: pluggy.PluginManager, name: str, register) -> None:
+    """Call one ``register_*`` hook; an exception from a plugin becomes a :class:`PluginError`
+    naming the plugin (found by its hook function in the traceback) and the exception."""
+    hook = getattr(pm.hook, name)
+    try:
+        hook(register=register)
+    except PluginError:
+        raise
+    except Exception as error:  # noqa: BLE001 - third-party code: report it in one line
+        codes = {impl.function.__code__: impl.plugin_name for impl in hook.get_hookimpls()}
+        plugin, tb = None, error.__traceback__
+        while tb is not None:
+            plugin = codes.get(tb.tb_frame.f_code, plugin)
+            tb = tb.tb_next
+        raise PluginError(f"plugin {plugin or '(unknown)'}: hook {name} raised {_one_line(error)}") from None
+
+
+def _one_line(error: BaseException) -> str:
+    """``Type: message`` on one line and short: the message may quote anything."""
+    from lintra.report.escape import terminal
+
+    text = terminal(str(error))
+    return f"{type(error).__name__}: {text[:300]}" + ("..." if len(text) > 300 else "")
 
 
 def _own_version() -> str:

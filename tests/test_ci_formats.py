@@ -213,3 +213,12 @@ def test_force_exclude_applies_to_named_files():
     base = ["heat/web-stack.yaml", "--exclude", "heat/*", "-f", "json"]
     assert json.loads(lintra(*base).stdout)["summary"]["files"]["total"] == 1
     assert json.loads(lintra(*base, "--force-exclude").stdout)["summary"]["files"]["total"] == 0
+
+
+def test_gitlab_and_github_link_the_rule_page():
+    issues = json.loads(lintra("heat", "-f", "gitlab").stdout)
+    lh101 = next(i for i in issues if i["check_name"] == "LH101")
+    assert lh101["content"]["body"].startswith(
+        "[LH101 heat-contrail-resource-type](https://github.com/lintra/lintra/blob/main/docs/rules/LH101.md): ")
+    line = next(x for x in lintra("heat", "-f", "github").stdout.splitlines() if "title=LH101" in x)
+    assert line.endswith("%0ALH101 documentation: https://github.com/lintra/lintra/blob/main/docs/rules/LH101.md")

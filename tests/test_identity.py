@@ -66,7 +66,7 @@ def fingerprints(monkeypatch, cwd, *paths):
         if fmt == "json":
             out["json"] = sorted((f["rule_id"], f["fingerprint"]) for f in data["findings"])
         elif fmt == "sarif":
-            out["sarif"] = sorted((r["ruleId"], r["partialFingerprints"]["lintra/v1"])
+            out["sarif"] = sorted((r["ruleId"], r["partialFingerprints"]["lintra/v2"])
                                   for r in data["runs"][0]["results"])
         else:
             out["gitlab"] = sorted((i["check_name"], i["fingerprint"]) for i in data)

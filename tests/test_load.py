@@ -89,7 +89,9 @@ def test_embedded_jinja_in_valid_yaml_is_still_checked(lint):
     assert kinds(lint(text)) == [("scanned", ("heat",))]
 
 
-def test_helm_chart_templates_are_skipped(tmp_path):
+def test_helm_chart_templates_are_read_with_their_chart(tmp_path):
+    """A chart directory is analysed as a chart (tests/helm/); a template named on its own
+    cannot be rendered without its chart, so it stays a skipped file saying so."""
     from lintra.pipeline import run
 
     (tmp_path / "chart" / "templates").mkdir(parents=True)
@@ -98,7 +100,9 @@ def test_helm_chart_templates_are_skipped(tmp_path):
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n")
     result = run([str(tmp_path / "chart")])
     reasons = {os.path.basename(r.file): (r.status, r.reason) for r in result.files}
-    assert reasons["pod.yaml"][0] == "skipped" and "Helm" in reasons["pod.yaml"][1]
+    assert reasons["pod.yaml"] == ("scanned", "Helm template: 1 object(s) rendered")
+    alone = run([str(tmp_path / "chart" / "templates" / "pod.yaml")])
+    assert alone.files[0].status == "skipped" and "Helm chart template" in alone.files[0].reason
 
 
 def test_syntax_error_is_a_located_finding(lint):

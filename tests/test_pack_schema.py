@@ -34,7 +34,8 @@ def test_shipped_packs_meet_the_schema(path):
 
 def test_schema_enums_match_the_model():
     fields = DEFS["ruleFields"]["properties"]
-    assert fields["vendor"]["enum"] == list(VENDORS)
+    assert fields["vendor"]["$ref"] == "#/$defs/vendor" and DEFS["vendor"]["enum"] == list(VENDORS)
+    assert DEFS["match"]["properties"]["vendor"]["$ref"] == "#/$defs/vendor"
     assert fields["category"]["enum"] == list(CATEGORIES)
     assert fields["strength"]["enum"] == list(STRENGTHS)
     assert fields["severity"]["enum"] == [level.name for level in sorted(Level, reverse=True)]

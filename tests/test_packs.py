@@ -1,7 +1,9 @@
 """Declarative policy packs: the selector language, pack errors, and every shipped example."""
 
 import pytest
+from click.testing import CliRunner
 
+from lintra.cli import main
 from lintra.model import VENDORS, Document, Rule, Source
 from lintra.plugins import load_registry
 from lintra.policy import PackError, rules_from_pack, run_examples
@@ -177,8 +179,9 @@ def test_every_schema_problem_is_reported_in_file_order(tmp_path):
     assert [p.split("pack.yaml:")[1] for p in info.value.problems] == [
         "3:5: rules.0: missing required field 'match'",
         "6:13: rules.0.vendor: 'acme' is not one of: " + ", ".join(VENDORS),
-        "14:5: rules.0.matches: unknown rule field 'matches' (known: at, category, examples, id, k8s, kinds, "
-        "match, message, name, rationale, references, remediation, severity, strength, title, vendor, where)",
+        "14:5: rules.0.matches: unknown rule field 'matches' (known: at, category, effort, effort_reason, "
+        "examples, id, k8s, kinds, match, message, name, params, rationale, references, remediation, service, severity, strength, "
+        "title, vendor, where)",
     ]
 
 
@@ -212,3 +215,18 @@ def test_a_node_two_matches_reach_is_one_finding(tmp_path):
            "spec": {"containers": []}}
     hits = list(rule.check(Document(Source("x"), 0, "k8s", pod, locator=None), None))
     assert [h.pointer for h in hits] == [("metadata", "annotations", "a.b/c")]
+
+
+def test_schema_and_compile_problems_of_different_rules_are_reported_in_one_run(tmp_path):
+    """The docs promise every problem in one run; a schema problem used to hide every selector
+    problem until it was fixed."""
+    schema_broken = RULE_HEAD.replace("vendor: other", "vendor: acme") + "    match: {path: a}\n"
+    selector_broken = RULE_HEAD.replace("ORG1", "ORG2") + "    match: {path: 'a.b['}\n"
+    with pytest.raises(PackError) as info:
+        rules_from_pack(write_pack(tmp_path, schema_broken + selector_broken))
+    assert [p.split("pack.yaml:")[1][:30] for p in info.value.problems] == [
+        "6:13: rules.0.vendor: 'acme' i",
+        "26:13: rules.1.match.path: can",
+    ]
+    result = CliRunner().invoke(main, ["policy", "validate", str(tmp_path / "pack.yaml")])
+    assert result.exit_code == 2 and result.output.count("pack.yaml:") == 2

@@ -106,3 +106,23 @@ def test_precommit_snippet_names_real_hooks():
     wanted = [hook["id"] for repo in config["repos"] for hook in repo["hooks"]]
     assert wanted == ["lintra", "lintra-audit"] and set(wanted) <= set(offered)
     assert offered["lintra-audit"]["stages"] == ["manual"] and offered["lintra-audit"]["pass_filenames"] is False
+
+
+def _version():
+    text = open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8").read()
+    return re.search(r'^version = "([^"]+)"', text, re.M).group(1)
+
+
+def test_install_lines_and_precommit_rev_name_this_version():
+    """`pip install lintra` did not work (no release on an index) and `rev:` lagged the version."""
+    text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    installs = re.findall(r"pip install (\S.*)", text)
+    from_repository = [line for line in installs if "git+" in line]
+    assert from_repository, installs
+    for line in from_repository:
+        assert re.search(r'"lintra(\[\w+\])? @ git\+https://github\.com/lintra/lintra@v' + re.escape(_version()) + '"',
+                         line), line
+    assert not [line for line in installs if re.match(r"['\"]?lintra\b", line) and "git+" not in line], installs
+    config = next(b for b in ci_blocks() if "repos" in b)
+    assert [repo["rev"] for repo in config["repos"]] == ["v" + _version()]
+    assert config["repos"][0]["repo"] == "https://github.com/lintra/lintra"

@@ -70,7 +70,7 @@ def _fingerprints(root):
     log = sarif.to_dict(run([root]), {"root": root})
     validate(log)
     return log, {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-                  r["partialFingerprints"]["lintra/v1"]) for r in log["runs"][0]["results"]}
+                  r["partialFingerprints"]["lintra/v2"]) for r in log["runs"][0]["results"]}
 
 
 @pytest.mark.corpus
@@ -152,3 +152,64 @@ def test_suppression_without_reason_has_no_justification(lint):
     log = sarif.to_dict(result, {"include_suppressed": True})
     validate(log)
     assert log["runs"][0]["results"][0]["suppressions"] == [{"kind": "inSource"}]
+
+
+SHARED_SCHEMA = os.path.join(HERE, "..", "..", "shared", "schemas", "sarif-schema-2.1.0.json")
+
+
+def shared_validate(log):
+    """Against ../shared's copy of the OASIS schema too, where it is present."""
+    validate(log)
+    if os.path.isfile(SHARED_SCHEMA):
+        jsonschema.Draft7Validator(json.load(open(SHARED_SCHEMA, encoding="utf-8"))).validate(log)
+
+
+def test_code_scanning_fields(lint):
+    """GitHub code scanning reads automationDetails.id as the analysis category, helpUri as the
+    rule's help link, properties.tags as filters and precision to rank alerts."""
+    log = sarif.to_dict(lint(CONTRAIL), {})
+    shared_validate(log)
+    [run_] = log["runs"]
+    assert run_["automationDetails"] == {"id": "lintra/balanced/"}
+    [rule] = run_["tool"]["driver"]["rules"]
+    assert rule["helpUri"] == "https://github.com/lintra/lintra/blob/main/docs/rules/LH101.md"
+    assert os.path.isfile(os.path.join(HERE, "..", "docs", "rules", "LH101.md"))
+    assert rule["properties"] == {"tags": ["juniper", "api", "hard"], "precision": "high"}
+    assert list(run_["results"][0]["partialFingerprints"]) == ["lintra/v2"]
+
+
+def test_reserved_rules_link_their_page_not_a_missing_readme_anchor(lint):
+    log = sarif.to_dict(lint("heat_template_version: 2018-08-31\nresources: [\n"), {})
+    shared_validate(log)
+    [rule] = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rule["id"] == "LT000" and rule["helpUri"].endswith("/docs/rules/LT000.md")
+    assert rule["properties"]["precision"] == "very-high"
+
+
+def test_standard_input_is_a_named_artifact(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "lintra", "check", "--isolated", "-f", "sarif", "-"],
+                          input=CONTRAIL, capture_output=True, text=True, cwd=str(tmp_path))
+    log = json.loads(proc.stdout)
+    shared_validate(log)
+    artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact["uri"] == "stdin" and "standard input" in artifact["description"]["text"]
+
+
+def test_baselined_and_suppressed_findings_carry_their_suppression_kind(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "net.yaml").write_text(CONTRAIL + "  m:\n    type: OS::ContrailV2::VirtualNetwork"
+                                                  "  # lintra: ignore[LH101] migration OPS-7\n")
+    from click.testing import CliRunner
+    from lintra.cli import main
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["baseline", "create", "--isolated", str(tmp_path)]).exit_code == 0
+    args = ["check", "--isolated", "--baseline", str(tmp_path / ".lintra-baseline.yaml"), "-f", "sarif",
+            str(tmp_path)]
+    assert json.loads(runner.invoke(main, args).stdout)["runs"][0]["results"] == []
+    log = json.loads(runner.invoke(main, args + ["--sarif-include-suppressed"]).stdout)
+    shared_validate(log)
+    kinds = [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["suppressions"])
+             for r in log["runs"][0]["results"]]
+    assert kinds == [(4, [{"kind": "external", "justification": "accepted by the lintra baseline"}]),
+                     (6, [{"kind": "inSource", "justification": "migration OPS-7"}])]

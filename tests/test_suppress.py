@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from lintra.cli import main
@@ -130,3 +131,39 @@ def test_comment_after_code_covers_only_its_own_line(lint):
             "  a: {type: OS::ContrailV2::VirtualNetwork}  # lintra: ignore[LH101] accepted for a\n"
             "  b: {type: OS::ContrailV2::VirtualNetwork}\n")
     assert sorted((f.span.line, f.suppressed) for f in lint(text, name="t.yaml").findings) == [(3, True), (4, False)]
+
+
+PV_BY = """\
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: legacy
+  annotations: {{"lintra.io/ignore": "{annotation}"}}
+spec:
+  vsphereVolume:   # lintra: ignore[{comment}] migrating in Q3
+    volumePath: "[ds1] v.vmdk"
+"""
+
+
+@pytest.mark.parametrize("comment", ["LK101", "k8s-vsphere-volume", "K8S-VSPHERE-VOLUME"])
+def test_a_comment_suppresses_by_rule_id_or_by_rule_name(lint, comment):
+    result = lint(PV_BY.format(comment=comment, annotation="LZ999: none").replace(
+        '  annotations: {"lintra.io/ignore": "LZ999: none"}\n', ""))
+    [finding] = [f for f in result.findings if f.rule.id == "LK101"]
+    assert finding.suppressed and finding.suppression == "migrating in Q3"
+    assert not [f for f in result.findings if f.rule.id == "LT003"]
+
+
+@pytest.mark.parametrize("rule", ["LK101", "k8s-vsphere-volume"])
+def test_an_annotation_suppresses_by_rule_id_or_by_rule_name(lint, rule):
+    text = PV_BY.format(comment="LK101", annotation=f"{rule}: accepted").replace(
+        "   # lintra: ignore[LK101] migrating in Q3", "")
+    result = lint(text)
+    [finding] = [f for f in result.findings if f.rule.id == "LK101"]
+    assert finding.suppressed and finding.suppression == "accepted"
+
+
+def test_a_name_of_a_rule_left_out_by_select_is_not_an_unused_suppression(lint):
+    result = lint(PV_BY.format(comment="k8s-vsphere-volume", annotation="LZ999: none").replace(
+        '  annotations: {"lintra.io/ignore": "LZ999: none"}\n', ""), select=["LK102"])
+    assert not [f for f in result.findings if f.rule.id == "LT003"]

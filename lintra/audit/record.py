@@ -34,8 +34,9 @@ def layer_of(kind: Optional[str]) -> str:
 
 
 class ObjectIndex:
-    """Objects per file, collected from the pipeline's documents before they are released
-    (``run(observe=...)``): ``key -> (type, name)`` and ``file -> (layer, count)``.
+    """Objects per file, summarised from each file's documents in the pipeline's map step, while
+    they are alive (``run(observe=...)``; :meth:`summarise` may run in a worker process and returns
+    plain data, :meth:`add` gathers it): ``key -> (type, name)`` and ``file -> (layer, count)``.
 
     An object is keyed by the file that writes it and its identity (a Kubernetes object's
     apiVersion/kind/namespace/name, a VM's name, else its position; a Heat resource's name), so
@@ -47,9 +48,12 @@ class ObjectIndex:
         self.objects: Dict[str, Tuple[str, str]] = {}
         self.files: Dict[str, List[Any]] = {}
 
-    def __call__(self, documents: Sequence[Document]) -> None:
+    def summarise(self, documents: Sequence[Document]) -> List[Tuple[str, str, str, str, str]]:
+        """``(file, layer, key, type, name)`` of every object the documents hold (a row with an
+        empty key names a file)."""
         from lintra.check.identity import object_identity
 
+        found = []
         for doc in documents:
             try:
                 written = doc.span(()).file
@@ -57,6 +61,7 @@ class ObjectIndex:
                 written = None
             file = ci_path(written or doc.source.name, self.root)
             layer = layer_of(doc.kind)
+            found.append((file, layer, "", "", ""))  # the file is listed even when it holds no object
             data = doc.data if isinstance(doc.data, dict) else {}
             identity = object_identity(doc).lstrip("#")
             section = _RESOURCES.get(doc.kind)
@@ -64,7 +69,7 @@ class ObjectIndex:
                 resources = data.get(section)
                 for name, resource in (resources.items() if isinstance(resources, dict) else ()):
                     kind = resource.get("type", resource.get("Type")) if isinstance(resource, dict) else None
-                    self._add(file, layer, f"{file}#{identity}/{name}", str(kind or "resource"), str(name))
+                    found.append((file, layer, f"{file}#{identity}/{name}", str(kind or "resource"), str(name)))
                 continue
             if doc.kind == "k8s":
                 kind, name = str(data.get("kind", "object")), doc.name or ""
@@ -74,13 +79,15 @@ class ObjectIndex:
                 kind, name = "environment", os.path.basename(file)
             else:
                 kind, name = doc.kind, ""
-            self._add(file, layer, f"{file}#{identity}", kind, name)
+            found.append((file, layer, f"{file}#{identity}", kind, name))
+        return found
 
-    def _add(self, file: str, layer: str, key: str, kind: str, name: str) -> None:
-        entry = self.files.setdefault(file, [layer, 0])
-        if key not in self.objects:
-            self.objects[key] = (kind, name)
-            entry[1] += 1
+    def add(self, summary: List[Tuple[str, str, str, str, str]]) -> None:
+        for file, layer, key, kind, name in summary:
+            entry = self.files.setdefault(file, [layer, 0])
+            if key and key not in self.objects:
+                self.objects[key] = (kind, name)
+                entry[1] += 1
 
 
 def object_key(file: str, identity: str, pointer: Sequence[Any], kind: Optional[str]) -> str:

@@ -1,8 +1,9 @@
 """Check stage: run every applicable rule on every document and locate what they find.
 
-All documents are loaded before any rule runs, so rules can reason across objects (a claim and
-the StorageClass it names, a template and the environment that maps its types) through
-:class:`Scan`.
+A per-document rule runs while its file is loaded, and its :class:`Scan` holds the documents of
+that file. A cross-object rule (:attr:`lintra.Rule.needs`) runs once every file is loaded, and its
+:class:`Scan` holds every document some cross-object rule needs, so it can reason across objects
+(a claim and the StorageClass it names, a template and the environment that maps its types).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 
 from lintra.check import identity
 from lintra.check.reserved import INTERNAL_ERROR
-from lintra.model import Document, Finding, Hit, Rule
+from lintra.model import Document, Finding, Hit, Related, Rule
 
 MISSING = object()
 
@@ -46,7 +47,10 @@ class Scan:
         return value
 
 
-def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan) -> List[Finding]:
+def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan,
+              wants: Optional[Callable[[Rule, Document], bool]] = None) -> List[Finding]:
+    """Every rule on every document of a kind it declares (``wants(rule, document)``, when given,
+    narrows that further), in document order; the findings located."""
     by_kind: Dict[str, List[Rule]] = defaultdict(list)
     for rule in rules:
         for kind in rule.kinds:
@@ -56,6 +60,8 @@ def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan) 
     for doc in documents:
         out = built if getattr(doc.locator, "related", None) is not None else findings
         for rule in by_kind.get(doc.kind, ()):
+            if wants is not None and not wants(rule, doc):
+                continue
             try:
                 for hit in rule.check(doc, scan):
                     out.append(locate(rule, doc, hit))
@@ -100,8 +106,15 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
                       document=where.index, pointer=where.base + hit.pointer, value=where.get(hit.pointer),
                       related=tuple(hit.related) + tuple(getattr(where.locator, "related", None) or ()),
                       kind=doc.kind, vendor=hit.vendor,
-                      service=hit.service)
+                      service=hit.service, effort=hit.effort)
     finding.identity_parts = identity.parts(where, hit.pointer, finding.value)
+    if span.via is not None:  # a value written in one file and consumed by a template in another
+        via_file, via_span = span.via
+        finding.related = finding.related + (Related(f"consumed by the template at {via_file}:{via_span.line}",
+                                                     via_file, via_span),)
+    # a finding that depends on another object rendered only under a condition is conditional too
+    finding.conditional = span.condition or next(
+        (r.span.condition for r in finding.related if getattr(r.span, "condition", None)), None)
     name = _object_name(where)
     if name is not None:
         finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")

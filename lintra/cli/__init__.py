@@ -20,7 +20,9 @@ Exit codes:
 
 #: Every sub-command, in the order ``lintra --help`` lists them: the module ``lintra.cli.NAME``
 #: defines the click command ``NAME``.
-COMMANDS = ["check", "audit", "baseline", "rules", "policy", "plugins", "profiles", "config"]
+COMMANDS = ["check", "audit", "baseline", "rules", "explain", "policy", "plugins", "profiles", "config", "docs"]
+#: commands defined in another command's module
+_MODULES = {"docs": "explain"}
 
 
 class _Commands(click.Group):
@@ -30,7 +32,7 @@ class _Commands(click.Group):
     def get_command(self, ctx, name):
         if name not in COMMANDS:
             return None
-        return getattr(importlib.import_module(f"lintra.cli.{name}"), name)
+        return getattr(importlib.import_module(f"lintra.cli.{_MODULES.get(name, name)}"), name)
 
 
 @click.group(cls=_Commands, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})

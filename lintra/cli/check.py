@@ -40,9 +40,16 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
               help="SARIF: keep suppressed findings, marked with their justification.")
 @click.option("--fail-on-empty", is_flag=True,
               help="Exit 2 when the paths yield no file to scan (a wrong path or pattern in CI).")
-@click.option("--color/--no-color", default=None, help="Colour text output (default: when on a terminal).")
+@click.option("--color/--no-color", default=None,
+              help="Colour text output (default: when on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it).")
+@click.option("--show-remediation", is_flag=True, help="Text: print the open alternative under each finding.")
+@click.option("--quiet", "-q", is_flag=True, help="Text: print the findings only, no summary.")
+@click.option("--statistics", is_flag=True, help="Text: print how many findings each rule has instead of each finding.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when findings fail the run (2 still means a file could not be read or a usage error).")
 def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned, baseline_file, no_baseline,
-          verbose, sarif_include_suppressed, fail_on_empty, color, **options):
+          verbose, sarif_include_suppressed, fail_on_empty, color, show_remediation, quiet, statistics, exit_zero,
+          **options):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
     scan = ScanSetup(paths, options, {"fail_on": (fail_on, "--fail-on"),
                                  "hide_sanctioned": (hide_sanctioned, "--hide-sanctioned"),
@@ -70,14 +77,27 @@ def check(paths, fmt, output, changed_since, new_only, fail_on, hide_sanctioned,
         from lintra.filter.changes import on_changed_lines
 
         result.findings = on_changed_lines(result.findings, changes)
-    options = {"color": sys.stdout.isatty() if color is None else color, "verbose": verbose,
-               "include_suppressed": sarif_include_suppressed, "root": root}
+    options = {"color": use_colour(color, sys.stdout), "verbose": verbose,
+               "include_suppressed": sarif_include_suppressed, "root": root,
+               "show_remediation": show_remediation, "quiet": quiet, "statistics": statistics}
     outputs.write_all(pairs, result, sys.stdout, options)
     if not any(record.status in ("scanned", "error") for record in result.files):  # errors already exit 2
         click.echo(f"lintra: warning: no file was scanned{_skipped(result)}", err=True)
         if fail_on_empty:
             sys.exit(2)
-    sys.exit(result.exit_code)
+    sys.exit(0 if exit_zero and result.exit_code == 1 else result.exit_code)
+
+
+def use_colour(flag, stream, environ=os.environ) -> bool:
+    """--color/--no-color, else NO_COLOR (https://no-color.org: set and not empty), else
+    FORCE_COLOR (set and not empty), else whether the output is a terminal."""
+    if flag is not None:
+        return flag
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
 
 
 def _skipped(result) -> str:

@@ -31,6 +31,8 @@ def settings_or_exit(paths: Sequence[str], config: Optional[str] = None, isolate
     from lintra.config.files import ConfigFileError
     from lintra.config.settings import load
 
+    if isolated and config:
+        raise ConfigError("--isolated reads no configuration file; it cannot be combined with --config")
     try:
         settings = load(paths, config, isolated)
         settings.add_flags(flags or {})
@@ -52,6 +54,11 @@ def baseline_or_exit(path: Optional[str]):
         return read(path)
     except BaselineError as error:
         raise ConfigError(f"invalid baseline: {error}") from None
+
+
+#: the help of every command's --isolated (check, baseline, rules, config, profiles)
+ISOLATED_HELP = ("Read no configuration file (neither the user-level one nor one found upward) and find no "
+                 "baseline upward; command-line flags (--baseline FILE, --pack, --profile ...) still apply.")
 
 
 def split_list(values: Iterable[str]) -> List[str]:

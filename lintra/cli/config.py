@@ -6,7 +6,7 @@ import json
 
 import click
 
-from lintra.cli.common import settings_or_exit
+from lintra.cli.common import ISOLATED_HELP, settings_or_exit
 
 
 @click.command("config")
@@ -14,10 +14,11 @@ from lintra.cli.common import settings_or_exit
 @click.option("--show", is_flag=True, default=True, help="Print the effective configuration (the default action).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Configuration file to use instead of the one found upward from PATHS.")
+@click.option("--isolated", is_flag=True, help=ISOLATED_HELP)
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def config(paths, show, config_file, fmt):
+def config(paths, show, config_file, fmt, isolated):
     """Show the configuration a check of PATHS (default: .) would use, value by value."""
-    settings = settings_or_exit(paths or ["."], config_file)
+    settings = settings_or_exit(paths or ["."], config_file, isolated)
     rows = settings.show()
     if fmt == "json":
         click.echo(json.dumps({"files": [f.path for f in settings.files], "root": settings.root,

@@ -9,6 +9,7 @@ SARIF to the file and text to the console. With no ``--format``, the format is `
 
 from __future__ import annotations
 
+import difflib
 import os
 from typing import List, Optional, Sequence, Tuple
 
@@ -33,7 +34,9 @@ def pair(formats: Sequence[str], outputs: Sequence[str], known, environ=os.envir
         if formatter is None:
             hint = "; LINTRA_PLUGINS leaves out lintra.formats, which provides the built-in formats" \
                 if "text" not in known else ""
-            raise ConfigError(f"unknown format {name!r}; known: {', '.join(sorted(known)) or 'none'}{hint}")
+            close = difflib.get_close_matches(name.lower(), list(known), n=1)
+            suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"unknown format {name!r}{suggestion}; known: {', '.join(sorted(known)) or 'none'}{hint}")
         pairs.append((formatter, outputs[n] if n < len(outputs) else None))
     return pairs
 
@@ -41,11 +44,13 @@ def pair(formats: Sequence[str], outputs: Sequence[str], known, environ=os.envir
 def write_all(pairs, result, stdout, options) -> None:
     """Render the result once per pair; files are written whole, as UTF-8."""
     for formatter, path in pairs:
-        if path is None:
-            formatter.write(result, stdout, options)
-            continue
         try:
+            if path is None:
+                formatter.write(result, stdout, options)
+                continue
             with open(path, "w", encoding="utf-8", newline="\n") as handle:
                 formatter.write(result, handle, dict(options, color=False))
         except OSError as error:
-            raise ConfigError(f"cannot write {path}: {error.strerror}") from None
+            raise ConfigError(f"cannot write {path or 'standard output'}: {error.strerror or error}") from None
+        except Exception as error:  # noqa: BLE001 - a format plugin's bug: one line, exit 2
+            raise ConfigError(f"format {formatter.name} failed: {type(error).__name__}: {error}") from None

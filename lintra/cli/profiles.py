@@ -6,18 +6,19 @@ import json
 
 import click
 
-from lintra.cli.common import ConfigError, settings_or_exit
+from lintra.cli.common import ISOLATED_HELP, ConfigError, settings_or_exit
 
 
 @click.command()
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Configuration file whose 'profiles' to list too.")
+@click.option("--isolated", is_flag=True, help=ISOLATED_HELP)
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def profiles(config_file, fmt):
+def profiles(config_file, fmt, isolated):
     """List strictness profiles: the ladder conservative -> balanced -> agile and your own."""
     from lintra.filter.profiles import ProfileError, builtin_profiles, resolve
 
-    settings = settings_or_exit(["."], config_file)
+    settings = settings_or_exit(["."], config_file, isolated)
     names = list(builtin_profiles()) + [n for n in settings["profiles"] if n not in builtin_profiles()]
     try:
         resolved = [resolve(name, settings["profiles"]) for name in names]

@@ -6,14 +6,17 @@ import json
 
 import click
 
-from lintra.cli.common import ConfigError, registry_or_exit, settings_or_exit
+from lintra.cli.common import ISOLATED_HELP, ConfigError, registry_or_exit, settings_or_exit
 
 
 def rule_dict(rule) -> dict:
     return {"id": rule.id, "name": rule.name, "title": rule.title, "vendor": rule.vendor,
             "category": rule.category, "strength": rule.strength, "severity": rule.severity.name,
             "kinds": list(rule.kinds), "rationale": rule.rationale, "remediation": rule.remediation,
-            "references": list(rule.references), "origin": rule.origin}
+            "references": list(rule.references), "origin": rule.origin,
+            # added keys: per-match attribution, the audit's inventory and effort, parameters
+            "vendors": list(rule.vendors), "service": rule.service, "services": list(rule.services),
+            "effort": rule.effort, "effort_reason": rule.effort_reason, "params": {name: dict(spec) for name, spec in rule.params.items()}}
 
 
 @click.command()
@@ -22,17 +25,18 @@ def rule_dict(rule) -> dict:
               help="Show what each rule becomes under this profile (its level, or 'off').")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Configuration file to apply (default: the one found upward from here).")
+@click.option("--isolated", is_flag=True, help=ISOLATED_HELP)
 @click.option("--pack", "packs", multiple=True, metavar="PATH",
               help="Also list the rules of this policy pack file or directory of packs (repeatable).")
 @click.argument("selectors", nargs=-1)
-def rules(fmt, profile, config_file, packs, selectors):
+def rules(fmt, profile, config_file, packs, selectors, isolated):
     """List rules (all, or those matching SELECTORS: id prefix, name, vendor or category).
 
     The LEVEL column is the rule's level under the effective configuration and profile
     ("sanctioned": reported as info, for a vendor the configuration sanctions; "off": not run)."""
     from lintra.filter import matches
 
-    settings = settings_or_exit(["."], config_file, flags={"profile": (profile, "--profile"),
+    settings = settings_or_exit(["."], config_file, isolated, flags={"profile": (profile, "--profile"),
                                                            "packs": (list(packs), "--pack")})
     registry = registry_or_exit(**settings.registry_options())
     judgement = settings.judgement()

@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, Optional, Sequence
 
 import click
 
-from lintra.cli.common import ConfigError, registry_or_exit, settings_or_exit, split_list
+from lintra.cli.common import ISOLATED_HELP, ConfigError, registry_or_exit, settings_or_exit, split_list
 from lintra.discover import PathNotFound
 from lintra.pipeline import Result, run
 
@@ -33,13 +33,24 @@ _OPTIONS = [
     click.option("--heat-env-auto", is_flag=True,
                  help="Also resolve Heat parameters and resource_registry aliases from every environment file of "
                       "the template's own repository."),
+    click.option("--helm-values", "helm_values", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                 metavar="FILE", help="Helm values file applied to every chart, as `helm template -f` (repeatable, "
+                                      "later files win); findings its values cause point into it."),
+    click.option("--helm-set", "helm_set", multiple=True, metavar="KEY=VALUE",
+                 help="Helm value as `helm template --set` writes it (a.b=x, a.b[0]=x, a\\.b=x, comma lists; "
+                      "repeatable)."),
+    click.option("--helm-set-string", "helm_set_string", multiple=True, metavar="KEY=VALUE",
+                 help="Like --helm-set, but every value stays a string (`helm template --set-string`)."),
     click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
                  help="Configuration file to use instead of the .lintra.yaml / pyproject.toml found upward."),
-    click.option("--isolated", is_flag=True, help="Read no configuration file."),
+    click.option("--isolated", is_flag=True, help=ISOLATED_HELP),
     click.option("--allow-local-plugins", is_flag=True,
                  help="Run the Python plugin files the project's configuration names (they run code)."),
     click.option("--stdin-filename", default="-", metavar="NAME",
                  help="Name to report for standard input (its suffix picks the reader)."),
+    click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+                 help="Worker processes that load and check files (default: the CPUs this process may use; "
+                      "1: none). Runs of fewer than 64 files stay in one process; the output is the same."),
 ]
 
 
@@ -91,13 +102,25 @@ class ScanSetup:
                     raise ConfigError(f"-e {problem}")
         self.judgement = self.settings.judgement()
 
+    def helm_options(self):
+        from lintra.load.helm import HelmOptions
+
+        values, sets, strings = (self.options.get(key) or () for key in ("helm_values", "helm_set", "helm_set_string"))
+        for expression in (*sets, *strings):
+            if "=" not in expression:
+                raise ConfigError(f"--helm-set {expression}: expected KEY=VALUE")
+        # helm applies -f files, then --set, then --set-string: later wins
+        return HelmOptions(values, [(e, False) for e in sets] + [(e, True) for e in strings])
+
     def run(self, paths: Sequence[str], force_exclude: bool = False, baseline=None, observe=None) -> Result:
         heat_env = self.options["heat_env"]
         paths = list(paths) + [env for env in heat_env if env not in paths]
         try:
             return run(paths, self.judgement, exclude=self.settings["exclude"], registry=self.registry,
-                       stdin_name=self.options["stdin_filename"], baseline=baseline, observe=observe,
+                       stdin_name=self.options["stdin_filename"], baseline=baseline, jobs=self.options["jobs"],
+                       observe=observe,
                        options={"force_exclude": force_exclude or self.options["force_exclude"],
-                                "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"]})
+                                "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"],
+                                "helm": self.helm_options()})
         except PathNotFound as missing:
             raise ConfigError(f"no such file or directory: {missing}") from None

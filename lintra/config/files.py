@@ -75,9 +75,11 @@ def user_file() -> Optional[str]:
 
 
 def read(path: str, user: bool = False) -> ConfigFile:
+    from lintra.filesystem import read_text
+    from lintra.load.limits import MAX_CONFIG_BYTES
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_text(path, MAX_CONFIG_BYTES)
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigFileError(f"{path}: cannot read configuration: {error}") from None
     if path.endswith(".toml"):
@@ -111,10 +113,14 @@ def _validate_once(path: str, text: str, data: Dict[str, Any], where: Callable[[
 def _read_yaml(path: str, text: str) -> Tuple[Dict[str, Any], Callable[[tuple], str]]:
     from lintra.load import yamltree
 
+    from lintra.load.limits import LimitExceeded
+
     try:
         documents = yamltree.parse(text)
     except yamltree.YamlSyntaxError as error:
         raise ConfigFileError(f"{path}:{error.line}:{error.column}: YAML syntax error: {error}") from None
+    except LimitExceeded as error:
+        raise ConfigFileError(f"{path}:{error.line}:{error.column}: {error}") from None
     if not documents or documents[0][0] is None:
         return {}, lambda pointer: f"{path}:1:1"
     data, locator = documents[0]
@@ -208,3 +214,42 @@ def _validate(data: Dict[str, Any], where: Callable[[tuple], str]) -> None:
 
 def _dotted(pointer: tuple) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(pointer))
+
+
+def boundary(config_path: str) -> str:
+    """What a repository's configuration file may name: its repository (real path), or its own
+    directory when it lies in none."""
+    directory = os.path.dirname(os.path.realpath(config_path))
+    return repository_root(directory) or directory
+
+
+def confine(path: str, top: str, where: str, what: str, directory_ok: bool = False) -> str:
+    """``path`` (named by a repository's configuration at ``where``) when it is a
+    regular file (or, with ``directory_ok``, a directory) inside ``top`` (:func:`boundary`); otherwise a
+    :class:`ConfigFileError` at ``where``. A path that does not exist yet passes: its reader says
+    so. Scanning a pull request must not read, walk or block on what its configuration points at:
+    ``/etc/passwd``, ``/``, ``/dev/zero``, a FIFO, a link out of the repository."""
+    import stat
+
+    from lintra.filesystem import special_kind, special_path
+    from lintra.repository import is_within
+
+    real = os.path.realpath(path)
+    hint = "; a repository's configuration names only files inside it (name others on the command line or in " \
+           "your user-level configuration)"
+    if not is_within(real, top):
+        shown = path if real == os.path.abspath(path) else f"{path} (real path {real})"
+        raise ConfigFileError(f"{where}: {what} {shown} lies outside {top}{hint}")
+    special = special_path(path)
+    if special:
+        raise ConfigFileError(f"{where}: {what} {path} is {special}")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return path
+    if stat.S_ISDIR(mode) and directory_ok:
+        return path
+    kind = special_kind(mode)
+    if kind is not None:
+        raise ConfigFileError(f"{where}: {what} {path} is {kind}, not a regular file")
+    return path

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Optional, Sequence
 
-from lintra.config.files import ConfigFile, ConfigFileError, find_project_file, find_upward, read, user_file
+from lintra.config.files import (ConfigFile, ConfigFileError, boundary, confine, find_project_file, find_upward, read,
+                                 user_file)
 from lintra.filter.profiles import DEFAULT_PROFILE, ProfileError, resolve
 
 DEFAULTS: Dict[str, Any] = {
@@ -21,6 +22,7 @@ DEFAULTS: Dict[str, Any] = {
 #: keys whose command-line values add to the files' instead of replacing them
 EXTENDING = ("sanctioned_vendors", "exclude", "plugins", "packs")
 _PATH_KEYS = ("packs", "local_plugins")
+_WHAT = {"packs": "policy pack", "local_plugins": "Python plugin", "baseline": "baseline"}
 
 
 class Setting:
@@ -55,6 +57,11 @@ class Settings:
                 value = [os.path.join(config.directory, v) if "/" in v.rstrip("/") else v for v in value]
             elif key == "baseline":
                 value = os.path.normpath(os.path.join(config.directory, value))
+            if not config.user and key in _PATH_KEYS:
+                value = [confine(v, boundary(config.path), config.where((key, i)), _WHAT[key], key == "packs")
+                         for i, v in enumerate(value)]
+            elif not config.user and key == "baseline":
+                value = confine(value, boundary(config.path), config.where((key,)), _WHAT[key])
             elif key == "profiles":
                 value = {**self["profiles"], **{name: (data, config.where((key, name)))
                                                 for name, data in value.items()}}
@@ -160,13 +167,24 @@ def load(paths: Sequence[str], config_path: Optional[str] = None, isolated: bool
         settings.add_file(read(user, user=True))
     project = config_path or find_project_file(paths)
     if project:
-        if not os.path.isfile(project):
+        if not os.path.lexists(project):
             raise ConfigFileError(f"{project}: no such configuration file")
+        if not config_path:  # found in the scanned tree: it may not be a link out of it
+            _found_in_repository(project, "configuration file")
         settings.add_file(read(project))
     if settings["baseline"] is None:
         from lintra.filter.baseline import DEFAULT_NAME
 
         found = find_upward(paths, [DEFAULT_NAME])
         if found:
+            _found_in_repository(found, "baseline")
             settings.values["baseline"] = Setting(found, "found upward from the scanned path")
     return settings
+
+
+def _found_in_repository(path: str, what: str) -> None:
+    """A file found upward from the scanned path must be a regular file of that repository."""
+    from lintra.repository import repository_root
+
+    directory = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    confine(path, repository_root(directory) or directory, f"{path}:1:1", what)

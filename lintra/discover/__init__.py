@@ -24,6 +24,8 @@ from lintra.filesystem import STDIN_HINT, special_kind, special_path
 from lintra.model import Source
 from lintra.repository import is_within, repository_root
 
+#: the file that makes a directory a Helm chart (https://helm.sh/docs/topics/charts/)
+CHART_FILE = "Chart.yaml"
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "node_modules", "__pycache__"})
 
 
@@ -104,6 +106,13 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: Dict[Tuple[i
         if (info.st_dev, info.st_ino) in visited:  # a symbolic-link loop, or a directory reached twice
             continue
         visited.add((info.st_dev, info.st_ino))
+        chart = next((entry for entry in entries if entry.name == CHART_FILE), None)
+        if chart is not None and not chart.is_symlink() and \
+                not path_matches(os.path.join(directory, CHART_FILE), exclude):
+            # A Helm chart is read as a whole by its loader (templates, values, subcharts): only
+            # its Chart.yaml is handed on, and the loader accounts for the chart's other files.
+            yield from _file(chart, os.path.join(directory, CHART_FILE), top, seen)
+            continue
         subdirectories = []
         for entry in entries:
             path = os.path.join(directory, entry.name)

@@ -315,3 +315,24 @@ def node_keys(data: Any) -> Iterator[Tuple[Pointer, Any, str]]:
                 label = key if names_key else value
                 if isinstance(label, str):
                     yield pointer, key, label
+
+
+#: Cluster-scoped kinds of the Kubernetes API and common add-ons (everything else is namespaced, as
+#: kustomize assumes for kinds it has no schema for): https://kubernetes.io/docs/reference/kubernetes-api/
+CLUSTER_SCOPED_KINDS = frozenset({
+    "Namespace", "Node", "PersistentVolume", "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment",
+    "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "APIService",
+    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding", "PriorityClass", "RuntimeClass", "IngressClass", "PodSecurityPolicy",
+    "CertificateSigningRequest", "VolumeSnapshotClass", "VolumeSnapshotContent", "ClusterIssuer",
+    "SecurityContextConstraints", "GatewayClass", "ComponentStatus",
+})
+
+#: ``patchMergeKey`` of the Kubernetes API's list fields (the struct tags of k8s.io/api types), by field
+#: name: strategic merge patches merge these lists element by element
+PATCH_MERGE_KEYS = {
+    "containers": "name", "initContainers": "name", "ephemeralContainers": "name", "volumes": "name",
+    "env": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath", "imagePullSecrets": "name",
+    "hostAliases": "ip", "topologySpreadConstraints": "topologyKey", "resourceClaims": "name",
+    "conditions": "type", "readinessGates": "conditionType",
+}

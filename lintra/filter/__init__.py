@@ -12,8 +12,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from lintra.discover import path_matches
 from lintra.filter.profiles import DEFAULT_PROFILE, Profile, resolve
-from lintra.filter.select import matches, may_match
-from lintra.model import RESERVED_VENDOR, Finding, Level, Rule
+from lintra.filter.select import matches
+from lintra.model import RESERVED_VENDOR, VENDORS, Finding, Level, Rule
 
 
 class Judgement:
@@ -64,12 +64,15 @@ class Judgement:
     def _may_report(self, rule: Rule) -> bool:
         if self.level(rule) is not None:
             return True
-        selected = not self.select or any(may_match(rule, sel) for sel in self.select)
-        return rule.vendor == "other" and selected and not any(matches(rule, ign) for ign in self.ignore)
+        # judged per finding vendor: the vendors the rule declares, any vendor for a rule declared
+        # "other" that declares none (a plugin's, naming each finding's vendor itself)
+        vendors = set(rule.vendors) | (set(VENDORS) if rule.vendor == "other" else set())
+        return any(self.level(rule, vendor) is not None for vendor in vendors)
 
     def fails(self, finding: Finding) -> bool:
         """Whether ``finding`` makes the run fail, by the threshold of the judgement for its file."""
-        return not (finding.suppressed or finding.sanctioned) and finding.level >= self.for_file(finding.file).fail_on
+        return not (finding.suppressed or finding.sanctioned or finding.conditional) and \
+            finding.level >= self.for_file(finding.file).fail_on
 
     def for_file(self, file: str) -> "Judgement":
         if not self.per_path:
@@ -86,7 +89,7 @@ def judge(findings: Iterable[Finding], judgement: Judgement) -> Tuple[List[Findi
     """Level every finding by the judgement for its file; return the kept ones and how many
     findings on sanctioned vendors were hidden."""
     kept, hidden = [], 0
-    for finding in findings:
+    for finding in _unique(findings):
         verdict = judgement.for_file(finding.file)
         level = verdict.level(finding.rule, finding.vendor)
         if level is None:
@@ -98,9 +101,33 @@ def judge(findings: Iterable[Finding], judgement: Judgement) -> Tuple[List[Findi
                 continue
             finding.sanctioned = True
             finding.level = Level.info
+        if finding.conditional:
+            # coupling in a branch the values in effect switch off: the chart's, not the user's yet
+            finding.level = min(finding.level, Level.info)
+            finding.message += f" (conditional: only rendered when {finding.conditional})"
         kept.append(finding)
     kept.sort(key=Finding.sort_key)
     return kept, hidden
+
+
+def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:
+    """A Helm template is rendered once with the values in effect and again per explored branch,
+    and one values line can feed several objects, so the same rule can find the same place more
+    than once: keep one, preferring the finding that is not conditional. Findings located
+    without rendering are passed on untouched."""
+    findings = list(findings)
+    best: Dict[tuple, Finding] = {}
+    for finding in findings:
+        if not finding.span.rendered:
+            continue
+        key = (finding.rule.id, finding.file, finding.span.line, finding.span.column)
+        known = best.get(key)
+        if known is None or (known.conditional and not finding.conditional):
+            best[key] = finding
+    if not best:
+        return findings
+    keep = {id(f) for f in best.values()}
+    return [f for f in findings if id(f) in keep or not f.span.rendered]
 
 
 def failing(findings: Iterable[Finding], threshold: Union[Level, Judgement]) -> List[Finding]:
@@ -109,7 +136,7 @@ def failing(findings: Iterable[Finding], threshold: Union[Level, Judgement]) -> 
     a sanctioned vendor is an accepted decision: it never fails, even under ``fail_on: info``."""
     if isinstance(threshold, Judgement):
         return [f for f in findings if threshold.fails(f)]
-    return [f for f in findings if not (f.suppressed or f.sanctioned) and f.level >= threshold]
+    return [f for f in findings if not (f.suppressed or f.sanctioned or f.conditional) and f.level >= threshold]
 
 
 __all__ = ["Judgement", "judge", "failing", "matches"]

@@ -51,13 +51,13 @@ class Baseline:
         return (_relative(finding.file, self.directory), finding.rule.id, fingerprint)
 
     def filter(self, findings: Iterable[Finding]) -> Tuple[List[Finding], int]:
-        """The findings the baseline does not accept, and how many it accepted. Each entry
-        accepts one finding, so a second identical coupling added later is still reported."""
+        """The findings the baseline does not accept, and how many it accepted."""
         kept, accepted = self.split(findings)
         return kept, len(accepted)
 
     def split(self, findings: Iterable[Finding]) -> Tuple[List[Finding], List[Finding]]:
-        """The findings the baseline does not accept, and those it accepts (as :meth:`filter`)."""
+        """(findings the baseline does not accept, findings it accepts). Each entry accepts one
+        finding, so a second identical coupling added later is still reported."""
         budget = Counter((e["file"], e["rule"], e["fingerprint"]) for e in self.entries)
         kept, accepted = [], []
         for finding in findings:
@@ -113,12 +113,14 @@ def from_findings(path: str, findings: Iterable[Finding]) -> Baseline:
 def read(path: str) -> Baseline:
     from lintra.load import yamltree
 
+    from lintra.filesystem import read_text
+    from lintra.load.limits import LimitExceeded, MAX_FILE_BYTES
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            documents = yamltree.parse(handle.read())
+        documents = yamltree.parse(read_text(path, MAX_FILE_BYTES))
     except (OSError, UnicodeDecodeError) as error:
-        raise BaselineError(f"{path}: cannot read baseline: {error}") from None
-    except yamltree.YamlSyntaxError as error:
+        raise BaselineError(f"{path}: cannot read baseline: {getattr(error, 'strerror', None) or error}") from None
+    except (yamltree.YamlSyntaxError, LimitExceeded) as error:
         raise BaselineError(f"{path}:{error.line}:{error.column}: YAML syntax error: {error}") from None
     data, locator = documents[0] if documents else ({}, None)
     if not isinstance(data, dict) or data.get("version") not in READABLE or not isinstance(data.get("files"), dict):

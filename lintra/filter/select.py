@@ -13,12 +13,14 @@ def matches(rule: Rule, selector: str, vendor: Optional[str] = None) -> bool:
     ``vendor`` is the vendor of one finding, for rules that attribute each finding (a claim bound
     to a vmware StorageClass is a vmware finding of a rule declared ``other``)."""
     selector = selector.strip()
+    # a finding is judged by its own vendor: an LK601 Portworx finding is pure's, not "other"'s
     return (rule.id.upper().startswith(selector.upper()) or selector == rule.name
-            or selector.lower() in (rule.vendor, rule.category) or (vendor is not None and selector.lower() == vendor))
+            or selector.lower() in (rule.vendor if vendor is None else vendor, rule.category))
 
 
 def may_match(rule: Rule, selector: str) -> bool:
-    """Whether some finding of ``rule`` may match: a rule declared ``other`` names each finding's
-    vendor itself, so any vendor selector may match it."""
-    return matches(rule, selector) or (rule.vendor == "other" and selector.strip().lower() in VENDORS)
+    """Whether some finding of ``rule`` may match: one of the vendors it declares, and for a rule
+    declared ``other`` (a plugin's, naming each finding's vendor itself) any vendor."""
+    chosen = selector.strip().lower()
+    return matches(rule, selector) or chosen in rule.vendors or (rule.vendor == "other" and chosen in VENDORS)
 

@@ -46,7 +46,8 @@ class Suppression:
         self.used = False
 
     def covers(self, finding: Finding) -> bool:
-        if finding.file != self.file or finding.rule.id not in self.rules:
+        if finding.file != self.file or (finding.rule.id not in self.rules
+                                          and finding.rule.name.upper() not in self.rules):
             return False
         if self.document is not None:
             return finding.document == self.document and finding.pointer[:len(self.scope)] == self.scope

@@ -29,16 +29,18 @@ class Loader:
     :class:`LoadError` for input it cannot read, and :class:`Skip` for input that is not ours.
     """
 
-    __slots__ = ("name", "suffixes", "load", "binary", "sniff")
+    __slots__ = ("name", "suffixes", "load", "binary", "sniff", "options")
 
     def __init__(self, name: str, suffixes: Sequence[str], load: Callable, binary: bool = False,
-                 sniff: Optional[Callable[[bytes], bool]] = None) -> None:
+                 sniff: Optional[Callable[[bytes], bool]] = None, options: bool = False) -> None:
         self.name = name
         self.suffixes = tuple(s.lower() for s in suffixes)
         self.load = load
         self.binary = binary
         #: for standard input: does this content look like ours?
         self.sniff = sniff
+        #: ``load(source, content, run_options)``: the loader reads run options (Helm values)
+        self.options = options
 
 
 class Detector:
@@ -99,7 +101,8 @@ class Loaded:
         self.problems = list(problems)
         #: the file could not be read at all (exit code 2), as opposed to being broken inside
         self.unreadable = unreadable
-        #: the other files a built document was read from, accounted for once each by the run
+        #: the other files a built document was read from (Kustomize bases and patches, a Helm
+        #: chart's templates and values), accounted for once each by the run
         self.also = list(also)
 
 
@@ -126,7 +129,8 @@ def _size(path: str) -> int:
         return 0  # reading it will report why
 
 
-def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[Detector]) -> Loaded:
+def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[Detector],
+                options: Optional[dict] = None) -> Loaded:
     if source.skip:
         return Loaded(FileRecord(source.name, "skipped", reason=source.skip))
     if source.path is not None and _size(source.path) > MAX_FILE_BYTES:  # never read a huge file in
@@ -161,7 +165,7 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
             return Loaded(FileRecord(source.name, "error", reason=reason),
                           problems=[Problem("LT001", reason, span)], unreadable=True)
     try:
-        parsed = loader.load(source, content)
+        parsed = loader.load(source, content, options or {}) if loader.options else loader.load(source, content)
     except Skip as skip:
         return Loaded(FileRecord(source.name, "skipped", reason=str(skip)))
     except LoadError as error:
@@ -169,11 +173,36 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
                       problems=[Problem(error.rule_id, error.message, error.span)])
     except LimitExceeded as error:
         return _limit(source, str(error), Span(error.line, error.column))
+    except RecursionError:
+        return _limit(source, "nested too deeply to read", Span(1, 1))
+    except Exception as error:  # noqa: BLE001 - a reader's bug must cost one file, not the run
+        return _crashed(source, f"the {loader.name} reader", error)
     if isinstance(parsed, Built):
         kinds = sorted({doc.kind for doc in parsed})
         return Loaded(FileRecord(source.name, "scanned", kinds, parsed.reason, len(parsed)), list(parsed),
                       also=parsed.files)
-    return Loaded(*_classify(source, parsed, detectors))
+    try:
+        loaded = Loaded(*_classify(source, parsed, detectors))
+    except Exception as error:  # noqa: BLE001 - a detector's bug, likewise
+        return _crashed(source, "a document detector", error)
+    also = getattr(parsed, "records", None)
+    if also is not None:  # a reader of several files (a Helm chart) accounts for each of them
+        record = loaded.record
+        record.status, record.kinds, record.reason = "scanned", ("helm",), parsed.reason
+        record.notes = tuple(parsed.notes)
+        loaded.also = list(also)
+    return loaded
+
+
+def _crashed(source: Source, what: str, error: Exception) -> Loaded:
+    """A reader or detector raised: the file is an error (exit 2: it was not judged) with an
+    LT900 finding naming the exception in one short line (its message may quote the file)."""
+    from lintra.report.escape import terminal
+
+    text = terminal(str(error))
+    reason = f"{what} failed on this file: {type(error).__name__}: {text[:120]}" + ("..." if len(text) > 120 else "")
+    return Loaded(FileRecord(source.name, "error", reason=reason), problems=[Problem("LT900", reason, Span(1, 1))],
+                  unreadable=True)
 
 
 def _classify(source: Source, parsed: Iterable, detectors: Sequence[Detector]) -> Tuple[FileRecord, list]:

@@ -97,6 +97,13 @@ def detect_k8s(data: Any) -> Optional[Detected]:
 def register_loaders(register):
     register(Loader("yaml", YAML_SUFFIXES, load_yaml, sniff=_sniff_yaml))
     register(Loader("json", (".json",), load_json, sniff=lambda head: head.lstrip()[:1] in (b"{", b"[")))
+    register(Loader("helm", ("chart.yaml",), _load_chart, options=True))
+
+
+def _load_chart(source: Source, text: str, options):
+    from lintra.load.helm import load_chart  # lazy: only runs that meet a chart pay for it
+
+    return load_chart(source, text, options)
 
 
 @hookimpl

@@ -5,6 +5,8 @@ real infrastructure files need (the deepest file in our corpus nests 25 levels).
 """
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
+#: configuration files and policy packs: hand-written, small
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 256
 #: nodes a naive walk would visit once aliases are expanded (billion laughs protection)
 MAX_EXPANDED_NODES = 1_000_000

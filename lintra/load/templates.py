@@ -21,7 +21,7 @@ def template_reason(source: Source, text: str) -> Optional[str]:
     if _J2_NAME.search(os.path.basename(source.name)) and ("{%" in text or "{{" in text):
         return "Jinja template (rendered before use; lint the rendered output)"
     if source.path and _in_helm_chart(source.path) and "{{" in text:
-        return "Helm chart template (lint `helm template` output on stdin instead)"
+        return "Helm chart template (check the chart directory: lintra renders templates with the chart's values)"
     return None
 
 

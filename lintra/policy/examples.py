@@ -54,7 +54,7 @@ def example_results(rule: Rule, loaders: Sequence, detectors: Sequence,
         for n, example in enumerate((rule.examples or {}).get(expect) or ()):
             name, content, environment = example_parts(example)
             problem = _judge(rule, expect, name, content, loaders, detectors, resolvers, environment,
-                             expected_locations(example))
+                             stated_locations(rule.examples, n) if expect == "fail" else None)
             results.append(ExampleResult(expect, n, name, content, problem))
     return results
 
@@ -84,6 +84,16 @@ def expected_locations(example: Any) -> Optional[List[Tuple[int, int]]]:
     if stated is None:
         return None
     return sorted((int(e["line"]), int(e["column"])) for e in stated for _ in range(int(e.get("count", 1))))
+
+
+def stated_locations(examples: Mapping[str, Any], n: int) -> Optional[List[Tuple[int, int]]]:
+    """The locations fail example ``n`` states: in the example itself, or as item ``n`` of the
+    ``expect`` list beside ``fail`` (one list of locations per fail example)."""
+    found = expected_locations((examples.get("fail") or ())[n])
+    beside = examples.get("expect")
+    if found is None and isinstance(beside, list) and n < len(beside):
+        found = expected_locations({"expect": beside[n]})
+    return found
 
 
 def _compare_locations(findings, located: List[Tuple[int, int]]) -> Optional[str]:

@@ -13,7 +13,8 @@ from typing import Any, Dict, Iterator, List, Optional
 
 from lintra.load import yamltree
 from lintra.load.limits import LimitExceeded
-from lintra.model import Hit, Rule
+from lintra.model import VENDORS, Hit, Rule
+from lintra.repository import is_within
 from lintra.resources import PROFILE_SUFFIX
 from lintra.policy import resolvers
 from lintra.policy.conditions import compile_condition
@@ -31,9 +32,14 @@ class PackError(ValueError):
 
 
 def pack_files(path: str) -> List[str]:
+    """The pack file ``path``, or the pack files of the directory ``path``: links that lead out
+    of that directory are not its packs (a repository's pack directory cannot reach /etc)."""
     if os.path.isdir(path):
-        return sorted(os.path.join(dirpath, name) for dirpath, _, names in os.walk(path)
-                      for name in names if name.endswith(PACK_SUFFIXES) and not name.endswith(PROFILE_SUFFIX))
+        top = os.path.realpath(path)
+        return sorted(file for file in (os.path.join(dirpath, name) for dirpath, _, names in os.walk(path)
+                                        for name in names
+                                        if name.endswith(PACK_SUFFIXES) and not name.endswith(PROFILE_SUFFIX))
+                      if is_within(os.path.realpath(file), top))
     return [path]
 
 
@@ -97,11 +103,13 @@ def _to_cache(files: List[str], parsed: List[Any]) -> None:
 
 
 def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = None) -> List[Rule]:
+    from lintra.filesystem import read_text
+    from lintra.load.limits import MAX_CONFIG_BYTES
+
     try:
-        with open(file, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_text(file, MAX_CONFIG_BYTES)
     except (OSError, UnicodeDecodeError) as error:
-        raise PackError(f"{file}: cannot read policy pack: {error}") from None
+        raise PackError(f"{file}: cannot read policy pack: {getattr(error, 'strerror', None) or error}") from None
     try:
         parsed = yamltree.parse(text)
     except (yamltree.YamlSyntaxError, LimitExceeded) as error:
@@ -109,12 +117,19 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
     if len(parsed) != 1 or not isinstance(parsed[0][0], dict):
         raise PackError(f"{file}:1:1: a policy pack is one YAML mapping with 'pack' and 'rules'")
     data, locator = parsed[0]
+    schema_problems: List[str] = []
+    invalid_rules: set = set()
     if validate:
         from lintra.policy.schema import problems
 
-        found = problems(data, locator, file)
-        if found:
-            raise PackError(found)
+        pointers: List[Any] = []
+        schema_problems = problems(data, locator, file, pointers)
+        if any(len(p) < 2 or p[0] != "rules" for p in pointers):  # pack-wide: nothing compiles reliably
+            if schema_problems:
+                raise PackError(schema_problems)
+        # a rule the schema rejects is not compiled; every other rule is, so one run shows the
+        # schema problems and the selector problems together
+        invalid_rules = {p[1] for p in pointers if len(p) >= 2 and p[0] == "rules"}
 
     def where(pointer: tuple, message: str) -> str:
         span = locator.span(pointer, "key")
@@ -130,6 +145,8 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
     errors: List[str] = []  # the first problem of each rule, so one run shows them all
     first_line: Dict[Any, int] = {}
     for i, raw in enumerate(rules_data):
+        if i in invalid_rules:
+            continue
         raw = raw if isinstance(raw, dict) else {}
         spec = {**defaults, **raw}
         rule_id = spec.get("id")
@@ -145,11 +162,21 @@ def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = No
             errors.append(where(base + error.pointer, str(error)))
         except (KeyError, ValueError, TypeError, AttributeError) as error:  # only unvalidated packs get here
             errors.append(where(("rules", i), f"cannot compile rule: {error!r}"))
-    if errors:
-        raise PackError(errors)
+    if errors or schema_problems:
+        raise PackError(_in_file_order(schema_problems + errors))
     if collected is not None:
         collected.append(data)
     return compiled
+
+
+def _in_file_order(problems: List[str]) -> List[str]:
+    def position(text: str):
+        parts = text.split(":", 3)
+        try:
+            return (int(parts[1]), int(parts[2]))
+        except (IndexError, ValueError):
+            return (0, 0)
+    return sorted(dict.fromkeys(problems), key=position)
 
 
 #: The severity each strength declares (docs/policy-packs.md "Strength and severity"): the
@@ -194,6 +221,8 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
     listed = isinstance(spec["match"], list)
     matches = spec["match"] if listed else [spec["match"]]
     matchers = [_compile_match(match, ("match", n) if listed else ("match",)) for n, match in enumerate(matches)]
+    #: per match: (vendor, service, effort) when it names its own, else None (the rule's)
+    attributions = [_attribution(match, ("match", n) if listed else ("match",)) for n, match in enumerate(matches)]
     wheres = [compile_condition(w, ("where", n)) for n, w in enumerate(spec.get("where") or [])]
     gate = _k8s_gate(spec.get("k8s"))
     message = _check_message(str(spec["message"]))
@@ -209,7 +238,7 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
             return
         expand = resolvers.for_document(document, scan)
         seen = set()  # a node two of the rule's matches reach is one finding, not two
-        for match in matchers:
+        for match, (vendor, service, effort) in zip(matchers, attributions):
             for pointer, key, value, scope, via in match(data, expand):
                 if via is None:
                     if pointer in seen:
@@ -222,16 +251,40 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 hit_at = at or ("key" if names_key else None)
                 text = _format(message, document, key, value, scope, parent)
                 if via is None:
-                    yield Hit(pointer, text, at=hit_at)
+                    hit = Hit(pointer, text, at=hit_at)
                 else:  # the value is written elsewhere (a parameter default, an environment file)
                     candidate, replaced = via
-                    yield candidate.hit(pointer[len(replaced):], text, at=hit_at)
+                    hit = candidate.hit(pointer[len(replaced):], text, at=hit_at)
+                hit.vendor, hit.service, hit.effort = vendor, service, effort
+                yield hit
 
     return Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
                 category=spec["category"], strength=spec["strength"], severity=spec["severity"],
                 kinds=spec["kinds"], rationale=spec["rationale"], remediation=spec["remediation"],
                 references=spec.get("references") or (), check=check, origin=origin,
-                examples=spec.get("examples"))
+                examples=spec.get("examples"), service=spec.get("service") or "", effort=spec.get("effort"),
+                effort_reason=spec.get("effort_reason") or "", vendors=_declared(spec["vendor"], [a[0] for a in attributions]),
+                services=[a[1] for a in attributions if a[1]])
+
+
+def _attribution(match: Any, at: tuple):
+    """``(vendor, service, effort)`` a match names for its own findings (None: the rule's)."""
+    if not isinstance(match, dict):
+        return None, None, None
+    vendor = match.get("vendor")
+    if vendor is not None and vendor not in VENDORS:
+        raise SelectorError(f"unknown vendor {vendor!r}", at + ("vendor",))
+    return vendor, match.get("service"), match.get("effort")
+
+
+def _declared(rule_vendor: str, match_vendors: List[Optional[str]]) -> List[str]:
+    """The vendors a rule's findings may name: each match's own, and the rule's for the matches
+    that name none."""
+    return list(dict.fromkeys(v or rule_vendor for v in match_vendors))
+
+
+#: What a match may say about its own findings instead of the rule's.
+ATTRIBUTION = ("vendor", "service", "effort")
 
 
 #: what a deferred rule is compiled with until it first runs: its metadata, none of its matches
@@ -241,6 +294,11 @@ _UNCOMPILED = {"match": {"path": "kind"}, "where": []}
 def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
     """The rule of ``spec`` (from a pack validated before), whose matches compile on first use."""
     rule = _compile_rule({**spec, **_UNCOMPILED}, origin)
+    # what the matches attribute is metadata (``lintra rules``, selectors), needed before first use
+    matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
+    attributions = [_attribution(match, ()) for match in matches]
+    rule.vendors = tuple(_declared(spec["vendor"], [a[0] for a in attributions]))
+    rule.services = tuple(dict.fromkeys(s for s in (rule.service, *(a[1] for a in attributions)) if s))
     gate = _k8s_gate(spec.get("k8s"))  # cheap, and most documents stop here
     compiled: list = []
 
@@ -267,7 +325,7 @@ def _compile_match(match: Any, at: tuple):
         raise SelectorError("a match flags what its path reaches; test absence in 'where' or 'if' "
                             "with {path: P, exists: false}", at + ("exists",))
     steps = compile_path(match["path"], at + ("path",))
-    rest = {k: v for k, v in match.items() if k not in ("path", "each", "if")}
+    rest = {k: v for k, v in match.items() if k not in ("path", "each", "if") + ATTRIBUTION}
     predicate = compile_condition(rest, at) if rest else None
     if "if" in match and "each" not in match:
         raise SelectorError("'if' needs an 'each' scope to test", at + ("if",))

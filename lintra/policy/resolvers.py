@@ -20,15 +20,21 @@ Expand = Callable[[Pointer, Any], Optional[List["Candidate"]]]
 
 class Resolver:
     """Resolves the indirections of documents of ``kinds``: ``for_document(document, scan)``
-    returns the ``expand`` function for that document (None: nothing to resolve in it)."""
+    returns the ``expand`` function for that document (None: nothing to resolve in it).
 
-    __slots__ = ("name", "kinds", "for_document")
+    ``needs(document)`` says which documents the resolver reads through ``scan`` (Heat's reads
+    every template and environment of the run); a rule on ``kinds`` then runs as a cross-object
+    rule (see :attr:`lintra.Rule.needs`). Without it, the resolver reads only documents of its
+    kinds."""
 
-    def __init__(self, name: str, kinds: Sequence[str], for_document: Callable[[Document, Any], Optional[Expand]]
-                 ) -> None:
+    __slots__ = ("name", "kinds", "for_document", "needs")
+
+    def __init__(self, name: str, kinds: Sequence[str], for_document: Callable[[Document, Any], Optional[Expand]],
+                 needs: Optional[Callable[[Document], bool]] = None) -> None:
         self.name = name
         self.kinds = tuple(kinds)
         self.for_document = for_document
+        self.needs = needs or (lambda document, kinds=self.kinds: document.kind in kinds)
 
 
 class Candidate:
@@ -46,9 +52,10 @@ class Candidate:
         self.note = note
         self.related = tuple(related)
 
-    def hit(self, suffix: Pointer, message: str, at: Optional[str] = None, vendor: Optional[str] = None) -> Hit:
+    def hit(self, suffix: Pointer, message: str, at: Optional[str] = None, vendor: Optional[str] = None,
+            service: Optional[str] = None) -> Hit:
         return Hit(self.pointer + tuple(suffix), message + self.note, at=at, document=self.document,
-                   related=self.related, vendor=vendor)
+                   related=self.related, vendor=vendor, service=service)
 
 
 def for_document(document: Document, scan) -> Optional[Expand]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from typing import Any, List, Tuple
+from typing import Any, List, Optional, Tuple
 
 from lintra.model import Locator, Pointer
 
@@ -33,14 +33,18 @@ def _validator():
     return jsonschema.Draft202012Validator(pack_schema())
 
 
-def problems(data: Any, locator: Locator, file: str) -> List[str]:
-    """``file:line:col: field: message`` for every way ``data`` breaks the schema, in file order."""
+def problems(data: Any, locator: Locator, file: str, pointers: Optional[List[Pointer]] = None) -> List[str]:
+    """``file:line:col: field: message`` for every way ``data`` breaks the schema, in file order;
+    ``pointers`` (when given) receives each problem's pointer, so a caller can still compile the
+    parts that are valid and report their problems in the same run."""
     from jsonschema.exceptions import best_match
 
     found = []
     for error in _validator().iter_errors(data):
         error = best_match([error])  # the most specific branch of a oneOf/anyOf
         pointer, at, message = _explain(error)
+        if pointers is not None:
+            pointers.append(pointer)
         span = locator.span(pointer, at)
         field = ".".join(str(part) for part in pointer) or "(top)"
         found.append(((span.line, span.column), f"{file}:{span.line}:{span.column}: {field}: {message}"))

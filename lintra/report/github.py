@@ -4,6 +4,7 @@ GitHub turns these into annotations on the pull request diff. Data and property 
 escaped as the runner expects (actions/toolkit ``command.ts``): ``%``, CR and LF everywhere, and
 ``:`` and ``,`` inside properties, which would otherwise end the property. ``file`` is relative to
 the repository root (:mod:`lintra.report.paths`): the runner reads a relative path from there.
+The message ends with a line linking the rule's documentation page.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any, Dict, Optional
 
 from lintra.report.escape import workflow_data, workflow_property
 from lintra.report.paths import ci_path
+from lintra.report.ruledoc import help_uri
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -26,7 +28,9 @@ def command(finding, root: Optional[str] = None) -> str:
              ("endLine", span.end_line), ("endColumn", span.end_column),
              ("title", f"{finding.rule.id} {finding.rule.name}")]
     rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
-    return f"::{COMMANDS[finding.level.name]} {rendered}::{escape_data(finding.message)}"
+    uri = help_uri(finding.rule)
+    message = finding.message + (f"\n{finding.rule.id} documentation: {uri}" if uri else "")
+    return f"::{COMMANDS[finding.level.name]} {rendered}::{escape_data(message)}"
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional
 
 from lintra.report.escape import for_json
 from lintra.report.paths import ci_path
+from lintra.report.ruledoc import help_uri
 
 # lintra levels x rule strength -> GitLab's five severities: hard coupling errors block.
 SEVERITY = {("error", "hard"): "blocker", ("error", "soft"): "critical", ("error", "substrate"): "major",
@@ -31,6 +32,7 @@ def to_list(result, root: Optional[str] = None) -> List[Dict[str, Any]]:
             continue
         fingerprint = finding.fingerprint
         count = seen[fingerprint] = seen.get(fingerprint, 0) + 1
+        uri = help_uri(finding.rule)
         issues.append({
             "description": f"{finding.rule.id} {finding.message}",
             "check_name": finding.rule.id,
@@ -40,6 +42,9 @@ def to_list(result, root: Optional[str] = None) -> List[Dict[str, Any]]:
             "location": {"path": ci_path(finding.file, root),
                          "lines": {"begin": finding.span.line, "end": finding.span.end_line}},
         })
+        if uri:  # the CodeClimate issue's markdown body, shown where the report is read in full
+            issues[-1]["content"] = {"body": f"[{finding.rule.id} {finding.rule.name}]({uri}): "
+                                             f"{finding.rule.remediation}"}
     return issues
 
 

@@ -19,6 +19,8 @@ def finding_dict(finding) -> Dict[str, Any]:
         "level": finding.level.name,
         "message": finding.message,
         "vendor": finding.vendor,
+        "service": finding.service,
+        "effort": finding.effort,
         "category": finding.rule.category,
         "strength": finding.rule.strength,
         "file": finding.file,
@@ -35,6 +37,8 @@ def finding_dict(finding) -> Dict[str, Any]:
     }
     if span.region:
         item["region"] = span.region
+    if finding.conditional:
+        item["conditional"] = finding.conditional
     if finding.suppression is not None:
         item["suppression"] = finding.suppression
     if finding.related:
@@ -43,13 +47,20 @@ def finding_dict(finding) -> Dict[str, Any]:
     return item
 
 
+def _file_dict(record) -> Dict[str, Any]:
+    item = {"file": record.file, "status": record.status, "kind": ",".join(record.kinds) or None,
+            "documents": record.documents, "reason": record.reason}
+    if record.notes:
+        item["notes"] = list(record.notes)
+    return item
+
+
 def to_dict(result) -> Dict[str, Any]:
     from lintra import __version__
 
     return {
         "tool": {"name": "lintra", "version": __version__},
-        "files": [{"file": r.file, "status": r.status, "kind": ",".join(r.kinds) or None,
-                   "documents": r.documents, "reason": r.reason} for r in result.files],
+        "files": [_file_dict(r) for r in result.files],
         "findings": [finding_dict(f) for f in result.findings],
         "summary": result.summary(),
     }

@@ -4,10 +4,15 @@ Paths are made relative to a source root (``options["root"]``: ``lintra check`` 
 repository root, see :mod:`lintra.report.paths`; default the working directory) and tagged
 ``%SRCROOT%`` so the log means the same on every machine; code scanning resolves them from the
 repository root. A file outside the root gets an absolute ``file:`` URI and no base.
-``partialFingerprints`` use :attr:`Finding.fingerprint`, which ignores line numbers, so alerts
-survive unrelated edits.
+``partialFingerprints`` use :attr:`Finding.fingerprint` (the baseline's and GitLab's too), which
+ignores line numbers, the working directory and the way paths were typed, so alerts survive
+unrelated edits. ``automationDetails.id`` names the analysis category (``lintra/PROFILE/``); each
+rule's ``helpUri`` is its page under docs/rules, its tags are vendor, category and strength.
+Standard input without ``--stdin-filename`` is the artifact ``stdin``.
 Suppressed findings are left out unless ``options["include_suppressed"]``: GitHub shows every
-result it receives as an open alert. Findings on sanctioned vendors carry ``properties.sanctioned``;
+result it receives as an open alert. With it, inline suppressions are ``kind: inSource`` and
+baseline acceptances ``kind: external``, each with its justification. Findings on sanctioned
+vendors are ``level: note`` (the filter stage makes them ``info``) with ``properties.sanctioned``;
 the run names its profile and ``fail_on``, and its invocation fails only when the exit code is 2
 (a file could not be judged): exit 1 is a completed run that found coupling.
 """
@@ -21,16 +26,19 @@ from typing import Any, Dict, List
 
 from lintra.report import NO_REASON
 from lintra.report.escape import for_json, uri_path
+from lintra.model import RESERVED_VENDOR
 from lintra.report.paths import inside
+from lintra.report.ruledoc import PROJECT_URL, help_uri
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-DOCS = "https://github.com/lintra/lintra/blob/main/README.md#rule-"
+#: the partialFingerprints key; v2 since fingerprints are repository-relative and subtree-independent
+FINGERPRINT_KEY = "lintra/v2"
 
 
 def _artifact(path: str, root: str) -> Dict[str, str]:
     if path == "-":  # standard input without --stdin-filename: no file to point at
-        return {"uri": "-"}
+        return {"uri": "stdin", "description": {"text": "standard input (name it with --stdin-filename)"}}
     relative = inside(path, root)
     if relative is None:  # SARIF §3.4.4: an absolute URI has no uriBaseId
         return {"uri": Path(os.path.abspath(path)).as_uri()}
@@ -62,11 +70,14 @@ def rule_descriptor(rule) -> Dict[str, Any]:
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.rationale or rule.title},
         "help": {"text": help_text, "markdown": markdown},
-        "helpUri": rule.references[0] if rule.references else DOCS + rule.id.lower(),
+        "helpUri": help_uri(rule) or PROJECT_URL,
         "defaultConfiguration": {"level": LEVELS[rule.severity.name]},
         # the schema wants unique tags; reserved rules repeat "lintra" as vendor and category
         "properties": {"tags": list(dict.fromkeys(t for t in (rule.vendor, rule.category, rule.strength)
-                                                  if t and t != "-"))},
+                                                  if t and t != "-")),
+                       # lintra's built-in rules match exact keys and values (no heuristics);
+                       # its own diagnostics are facts about the file
+                       "precision": "very-high" if rule.vendor == RESERVED_VENDOR else "high"},
     }
 
 
@@ -79,11 +90,20 @@ def suppression(finding) -> Dict[str, Any]:
     return entry
 
 
+def external(result) -> Dict[str, Any]:
+    """A baseline's acceptance: recorded outside the source file."""
+    return {"kind": "external", "justification": "accepted by the lintra baseline"}
+
+
 def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
     from lintra import __version__
 
     root = os.path.abspath(options.get("root") or os.getcwd())
-    findings = [f for f in result.findings if options.get("include_suppressed") or not f.suppressed]
+    include = options.get("include_suppressed")
+    findings = [f for f in result.findings if include or not f.suppressed]
+    accepted = {id(f) for f in getattr(result, "accepted", ())} if include else set()
+    if accepted:
+        findings = sorted(findings + list(result.accepted), key=lambda f: f.sort_key())
     rules: List = sorted({f.rule.id: f.rule for f in findings}.values(), key=lambda r: r.id)
     index = {rule.id: n for n, rule in enumerate(rules)}
     results = []
@@ -94,7 +114,7 @@ def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
             "level": LEVELS[finding.level.name],
             "message": {"text": finding.message},
             "locations": [_location(finding.file, finding.span, root)],
-            "partialFingerprints": {"lintra/v1": finding.fingerprint},
+            "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
             "properties": {"vendor": finding.vendor, "category": finding.rule.category,
                            "strength": finding.rule.strength, "sanctioned": finding.sanctioned},
         }
@@ -103,14 +123,18 @@ def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
                                         for n, r in enumerate(finding.related)]
         if finding.suppressed:
             item["suppressions"] = [suppression(finding)]
+        elif id(finding) in accepted:
+            item["suppressions"] = [external(result)]
         results.append(item)
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "lintra", "version": __version__,
-                                "informationUri": "https://github.com/lintra/lintra",
+                                "informationUri": PROJECT_URL,
                                 "rules": [rule_descriptor(rule) for rule in rules]}},
+            # code scanning keeps one analysis per category (the part before the last slash)
+            "automationDetails": {"id": f"lintra/{result.judgement.profile.name}/"},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(root).as_uri() + "/"}},
             "invocations": [{"executionSuccessful": result.exit_code != 2, "exitCode": result.exit_code}],
             "results": results,

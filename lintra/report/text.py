@@ -31,7 +31,7 @@ def summary_line(summary: Dict[str, Any]) -> str:
     levels = summary["by_level"]
     sanctioned = f" ({summary['sanctioned']} sanctioned)" if summary["sanctioned"] else ""
     reasons = summary.get("skipped_reasons") or {}
-    top = ", ".join(f"{count} {reason}" for reason, count in list(reasons.items())[:2])
+    top = ", ".join(f"{count} {terminal(reason)}" for reason, count in list(reasons.items())[:2])
     more = ", ..." if len(reasons) > 2 else ""
     skipped = f"{files['skipped']} skipped" + (f": {top}{more}" if top else "")
     line = (f"{summary['findings']} finding(s): {levels['error']} error, {levels['warning']} warning, "
@@ -45,13 +45,33 @@ def summary_line(summary: Dict[str, Any]) -> str:
     return line
 
 
+def statistics(findings) -> list:
+    """(count, rule) per rule of the active findings, most frequent first, as ruff's --statistics."""
+    counts: Dict[str, list] = {}
+    for finding in findings:
+        if not finding.suppressed:
+            counts.setdefault(finding.rule.id, [0, finding.rule])[0] += 1
+    return sorted(((count, rule) for count, rule in counts.values()), key=lambda pair: (-pair[0], pair[1].id))
+
+
 def write(result, stream, options: Dict[str, Any]) -> None:
+    """Options: ``color``, ``verbose`` (skipped files, suppressed findings), ``show_remediation``
+    (the open alternative under each finding), ``quiet`` (findings only, no summary),
+    ``statistics`` (a count per rule instead of each finding)."""
     colour = options.get("color", False)
     verbose = options.get("verbose", False)
 
     def style(text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if colour else text
 
+    if options.get("statistics"):
+        rows = statistics(result.findings)
+        width = max((len(str(count)) for count, _ in rows), default=1)
+        for count, rule in rows:
+            stream.write(f"{count:>{width}}  {style(rule.id, bold=True):<7} {terminal(rule.name)}: {terminal(rule.title)}\n")
+        if not options.get("quiet"):
+            stream.write(("\n" if rows else "") + style(summary_line(result.summary()), bold=True) + "\n")
+        return
     listed = False
     for finding in result.findings:
         if finding.suppressed and not verbose:
@@ -65,6 +85,11 @@ def write(result, stream, options: Dict[str, Any]) -> None:
         for related in finding.related:
             stream.write(f"    {terminal(related.file)}:{related.span.line}:{related.span.column}: "
                          f"{terminal(related.message)}\n")
+        if options.get("show_remediation") and finding.rule.remediation:
+            stream.write(f"    {style('open alternative:', fg='green')} "
+                         f"{terminal(' '.join(finding.rule.remediation.split()))}\n")
+    if options.get("quiet"):
+        return
     if verbose:
         for record in result.files:
             if record.status != "scanned":

@@ -49,10 +49,11 @@ class Run:
         return found[0]
 
 
-def lintra(args: Sequence[str], cwd: str, stdin: bytes = b"", timeout: float = 120, home: Optional[str] = None) -> Run:
+def lintra(args: Sequence[str], cwd: str, stdin: bytes = b"", timeout: float = 120, home: Optional[str] = None,
+           env: Optional[Dict[str, str]] = None) -> Run:
     home = home or os.path.join(str(cwd), ".xdg-empty")
     proc = subprocess.run([sys.executable, "-m", "lintra", *args], cwd=cwd, input=stdin, capture_output=True,
-                          env=environment(home), timeout=timeout, preexec_fn=_limit_memory)
+                          env=dict(environment(home), **(env or {})), timeout=timeout, preexec_fn=_limit_memory)
     run = Run(proc)
     assert "Traceback" not in run.stderr, run.stderr
     assert run.code in (0, 1, 2), (run.code, run.stderr)

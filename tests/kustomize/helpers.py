@@ -9,6 +9,7 @@ from lintra.model import Source
 
 def write(root, files):
     """``files``: relative path -> text (dedented). A LICENSE marks the repository's top."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "LICENSE").write_text("test repository\n")
     for name, text in files.items():
         path = root / name

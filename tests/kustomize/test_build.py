@@ -3,6 +3,7 @@ the file and line that wrote it (Kustomize reference:
 https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/)."""
 
 import base64
+import os
 
 import pytest
 
@@ -74,7 +75,8 @@ def test_images_new_name_lands_on_the_overlay_line(repo):
     assert containers[0]["image"] == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/nginx:2.0"
     assert containers[1]["image"] == "busybox@sha256:abc"
     assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("prod/kustomization.yaml", 5)
-    assert origin(repo, web, "spec", "template", "spec", "containers", 1, "image") == ("prod/kustomization.yaml", 8)
+    # a digest alone leaves the image's name (registry, repository) where the base writes it
+    assert origin(repo, web, "spec", "template", "spec", "containers", 1, "image") == ("base/deployment.yaml", 25)
     # the container itself is still the base's
     assert origin(repo, web, "spec", "template", "spec", "containers", 0, "name") == ("base/deployment.yaml", 19)
 
@@ -83,7 +85,7 @@ def test_images_new_tag_only(repo):
     write(repo, {"prod/kustomization.yaml": "resources: [../base]\nimages:\n- name: nginx\n  newTag: \"1.26\"\n"})
     web = by_name(built(repo, "prod"), "Deployment", "web")
     assert web.data["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.26"
-    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("prod/kustomization.yaml", 4)
+    assert origin(repo, web, "spec", "template", "spec", "containers", 0, "image") == ("base/deployment.yaml", 20)
 
 
 def test_patches_strategic_merge_file_merges_containers_by_name(repo):
@@ -394,3 +396,15 @@ def test_kustomization_without_api_version_and_other_file_names(repo):
     write(repo, {"plain/Kustomization": "resources:\n- ../base/sa.yaml\n"})
     docs = built(repo, "plain", "Kustomization")
     assert [d.data["kind"] for d in docs] == ["ServiceAccount"]
+
+
+def test_a_walk_finds_every_kind_of_root_and_reports_at_the_overlay(repo):
+    from lintra.pipeline import run
+
+    write(repo, {"prod/Kustomization": "resources: [../base]\nimages:\n- name: busybox\n"
+                                       "  newName: 111122223333.dkr.ecr.us-east-1.amazonaws.com/busybox\n"})
+    result = run([str(repo)])
+    roots = sorted(os.path.relpath(r.file, str(repo)) for r in result.files if r.reason and "kustomization built" in r.reason)
+    assert roots == ["base/kustomization.yaml", "prod/Kustomization"]
+    assert [(f.rule.id, os.path.relpath(f.file, str(repo)), f.span.line) for f in result.findings] == \
+        [("LK204", "prod/Kustomization", 4)]

@@ -40,7 +40,7 @@ def load_kustomization(source: Source, text: str):
 
 def build_source(source: Source) -> Built:
     from lintra.load.kustomize.build import Builder, BuildError, BuildLimit
-    from lintra.load.kustomize.files import Place
+    from lintra.load.kustomize.files import Place, SyntaxProblem
     from lintra.load.kustomize.tree import TracedLocator, plain
     from lintra.repository import repository_root
 
@@ -53,6 +53,11 @@ def build_source(source: Source) -> Built:
     except BuildLimit as error:
         span = _span(error, source)
         raise LimitExceeded(f"kustomization not built: {error.message}", span.line, span.column) from None
+    except SyntaxProblem as error:
+        if error.origin is None:  # the root kustomization itself does not parse
+            raise LoadError("LT000", f"YAML syntax error: {error.message.split(': YAML syntax error: ')[-1]}",
+                            Span(error.line, error.column)) from None
+        raise LoadError("LT005", f"kustomization cannot be built: {error.message}", _span(error, source)) from None
     except BuildError as error:
         raise LoadError("LT005", f"kustomization cannot be built: {error.message}", _span(error, source)) from None
     except RecursionError:

@@ -27,24 +27,15 @@ import re
 from contextlib import contextmanager
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
+from lintra.domain.kubernetes import CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED
 from lintra.load.kustomize.files import (BuildError, Place, inline_documents, is_remote, kustomization_file,
                                          parse_documents, read_text)
 from lintra.load.kustomize.patch import PatchError, json_patch, strategic_merge
-from lintra.load.kustomize.tree import Origin, Part, Traced, copy, ensure_map, plain, stamp, trace
+from lintra.load.kustomize.tree import Origin, Part, Traced, copy, ensure_map, plain
 from lintra.load.limits import (MAX_GENERATOR_ENTRIES, MAX_KUSTOMIZE_BYTES, MAX_KUSTOMIZE_DEPTH,
                                 MAX_KUSTOMIZE_OBJECTS, MAX_KUSTOMIZE_READS)
 from lintra.model import Locator, Pointer, Span
 
-#: kinds the namespace transformer leaves alone (cluster-scoped in the Kubernetes API and the
-#: common add-ons); kustomize treats every other kind as namespaced
-CLUSTER_SCOPED = frozenset({
-    "Namespace", "Node", "PersistentVolume", "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment",
-    "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "APIService",
-    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding", "PriorityClass", "RuntimeClass", "IngressClass", "PodSecurityPolicy",
-    "CertificateSigningRequest", "VolumeSnapshotClass", "VolumeSnapshotContent", "ClusterIssuer",
-    "SecurityContextConstraints", "GatewayClass", "ComponentStatus",
-})
 #: kinds whose ``spec.selector.matchLabels`` and pod template labels commonLabels also sets
 _SELECTING = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"})
 _REPLICATED = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
@@ -190,7 +181,7 @@ class Builder:
             raise BuildError(f"{directory.name} holds no kustomization.yaml, kustomization.yml or Kustomization",
                              origin)
         file = directory.join(os.path.basename(path))
-        self._inside(file, origin, directory_only=False)
+        self._inside(file, origin)
         self.budget.spend_read(origin)
         text = read_text(file, origin, self.budget)
         self.files[file.name] = None
@@ -205,7 +196,7 @@ class Builder:
                                  node.value[key].origin)
         return Kustomization(directory, file, text, node)
 
-    def _inside(self, place: Place, origin: Optional[Origin], directory_only: bool) -> None:
+    def _inside(self, place: Place, origin: Optional[Origin]) -> None:
         real = place.real
         if not (real == self.boundary or real.startswith(self.boundary.rstrip(os.sep) + os.sep)):
             raise BuildError(f"{place.name} (real path {real}) lies outside the repository {self.boundary}: "
@@ -224,7 +215,7 @@ class Builder:
 
     def _read_file(self, kustomization: Kustomization, relative: str, origin: Origin) -> Tuple[Place, str]:
         place = kustomization.directory.join(relative)
-        self._inside(place, origin, directory_only=False)
+        self._inside(place, origin)
         if not os.path.isfile(place.path):
             raise BuildError(f"{relative}: no such file ({place.name})", origin)
         self._restricted(kustomization, place, origin)
@@ -263,8 +254,8 @@ class Builder:
             with self._through(kustomization, entry.origin):
                 resources = self._component(kustomization, entry, resources, depth, stack)
         with self._through(kustomization, kustomization.node.origin):
-            self._generators(kustomization, resources)
-            self._transform(kustomization, resources)
+            self._generators(kustomization, resources, depth, stack)
+            self._transform(kustomization, resources, depth, stack)
         for field, why in (("vars", "vars are not substituted: $(VAR) stays as written"),
                            ("helmCharts", "helmCharts are not inflated (no chart analyser here): the chart is "
                                           "checked where it lies in the repository, if it does"),
@@ -291,7 +282,7 @@ class Builder:
             self.remote = True
             return
         place = kustomization.directory.join(reference)
-        self._inside(place, entry.origin, directory_only=True)
+        self._inside(place, entry.origin)
         if os.path.isdir(place.path):
             built = self._nested(place, entry.origin, depth, stack, "Kustomization")
             for resource in built:
@@ -339,7 +330,7 @@ class Builder:
             self.remote = True
             return resources
         place = kustomization.directory.join(reference)
-        self._inside(place, entry.origin, directory_only=True)
+        self._inside(place, entry.origin)
         if not os.path.isdir(place.path):
             raise BuildError(f"{reference}: a component is a directory with a kustomization ({place.name})",
                              entry.origin)
@@ -371,7 +362,8 @@ class Builder:
 
     # --- generators --------------------------------------------------------------------------
 
-    def _generators(self, kustomization: Kustomization, resources: List[Resource]) -> None:
+    def _generators(self, kustomization: Kustomization, resources: List[Resource], depth: int,
+                    stack: Tuple[str, ...]) -> None:
         options = kustomization.node.get("generatorOptions")
         for field, kind in (("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")):
             for entry in kustomization.list(field):
@@ -379,7 +371,7 @@ class Builder:
                     self._generate(kustomization, entry, kind, options, resources)
         for entry in kustomization.list("generators"):
             with self._through(kustomization, entry.origin):
-                for config in self._configs(kustomization, entry):
+                for config in self._configs(kustomization, entry, depth, stack):
                     kind = config.scalar("kind")
                     if config.scalar("apiVersion") == "builtin" and kind in ("ConfigMapGenerator", "SecretGenerator"):
                         self._generate(kustomization, config, kind[:-len("Generator")], None, resources)
@@ -473,7 +465,8 @@ class Builder:
 
     # --- transformers ------------------------------------------------------------------------
 
-    def _transform(self, kustomization: Kustomization, resources: List[Resource]) -> None:
+    def _transform(self, kustomization: Kustomization, resources: List[Resource], depth: int,
+                   stack: Tuple[str, ...]) -> None:
         node = kustomization.node
         for entry in kustomization.list("patchesStrategicMerge"):
             with self._through(kustomization, entry.origin):
@@ -512,11 +505,12 @@ class Builder:
                 self._replacement_entry(kustomization, entry, resources)
         for entry in kustomization.list("transformers"):
             with self._through(kustomization, entry.origin):
-                for config in self._configs(kustomization, entry):
+                for config in self._configs(kustomization, entry, depth, stack):
                     with self._through(kustomization, entry.origin):
                         self._builtin_transformer(kustomization, config, resources)
 
-    def _configs(self, kustomization: Kustomization, entry: Traced) -> List[Traced]:
+    def _configs(self, kustomization: Kustomization, entry: Traced, depth: int,
+                 stack: Tuple[str, ...]) -> List[Traced]:
         """The plugin configurations a ``transformers:``/``generators:`` entry names: an inline
         mapping, a file, or a directory whose kustomization builds them."""
         if isinstance(entry.value, dict):
@@ -531,9 +525,9 @@ class Builder:
                               "(lintra never fetches anything)")
             return []
         place = kustomization.directory.join(entry.value)
-        self._inside(place, entry.origin, directory_only=True)
+        self._inside(place, entry.origin)
         if os.path.isdir(place.path):
-            return [resource.node for resource in self._nested(place, entry.origin, 0, (), "Kustomization")]
+            return [resource.node for resource in self._nested(place, entry.origin, depth, stack, "Kustomization")]
         place, text = self._read_file(kustomization, entry.value, entry.origin)
         return [document for document in parse_documents(text, place.name, entry.origin) if document.value is not None]
 
@@ -762,8 +756,7 @@ class Builder:
         if not isinstance(name, str):
             raise BuildError("an images entry needs the name of the image it changes", entry.origin)
         new_name, new_tag, digest, suffix = (entry.get(key) for key in ("newName", "newTag", "digest", "tagSuffix"))
-        written = next((node for node in (new_name, digest, new_tag, suffix) if node is not None), None)
-        if written is None:
+        if all(node is None for node in (new_name, digest, new_tag, suffix)):
             return
         for resource in resources:
             for container in _containers(resource.node):
@@ -783,7 +776,10 @@ class Builder:
                     sha = str(digest.value)
                     tag = tag if new_tag is not None else None
                 value = repository + (f":{tag}" if tag else "") + (f"@{sha}" if sha else "")
-                container.value["image"] = Traced(value, written.origin)
+                # the registry and repository are what couple an image: a new tag or digest
+                # leaves the value where its name is written (the base), newName moves it here
+                where = new_name.origin if new_name is not None else image.origin
+                container.value["image"] = Traced(value, where)
 
     # replacements
 
@@ -946,11 +942,15 @@ def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: 
     return True
 
 
+_MAX_SELECTOR = 4096
 _SET = re.compile(r"^\s*([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)\s*$")
 
 
 def _selected(selector: str, labels: Dict[str, Any]) -> bool:
-    """Kubernetes label selector syntax: ``k=v``, ``k==v``, ``k!=v``, ``k``, ``!k``, ``k in (a,b)``."""
+    """Kubernetes label selector syntax: ``k=v``, ``k==v``, ``k!=v``, ``k``, ``!k``, ``k in (a,b)``.
+    A selector longer than any real one (a hostile file) selects nothing."""
+    if len(selector) > _MAX_SELECTOR:
+        return False
     for requirement in re.split(r",(?![^(]*\))", selector):
         requirement = requirement.strip()
         if not requirement:
@@ -984,37 +984,36 @@ def _set_all(target: Traced, values: Traced) -> None:
 
 
 def _pod_templates(node: Traced, kind: str) -> List[Traced]:
+    """The pod templates of an object (where labels and annotations of its pods go), found as the
+    Kubernetes domain module finds pods."""
+    from lintra.domain.kubernetes import find_pods
+
     templates = []
-    template = node.at("spec", "template")
-    if template is not None and isinstance(template.value, dict):
-        templates.append(template)
-    job = node.at("spec", "jobTemplate", "spec", "template")
-    if job is not None and isinstance(job.value, dict):
-        templates.append(job)
+    for pod in find_pods(plain(node)):
+        if pod.metadata is not None and pod.metadata != ("metadata",) and len(pod.metadata) > 1:
+            parent = node.at(*pod.metadata[:-1])
+            if parent is not None and isinstance(parent.value, dict):
+                templates.append(parent)
     return templates
 
 
 def _pod_specs(node: Traced) -> Iterator[Traced]:
-    """Every mapping that is a pod spec, by structure (a ``containers`` list of mappings), at any depth."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current.value, dict):
-            containers = current.value.get("containers")
-            if containers is not None and isinstance(containers.value, list) and \
-                    any(isinstance(item.value, dict) for item in containers.value):
-                yield current
-            stack.extend(current.value.values())
-        elif isinstance(current.value, list):
-            stack.extend(current.value)
+    """Every pod spec of an object, at any depth (lintra.domain.kubernetes finds them by shape)."""
+    from lintra.domain.kubernetes import find_pods
+
+    for pod in find_pods(plain(node)):
+        spec = node.at(*pod.spec)
+        if spec is not None and isinstance(spec.value, dict):
+            yield spec
 
 
 def _containers(node: Traced) -> Iterator[Traced]:
-    for spec in _pod_specs(node):
-        for field in ("initContainers", "containers", "ephemeralContainers"):
-            for container in _items(spec.get(field)):
-                if isinstance(container.value, dict):
-                    yield container
+    from lintra.domain.kubernetes import containers
+
+    for pointer, _ in list(containers(plain(node))):
+        container = node.at(*pointer)
+        if container is not None and isinstance(container.value, dict):
+            yield container
 
 
 #: name references kustomize's nameReference transformer updates, by referenced kind:
@@ -1161,4 +1160,4 @@ def _replaced(old: Optional[Traced], value: Traced, options: Optional[Traced]) -
     return copy(value)
 
 
-__all__ = ["Builder", "BuildError", "BuildLimit", "Resource", "split_image", "stamp", "trace"]
+__all__ = ["Builder", "BuildError", "BuildLimit", "Resource", "split_image"]

@@ -31,6 +31,15 @@ class BuildError(Exception):
         self.origin = origin
 
 
+class SyntaxProblem(BuildError):
+    """A file of the build does not parse; ``line``/``column`` are in that file."""
+
+    def __init__(self, message: str, origin: Optional[Origin], line: int, column: int) -> None:
+        super().__init__(message, origin)
+        self.line = line
+        self.column = column
+
+
 def is_remote(reference: str) -> bool:
     """A URL or a git/OCI reference (``github.com/org/repo/path?ref=v1``): never fetched."""
     lowered = reference.lower()
@@ -77,9 +86,9 @@ def read_text(place: Place, origin: Origin, budget: Any) -> str:
         raise BuildError(f"{place.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", origin)
     budget.spend_bytes(size, origin)
     try:
-        with open(place.path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-        return decode(raw)
+        from lintra.filesystem import read_regular  # no FIFO, device or socket: it would block or never end
+
+        return decode(read_regular(place.path, MAX_FILE_BYTES))
     except OSError as error:
         raise BuildError(f"cannot read {place.name}: {error.strerror or error}", origin) from None
     except UnicodeDecodeError:
@@ -97,9 +106,11 @@ def parse_documents(text: str, name: str, origin: Origin, locator_wrap=None) -> 
         else:
             parsed = yamltree.parse(text)
     except yamltree.YamlSyntaxError as error:
-        raise BuildError(f"{name}:{error.line}:{error.column}: YAML syntax error: {error}", origin) from None
+        raise SyntaxProblem(f"{name}:{error.line}:{error.column}: YAML syntax error: {error}", origin,
+                            error.line, error.column) from None
     except jsontree.JsonSyntaxError as error:
-        raise BuildError(f"{name}:{error.line}:{error.column}: JSON syntax error: {error}", origin) from None
+        raise SyntaxProblem(f"{name}:{error.line}:{error.column}: JSON syntax error: {error}", origin,
+                            error.line, error.column) from None
     except LimitExceeded as error:
         raise BuildError(f"{name}:{error.line}:{error.column}: {error}", origin) from None
     out = []

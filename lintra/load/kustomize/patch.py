@@ -21,15 +21,9 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
+from lintra.domain.kubernetes import PATCH_MERGE_KEYS as MERGE_KEYS
 from lintra.load.kustomize.tree import Traced, copy, plain
 
-#: patchMergeKey of the Kubernetes API's list fields (k8s.io/api types' struct tags)
-MERGE_KEYS = {
-    "containers": "name", "initContainers": "name", "ephemeralContainers": "name", "volumes": "name",
-    "env": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath", "imagePullSecrets": "name",
-    "hostAliases": "ip", "topologySpreadConstraints": "topologyKey", "resourceClaims": "name",
-    "conditions": "type", "readinessGates": "conditionType",
-}
 _DELETE = object()
 
 

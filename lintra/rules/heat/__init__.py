@@ -3,8 +3,8 @@ resolver that lets declarative packs see through ``get_param`` (:mod:`lintra.rul
 """
 
 from lintra.hookspecs import hookimpl
-from lintra.rules.heat import (env_vendor_network_service, env_vendor_service, registry_vendor_type,
-                               resolve, unknown_resource_type, vcenter_node_placement,
+from lintra.rules.heat import (env_vendor_driver, env_vendor_network_service, env_vendor_service, environments,
+                               registry_vendor_type, resolve, unknown_resource_type, vcenter_node_placement,
                                vendor_storage_extra_specs, vmware_flavor_extra_specs)
 
 RULES = [
@@ -12,10 +12,23 @@ RULES = [
     registry_vendor_type.RULE,
     env_vendor_service.RULE,
     env_vendor_network_service.RULE,
+    env_vendor_driver.RULE,
+    env_vendor_driver.STORAGE_RULE,
     vmware_flavor_extra_specs.RULE,
     vendor_storage_extra_specs.RULE,
     vcenter_node_placement.RULE,
 ]
+
+
+def in_bundle(document) -> bool:
+    """Every Heat rule may read any template or environment of the run (the environments that
+    apply, the parents that pass a parameter, the registry that maps a type), so each is a
+    cross-object rule over the whole Heat bundle of the scan."""
+    return document.kind in environments.BUNDLE_KINDS
+
+
+for _rule in RULES:
+    _rule.needs = in_bundle
 
 
 @hookimpl

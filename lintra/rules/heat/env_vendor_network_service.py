@@ -15,6 +15,7 @@ References:
 
 from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
+from lintra.rules.heat import vendor_types
 from lintra.rules.heat.env_vendor_service import checker
 
 EXAMPLES = {
@@ -39,4 +40,9 @@ RULE = Rule(
     check=checker("network"),
     origin=__name__,
     examples=EXAMPLES,
+    service="TripleO vendor SDN and network services", effort=4,
+    effort_reason="the cloud's SDN is replaced (ML2/OVN): every network, router and security group is "
+                  "re-created and traffic cut over",
+    vendors=vendor_types.service_vendors("network"),
+    services=vendor_types.service_products("network"),
 )

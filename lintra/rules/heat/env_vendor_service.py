@@ -35,19 +35,16 @@ def checker(category):
         for pointer, alias, target, _ in environments.registry_entries(document):
             if target in _DISABLED:
                 continue
-            service = vendor_types.tripleo_service(target) or vendor_types.tripleo_service(alias)
-            if service is None or _category(target if vendor_types.tripleo_service(target) else alias) != category:
+            named = target if vendor_types.tripleo_service(target) else alias
+            service = vendor_types.tripleo_service(named)
+            if service is None or vendor_types.service_category(named) != category:
                 continue
             vendor, product, flag = service
             if flag and _flag_set(document, flag):
                 continue
             yield Hit(pointer, f"resource_registry enables {alias} -> {target}, deploying on {product}",
-                      at="key", vendor=vendor)
+                      at="key", vendor=vendor, service=product)
     return check
-
-
-def _category(name):
-    return "network" if "Neutron" in name else "storage"
 
 
 def _flag_set(document, flag):
@@ -81,4 +78,8 @@ RULE = Rule(
     check=checker("storage"),
     origin=__name__,
     examples=EXAMPLES,
+    service="TripleO vendor storage back-end services", effort=4,
+    effort_reason="the cloud's block or file back end is replaced and its volumes or shares migrated",
+    vendors=vendor_types.service_vendors("storage"),
+    services=vendor_types.service_products("storage"),
 )

@@ -21,6 +21,8 @@ from lintra.model import Document, Pointer
 from lintra.repository import Cache, repository_root
 
 KINDS = ("heat", "cfn")
+#: the documents Heat's cross-file reasoning reads: templates and environments
+BUNDLE_KINDS = KINDS + ("heat-env",)
 #: Per-resource registry keys that are not type mappings (environment.py: hooks, restricted actions).
 _NOT_ALIASES = ("hooks", "restricted_actions")
 

@@ -45,7 +45,8 @@ def check(document, scan):
             related = [Related(f"{alias} mapped to {target}", env.source.name, env.span(at, "value"))
                        for env, at, alias, target in chain] + evidence
             yield Hit(pointer, f"resource '{name}' has type {kind}, which {first_env.source.name} maps to "
-                               f"{chain[-1][3]} ({product})", at="value", vendor=vendor, related=related)
+                               f"{chain[-1][3]} ({product})", at="value", vendor=vendor, related=related,
+                      service=product)
 
 
 def _chains(kind, name, envs, explicit):
@@ -115,4 +116,9 @@ RULE = Rule(
     check=check,
     origin=__name__,
     examples=EXAMPLES,
+    service="vendor Heat plugins and TripleO back ends mapped by environments", effort=3,
+    effort_reason="the template keeps its generic alias; the operator's environment maps it to an upstream type "
+                  "or template instead, and the resources it then creates are re-tested",
+    vendors=sorted(set(vendor_types.plugin_vendors()) | set(vendor_types.service_vendors())),
+    services=vendor_types.plugin_products() + vendor_types.service_products(),
 )

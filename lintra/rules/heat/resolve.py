@@ -233,4 +233,5 @@ def _expand(document: Document, scan):
 
 
 #: Registered by the ``lintra.heat`` plugin's ``register_resolvers`` hook.
-RESOLVER = Resolver("heat-get-param", ("heat", "cfn"), _expand)
+RESOLVER = Resolver("heat-get-param", ("heat", "cfn"), _expand,
+                    needs=lambda document: document.kind in environments.BUNDLE_KINDS)

@@ -7,6 +7,9 @@ environment outside the scan defines the alias, and ``openstack stack create`` f
 "The Resource Type (X) could not be found". The ``OS::`` prefix proves nothing: Venafi ships
 ``OS::Nova::VenafiCertificate`` and Contrail ``OS::Contrail::*``.
 
+Effort 3: an unknown type is replaced by upstream resources (or its environment is shipped
+with the template), with properties that differ, so the template is rewritten and re-tested.
+
 Types that LH101-LH105 already attribute are left to them; a prefix that names a known plugin
 (Nuage, Infoblox) attributes the vendor, anything else is reported as an unknown vendor.
 
@@ -58,7 +61,7 @@ def check(document, scan):
             continue
         if known:
             yield Hit(pointer, f"resource '{name}' has type {kind}, provided by the {known[1]} Heat plugin",
-                      at="value", vendor=known[0])
+                      at="value", vendor=known[0], service=f"{known[1]} Heat plugin")
         else:
             yield Hit(pointer, f"resource '{name}' has type {kind}, which upstream Heat does not register "
                                f"and no resource_registry in the scan maps: a third-party plugin type or an "
@@ -87,4 +90,9 @@ RULE = Rule(
     check=check,
     origin=__name__,
     examples=EXAMPLES,
+    service="third-party Heat resource plugins", effort=3,
+    effort_reason="the type is replaced by upstream resources (or the environment mapping it ships with the "
+                  "template); properties differ, so the template is rewritten and re-tested",
+    vendors=vendor_types.plugin_vendors(reported_here_only=True),
+    services=[f"{product} Heat plugin" for product in vendor_types.plugin_products(reported_here_only=True)],
 )

@@ -117,4 +117,7 @@ RULE = Rule(
     check=check,
     origin=__name__,
     examples=EXAMPLES,
+    service="VMware vCenter Nova driver (cluster compute nodes)", effort=2,
+    effort_reason="the forced node is dropped; placement is expressed with availability zones, flavor extra "
+                  "specs or server groups the target offers",
 )

@@ -110,7 +110,7 @@ def check(document, scan):
                 if found:
                     vendor, product = found
                     yield specs.hit((key,), f"{noun} '{name}' sets {key}, an extra spec of the {product} "
-                                            f"driver", at="key", vendor=vendor)
+                                            f"driver", at="key", vendor=vendor, service=f"{product} Cinder/Manila driver")
 
 
 EXAMPLES = {
@@ -139,4 +139,10 @@ RULE = Rule(
     check=check,
     origin=__name__,
     examples=EXAMPLES,
+    service="vendor Cinder and Manila storage drivers", effort=3,
+    effort_reason="the type's vendor specs are replaced by a back end's capabilities on the target, and the "
+                  "volumes or shares of the type are migrated",
+    vendors=sorted({vendor for _, vendor, _ in SCOPES} | {vendor for vendor, _ in SHARED.values()}),
+    services=sorted({f"{product} Cinder/Manila driver" for _, _, product in SCOPES}
+                    | {f"{product} Cinder/Manila driver" for _, product in SHARED.values()}),
 )

@@ -13,10 +13,13 @@ References:
 - https://pypi.org/project/heat-infoblox/ (Infoblox::Grid::*, Infoblox::NetMRI::*)
 - https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/overcloud-resource-registry-puppet.j2.yaml
 - https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments
+- https://github.com/tungstenfabric/tf-tripleo-heat-templates (environments/contrail/contrail-services.yaml)
+- https://github.com/nuagenetworks/nuage-tripleo-heat-templates
 """
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Tuple
 
 #: (type prefix ending in ``::`` or exact name, vendor, product, rule that already reports the type itself or None)
@@ -72,6 +75,76 @@ TRIPLEO_VENDOR_SERVICES = {
 }
 
 
+#: Vendor services by name, for the many a vendor's own TripleO environments add (Contrail ships
+#: ContrailAnalytics, ContrailControl, ContrailVrouter ... and NeutronCorePluginContrail):
+#: ``(pattern on the service name, vendor, product, category)``. OVN, OVS, OpenDaylight, VPP and
+#: Ceph services are open and match none.
+SERVICE_PATTERNS = tuple((re.compile(pattern), vendor, product, category) for pattern, vendor, product, category in (
+    (r"Contrail|Tungsten", "juniper", "Contrail/Tungsten Fabric", "network"),
+    (r"Nuage", "nokia", "Nuage VSP", "network"),
+    (r"NSX|Nsx", "vmware", "VMware NSX", "network"),
+    (r"VTS|Cisco|Nexus|Ucsm|UCSM|N1kv|N1KV|Aci(?![a-z])|ACI(?![a-z])", "cisco", "Cisco", "network"),
+    (r"Bigswitch|BigSwitch", "other", "Big Switch BCF", "network"),
+    (r"MLNX|Mlnx|Mellanox", "other", "Mellanox (NVIDIA) networking", "network"),
+    (r"Arista", "other", "Arista CloudVision", "network"),
+    (r"Plumgrid|PLUMgrid", "other", "PLUMgrid", "network"),
+    (r"^(Cinder|Manila)(Backend)?(DellEMC|DellSc|Dell|PowerFlex|Powermax|PowerMax|PowerStore|Unity|VMAX|VNX|"
+     r"VxFlexOS|ScaleIO|Xtremio|XtremIO|Isilon)", "dell", "Dell EMC", "storage"),
+    (r"^(Cinder|Manila)(Backend)?(NetApp|Netapp|SolidFire)", "netapp", "NetApp", "storage"),
+    (r"^(Cinder|Manila)(Backend)?Pure", "pure", "Pure Storage", "storage"),
+    (r"^(Cinder|Manila)(Backend)?(HPE|Hpe|3Par|3PAR|LeftHand|Nimble)", "hpe", "HPE", "storage"),
+    (r"^(Cinder|Manila)(Backend)?(IBM|Ibm|Storwize|FlashSystem|Gpfs|GPFS)", "ibm", "IBM", "storage"),
+    (r"^(Cinder|Manila)(Backend)?(Hitachi|Hnas|HNAS)", "other", "Hitachi", "storage"),
+    (r"^(Cinder|Manila)(Backend)?Huawei", "other", "Huawei", "storage"),
+    (r"^(Cinder|Manila)(Backend)?(Veritas|VRTS)|^VRTS", "other", "Veritas HyperScale", "storage"),
+    (r"^(Cinder|Manila)(Backend)?(Infinidat|Datera|Kaminario|Nexenta|Zadara|Fujitsu)", "other",
+     "a storage vendor's array", "storage"),
+))
+
+
+def _service_name(name) -> Optional[str]:
+    if isinstance(name, str):
+        for prefix in _PREFIXES:
+            if name.startswith(prefix):
+                return name[len(prefix):]
+    return None
+
+
+def service_category(name: str) -> str:
+    """``network`` or ``storage``: what a TripleO vendor service deploys."""
+    service = _service_name(name) or name
+    if service in TRIPLEO_VENDOR_SERVICES:
+        return "network" if "Neutron" in service else "storage"
+    for pattern, _, _, category in SERVICE_PATTERNS:
+        if pattern.search(service):
+            return category
+    return "network" if "Neutron" in service else "storage"
+
+
+def plugin_vendors(reported_here_only: bool = False):
+    """Every vendor a plugin type may belong to (only those no LH101-LH105 rule reports, when
+    ``reported_here_only``), plus ``other`` for types attributed to no one."""
+    return sorted({v for _, v, _, rule in PLUGIN_TYPES if not (reported_here_only and rule)} | {"other"})
+
+
+def service_vendors(category: Optional[str] = None):
+    """Every vendor a TripleO vendor service alias belongs to (of one ``category``, ``network``
+    for the Neutron services or ``storage`` for the others, when given)."""
+    return sorted({vendor for name, (vendor, _, _) in TRIPLEO_VENDOR_SERVICES.items()
+                   if category is None or ("Neutron" in name) == (category == "network")})
+
+
+def plugin_products(reported_here_only: bool = False):
+    """The product of every plugin type (only those no LH101-LH105 rule reports, when asked)."""
+    return sorted({p for _, _, p, rule in PLUGIN_TYPES if not (reported_here_only and rule)})
+
+
+def service_products(category: Optional[str] = None):
+    """The product of every TripleO vendor service (of one category, as :func:`service_vendors`)."""
+    return sorted({product for name, (_, product, _) in TRIPLEO_VENDOR_SERVICES.items()
+                   if category is None or ("Neutron" in name) == (category == "network")})
+
+
 def plugin_type(resource_type: str) -> Optional[Tuple[str, str, Optional[str]]]:
     """``(vendor, product, rule id already reporting it)`` for a vendor plugin's type, else None."""
     for prefix, vendor, product, rule in PLUGIN_TYPES:
@@ -81,11 +154,16 @@ def plugin_type(resource_type: str) -> Optional[Tuple[str, str, Optional[str]]]:
 
 
 def tripleo_service(name: str) -> Optional[Tuple[str, str, Optional[str]]]:
-    """``(vendor, product, flag parameter)`` for a TripleO vendor service alias, else None."""
-    if isinstance(name, str):
-        for prefix in _PREFIXES:
-            if name.startswith(prefix):
-                return TRIPLEO_VENDOR_SERVICES.get(name[len(prefix):])
+    """``(vendor, product, flag parameter)`` for a TripleO vendor service alias, else None: the
+    services TripleO itself defines, then any service named after a vendor's product."""
+    service = _service_name(name)
+    if service is None:
+        return None
+    if service in TRIPLEO_VENDOR_SERVICES:
+        return TRIPLEO_VENDOR_SERVICES[service]
+    for pattern, vendor, product, _ in SERVICE_PATTERNS:
+        if pattern.search(service):
+            return vendor, product, None
     return None
 
 

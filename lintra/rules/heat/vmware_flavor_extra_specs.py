@@ -66,4 +66,7 @@ RULE = Rule(
     check=check,
     origin=__name__,
     examples=EXAMPLES,
+    service="VMware vCenter Nova driver (flavor extra specs)", effort=2,
+    effort_reason="the vmware: and vCenter quota: specs are dropped or replaced by hw: and libvirt quota "
+                  "equivalents; the flavor keeps its name",
 )

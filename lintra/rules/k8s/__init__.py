@@ -1,8 +1,9 @@
 """Built-in plugin: Kubernetes rules written in Python (cross-object reasoning)."""
 
 from lintra.hookspecs import hookimpl
-from lintra.rules.k8s import (claim_vendor_storageclass, gateway_vendor_class, ingress_vendor_class,
-                              vendor_controller_class, workload_cloud_identity,
+from lintra.rules.k8s import (claim_vendor_storageclass, cloud_provider_flag, gateway_vendor_class, ingress_vendor_class,
+                              vendor_controller_class, vendor_crd_group, vendor_csi_driver,
+                              workload_cloud_identity,
                               workload_cloud_secrets)
 
 RULES = [
@@ -12,6 +13,9 @@ RULES = [
     vendor_controller_class.RULE,
     gateway_vendor_class.RULE,
     workload_cloud_secrets.RULE,
+    vendor_csi_driver.RULE,
+    vendor_crd_group.RULE,
+    cloud_provider_flag.RULE,
 ]
 
 

@@ -20,19 +20,15 @@ from lintra.model import Hit, Related, Rule
 from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest as closest
+from lintra.rules.k8s.storage_drivers import DRIVERS
 
-#: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure
-VENDOR_PROVISIONERS = {
-    "kubernetes.io/vsphere-volume": "vmware", "csi.vsphere.vmware.com": "vmware",
-    "kubernetes.io/aws-ebs": "aws", "ebs.csi.aws.com": "aws", "efs.csi.aws.com": "aws", "fsx.csi.aws.com": "aws",
-    "s3.csi.aws.com": "aws",
-    "kubernetes.io/gce-pd": "gcp", "pd.csi.storage.gke.io": "gcp", "filestore.csi.storage.gke.io": "gcp",
-    "gcsfuse.csi.storage.gke.io": "gcp",
-    "kubernetes.io/azure-disk": "azure", "kubernetes.io/azure-file": "azure", "disk.csi.azure.com": "azure",
-    "file.csi.azure.com": "azure", "blob.csi.azure.com": "azure",
-    "kubernetes.io/portworx-volume": "other", "kubernetes.io/scaleio": "dell",
-    "kubernetes.io/storageos": "other", "kubernetes.io/quobyte": "other",
-}
+#: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure (the
+#: catalogue in storage_drivers.py, from each vendor's documentation)
+VENDOR_PROVISIONERS = {name: vendor for name, (vendor, _) in DRIVERS.items()}
+
+
+#: provisioner -> the storage service it provisions, as the vendor names it
+PROVISIONER_SERVICES = {name: product for name, (_, product) in DRIVERS.items()}
 
 
 BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
@@ -98,7 +94,12 @@ def check(document, scan):
                         f"({', '.join(sorted(str(c.data.get('provisioner')) for c in nearest))})")
         yield Hit(pointer, message,
                   related=[Related(f"StorageClass '{name}'", sc.source.name, sc.span(("provisioner",)))],
-                  vendor=VENDOR_PROVISIONERS[str(provisioner)])
+                  vendor=VENDOR_PROVISIONERS[str(provisioner)], service=PROVISIONER_SERVICES.get(str(provisioner)))
+
+
+def needs(document) -> bool:
+    """The claims it reports on and the StorageClasses they name."""
+    return document.data.get("kind") == "StorageClass" or next(_claims(document), None) is not None
 
 
 EXAMPLES = {
@@ -126,5 +127,11 @@ RULE = Rule(
     references=references(__doc__),
     check=check,
     origin=__name__,
+    needs=needs,
     examples=EXAMPLES,
+    service="vendor StorageClass provisioners", effort=3,
+    effort_reason="the claim keeps its shape, but the class it names provisions vendor storage: a neutral class "
+                  "is defined on every target and the data migrated",
+    vendors=sorted(set(VENDOR_PROVISIONERS.values())),
+    services=sorted(set(PROVISIONER_SERVICES.values())),
 )

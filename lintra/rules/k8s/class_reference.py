@@ -9,7 +9,7 @@ only a name a vendor's controller installs its class under (class_names.py).
 
 from lintra.model import Hit, Related
 from lintra.rules.k8s.class_names import conventional_controller
-from lintra.rules.k8s.controllers import class_controller, controller_vendor, is_class
+from lintra.rules.k8s.controllers import class_controller, controller_service, controller_vendor, is_class
 from lintra.rules.k8s.nearest import describe, index, nearest
 
 
@@ -28,7 +28,7 @@ def through_class(document, scan, class_kind: str, pointer):
             yield Hit(pointer, f"{describe(document)} uses {class_kind} '{name}', implemented by the {vendor} "
                                f"controller {controller}",
                       related=[Related(f"{class_kind} '{name}'", klass.source.name, klass.span(where))],
-                      vendor=vendor)
+                      vendor=vendor, service=controller_service(controller))
             return
     if in_reach:
         return  # the scan defines the class for this object, with a neutral (or unreadable) controller
@@ -37,4 +37,4 @@ def through_class(document, scan, class_kind: str, pointer):
     if vendor:
         yield Hit(pointer, f"{describe(document)} uses {class_kind} '{name}', the name the {vendor} controller "
                            f"{controller} installs its class under (the scan defines no '{name}' in reach)",
-                  vendor=vendor)
+                  vendor=vendor, service=controller_service(controller))

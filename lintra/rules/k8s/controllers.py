@@ -39,6 +39,19 @@ VENDOR_CONTROLLERS = {
     "ako.vmware.com/avi-lb": "vmware",  # Avi Kubernetes Operator, ingress and gateway classes
     "openshift.io/ingress-to-route": "redhat",  # OpenShift turns the Ingress into a Route
 }
+#: controller name -> the product that implements it, as its vendor names it
+CONTROLLER_SERVICES = {
+    "ingress.k8s.aws/alb": "AWS Load Balancer Controller (ALB)",
+    "gateway.k8s.aws/alb": "AWS Load Balancer Controller (ALB)",
+    "gateway.k8s.aws/nlb": "AWS Load Balancer Controller (NLB)",
+    "application-networking.k8s.aws/gateway-api-controller": "Amazon VPC Lattice Gateway API controller",
+    "networking.gke.io/gateway": "GKE Gateway controller",
+    "azure/application-gateway": "Application Gateway Ingress Controller (AGIC)",
+    "alb.networking.azure.io/alb-controller": "Application Gateway for Containers",
+    "webapprouting.kubernetes.azure.com/nginx": "AKS application routing add-on",
+    "ako.vmware.com/avi-lb": "VMware Avi Kubernetes Operator (AKO)",
+    "openshift.io/ingress-to-route": "OpenShift router (Ingress to Route)",
+}
 #: vendor domains of domain-prefixed controller names (``<domain>/<path>``)
 VENDOR_DOMAINS = (
     (re.compile(r"^([a-z0-9-]+\.)*(amazonaws\.com|aws\.com|k8s\.aws)$"), "aws"),
@@ -47,6 +60,21 @@ VENDOR_DOMAINS = (
     (re.compile(r"^([a-z0-9-]+\.)*vmware\.com$"), "vmware"),
     (re.compile(r"^([a-z0-9-]+\.)*openshift\.io$"), "redhat"),
 )
+
+
+def controller_service(name) -> Optional[str]:
+    """The product implementing controller ``name``, when the table names it."""
+    return CONTROLLER_SERVICES.get(name) if isinstance(name, str) else None
+
+
+def controller_vendors():
+    """Every vendor a controller name may belong to."""
+    return sorted(set(VENDOR_CONTROLLERS.values()) | {vendor for _, vendor in VENDOR_DOMAINS})
+
+
+def controller_services():
+    """Every product the controller table names."""
+    return sorted(set(CONTROLLER_SERVICES.values()))
 
 
 def controller_vendor(name) -> Optional[str]:
@@ -59,6 +87,19 @@ def controller_vendor(name) -> Optional[str]:
     if not slash:
         return None
     return next((vendor for pattern, vendor in VENDOR_DOMAINS if pattern.match(domain)), None)
+
+
+#: API groups of vendor controllers outside the vendors' own domains (AAD Pod Identity, AGIC)
+VENDOR_GROUPS = {"aadpodidentity.k8s.io": "azure", "appgw.ingress.k8s.io": "azure"}
+
+
+def group_vendor(group) -> Optional[str]:
+    """The vendor whose controllers serve an API group (a DNS subdomain), or None."""
+    if not isinstance(group, str) or not group:
+        return None
+    if group in VENDOR_GROUPS:
+        return VENDOR_GROUPS[group]
+    return next((vendor for pattern, vendor in VENDOR_DOMAINS if pattern.match(group)), None)
 
 
 #: where each class kind names its controller: IngressClass, GatewayClass (v1) and the

@@ -21,6 +21,7 @@ References:
 
 from lintra.model import Rule
 from lintra.rules.k8s.class_reference import through_class
+from lintra.rules.k8s.controllers import controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
 
 GATEWAY_GROUPS = ("gateway.networking.k8s.io/", "networking.x-k8s.io/")
@@ -30,6 +31,11 @@ def check(document, scan):
     data = document.data
     if data.get("kind") == "Gateway" and str(data.get("apiVersion", "")).startswith(GATEWAY_GROUPS):
         yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"))
+
+
+def needs(document) -> bool:
+    """Gateways, and the GatewayClasses they may name."""
+    return document.data.get("kind") in ("Gateway", "GatewayClass")
 
 
 EXAMPLES = {
@@ -47,6 +53,10 @@ RULE = Rule(
     remediation="Name a GatewayClass every target cluster provides (one name, a per-platform controller) "
                 "and keep vendor GatewayClasses and their parameters in the platform layer.",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
+    service="vendor Gateway API controllers", effort=3,
+    effort_reason="the object moves to a class every target provides; its shape stays, the controller's "
+                  "behaviour (TLS, health checks, annotations) is re-tested",
+    vendors=controller_vendors(), services=controller_services(),
 )

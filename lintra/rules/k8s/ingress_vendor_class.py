@@ -23,12 +23,18 @@ References:
 
 from lintra.model import Rule
 from lintra.rules.k8s.class_reference import through_class
+from lintra.rules.k8s.controllers import controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
 
 
 def check(document, scan):
     if document.data.get("kind") == "Ingress":
         yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"))
+
+
+def needs(document) -> bool:
+    """Ingresses, and the IngressClasses they may name."""
+    return document.data.get("kind") in ("Ingress", "IngressClass")
 
 
 EXAMPLES = {
@@ -48,6 +54,10 @@ RULE = Rule(
     remediation="Name a platform-provided, controller-neutral IngressClass (or use Gateway API) and keep "
                 "cloud load-balancer classes in the platform layer.",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
+    service="vendor Ingress controllers", effort=3,
+    effort_reason="the object moves to a class every target provides; its shape stays, the controller's "
+                  "behaviour (TLS, health checks, annotations) is re-tested",
+    vendors=controller_vendors(), services=controller_services(),
 )

@@ -19,7 +19,7 @@ References:
 """
 
 from lintra.model import Hit, Rule
-from lintra.rules.k8s.controllers import class_controller
+from lintra.rules.k8s.controllers import class_controller, controller_service, controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
 
 
@@ -28,7 +28,7 @@ def check(document, scan):
     if found and found[2]:
         pointer, controller, vendor = found
         yield Hit(pointer, f"{document.data.get('kind')} '{document.name}' is implemented by the {vendor} "
-                           f"controller {controller}", vendor=vendor)
+                           f"controller {controller}", vendor=vendor, service=controller_service(controller))
 
 
 EXAMPLES = {
@@ -49,4 +49,8 @@ RULE = Rule(
     references=references(__doc__),
     check=check, origin=__name__,
     examples=EXAMPLES,
+    service="vendor Ingress and Gateway controllers", effort=3,
+    effort_reason="the platform installs another controller under the class and re-tests the traffic path "
+                  "(TLS, health checks, the controller's annotations)",
+    vendors=controller_vendors(), services=controller_services(),
 )

@@ -24,6 +24,14 @@ IAM_ANNOTATIONS = {
 }
 
 
+#: vendor -> the workload identity service the annotation binds to
+IAM_SERVICES = {
+    "aws": "IAM Roles for Service Accounts (IRSA)",
+    "gcp": "GKE Workload Identity Federation",
+    "azure": "Microsoft Entra Workload ID",
+}
+
+
 def check(document, scan):
     accounts = None
     for pod in pods(document.data):
@@ -43,8 +51,16 @@ def _bound(document, accounts, path, name):
                 span = account.span(("metadata", "annotations", key), "key")
                 yield Hit(path + ("serviceAccountName",),
                           f"{describe(document)} runs as ServiceAccount '{name}', bound to {vendor} IAM through {key}",
-                          related=[Related(f"ServiceAccount '{name}'", account.source.name, span)], vendor=vendor)
+                          related=[Related(f"ServiceAccount '{name}'", account.source.name, span)], vendor=vendor,
+                          service=IAM_SERVICES.get(vendor))
                 return
+
+
+def needs(document) -> bool:
+    """Workloads that name a ServiceAccount, and ServiceAccounts."""
+    if document.data.get("kind") == "ServiceAccount":
+        return True
+    return any(isinstance(document.get(pod.spec + ("serviceAccountName",)), str) for pod in pods(document.data))
 
 
 EXAMPLES = {
@@ -66,6 +82,11 @@ RULE = Rule(
     remediation="Use a provider-neutral workload identity (SPIFFE/SPIRE, Vault Kubernetes auth) or keep "
                 "the cloud binding in a platform overlay the application does not ship.",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
+    service="cloud IAM for Kubernetes workloads", effort=4,
+    effort_reason="the workload's permissions come from the cloud's IAM; credentials and policies are "
+                  "redesigned for the target's identity model",
+    vendors=sorted(set(IAM_ANNOTATIONS.values())),
+    services=sorted(IAM_SERVICES.values()),
 )

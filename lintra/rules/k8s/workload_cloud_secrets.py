@@ -27,6 +27,9 @@ from lintra.rules.k8s.nearest import describe, index, nearest
 DRIVER = "secrets-store.csi.k8s.io"
 #: spec.provider -> vendor; the provider plugins that serve only one cloud's secret manager
 CLOUD_PROVIDERS = {"aws": "aws", "azure": "azure", "gcp": "gcp", "gke": "gcp"}
+#: provider -> the secret manager behind it
+PROVIDER_SERVICES = {"aws": "AWS Secrets Manager and Parameter Store", "azure": "Azure Key Vault",
+                     "gcp": "Google Secret Manager", "gke": "Google Secret Manager (GKE add-on)"}
 
 
 def _class_references(document, spec_path):
@@ -71,7 +74,14 @@ def check(document, scan):
         yield Hit(pointer, message,
                   related=[Related(f"SecretProviderClass '{name}'", klass.source.name,
                                    klass.span(("spec", "provider")))],
-                  vendor=CLOUD_PROVIDERS[provider])
+                  vendor=CLOUD_PROVIDERS[provider], service=PROVIDER_SERVICES[provider])
+
+
+def needs(document) -> bool:
+    """Workloads that mount a Secrets Store CSI volume, and SecretProviderClasses."""
+    if document.data.get("kind") == "SecretProviderClass":
+        return True
+    return any(next(_class_references(document, pod.spec), None) is not None for pod in pods(document.data))
 
 
 EXAMPLES = {
@@ -99,6 +109,11 @@ RULE = Rule(
     remediation="Keep the secret source in a per-platform SecretProviderClass of the same name that the "
                 "application does not ship, or use a store every target reaches (Vault, OpenBao).",
     references=references(__doc__),
-    check=check, origin=__name__,
+    check=check, origin=__name__, needs=needs,
     examples=EXAMPLES,
+    service="cloud secret managers (Secrets Store CSI providers)", effort=3,
+    effort_reason="the secrets move to a manager every target runs (Vault, Kubernetes Secrets) and the "
+                  "SecretProviderClass is rewritten; the workload's volume keeps its shape",
+    vendors=sorted(set(CLOUD_PROVIDERS.values())),
+    services=sorted(set(PROVIDER_SERVICES.values())),
 )

@@ -46,4 +46,6 @@ def test_corpus_tripleo_environments(corpus_result):
     assert ("LH125", "environments/neutron-nuage-config.yaml", 10) in found
     assert ("LH125", "environments/nsx-config.yaml", 2) in found
     assert not any("cinder-pure-config" in file or "neutron-nsx.yaml" in file for _, file, _ in found)
-    assert len(found) == 21
+    # the Mellanox (networking-mlnx) InfiniBand agent service, line 3 of that environment
+    assert ("LH125", "environments/services/neutron-mlnx-agent.yaml", 3) in found
+    assert len(found) == 22

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from lintra.discover import references
+from lintra.load import references
 from lintra.filter import Judgement
 from lintra.pipeline import run
 

@@ -1,5 +1,8 @@
 """Heat nested and provider templates referenced by relative path, added to the run once each.
 
+A loading step: it reads what the loaded Heat documents name, and hands the run the files to load
+next (the file system is consulted only to resolve and bound those paths).
+
 A template can hand its coupling to another file: ``type: lib/contrail-net.yaml``, a
 ``ResourceGroup``/``AutoScalingGroup`` member ``type:``, or an environment's
 ``resource_registry`` entry ``OS::Foo::Net: lib/contrail-net.yaml``. Heat loads those files (the
@@ -24,6 +27,8 @@ from lintra.repository import Cache, is_within, repository_root
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
 MAX_REFERENCED = 1000
+#: the documents whose references are followed; a run keeps them until it has followed them
+KINDS = ("heat", "cfn", "heat-env")
 
 
 class NotRead:
@@ -38,55 +43,66 @@ class NotRead:
         self.limit = limit
 
 
-def with_referenced(sources: Iterable[Source], documents: List[Document], exclude: Sequence[str] = ()
-                    ) -> Iterator[Union[Source, NotRead]]:
-    """``sources``, then every file their Heat documents reference, or a :class:`NotRead` for one
-    that is not read. ``documents`` is the caller's growing list of loaded documents, so references
-    of referenced files are followed as well."""
-    from lintra.discover import _display, path_matches
+class References:
+    """Follows the references of the loaded Heat documents of a run, file by file.
 
-    named = []
-    refused = set()
-    roots: Cache = {}
-    for source in sources:
+    The run names its sources first (:meth:`named`), then hands over the documents of each batch
+    of loaded files in the order it loaded them (:meth:`follow`), which returns the files they
+    reference, or a :class:`NotRead` for one that is not read, in document order. Following batch
+    by batch visits the files in the order one file at a time would, so a parallel run reads the
+    same files in the same order as a sequential one."""
+
+    __slots__ = ("exclude", "names", "refused", "roots", "seen", "added")
+
+    def __init__(self, exclude: Sequence[str] = ()) -> None:
+        self.exclude = exclude
+        self.names: List[str] = []
+        self.refused: set = set()
+        self.roots: Cache = {}
+        #: real paths of the named files, resolved only once a reference needs them
+        self.seen: Optional[set] = None
+        self.added = 0
+
+    def named(self, source: Source) -> None:
         if source.path:
-            named.append(source.path)
-        yield source
-    seen: Optional[set] = None  # real paths of the named files, resolved only once a reference needs them
-    added = position = 0
-    while position < len(documents):
-        doc = documents[position]
-        position += 1
-        if not doc.source.path or doc.kind not in ("heat", "cfn", "heat-env"):
-            continue
-        references = {}  # in document order, so that runs repeat
-        for pointer, reference in _references(doc.data):
-            references.setdefault(reference, pointer)
-        if references and seen is None:
-            seen = {os.path.realpath(path) for path in named}
-        for reference, pointer in references.items():
-            path = os.path.join(os.path.dirname(doc.source.path), reference)
-            real = os.path.realpath(path)
-            if real in seen or not os.path.isfile(real) or path_matches(path, exclude):
+            self.names.append(source.path)
+
+    def follow(self, documents: Iterable[Document]) -> List[Union[Source, NotRead]]:
+        from lintra.discover import _display, path_matches
+
+        found: List[Union[Source, NotRead]] = []
+        for doc in documents:
+            if not doc.source.path or doc.kind not in KINDS:
                 continue
-            name = _display(os.path.join(os.path.dirname(doc.source.name), reference))
-            outside = _outside(doc, real, roots)
-            if outside:
-                if real not in refused:
-                    refused.add(real)
-                    yield NotRead(FileRecord(name, "skipped", reason=outside))
-                continue
-            seen.add(real)
-            added += 1
-            if added > MAX_REFERENCED:
-                reason = f"not read: referenced by {doc.source.name} past the limit of {MAX_REFERENCED} " \
-                         "nested templates a run reads"
-                limit = (doc, pointer, f"nested template {name} not read: a run reads at most {MAX_REFERENCED} "
-                         "nested templates; this one and every one after it are listed as skipped files")
-                yield NotRead(FileRecord(name, "skipped", reason=reason),
-                              limit if added == MAX_REFERENCED + 1 else None)
-                continue
-            yield Source(name, path, referenced_by=doc.source.name)
+            references = {}  # in document order, so that runs repeat
+            for pointer, reference in _references(doc.data):
+                references.setdefault(reference, pointer)
+            if references and self.seen is None:
+                self.seen = {os.path.realpath(path) for path in self.names}
+            for reference, pointer in references.items():
+                path = os.path.join(os.path.dirname(doc.source.path), reference)
+                real = os.path.realpath(path)
+                if real in self.seen or not os.path.isfile(real) or path_matches(path, self.exclude):
+                    continue
+                name = _display(os.path.join(os.path.dirname(doc.source.name), reference))
+                outside = _outside(doc, real, self.roots)
+                if outside:
+                    if real not in self.refused:
+                        self.refused.add(real)
+                        found.append(NotRead(FileRecord(name, "skipped", reason=outside)))
+                    continue
+                self.seen.add(real)
+                self.added += 1
+                if self.added > MAX_REFERENCED:
+                    reason = f"not read: referenced by {doc.source.name} past the limit of {MAX_REFERENCED} " \
+                             "nested templates a run reads"
+                    limit = (doc, pointer, f"nested template {name} not read: a run reads at most {MAX_REFERENCED} "
+                             "nested templates; this one and every one after it are listed as skipped files")
+                    found.append(NotRead(FileRecord(name, "skipped", reason=reason),
+                                         limit if self.added == MAX_REFERENCED + 1 else None))
+                    continue
+                found.append(Source(name, path, referenced_by=doc.source.name))
+        return found
 
 
 def _outside(doc: Document, real: str, roots: Cache) -> Optional[str]:

@@ -1,0 +1,422 @@
+"""Helm charts analysed in place, without a helm binary.
+
+A directory holding ``Chart.yaml`` is a chart: discovery hands its ``Chart.yaml`` to this
+loader, which reads the whole chart (templates, values, ``crds/``, subcharts under ``charts/`` as
+directories or vendored ``.tgz`` archives, ``file://`` dependencies inside the repository),
+renders every template with a small Go-template evaluator (:mod:`.evaluate`) and returns the
+rendered Kubernetes documents. Their locator answers in the file a user edits: the template line
+of a literal, or the values line of a printed value (with the consuming template line as a
+related place). Templates are rendered once with the values in effect and again exploring the
+branches those values switch off; output only those branches produce is *conditional*.
+
+Every file of the chart is accounted for (:attr:`ChartLoad.records`), and whatever the
+evaluator could not resolve is a note in the chart's file entry.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from lintra.load.helm import template as T
+from lintra.load.helm.chart import (ArchiveError, ChartFiles, chart_metadata, read_archive, read_directory,
+                                    subchart_dirs)
+from lintra.load.helm.evaluate import Renderer, Scope, Template
+from lintra.load.helm.render import FileLocator, Lines, documents
+from lintra.load.helm.values import Layer, ValuesOrigin, coalesce, parse_set, set_tree
+from lintra.load.limits import LimitExceeded
+from lintra.model import FileRecord
+
+#: explore passes beyond the values in effect (the k-th branch of every if-chain)
+MAX_EXPLORE = 4
+_MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class ChartLoad(list):
+    """The chart's rendered documents as ``(data, locator)`` pairs, plus what the file entry of
+    ``Chart.yaml`` says (``reason``, ``notes``) and a record for every other file of the chart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: List[FileRecord] = []
+        self.notes: List[str] = []
+        self.reason: Optional[str] = None
+
+
+class HelmOptions:
+    """``--helm-values`` files (later wins) and ``--helm-set``/``--helm-set-string`` pairs."""
+
+    __slots__ = ("values_files", "sets")
+
+    def __init__(self, values_files: Sequence[str] = (), sets: Sequence[Tuple[str, bool]] = ()) -> None:
+        self.values_files = list(values_files)
+        self.sets = list(sets)  # (expression, as_string) in command-line order
+
+
+class _Chart:
+    """One chart of the tree: files, metadata, values layers, subcharts."""
+
+    def __init__(self, files: ChartFiles, meta: dict, layers: List[Layer], cond: Optional[str]) -> None:
+        self.files = files
+        self.meta = meta
+        self.layers = layers
+        self.cond = cond
+        self.values: dict = coalesce(layers)
+        self.children: List["_Chart"] = []
+        self.rendered: Dict[str, int] = {}  # template rel -> documents rendered from it
+        self.own_files: set = set()
+
+
+def load_chart(source, text: str, options: Optional[Dict[str, Any]] = None):
+    """The loader for ``Chart.yaml``; any other ``*chart.yaml`` is read as plain YAML."""
+    from lintra.load.builtin import load_yaml
+
+    if os.path.basename(source.name) != "Chart.yaml" or source.path is None:
+        return load_yaml(source, text)
+    helm = (options or {}).get("helm") or HelmOptions()
+    return analyse(os.path.dirname(os.path.abspath(source.path)), os.path.dirname(source.name), helm)
+
+
+def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
+    from lintra.repository import repository_root
+
+    result = ChartLoad()
+    notes = result.notes
+    boundary = repository_root(os.path.realpath(root)) or os.path.realpath(root)
+    prefix = display + "/" if display and display != "." else ""
+    files = read_directory(root, prefix, boundary)
+    meta, problem = chart_metadata(files)
+    if problem:
+        notes.append(problem)
+    top_layers = _top_layers(files, helm, notes)
+    top = _Chart(files, meta, top_layers, None)
+    _children(top, root, boundary, notes, 0)
+    # every named template of the chart tree: Helm shares one namespace between parent and subcharts
+    parsed: Dict[Tuple[int, str], Template] = {}
+    defines: Dict[str, Tuple[Template, List[T.Node]]] = {}
+    texts: Dict[str, Lines] = {}
+    for chart in _walk(top):
+        for rel in sorted(chart.files.files):
+            if not rel.startswith("templates/") or rel.endswith("NOTES.txt"):
+                continue
+            name = chart.files.display(rel)
+            text = chart.files.text(rel)
+            if text is None:
+                notes.append(f"{name}: not UTF-8 text; not rendered")
+                continue
+            try:
+                tree = T.parse(text)
+            except T.TemplateSyntaxError as error:
+                line, column = Lines(text).position(min(error.offset, len(text)))
+                notes.append(f"{name}:{line}:{column}: template does not parse ({error}); not rendered")
+                continue
+            texts[name] = Lines(text)
+            tpl = Template(name, tree)
+            parsed[(id(chart), rel)] = tpl
+            for define, nodes in tree.defines.items():
+                defines[define] = (tpl, nodes)
+    for chart in _walk(top):
+        _render_chart(chart, parsed, defines, texts, result, notes)
+    _records(top, result)
+    rendered = sum(sum(c.rendered.values()) for c in _walk(top))
+    charts = len(list(_walk(top)))
+    result.reason = (f"Helm chart {meta.get('name') or os.path.basename(root)}: {rendered} object(s) rendered"
+                     + (f" from {charts} chart(s) with subcharts" if charts > 1 else "")
+                     + (f"; {len(notes)} note(s)" if notes else ""))
+    return result
+
+
+def _walk(chart: _Chart):
+    yield chart
+    for child in chart.children:
+        yield from _walk(child)
+
+
+def _top_layers(files: ChartFiles, helm: HelmOptions, notes: List[str]) -> List[Layer]:
+    layers: List[Layer] = []
+    for expression, as_string in reversed(helm.sets):
+        try:
+            layers.append(Layer(set_tree(parse_set(expression, as_string)), None))
+        except ValueError as error:
+            notes.append(f"--helm-set{'-string' if as_string else ''} {expression}: {error}")
+    for path in reversed(helm.values_files):
+        layer = _values_file(path, _read(path), notes)
+        if layer is not None:
+            layers.append(layer)
+    text = files.text("values.yaml")
+    if text is not None:
+        layer = _values_text(files.display("values.yaml"), text, notes)
+        if layer is not None:
+            layers.append(layer)
+    return layers
+
+
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _values_file(name: str, text: Optional[str], notes: List[str]) -> Optional[Layer]:
+    if text is None:
+        notes.append(f"{name}: values file cannot be read as UTF-8 text")
+        return None
+    return _values_text(name, text, notes)
+
+
+def _values_text(name: str, text: str, notes: List[str]) -> Optional[Layer]:
+    from lintra.load import yamltree
+
+    try:
+        parsed = yamltree.parse(text)
+    except yamltree.YamlSyntaxError as error:
+        notes.append(f"{name}:{error.line}:{error.column}: values do not parse ({error}); not applied")
+        return None
+    except LimitExceeded as error:
+        notes.append(f"{name}: values exceed a safety limit ({error}); not applied")
+        return None
+    if not parsed:
+        return None
+    data, locator = parsed[0]
+    if not isinstance(data, dict):
+        notes.append(f"{name}: values are not a mapping; not applied")
+        return None
+    return Layer(data, name, locator)
+
+
+def _sub_layers(parent: _Chart, key: str) -> List[Layer]:
+    """The parent's ``<key>:`` block and its globals, mounted in a subchart's values."""
+    layers: List[Layer] = []
+    for layer in parent.layers:
+        if layer.mount == ():
+            block = layer.data.get(key) if isinstance(layer.data, dict) else None
+            if isinstance(block, dict):
+                layers.append(Layer(block, layer.file, layer.locator, layer.prefix + (key,)))
+    for layer in parent.layers:
+        if layer.mount == ():
+            glob = layer.data.get("global") if isinstance(layer.data, dict) else None
+            if isinstance(glob, dict):
+                layers.append(Layer(glob, layer.file, layer.locator, layer.prefix + ("global",), ("global",)))
+        elif layer.mount == ("global",):
+            layers.append(layer)
+    return layers
+
+
+def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str], depth: int) -> None:
+    """Subcharts: ``charts/`` directories and archives, and ``file://`` dependencies."""
+    if depth >= 8:
+        notes.append(f"{chart.files.prefix}: subcharts nested deeper than 8 levels are not read")
+        return
+    deps = chart.meta.get("dependencies") if isinstance(chart.meta.get("dependencies"), list) else []
+    if not deps and chart.files.text("requirements.yaml"):  # apiVersion v1 charts
+        try:
+            data = next((d for d, _ in _parse(chart.files.text("requirements.yaml")) if isinstance(d, dict)), {})
+            deps = data.get("dependencies") if isinstance(data.get("dependencies"), list) else []
+        except ValueError:
+            deps = []
+    found: Dict[str, Tuple[ChartFiles, dict, Optional[str]]] = {}  # chart name -> files, meta, dir
+    if root is not None:
+        for directory in subchart_dirs(root):
+            rel = os.path.relpath(directory, root).replace(os.sep, "/") + "/"
+            files = read_directory(directory, chart.files.prefix + rel, boundary)
+            meta, _ = chart_metadata(files)
+            found.setdefault(str(meta.get("name") or os.path.basename(directory)), (files, meta, directory))
+    for rel in sorted(chart.files.files):
+        if rel.startswith("charts/") and rel.count("/") == 1 and rel.endswith((".tgz", ".tar.gz")):
+            try:
+                for files in read_archive(chart.files.files[rel], chart.files.display(rel) + "/"):
+                    meta, _ = chart_metadata(files)
+                    found.setdefault(str(meta.get("name") or rel), (files, meta, None))
+            except ArchiveError as error:
+                notes.append(f"{chart.files.display(rel)}: {error}")
+    used = set()
+    for dep in deps:
+        if not isinstance(dep, dict) or not dep.get("name"):
+            continue
+        name = str(dep["name"])
+        key = str(dep.get("alias") or name)
+        entry = found.get(name)
+        repository = str(dep.get("repository") or "")
+        if entry is None and repository.startswith("file://") and root is not None:
+            entry = _file_dependency(chart, root, repository[len("file://"):], boundary, notes)
+        if entry is None:
+            where = f" from {repository}" if repository else ""
+            notes.append(f"dependency {name}{where} is not vendored under charts/ (run helm dependency build); "
+                         "its templates are not analysed")
+            continue
+        used.add(name)
+        files, meta, directory = entry
+        cond = _enabled(chart.values, dep)
+        _add_child(chart, files, meta, directory, key, cond, boundary, notes, depth)
+    for name, (files, meta, directory) in found.items():
+        if name not in used:
+            _add_child(chart, files, meta, directory, name, None, boundary, notes, depth)
+
+
+def _file_dependency(chart: _Chart, root: str, relative: str, boundary: str, notes: List[str]):
+    from lintra.repository import is_within
+
+    directory = os.path.realpath(os.path.join(root, relative))
+    if not is_within(directory, boundary):
+        notes.append(f"dependency file://{relative} lies outside the repository ({directory}): not read")
+        return None
+    if not os.path.isfile(os.path.join(directory, "Chart.yaml")):
+        notes.append(f"dependency file://{relative}: no Chart.yaml there")
+        return None
+    display_root = os.path.normpath(os.path.join(chart.files.prefix or ".", relative)).replace(os.sep, "/")
+    files = read_directory(directory, display_root + "/", boundary)
+    meta, _ = chart_metadata(files)
+    inside = os.path.relpath(directory, os.path.realpath(root)).replace(os.sep, "/")
+    if not inside.startswith(".."):  # the parent's own files below it belong to the subchart
+        for rel in [r for r in chart.files.files if r.startswith(inside + "/")]:
+            del chart.files.files[rel]
+        for rel in [r for r in chart.files.skipped if r.startswith(inside + "/")]:
+            del chart.files.skipped[rel]
+    return files, meta, directory
+
+
+def _add_child(parent: _Chart, files: ChartFiles, meta: dict, directory: Optional[str], key: str,
+               cond: Optional[str], boundary: str, notes: List[str], depth: int) -> None:
+    own = None
+    text = files.text("values.yaml")
+    if text is not None:
+        own = _values_text(files.display("values.yaml"), text, notes)
+    layers = _sub_layers(parent, key) + ([own] if own else [])
+    base = parent.cond
+    if cond:
+        base = f"{base} and {cond}" if base else cond
+    child = _Chart(files, meta, layers, base)
+    parent.children.append(child)
+    _children(child, directory, boundary, notes, depth + 1)
+
+
+def _enabled(values: dict, dep: dict) -> Optional[str]:
+    """None when the dependency is enabled; else the condition that would enable it."""
+    conditions = [c.strip() for c in str(dep.get("condition") or "").split(",") if c.strip()]
+    for condition in conditions:
+        node: Any = values
+        for part in condition.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, bool):
+            return None if node else f"{condition} is true"
+    tags = dep.get("tags") if isinstance(dep.get("tags"), list) else []
+    if tags:
+        given = values.get("tags") if isinstance(values.get("tags"), dict) else {}
+        states = [given.get(str(t)) for t in tags if isinstance(given.get(str(t)), bool)]
+        if states and not any(states):
+            return "tags." + " or tags.".join(str(t) for t in tags) + " is true"
+    return None
+
+
+def _parse(text: Optional[str]):
+    from lintra.load import yamltree
+
+    if text is None:
+        return []
+    try:
+        return yamltree.parse(text)
+    except (yamltree.YamlSyntaxError, LimitExceeded) as error:
+        raise ValueError(str(error)) from None
+
+
+def _render_chart(chart: _Chart, parsed, defines, texts: Dict[str, Lines], result: ChartLoad,
+                  notes: List[str]) -> None:
+    meta = chart.meta
+    chart_object = {_chart_key(k): v for k, v in meta.items()} if isinstance(meta, dict) else {}
+    origin = ValuesOrigin(chart.layers)
+    if str(meta.get("type") or "") == "library":
+        return  # a library chart only defines named templates for others
+    for rel in sorted(chart.files.files):
+        tpl = parsed.get((id(chart), rel))
+        if tpl is None or os.path.basename(rel).startswith("_"):
+            continue
+        scope = Scope(chart.values, origin, chart_object, defines, tpl.name, chart.cond)
+        effective = Renderer(scope, None, notes)
+        segs = effective.render(tpl)
+        count = 0
+        seen = set()
+        outputs = [segs]
+        for mode in range(min(effective.chains, MAX_EXPLORE)):
+            explored = Renderer(scope, mode, notes).render(tpl)
+            outputs.append(explored)
+        for out in outputs:
+            text = "".join(seg.text for seg in out)
+            if text in seen:
+                continue
+            seen.add(text)
+            for data, locator in documents(out, texts, tpl.name, notes):
+                result.append((data, locator))
+                count += 1
+        chart.rendered[rel] = count
+    for rel in sorted(chart.files.files):
+        if rel.startswith("crds/") and rel.endswith(_MANIFEST_SUFFIXES):
+            name = chart.files.display(rel)
+            text = chart.files.text(rel)
+            try:
+                parsed_docs = _parse(text)
+            except ValueError as error:
+                notes.append(f"{name}: {error}")
+                continue
+            for data, locator in parsed_docs:
+                result.append((data, FileLocator(locator, name)))
+            chart.rendered[rel] = len(parsed_docs)
+
+
+def _chart_key(key: str) -> str:
+    """``.Chart`` fields are Chart.yaml keys with the first letter upper-cased (``.Chart.AppVersion``)."""
+    return key[:1].upper() + key[1:] if isinstance(key, str) else key
+
+
+_FILE_ROLES = (
+    ("values.yaml", "scanned", "chart values: findings on values point here"),
+    ("values.schema.json", "skipped", "values schema: validation only (Helm applies no defaults from it)"),
+    ("Chart.lock", "skipped", "dependency lock file (no manifests)"),
+    ("requirements.lock", "skipped", "dependency lock file (no manifests)"),
+    ("requirements.yaml", "scanned", "chart dependencies (apiVersion v1)"),
+    (".helmignore", "skipped", "packaging ignore list (no manifests)"),
+)
+
+
+def _records(top: _Chart, result: ChartLoad) -> None:
+    for chart in _walk(top):
+        files = chart.files
+        for rel in sorted(set(files.files) | set(files.skipped)):
+            name = files.display(rel)
+            if chart is top and rel == "Chart.yaml":
+                continue
+            if rel in files.skipped:
+                result.records.append(FileRecord(name, "skipped", reason=files.skipped[rel]))
+                continue
+            result.records.append(_record(chart, rel, name))
+
+
+def _record(chart: _Chart, rel: str, name: str) -> FileRecord:
+    base = os.path.basename(rel)
+    for role, status, reason in _FILE_ROLES:
+        if rel == role:
+            return FileRecord(name, status, reason=reason)
+    if rel == "Chart.yaml":
+        return FileRecord(name, "scanned", reason="subchart metadata")
+    if rel.startswith("templates/"):
+        if base == "NOTES.txt":
+            return FileRecord(name, "skipped", reason="Helm NOTES.txt: printed after install, not a manifest")
+        if base.startswith("_"):
+            return FileRecord(name, "scanned", reason="named templates (define), rendered where they are included")
+        count = chart.rendered.get(rel)
+        if count is None:
+            return FileRecord(name, "skipped", reason="template not rendered (see the chart's notes)")
+        kinds = ("k8s",) if count else ()
+        return FileRecord(name, "scanned", kinds, reason=f"Helm template: {count} object(s) rendered"
+                          + (" (library chart: defines only)" if str(chart.meta.get("type")) == "library" else ""))
+    if rel.startswith("crds/"):
+        count = chart.rendered.get(rel)
+        if count is None:
+            return FileRecord(name, "skipped", reason="not a YAML manifest")
+        return FileRecord(name, "scanned", ("k8s",), reason=f"CRD manifest: {count} object(s)")
+    if rel.startswith("charts/") and rel.endswith((".tgz", ".tar.gz")):
+        return FileRecord(name, "scanned", reason="vendored subchart archive, read in memory")
+    if rel.startswith("ci/") and rel.endswith((".yaml", ".yml")):
+        return FileRecord(name, "skipped", reason="chart CI values file: apply it with --helm-values")
+    return FileRecord(name, "skipped", reason="chart file outside templates/ and crds/: not rendered")

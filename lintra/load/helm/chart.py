@@ -1,0 +1,170 @@
+"""Read a chart in place: its files from a directory or a vendored ``.tgz`` (in memory, bounded),
+its values, and its subcharts.
+
+Chart layout: https://helm.sh/docs/topics/charts/ (``Chart.yaml``, ``values.yaml``,
+``templates/`` with ``_*.tpl`` partials that render nothing, ``crds/`` installed as they are,
+``charts/`` for dependencies, ``values.schema.json`` for validation only: Helm never applies its
+defaults). Dependencies: ``condition:`` (a values path; the first that resolves decides) and
+``tags:`` (``tags.<name>``, any true enables), ``alias:``, ``import-values`` are in
+https://helm.sh/docs/topics/charts/#chart-dependencies. A dependency that is not under
+``charts/`` (``helm dependency build`` was not run) is a note; a ``file://`` dependency is read
+from its directory when it stays inside the repository.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+from typing import Any, Dict, List, Optional, Tuple
+
+from lintra.load import yamltree
+from lintra.load.limits import LimitExceeded
+
+#: members of one chart archive, their size, and how deep archives may nest (charts/ in charts/)
+MAX_ARCHIVE_MEMBERS = 5_000
+MAX_MEMBER_BYTES = 4 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 32 * 1024 * 1024
+MAX_CHART_FILES = 5_000
+MAX_CHART_DEPTH = 8
+
+
+class ChartFiles:
+    """A chart's files by path relative to the chart root; ``display(rel)`` names one for reports."""
+
+    __slots__ = ("files", "prefix", "skipped", "root")
+
+    def __init__(self, prefix: str, root: Optional[str] = None) -> None:
+        self.files: Dict[str, bytes] = {}
+        #: how report paths of this chart's files begin (``chart/`` or ``chart/charts/x.tgz/x/``)
+        self.prefix = prefix
+        #: ``rel -> reason`` for entries not read (links leaving the chart, oversized members)
+        self.skipped: Dict[str, str] = {}
+        #: the directory on disk (None for an archive)
+        self.root = root
+
+    def display(self, rel: str) -> str:
+        return self.prefix + rel
+
+    def text(self, rel: str) -> Optional[str]:
+        raw = self.files.get(rel)
+        if raw is None:
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_directory(root: str, prefix: str, boundary: str) -> ChartFiles:
+    """Every regular file below ``root`` (no links leaving ``boundary``), without ``charts/*/``
+    subdirectories' contents: those are charts of their own."""
+    from lintra.repository import is_within
+
+    chart = ChartFiles(prefix, root)
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        dirnames[:] = sorted(d for d in dirnames if d not in (".git",))
+        if rel_dir == "charts/":
+            dirnames[:] = []  # each subchart directory is read as a chart of its own
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            rel = rel_dir + name
+            if os.path.islink(path):
+                real = os.path.realpath(path)
+                if not os.path.isfile(real) or not is_within(real, boundary):
+                    chart.skipped[rel] = f"symbolic link to {real}, outside the repository: not read"
+                    continue
+            count += 1
+            if count > MAX_CHART_FILES:
+                chart.skipped[rel] = f"the chart has more than {MAX_CHART_FILES} files: not read"
+                continue
+            try:
+                size = os.path.getsize(path)
+                if size > MAX_MEMBER_BYTES and not name.endswith(".tgz"):
+                    chart.skipped[rel] = f"larger than {MAX_MEMBER_BYTES // (1024 * 1024)} MiB: not read"
+                    continue
+                if size > MAX_ARCHIVE_BYTES:
+                    chart.skipped[rel] = f"larger than {MAX_ARCHIVE_BYTES // (1024 * 1024)} MiB: not read"
+                    continue
+                with open(path, "rb") as handle:
+                    chart.files[rel] = handle.read()
+            except OSError as error:
+                chart.skipped[rel] = f"cannot read: {error.strerror or error}"
+    return chart
+
+
+def subchart_dirs(root: str) -> List[str]:
+    charts = os.path.join(root, "charts")
+    if not os.path.isdir(charts):
+        return []
+    return sorted(os.path.join(charts, d) for d in os.listdir(charts)
+                  if os.path.isdir(os.path.join(charts, d)) and not os.path.islink(os.path.join(charts, d))
+                  and os.path.isfile(os.path.join(charts, d, "Chart.yaml")))
+
+
+class ArchiveError(Exception):
+    pass
+
+
+def read_archive(data: bytes, prefix: str) -> List[ChartFiles]:
+    """The charts inside a chart archive (``name/Chart.yaml`` ...), read in memory with bounded
+    member count and sizes; nested ``charts/*.tgz`` stay as bytes for the caller."""
+    if len(data) > MAX_ARCHIVE_BYTES:
+        raise ArchiveError(f"archive larger than {MAX_ARCHIVE_BYTES // (1024 * 1024)} MiB")
+    try:
+        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise ArchiveError(f"not a readable chart archive: {error}") from None
+    charts: Dict[str, ChartFiles] = {}
+    total = 0
+    try:
+        for count, member in enumerate(archive):
+            if count >= MAX_ARCHIVE_MEMBERS:
+                raise ArchiveError(f"more than {MAX_ARCHIVE_MEMBERS} archive members")
+            name = member.name.lstrip("./")
+            top, _, rel = name.partition("/")
+            if not rel or ".." in rel.split("/"):
+                continue
+            chart = charts.setdefault(top, ChartFiles(prefix + top + "/"))
+            if not member.isfile():
+                if member.issym() or member.islnk():
+                    chart.skipped[rel] = "link inside the archive: not followed"
+                continue
+            if member.size > MAX_MEMBER_BYTES:
+                chart.skipped[rel] = f"larger than {MAX_MEMBER_BYTES // (1024 * 1024)} MiB: not read"
+                continue
+            total += member.size
+            if total > MAX_ARCHIVE_BYTES:
+                raise ArchiveError(f"archive expands to more than {MAX_ARCHIVE_BYTES // (1024 * 1024)} MiB")
+            handle = archive.extractfile(member)
+            if handle is not None:
+                chart.files[rel] = handle.read(MAX_MEMBER_BYTES + 1)
+    except (tarfile.TarError, OSError, EOFError, ValueError) as error:
+        raise ArchiveError(f"broken chart archive: {error}") from None
+    finally:
+        archive.close()
+    return [chart for chart in charts.values() if "Chart.yaml" in chart.files]
+
+
+def parse_yaml(text: str) -> List[Tuple[Any, Any]]:
+    """``(data, locator)`` per document; raises yamltree.YamlSyntaxError or LimitExceeded."""
+    return yamltree.parse(text)
+
+
+def chart_metadata(chart: ChartFiles) -> Tuple[dict, Optional[str]]:
+    """``Chart.yaml`` as data (the first mapping document: some are written between ``---``
+    lines), or an error message."""
+    text = chart.text("Chart.yaml")
+    if text is None:
+        return {}, "Chart.yaml is not UTF-8 text"
+    try:
+        for data, _ in parse_yaml(text):
+            if isinstance(data, dict):
+                return data, None
+    except (yamltree.YamlSyntaxError, LimitExceeded) as error:
+        return {}, f"Chart.yaml does not parse: {error}"
+    return {}, "Chart.yaml holds no mapping"

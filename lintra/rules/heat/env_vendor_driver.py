@@ -1,0 +1,201 @@
+"""LH128 heat-env-vendor-neutron-plugin and LH129 heat-env-vendor-storage-driver: an environment's parameters name a vendor's Neutron plugin (LH128) or Cinder/Manila driver (LH129).
+
+TripleO (and any Heat-deployed OpenStack) selects its SDN and storage back ends through parameters
+as much as through the resource registry: ``NeutronCorePlugin`` names the core plugin class,
+``NeutronMechanismDrivers`` and ``NeutronServicePlugins`` list ML2 mechanism drivers and service
+plugins by entry-point alias, ``BgpvpnServiceProvider``/``NeutronServiceProviders`` name service
+drivers, and hiera in ``*ExtraConfig`` sets Cinder ``volume_driver`` and Manila ``share_driver``
+classes, whatever the parameter is called. A value that names one vendor's plugin or driver makes
+every network or volume of the cloud depend on that vendor's controller or array:
+
+- Juniper Contrail / Tungsten Fabric (``neutron_plugin_contrail``, ``contrail_plugin``,
+  ``networking_opencontrail``, the OpenContrail BGPVPN driver), Nokia Nuage (``nuage_neutron``,
+  mechanism driver ``nuage``), Cisco (``networking_cisco``, ``cisco_vts``, ``cisco_nexus``,
+  ``cisco_ucsm``, ``apic_aim``), Big Switch (``networking_bigswitch``, ``bsn_ml2``, ``bsn_l3``),
+  Mellanox/NVIDIA (``networking_mlnx``, ``mlnx_sdn_assist``, ``mlnx_infiniband``), Arista
+  (``networking_arista``, ``arista``), VMware (``vmware_nsx`` service plugins, ``vmware_dvs``);
+- Cinder drivers under ``cinder.volume.drivers.`` of Dell EMC, NetApp (incl. SolidFire), Pure,
+  HPE, IBM, Hitachi, Huawei, Fujitsu, NEC, Infinidat, Oracle ZFSSA and others, and Manila drivers
+  under ``manila.share.drivers.`` of the same vendors.
+
+ML2 itself, OVN, Open vSwitch, Linux bridge, SR-IOV, OpenDaylight, VPP, Ceph RBD/CephFS, LVM and
+NFS are open and stay silent. One coupling is reported once: not when the same environment's
+``resource_registry`` enables that vendor's service (LH124/LH125), nor for ``NeutronCorePlugin:
+vmware_nsx...`` (LH120) or VMware drivers (LH127).
+
+References:
+- https://docs.openstack.org/neutron/latest/admin/config-ml2.html
+- https://docs.openstack.org/neutron/latest/configuration/neutron.html#DEFAULT.core_plugin
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments/neutron-ml2-bigswitch.yaml
+- https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/environments/services/neutron-mlnx-agent.yaml
+- https://github.com/tungstenfabric/tf-tripleo-heat-templates
+- https://github.com/nuagenetworks/nuage-openstack-neutron
+- https://opendev.org/x/networking-cisco
+- https://opendev.org/x/networking-arista
+- https://docs.openstack.org/networking-bgpvpn/latest/user/drivers/index.html
+- https://docs.openstack.org/cinder/latest/reference/support-matrix.html
+- https://docs.openstack.org/manila/latest/admin/share_back_ends_feature_support_mapping.html
+"""
+
+from __future__ import annotations
+
+import re
+
+from lintra.model import Hit, Rule
+from lintra.rules.docstring import rationale, references
+from lintra.rules.heat import environments, vendor_types
+
+#: (pattern on one value or list item, vendor, product); the storage drivers are ``STORAGE_DRIVERS``
+NETWORK_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vendor, product in (
+    (r"^(neutron_plugin_contrail|contrail_plugin|networking_opencontrail|neutron_plugin_opencontrail)\b"
+     r"|opencontrail\.OpenContrailBGPVPNDriver|^BGPVPN:OpenContrail:", "juniper", "Contrail/Tungsten Fabric"),
+    (r"^nuage_neutron\b|^nuage(_\w+)?$|^BGPVPN:Nuage:|^NuagePortAttributes$", "nokia", "Nuage VSP"),
+    (r"^networking_cisco\b|^cisco_\w+$|^apic_aim$", "cisco", "Cisco"),
+    (r"^networking_bigswitch\b|^bsn_\w+$", "other", "Big Switch BCF"),
+    (r"^networking_mlnx\b|^mlnx(_\w+)?$", "other", "Mellanox (NVIDIA) networking"),
+    (r"^networking_arista\b|^arista(_\w+)?$", "other", "Arista CloudVision"),
+    (r"^vmware_nsx\w*\b|^vmware_dvs$", "vmware", "VMware NSX"),
+))
+STORAGE_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vendor, product in (
+    (r"^cinder\.volume\.drivers\.(dell_emc|dell|emc|coprhd)\.|^manila\.share\.drivers\.(dell_emc|emc)\.",
+     "dell", "Dell EMC"),
+    (r"^cinder\.volume\.drivers\.(netapp|solidfire)\b|^manila\.share\.drivers\.netapp\.", "netapp", "NetApp"),
+    (r"^cinder\.volume\.drivers\.pure\.|^manila\.share\.drivers\.purestorage\.", "pure", "Pure Storage"),
+    (r"^cinder\.volume\.drivers\.(hpe|san\.hp)\b|^manila\.share\.drivers\.hpe\.", "hpe", "HPE"),
+    (r"^cinder\.volume\.drivers\.ibm\.|^manila\.share\.drivers\.ibm\.", "ibm", "IBM"),
+    (r"^cinder\.volume\.drivers\.zfssa\.|^manila\.share\.drivers\.zfssa\.", "oracle", "Oracle ZFS Storage Appliance"),
+    (r"^cinder\.volume\.drivers\.(hitachi|huawei|fujitsu|nec|infinidat|kaminario|nexenta|datera|zadara|"
+     r"veritas_access|inspur|macrosan|synology|stx|toyou|fusionstorage|open_e|lenovo|dothill|sandstone)\.|"
+     r"^manila\.share\.drivers\.(hitachi|huawei|infinidat|nexenta|veritas|inspur|macrosan|qnap|infortrend)\.",
+     "other", "a storage vendor's array"),
+))
+#: reported by LH120 and LH127
+_ELSEWHERE = re.compile(r"^vmware_(nsx|dvs)|^cinder\.volume\.drivers\.vmware\.")
+_SPLIT = re.compile(r"\s*,\s*")
+_MAX_NODES = 10000  # a parameter_defaults tree is small; a bomb-shaped one is not walked whole
+
+
+def _values(node, pointer, budget):
+    """``(pointer, key, string)`` of every string below ``node``; a comma-separated string yields
+    its items at the string's own pointer."""
+    stack = [(pointer, None, node)]
+    while stack and budget[0] > 0:
+        budget[0] -= 1
+        at, key, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((at + (k,), k, v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((at + (i,), key, v) for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, str):
+            for item in _SPLIT.split(value.strip()):
+                if item:
+                    yield at, key, item
+
+
+def _maker(vendor: str, product: str) -> str:
+    # vendor "other" covers many makers: tell them apart by the product's first word (Mellanox, Big)
+    return vendor if vendor != "other" else product.split()[0]
+
+
+def _enabled_vendors(document):
+    """Makers whose service the environment's registry enables (LH124/LH125 report those)."""
+    vendors = set()
+    for _, alias, target, _ in environments.registry_entries(document):
+        if target in (None, "OS::Heat::None"):
+            continue
+        found = vendor_types.tripleo_service(target) or vendor_types.tripleo_service(alias)
+        if found:
+            vendors.add(_maker(found[0], found[1]))
+    return vendors
+
+
+def driver(value: str, drivers=NETWORK_DRIVERS + STORAGE_DRIVERS):
+    """``(vendor, product)`` of the vendor plugin or driver a value names, else None."""
+    for pattern, vendor, product in drivers:
+        if pattern.search(value):
+            return vendor, product
+    return None
+
+
+def _parameter(pointer, key) -> str:
+    # the hiera key or parameter that holds the value, not hiera's own ``value`` wrapper
+    return next((p for p in reversed(pointer) if isinstance(p, str) and p != "value"), str(key))
+
+
+def checker(drivers):
+    """The check for one family of drivers (Neutron plugins, or Cinder/Manila drivers)."""
+    return lambda document, scan: _check(document, drivers)
+
+
+def _check(document, drivers):
+    data = document.data if isinstance(document.data, dict) else {}
+    enabled = None
+    budget = [_MAX_NODES]
+    for section in ("parameter_defaults", "parameters"):
+        values = data.get(section)
+        if not isinstance(values, dict):
+            continue
+        reported = set()
+        for pointer, key, item in _values(values, (section,), budget):
+            if _ELSEWHERE.search(item) or pointer in reported:
+                continue
+            found = driver(item, drivers)
+            if found is None:
+                continue
+            enabled = _enabled_vendors(document) if enabled is None else enabled
+            vendor, product = found
+            if _maker(vendor, product) in enabled:
+                continue
+            reported.add(pointer)
+            yield Hit(pointer, f"{_parameter(pointer, key)} selects {product} ({item})", at="value", vendor=vendor)
+
+
+EXAMPLES = {
+    "fail": [{"content": "parameter_defaults:\n  NeutronMechanismDrivers: ['ovn', 'cisco_nexus']\n",
+              "expect": [{"line": 2, "column": 36}]}],  # the vendor list item
+    "pass": ["parameter_defaults:\n  NeutronMechanismDrivers: ['ovn', 'sriovnicswitch']\n"],
+}
+STORAGE_EXAMPLES = {
+    "fail": [{"content": "parameter_defaults:\n  ControllerExtraConfig:\n    cinder::config::cinder_config:\n"
+                         "      tripleo_3par/volume_driver:\n"
+                         "        value: cinder.volume.drivers.hpe.hpe_3par_fc.HPE3PARFCDriver\n",
+              "expect": [{"line": 5, "column": 16}]}],
+    "pass": ["parameter_defaults:\n  ControllerExtraConfig:\n    cinder::config::cinder_config:\n"
+             "      tripleo_ceph/volume_driver:\n        value: cinder.volume.drivers.rbd.RBDDriver\n"],
+}
+
+RULE = Rule(
+    id="LH128",
+    name="heat-env-vendor-neutron-plugin",
+    title="Environment parameters select a vendor Neutron plugin or mechanism driver",
+    vendor="other",  # each finding names the plugin's vendor
+    category="network",
+    strength="substrate",
+    severity="error",
+    kinds=("heat-env",),
+    rationale=rationale(__doc__),
+    remediation="Use ML2 with OVN or Open vSwitch, keep vendor SDN choices in the operator's environment, "
+                "or sanction the vendor for this deployment.",
+    references=references(__doc__),
+    check=checker(NETWORK_DRIVERS),
+    origin=__name__,
+    examples=EXAMPLES,
+)
+
+STORAGE_RULE = Rule(
+    id="LH129",
+    name="heat-env-vendor-storage-driver",
+    title="Environment parameters select a vendor Cinder or Manila driver",
+    vendor="other",  # each finding names the driver's vendor
+    category="storage",
+    strength="substrate",
+    severity="error",
+    kinds=("heat-env",),
+    rationale=rationale(__doc__),
+    remediation="Use an open storage back end (Ceph RBD/CephFS, LVM, NFS), keep array choices in the "
+                "operator's environment, or sanction the vendor for this deployment.",
+    references=references(__doc__),
+    check=checker(STORAGE_DRIVERS),
+    origin=__name__,
+    examples=STORAGE_EXAMPLES,
+)

@@ -1,0 +1,76 @@
+"""LK118 k8s-cloud-provider-flag: a container started with an in-tree cloud provider of one vendor.
+
+Kubernetes components (kube-controller-manager, kubelet, kube-apiserver) and many controllers
+that embed them take ``--cloud-provider=NAME`` (or ``--cloud-provider NAME``): ``aws``, ``gce``,
+``azure`` and ``vsphere`` select the legacy in-tree provider that calls that cloud's API for
+nodes, routes, load balancers and volumes, and the cloud-controller-manager of each provider
+(``aws-cloud-controller-manager``, ``cloud-provider-azure``, vSphere CPI) is started with its own
+name. ``external`` (a separate cloud-controller-manager decides) and an empty value are neutral.
+The flag is found in every container's ``command`` and ``args`` of every pod.
+
+References:
+- https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/
+- https://kubernetes.io/docs/concepts/architecture/cloud-controller/
+- https://kubernetes.io/docs/tasks/administer-cluster/running-cloud-controller/
+- https://github.com/kubernetes/cloud-provider-aws
+- https://cloud-provider-azure.sigs.k8s.io/install/
+- https://github.com/kubernetes/cloud-provider-vsphere
+"""
+
+from lintra.domain.kubernetes import containers
+from lintra.model import Hit, Rule
+from lintra.rules.docstring import rationale, references
+
+#: --cloud-provider value -> vendor
+PROVIDERS = {"aws": "aws", "gce": "gcp", "azure": "azure", "vsphere": "vmware"}
+FLAG = "--cloud-provider"
+
+
+def _flags(items):
+    """``(index, value)`` of each ``--cloud-provider`` value in a command or argument list."""
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            continue
+        if item.startswith(FLAG + "="):
+            yield i, item[len(FLAG) + 1:].strip().strip("'\"")
+        elif item == FLAG and i + 1 < len(items) and isinstance(items[i + 1], str):
+            yield i + 1, items[i + 1].strip()
+
+
+def check(document, scan):
+    for pointer, container in containers(document.data):
+        if not isinstance(container, dict):
+            continue
+        for field in ("command", "args"):
+            items = container.get(field)
+            for i, value in _flags(items if isinstance(items, list) else ()):
+                vendor = PROVIDERS.get(value.lower())
+                if vendor:
+                    name = container.get("name", "?")
+                    yield Hit(pointer + (field, i), f"container '{name}' runs the {value} cloud provider",
+                              at="value", vendor=vendor)
+
+
+EXAMPLES = {
+    "fail": [{"content": "apiVersion: v1\nkind: Pod\nmetadata: {name: kcm, namespace: kube-system}\nspec:\n"
+                         "  containers:\n    - name: kube-controller-manager\n"
+                         "      image: registry.k8s.io/kube-controller-manager:v1.26.0\n"
+                         "      command: [kube-controller-manager, --cloud-provider=aws]\n",
+              "expect": [{"line": 8, "column": 42}]}],  # the flag item
+    "pass": ["apiVersion: v1\nkind: Pod\nmetadata: {name: kcm, namespace: kube-system}\nspec:\n"
+             "  containers:\n    - name: kube-controller-manager\n"
+             "      image: registry.k8s.io/kube-controller-manager:v1.30.0\n"
+             "      command: [kube-controller-manager, --cloud-provider=external]\n"],
+}
+
+RULE = Rule(
+    id="LK118", name="k8s-cloud-provider-flag", title="Container runs an in-tree cloud provider of one vendor",
+    vendor="other",  # each finding names the provider's vendor
+    category="compute", strength="substrate", severity="error", kinds=("k8s",),
+    rationale=rationale(__doc__),
+    remediation="Run components with --cloud-provider=external and install the cloud-controller-manager of "
+                "each infrastructure in its platform layer.",
+    references=references(__doc__),
+    check=check, origin=__name__,
+    examples=EXAMPLES,
+)

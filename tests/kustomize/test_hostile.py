@@ -1,0 +1,146 @@
+"""Hostile and broken kustomizations: each is a located finding or a skip with its reason, never a
+traceback or a hang (limits: lintra/load/limits.py)."""
+
+import os
+
+from lintra.load import limits
+from lintra.pipeline import run
+from tests.kustomize.helpers import write
+
+SA = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n"
+
+
+def lint(root, *paths):
+    return run([os.path.join(str(root), path) for path in paths] or [str(root)])
+
+
+def problems(result):
+    return sorted((f.rule.id, os.path.basename(os.path.dirname(f.file)), f.span.line) for f in result.findings
+                  if f.rule.id.startswith("LT"))
+
+
+def test_cycle_is_reported_at_the_entry(tmp_path):
+    write(tmp_path, {"a/kustomization.yaml": "resources:\n- ../b\n", "b/kustomization.yaml": "resources:\n- ../a\n"})
+    result = lint(tmp_path)
+    assert problems(result) == [("LT005", "a", 2), ("LT005", "b", 2)]
+    assert all("cycle" in f.message for f in result.findings)
+
+
+def test_self_reference(tmp_path):
+    write(tmp_path, {"a/kustomization.yaml": "resources:\n- .\n"})
+    assert problems(lint(tmp_path)) == [("LT005", "a", 2)]
+
+
+def test_missing_file_and_missing_kustomization(tmp_path):
+    write(tmp_path, {"a/kustomization.yaml": "resources:\n- gone.yaml\n",
+                     "b/kustomization.yaml": "resources:\n- ../empty\n", "empty/x.txt": "x"})
+    result = lint(tmp_path)
+    assert problems(result) == [("LT005", "a", 2), ("LT005", "b", 2)]
+    assert "no such file" in result.findings[0].message
+    assert "holds no kustomization" in result.findings[1].message
+
+
+def test_paths_leaving_the_repository_are_not_read(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(SA.format(name="secret"))
+    repo = write(tmp_path / "repo", {"a/kustomization.yaml": "resources:\n- ../../outside/secret.yaml\n",
+                                     "b/kustomization.yaml": "resources:\n- link.yaml\n"})
+    os.symlink(str(outside / "secret.yaml"), str(repo / "b" / "link.yaml"))
+    result = run([str(repo / "a"), str(repo / "b" / "kustomization.yaml")])
+    assert problems(result) == [("LT005", "a", 2), ("LT005", "b", 2)]
+    assert all("outside the repository" in f.message for f in result.findings)
+    assert not any("outside/secret.yaml" in r.file for r in result.files)
+
+
+def test_root_only_restrictor_is_said_in_the_record(tmp_path):
+    write(tmp_path, {"shared/sa.yaml": SA.format(name="a"), "app/kustomization.yaml": "resources:\n- ../shared/sa.yaml\n"})
+    result = lint(tmp_path, "app")
+    record = next(r for r in result.files if r.file.endswith("app/kustomization.yaml"))
+    assert record.status == "scanned" and "--load-restrictor LoadRestrictionsNone" in record.reason
+    assert "kustomization.yaml:2:" in record.reason
+
+
+def test_remote_resources_are_skipped_with_the_reason(tmp_path):
+    write(tmp_path, {"a/kustomization.yaml": "resources:\n- https://example.com/x.yaml\n"
+                                            "- github.com/org/repo/config?ref=v1\n- sa.yaml\n",
+                     "a/sa.yaml": SA.format(name="a")})
+    result = lint(tmp_path, "a/kustomization.yaml")
+    record = result.files[0]
+    assert record.status == "scanned" and record.documents == 1
+    assert "kustomization.yaml:2: remote resource https://example.com/x.yaml skipped" in record.reason
+    assert "kustomization.yaml:3: remote resource github.com/org/repo/config?ref=v1 skipped" in record.reason
+
+
+def test_malformed_kustomizations(tmp_path):
+    write(tmp_path, {"a/kustomization.yaml": "- just\n- a list\n", "b/kustomization.yaml": "resources: [\n",
+                     "c/kustomization.yaml": "resources:\n- x.yaml\nbogusField: 1\n",
+                     "d/kustomization.yaml": "patches:\n- fix.yaml\n", "e/kustomization.yaml": "resources: 7\n"})
+    result = lint(tmp_path)
+    assert problems(result) == [("LT000", "b", 2), ("LT005", "a", 1), ("LT005", "c", 3), ("LT005", "d", 2),
+                                ("LT005", "e", 1)]
+
+
+def test_deep_overlay_chain_is_bounded(tmp_path, monkeypatch):
+    files = {"l0/kustomization.yaml": "resources: [sa.yaml]\n", "l0/sa.yaml": SA.format(name="a")}
+    for level in range(1, 12):
+        files[f"l{level}/kustomization.yaml"] = f"resources: [../l{level - 1}]\n"
+    write(tmp_path, files)
+    monkeypatch.setattr("lintra.load.kustomize.build.MAX_KUSTOMIZE_DEPTH", 5)
+    result = lint(tmp_path, "l11")
+    assert problems(result) == [("LT002", "l11", 1)]
+    assert "nest deeper than 5" in result.findings[0].message
+
+
+def test_diamond_inclusion_is_bounded_by_reads(tmp_path, monkeypatch):
+    """Each level includes the level below twice (through two directories), so a naive build does
+    2**n work; kustomize refuses the duplicate ids, and the read budget stops the work first."""
+    files = {"d0/kustomization.yaml": "resources: [sa.yaml]\n", "d0/sa.yaml": SA.format(name="a")}
+    for level in range(1, 25):
+        files[f"d{level}/kustomization.yaml"] = f"resources: [../d{level - 1}, ../e{level - 1}]\n"
+        files[f"e{level - 1}/kustomization.yaml"] = f"resources: [../d{level - 1}]\n"
+    write(tmp_path, files)
+    monkeypatch.setattr("lintra.load.kustomize.build.MAX_KUSTOMIZE_READS", 200)
+    result = lint(tmp_path, "d24")
+    assert [f.rule.id for f in result.findings] in (["LT002"], ["LT005"])
+
+
+def test_huge_generator_is_bounded(tmp_path):
+    literals = "".join(f"  - K{i}=v\n" for i in range(limits.MAX_GENERATOR_ENTRIES + 1))
+    write(tmp_path, {"g/kustomization.yaml": "configMapGenerator:\n- name: big\n  literals:\n" + literals})
+    result = lint(tmp_path, "g")
+    assert problems(result) == [("LT002", "g", 2)]
+    assert f"more than {limits.MAX_GENERATOR_ENTRIES} entries" in result.findings[0].message
+
+
+def test_hostile_regex_target_cannot_hang(tmp_path):
+    """Target names are regular expressions from the scanned repository: they run on RE2 (linear)."""
+    write(tmp_path, {"a/kustomization.yaml": 'resources: [sa.yaml]\npatches:\n- target: {name: "(a+)+$"}\n'
+                                            '  patch: |-\n    - op: add\n      path: /x\n      value: 1\n',
+                     "a/sa.yaml": SA.format(name="a" * 40 + "!")})
+    result = lint(tmp_path, "a")
+    assert result.findings == [] and result.files[0].status == "scanned"
+
+
+def test_plugins_and_helm_charts_are_not_run(tmp_path):
+    write(tmp_path, {"a/kustomization.yaml": """
+        resources: [sa.yaml]
+        transformers:
+        - |-
+          apiVersion: someteam.example.com/v1
+          kind: ChartInflator
+          metadata: {name: x}
+        helmCharts:
+        - name: app
+          repo: https://charts.example.com
+        """, "a/sa.yaml": SA.format(name="a")})
+    result = lint(tmp_path, "a")
+    reason = result.files[0].reason
+    assert "is not a builtin and is not run (plugins run code)" in reason
+    assert "kustomization.yaml:7: helmCharts are not inflated" in reason
+
+
+def test_transformers_directory_cycle(tmp_path):
+    write(tmp_path, {"a/kustomization.yaml": "resources: [sa.yaml]\ntransformers:\n- .\n", "a/sa.yaml": SA.format(name="a")})
+    result = lint(tmp_path, "a")
+    assert problems(result) == [("LT005", "a", 3)] and "cycle" in result.findings[0].message
