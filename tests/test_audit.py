@@ -89,10 +89,14 @@ def test_score_formula_over_objects_and_worst_coupling(tmp_path):
     assert document["views"]["scores"]["layers"]["platform"]["score"] == 50.0
     assert document["views"]["scores"]["layers"]["vm"]["score"] is None  # no VM read: no score
     assert document["views"]["blockers"]["items"][0]["line"] == 11
-    # LK301 declares no service yet: the inventory groups it under the rule's title, labelled
+    # the inventory groups by the service the rule declares, and totals its effort
     group, = document["views"]["inventory"]
-    assert group["grouped_by"] == "rule" and group["service"] == document["rules"]["LK301"]["title"]
+    rule = document["rules"]["LK301"]
+    assert rule["service"] and rule["effort"] is not None
+    assert (group["grouped_by"], group["service"], group["effort"]) == ("service", rule["service"], rule["effort"])
     assert group["objects"] == {"Pod": 1}
+    assert document["views"]["effort"]["repositories"]["app"] == {"effort": rule["effort"], "findings": 1,
+                                                                  "unrated": 0}
     # hard coupling fails under every profile
     assert {name: document["views"]["profiles"][name]["failing"]
             for name in ("conservative", "balanced", "agile", "configured")} == dict.fromkeys(
@@ -374,9 +378,10 @@ def test_kustomize_objects_count_once_per_identity_at_the_file_that_writes_them(
     document = audit_json(str(root))
     assert document["repositories"][0]["objects"] == [{"file": "base/deploy.yaml", "layer": "platform",
                                                         "objects": 2}]
-    finding, = document["repositories"][0]["findings"]
-    assert (finding["file"], finding["line"], finding["object"]) == ("base/deploy.yaml", 6,
-                                                                     "base/deploy.yaml#v1/PersistentVolume//pv0001")
+    # check reports the coupling on its own and as built by the kustomization: one object either way
+    findings = document["repositories"][0]["findings"]
+    assert {(f["file"], f["line"], f["object"]) for f in findings} == {
+        ("base/deploy.yaml", 6, "base/deploy.yaml#v1/PersistentVolume//pv0001")}
     assert document["views"]["summary"]["score"] == 50.0
     # an overlay that renames them deploys two more objects
     (root / "overlay").mkdir()
@@ -428,3 +433,35 @@ def test_stack_view_highlights_a_vendor_at_several_layers(tmp_path):
     assert [v["vendor"] for v in row["layers"]["vm"]] == ["vmware"]
     vm, = document["views"]["vms"]
     assert vm["rules"] == ["LV111"] and vm["blockers"] == 0
+
+
+ORG_PACK = """pack: {name: example-org, version: 1, description: Images from our mirror only}
+rules:
+  - id: ORG001
+    name: image-outside-registry
+    title: Image pulled from outside registry.example.org
+    vendor: other
+    category: image
+    strength: soft
+    severity: warning
+    kinds: [k8s]
+    rationale: Images must come from our mirror.
+    remediation: Mirror the image into registry.example.org.
+    match:
+      path: "@containers.image"
+      type: string
+      not: {startswith: registry.example.org/}
+    message: "{kind} '{name}' runs image {value} from outside registry.example.org"
+"""
+
+
+def test_a_rule_without_a_service_is_grouped_under_its_title_labelled(tmp_path):
+    root = app(tmp_path)
+    (tmp_path / "org.yaml").write_text(ORG_PACK)
+    document = audit_json(str(root), "--pack", str(tmp_path / "org.yaml"), "--select", "ORG001")
+    group, = document["views"]["inventory"]
+    assert (group["grouped_by"], group["service"], group["objects"]) == (
+        "rule", "Image pulled from outside registry.example.org", {"Pod": 1})
+    assert document["views"]["effort"]["repositories"]["app"]["unrated"] == 1
+    assert "by rule" in invoke("audit", str(root), "--pack", str(tmp_path / "org.yaml"), "--select", "ORG001",
+                               "--format", "markdown").stdout
