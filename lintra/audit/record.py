@@ -47,10 +47,12 @@ class ObjectIndex:
         self.root = root
         self.objects: Dict[str, Tuple[str, str]] = {}
         self.files: Dict[str, List[Any]] = {}
+        #: object identity -> the keys of the objects of that identity (one per writing file)
+        self.identities: Dict[str, List[str]] = defaultdict(list)
 
-    def summarise(self, documents: Sequence[Document]) -> List[Tuple[str, str, str, str, str]]:
-        """``(file, layer, key, type, name)`` of every object the documents hold (a row with an
-        empty key names a file)."""
+    def summarise(self, documents: Sequence[Document]) -> List[Tuple[str, str, str, str, str, str]]:
+        """``(file, layer, key, type, name, identity)`` of every object the documents hold (a row
+        with an empty key names a file)."""
         from lintra.check.identity import object_identity
 
         found = []
@@ -61,7 +63,7 @@ class ObjectIndex:
                 written = None
             file = ci_path(written or doc.source.name, self.root)
             layer = layer_of(doc.kind)
-            found.append((file, layer, "", "", ""))  # the file is listed even when it holds no object
+            found.append((file, layer, "", "", "", ""))  # the file is listed even when it holds no object
             data = doc.data if isinstance(doc.data, dict) else {}
             identity = object_identity(doc).lstrip("#")
             section = _RESOURCES.get(doc.kind)
@@ -69,7 +71,8 @@ class ObjectIndex:
                 resources = data.get(section)
                 for name, resource in (resources.items() if isinstance(resources, dict) else ()):
                     kind = resource.get("type", resource.get("Type")) if isinstance(resource, dict) else None
-                    found.append((file, layer, f"{file}#{identity}/{name}", str(kind or "resource"), str(name)))
+                    found.append((file, layer, f"{file}#{identity}/{name}", str(kind or "resource"), str(name),
+                                  f"{identity}/{name}"))
                 continue
             if doc.kind == "k8s":
                 kind, name = str(data.get("kind", "object")), doc.name or ""
@@ -79,15 +82,37 @@ class ObjectIndex:
                 kind, name = "environment", os.path.basename(file)
             else:
                 kind, name = doc.kind, ""
-            found.append((file, layer, f"{file}#{identity}", kind, name))
+            found.append((file, layer, f"{file}#{identity}", kind, name, identity))
         return found
 
-    def add(self, summary: List[Tuple[str, str, str, str, str]]) -> None:
-        for file, layer, key, kind, name in summary:
+    def add(self, summary: List[Tuple[str, str, str, str, str, str]]) -> None:
+        for file, layer, key, kind, name, identity in summary:
             entry = self.files.setdefault(file, [layer, 0])
             if key and key not in self.objects:
                 self.objects[key] = (kind, name)
+                self.identities[identity].append(key)
                 entry[1] += 1
+
+    def resolve(self, key: str) -> str:
+        """The key of the object a finding is on. A finding located in another file than the one
+        that writes its object (a Helm value in values.yaml, a Kustomize ``images:`` entry) names
+        the object of its identity written nearest to that file."""
+        if key in self.objects:
+            return key
+        file, _, identity = key.partition("#")
+        candidates = self.identities.get(identity)
+        if not candidates:
+            return key
+        here = file.split("/")[:-1]
+
+        def shared(candidate: str) -> int:
+            there = candidate.partition("#")[0].split("/")[:-1]
+            n = 0
+            while n < min(len(here), len(there)) and here[n] == there[n]:
+                n += 1
+            return n
+
+        return min(candidates, key=lambda c: (-shared(c), c))
 
 
 def object_key(file: str, identity: str, pointer: Sequence[Any], kind: Optional[str]) -> str:
@@ -127,21 +152,33 @@ def ruleset_digest(rules: Iterable[Rule], judgement) -> str:
     return digest.hexdigest()[:32]
 
 
-def _fails(rule: Rule, vendor: str, status: str, configured: bool) -> Dict[str, bool]:
+def _fails(rule: Rule, vendor: str, status: str, configured: bool, cap=None) -> Dict[str, bool]:
+    """Whether the finding would fail under each built-in profile, and as configured. ``cap`` is
+    the level the run judged the finding below its rule's level for its own reason (a Helm branch
+    the default values do not render): every profile keeps that."""
     from lintra.filter.profiles import resolve
 
     fails = {}
     for name in BUILTIN_PROFILES:
         profile = resolve(name)
         level = profile.level(rule, vendor)
+        if level is not None and cap is not None:
+            level = min(level, cap)
         fails[name] = status == "open" and level is not None and level >= profile.fail_on
     fails["configured"] = configured
     return fails
 
 
+def _own_cap(finding: Finding, judgement):
+    if finding.sanctioned:
+        return None  # sanctioned is a status, not a level of its own
+    expected = judgement.for_file(finding.file).level(finding.rule, finding.vendor)
+    return finding.level if expected is not None and finding.level < expected else None
+
+
 def finding_entry(finding: Finding, status: str, root: Optional[str], index: ObjectIndex, judgement) -> Dict[str, Any]:
     file = ci_path(finding.file, root)
-    key = object_key(file, finding.identity_parts[0], finding.pointer, finding.kind)
+    key = index.resolve(object_key(file, finding.identity_parts[0], finding.pointer, finding.kind))
     kind, name = index.objects.get(key, ("object", ""))
     return {
         "rule_id": finding.rule.id, "vendor": finding.vendor, "service": finding.service or None,
@@ -150,7 +187,8 @@ def finding_entry(finding: Finding, status: str, root: Optional[str], index: Obj
         "column": finding.span.column, "object": key, "object_type": kind, "object_name": name,
         "message": finding.message, "fingerprint": finding.fingerprint,
         "status": status,
-        "fails": _fails(finding.rule, finding.vendor, status, status == "open" and judgement.fails(finding)),
+        "fails": _fails(finding.rule, finding.vendor, status, status == "open" and judgement.fails(finding),
+                        _own_cap(finding, judgement)),
     }
 
 
