@@ -266,7 +266,7 @@ class Finding:
 
     __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
                  "suppressed", "suppression", "related", "kind", "vendor", "sanctioned", "anchor",
-                 "service", "identity_parts", "path_key", "ordinal", "conditional", "effort")
+                 "service", "identity_parts", "path_key", "ordinal", "conditional", "effort", "built")
 
     def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
                  pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
@@ -298,6 +298,9 @@ class Finding:
         self.path_key: Optional[str] = None
         #: which occurrence of the same identity within one object (0, 1, ...)
         self.ordinal = 0
+        #: found on a document built from other files (a Kustomize overlay's object): the run
+        #: reports each such place once (:func:`lintra.check.merge_built`)
+        self.built = False
         #: the condition under which the coupling is rendered, when the values in effect switch
         #: it off (a Helm branch): reported as info at most, never failing
         self.conditional: Optional[str] = None

@@ -23,7 +23,7 @@ from collections import Counter
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence
 
-from lintra.check import Scan, identity, locate, run_rules
+from lintra.check import Scan, identity, locate, merge_all_built, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.filter import Judgement, failing, judge, suppress
@@ -156,6 +156,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 recorded.add(record.file)
                 records.append(record)
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
+        findings = merge_all_built(findings)
         suppressions = text_suppressions + document_suppressions
         skipped = set(registry.rules) - {rule.id for rule in rules}
         skipped |= {registry.rules[rule_id].name.upper() for rule_id in skipped}  # suppressions name either

@@ -67,7 +67,16 @@ def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan,
                     out.append(locate(rule, doc, hit))
             except Exception as error:  # a broken rule must not stop the scan
                 out.append(_internal_error(rule, doc, error))
+    for finding in built:
+        finding.built = True
     return merge_built(findings, built) if built else findings
+
+
+def merge_all_built(findings: List[Finding]) -> List[Finding]:
+    """:func:`merge_built` over a whole run, whose files were checked one by one: a base read on
+    its own and the overlays of other roots that build it meet only here."""
+    built = [finding for finding in findings if finding.built]
+    return merge_built([finding for finding in findings if not finding.built], built) if built else findings
 
 
 def merge_built(findings: List[Finding], built: Sequence[Finding]) -> List[Finding]:

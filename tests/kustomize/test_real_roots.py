@@ -80,6 +80,7 @@ def test_fsx_ecr_overlay_new_name_and_base_fargate_labels(scan):
     base = "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/"
     assert fsx == [
         # base files: reported once although base, stable, stable/ecr and stable/ecr-public build them
+        ("LK116", base + "base/csidriver.yaml", 6),  # CSIDriver fsx.csi.aws.com: the FSx for Lustre driver
         ("LK204", base + "overlays/stable/ecr/kustomization.yaml", 7),  # newName: ...dkr.ecr.us-west-2...
         ("LK205", base + "base/controller-deployment.yaml", 141),
         ("LK205", base + "base/node-daemonset.yaml", 33),
@@ -94,7 +95,8 @@ def test_fsx_overlay_alone_reports_the_base_lines_and_accounts_for_its_files():
     overlay = os.path.join(HK, "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/overlays/stable/ecr")
     result = run([overlay])
     base = "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/"
-    assert found(result) == [("LK204", base + "overlays/stable/ecr/kustomization.yaml", 7),
+    assert found(result) == [("LK116", base + "base/csidriver.yaml", 6),
+                             ("LK204", base + "overlays/stable/ecr/kustomization.yaml", 7),
                              ("LK205", base + "base/controller-deployment.yaml", 141),
                              ("LK205", base + "base/node-daemonset.yaml", 33)]
     files = {rel(r.file): r for r in result.files}
