@@ -3,6 +3,7 @@ the three formats, on small trees whose expectations follow from the files, and 
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -88,11 +89,14 @@ def test_score_formula_over_objects_and_worst_coupling(tmp_path):
     assert document["views"]["scores"]["layers"]["platform"]["score"] == 50.0
     assert document["views"]["scores"]["layers"]["vm"]["score"] is None  # no VM read: no score
     assert document["views"]["blockers"]["items"][0]["line"] == 11
-    # LK301's matches name the Google storage service they provision: the inventory groups by it
+    # the inventory groups by the service the rule declares, and totals its effort
     group, = document["views"]["inventory"]
-    assert group["grouped_by"] == "service" and group["service"] == finding["service"]
-    assert "Google" in group["service"] or "Persistent Disk" in group["service"]
+    rule = document["rules"]["LK301"]
+    assert rule["service"] and rule["effort"] is not None
+    assert (group["grouped_by"], group["service"], group["effort"]) == ("service", rule["service"], rule["effort"])
     assert group["objects"] == {"Pod": 1}
+    assert document["views"]["effort"]["repositories"]["app"] == {"effort": rule["effort"], "findings": 1,
+                                                                  "unrated": 0}
     # hard coupling fails under every profile
     assert {name: document["views"]["profiles"][name]["failing"]
             for name in ("conservative", "balanced", "agile", "configured")} == dict.fromkeys(
@@ -346,3 +350,118 @@ def test_shared_corpus_and_vsphere_audit(tmp_path):
     assert volatile_free(audit_json(*parts)) == volatile_free(whole)
     md_text = invoke("audit", "--merge", parts[1], "--format", "markdown").stdout
     assert len(md_text) < MARKDOWN_LIMIT and "## Dependency inventory" in md_text
+
+
+PV = """apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv0001}
+spec:
+  capacity: {storage: 2Gi}
+  vsphereVolume:
+    volumePath: "[datastore1] volumes/myDisk"
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports: [{port: 80}]
+"""
+
+
+def test_kustomize_objects_count_once_per_identity_at_the_file_that_writes_them(tmp_path):
+    root = tmp_path / "repo"
+    (root / "base").mkdir(parents=True)
+    (root / "LICENSE").write_text("x\n")
+    (root / "base" / "deploy.yaml").write_text(PV)
+    (root / "base" / "kustomization.yaml").write_text("resources:\n  - deploy.yaml\n")
+    # the base is read on its own and rendered unchanged by its kustomization: two objects, not four
+    document = audit_json(str(root))
+    assert document["repositories"][0]["objects"] == [{"file": "base/deploy.yaml", "layer": "platform",
+                                                        "objects": 2}]
+    # check reports the coupling on its own and as built by the kustomization: one object either way
+    findings = document["repositories"][0]["findings"]
+    assert {(f["file"], f["line"], f["object"]) for f in findings} == {
+        ("base/deploy.yaml", 6, "base/deploy.yaml#v1/PersistentVolume//pv0001")}
+    assert document["views"]["summary"]["score"] == 50.0
+    # an overlay that renames them deploys two more objects
+    (root / "overlay").mkdir()
+    (root / "overlay" / "kustomization.yaml").write_text("resources:\n  - ../base\nnamePrefix: prod-\n")
+    assert audit_json(str(root))["views"]["summary"]["objects"] == 4
+
+
+@pytest.mark.skipif(not shutil.which("script"), reason="util-linux `script` (a pseudo-terminal) is not installed")
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    first, second = app(tmp_path / "estate", "first"), app(tmp_path / "estate", "second")
+    command = f"{sys.executable} -m lintra audit {first} {second} -o {tmp_path / 'a.md'}"
+    on_tty = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, LANG="C.UTF-8"))
+    assert on_tty.returncode == 0, on_tty.stdout
+    assert "auditing" in on_tty.stdout and "100%" in on_tty.stdout
+    off_tty = subprocess.run(command.split(), capture_output=True, text=True, timeout=120)
+    assert off_tty.returncode == 0 and off_tty.stderr == "" and off_tty.stdout == ""
+
+
+def test_head_commit_read_from_git_metadata_agrees_with_git(tmp_path):
+    root = app(tmp_path)
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@e")
+    subprocess.run(["sh", "-c", "git init -q && git add -A && git commit -qm x"], cwd=root, env=env, check=True)
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert units.git_state(str(root)) == (head, False)  # a loose ref, a clean tree
+    subprocess.run(["git", "-C", str(root), "pack-refs", "--all"], check=True)
+    assert units._head(str(root)) == head  # a packed ref
+    (root / "pod.yaml").write_text(POD.replace("mongo-disk", "other"))
+    assert units.git_state(str(root)) == (head, True)  # dirty: the cache keys on the tree digest too
+    os.remove(root / ".git" / "HEAD")
+    os.mkfifo(root / ".git" / "HEAD")  # a hostile checkout: never blocks, git is asked instead
+    assert units._head(str(root)) is None
+
+
+@pytest.mark.corpus
+def test_stack_view_highlights_a_vendor_at_several_layers(tmp_path):
+    vmx = os.path.join(SHARED, "vsphere", "vmx", "test-i-vmx-7.vmx")
+    if not os.path.isfile(vmx):
+        pytest.skip("../shared/vsphere is absent (it sits beside the checkout in CI)")
+    root = tmp_path / "stack"
+    root.mkdir()
+    (root / "LICENSE").write_text("x\n")
+    (root / "pv.yaml").write_text(PV)  # a vSphere volume in Kubernetes (platform layer) ...
+    shutil.copy(vmx, root / "node.vmx")  # ... on a VM with a VMXNET3 adapter (LV111, VM layer)
+    document = audit_json(str(root))
+    row, = document["views"]["stack"]
+    assert row["locked_at_several_layers"] == [{"vendor": "vmware", "layers": ["vm", "platform"]}]
+    assert [v["vendor"] for v in row["layers"]["vm"]] == ["vmware"]
+    vm, = document["views"]["vms"]
+    assert vm["rules"] == ["LV111"] and vm["blockers"] == 0
+
+
+ORG_PACK = """pack: {name: example-org, version: 1, description: Images from our mirror only}
+rules:
+  - id: ORG001
+    name: image-outside-registry
+    title: Image pulled from outside registry.example.org
+    vendor: other
+    category: image
+    strength: soft
+    severity: warning
+    kinds: [k8s]
+    rationale: Images must come from our mirror.
+    remediation: Mirror the image into registry.example.org.
+    match:
+      path: "@containers.image"
+      type: string
+      not: {startswith: registry.example.org/}
+    message: "{kind} '{name}' runs image {value} from outside registry.example.org"
+"""
+
+
+def test_a_rule_without_a_service_is_grouped_under_its_title_labelled(tmp_path):
+    root = app(tmp_path)
+    (tmp_path / "org.yaml").write_text(ORG_PACK)
+    document = audit_json(str(root), "--pack", str(tmp_path / "org.yaml"), "--select", "ORG001")
+    group, = document["views"]["inventory"]
+    assert (group["grouped_by"], group["service"], group["objects"]) == (
+        "rule", "Image pulled from outside registry.example.org", {"Pod": 1})
+    assert document["views"]["effort"]["repositories"]["app"]["unrated"] == 1
+    assert "by rule" in invoke("audit", str(root), "--pack", str(tmp_path / "org.yaml"), "--select", "ORG001",
+                               "--format", "markdown").stdout

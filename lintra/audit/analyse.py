@@ -24,7 +24,8 @@ WEIGHTS = {"hard": 1.0, "substrate": 0.5, "soft": 0.2}
 LAYERS = ("vm", "iaas", "platform", "other")
 FORMULA = ("score = 100 x (1 - sum of each object's worst coupling / number of objects); worst coupling "
            "weighs 1 (hard), 0.5 (substrate), 0.2 (soft) or 0 (none); baselined, suppressed and sanctioned "
-           "findings count (accepted); objects are Kubernetes objects (each rendered Helm/Kustomize object once), "
+           "findings count (accepted); objects are Kubernetes objects (each rendered Helm/Kustomize object once, "
+           "by the file that writes it and its identity), "
            "Heat/CloudFormation resources, Heat environment files and VMs")
 ACCEPTED = ("baselined", "suppressed", "sanctioned")
 #: how many items a list view keeps in the JSON views (the records keep every finding)

@@ -4,9 +4,10 @@ A record holds facts only (objects per file, findings with their status and what
 would make of them); every view of the report (scores, matrix, inventory ...) is computed from
 records by :mod:`lintra.audit.analyse`, so merged records give the same views as one run.
 
-Objects are what the score counts: each Kubernetes object (a rendered Helm or Kustomize object
-counts once per object it yields), each Heat or CloudFormation resource, each Heat environment
-file, each VM of a vSphere export. Documents of other kinds count as one object each.
+Objects are what the score counts: each Kubernetes object (each object a Helm template or a
+Kustomize build renders, known by the file that writes it and its identity: see
+:class:`ObjectIndex`), each Heat or CloudFormation resource, each Heat environment file, each VM of
+a vSphere export. Documents of other kinds count as one object each.
 """
 
 from __future__ import annotations
@@ -35,28 +36,43 @@ def layer_of(kind: Optional[str]) -> str:
 class ObjectIndex:
     """Objects per file, summarised from each file's documents in the pipeline's map step, while
     they are alive (``run(observe=...)``; :meth:`summarise` may run in a worker process and returns
-    plain data, :meth:`add` gathers it): ``key -> (type, name)`` and ``file -> (layer, count)``."""
+    plain data, :meth:`add` gathers it): ``key -> (type, name)`` and ``file -> (layer, count)``.
+
+    An object is keyed by the file that writes it and its identity (a Kubernetes object's
+    apiVersion/kind/namespace/name, a VM's name, else its position; a Heat resource's name), so
+    an object read both on its own and through a Kustomize build that leaves it unchanged counts
+    once, while an overlay that renames it (``namePrefix``) makes another object."""
 
     def __init__(self, root: Optional[str]) -> None:
         self.root = root
         self.objects: Dict[str, Tuple[str, str]] = {}
         self.files: Dict[str, List[Any]] = {}
+        #: object identity -> the keys of the objects of that identity (one per writing file)
+        self.identities: Dict[str, List[str]] = defaultdict(list)
 
-    def summarise(self, documents: Sequence[Document]) -> List[Tuple[str, str, str, str, str]]:
-        """``(file, layer, key, type, name)`` of every object the documents hold (a row with an
-        empty key names a file)."""
+    def summarise(self, documents: Sequence[Document]) -> List[Tuple[str, str, str, str, str, str]]:
+        """``(file, layer, key, type, name, identity)`` of every object the documents hold (a row
+        with an empty key names a file)."""
+        from lintra.check.identity import object_identity
+
         found = []
         for doc in documents:
-            file = ci_path(doc.source.name, self.root)
+            try:
+                written = doc.span(()).file
+            except Exception:  # a locator that cannot place the whole object: its own file
+                written = None
+            file = ci_path(written or doc.source.name, self.root)
             layer = layer_of(doc.kind)
-            found.append((file, layer, "", "", ""))  # the file is listed even when it holds no object
+            found.append((file, layer, "", "", "", ""))  # the file is listed even when it holds no object
             data = doc.data if isinstance(doc.data, dict) else {}
+            identity = object_identity(doc).lstrip("#")
             section = _RESOURCES.get(doc.kind)
             if section is not None:
                 resources = data.get(section)
                 for name, resource in (resources.items() if isinstance(resources, dict) else ()):
                     kind = resource.get("type", resource.get("Type")) if isinstance(resource, dict) else None
-                    found.append((file, layer, f"{file}#{doc.index}/{name}", str(kind or "resource"), str(name)))
+                    found.append((file, layer, f"{file}#{identity}/{name}", str(kind or "resource"), str(name),
+                                  f"{identity}/{name}"))
                 continue
             if doc.kind == "k8s":
                 kind, name = str(data.get("kind", "object")), doc.name or ""
@@ -66,22 +82,47 @@ class ObjectIndex:
                 kind, name = "environment", os.path.basename(file)
             else:
                 kind, name = doc.kind, ""
-            found.append((file, layer, f"{file}#{doc.index}", kind, name))
+            found.append((file, layer, f"{file}#{identity}", kind, name, identity))
         return found
 
-    def add(self, summary: List[Tuple[str, str, str, str, str]]) -> None:
-        for file, layer, key, kind, name in summary:
+    def add(self, summary: List[Tuple[str, str, str, str, str, str]]) -> None:
+        for file, layer, key, kind, name, identity in summary:
             entry = self.files.setdefault(file, [layer, 0])
-            if key:
+            if key and key not in self.objects:
                 self.objects[key] = (kind, name)
+                self.identities[identity].append(key)
                 entry[1] += 1
 
+    def resolve(self, key: str) -> str:
+        """The key of the object a finding is on. A finding located in another file than the one
+        that writes its object (a Helm value in values.yaml, a Kustomize ``images:`` entry) names
+        the object of its identity written nearest to that file."""
+        if key in self.objects:
+            return key
+        file, _, identity = key.partition("#")
+        candidates = self.identities.get(identity)
+        if not candidates:
+            return key
+        here = file.split("/")[:-1]
 
-def object_key(file: str, document: Optional[int], pointer: Sequence[Any], kind: Optional[str]) -> str:
+        def shared(candidate: str) -> int:
+            there = candidate.partition("#")[0].split("/")[:-1]
+            n = 0
+            while n < min(len(here), len(there)) and here[n] == there[n]:
+                n += 1
+            return n
+
+        return min(candidates, key=lambda c: (-shared(c), c))
+
+
+def object_key(file: str, identity: str, pointer: Sequence[Any], kind: Optional[str]) -> str:
+    """The key of the object a finding is on: its file, the object's identity, and for a Heat or
+    CloudFormation template the resource its pointer enters."""
+    identity = identity.lstrip("#")
     section = _RESOURCES.get(kind or "")
     if section is not None and len(pointer) >= 2 and pointer[0] == section:
-        return f"{file}#{document or 0}/{pointer[1]}"
-    return f"{file}#{document or 0}"
+        return f"{file}#{identity}/{pointer[1]}"
+    return f"{file}#{identity}"
 
 
 def rule_dict(rule: Rule) -> Dict[str, Any]:
@@ -111,21 +152,33 @@ def ruleset_digest(rules: Iterable[Rule], judgement) -> str:
     return digest.hexdigest()[:32]
 
 
-def _fails(rule: Rule, vendor: str, status: str, configured: bool) -> Dict[str, bool]:
+def _fails(rule: Rule, vendor: str, status: str, configured: bool, cap=None) -> Dict[str, bool]:
+    """Whether the finding would fail under each built-in profile, and as configured. ``cap`` is
+    the level the run judged the finding below its rule's level for its own reason (a Helm branch
+    the default values do not render): every profile keeps that."""
     from lintra.filter.profiles import resolve
 
     fails = {}
     for name in BUILTIN_PROFILES:
         profile = resolve(name)
         level = profile.level(rule, vendor)
+        if level is not None and cap is not None:
+            level = min(level, cap)
         fails[name] = status == "open" and level is not None and level >= profile.fail_on
     fails["configured"] = configured
     return fails
 
 
+def _own_cap(finding: Finding, judgement):
+    if finding.sanctioned:
+        return None  # sanctioned is a status, not a level of its own
+    expected = judgement.for_file(finding.file).level(finding.rule, finding.vendor)
+    return finding.level if expected is not None and finding.level < expected else None
+
+
 def finding_entry(finding: Finding, status: str, root: Optional[str], index: ObjectIndex, judgement) -> Dict[str, Any]:
     file = ci_path(finding.file, root)
-    key = object_key(file, finding.document, finding.pointer, finding.kind)
+    key = index.resolve(object_key(file, finding.identity_parts[0], finding.pointer, finding.kind))
     kind, name = index.objects.get(key, ("object", ""))
     return {
         "rule_id": finding.rule.id, "vendor": finding.vendor, "service": finding.service or None,
@@ -134,7 +187,8 @@ def finding_entry(finding: Finding, status: str, root: Optional[str], index: Obj
         "column": finding.span.column, "object": key, "object_type": kind, "object_name": name,
         "message": finding.message, "fingerprint": finding.fingerprint,
         "status": status,
-        "fails": _fails(finding.rule, finding.vendor, status, status == "open" and judgement.fails(finding)),
+        "fails": _fails(finding.rule, finding.vendor, status, status == "open" and judgement.fails(finding),
+                        _own_cap(finding, judgement)),
     }
 
 
@@ -211,7 +265,7 @@ def from_check_json(data: Dict[str, Any], source: str, registry) -> Tuple[Dict[s
         kind = {"iaas": "heat"}.get(layer)
         if kind == "heat" and pointer[:1] == ["Resources"]:
             kind = "cfn"
-        key = object_key(item["file"], item.get("document"), pointer, kind)
+        key = object_key(item["file"], f"#{item.get('document') or 0}", pointer, kind)
         if key.count("#") and "/" in key.rsplit("#", 1)[1]:
             resources[item["file"]].add(key)
         status = "suppressed" if item.get("suppressed") else "sanctioned" if item.get("sanctioned") else "open"

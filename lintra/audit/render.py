@@ -40,7 +40,7 @@ def bar_chart(title: str, rows: Sequence[Tuple[str, float]], maximum: float = 0.
     """A horizontal bar chart as data the template draws (label, value, bar width)."""
     maximum = maximum or max([value for _, value in rows] + [1.0])
     height = 22
-    label_width, bar_width = 260, 420
+    label_width, bar_width = 300, 420
     bars = [{"label": label, "value": value, "y": 8 + i * height,
              "width": max(1.0, round(bar_width * (value / maximum), 1)) if value else 0.0}
             for i, (label, value) in enumerate(rows)]

@@ -202,19 +202,58 @@ def cloned(url: str, ref: Optional[str]) -> Iterator[str]:
 _GIT_SAFE = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"]
 
 
-def git_state(root: str) -> Tuple[Optional[str], bool]:
-    """``(HEAD commit or None, dirty)`` of the git checkout at ``root`` (None, True) outside git."""
+def git_state(root: str, clean: bool = False) -> Tuple[Optional[str], bool]:
+    """``(HEAD commit or None, dirty)`` of the git checkout at ``root``; (None, True) outside git.
+    ``clean`` (a fresh clone) spares the status check."""
     if not os.path.exists(os.path.join(root, ".git")):
         return None, True
+    commit = _head(root)
     try:
-        head = subprocess.run(["git", *_GIT_SAFE, "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, timeout=60)
+        if commit is None:
+            head = subprocess.run(["git", *_GIT_SAFE, "-C", root, "rev-parse", "HEAD"], capture_output=True,
+                                  text=True, stdin=subprocess.DEVNULL, timeout=60)
+            commit = head.stdout.strip() if head.returncode == 0 else None
+        if clean:
+            return commit, False
         status = subprocess.run(["git", *_GIT_SAFE, "-C", root, "status", "--porcelain"], capture_output=True,
                                 text=True, stdin=subprocess.DEVNULL, timeout=120)
     except (OSError, subprocess.SubprocessError):
-        return None, True
-    commit = head.stdout.strip() if head.returncode == 0 else None
+        return commit, True
     return commit, status.returncode != 0 or bool(status.stdout.strip())
+
+
+_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+
+
+def _head(root: str) -> Optional[str]:
+    """HEAD's commit read from ``.git`` itself (a detached HEAD, a loose or a packed ref), or None
+    to let git answer (worktrees, reftables, anything unusual)."""
+    git = os.path.join(root, ".git")
+    try:
+        if not os.path.isfile(os.path.join(git, "HEAD")):  # not a FIFO or device: never block here
+            return None
+        with open(os.path.join(git, "HEAD"), encoding="ascii") as handle:
+            head = handle.read(4096).strip()
+        if _SHA.fullmatch(head):
+            return head
+        if not head.startswith("ref: refs/"):
+            return None
+        ref = head[5:]
+        loose = os.path.join(git, *ref.split("/"))
+        if os.path.isfile(loose):
+            with open(loose, encoding="ascii") as handle:
+                value = handle.read(4096).strip()
+            return value if _SHA.fullmatch(value) else None
+        if not os.path.isfile(os.path.join(git, "packed-refs")):
+            return None
+        with open(os.path.join(git, "packed-refs"), encoding="ascii") as handle:
+            for line in handle:
+                sha, _, name = line.strip().partition(" ")
+                if name == ref and _SHA.fullmatch(sha):
+                    return sha
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
 
 
 def tree_digest(paths: Sequence[str]) -> str:

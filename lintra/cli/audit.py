@@ -206,7 +206,7 @@ class _Auditor:
                 cached[0]["root"] = None
                 return cached
             with units_.cloned(url, ref) as root:
-                commit, _ = units_.git_state(root)
+                commit, _ = units_.git_state(root, clean=True)
                 unit = units_.Unit(name, line, root, [root], url, ref)
                 return self._local(unit, commit, False, digest)
         except subprocess.CalledProcessError as error:
