@@ -272,3 +272,8 @@ def test_nested_blocks_inside_recursive_includes_stop_with_a_note():
     body = "{{ if true }}" * 90 + '{{ include "r" . }}' + "{{ end }}" * 90
     text, _, notes = render('{{ define "r" }}' + body + '{{ end }}{{ include "r" . }}')
     assert any("rendering stopped" in n for n in notes)
+
+
+def test_regex_match_runs_and_an_unusable_pattern_is_unknown():
+    assert out(r'{{ regexMatch `^eks\.` "eks.amazonaws.com" }} {{ regexMatch "^gke" "eks" }}') == "true false"
+    assert out('{{ regexMatch "(" "x" }}') == "<unknown>"

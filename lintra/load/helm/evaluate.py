@@ -1185,8 +1185,9 @@ def _fn_join(r, tpl, pos, args):
 def _fn_regex_match(r, tpl, pos, args):
     if _any_unknown(args):
         return Val(UNKNOWN)
-    from lintra.policy.regex_safety import compile_pattern  # type: ignore[attr-defined]
-    return Val(bool(compile_pattern(to_text(args[0].v)).search(to_text(args[1].v))))
+    from lintra.policy.regex_safety import compile_pattern  # RE2: linear time on hostile patterns
+
+    return Val(bool(compile_pattern(to_text(args[0].v))(to_text(args[1].v))))
 
 
 def _safe_regex_match(r, tpl, pos, args):
