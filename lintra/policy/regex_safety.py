@@ -29,14 +29,20 @@ class UnsafePattern(ValueError):
     """The pattern does not compile, or needs what a linear-time engine cannot do."""
 
 
+#: RE2's reasons for refusing a construct a backtracking engine has (lookaround, atomic groups,
+#: conditionals, backreferences) or a repeat count above its limit
+_PERL_CONSTRUCTS = ("invalid perl operator", "invalid escape sequence", "invalid repetition size",
+                    "bad repetition operator")
+
+
+def _perl_construct(reason: str) -> bool:
+    return any(text in reason for text in _PERL_CONSTRUCTS)
+
+
 def compile_pattern(pattern: str, ignorecase: bool = False) -> Callable[[str], bool]:
     """A ``search`` predicate for ``pattern``; :class:`UnsafePattern` says why there is none."""
     if not isinstance(pattern, str):
         raise UnsafePattern(f"a regex is a string, not {type(pattern).__name__}")
-    try:  # Python's parser first, for the messages pack authors know (it compiles, never runs)
-        re.compile(pattern)
-    except (re.error, OverflowError, RecursionError) as error:
-        raise UnsafePattern(f"does not compile: {error}") from None
     import re2  # imported only when a pack has a regex
 
     options = re2.Options()
@@ -49,8 +55,19 @@ def compile_pattern(pattern: str, ignorecase: bool = False) -> Callable[[str], b
         reason = error.args[0] if error.args else error
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "backslashreplace")
+        if not _perl_construct(str(reason)):
+            try:  # plain bad syntax: Python's message is the one pack authors know
+                re.compile(pattern)
+            except (re.error, OverflowError, RecursionError) as python_error:
+                raise UnsafePattern(f"does not compile: {python_error}") from None
+        # what a backtracking engine runs and a linear one cannot (atomic groups are Python 3.11+
+        # syntax, so RE2's word decides, not the running interpreter's parser)
         raise UnsafePattern(f"cannot run in linear time ({reason}); the pack regex engine is RE2, which has no "
                             "backreferences, lookaround, atomic groups or conditionals and repeats at most "
                             "1000 times") from None
+    try:  # RE2 reads a repeat count past its range as a literal; Python's parser does not
+        re.compile(pattern)
+    except (re.error, OverflowError, RecursionError) as python_error:
+        raise UnsafePattern(f"does not compile: {python_error}") from None
     search = compiled.search
     return lambda value: search(value) is not None
