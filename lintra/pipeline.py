@@ -125,7 +125,10 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     kept: List[Document] = []
     unreadable = False
     also: List[FileRecord] = []  # files read to build another file's documents (Kustomize bases, patches)
-    with _no_cyclic_gc():
+    from lintra.load import limits
+
+    # set before the map step forks its workers, so they inherit them; restored when the run ends
+    with _no_cyclic_gc(), limits.applied((options or {}).get("limits")):
         found = list(discover(paths, suffixes, exclude, stdin_name=stdin_name,
                               force_exclude=bool((options or {}).get("force_exclude"))))
         references = References(exclude)

@@ -223,7 +223,7 @@ def test_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     import lintra.load as load
     from lintra.model import Source
 
-    monkeypatch.setattr(load, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(load.limits, "MAX_FILE_BYTES", 10)
     (tmp_path / "big.yaml").write_text("a: " + "x" * 100 + "\n")
     source = Source("big.yaml", str(tmp_path / "big.yaml"))
     loaded = load.load_source(source, [], [])

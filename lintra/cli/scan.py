@@ -48,6 +48,9 @@ _OPTIONS = [
                  help="Run the Python plugin files the project's configuration names (they run code)."),
     click.option("--stdin-filename", default="-", metavar="NAME",
                  help="Name to report for standard input (its suffix picks the reader)."),
+    click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
+                 help="Set an input limit (README \"Limits\"), e.g. max_depth=512; may raise it up to 16 times "
+                      "its default, which a repository's configuration cannot (repeatable)."),
     click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
                  help="Worker processes that load and check files (default: the CPUs this process may use; "
                       "1: none). Runs of fewer than 64 files stay in one process; the output is the same."),
@@ -58,6 +61,18 @@ def scan_options(command: Callable) -> Callable:
     for option in reversed(_OPTIONS):
         command = option(command)
     return command
+
+
+def _limit_flags(expressions: Sequence[str]) -> Dict[str, int]:
+    """``--limit NAME=VALUE`` values; names and bounds are checked with the configuration's."""
+    found = {}
+    for expression in expressions:
+        name, _, value = expression.partition("=")
+        try:
+            found[name.strip()] = int(value)
+        except ValueError:
+            raise ConfigError(f"--limit {expression}: expected NAME=INTEGER, e.g. max_depth=512") from None
+    return found
 
 
 class ScanSetup:
@@ -75,6 +90,7 @@ class ScanSetup:
             "profile": (options["profile"], "--profile"),
             "sanctioned_vendors": ([v.lower() for v in split_list(options["sanction"])], "--sanction"),
             "exclude": (list(options["exclude"]), "--exclude"), "packs": (list(options["packs"]), "--pack"),
+            "limits": (_limit_flags(options.get("limits") or ()), "--limit"),
             **(extra_flags or {})}
         self.settings = settings_or_exit(paths, options["config_file"], options["isolated"], flags)
         if options["allow_local_plugins"]:
@@ -126,6 +142,7 @@ class ScanSetup:
                        context=context,
                        options={"force_exclude": force_exclude or self.options["force_exclude"],
                                 "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"],
-                                "helm": self.helm_options(), "rule_params": self.settings.rule_params()})
+                                "helm": self.helm_options(), "rule_params": self.settings.rule_params(),
+                                "limits": self.settings["limits"]})
         except PathNotFound as missing:
             raise ConfigError(f"no such file or directory: {missing}") from None

@@ -17,7 +17,7 @@ from lintra.filter.profiles import DEFAULT_PROFILE, ProfileError, resolve
 DEFAULTS: Dict[str, Any] = {
     "profile": DEFAULT_PROFILE, "sanctioned_vendors": [], "hide_sanctioned": False, "select": [],
     "ignore": [], "severity": {}, "fail_on": None, "exclude": [], "per_path": {}, "plugins": [],
-    "packs": [], "local_plugins": [], "baseline": None, "profiles": {}, "rules": {},
+    "packs": [], "local_plugins": [], "baseline": None, "profiles": {}, "rules": {}, "limits": {},
 }
 #: keys whose command-line values add to the files' instead of replacing them
 EXTENDING = ("sanctioned_vendors", "exclude", "plugins", "packs")
@@ -34,7 +34,7 @@ class Setting:
 
 
 class Settings:
-    __slots__ = ("values", "files", "root", "trusted_plugins")
+    __slots__ = ("values", "files", "root", "trusted_plugins", "limit_origins")
 
     def __init__(self) -> None:
         self.values: Dict[str, Setting] = {key: Setting(value, "default") for key, value in DEFAULTS.items()}
@@ -43,6 +43,8 @@ class Settings:
         self.root = os.getcwd()
         #: Python plugin files a user-level file (or --allow-local-plugins) vouches for
         self.trusted_plugins: List[str] = []
+        #: limit name -> where its value was set (``lintra config --show`` lists each limit)
+        self.limit_origins: Dict[str, str] = {}
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key].value
@@ -65,6 +67,9 @@ class Settings:
             elif key == "profiles":
                 value = {**self["profiles"], **{name: (data, config.where((key, name)))
                                                 for name, data in value.items()}}
+            elif key == "limits":
+                value = self._limits(value, {name: config.where((key, name)) for name in value},
+                                     raising_allowed=config.user)
             elif key == "rules":  # a project file sets a rule's parameters over the user file's
                 value = {rule_id: {"params": {**(self["rules"].get(rule_id) or {}).get("params", {}),
                                               **((entry or {}).get("params") or {})}}
@@ -78,14 +83,33 @@ class Settings:
     def add_flags(self, flags: Dict[str, Any]) -> None:
         """Command-line values; None or empty means the flag was not given."""
         for key, (value, flag) in flags.items():
-            if value in (None, (), [], False):
+            if value in (None, (), [], {}, False):
                 continue
             if key == "sanctioned_vendors":
                 _check_vendors(value, flag)
+            if key == "limits":
+                value = self._limits(value, {name: f"command line ({flag} {name}=)" for name in value},
+                                     raising_allowed=True)
             if key in EXTENDING:
                 value = list(self[key]) + [v for v in value if v not in self[key]]
             self.values[key] = Setting(list(value) if isinstance(value, tuple) else value,
                                        f"command line ({flag})")
+
+    def _limits(self, values: Dict[str, Any], origins: Dict[str, str], raising_allowed: bool) -> Dict[str, int]:
+        """The limits with ``values`` set over them. A repository's file may only lower a limit: a
+        pull request must not lift the bounds that protect whoever scans it."""
+        from lintra.load import limits
+
+        for name, value in values.items():
+            problem = limits.problem(name, value)
+            if problem:
+                raise ConfigFileError(f"{origins[name]}: limits.{name}: {problem}")
+            if not raising_allowed and value > limits.DEFAULTS[name]:
+                raise ConfigFileError(f"{origins[name]}: limits.{name}: {value} is above the default "
+                                      f"{limits.DEFAULTS[name]}; a repository's configuration may only lower a "
+                                      "limit, raising one needs --limit NAME=VALUE or the user-level configuration")
+        self.limit_origins.update(origins)
+        return {**self["limits"], **values}
 
     def trust_local_plugins(self) -> None:
         """``--allow-local-plugins``: the user vouches for the Python files the project names."""
@@ -159,6 +183,12 @@ class Settings:
                 value = sorted(value)
             elif key == "fail_on" and value is None:
                 value, origin = self.judgement().fail_on.name, f"profile {self['profile']}"
+            elif key == "limits":
+                from lintra.load.limits import DEFAULTS as LIMITS
+
+                rows.extend({"key": f"limits.{name}", "value": value.get(name, default),
+                             "origin": self.limit_origins.get(name, "default")} for name, default in LIMITS.items())
+                continue
             rows.append({"key": key, "value": value, "origin": origin})
         return rows
 

@@ -11,7 +11,8 @@ import os
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 from lintra.filesystem import NotRegular, TooLarge
-from lintra.load.limits import LimitExceeded, MAX_FILE_BYTES
+from lintra.load.limits import LimitExceeded
+from lintra.load import limits
 from lintra.model import Document, FileRecord, Locator, Source, Span
 
 #: A detector's answer for one parsed document: ``(kind, data, base pointer)`` per object found,
@@ -136,12 +137,12 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
                 options: Optional[dict] = None) -> Loaded:
     if source.skip:
         return Loaded(FileRecord(source.name, "skipped", reason=source.skip))
-    if source.path is not None and _size(source.path) > MAX_FILE_BYTES:  # never read a huge file in
-        return _limit(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", Span(1, 1))
+    if source.path is not None and _size(source.path) > limits.MAX_FILE_BYTES:  # never read a huge file in
+        return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
     try:
-        raw = source.read_bytes(MAX_FILE_BYTES)
+        raw = source.read_bytes(limits.MAX_FILE_BYTES)
     except TooLarge:
-        return _limit(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", Span(1, 1))
+        return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
     except NotRegular as error:  # it changed since discovery (a race), or a caller named it directly
         return Loaded(FileRecord(source.name, "skipped", reason=error.strerror))
     except OSError as error:
@@ -153,8 +154,8 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
         return Loaded(FileRecord(source.name, "skipped", reason="no loader for this file type"))
     if not raw.strip():
         return Loaded(FileRecord(source.name, "skipped", reason="empty file"))
-    if len(raw) > MAX_FILE_BYTES:
-        return _limit(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", Span(1, 1))
+    if len(raw) > limits.MAX_FILE_BYTES:
+        return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
     content: Any = raw
     if not loader.binary:
         if b"\0" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

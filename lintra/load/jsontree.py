@@ -12,7 +12,8 @@ import json
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from lintra.load.limits import LimitExceeded, MAX_DEPTH
+from lintra.load.limits import LimitExceeded
+from lintra.load import limits
 from lintra.model import Locator, Pointer, Span
 
 
@@ -64,7 +65,7 @@ def _decode(text: str, position: int, whole: bool = False) -> Tuple[Any, int]:
     except ValueError as error:  # Python refuses integers of more than 4300 digits (CVE-2020-10735)
         raise LimitExceeded(f"JSON number too long to read ({str(error).split(':')[0]})") from None
     if _too_deep(data):
-        raise LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels")
+        raise LimitExceeded(f"nesting deeper than {limits.MAX_DEPTH} levels")
     return data, end
 
 
@@ -72,7 +73,7 @@ def _too_deep(data: Any) -> bool:
     stack = [(data, 0)]
     while stack:
         value, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        if depth > limits.MAX_DEPTH:
             return True
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))

@@ -41,3 +41,49 @@ MAX_KUSTOMIZE_BYTES = 64 * 1024 * 1024
 MAX_KUSTOMIZE_OBJECTS = 20_000
 #: entries (literals, files, env lines) of one root's ConfigMap/Secret generators
 MAX_GENERATOR_ENTRIES = 10_000
+
+
+# Configurable limits (README "Limits"): ``limits: {max_depth: 64}`` in a configuration file or
+# ``--limit max_depth=64``. The loaders read the module attributes at call time, so a run sets them
+# with :func:`applied` before any worker process forks and restores them afterwards.
+#: name in the configuration -> module attribute; MAX_CONFIG_BYTES is not here: it bounds reading
+#: the configuration itself
+CONFIGURABLE = {name.lower(): name for name in (
+    "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_EXPANDED_NODES", "MAX_ROWS", "MAX_UNCOMPRESSED_BYTES",
+    "MAX_OVA_DESCRIPTOR_BYTES", "MAX_ARCHIVE_MEMBERS", "MAX_KUSTOMIZE_DEPTH", "MAX_KUSTOMIZE_READS",
+    "MAX_KUSTOMIZE_BYTES", "MAX_KUSTOMIZE_OBJECTS", "MAX_GENERATOR_ENTRIES")}
+DEFAULTS = {name: globals()[attribute] for name, attribute in CONFIGURABLE.items()}
+#: no source may raise a limit past this many times its default: bounded memory stays bounded
+CEILING = 16
+
+
+def problem(name: str, value: object) -> "str | None":
+    """Why ``name: value`` is not a limit any source may set, or None."""
+    if name not in CONFIGURABLE:
+        return f"unknown limit {name!r}; known: {', '.join(CONFIGURABLE)}"
+    if not isinstance(value, int) or isinstance(value, bool):
+        return f"limit {name} must be an integer, not {value!r}"
+    if not 1 <= value <= CEILING * DEFAULTS[name]:
+        return f"limit {name} must be between 1 and {CEILING * DEFAULTS[name]} ({CEILING} x the default {DEFAULTS[name]})"
+    return None
+
+
+class applied:
+    """``with applied({"max_depth": 64}):`` the loaders see these limits, the defaults elsewhere."""
+
+    def __init__(self, values: "dict | None") -> None:
+        self.values = {CONFIGURABLE[name]: value for name, value in (values or {}).items()}
+        self.saved: dict = {}
+
+    def __enter__(self) -> None:
+        scope = globals()
+        self.saved = {attribute: scope[attribute] for attribute in self.values}
+        scope.update(self.values)
+
+    def __exit__(self, *exc: object) -> None:
+        globals().update(self.saved)
+
+
+def size(value: int) -> str:
+    """A byte limit as its messages say it: ``32 MiB``, or ``1000 bytes`` when lowered to less."""
+    return f"{value // (1024 * 1024)} MiB" if value % (1024 * 1024) == 0 else f"{value} bytes"

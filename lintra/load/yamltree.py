@@ -19,7 +19,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lintra.load.limits import LimitExceeded, MAX_DEPTH, MAX_EXPANDED_NODES
+from lintra.load.limits import LimitExceeded
+from lintra.load import limits
 from lintra.model import Locator, Pointer, Span
 
 try:
@@ -123,14 +124,14 @@ def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
 
 def _check_depth(text: str) -> None:
     if sum(text.count(ch) for ch in _NESTING_CHARS) < _COMPOSE_SAFE_DEPTH:
-        return  # libyaml cannot overflow; the builder enforces MAX_DEPTH exactly
+        return  # libyaml cannot overflow; the builder enforces limits.MAX_DEPTH exactly
     depth = 0
     try:
         for event in yaml.parse(text, Loader=Loader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
-                if depth > MAX_DEPTH:
-                    raise LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels",
+                if depth > limits.MAX_DEPTH:
+                    raise LimitExceeded(f"nesting deeper than {limits.MAX_DEPTH} levels",
                                         event.start_mark.line + 1, event.start_mark.column + 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
@@ -174,12 +175,12 @@ class _Builder:
             value, size = known
             self.expanded += size
             self.aliased += size  # the file's own nodes are bounded by its size; aliases multiply them
-            if self.aliased > MAX_EXPANDED_NODES:
-                raise LimitExceeded(f"aliases expand to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)",
+            if self.aliased > limits.MAX_EXPANDED_NODES:
+                raise LimitExceeded(f"aliases expand to more than {limits.MAX_EXPANDED_NODES} nodes (alias bomb?)",
                                     node.start_mark.line + 1, node.start_mark.column + 1)
             return value
-        if depth > MAX_DEPTH:
-            raise LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels",
+        if depth > limits.MAX_DEPTH:
+            raise LimitExceeded(f"nesting deeper than {limits.MAX_DEPTH} levels",
                                 node.start_mark.line + 1, node.start_mark.column + 1)
         before = self.expanded
         self.expanded += 1

@@ -86,7 +86,7 @@ def test_deep_overlay_chain_is_bounded(tmp_path, monkeypatch):
     for level in range(1, 12):
         files[f"l{level}/kustomization.yaml"] = f"resources: [../l{level - 1}]\n"
     write(tmp_path, files)
-    monkeypatch.setattr("lintra.load.kustomize.build.MAX_KUSTOMIZE_DEPTH", 5)
+    monkeypatch.setattr("lintra.load.limits.MAX_KUSTOMIZE_DEPTH", 5)
     result = lint(tmp_path, "l11")
     assert problems(result) == [("LT002", "l11", 1)]
     assert "nest deeper than 5" in result.findings[0].message
@@ -100,7 +100,7 @@ def test_diamond_inclusion_is_bounded_by_reads(tmp_path, monkeypatch):
         files[f"d{level}/kustomization.yaml"] = f"resources: [../d{level - 1}, ../e{level - 1}]\n"
         files[f"e{level - 1}/kustomization.yaml"] = f"resources: [../d{level - 1}]\n"
     write(tmp_path, files)
-    monkeypatch.setattr("lintra.load.kustomize.build.MAX_KUSTOMIZE_READS", 200)
+    monkeypatch.setattr("lintra.load.limits.MAX_KUSTOMIZE_READS", 200)
     result = lint(tmp_path, "d24")
     assert [f.rule.id for f in result.findings] in (["LT002"], ["LT005"])
 

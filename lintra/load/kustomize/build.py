@@ -33,8 +33,8 @@ from lintra.load.kustomize.files import (BuildError, Place, inline_documents, is
                                          parse_documents, read_text)
 from lintra.load.kustomize.patch import PatchError, json_patch, strategic_merge
 from lintra.load.kustomize.tree import Origin, Part, Traced, copy, ensure_map, plain, trace
-from lintra.load.limits import (LimitExceeded, MAX_GENERATOR_ENTRIES, MAX_KUSTOMIZE_BYTES, MAX_KUSTOMIZE_DEPTH,
-                                MAX_KUSTOMIZE_OBJECTS, MAX_KUSTOMIZE_READS)
+from lintra.load.limits import LimitExceeded
+from lintra.load import limits
 from lintra.model import Locator, Pointer, Span
 
 #: kinds whose ``spec.selector.matchLabels`` and pod template labels commonLabels also sets
@@ -60,23 +60,23 @@ class Budget:
 
     def spend_read(self, origin: Optional[Origin]) -> None:
         self.reads += 1
-        if self.reads > MAX_KUSTOMIZE_READS:
-            raise BuildLimit(f"the build reads more than {MAX_KUSTOMIZE_READS} kustomizations and files", origin)
+        if self.reads > limits.MAX_KUSTOMIZE_READS:
+            raise BuildLimit(f"the build reads more than {limits.MAX_KUSTOMIZE_READS} kustomizations and files", origin)
 
     def spend_bytes(self, size: int, origin: Optional[Origin]) -> None:
         self.bytes += size
-        if self.bytes > MAX_KUSTOMIZE_BYTES:
-            raise BuildLimit(f"the build reads more than {MAX_KUSTOMIZE_BYTES // (1024 * 1024)} MiB", origin)
+        if self.bytes > limits.MAX_KUSTOMIZE_BYTES:
+            raise BuildLimit(f"the build reads more than {limits.size(limits.MAX_KUSTOMIZE_BYTES)}", origin)
 
     def spend_objects(self, count: int, origin: Optional[Origin]) -> None:
         self.objects += count
-        if self.objects > MAX_KUSTOMIZE_OBJECTS:
-            raise BuildLimit(f"the build produces more than {MAX_KUSTOMIZE_OBJECTS} objects", origin)
+        if self.objects > limits.MAX_KUSTOMIZE_OBJECTS:
+            raise BuildLimit(f"the build produces more than {limits.MAX_KUSTOMIZE_OBJECTS} objects", origin)
 
     def spend_entries(self, count: int, origin: Optional[Origin]) -> None:
         self.entries += count
-        if self.entries > MAX_GENERATOR_ENTRIES:
-            raise BuildLimit(f"the generators hold more than {MAX_GENERATOR_ENTRIES} entries", origin)
+        if self.entries > limits.MAX_GENERATOR_ENTRIES:
+            raise BuildLimit(f"the generators hold more than {limits.MAX_GENERATOR_ENTRIES} entries", origin)
 
 
 class BuildLimit(BuildError):
@@ -313,8 +313,8 @@ class Builder:
         real = place.real
         if real in stack:
             raise BuildError(f"cycle: {place.name} includes itself", origin)
-        if depth + 1 > MAX_KUSTOMIZE_DEPTH:
-            raise BuildLimit(f"kustomizations nest deeper than {MAX_KUSTOMIZE_DEPTH} levels", origin)
+        if depth + 1 > limits.MAX_KUSTOMIZE_DEPTH:
+            raise BuildLimit(f"kustomizations nest deeper than {limits.MAX_KUSTOMIZE_DEPTH} levels", origin)
         nested = self._load(place, origin)
         if nested.kind != kind:
             raise BuildError(f"{nested.file.name} is a {nested.kind}, not a {kind}", origin)
@@ -339,8 +339,8 @@ class Builder:
         real = place.real
         if real in stack:
             raise BuildError(f"cycle: {place.name} includes itself", entry.origin)
-        if depth + 1 > MAX_KUSTOMIZE_DEPTH:
-            raise BuildLimit(f"kustomizations nest deeper than {MAX_KUSTOMIZE_DEPTH} levels", entry.origin)
+        if depth + 1 > limits.MAX_KUSTOMIZE_DEPTH:
+            raise BuildLimit(f"kustomizations nest deeper than {limits.MAX_KUSTOMIZE_DEPTH} levels", entry.origin)
         component = self._load(place, entry.origin)
         if component.kind != "Component":
             raise BuildError(f"{component.file.name} is a {component.kind}, not a Component", entry.origin)

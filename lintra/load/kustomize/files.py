@@ -14,7 +14,8 @@ from typing import Any, List, Optional, Tuple
 from lintra.load import decode
 from lintra.load import jsontree, yamltree
 from lintra.load.kustomize.tree import Origin, Part, Traced, trace
-from lintra.load.limits import LimitExceeded, MAX_FILE_BYTES
+from lintra.load.limits import LimitExceeded
+from lintra.load import limits
 from lintra.model import Locator, Pointer, Span
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -82,13 +83,13 @@ def read_text(place: Place, origin: Origin, budget: Any) -> str:
         size = os.stat(place.path).st_size
     except OSError as error:
         raise BuildError(f"cannot read {place.name}: {error.strerror or error}", origin) from None
-    if size > MAX_FILE_BYTES:
-        raise BuildError(f"{place.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", origin)
+    if size > limits.MAX_FILE_BYTES:
+        raise BuildError(f"{place.name} is larger than {limits.size(limits.MAX_FILE_BYTES)}", origin)
     budget.spend_bytes(size, origin)
     try:
         from lintra.filesystem import read_regular  # no FIFO, device or socket: it would block or never end
 
-        return decode(read_regular(place.path, MAX_FILE_BYTES))
+        return decode(read_regular(place.path, limits.MAX_FILE_BYTES))
     except OSError as error:
         raise BuildError(f"cannot read {place.name}: {error.strerror or error}", origin) from None
     except UnicodeDecodeError:

@@ -15,7 +15,8 @@ import io
 import tarfile
 
 from lintra.load import LoadError, Skip
-from lintra.load.limits import MAX_ARCHIVE_MEMBERS, MAX_OVA_DESCRIPTOR_BYTES, LimitExceeded
+from lintra.load.limits import LimitExceeded
+from lintra.load import limits
 from lintra.load.vsphere.model import Place, VmBuilder, bus_sharing, controller_type, disk_mode, nic_type, truthy
 from lintra.load.vsphere.xmltree import Element, parse
 from lintra.model import Source, Span
@@ -35,15 +36,15 @@ def load_ova(source: Source, data: bytes) -> list:
                 if candidate.name.lower().endswith(".ovf") and candidate.isfile():
                     member = candidate
                     break
-                if count >= MAX_ARCHIVE_MEMBERS:
-                    raise LimitExceeded(f"OVA lists more than {MAX_ARCHIVE_MEMBERS} members before a descriptor")
+                if count >= limits.MAX_ARCHIVE_MEMBERS:
+                    raise LimitExceeded(f"OVA lists more than {limits.MAX_ARCHIVE_MEMBERS} members before a descriptor")
             if member is None:
                 raise LoadError("LT000", "OVA archive holds no .ovf descriptor", Span(1, 1))
-            if member.size > MAX_OVA_DESCRIPTOR_BYTES:
+            if member.size > limits.MAX_OVA_DESCRIPTOR_BYTES:
                 raise LimitExceeded(f"OVA descriptor {member.name!r} larger than "
-                                    f"{MAX_OVA_DESCRIPTOR_BYTES // (1024 * 1024)} MiB")
+                                    f"{limits.size(limits.MAX_OVA_DESCRIPTOR_BYTES)}")
             handle = archive.extractfile(member)
-            descriptor = handle.read(MAX_OVA_DESCRIPTOR_BYTES + 1) if handle else b""
+            descriptor = handle.read(limits.MAX_OVA_DESCRIPTOR_BYTES + 1) if handle else b""
     except (tarfile.TarError, EOFError, OSError, ValueError) as error:
         raise LoadError("LT000", f"not a readable OVA (uncompressed tar) archive: {error}", Span(1, 1)) from None
     return load_ovf(source, descriptor)

@@ -36,7 +36,8 @@ import re
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from lintra.load import LoadError, Skip
-from lintra.load.limits import MAX_ROWS, MAX_UNCOMPRESSED_BYTES, LimitExceeded
+from lintra.load.limits import LimitExceeded
+from lintra.load import limits
 from lintra.load.vsphere.model import (Place, VmBuilder, bus_sharing, controller_type, disk_mode, nic_type,
                                        truthy)
 from lintra.model import Source, Span
@@ -94,8 +95,8 @@ def load_csv(source: Source, text: str) -> list:
         try:
             for count, record in enumerate(reader, 2):
                 line = reader.line_num
-                if count > MAX_ROWS:
-                    raise LimitExceeded(f"RVTools tab {tab} has more than {MAX_ROWS} rows", line)
+                if count > limits.MAX_ROWS:
+                    raise LimitExceeded(f"RVTools tab {tab} has more than {limits.MAX_ROWS} rows", line)
                 yield {name: (record[i], Span(line, i + 1, line, i + 1 + len(record[i]), f"{tab}!{_letter(i)}{line}"))
                        for i, name in columns.items() if i < len(record)}
         except csv.Error as error:
@@ -130,8 +131,8 @@ def load_xlsx(source: Source, data: bytes) -> list:
 
             def rows(rows_iter=rows_iter, columns=columns, tab=tab) -> Iterable[Row]:
                 for n, record in enumerate(rows_iter, 2):
-                    if n > MAX_ROWS:
-                        raise LimitExceeded(f"RVTools tab {tab} has more than {MAX_ROWS} rows", n)
+                    if n > limits.MAX_ROWS:
+                        raise LimitExceeded(f"RVTools tab {tab} has more than {limits.MAX_ROWS} rows", n)
                     yield {name: ("" if record[i] is None else str(record[i]),
                                   Span(n, i + 1, region=f"{tab}!{_letter(i)}{n}"))
                            for i, name in columns.items() if i < len(record)}
@@ -147,7 +148,7 @@ def load_xlsx(source: Source, data: bytes) -> list:
 
 
 def _check_inflated_size(data: bytes) -> None:
-    """Refuse a workbook whose members inflate past :data:`MAX_UNCOMPRESSED_BYTES` (a zip bomb),
+    """Refuse a workbook whose members inflate past :data:`limits.MAX_UNCOMPRESSED_BYTES` (a zip bomb),
     judged from the zip directory before anything is inflated."""
     import zipfile
 
@@ -156,8 +157,8 @@ def _check_inflated_size(data: bytes) -> None:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise LoadError("LT000", f"not a readable xlsx workbook: {type(error).__name__}: {error}", Span(1, 1)) from None
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise LimitExceeded(f"xlsx members inflate to more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MiB "
+    if total > limits.MAX_UNCOMPRESSED_BYTES:
+        raise LimitExceeded(f"xlsx members inflate to more than {limits.size(limits.MAX_UNCOMPRESSED_BYTES)} "
                             "(zip bomb?)")
 
 

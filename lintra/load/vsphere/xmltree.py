@@ -11,7 +11,8 @@ from typing import Dict, Iterator, List, Optional
 from xml.parsers import expat
 
 from lintra.load import LoadError
-from lintra.load.limits import LimitExceeded, MAX_DEPTH
+from lintra.load.limits import LimitExceeded
+from lintra.load import limits
 from lintra.model import Span
 
 
@@ -60,8 +61,8 @@ def parse(data: bytes) -> Element:
     root: List[Element] = []
 
     def start(name, attrs):
-        if len(stack) > MAX_DEPTH:
-            raise LimitExceeded(f"XML nested deeper than {MAX_DEPTH} levels",
+        if len(stack) > limits.MAX_DEPTH:
+            raise LimitExceeded(f"XML nested deeper than {limits.MAX_DEPTH} levels",
                                 parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
         element = Element(_local(name), {_local(k): v for k, v in attrs.items()},
                           parser.CurrentLineNumber, parser.CurrentColumnNumber + 2)
