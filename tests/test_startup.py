@@ -26,13 +26,16 @@ NOT_ON_THE_HOT_PATH = ["importlib.metadata", "jsonschema", "lintra.report.sarif"
                        "lintra.cli.policy", "lintra.cli.baseline", "traceback", "lintra.load.helm", "tarfile",
                        "difflib", "urllib.parse"]
 
+#: what the interpreter imported before lintra (a site-packages ``.pth`` file may import
+#: ``urllib.parse`` at start-up) is not lintra's doing, so it is left out
 PROBE = ("import sys\n"
+         "before = set(sys.modules)\n"
          "from lintra.cli import main\n"
          "try:\n"
          "    main(['check', 'svc.yaml'])\n"
          "except SystemExit as done:\n"
          "    code = done.code\n"
-         "print(sorted(m for m in {modules!r} if m in sys.modules), code in (0, 1))\n")
+         "print(sorted(m for m in {modules!r} if m in sys.modules and m not in before), code in (0, 1))\n")
 
 
 def _probe(cwd, cache_dir):
