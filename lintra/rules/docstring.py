@@ -19,7 +19,9 @@ def references(doc: str) -> Tuple[str, ...]:
     """The ``- URL`` lines under the docstring's ``References:`` heading, in order.
 
     A line there that is not a ``- URL`` item raises, so a wrapped or mistyped entry fails at
-    import instead of silently dropping out of the rule's metadata."""
+    import instead of silently dropping out of the rule's metadata. Text after the URL (``- URL
+    (``function``)``) annotates it for a reader of the module and is not part of the link: pages and
+    SARIF render each reference as ``<URL>``, which an annotation would break."""
     _, heading, rest = doc.partition(HEADING)
     if not heading:
         raise ValueError("docstring has no 'References:' section")
@@ -27,5 +29,5 @@ def references(doc: str) -> Tuple[str, ...]:
     for line in rest.strip().splitlines():
         if not line.startswith("- https://"):
             raise ValueError(f"not a '- https://...' reference line: {line!r}")
-        found.append(line[2:].strip())
+        found.append(line[2:].split()[0])
     return tuple(found)
