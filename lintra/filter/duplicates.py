@@ -8,8 +8,9 @@ Two loaders read a place more than once, and both used to merge their own duplic
   that lands where another finding already is joins it: when that one is itself built, it gains
   the other overlays as related locations; the first message stays.
 - A Helm template is rendered once with the values in effect and again per explored branch, and
-  one values line can feed several objects (their spans are ``rendered``). Of the rendered
-  findings at one place one is kept, the first that is not conditional when there is one.
+  one values line can feed several objects; so can an OpenShift Template's parameter or label
+  (their spans are ``rendered``). Of the rendered findings at one place one is kept, the first
+  that is not conditional when there is one.
 
 Findings read once (plain manifests, Heat, vSphere) are never merged, even when a rule reports
 the same place twice. A place is (rule, file, line, column). The merge runs once, over the whole
