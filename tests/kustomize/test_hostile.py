@@ -248,3 +248,19 @@ def test_an_openshift_parameter_referenced_everywhere_is_bounded(tmp_path, monke
     assert [(f.rule.id, f.span.line) for f in result.findings] == [("LT002", 1)]
     assert "not processed" in result.findings[0].message
     assert result.files[0].status == "error"
+
+
+def test_transformer_configurations_are_bounded_across_bases(tmp_path, monkeypatch):
+    """Each base brings its own field specs; what a build gathers stays bounded (and merging them
+    stays linear), reported at the entry that brings the one too many."""
+    monkeypatch.setattr("lintra.load.kustomize.fieldspecs._MAX_SPECS", 5)
+    files = {}
+    for i in range(4):
+        specs = "".join(f"- path: spec/f{i}x{j}\n  kind: K\n" for j in range(2))
+        files[f"b{i}/kustomization.yaml"] = "configurations: [c.yaml]\n"
+        files[f"b{i}/c.yaml"] = "commonLabels:\n" + specs
+    files["top/kustomization.yaml"] = "resources: [../b0, ../b1, ../b2, ../b3]\n"
+    write(tmp_path, files)
+    result = lint(tmp_path, "top")
+    assert problems(result) == [("LT005", "top", 1)]
+    assert "more than 5 field specs" in result.findings[0].message

@@ -67,9 +67,16 @@ class Config:
         self.var_references: List[Dict[str, Any]] = []
 
     def merge(self, other: "Config") -> None:
+        """Add ``other``'s specs not already here (a base's configurations join its user's)."""
         for field in self.__slots__:
             mine = getattr(self, field)
-            mine.extend(item for item in getattr(other, field) if item not in mine)
+            known = {_key(item) for item in mine}
+            for item in getattr(other, field):
+                if _key(item) not in known:
+                    known.add(_key(item))
+                    mine.append(item)
+        if self.size() > _MAX_SPECS:
+            raise BuildError(f"the transformer configurations hold more than {_MAX_SPECS} field specs", None)
 
     def size(self) -> int:
         return sum(len(getattr(self, field)) for field in self.__slots__)
@@ -175,6 +182,12 @@ def substitute(node: Traced, values: Dict[str, Traced], used: set, spend) -> Opt
         return None
     spend(len(text))
     return Traced(text, node.origin)
+
+
+def _key(item: Any) -> Any:
+    if isinstance(item, dict):
+        return tuple(sorted(item.items()))
+    return tuple(_key(part) for part in item) if isinstance(item, tuple) else item
 
 
 def _list(node: Optional[Traced], field: str) -> List[Traced]:
