@@ -315,7 +315,7 @@ class Finding:
         #: which occurrence of the same identity within one object (0, 1, ...)
         self.ordinal = 0
         #: found on a document built from other files (a Kustomize overlay's object): the run
-        #: reports each such place once (:func:`lintra.check.merge_built`)
+        #: reports each such place once (:mod:`lintra.filter.duplicates`)
         self.built = False
         #: the condition under which the coupling is rendered, when the values in effect switch
         #: it off (a Helm branch): reported as info at most, never failing
