@@ -106,6 +106,11 @@ def gateways(controller):
             "  gatewayClassName: edge\n  listeners: [{name: http, port: 80, protocol: HTTP}]\n")  # line 13, column 21
 
 
+def snapshotclass(driver):
+    return ("apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshotClass\nmetadata: {name: s}\n"
+            f"driver: {driver}\ndeletionPolicy: Delete\n")  # the driver value: line 4, column 9
+
+
 KCM = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: kcm\nspec:\n  containers:\n    - name: kcm\n"
        "      image: registry.k8s.io/kube-controller-manager:v1.26.0\n"
        "      command:\n        - kube-controller-manager\n        - --cloud-provider=NAME\n")  # line 11, column 11
@@ -183,6 +188,8 @@ CASES = [
      [], [(13, 21)]),
     ("LK114", "accepted_controllers", ["networking.gke.io/gateway"], gateways("networking.gke.io/gateway"),
      [(13, 21)], []),
+    ("LK116", "extra_drivers", {"csi.example-array.com": "hpe"}, snapshotclass("csi.example-array.com"), [], [(4, 9)]),
+    ("LK116", "accepted_drivers", ["csi.trident.netapp.io"], snapshotclass("csi.trident.netapp.io"), [(4, 9)], []),
     ("LK118", "providers", {"aws": "aws", "openstack": "other"}, KCM.replace("NAME", "openstack"), [], [(11, 11)]),
     ("LK118", "providers", {"gce": "gcp"}, KCM.replace("NAME", "aws"), [(11, 11)], []),
 ]
