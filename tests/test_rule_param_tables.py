@@ -111,6 +111,11 @@ def snapshotclass(driver):
             f"driver: {driver}\ndeletionPolicy: Delete\n")  # the driver value: line 4, column 9
 
 
+def crd(group):
+    return ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec:\n"
+            f"  group: {group}\n  names: {{kind: X, plural: xs}}\n  scope: Cluster\n")  # the group: line 5, column 10
+
+
 KCM = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: kcm\nspec:\n  containers:\n    - name: kcm\n"
        "      image: registry.k8s.io/kube-controller-manager:v1.26.0\n"
        "      command:\n        - kube-controller-manager\n        - --cloud-provider=NAME\n")  # line 11, column 11
@@ -190,6 +195,8 @@ CASES = [
      [(13, 21)], []),
     ("LK116", "extra_drivers", {"csi.example-array.com": "hpe"}, snapshotclass("csi.example-array.com"), [], [(4, 9)]),
     ("LK116", "accepted_drivers", ["csi.trident.netapp.io"], snapshotclass("csi.trident.netapp.io"), [(4, 9)], []),
+    ("LK117", "extra_groups", {"lb.example-cloud.net": "f5"}, crd("lb.example-cloud.net"), [], [(5, 10)]),
+    ("LK117", "accepted_groups", ["karpenter.k8s.aws"], crd("karpenter.k8s.aws"), [(5, 10)], []),
     ("LK118", "providers", {"aws": "aws", "openstack": "other"}, KCM.replace("NAME", "openstack"), [], [(11, 11)]),
     ("LK118", "providers", {"gce": "gcp"}, KCM.replace("NAME", "aws"), [(11, 11)], []),
 ]

@@ -179,3 +179,12 @@ def test_the_star_entry_sets_public_registries_for_every_image_rule(tmp_path):
 def test_a_parameter_error_names_its_line_in_the_configuration(tmp_path, config, message):
     result, _ = lk304(tmp_path, config)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_rules_json_and_config_show_report_the_star_entry(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".lintra.yaml").write_text('rules:\n  "*":\n    params:\n      public_registries: [a/]\n')
+    assert 'rules = {"*": {"params": {"public_registries": ["a/"]}}}' in CliRunner().invoke(main, ["config", "--show"]).output
+    rules = json.loads(CliRunner().invoke(main, ["rules", "LK204", "LK110", "--format", "json"]).output)
+    assert [(r["id"], {n: p["value"] for n, p in r["params"].items()}) for r in rules] == [
+        ("LK110", {"accepted_provisioners": [], "extra_provisioners": {}}), ("LK204", {"public_registries": ["a/"]})]
