@@ -19,6 +19,9 @@ PARAM_TYPES: "dict[str, Callable[[Any], bool]]" = {
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
     "strings": lambda v: isinstance(v, list) and all(isinstance(item, str) for item in v),
+    # a table a rule extends: name -> the vendor it belongs to (a known vendor name)
+    "vendor_map": lambda v: isinstance(v, dict) and all(
+        isinstance(k, str) and isinstance(x, str) and x in VENDORS for k, x in v.items()),
 }
 
 class Span:
