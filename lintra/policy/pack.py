@@ -18,7 +18,7 @@ from lintra.repository import is_within
 from lintra.resources import PROFILE_SUFFIX
 from lintra.policy import resolvers
 from lintra.policy.conditions import compile_condition
-from lintra.policy.selector import SelectorError, compile_path, evaluate
+from lintra.policy.selector import key_prefix, SelectorError, compile_path, evaluate
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -232,15 +232,20 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
     if at not in (None, "key", "value"):
         raise SelectorError("must be 'key' or 'value'", ("at",))
 
+    attributed = list(zip(matchers, attributions))
+
     def check(document, scan) -> Iterator[Hit]:
         data = document.data
         if gate is not None and not gate(data):
             return
-        if not all(where(None, data) for where in wheres):
-            return
+        for where in wheres:
+            if not where(None, data):
+                return
         expand = resolvers.for_document(document, scan)
         seen = set()  # a node two of the rule's matches reach is one finding, not two
-        for match, (vendor, service, effort) in zip(matchers, attributions):
+        for match, (vendor, service, effort) in attributed:
+            if expand is None and not _reaches(match.prefix, data):
+                continue  # the keys every hit of this match lies under are not there
             for pointer, key, value, scope, via in match(data, expand):
                 if via is None:
                     if pointer in seen:
@@ -388,6 +393,11 @@ def _compile_match(match: Any, at: tuple):
     scope_test = compile_condition(match["if"], at + ("if",)) if "if" in match else None
 
     def hits(data: Any, expand=None):
+        if scope is None and expand is None:  # the common case, without the layers below
+            for pointer, key, value in evaluate(steps, data):
+                if predicate is None or predicate(key, value):
+                    yield pointer, key, value, None, None
+            return
         scopes = evaluate(scope, data) if scope is not None else [((), None, data)]
         for base, base_key, node in scopes:
             if scope_test is not None and not scope_test(base_key, node):
@@ -399,7 +409,23 @@ def _compile_match(match: Any, at: tuple):
                     for candidate in expand(base + pointer, value) or ():
                         if predicate(key, candidate.value):
                             yield base + pointer, key, candidate.value, base_key, (candidate, base + pointer)
+    # the keys every hit lies under: without them, a document need not be walked
+    hits.prefix = key_prefix(scope if scope is not None else steps)
     return hits
+
+
+def _reaches(prefix: tuple, data: Any) -> bool:
+    node = data
+    for name in prefix:
+        if not isinstance(node, dict):
+            return False
+        node = node.get(name, _ABSENT)
+        if node is _ABSENT:
+            return False
+    return True
+
+
+_ABSENT = object()
 
 
 def _walk(steps, base, node, expand):

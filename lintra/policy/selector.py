@@ -84,16 +84,38 @@ def evaluate(steps: List[Step], data: Any) -> Iterator[Tuple[Pointer, Any, Any]]
     """Every ``(pointer, key, value)`` the path reaches in ``data``."""
     current: List[Tuple[Pointer, Any, Any]] = [((), None, data)]
     for step in steps:
-        current = [out for pointer, key, value in current for out in step(pointer, key, value)]
+        name = _KEY_OF.get(step)
+        if name is not None:  # most steps name one key, and most documents lack it: no generator
+            current = [(pointer + (name,), name, value[name]) for pointer, _, value in current
+                       if isinstance(value, dict) and name in value]
+        else:
+            current = [out for pointer, key, value in current for out in step(pointer, key, value)]
         if not current:
             return iter(())
     return iter(current)
+
+
+#: the key a compiled key step takes (``evaluate`` runs those steps inline)
+_KEY_OF: dict = {}
+
+
+def key_prefix(steps: List[Step]) -> Tuple[str, ...]:
+    """The keys the path's first steps name, in order, up to its first other step: whatever the
+    path reaches lies under them."""
+    prefix = []
+    for step in steps:
+        name = _KEY_OF.get(step)
+        if name is None:
+            break
+        prefix.append(name)
+    return tuple(prefix)
 
 
 def _key(name: str) -> Step:
     def step(pointer, key, value):
         if isinstance(value, dict) and name in value:
             yield pointer + (name,), name, value[name]
+    _KEY_OF[step] = name
     return step
 
 
