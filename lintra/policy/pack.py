@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import string
+import _string  # string.Formatter().parse itself; the string module compiles a regex on import
 from typing import Any, Dict, Iterator, List, Optional
 
 from lintra.load import yamltree
@@ -18,7 +18,7 @@ from lintra.repository import is_within
 from lintra.resources import PROFILE_SUFFIX
 from lintra.policy import resolvers
 from lintra.policy.conditions import compile_condition
-from lintra.policy.selector import key_prefix, SelectorError, compile_path, evaluate
+from lintra.policy.selector import key_prefix, reaches_pods, SelectorError, compile_path, evaluate
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -244,7 +244,7 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
         expand = resolvers.for_document(document, scan)
         seen = set()  # a node two of the rule's matches reach is one finding, not two
         for match, (vendor, service, effort) in attributed:
-            if expand is None and not _reaches(match.prefix, data):
+            if expand is None and not (_reaches(match.prefix, data) and reaches_pods(match.steps, data)):
                 continue  # the keys every hit of this match lies under are not there
             for pointer, key, value, scope, via in match(data, expand):
                 if via is None:
@@ -361,9 +361,15 @@ def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
     rule.services = tuple(dict.fromkeys(s for s in (rule.service, *(a[1] for a in attributions)) if s))
     gate = _k8s_gate(spec.get("k8s"))  # cheap, and most documents stop here
     compiled: list = []
+    # where each match's path could reach anything: a rule compiles (its regexes with it) only
+    # once a document has what one of its matches looks for
+    reaches = [_paths_reach(match) for match in matches]
 
     def check(document, scan):
         if gate is not None and not gate(document.data):
+            return ()
+        if not compiled and resolvers.for_document(document, scan) is None \
+                and not any(reach(document.data) for reach in reaches):
             return ()
         if not compiled:
             compiled.append(_compile_rule(spec, origin).check)
@@ -410,8 +416,19 @@ def _compile_match(match: Any, at: tuple):
                         if predicate(key, candidate.value):
                             yield base + pointer, key, candidate.value, base_key, (candidate, base + pointer)
     # the keys every hit lies under: without them, a document need not be walked
-    hits.prefix = key_prefix(scope if scope is not None else steps)
+    hits.steps = scope if scope is not None else steps
+    hits.prefix = key_prefix(hits.steps)
     return hits
+
+
+def _paths_reach(match: Any):
+    """``reach(data)``: False when nothing in ``data`` is where ``match`` looks."""
+    path = match.get("each", match.get("path")) if isinstance(match, dict) else None
+    if not isinstance(path, str):
+        return lambda data: True
+    steps = compile_path(path)
+    prefix = key_prefix(steps)
+    return lambda data: _reaches(prefix, data) and reaches_pods(steps, data)
 
 
 def _reaches(prefix: tuple, data: Any) -> bool:
@@ -469,7 +486,7 @@ PLACEHOLDERS = ("value", "key", "parent", "scope", "name", "kind")
 
 def _check_message(message: str) -> str:
     try:
-        fields = [field for _, field, _, _ in string.Formatter().parse(message) if field is not None]
+        fields = [field for _, field, _, _ in _string.formatter_parser(message) if field is not None]
     except ValueError as error:
         raise SelectorError(f"cannot read message ({error}); write a literal brace as {{{{ or }}}}", ("message",)) from None
     for field in fields:

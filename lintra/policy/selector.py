@@ -99,6 +99,12 @@ def evaluate(steps: List[Step], data: Any) -> Iterator[Tuple[Pointer, Any, Any]]
 _KEY_OF: dict = {}
 
 
+def reaches_pods(steps: List[Step], data: Any) -> bool:
+    """False when the path starts at the object's pods (``@pod``, ``@podmeta``, ``@containers``)
+    and the object has none (the pods are memoised: every rule asks about the same object)."""
+    return not steps or steps[0] not in _POD_MACROS or bool(kubernetes.pods(data))
+
+
 def key_prefix(steps: List[Step]) -> Tuple[str, ...]:
     """The keys the path's first steps name, in order, up to its first other step: whatever the
     path reaches lies under them."""
@@ -166,6 +172,10 @@ def _pod_metadata(pointer, key, value):
 def _containers(pointer, key, value):
     for path, container in kubernetes.containers(value):
         yield pointer + path, path[-1], container
+
+
+#: path macros that reach nothing in an object without pods
+_POD_MACROS = frozenset((_pod, _pod_metadata, _containers))
 
 
 def _node_keys(pointer, key, value):
