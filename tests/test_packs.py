@@ -230,3 +230,24 @@ def test_schema_and_compile_problems_of_different_rules_are_reported_in_one_run(
     ]
     result = CliRunner().invoke(main, ["policy", "validate", str(tmp_path / "pack.yaml")])
     assert result.exit_code == 2 and result.output.count("pack.yaml:") == 2
+
+
+def test_apigroup_matches_the_exact_group_of_an_api_version(tmp_path):
+    # apiVersion is GROUP/VERSION, the core group's is just v1
+    # (kubernetes.io/docs/reference/using-api/#api-groups)
+    body = RULE_HEAD.replace("image {value}", "group {value}") + \
+        "    match: {path: apiVersion, apigroup: [example.com, Acme.Example.org]}\n"
+    rule, = rules_from_pack(write_pack(tmp_path, body))
+
+    def flagged(api_version):
+        data = {"apiVersion": api_version, "kind": "Widget", "metadata": {"name": "w"}}
+        document = Document(Source("m.yaml"), 0, "k8s", data, locator=None)
+        return [hit.message for hit in rule.check(document, None)]
+
+    assert flagged("example.com/v1") == ["group example.com/v1"]
+    assert flagged("sub.example.com/v1") == []  # a subdomain is another group
+    assert flagged("example.com.evil.net/v1") == []
+    assert flagged("v1") == [] and flagged("example.com") == []  # no group without a version
+    assert flagged("acme.example.org/v2") == []  # case matters without ignorecase
+    with pytest.raises(PackError, match="rules.0.match.apigroup.0: 1 is not of type 'string'"):
+        rules_from_pack(write_pack(tmp_path, body.replace("[example.com, Acme.Example.org]", "[1]")))

@@ -71,6 +71,10 @@ def ingress(klass):
             f"    kubernetes.io/ingress.class: {klass}\n")  # the class value: line 6, column 34
 
 
+def api_object(api_version):
+    return f"apiVersion: {api_version}\nkind: Widget\nmetadata:\n  name: w\n"  # the value: line 1, column 13
+
+
 def storageclass(provisioner):
     return ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
             f"provisioner: {provisioner}\n")  # the provisioner value: line 5, column 14
@@ -195,6 +199,19 @@ CASES = [
      [(13, 21)], []),
     ("LK116", "extra_drivers", {"csi.example-array.com": "hpe"}, snapshotclass("csi.example-array.com"), [], [(4, 9)]),
     ("LK116", "accepted_drivers", ["csi.trident.netapp.io"], snapshotclass("csi.trident.netapp.io"), [(4, 9)], []),
+    ("LK105", "extra_groups", ["vm.example-vsphere.net"], api_object("vm.example-vsphere.net/v1"), [], [(1, 13)]),
+    ("LK105", "accepted_groups", ["vmoperator.vmware.com"], api_object("vmoperator.vmware.com/v1alpha1"), [(1, 13)], []),
+    ("LK206", "extra_groups", ["lb.example-aws.net"], api_object("lb.example-aws.net/v1"), [], [(1, 13)]),
+    ("LK206", "accepted_groups", ["elbv2.k8s.aws"], api_object("elbv2.k8s.aws/v1beta1"), [(1, 13)], []),
+    ("LK306", "extra_groups", ["lb.example-gke.net"], api_object("lb.example-gke.net/v1"), [], [(1, 13)]),
+    ("LK306", "accepted_groups", ["networking.gke.io"], api_object("networking.gke.io/v1"), [(1, 13)], []),
+    ("LK405", "extra_groups", ["lb.example-aks.net"], api_object("lb.example-aks.net/v1"), [], [(1, 13)]),
+    ("LK405", "accepted_groups", ["aadpodidentity.k8s.io"], api_object("aadpodidentity.k8s.io/v1"), [(1, 13)], []),
+    ("LK501", "extra_groups", ["apps.example-okd.net"], api_object("apps.example-okd.net/v1"), [], [(1, 13)]),
+    ("LK501", "accepted_groups", ["route.openshift.io"], api_object("route.openshift.io/v1"), [(1, 13)], []),
+    # exact groups: a subdomain of an extra group, or the group as a prefix of another, is not it
+    ("LK206", "extra_groups", ["example-aws.net"], api_object("lb.example-aws.net/v1"), [], []),
+    ("LK206", "accepted_groups", ["k8s.aws"], api_object("elbv2.k8s.aws/v1beta1"), [(1, 13)], [(1, 13)]),
     ("LK117", "extra_groups", {"lb.example-cloud.net": "f5"}, crd("lb.example-cloud.net"), [], [(5, 10)]),
     ("LK117", "accepted_groups", ["karpenter.k8s.aws"], crd("karpenter.k8s.aws"), [(5, 10)], []),
     ("LK118", "providers", {"aws": "aws", "openstack": "other"}, KCM.replace("NAME", "openstack"), [], [(11, 11)]),

@@ -188,3 +188,31 @@ def test_rules_json_and_config_show_report_the_star_entry(tmp_path, monkeypatch)
     rules = json.loads(CliRunner().invoke(main, ["rules", "LK204", "LK110", "--format", "json"]).output)
     assert [(r["id"], {n: p["value"] for n, p in r["params"].items()}) for r in rules] == [
         ("LK110", {"accepted_provisioners": [], "extra_provisioners": {}}), ("LK204", {"public_registries": ["a/"]})]
+
+
+AWS_GROUP = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+             "metadata: {name: targetgroupbindings.elbv2.k8s.aws}\nspec:\n  group: elbv2.k8s.aws\n"
+             "---\napiVersion: elbv2.k8s.aws/v1beta1\nkind: TargetGroupBinding\nmetadata: {name: t}\n")
+# the CRD's group value: line 5, column 10 (LK117); the object's apiVersion: line 7, column 13 (LK206)
+
+
+def group_findings(tmp_path, config=None):
+    (tmp_path / "m.yaml").write_text(AWS_GROUP)
+    if config is not None:
+        (tmp_path / ".lintra.yaml").write_text(config)
+    result = CliRunner().invoke(main, ["check", "-f", "json", "--select", "LK117,LK206", str(tmp_path / "m.yaml")])
+    if result.exit_code == 2:
+        return result.output
+    return sorted((f["rule_id"], f["line"], f["column"]) for f in json.loads(result.output)["findings"])
+
+
+def test_the_star_entry_accepts_an_api_group_for_its_crd_and_its_objects(tmp_path):
+    assert group_findings(tmp_path) == [("LK117", 5, 10), ("LK206", 7, 13)]
+    assert group_findings(tmp_path, 'rules:\n  "*":\n    params:\n      accepted_groups: [elbv2.k8s.aws]\n') == []
+
+
+@pytest.mark.parametrize("value", ["{lb.example.net: aws}", "[lb.example.net]"])
+def test_a_star_value_must_suit_every_type_a_rule_declares_for_the_name(tmp_path, value):
+    # LK117 lists extra groups with their vendor; the one-vendor pack rules list group names
+    output = group_findings(tmp_path, f'rules:\n  "*":\n    params:\n      extra_groups: {value}\n')
+    assert ".lintra.yaml:4:7: rules.*.params.extra_groups: must be of type" in output

@@ -50,8 +50,11 @@ def problems(configured: Mapping[str, Any], rules: Mapping[str, Any], origin: st
                     known = sorted({n for rule in rules.values() for n in rule.params})
                     found.append(f"{place(rule_id, name)}: rules.*.params.{name}: no rule has a parameter "
                                  f"{name!r} (known: {', '.join(known) or 'none'})")
-                else:
-                    found += _wrong_type(place(rule_id, name), f"rules.*.params.{name}", declaring[0].params[name], value)
+                else:  # rules may declare one name with different types (LK117's extra_groups is a
+                    # vendor_map, the pack rules' a strings list): the value must suit every one
+                    specs = {rule.params[name]["type"]: rule.params[name] for rule in declaring}
+                    for spec in specs.values():
+                        found += _wrong_type(place(rule_id, name), f"rules.*.params.{name}", spec, value)
             continue
         rule = rules.get(rule_id)
         if rule is None:

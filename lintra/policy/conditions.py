@@ -4,6 +4,8 @@ Operators (all given in one mapping must hold):
 
 ``equals: X`` / ``in: [X, Y]``      the value equals X / one of the list
 ``startswith`` / ``endswith``       string prefix/suffix; a list means any of them
+``apigroup: [G, H]``                 the value is an apiVersion (``GROUP/VERSION``) of one of these
+                                    API groups (exactly: ``x.example.com`` is not ``example.com``)
 ``contains: X``                     substring of a string value, or item of a list value
 ``regex: RE``                       RE2 regular expression searched in a string value
                                     (linear time: :mod:`lintra.policy.regex_safety`)
@@ -26,7 +28,7 @@ from lintra.policy.selector import SelectorError, compile_path, evaluate
 
 Predicate = Callable[[Any, Any], bool]
 
-OPERATORS = ("equals", "in", "startswith", "endswith", "contains", "regex", "exists", "type", "key",
+OPERATORS = ("equals", "in", "startswith", "endswith", "apigroup", "contains", "regex", "exists", "type", "key",
              "path", "not", "any", "all", "ignorecase")
 _TYPES = {
     "string": lambda v: isinstance(v, str),
@@ -83,6 +85,13 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
             raise SelectorError(f"'{op}' takes a string or a list of strings", at)
         method = str.startswith if op == "startswith" else str.endswith
         return lambda k, v: isinstance(v, str) and method(norm(v), prefixes)
+    if op == "apigroup":
+        groups = arg if isinstance(arg, list) else [arg]
+        if not all(isinstance(g, str) for g in groups):
+            raise SelectorError("'apigroup' takes a string or a list of strings", at)
+        wanted = frozenset(norm(g) for g in groups)
+        # the core group's apiVersion (v1) has no slash and no group: it is never one of these
+        return lambda k, v: isinstance(v, str) and "/" in v and norm(v.rpartition("/")[0]) in wanted
     if op == "contains":
         want = norm(arg)
         return lambda k, v: (isinstance(v, str) and isinstance(want, str) and want in norm(v)) or \
