@@ -75,6 +75,11 @@ def api_object(api_version):
     return f"apiVersion: {api_version}\nkind: Widget\nmetadata:\n  name: w\n"  # the value: line 1, column 13
 
 
+def pod_requesting(resource):
+    return ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n"
+            f"      image: i\n      resources:\n        limits:\n          {resource}: 1\n")  # the key: line 11, column 11
+
+
 def storageclass(provisioner):
     return ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
             f"provisioner: {provisioner}\n")  # the provisioner value: line 5, column 14
@@ -212,6 +217,15 @@ CASES = [
     # exact groups: a subdomain of an extra group, or the group as a prefix of another, is not it
     ("LK206", "extra_groups", ["example-aws.net"], api_object("lb.example-aws.net/v1"), [], []),
     ("LK206", "accepted_groups", ["k8s.aws"], api_object("elbv2.k8s.aws/v1beta1"), [(1, 13)], [(1, 13)]),
+    ("LK210", "extra_resources", ["fpga.example-aws.net/f1"], pod_requesting("fpga.example-aws.net/f1"), [], [(11, 11)]),
+    ("LK210", "accepted_resources", ["vpc.amazonaws.com/efa"], pod_requesting("vpc.amazonaws.com/efa"), [(11, 11)], []),
+    ("LK308", "extra_resources", ["tpu.example-gke.net/v5"], pod_requesting("tpu.example-gke.net/v5"), [], [(11, 11)]),
+    ("LK308", "accepted_resources", ["google.com/tpu"], pod_requesting("google.com/tpu"), [(11, 11)], []),
+    ("LK409", "extra_resources", ["sgx.example-aks.net/epc"], pod_requesting("sgx.example-aks.net/epc"), [], [(11, 11)]),
+    ("LK409", "accepted_resources", ["kubernetes.azure.com/sgx_epc_mem_in_MiB"],
+     pod_requesting("kubernetes.azure.com/sgx_epc_mem_in_MiB"), [(11, 11)], []),
+    # exact names: accepting one resource of a domain leaves the domain's others reported
+    ("LK210", "accepted_resources", ["vpc.amazonaws.com/efa"], pod_requesting("vpc.amazonaws.com/pod-eni"), [(11, 11)], [(11, 11)]),
     ("LK117", "extra_groups", {"lb.example-cloud.net": "f5"}, crd("lb.example-cloud.net"), [], [(5, 10)]),
     ("LK117", "accepted_groups", ["karpenter.k8s.aws"], crd("karpenter.k8s.aws"), [(5, 10)], []),
     ("LK118", "providers", {"aws": "aws", "openstack": "other"}, KCM.replace("NAME", "openstack"), [], [(11, 11)]),
