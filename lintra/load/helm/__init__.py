@@ -45,7 +45,8 @@ class ChartLoad(list):
 
 
 class HelmOptions:
-    """``--helm-values`` files (later wins) and ``--helm-set``/``--helm-set-string`` pairs."""
+    """``--helm-values`` files (later wins; a :class:`Layer` stands for values written inside
+    another file) and ``--helm-set``/``--helm-set-string`` pairs."""
 
     __slots__ = ("values_files", "sets")
 
@@ -156,7 +157,8 @@ def _top_layers(files: ChartFiles, helm: HelmOptions, notes: List[str]) -> List[
         except ValueError as error:
             notes.append(f"--helm-set{'-string' if as_string else ''} {expression}: {error}")
     for path in reversed(helm.values_files):
-        layer = _values_file(path, _read(path), notes)
+        # a Layer is values written inside another file (a kustomization's helmCharts valuesInline)
+        layer = path if isinstance(path, Layer) else _values_file(path, _read(path), notes)
         if layer is not None:
             layers.append(layer)
     text = files.text("values.yaml")
