@@ -812,6 +812,15 @@ def xlsx_huge_cell_and_row_numbers(repo):
 
 
 @case
+def xlsx_unsupported_zip_version(repo):
+    data = bytearray(xlsx({"vInfo": row(1, "VM", "Firmware") + row(2, "vm1", "efi")}))
+    start = data.index(b"PK\x01\x02")  # the first central-directory entry: "version needed" 6.4
+    data[start + 6] = 64
+    w(os.path.join(repo, "RVTools.xlsx"), bytes(data))
+    return ["."], []
+
+
+@case
 def xlsx_not_a_zip(repo):
     w(os.path.join(repo, "RVTools.xlsx"), b"PK\x03\x04" + os.urandom(2000))
     return ["."], []
@@ -1395,6 +1404,9 @@ def attack(name: str, base: str, timeout: float = 180) -> List[str]:
                             break
             except (OSError, UnicodeDecodeError, ValueError, ET.ParseError) as error:
                 problems.append(f"{fmt} output is not valid: {type(error).__name__}: {error}")
+    if report is not None and any(f.get("rule_id") == "LT900" for f in report.get("findings", [])):
+        problems.append("a reader or rule crashed (LT900): " + next(f["message"] for f in report["findings"]
+                                                                   if f.get("rule_id") == "LT900")[:120])
     if report is not None and not mutate:
         listed = report.get("files", [])
         if paths == ["."]:

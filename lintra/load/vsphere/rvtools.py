@@ -129,6 +129,18 @@ def load_csv(source: Source, text: str) -> list:
 
 
 def load_xlsx(source: Source, data: bytes) -> list:
+    """The workbook's VM models; a workbook the zip or XML layer cannot read is an LT000, whatever
+    it raises (a flipped "version needed" byte makes zipfile raise NotImplementedError)."""
+    try:
+        return _load_xlsx(source, data)
+    except (LoadError, LimitExceeded, Skip):
+        raise
+    except Exception as error:  # noqa: BLE001 - zipfile and openpyxl raise many types on broken input
+        raise LoadError("LT000", f"not a readable xlsx workbook: {type(error).__name__}: {str(error)[:120]}",
+                        Span(1, 1)) from None
+
+
+def _load_xlsx(source: Source, data: bytes) -> list:
     try:
         import openpyxl
     except ImportError:
