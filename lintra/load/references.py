@@ -29,6 +29,9 @@ TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
 MAX_REFERENCED = 1000
 #: the documents whose references are followed; a run keeps them until it has followed them
 KINDS = ("heat", "cfn", "heat-env")
+#: what following reads of them (as :attr:`lintra.Rule.reads`), so the map step may drop the rest
+READS = {"heat": (("resources",), ("Resources",)), "cfn": (("resources",), ("Resources",)),
+         "heat-env": (("resource_registry",),)}
 
 
 class NotRead:
