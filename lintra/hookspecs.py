@@ -9,13 +9,45 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-import pluggy
-
 if TYPE_CHECKING:  # the annotations are documentation: docs/plugins.md quotes them verbatim
     import lintra
 
-hookspec = pluggy.HookspecMarker("lintra")
-hookimpl = pluggy.HookimplMarker("lintra")
+PROJECT = "lintra"
+
+
+class _Marker:
+    """pluggy's ``HookspecMarker``/``HookimplMarker`` for this project, without importing pluggy
+    (which imports ``inspect`` and its parsers: a sixth of a one-file run's start-up). A marked
+    function carries the same ``lintra_spec``/``lintra_impl`` options mapping pluggy's own markers
+    set, so pluggy's ``PluginManager`` reads it as its own."""
+
+    __slots__ = ("attribute", "defaults")
+    project_name = PROJECT
+
+    def __init__(self, attribute: str, defaults: dict) -> None:
+        self.attribute = attribute
+        self.defaults = defaults
+
+    def __call__(self, function=None, **options):
+        unknown = set(options) - set(self.defaults)
+        if unknown:
+            raise TypeError(f"unexpected marker option(s): {', '.join(sorted(unknown))}")
+        opts = {**self.defaults, **options}
+        if opts.get("historic") and opts.get("firstresult"):
+            raise ValueError("cannot have a historic firstresult hook")
+
+        def mark(func):
+            setattr(func, self.attribute, dict(opts))
+            return func
+        return mark if function is None else mark(function)
+
+
+hookspec = _Marker(PROJECT + "_spec", {"firstresult": False, "historic": False, "warn_on_impl": None,
+                                       "warn_on_impl_args": None})
+hookimpl = _Marker(PROJECT + "_impl", {"wrapper": False, "hookwrapper": False, "optionalhook": False,
+                                       "tryfirst": False, "trylast": False, "specname": None})
+#: what ``@hookimpl`` with no options sets: a plain implementation, called in registration order
+PLAIN_IMPL = dict(hookimpl.defaults)
 
 
 @hookspec

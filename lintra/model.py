@@ -19,6 +19,9 @@ PARAM_TYPES: "dict[str, Callable[[Any], bool]]" = {
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
     "strings": lambda v: isinstance(v, list) and all(isinstance(item, str) for item in v),
+    # a table a rule extends: name -> the vendor it belongs to (a known vendor name)
+    "vendor_map": lambda v: isinstance(v, dict) and all(
+        isinstance(k, str) and isinstance(x, str) and x in VENDORS for k, x in v.items()),
 }
 
 class Span:
@@ -315,7 +318,7 @@ class Finding:
         #: which occurrence of the same identity within one object (0, 1, ...)
         self.ordinal = 0
         #: found on a document built from other files (a Kustomize overlay's object): the run
-        #: reports each such place once (:func:`lintra.check.merge_built`)
+        #: reports each such place once (:mod:`lintra.filter.duplicates`)
         self.built = False
         #: the condition under which the coupling is rendered, when the values in effect switch
         #: it off (a Helm branch): reported as info at most, never failing

@@ -23,10 +23,10 @@ from collections import Counter
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from lintra.check import Scan, identity, locate, merge_all_built, run_rules
+from lintra.check import Scan, identity, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
-from lintra.filter import Judgement, failing, judge, suppress
+from lintra.filter import Judgement, duplicates, failing, judge, suppress
 from lintra.load import decode, load_source
 from lintra.load.references import KINDS as REFERENCE_KINDS, NotRead, References
 from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit, Rule, Source
@@ -166,7 +166,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 records.append(record)
         context_files = _read_context(plan, context, found, suffixes, exclude, kept, rules) if context else set()
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
-        findings = merge_all_built(findings)
+        findings = duplicates.merge(findings)
         if context_files:
             findings = [f for f in findings if f.file not in context_files]
         suppressions = text_suppressions + document_suppressions

@@ -1,5 +1,9 @@
 """Plugin loading: built-ins first, then the ``lintra`` entry-point group, both through pluggy.
 
+pluggy itself is imported only when a plugin needs more than it takes to call plain hooks (see
+:class:`PluginManager`): a run with the built-ins and modules of plain ``@hookimpl`` functions
+calls them directly, in pluggy's order.
+
 ``LINTRA_PLUGINS=a,b`` restricts loading to the named plugins (built-in or third-party); an empty
 value loads none, which is how a plugin author tests a plugin on its own.
 """
@@ -8,14 +12,16 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Dict, List, Optional, Sequence
-
-import pluggy
+from types import FunctionType, ModuleType
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from lintra import hookspecs
 from lintra.check.reserved import RESERVED
 from lintra.model import Rule
 from lintra.policy.resolvers import Resolver
+
+if TYPE_CHECKING:
+    import pluggy
 
 ENTRY_POINT_GROUP = "lintra"
 
@@ -74,9 +80,114 @@ def _allowed() -> Optional[set]:
     return {name.strip() for name in value.split(",") if name.strip()}
 
 
-def plugin_manager() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager("lintra")
-    pm.add_hookspecs(hookspecs)
+#: the hooks plugins may implement
+HOOKS = tuple(name for name, value in vars(hookspecs).items()
+              if isinstance(value, FunctionType) and hasattr(value, hookspecs.PROJECT + "_spec"))
+
+
+class PluginManager:
+    """pluggy's ``PluginManager`` for lintra, built only when it is needed.
+
+    Registered modules whose hook implementations are all plain (``@hookimpl`` with no options,
+    taking ``register``) are kept here and their hooks called directly, last registered first, as
+    pluggy calls them. Anything else (a class instance, a wrapper, ``tryfirst``, a duplicate name,
+    a hook with no spec) goes to pluggy, with everything registered before it, and pluggy answers
+    from then on: its validation and its call order are the reference."""
+
+    def __init__(self) -> None:
+        self._plugins: List[Tuple[str, Any]] = []
+        self._pluggy: Optional["pluggy.PluginManager"] = None
+
+    def register(self, plugin: Any, name: Optional[str] = None) -> Optional[str]:
+        if self._pluggy is None and name is not None and _plain_module(plugin) \
+                and all(known is not plugin and known_name != name for known_name, known in self._plugins):
+            self._plugins.append((name, plugin))
+            return name
+        return self.pluggy().register(plugin, name=name)
+
+    def pluggy(self) -> "pluggy.PluginManager":
+        if self._pluggy is None:
+            import pluggy
+
+            pm = pluggy.PluginManager(hookspecs.PROJECT)
+            pm.add_hookspecs(hookspecs)
+            for name, plugin in self._plugins:
+                pm.register(plugin, name=name)
+            self._pluggy = pm
+        return self._pluggy
+
+    def get_plugin(self, name: str) -> Any:
+        if self._pluggy is not None:
+            return self._pluggy.get_plugin(name)
+        return next((plugin for known, plugin in self._plugins if known == name), None)
+
+    def list_name_plugin(self) -> List[Tuple[str, Any]]:
+        if self._pluggy is not None:
+            return self._pluggy.list_name_plugin()
+        return list(self._plugins)
+
+    def hooks_of(self, plugin: Any) -> List[str]:
+        """The names of the hooks ``plugin`` implements, sorted."""
+        if self._pluggy is not None:
+            return sorted(h.name for h in self._pluggy.get_hookcallers(plugin) or ())
+        return sorted(name for name in HOOKS if _implementation(plugin, name) is not None)
+
+    def call(self, name: str, register) -> None:
+        """Call hook ``name``; an exception from a plugin becomes a :class:`PluginError` naming
+        the plugin (found by its hook function in the traceback) and the exception."""
+        if self._pluggy is not None:
+            hook = getattr(self._pluggy.hook, name)
+            impls = [(impl.plugin_name, impl.function) for impl in hook.get_hookimpls()]
+            calls = [lambda: hook(register=register)]
+        else:
+            impls = [(plugin_name, function) for plugin_name, plugin in self._plugins
+                     for function in (_implementation(plugin, name),) if function is not None]
+            calls = [lambda function=function: function(register=register) for _, function in reversed(impls)]
+        try:
+            for call in calls:
+                call()
+        except PluginError:
+            raise
+        except Exception as error:  # noqa: BLE001 - third-party code: report it in one line
+            codes = {function.__code__: plugin_name for plugin_name, function in impls}
+            plugin, tb = None, error.__traceback__
+            while tb is not None:
+                plugin = codes.get(tb.tb_frame.f_code, plugin)
+                tb = tb.tb_next
+            raise PluginError(f"plugin {plugin or '(unknown)'}: hook {name} raised {_one_line(error)}") from None
+
+    def __getattr__(self, name: str) -> Any:  # the rest of pluggy's API
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.pluggy(), name)
+
+
+def _implementation(plugin: Any, name: str) -> Optional[FunctionType]:
+    function = getattr(plugin, name, None)
+    if isinstance(function, FunctionType) and isinstance(getattr(function, hookspecs.PROJECT + "_impl", None), dict):
+        return function
+    return None
+
+
+def _plain_module(plugin: Any) -> bool:
+    """Whether pluggy would call ``plugin``'s hooks exactly as :meth:`PluginManager.call` does:
+    a module whose every marked function implements a known hook, plainly, with ``register``."""
+    if not isinstance(plugin, ModuleType):
+        return False
+    for attribute in dir(plugin):
+        value = getattr(plugin, attribute, None)
+        opts = getattr(value, hookspecs.PROJECT + "_impl", None) if isinstance(value, FunctionType) else None
+        if opts is None:
+            continue
+        code = value.__code__
+        if (attribute not in HOOKS or opts != hookspecs.PLAIN_IMPL
+                or code.co_varnames[:code.co_argcount] != ("register",)):
+            return False
+    return True
+
+
+def plugin_manager() -> PluginManager:
+    pm = PluginManager()
     allowed = _allowed()
     for name, module in DEFAULT_PLUGINS.items():
         if allowed is None or name in allowed:
@@ -108,7 +219,7 @@ class PluginError(ValueError):
     """Plugins cannot be loaded as configured: a configuration error (exit 2)."""
 
 
-def load_registry(pm: Optional[pluggy.PluginManager] = None, *, required: Sequence[str] = (),
+def load_registry(pm: Optional[PluginManager] = None, *, required: Sequence[str] = (),
                   packs: Sequence[str] = (), local_plugins: Sequence[str] = (),
                   allow_local_plugins: bool = False) -> Registry:
     """Gather what every plugin registers.
@@ -150,7 +261,7 @@ def load_registry(pm: Optional[pluggy.PluginManager] = None, *, required: Sequen
             # built-ins carry lintra's version; a plugin registered without a distribution
             # (a local file, a test) has none
             "version": dist.version if dist is not None else _own_version() if name in DEFAULT_PLUGINS else None,
-            "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
+            "hooks": pm.hooks_of(plugin),
         })
     return registry
 
@@ -176,21 +287,8 @@ def _local_plugin(path: str, allowed: bool):
     return module
 
 
-def _call(pm: pluggy.PluginManager, name: str, register) -> None:
-    """Call one ``register_*`` hook; an exception from a plugin becomes a :class:`PluginError`
-    naming the plugin (found by its hook function in the traceback) and the exception."""
-    hook = getattr(pm.hook, name)
-    try:
-        hook(register=register)
-    except PluginError:
-        raise
-    except Exception as error:  # noqa: BLE001 - third-party code: report it in one line
-        codes = {impl.function.__code__: impl.plugin_name for impl in hook.get_hookimpls()}
-        plugin, tb = None, error.__traceback__
-        while tb is not None:
-            plugin = codes.get(tb.tb_frame.f_code, plugin)
-            tb = tb.tb_next
-        raise PluginError(f"plugin {plugin or '(unknown)'}: hook {name} raised {_one_line(error)}") from None
+def _call(pm: PluginManager, name: str, register) -> None:
+    pm.call(name, register)
 
 
 def _one_line(error: BaseException) -> str:

@@ -78,3 +78,23 @@ def test_unknown_format_suggests_the_closest_name():
     assert result.exit_code == 2
     assert "unknown format 'sarf' (did you mean 'sarif'?); known: github, gitlab, json, junit, sarif, text" \
         in result.output
+
+
+def test_a_reader_that_closes_the_pipe_early_gets_no_error_and_the_gate_keeps_its_exit_code(tmp_path):
+    """`lintra check . | head -1` must not end in a traceback or "Broken pipe" on stderr (as grep and ruff)."""
+    import subprocess
+    import sys
+
+    for n in range(2000):
+        (tmp_path / f"pod{n}.yaml").write_text(
+            f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{n}\nspec:\n  volumes:\n"
+            "  - name: d\n    awsElasticBlockStore:\n      volumeID: vol-1\n")
+    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    proc = subprocess.Popen([sys.executable, "-m", "lintra", "check", "--jobs", "1", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away with most of the output unread
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1, stderr
+    assert b"LK201" in first
+    assert stderr == b"", stderr

@@ -79,11 +79,13 @@ def test_options_section_lists_declared_params():
         id, name, title, vendor, category, strength = "X1", "x", "X", "other", "api", "soft"
         rationale, remediation, references, kinds, origin, service, effort = "r", "m", (), ("k8s",), "lintra.x", "", None
         examples = {}
-        params = {"registries": {"description": "registries to flag", "default": ["gcr.io"]}, "limit": 3}
+        params = {"registries": {"type": "strings", "description": "registries to flag", "default": ["gcr.io"]},
+                  "limit": 3}
 
         class severity:
             name = "warning"
     page = ruledoc.markdown(Parametrised())
     options = page.split("## Options", 1)[1]
-    assert "- `registries`: registries to flag (default: `['gcr.io']`)" in options
+    # name, type and default (as JSON, the way .lintra.yaml writes it), then what it means
+    assert '- `registries` (strings, default `["gcr.io"]`): registries to flag' in options
     assert "- `limit` (default: `3`)" in options

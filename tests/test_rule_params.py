@@ -109,3 +109,82 @@ def test_a_default_of_the_wrong_type_is_refused():
     with pytest.raises(ValueError, match="default 'x' is not of type strings"):
         Rule("X1", "x", "x", "other", "api", "soft", "info", ("k8s",), "r", "m", check=lambda d, s: (),
              params={"p": {"type": "strings", "default": "x", "description": "d"}})
+
+
+IMAGE_RULES = ("LK107", "LK204", "LK304", "LK403", "LK504")
+
+
+def test_every_image_rule_takes_the_same_documented_public_registries():
+    rules = {r["id"]: r for r in json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)}
+    judging = sorted(r for r, rule in rules.items() if "public_registries" in rule["params"])
+    assert judging == list(IMAGE_RULES)
+    specs = [rules[r]["params"]["public_registries"] for r in IMAGE_RULES]
+    assert all(spec == specs[0] for spec in specs)
+    # each default prefix is named in the description together with the source that makes it public
+    for prefix, source in [("gcr.io/distroless/", "github.com/GoogleContainerTools/distroless"),
+                           ("gcr.io/kaniko-project/", "github.com/GoogleContainerTools/kaniko"),
+                           ("gcr.io/cadvisor/", "github.com/google/cadvisor"),
+                           ("gcr.io/knative-releases/", "knative.dev/docs/install"),
+                           ("gcr.io/tekton-releases/", "tekton.dev/docs/pipelines/install"),
+                           ("public.ecr.aws/", "docs.aws.amazon.com/AmazonECR/latest/public/"),
+                           ("mcr.microsoft.com/", "github.com/microsoft/containerregistry"),
+                           ("registry.k8s.io/", "kubernetes.io/blog/2023/03/10/image-registry-redirect")]:
+        assert prefix in specs[0]["default"]
+        description = " ".join(specs[0]["description"].split())
+        assert description.index(prefix) < description.index(source) < description.index(prefix) + 200
+    assert len(specs[0]["default"]) == 8
+
+
+PUBLIC_POD = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+              "    - {name: a, image: gcr.io/distroless/static-debian12:nonroot}\n"
+              "    - {name: b, image: public.ecr.aws/docker/library/nginx:1.27}\n"
+              "    - {name: c, image: mcr.microsoft.com/dotnet/aspnet:8.0}\n"
+              "    - {name: d, image: registry.k8s.io/pause:3.9}\n"
+              "    - {name: e, image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1}\n"
+              "    - {name: f, image: contoso.azurecr.io/app:1}\n")
+
+
+def image_findings(tmp_path, config=None):
+    (tmp_path / "pod.yaml").write_text(PUBLIC_POD)
+    if config:
+        (tmp_path / ".lintra.yaml").write_text(config)
+    out = CliRunner().invoke(main, ["check", "-f", "json", "--profile", "agile", str(tmp_path / "pod.yaml")]).output
+    return sorted((f["rule_id"], f["line"], f["column"]) for f in json.loads(out)["findings"])
+
+
+def test_public_images_under_vendor_hosts_give_no_coupling_finding_in_any_rule(tmp_path):
+    # lines 6-9 are public images (distroless, ECR Public, MAR, registry.k8s.io): no rule reports
+    # them; the ECR account host (line 10) and the ACR registry (line 11) are scoped, at the image
+    assert image_findings(tmp_path) == [("LK204", 10, 24), ("LK403", 11, 24)]
+
+
+def test_the_star_entry_sets_public_registries_for_every_image_rule(tmp_path):
+    config = ('rules:\n  "*":\n    params:\n      public_registries: [111122223333.dkr.ecr.eu-west-1.amazonaws.com/,'
+              ' contoso.azurecr.io/]\n')
+    # the list replaces the default, so distroless (line 6) is project-scoped again for LK304
+    assert image_findings(tmp_path, config) == [("LK304", 6, 24)]
+    # a rule's own entry wins over "*"
+    config += "  LK403:\n    params:\n      public_registries: [gcr.io/distroless/]\n"
+    assert image_findings(tmp_path, config) == [("LK304", 6, 24), ("LK403", 11, 24)]
+
+
+@pytest.mark.parametrize("config, message", [
+    ("rules:\n  LK304:\n    params:\n      public_registry: [x/]\n", ".lintra.yaml:4:7: rules.LK304.params.public_registry"),
+    ("rules:\n  LK118:\n    params:\n      providers: {aws: amazon}\n",
+     ".lintra.yaml:4:7: rules.LK118.params.providers: must be of type vendor_map"),
+    ("rules:\n  LK999:\n    params: {x: 1}\n", ".lintra.yaml:2:3: rules.LK999: no rule has this id"),
+    ('rules:\n  "*":\n    params:\n      public_registry: []\n', ".lintra.yaml:4:7: rules.*.params.public_registry: no rule"),
+    ('rules:\n  "*":\n    params:\n      public_registries: x\n', ".lintra.yaml:4:7: rules.*.params.public_registries: must be"),
+])
+def test_a_parameter_error_names_its_line_in_the_configuration(tmp_path, config, message):
+    result, _ = lk304(tmp_path, config)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_rules_json_and_config_show_report_the_star_entry(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".lintra.yaml").write_text('rules:\n  "*":\n    params:\n      public_registries: [a/]\n')
+    assert 'rules = {"*": {"params": {"public_registries": ["a/"]}}}' in CliRunner().invoke(main, ["config", "--show"]).output
+    rules = json.loads(CliRunner().invoke(main, ["rules", "LK204", "LK110", "--format", "json"]).output)
+    assert [(r["id"], {n: p["value"] for n, p in r["params"].items()}) for r in rules] == [
+        ("LK110", {"accepted_provisioners": [], "extra_provisioners": {}}), ("LK204", {"public_registries": ["a/"]})]

@@ -56,56 +56,23 @@ def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan,
         for kind in rule.kinds:
             by_kind[kind].append(rule)
     findings: List[Finding] = []
-    built: List[Finding] = []
     for doc in documents:
-        out = built if getattr(doc.locator, "related", None) is not None else findings
+        # found on an object built from other files (a Kustomize overlay's): the run merges what
+        # several builds find at one place (lintra.filter.duplicates)
+        built = getattr(doc.locator, "related", None) is not None
         for rule in by_kind.get(doc.kind, ()):
             if wants is not None and not wants(rule, doc):
                 continue
             try:
                 for hit in rule.check(doc, scan):
-                    out.append(locate(rule, doc, hit))
+                    finding = locate(rule, doc, hit)
+                    finding.built = built
+                    findings.append(finding)
             except Exception as error:  # a broken rule must not stop the scan
-                out.append(_internal_error(rule, doc, error))
-    for finding in built:
-        finding.built = True
-    return merge_built(findings, built) if built else findings
-
-
-def merge_all_built(findings: List[Finding]) -> List[Finding]:
-    """:func:`merge_built` over a whole run, whose files were checked one by one: a base read on
-    its own and the overlays of other roots that build it meet only here."""
-    built = [finding for finding in findings if finding.built]
-    return merge_built([finding for finding in findings if not finding.built], built) if built else findings
-
-
-def merge_built(findings: List[Finding], built: Sequence[Finding]) -> List[Finding]:
-    """Findings of documents built from other files (Kustomize overlays) join ``findings`` once
-    per place: a base's coupling is reported at the base file however many overlays include it,
-    and not again when the base file was read on its own. A merged finding keeps the first one's
-    message and gains the other's related locations (the overlays that build it)."""
-    by_place: Dict[tuple, Finding] = {}
-    for finding in findings:
-        by_place.setdefault(_place(finding), finding)
-    out = list(findings)
-    merged = set()  # ids of built findings kept: only those gather the other overlays' locations
-    for finding in built:
-        key = _place(finding)
-        kept = by_place.get(key)
-        if kept is None:
-            by_place[key] = finding
-            merged.add(id(finding))
-            out.append(finding)
-            continue
-        known = {(related.file, related.span.line) for related in kept.related}
-        extra = [related for related in finding.related if (related.file, related.span.line) not in known]
-        if extra and id(kept) in merged:
-            kept.related = tuple(kept.related) + tuple(extra)
-    return out
-
-
-def _place(finding: Finding) -> tuple:
-    return finding.rule.id, finding.file, finding.span.line, finding.span.column
+                finding = _internal_error(rule, doc, error)
+                finding.built = built
+                findings.append(finding)
+    return findings
 
 
 def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:

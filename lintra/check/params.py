@@ -1,43 +1,74 @@
 """Rule parameters: what a rule declares it can be told (``Rule.params``), and what a run tells it.
 
 A rule declares ``name -> {"type", "default", "description"}``; ``.lintra.yaml`` sets values per
-rule (``rules: {LK304: {params: {public_registries: [...]}}}``), which reach the check through
+rule (``rules: {LK304: {params: {public_registries: [...]}}}``), or for every rule declaring a
+parameter under the id ``*`` (``rules: {"*": {params: {public_registries: [...]}}}``: the image
+rules share that one), and a rule's own entry wins over ``*``. The values reach the check through
 the scan (option ``rule_params``). A check reads the effective values with :func:`effective`, as
 kube-linter's checks read their ``params`` and yamllint's rules their ``CONF``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from lintra.model import PARAM_TYPES
 
 TYPES = PARAM_TYPES
+#: the rule id that sets a parameter for every rule declaring it
+EVERY_RULE = "*"
+_TYPE_NAMES = {"vendor_map": "vendor_map (a mapping of names to known vendor names)"}
 
 
 def effective(rule, scan) -> Dict[str, Any]:
     """``name -> value`` for every parameter of ``rule``: the run's value, else the default."""
-    given = ((getattr(scan, "options", None) or {}).get("rule_params") or {}).get(rule.id) or {}
+    return configured_values(rule, (getattr(scan, "options", None) or {}).get("rule_params") or {})
+
+
+def configured_values(rule, configured: Mapping[str, Mapping[str, Any]]) -> Dict[str, Any]:
+    """``name -> value`` of ``rule``'s parameters given ``rule id -> {name: value}`` (the
+    configuration's ``rules``, ``*`` included), else the defaults."""
+    given = {**(configured.get(EVERY_RULE) or {}), **(configured.get(rule.id) or {})}
     return {name: given.get(name, spec.get("default")) for name, spec in rule.params.items()}
 
 
-def problems(configured: Mapping[str, Any], rules: Mapping[str, Any], origin: str) -> List[str]:
-    """``origin: rules.ID.params.NAME: why`` for every configured parameter the rule does not
-    declare, or whose value is not of the declared type."""
+def problems(configured: Mapping[str, Any], rules: Mapping[str, Any], origin: str,
+             where: Optional[Callable[[str, Optional[str]], Optional[str]]] = None) -> List[str]:
+    """``place: rules.ID.params.NAME: why`` for every configured parameter the rule does not
+    declare, or whose value is not of the declared type. ``where(rule_id, name)`` is the
+    ``file:line:column`` that set it (``name`` None: the rule's entry); ``origin`` when unknown."""
+    def place(rule_id: str, name: Optional[str] = None) -> str:
+        return (where(rule_id, name) if where else None) or origin
+
     found = []
     for rule_id, entry in configured.items():
-        rule = rules.get(rule_id)
         params = (entry or {}).get("params") or {}
+        if rule_id == EVERY_RULE:
+            for name, value in params.items():
+                declaring = [rule for rule in rules.values() if name in rule.params]
+                if not declaring:
+                    known = sorted({n for rule in rules.values() for n in rule.params})
+                    found.append(f"{place(rule_id, name)}: rules.*.params.{name}: no rule has a parameter "
+                                 f"{name!r} (known: {', '.join(known) or 'none'})")
+                else:
+                    found += _wrong_type(place(rule_id, name), f"rules.*.params.{name}", declaring[0].params[name], value)
+            continue
+        rule = rules.get(rule_id)
         if rule is None:
-            found.append(f"{origin}: rules.{rule_id}: no rule has this id")
+            found.append(f"{place(rule_id)}: rules.{rule_id}: no rule has this id")
             continue
         for name, value in params.items():
             spec = rule.params.get(name)
             if spec is None:
                 known = ", ".join(sorted(rule.params)) or "none"
-                found.append(f"{origin}: rules.{rule_id}.params.{name}: {rule_id} has no parameter {name!r} "
-                             f"(known: {known})")
-            elif not TYPES[spec["type"]](value):
-                found.append(f"{origin}: rules.{rule_id}.params.{name}: must be of type {spec['type']}, "
-                             f"not {value!r}")
+                found.append(f"{place(rule_id, name)}: rules.{rule_id}.params.{name}: {rule_id} has no parameter "
+                             f"{name!r} (known: {known})")
+            else:
+                found += _wrong_type(place(rule_id, name), f"rules.{rule_id}.params.{name}", spec, value)
     return found
+
+
+def _wrong_type(at: str, key: str, spec: Mapping[str, Any], value: Any) -> List[str]:
+    if TYPES[spec["type"]](value):
+        return []
+    return [f"{at}: {key}: must be of type {_TYPE_NAMES.get(spec['type'], spec['type'])}, not {value!r}"]

@@ -24,6 +24,22 @@ def registry_or_exit(**options: Any) -> Registry:
         raise ConfigError(f"cannot load plugins: {error}") from None
 
 
+LIMIT_HELP = ("Set an input limit (README \"Limits\"), e.g. max_depth=512; may raise it up to 16 times its default, "
+              "which a repository's configuration cannot (repeatable).")
+
+
+def limit_flags(expressions: Sequence[str]) -> Dict[str, int]:
+    """``--limit NAME=VALUE`` values; names and bounds are checked with the configuration's."""
+    found = {}
+    for expression in expressions:
+        name, _, value = expression.partition("=")
+        try:
+            found[name.strip()] = int(value)
+        except ValueError:
+            raise ConfigError(f"--limit {expression}: expected NAME=INTEGER, e.g. max_depth=512") from None
+    return found
+
+
 def settings_or_exit(paths: Sequence[str], config: Optional[str] = None, isolated: bool = False,
                      flags: Optional[Dict[str, Any]] = None):
     """The effective settings: files found for ``paths`` (or ``config``), then ``flags``

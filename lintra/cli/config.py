@@ -6,7 +6,7 @@ import json
 
 import click
 
-from lintra.cli.common import ISOLATED_HELP, settings_or_exit
+from lintra.cli.common import ISOLATED_HELP, LIMIT_HELP, limit_flags, settings_or_exit
 
 
 @click.command("config")
@@ -15,10 +15,12 @@ from lintra.cli.common import ISOLATED_HELP, settings_or_exit
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Configuration file to use instead of the one found upward from PATHS.")
 @click.option("--isolated", is_flag=True, help=ISOLATED_HELP)
+@click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE", help=LIMIT_HELP)
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def config(paths, show, config_file, fmt, isolated):
-    """Show the configuration a check of PATHS (default: .) would use, value by value."""
-    settings = settings_or_exit(paths or ["."], config_file, isolated)
+def config(paths, show, config_file, fmt, isolated, limits):
+    """Show the configuration a check of PATHS (default: .) would use, value by value (with --limit:
+    the limits such a check would run with)."""
+    settings = settings_or_exit(paths or ["."], config_file, isolated, {"limits": (limit_flags(limits), "--limit")})
     rows = settings.show()
     if fmt == "json":
         click.echo(json.dumps({"files": [f.path for f in settings.files], "root": settings.root,

@@ -47,7 +47,11 @@ def write_all(pairs, result, stdout, options) -> None:
     for formatter, path in pairs:
         try:
             if path is None:
-                formatter.write(result, stdout, options)
+                try:
+                    formatter.write(result, stdout, options)
+                    stdout.flush()
+                except BrokenPipeError:
+                    _reader_went_away(stdout)
                 continue
             with open(path, "w", encoding="utf-8", newline="\n") as handle:
                 formatter.write(result, handle, dict(options, color=False))
@@ -55,3 +59,20 @@ def write_all(pairs, result, stdout, options) -> None:
             raise ConfigError(f"cannot write {path or 'standard output'}: {error.strerror or error}") from None
         except Exception as error:  # noqa: BLE001 - a format plugin's bug: one line, exit 2
             raise ConfigError(f"format {formatter.name} failed: {type(error).__name__}: {error}") from None
+
+
+def _reader_went_away(stdout) -> None:
+    """`lintra check . | head` closes the pipe early; like grep and ruff, stop writing without an error.
+
+    The run's exit code still says what the gate found. Standard output is pointed at the null device
+    so the interpreter's final flush does not raise the same error again.
+    """
+    try:
+        fileno = stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # CliRunner's capture: nothing to redirect
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fileno)
+    finally:
+        os.close(null)

@@ -9,7 +9,8 @@ from typing import Any, Callable, Dict, Optional, Sequence
 
 import click
 
-from lintra.cli.common import ISOLATED_HELP, ConfigError, registry_or_exit, settings_or_exit, split_list
+from lintra.cli.common import (ISOLATED_HELP, LIMIT_HELP, ConfigError, limit_flags, registry_or_exit, settings_or_exit,
+                               split_list)
 from lintra.discover import PathNotFound
 from lintra.pipeline import Result, run
 
@@ -48,9 +49,7 @@ _OPTIONS = [
                  help="Run the Python plugin files the project's configuration names (they run code)."),
     click.option("--stdin-filename", default="-", metavar="NAME",
                  help="Name to report for standard input (its suffix picks the reader)."),
-    click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
-                 help="Set an input limit (README \"Limits\"), e.g. max_depth=512; may raise it up to 16 times "
-                      "its default, which a repository's configuration cannot (repeatable)."),
+    click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE", help=LIMIT_HELP),
     click.option("--no-cache", is_flag=True,
                  help="Read every context file afresh instead of from the cache of what earlier runs kept of it "
                       "(README \"Cache\"; `lintra cache clear` empties it)."),
@@ -64,18 +63,6 @@ def scan_options(command: Callable) -> Callable:
     for option in reversed(_OPTIONS):
         command = option(command)
     return command
-
-
-def _limit_flags(expressions: Sequence[str]) -> Dict[str, int]:
-    """``--limit NAME=VALUE`` values; names and bounds are checked with the configuration's."""
-    found = {}
-    for expression in expressions:
-        name, _, value = expression.partition("=")
-        try:
-            found[name.strip()] = int(value)
-        except ValueError:
-            raise ConfigError(f"--limit {expression}: expected NAME=INTEGER, e.g. max_depth=512") from None
-    return found
 
 
 class ScanSetup:
@@ -93,19 +80,22 @@ class ScanSetup:
             "profile": (options["profile"], "--profile"),
             "sanctioned_vendors": ([v.lower() for v in split_list(options["sanction"])], "--sanction"),
             "exclude": (list(options["exclude"]), "--exclude"), "packs": (list(options["packs"]), "--pack"),
-            "limits": (_limit_flags(options.get("limits") or ()), "--limit"),
+            "limits": (limit_flags(options.get("limits") or ()), "--limit"),
             **(extra_flags or {})}
         self.settings = settings_or_exit(paths, options["config_file"], options["isolated"], flags)
         if options["allow_local_plugins"]:
             self.settings.trust_local_plugins()
         registry_options = self.settings.registry_options()
-        if registries is None:
-            self.registry = registry_or_exit(**registry_options)
-        else:
-            key = repr(sorted(registry_options.items()))
-            if key not in registries:
-                registries[key] = registry_or_exit(**registry_options)
-            self.registry = registries[key]
+        from lintra.load import limits
+
+        with limits.applied(self.settings["limits"]):  # packs compile their regexes within the run's RE2 budget
+            if registries is None:
+                self.registry = registry_or_exit(**registry_options)
+            else:
+                key = repr(sorted(registry_options.items()) + sorted(self.settings["limits"].items()))
+                if key not in registries:
+                    registries[key] = registry_or_exit(**registry_options)
+                self.registry = registries[key]
         if not self.registry.loaders:  # every file would be skipped and the run would pass
             raise ConfigError("no plugin provides a loader, so no file can be read"
                               + ("; LINTRA_PLUGINS leaves out lintra.loaders" if "LINTRA_PLUGINS" in os.environ else ""))

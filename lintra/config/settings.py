@@ -34,7 +34,7 @@ class Setting:
 
 
 class Settings:
-    __slots__ = ("values", "files", "root", "trusted_plugins", "limit_origins")
+    __slots__ = ("values", "files", "root", "trusted_plugins", "limit_origins", "param_origins")
 
     def __init__(self) -> None:
         self.values: Dict[str, Setting] = {key: Setting(value, "default") for key, value in DEFAULTS.items()}
@@ -45,6 +45,8 @@ class Settings:
         self.trusted_plugins: List[str] = []
         #: limit name -> where its value was set (``lintra config --show`` lists each limit)
         self.limit_origins: Dict[str, str] = {}
+        #: (rule id, parameter name or None for the rule's entry) -> where .lintra.yaml set it
+        self.param_origins: Dict[tuple, str] = {}
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key].value
@@ -71,6 +73,10 @@ class Settings:
                 value = self._limits(value, {name: config.where((key, name)) for name in value},
                                      raising_allowed=config.user)
             elif key == "rules":  # a project file sets a rule's parameters over the user file's
+                for rule_id, entry in value.items():
+                    self.param_origins[(rule_id, None)] = config.where((key, rule_id))
+                    for name in (entry or {}).get("params") or {}:
+                        self.param_origins[(rule_id, name)] = config.where((key, rule_id, "params", name))
                 value = {rule_id: {"params": {**(self["rules"].get(rule_id) or {}).get("params", {}),
                                               **((entry or {}).get("params") or {})}}
                          for rule_id, entry in {**self["rules"], **value}.items()}
@@ -164,7 +170,8 @@ class Settings:
         not declare or whose value is not of its type."""
         from lintra.check.params import problems
 
-        return problems(self["rules"], {rule.id: rule for rule in rules}, self.values["rules"].origin)
+        return problems(self["rules"], {rule.id: rule for rule in rules}, self.values["rules"].origin,
+                        lambda rule_id, name: self.param_origins.get((rule_id, name)))
 
     def rule_params(self) -> Dict[str, Dict[str, Any]]:
         """``rule id -> {name: value}``: the scan option rules read through lintra.check.params."""

@@ -89,7 +89,7 @@ def judge(findings: Iterable[Finding], judgement: Judgement) -> Tuple[List[Findi
     """Level every finding by the judgement for its file; return the kept ones and how many
     findings on sanctioned vendors were hidden."""
     kept, hidden = [], 0
-    for finding in _unique(findings):
+    for finding in findings:
         verdict = judgement.for_file(finding.file)
         level = verdict.level(finding.rule, finding.vendor)
         if level is None:
@@ -108,26 +108,6 @@ def judge(findings: Iterable[Finding], judgement: Judgement) -> Tuple[List[Findi
         kept.append(finding)
     kept.sort(key=Finding.sort_key)
     return kept, hidden
-
-
-def _unique(findings: Iterable[Finding]) -> Iterable[Finding]:
-    """A Helm template is rendered once with the values in effect and again per explored branch,
-    and one values line can feed several objects, so the same rule can find the same place more
-    than once: keep one, preferring the finding that is not conditional. Findings located
-    without rendering are passed on untouched."""
-    findings = list(findings)
-    best: Dict[tuple, Finding] = {}
-    for finding in findings:
-        if not finding.span.rendered:
-            continue
-        key = (finding.rule.id, finding.file, finding.span.line, finding.span.column)
-        known = best.get(key)
-        if known is None or (known.conditional and not finding.conditional):
-            best[key] = finding
-    if not best:
-        return findings
-    keep = {id(f) for f in best.values()}
-    return [f for f in findings if id(f) in keep or not f.span.rendered]
 
 
 def failing(findings: Iterable[Finding], threshold: Union[Level, Judgement]) -> List[Finding]:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 from lintra.filesystem import NotRegular, TooLarge
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
-from lintra.model import Document, FileRecord, Locator, Source, Span
+from lintra.model import Document, FileRecord, Locator, Pointer, Source, Span
 
 #: A detector's answer for one parsed document: ``(kind, data, base pointer)`` per object found,
 #: or ``(kind, data, base, make_locator)`` where ``make_locator(file_locator)`` maps pointers of
@@ -58,11 +58,14 @@ class Detector:
 class LoadError(Exception):
     """The file is ours but broken: reported as a finding of ``rule_id`` at ``span``."""
 
-    def __init__(self, rule_id: str, message: str, span: Span) -> None:
+    def __init__(self, rule_id: str, message: str, span: Span, pointer: Optional[Pointer] = None) -> None:
         super().__init__(message)
         self.rule_id = rule_id
         self.message = message
         self.span = span
+        #: a detector knows where in the data it found the fault, not where that is in the file:
+        #: the load stage turns this pointer into the span with the file's locator
+        self.pointer = pointer
 
 
 class Problem:
@@ -221,7 +224,12 @@ def _classify(source: Source, parsed: Iterable, detectors: Sequence[Detector]) -
             documents.append(item)
             continue
         data, locator = item
-        found = detect(data, detectors)
+        try:
+            found = detect(data, detectors)
+        except LoadError as error:
+            if error.pointer is not None:
+                error.span = locator.span(error.pointer, "value")
+            raise
         if not found:
             others += 1
         for kind, obj, base, *own in found:

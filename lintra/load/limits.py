@@ -42,6 +42,35 @@ MAX_KUSTOMIZE_OBJECTS = 20_000
 #: entries (literals, files, env lines) of one root's ConfigMap/Secret generators
 MAX_GENERATOR_ENTRIES = 10_000
 
+# Helm charts (lintra/load/helm/): a chart read in place, its vendored subcharts and the templates'
+# evaluation. Helm itself bounds none of these except includes (1000); hostile charts need each.
+#: files one chart directory may hold (a vendored subchart counts as one)
+MAX_CHART_FILES = 5_000
+#: bytes of one chart file or vendored .tgz member
+MAX_CHART_MEMBER_BYTES = 4 * 1024 * 1024
+#: bytes of one vendored subchart .tgz, and what its members inflate to
+MAX_CHART_ARCHIVE_BYTES = 32 * 1024 * 1024
+#: members of one vendored subchart .tgz
+MAX_CHART_ARCHIVE_MEMBERS = 5_000
+#: subcharts nested in subcharts (charts/ in charts/)
+MAX_CHART_DEPTH = 8
+#: parenthesis and block nesting in one template (Go has no such bound)
+MAX_TEMPLATE_NESTING = 100
+#: evaluation steps per rendered template (a range over a huge list, a recursion ...)
+MAX_TEMPLATE_STEPS = 200_000
+#: characters one rendered template may print
+MAX_TEMPLATE_OUTPUT = 2 * 1024 * 1024
+#: include/template/tpl nesting (Helm stops recursive includes at 1000)
+MAX_INCLUDE_DEPTH = 50
+#: explore passes per template beyond the values in effect (the k-th branch of every if-chain)
+MAX_TEMPLATE_PASSES = 4
+
+#: Heat nested/provider templates one run adds to what was named (lintra/load/references.py)
+MAX_REFERENCED = 1_000
+#: RE2's memory budget for one compiled pack regex (its own default is 8 MiB): a pattern that needs
+#: more does not compile and is a pack error (lintra/policy/regex_safety.py)
+MAX_PATTERN_MEMORY = 8 * 1024 * 1024
+
 
 # Configurable limits (README "Limits"): ``limits: {max_depth: 64}`` in a configuration file or
 # ``--limit max_depth=64``. The loaders read the module attributes at call time, so a run sets them
@@ -51,7 +80,10 @@ MAX_GENERATOR_ENTRIES = 10_000
 CONFIGURABLE = {name.lower(): name for name in (
     "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_EXPANDED_NODES", "MAX_ROWS", "MAX_UNCOMPRESSED_BYTES",
     "MAX_OVA_DESCRIPTOR_BYTES", "MAX_ARCHIVE_MEMBERS", "MAX_KUSTOMIZE_DEPTH", "MAX_KUSTOMIZE_READS",
-    "MAX_KUSTOMIZE_BYTES", "MAX_KUSTOMIZE_OBJECTS", "MAX_GENERATOR_ENTRIES")}
+    "MAX_KUSTOMIZE_BYTES", "MAX_KUSTOMIZE_OBJECTS", "MAX_GENERATOR_ENTRIES",
+    "MAX_CHART_FILES", "MAX_CHART_MEMBER_BYTES", "MAX_CHART_ARCHIVE_BYTES", "MAX_CHART_ARCHIVE_MEMBERS",
+    "MAX_CHART_DEPTH", "MAX_TEMPLATE_NESTING", "MAX_TEMPLATE_STEPS", "MAX_TEMPLATE_OUTPUT", "MAX_INCLUDE_DEPTH",
+    "MAX_TEMPLATE_PASSES", "MAX_REFERENCED", "MAX_PATTERN_MEMORY")}
 DEFAULTS = {name: globals()[attribute] for name, attribute in CONFIGURABLE.items()}
 #: no source may raise a limit past this many times its default: bounded memory stays bounded
 CEILING = 16

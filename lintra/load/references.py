@@ -8,7 +8,7 @@ A template can hand its coupling to another file: ``type: lib/contrail-net.yaml`
 ``resource_registry`` entry ``OS::Foo::Net: lib/contrail-net.yaml``. Heat loads those files (the
 client sends them along), so lintra checks them too, even when they lie outside the paths the user
 named. Files already read are not read again (same real path), excluded paths stay excluded, URLs
-are not fetched, and a run adds at most :data:`MAX_REFERENCED` files: each one past it is a skipped
+are not fetched, and a run adds at most ``limits.MAX_REFERENCED`` files: each one past it is a skipped
 file record, and the reference that first went past it an ``LT002`` (input limit) finding.
 
 A reference may not leave the repository of the template that makes it
@@ -22,18 +22,18 @@ from __future__ import annotations
 import os
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
+from lintra.load import limits
 from lintra.model import Document, FileRecord, Pointer, Source
 from lintra.repository import Cache, is_within, repository_root
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
-MAX_REFERENCED = 1000
 #: the documents whose references are followed; a run keeps them until it has followed them
 KINDS = ("heat", "cfn", "heat-env")
 
 
 class NotRead:
     """A referenced file that is not read: ``record`` accounts for it as a skipped file. ``limit``
-    is ``(document, pointer, message)`` for the reference that first went past :data:`MAX_REFERENCED`, where
+    is ``(document, pointer, message)`` for the reference that first went past ``limits.MAX_REFERENCED``, where
     the run reports that the limit cut the scan short (an ``LT002`` finding)."""
 
     __slots__ = ("record", "limit")
@@ -93,13 +93,13 @@ class References:
                     continue
                 self.seen.add(real)
                 self.added += 1
-                if self.added > MAX_REFERENCED:
-                    reason = f"not read: referenced by {doc.source.name} past the limit of {MAX_REFERENCED} " \
+                if self.added > limits.MAX_REFERENCED:
+                    reason = f"not read: referenced by {doc.source.name} past the limit of {limits.MAX_REFERENCED} " \
                              "nested templates a run reads"
-                    limit = (doc, pointer, f"nested template {name} not read: a run reads at most {MAX_REFERENCED} "
+                    limit = (doc, pointer, f"nested template {name} not read: a run reads at most {limits.MAX_REFERENCED} "
                              "nested templates; this one and every one after it are listed as skipped files")
                     found.append(NotRead(FileRecord(name, "skipped", reason=reason),
-                                         limit if self.added == MAX_REFERENCED + 1 else None))
+                                         limit if self.added == limits.MAX_REFERENCED + 1 else None))
                     continue
                 found.append(Source(name, path, referenced_by=doc.source.name))
         return found

@@ -92,7 +92,7 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
             search = compile_pattern(arg, fold)
         except UnsafePattern as error:
             raise SelectorError(f"regex {arg!r} {error}", at) from None
-        return lambda k, v: isinstance(v, str) and search(v)
+        return _remembered(search)
     if op == "type":
         if arg not in _TYPES:
             raise SelectorError(f"unknown type {arg!r} (known: {', '.join(_TYPES)})", at)
@@ -110,6 +110,27 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
         combine = any if op == "any" else all
         return lambda k, v: combine(inner(k, v) for inner in inners)
     raise SelectorError(f"unknown operator {op!r}", at)  # pragma: no cover - checked above
+
+
+#: how many strings each regex condition remembers its answer for
+_REMEMBERED = 4096
+
+
+def _remembered(search: Callable[[str], bool]) -> Predicate:
+    """``search`` on string values, answered once per distinct string: the same image names and
+    annotation keys come back in document after document, and each RE2 call crosses into C++."""
+    answers: Dict[str, bool] = {}
+
+    def test(key: Any, value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        answer = answers.get(value)
+        if answer is None:
+            if len(answers) >= _REMEMBERED:
+                answers.clear()
+            answer = answers[value] = search(value)
+        return answer
+    return test
 
 
 def _hashable(value: Any) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import string
+import _string  # string.Formatter().parse itself; the string module compiles a regex on import
 from typing import Any, Dict, Iterator, List, Optional
 
 from lintra.load import yamltree
@@ -18,7 +18,7 @@ from lintra.repository import is_within
 from lintra.resources import PROFILE_SUFFIX
 from lintra.policy import resolvers
 from lintra.policy.conditions import compile_condition
-from lintra.policy.selector import SelectorError, compile_path, evaluate
+from lintra.policy.selector import key_prefix, reaches_pods, SelectorError, compile_path, evaluate
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -232,15 +232,20 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
     if at not in (None, "key", "value"):
         raise SelectorError("must be 'key' or 'value'", ("at",))
 
+    attributed = list(zip(matchers, attributions))
+
     def check(document, scan) -> Iterator[Hit]:
         data = document.data
         if gate is not None and not gate(data):
             return
-        if not all(where(None, data) for where in wheres):
-            return
+        for where in wheres:
+            if not where(None, data):
+                return
         expand = resolvers.for_document(document, scan)
         seen = set()  # a node two of the rule's matches reach is one finding, not two
-        for match, (vendor, service, effort) in zip(matchers, attributions):
+        for match, (vendor, service, effort) in attributed:
+            if expand is None and not (_reaches(match.prefix, data) and reaches_pods(match.steps, data)):
+                continue  # the keys every hit of this match lies under are not there
             for pointer, key, value, scope, via in match(data, expand):
                 if via is None:
                     if pointer in seen:
@@ -356,9 +361,15 @@ def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
     rule.services = tuple(dict.fromkeys(s for s in (rule.service, *(a[1] for a in attributions)) if s))
     gate = _k8s_gate(spec.get("k8s"))  # cheap, and most documents stop here
     compiled: list = []
+    # where each match's path could reach anything: a rule compiles (its regexes with it) only
+    # once a document has what one of its matches looks for
+    reaches = [_paths_reach(match) for match in matches]
 
     def check(document, scan):
         if gate is not None and not gate(document.data):
+            return ()
+        if not compiled and resolvers.for_document(document, scan) is None \
+                and not any(reach(document.data) for reach in reaches):
             return ()
         if not compiled:
             compiled.append(_compile_rule(spec, origin).check)
@@ -388,6 +399,11 @@ def _compile_match(match: Any, at: tuple):
     scope_test = compile_condition(match["if"], at + ("if",)) if "if" in match else None
 
     def hits(data: Any, expand=None):
+        if scope is None and expand is None:  # the common case, without the layers below
+            for pointer, key, value in evaluate(steps, data):
+                if predicate is None or predicate(key, value):
+                    yield pointer, key, value, None, None
+            return
         scopes = evaluate(scope, data) if scope is not None else [((), None, data)]
         for base, base_key, node in scopes:
             if scope_test is not None and not scope_test(base_key, node):
@@ -399,7 +415,34 @@ def _compile_match(match: Any, at: tuple):
                     for candidate in expand(base + pointer, value) or ():
                         if predicate(key, candidate.value):
                             yield base + pointer, key, candidate.value, base_key, (candidate, base + pointer)
+    # the keys every hit lies under: without them, a document need not be walked
+    hits.steps = scope if scope is not None else steps
+    hits.prefix = key_prefix(hits.steps)
     return hits
+
+
+def _paths_reach(match: Any):
+    """``reach(data)``: False when nothing in ``data`` is where ``match`` looks."""
+    path = match.get("each", match.get("path")) if isinstance(match, dict) else None
+    if not isinstance(path, str):
+        return lambda data: True
+    steps = compile_path(path)
+    prefix = key_prefix(steps)
+    return lambda data: _reaches(prefix, data) and reaches_pods(steps, data)
+
+
+def _reaches(prefix: tuple, data: Any) -> bool:
+    node = data
+    for name in prefix:
+        if not isinstance(node, dict):
+            return False
+        node = node.get(name, _ABSENT)
+        if node is _ABSENT:
+            return False
+    return True
+
+
+_ABSENT = object()
 
 
 def _walk(steps, base, node, expand):
@@ -443,7 +486,7 @@ PLACEHOLDERS = ("value", "key", "parent", "scope", "name", "kind")
 
 def _check_message(message: str) -> str:
     try:
-        fields = [field for _, field, _, _ in string.Formatter().parse(message) if field is not None]
+        fields = [field for _, field, _, _ in _string.formatter_parser(message) if field is not None]
     except ValueError as error:
         raise SelectorError(f"cannot read message ({error}); write a literal brace as {{{{ or }}}}", ("message",)) from None
     for field in fields:

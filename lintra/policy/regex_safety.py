@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-#: RE2's memory budget for one compiled pattern (its default is 8 MiB); a pattern needing more
-#: (``(a{1000}){1000}`` style) does not compile, so it is a pack error rather than a slow scan
-MAX_PATTERN_MEMORY = 8 << 20
+# RE2's memory budget for one compiled pattern is lintra.load.limits.MAX_PATTERN_MEMORY (RE2's own
+# default, 8 MiB); a pattern needing more (``(a{1000}){1000}`` style) does not compile, so it is a
+# pack error rather than a slow scan
 
 
 class UnsafePattern(ValueError):
@@ -48,7 +48,9 @@ def compile_pattern(pattern: str, ignorecase: bool = False) -> Callable[[str], b
     options = re2.Options()
     options.log_errors = False  # the error is reported as a pack error, not logged to stderr
     options.case_sensitive = not ignorecase
-    options.max_mem = MAX_PATTERN_MEMORY
+    from lintra.load import limits
+
+    options.max_mem = limits.MAX_PATTERN_MEMORY
     try:
         compiled = re2.compile(pattern, options)
     except re2.error as error:

@@ -84,16 +84,44 @@ def evaluate(steps: List[Step], data: Any) -> Iterator[Tuple[Pointer, Any, Any]]
     """Every ``(pointer, key, value)`` the path reaches in ``data``."""
     current: List[Tuple[Pointer, Any, Any]] = [((), None, data)]
     for step in steps:
-        current = [out for pointer, key, value in current for out in step(pointer, key, value)]
+        name = _KEY_OF.get(step)
+        if name is not None:  # most steps name one key, and most documents lack it: no generator
+            current = [(pointer + (name,), name, value[name]) for pointer, _, value in current
+                       if isinstance(value, dict) and name in value]
+        else:
+            current = [out for pointer, key, value in current for out in step(pointer, key, value)]
         if not current:
             return iter(())
     return iter(current)
+
+
+#: the key a compiled key step takes (``evaluate`` runs those steps inline)
+_KEY_OF: dict = {}
+
+
+def reaches_pods(steps: List[Step], data: Any) -> bool:
+    """False when the path starts at the object's pods (``@pod``, ``@podmeta``, ``@containers``)
+    and the object has none (the pods are memoised: every rule asks about the same object)."""
+    return not steps or steps[0] not in _POD_MACROS or bool(kubernetes.pods(data))
+
+
+def key_prefix(steps: List[Step]) -> Tuple[str, ...]:
+    """The keys the path's first steps name, in order, up to its first other step: whatever the
+    path reaches lies under them."""
+    prefix = []
+    for step in steps:
+        name = _KEY_OF.get(step)
+        if name is None:
+            break
+        prefix.append(name)
+    return tuple(prefix)
 
 
 def _key(name: str) -> Step:
     def step(pointer, key, value):
         if isinstance(value, dict) and name in value:
             yield pointer + (name,), name, value[name]
+    _KEY_OF[step] = name
     return step
 
 
@@ -144,6 +172,10 @@ def _pod_metadata(pointer, key, value):
 def _containers(pointer, key, value):
     for path, container in kubernetes.containers(value):
         yield pointer + path, path[-1], container
+
+
+#: path macros that reach nothing in an object without pods
+_POD_MACROS = frozenset((_pod, _pod_metadata, _containers))
 
 
 def _node_keys(pointer, key, value):

@@ -8,6 +8,7 @@ are stale.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, Iterable, List, Optional
 
@@ -59,9 +60,10 @@ def _options(rule) -> List[str]:
     lines = []
     for name, spec in (params.items() if isinstance(params, dict) else ()):
         if isinstance(spec, dict):
-            description = spec.get("description", "")
-            default = f" (default: `{spec['default']}`)" if "default" in spec else ""
-            lines.append(f"- `{name}`: {description}{default}".rstrip(": "))
+            description = " ".join(str(spec.get("description", "")).split())
+            kind = f"{spec['type']}, " if spec.get("type") else ""
+            default = f"default `{json.dumps(spec['default'])}`" if "default" in spec else ""
+            lines.append(f"- `{name}` ({kind}{default}): {description}".rstrip(": "))
         else:
             lines.append(f"- `{name}` (default: `{spec}`)")
     return lines
@@ -87,7 +89,10 @@ def sections(rule) -> List[tuple]:
     instead = [" ".join(rule.remediation.split())] if rule.remediation else []
     instead += [("code", name, text) for name, text in _examples(rule, "pass")]
     problems = [_known_problems(rule) or "None recorded."]
-    options = _options(rule) + [
+    options = _options(rule) + ([
+        f"Set a parameter in `.lintra.yaml`: `rules: {{{rule.id}: {{params: {{NAME: VALUE}}}}}}` (a list or "
+        "mapping replaces the default; `rules: {\"*\": {params: ...}}` sets it for every rule declaring it)."]
+        if _options(rule) else []) + [
         f"Select or ignore the rule by id (`{rule.id}`), name (`{rule.name}`), vendor or category "
         f"(`--select`, `--ignore`, `select:`/`ignore:`); set its level with `severity: {{{rule.id}: warning}}`; "
         f"suppress one finding with `# lintra: ignore[{rule.id}] reason` or `# lintra: ignore[{rule.name}] reason`."]

@@ -202,9 +202,10 @@ def test_hostile_templates_end_in_notes_not_tracebacks(tmp_path):
 
 
 def test_archive_bounds(tmp_path):
+    from lintra.load import limits
     from lintra.load.helm import chart as reader
 
-    many = _tgz({f"c/templates/{i}.yaml": "" for i in range(reader.MAX_ARCHIVE_MEMBERS + 1)})
+    many = _tgz({f"c/templates/{i}.yaml": "" for i in range(limits.MAX_CHART_ARCHIVE_MEMBERS + 1)})
     with pytest.raises(reader.ArchiveError, match="members"):
         reader.read_archive(many, "")
     with pytest.raises(reader.ArchiveError):

@@ -10,7 +10,8 @@ quote, toYaml, indent/nindent, tpl, required, printf, dict/list/merge/omit, hasP
 import pytest
 
 from lintra.load.helm import template as T
-from lintra.load.helm.evaluate import MAX_INCLUDE_DEPTH, MAX_STEPS, Renderer, Scope, Template
+from lintra.load.helm.evaluate import Renderer, Scope, Template
+from lintra.load.limits import MAX_INCLUDE_DEPTH, MAX_TEMPLATE_STEPS as MAX_STEPS
 from lintra.load.helm.values import Layer, ValuesOrigin, coalesce, parse_set, set_tree
 from lintra.load import yamltree
 

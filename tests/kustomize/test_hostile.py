@@ -144,3 +144,123 @@ def test_transformers_directory_cycle(tmp_path):
     write(tmp_path, {"a/kustomization.yaml": "resources: [sa.yaml]\ntransformers:\n- .\n", "a/sa.yaml": SA.format(name="a")})
     result = lint(tmp_path, "a")
     assert problems(result) == [("LT005", "a", 3)] and "cycle" in result.findings[0].message
+
+
+def test_component_cycles_are_reported_at_the_entry(tmp_path):
+    write(tmp_path, {
+        "app/kustomization.yaml": "resources: [sa.yaml]\ncomponents: [../c1]\n", "app/sa.yaml": SA.format(name="a"),
+        "c1/kustomization.yaml": "kind: Component\ncomponents: [../c2]\n",
+        "c2/kustomization.yaml": "kind: Component\ncomponents: [../c1]\n",
+        "self/kustomization.yaml": "kind: Component\ncomponents: [.]\n",
+        "user/kustomization.yaml": "resources: [../app/sa.yaml]\ncomponents: [../self]\n",
+    })
+    result = lint(tmp_path, "app", "user")
+    assert problems(result) == [("LT005", "app", 2), ("LT005", "user", 2)]
+    assert all("cycle" in f.message for f in result.findings)
+
+
+def test_a_patch_targeting_everything_is_bounded_and_reported_once(tmp_path):
+    """One patch that matches every object (an empty target, and a name regex matching all) adds a
+    cloud annotation to each of 2,000 Services: one finding per place, at the patch's line."""
+    services = "".join(f"---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\nspec:\n  type: LoadBalancer\n"
+                       for i in range(2000))
+    write(tmp_path, {"all/services.yaml": services, "all/kustomization.yaml": """
+        resources: [services.yaml]
+        patches:
+        - target: {}
+          patch: |-
+            - op: add
+              path: /metadata/annotations
+              value:
+                service.beta.kubernetes.io/aws-load-balancer-type: nlb
+        - target: {name: ".*"}
+          patch: |-
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: any
+              labels: {patched: "yes"}
+        """})
+    result = lint(tmp_path, "all")
+    placed = [(f.rule.id, os.path.relpath(f.file, str(tmp_path)), f.span.line) for f in result.findings]
+    # LK202: service.beta.kubernetes.io/aws-load-balancer-* (AWS Load Balancer Controller annotations)
+    assert placed == [("LK202", "all/kustomization.yaml", 8)]
+    assert len(result.findings[0].related) == 1
+
+
+def test_symlinks_escaping_or_looping_are_refused(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "kustomization.yaml").write_text("resources: [sa.yaml]\n")
+    (outside / "sa.yaml").write_text(SA.format(name="outside"))
+    repo = write(tmp_path / "repo", {"escape/kustomization.yaml": "resources: [linked]\n",
+                                     "loop/kustomization.yaml": "resources: [again]\n",
+                                     "comp/kustomization.yaml": "components: [linked]\n"})
+    os.symlink(str(outside), str(repo / "escape" / "linked"))  # a directory link leaving the repository
+    os.symlink(".", str(repo / "loop" / "again"))  # a directory link back to itself
+    os.symlink(str(outside), str(repo / "comp" / "linked"))
+    result = run([str(repo / name / "kustomization.yaml") for name in ("escape", "loop", "comp")])
+    assert problems(result) == [("LT005", "comp", 1), ("LT005", "escape", 1), ("LT005", "loop", 1)]
+    messages = sorted(f.message for f in result.findings)
+    assert "outside the repository" in messages[0] and "outside the repository" in messages[1]
+    assert "cycle" in messages[2]
+    assert not any("outside" in os.path.relpath(r.file, str(repo)).split(os.sep)[0] for r in result.files)
+
+
+def test_a_var_referenced_everywhere_is_bounded(tmp_path, monkeypatch):
+    """A long var value substituted inside many strings grows the build: the byte budget stops it."""
+    monkeypatch.setattr("lintra.load.limits.MAX_KUSTOMIZE_BYTES", 1 << 20)
+    value = "x" * 100_000
+    args = ", ".join(['"-$(BIG)"'] * 50)
+    write(tmp_path, {"v/kustomization.yaml": f"""
+        resources: [pod.yaml]
+        configMapGenerator:
+        - name: big
+          literals: [big={value}]
+        vars:
+        - name: BIG
+          objref: {{kind: ConfigMap, name: big, apiVersion: v1}}
+          fieldref: {{fieldpath: data.big}}
+        """, "v/pod.yaml": f"""
+        apiVersion: v1
+        kind: Pod
+        metadata: {{name: p}}
+        spec:
+          containers:
+          - name: c
+            image: busybox
+            args: [{args}]
+        """})
+    result = lint(tmp_path, "v")
+    assert problems(result) == [("LT002", "v", 6)]
+    assert "the build reads more than" in result.findings[0].message
+
+
+def test_an_openshift_parameter_referenced_everywhere_is_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr("lintra.load.limits.MAX_FILE_BYTES", 1 << 20)
+    refs = ", ".join(['"${BIG}"'] * 200)
+    text = ("apiVersion: template.openshift.io/v1\nkind: Template\nmetadata: {name: t}\nobjects:\n"
+            "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n  data: {k: x}\n"
+            f"  binaryData: {{}}\n  immutable: false\n  x: [{refs}]\n"
+            f"parameters:\n- name: BIG\n  value: {'y' * 20_000}\n")
+    (tmp_path / "t.yaml").write_text(text)
+    result = run([str(tmp_path / "t.yaml")])
+    assert [(f.rule.id, f.span.line) for f in result.findings] == [("LT002", 1)]
+    assert "not processed" in result.findings[0].message
+    assert result.files[0].status == "error"
+
+
+def test_transformer_configurations_are_bounded_across_bases(tmp_path, monkeypatch):
+    """Each base brings its own field specs; what a build gathers stays bounded (and merging them
+    stays linear), reported at the entry that brings the one too many."""
+    monkeypatch.setattr("lintra.load.kustomize.fieldspecs._MAX_SPECS", 5)
+    files = {}
+    for i in range(4):
+        specs = "".join(f"- path: spec/f{i}x{j}\n  kind: K\n" for j in range(2))
+        files[f"b{i}/kustomization.yaml"] = "configurations: [c.yaml]\n"
+        files[f"b{i}/c.yaml"] = "commonLabels:\n" + specs
+    files["top/kustomization.yaml"] = "resources: [../b0, ../b1, ../b2, ../b3]\n"
+    write(tmp_path, files)
+    result = lint(tmp_path, "top")
+    assert problems(result) == [("LT005", "top", 1)]
+    assert "more than 5 field specs" in result.findings[0].message

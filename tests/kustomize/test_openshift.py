@@ -83,3 +83,69 @@ def test_a_legacy_v1_template_and_a_non_template(lint):
     assert ("LK204", 27, 10) in where(lint(legacy, "legacy.yaml"))
     other = "apiVersion: example.com/v1\nkind: Template\nmetadata: {name: t}\nobjects: []\n"
     assert lint(other, "other.yaml").files[0].documents == 1  # a CRD called Template stays one object
+
+
+LABELLED = """\
+apiVersion: template.openshift.io/v1
+kind: Template
+metadata:
+  name: app
+labels:
+  template: app
+  ${IDENTITY_LABEL}: "true"
+  app: ${NAME}
+objects:
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: web
+    namespace: kube-system
+    labels:
+      app: overwritten
+  spec:
+    containers:
+    - name: web
+      image: quay.io/example/web:1
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: web
+    namespace: ${NAMESPACE}
+  spec:
+    ports: [{port: 80}]
+parameters:
+- name: IDENTITY_LABEL
+  value: azure.workload.identity/use
+- name: NAME
+  value: web
+- name: NAMESPACE
+  value: shop
+"""
+
+
+def test_template_labels_are_set_on_every_object_and_a_literal_namespace_dropped():
+    from lintra.load.builtin import detect_k8s
+    from lintra.load.yamltree import parse
+
+    data, _ = parse(LABELLED)[0]
+    found = detect_k8s(data)
+    pod, service = found[1][1], found[2][1]
+    # "labels is a optional set of labels that are applied to every object during the Template to
+    # Config transformation"; parameter expansion is carried out on label keys and values
+    expected = {"template": "app", "azure.workload.identity/use": "true", "app": "web"}
+    assert pod["metadata"]["labels"] == expected and service["metadata"]["labels"] == expected
+    # "If a namespace value is hardcoded in the object, it will be removed during template
+    # instantiation, however if the namespace value is, or contains, a ${PARAMETER_REFERENCE}, the
+    # resolved value after parameter substitution will be respected"
+    assert "namespace" not in pod["metadata"]
+    assert service["metadata"]["namespace"] == "shop"
+    assert data["objects"][0]["metadata"]["namespace"] == "kube-system"  # the file's data is untouched
+
+
+def test_a_coupling_label_the_template_adds_lands_on_the_template_labels(lint):
+    result = lint(LABELLED, "template.yaml")
+    # LK402: azure.workload.identity/use as a pod label is Azure Workload Identity
+    # (https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html);
+    # the label key is the Template's labels entry on line 7 (its key written through a parameter)
+    assert [(f.rule.id, f.span.line, f.span.column) for f in result.findings if f.rule.id == "LK402"] == \
+        [("LK402", 7, 3)]

@@ -24,11 +24,10 @@ from lintra.load.helm.chart import (ArchiveError, ChartFiles, chart_metadata, re
 from lintra.load.helm.evaluate import Renderer, Scope, Template
 from lintra.load.helm.render import FileLocator, Lines, documents
 from lintra.load.helm.values import Layer, ValuesOrigin, coalesce, parse_set, set_tree
+from lintra.load import limits
 from lintra.load.limits import LimitExceeded
 from lintra.model import FileRecord
 
-#: explore passes beyond the values in effect (the k-th branch of every if-chain)
-MAX_EXPLORE = 4
 _MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -46,7 +45,8 @@ class ChartLoad(list):
 
 
 class HelmOptions:
-    """``--helm-values`` files (later wins) and ``--helm-set``/``--helm-set-string`` pairs."""
+    """``--helm-values`` files (later wins; a :class:`Layer` stands for values written inside
+    another file) and ``--helm-set``/``--helm-set-string`` pairs."""
 
     __slots__ = ("values_files", "sets")
 
@@ -157,7 +157,8 @@ def _top_layers(files: ChartFiles, helm: HelmOptions, notes: List[str]) -> List[
         except ValueError as error:
             notes.append(f"--helm-set{'-string' if as_string else ''} {expression}: {error}")
     for path in reversed(helm.values_files):
-        layer = _values_file(path, _read(path), notes)
+        # a Layer is values written inside another file (a kustomization's helmCharts valuesInline)
+        layer = path if isinstance(path, Layer) else _values_file(path, _read(path), notes)
         if layer is not None:
             layers.append(layer)
     text = files.text("values.yaml")
@@ -225,8 +226,8 @@ def _sub_layers(parent: _Chart, key: str) -> List[Layer]:
 
 def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str], depth: int) -> None:
     """Subcharts: ``charts/`` directories and archives, and ``file://`` dependencies."""
-    if depth >= 8:
-        notes.append(f"{chart.files.prefix}: subcharts nested deeper than 8 levels are not read")
+    if depth >= limits.MAX_CHART_DEPTH:
+        notes.append(f"{chart.files.prefix}: subcharts nested deeper than {limits.MAX_CHART_DEPTH} levels are not read")
         return
     deps = chart.meta.get("dependencies") if isinstance(chart.meta.get("dependencies"), list) else []
     if not deps and chart.files.text("requirements.yaml"):  # apiVersion v1 charts
@@ -357,7 +358,7 @@ def _render_chart(chart: _Chart, parsed, defines, texts: Dict[str, Lines], resul
         counts = [0, 0]
         seen = set()
         outputs = [segs]
-        for mode in range(min(effective.chains, MAX_EXPLORE)):
+        for mode in range(min(effective.chains, limits.MAX_TEMPLATE_PASSES)):
             explored = Renderer(scope, mode, notes).render(tpl)
             outputs.append(explored)
         for number, out in enumerate(outputs):

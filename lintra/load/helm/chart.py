@@ -19,14 +19,11 @@ import tarfile
 from typing import Any, Dict, List, Optional, Tuple
 
 from lintra.load import yamltree
+from lintra.load import limits
 from lintra.load.limits import LimitExceeded
 
-#: members of one chart archive, their size, and how deep archives may nest (charts/ in charts/)
-MAX_ARCHIVE_MEMBERS = 5_000
-MAX_MEMBER_BYTES = 4 * 1024 * 1024
-MAX_ARCHIVE_BYTES = 32 * 1024 * 1024
-MAX_CHART_FILES = 5_000
-MAX_CHART_DEPTH = 8
+# the bounds on a chart's files and archives are limits.MAX_CHART_* (configurable, README "Limits"),
+# read at call time so a run's --limit reaches them
 
 
 class ChartFiles:
@@ -79,20 +76,20 @@ def read_directory(root: str, prefix: str, boundary: str) -> ChartFiles:
                     chart.skipped[rel] = f"symbolic link to {real}, outside the repository: not read"
                     continue
             count += 1
-            if count > MAX_CHART_FILES:
-                chart.skipped[rel] = f"the chart has more than {MAX_CHART_FILES} files: not read"
+            if count > limits.MAX_CHART_FILES:
+                chart.skipped[rel] = f"the chart has more than {limits.MAX_CHART_FILES} files: not read"
                 continue
             try:
                 size = os.path.getsize(path)
-                if size > MAX_MEMBER_BYTES and not name.endswith(".tgz"):
-                    chart.skipped[rel] = f"larger than {MAX_MEMBER_BYTES // (1024 * 1024)} MiB: not read"
+                if size > limits.MAX_CHART_MEMBER_BYTES and not name.endswith(".tgz"):
+                    chart.skipped[rel] = f"larger than {limits.size(limits.MAX_CHART_MEMBER_BYTES)}: not read"
                     continue
-                if size > MAX_ARCHIVE_BYTES:
-                    chart.skipped[rel] = f"larger than {MAX_ARCHIVE_BYTES // (1024 * 1024)} MiB: not read"
+                if size > limits.MAX_CHART_ARCHIVE_BYTES:
+                    chart.skipped[rel] = f"larger than {limits.size(limits.MAX_CHART_ARCHIVE_BYTES)}: not read"
                     continue
                 from lintra.filesystem import read_regular  # a FIFO or device would block or never end
 
-                chart.files[rel] = read_regular(path, MAX_ARCHIVE_BYTES)
+                chart.files[rel] = read_regular(path, limits.MAX_CHART_ARCHIVE_BYTES)
             except OSError as error:
                 chart.skipped[rel] = error.strerror if error.strerror and "not read" in error.strerror else \
                     f"cannot read: {error.strerror or error}"
@@ -115,8 +112,8 @@ class ArchiveError(Exception):
 def read_archive(data: bytes, prefix: str) -> List[ChartFiles]:
     """The charts inside a chart archive (``name/Chart.yaml`` ...), read in memory with bounded
     member count and sizes; nested ``charts/*.tgz`` stay as bytes for the caller."""
-    if len(data) > MAX_ARCHIVE_BYTES:
-        raise ArchiveError(f"archive larger than {MAX_ARCHIVE_BYTES // (1024 * 1024)} MiB")
+    if len(data) > limits.MAX_CHART_ARCHIVE_BYTES:
+        raise ArchiveError(f"archive larger than {limits.size(limits.MAX_CHART_ARCHIVE_BYTES)}")
     try:
         archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
     except (tarfile.TarError, OSError, EOFError) as error:
@@ -125,8 +122,14 @@ def read_archive(data: bytes, prefix: str) -> List[ChartFiles]:
     total = 0
     try:
         for count, member in enumerate(archive):
-            if count >= MAX_ARCHIVE_MEMBERS:
-                raise ArchiveError(f"more than {MAX_ARCHIVE_MEMBERS} archive members")
+            if count >= limits.MAX_CHART_ARCHIVE_MEMBERS:
+                raise ArchiveError(f"more than {limits.MAX_CHART_ARCHIVE_MEMBERS} archive members")
+            # every member's declared size counts, read or skipped: the tar reader inflates a
+            # skipped member's data to step over it, so a gzip bomb of huge skipped members would
+            # otherwise cost minutes of inflating
+            total += max(0, member.size)
+            if total > limits.MAX_CHART_ARCHIVE_BYTES:
+                raise ArchiveError(f"archive expands to more than {limits.size(limits.MAX_CHART_ARCHIVE_BYTES)}")
             name = member.name.lstrip("./")
             top, _, rel = name.partition("/")
             if not rel or ".." in rel.split("/"):
@@ -136,15 +139,12 @@ def read_archive(data: bytes, prefix: str) -> List[ChartFiles]:
                 if member.issym() or member.islnk():
                     chart.skipped[rel] = "link inside the archive: not followed"
                 continue
-            if member.size > MAX_MEMBER_BYTES:
-                chart.skipped[rel] = f"larger than {MAX_MEMBER_BYTES // (1024 * 1024)} MiB: not read"
+            if member.size > limits.MAX_CHART_MEMBER_BYTES:
+                chart.skipped[rel] = f"larger than {limits.size(limits.MAX_CHART_MEMBER_BYTES)}: not read"
                 continue
-            total += member.size
-            if total > MAX_ARCHIVE_BYTES:
-                raise ArchiveError(f"archive expands to more than {MAX_ARCHIVE_BYTES // (1024 * 1024)} MiB")
             handle = archive.extractfile(member)
             if handle is not None:
-                chart.files[rel] = handle.read(MAX_MEMBER_BYTES + 1)
+                chart.files[rel] = handle.read(limits.MAX_CHART_MEMBER_BYTES + 1)
     except (tarfile.TarError, OSError, EOFError, ValueError) as error:
         raise ArchiveError(f"broken chart archive: {error}") from None
     finally:

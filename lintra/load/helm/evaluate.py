@@ -25,15 +25,12 @@ import json
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from lintra.load import limits
 from lintra.load.helm import template as T
 from lintra.load.helm.values import NO_ORIGIN, FixedOrigin, Loc, MapOrigin, Origin
 
-#: evaluation steps per rendered template (a ``range`` over a huge list, recursion ...)
-MAX_STEPS = 200_000
-#: characters one template may print
-MAX_OUTPUT = 2 * 1024 * 1024
-#: ``include``/``template`` nesting (Helm itself stops recursive includes at 1000)
-MAX_INCLUDE_DEPTH = 50
+# evaluation steps, printed characters and include nesting per rendered template are
+# limits.MAX_TEMPLATE_STEPS, MAX_TEMPLATE_OUTPUT and MAX_INCLUDE_DEPTH (README "Limits")
 
 
 class Unknown:
@@ -166,8 +163,8 @@ class Renderer:
 
     def tick(self) -> None:
         self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise Stop(f"more than {MAX_STEPS} evaluation steps (a huge range or a recursion?)")
+        if self.steps > limits.MAX_TEMPLATE_STEPS:
+            raise Stop(f"more than {limits.MAX_TEMPLATE_STEPS} evaluation steps (a huge range or a recursion?)")
 
     # -- output ----------------------------------------------------------------------------
     def cond(self) -> Optional[str]:
@@ -175,8 +172,8 @@ class Renderer:
 
     def emit(self, out: List[Seg], seg: Seg) -> None:
         self.size += len(seg.text)
-        if self.size > MAX_OUTPUT:
-            raise Stop(f"output larger than {MAX_OUTPUT} characters")
+        if self.size > limits.MAX_TEMPLATE_OUTPUT:
+            raise Stop(f"output larger than {limits.MAX_TEMPLATE_OUTPUT} characters")
         out.append(seg)
 
     def emit_text(self, tpl: Template, node: T.Text, out: List[Seg]) -> None:
@@ -238,8 +235,8 @@ class Renderer:
         if found is None:
             self.note(f"{tpl.name}: template {name!r} is not defined in the chart")
             return
-        if self.depth >= MAX_INCLUDE_DEPTH:
-            raise Stop(f"include/template nested deeper than {MAX_INCLUDE_DEPTH} (recursive include of {name!r}?)")
+        if self.depth >= limits.MAX_INCLUDE_DEPTH:
+            raise Stop(f"include/template nested deeper than {limits.MAX_INCLUDE_DEPTH} (recursive include of {name!r}?)")
         owner, nodes = found
         self.depth += 1
         try:
@@ -335,7 +332,7 @@ class Renderer:
         elif isinstance(value, (list, tuple)):
             items = [(Val(i), Val(item, val.o.child(i))) for i, item in enumerate(value)]
         elif isinstance(value, int) and not isinstance(value, bool):
-            items = [(Val(i), Val(i)) for i in range(max(0, min(value, MAX_STEPS)))]
+            items = [(Val(i), Val(i)) for i in range(max(0, min(value, limits.MAX_TEMPLATE_STEPS)))]
         elif value is not None and value is not UNKNOWN:
             self.note(f"{tpl.name}: range over a {type(value).__name__} is not iterable in Go templates")
         cond = None
@@ -496,8 +493,8 @@ class Renderer:
             return Val(UNKNOWN)
         where = args[0].o.loc((), "value") or Loc(tpl.name, offset=pos)
         inner = Template(tpl.name, parsed, where)
-        if self.depth >= MAX_INCLUDE_DEPTH:
-            raise Stop(f"tpl nested deeper than {MAX_INCLUDE_DEPTH}")
+        if self.depth >= limits.MAX_INCLUDE_DEPTH:
+            raise Stop(f"tpl nested deeper than {limits.MAX_INCLUDE_DEPTH}")
         out: List[Seg] = []
         dot = args[1] if len(args) > 1 else Val(None)
         self.depth += 1
@@ -1202,8 +1199,8 @@ def _fn_until(r, tpl, pos, args):
     if not isinstance(count, (int, float)) or isinstance(count, bool):
         return Val(UNKNOWN)
     count = int(count)
-    if count > MAX_STEPS:
-        raise Stop(f"until {count}: longer than {MAX_STEPS}")
+    if count > limits.MAX_TEMPLATE_STEPS:
+        raise Stop(f"until {count}: longer than {limits.MAX_TEMPLATE_STEPS}")
     return Val(list(range(max(0, count))))
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-#: parenthesis and block nesting a template may use; Go has no such bound, hostile input needs one
-MAX_NESTING = 100
+# parenthesis and block nesting a template may use is limits.MAX_TEMPLATE_NESTING: Go has no such
+# bound, hostile input needs one
+from lintra.load import limits
 
 
 class TemplateSyntaxError(Exception):
@@ -272,8 +273,9 @@ class _Parser:
     def block(self, top: bool = False):
         """Nodes up to a matching ``else``/``end``: returns ``(nodes, (word, pos, rest) or None)``."""
         self.depth += 1
-        if self.depth > MAX_NESTING:
-            raise TemplateSyntaxError(f"blocks nested deeper than {MAX_NESTING}", self.items[self.at - 1][1])
+        if self.depth > limits.MAX_TEMPLATE_NESTING:
+            raise TemplateSyntaxError(f"blocks nested deeper than {limits.MAX_TEMPLATE_NESTING}",
+                                      self.items[self.at - 1][1])
         nodes: List[Node] = []
         try:
             while self.at < len(self.items):
@@ -393,8 +395,8 @@ class _Parser:
         node: Node
         if kind == "op" and text == "(":
             self.depth += 1
-            if self.depth > MAX_NESTING:
-                raise TemplateSyntaxError(f"parentheses nested deeper than {MAX_NESTING}", pos)
+            if self.depth > limits.MAX_TEMPLATE_NESTING:
+                raise TemplateSyntaxError(f"parentheses nested deeper than {limits.MAX_TEMPLATE_NESTING}", pos)
             inner = self.commands(stream)
             self.depth -= 1
             close = stream.take()

@@ -9,10 +9,11 @@ Findings therefore land where a user edits, with the root kustomization as a rel
 
 A base read directly and again through overlays reports its own coupling once: findings of built
 objects that land on a place another finding of the same rule already holds are merged into it
-(see :func:`lintra.check.merge_built`), so only what an overlay itself writes adds findings.
+(see :mod:`lintra.filter.duplicates`), so only what an overlay itself writes adds findings.
 
 Files the build reads are accounted for in the run's file list (``read by the build of ...``);
-what was skipped (remote resources, charts not in the repository, plugins, vars) is said in the root's record, and a
+what was skipped or not honoured (remote resources, charts not in the repository, plugins, ``crds`` and
+``openapi`` schemas, ...) is said in the root's record at its line, and a
 build kustomize would refuse is an ``LT005`` finding at the root's line that leads to the problem.
 """
 

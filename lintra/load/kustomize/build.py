@@ -12,8 +12,9 @@ order (``patchesStrategicMerge``, ``patches``, ``namespace``, ``namePrefix``/``n
 
 What is not done, and said so in the file's record: remote resources and components (lintra never
 touches the network), ``helmCharts`` whose chart is not in the repository (a local chart is
-rendered by :mod:`lintra.load.helm`), non-builtin plugins (they run code),
-``vars`` (``$(VAR)`` is left as written). A build that kustomize refuses (a missing file, a cycle,
+rendered by :mod:`lintra.load.helm`), non-builtin plugins (they run code), and what
+:meth:`Builder._unhonoured` lists (``crds`` and ``openapi`` schemas, ``buildMetadata``, ...), each
+said at its line. ``vars`` and ``configurations`` are applied (:mod:`lintra.load.kustomize.fieldspecs`). A build that kustomize refuses (a missing file, a cycle,
 a kustomization that is not a mapping, a patch that matches nothing it must match) raises
 :class:`BuildError` with the place in the root kustomization that leads to the problem.
 """
@@ -29,6 +30,8 @@ from contextlib import contextmanager
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from lintra.domain.kubernetes import CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED
+from lintra.load.kustomize import fieldspecs
+from lintra.load.kustomize.fieldspecs import Config
 from lintra.load.kustomize.files import (BuildError, Place, inline_documents, is_remote, kustomization_file,
                                          parse_documents, read_text)
 from lintra.load.kustomize.patch import PatchError, json_patch, strategic_merge
@@ -48,6 +51,20 @@ _KNOWN_FIELDS = frozenset({
     "helmGlobals", "helmChartInflationGenerator", "vars", "configurations", "openapi", "sortOptions",
     "buildMetadata",
 })
+
+
+#: helmCharts fields that change what ``helm template`` renders and lintra does not honour
+_HELM_UNUSED = (
+    ("releaseName", "is not used: .Release.Name stays unknown"),
+    ("namespace", "is not used: .Release.Namespace stays unknown"),
+    ("includeCRDs", "is not honoured: the chart's crds/ are read either way"),
+    ("skipHooks", "is not honoured: hook templates are read too"),
+    ("skipTests", "is not honoured: test templates are read too"),
+    ("apiVersions", "is not used: .Capabilities.APIVersions stays unknown"),
+    ("kubeVersion", "is not used: .Capabilities.KubeVersion stays unknown"),
+    ("nameTemplate", "is not used"),
+    ("version", "is not checked against the chart in the repository"),
+)
 
 
 class Budget:
@@ -162,6 +179,10 @@ class Builder:
         self.remote = False
         #: (kind, old name, new name) of this kustomization's renames, for the references to follow
         self.renames: List[Tuple[str, str, str]] = []
+        #: the field specs of the kustomization being built (its configurations and its bases')
+        self.config = Config()
+        #: every ``vars`` entry of the build, by name: resolved once the root is built
+        self.vars: Dict[str, Traced] = {}
 
     # --- entry points ------------------------------------------------------------------------
 
@@ -172,6 +193,10 @@ class Builder:
         for resource in resources:
             if resource.entry is None:
                 resource.entry = kustomization.node.origin
+        if self.vars:
+            where = kustomization.node.get("vars")
+            with self._through(kustomization, where.origin if where is not None else kustomization.node.origin):
+                self._resolve_vars(resources)
         return resources
 
     # --- reading -----------------------------------------------------------------------------
@@ -247,6 +272,11 @@ class Builder:
                accumulated: List[Resource]) -> List[Resource]:
         resources = list(accumulated)
         outer, self.renames = self.renames, []
+        outer_config, self.config = self.config, Config()
+        for entry in kustomization.list("configurations"):
+            with self._through(kustomization, entry.origin):
+                self._configuration(kustomization, entry)
+        self._unhonoured(kustomization)
         for field in ("resources", "bases"):
             for entry in kustomization.list(field):
                 with self._through(kustomization, entry.origin):
@@ -260,17 +290,152 @@ class Builder:
         with self._through(kustomization, kustomization.node.origin):
             self._generators(kustomization, resources, depth, stack)
             self._transform(kustomization, resources, depth, stack)
-        for field, why in (("vars", "vars are not substituted: $(VAR) stays as written"),
-                           ("validators", "validators are plugins and are not run")):
-            node = kustomization.node.get(field)
-            if node is not None and node.value:
-                span = node.origin.span("key")
-                self.notes.append(f"{kustomization.file.name}:{span.line}: {why}")
+        for entry in kustomization.list("vars"):
+            self._var(entry)
         for kind, old, new in self.renames:
             for resource in resources:
                 _update_references(resource, kind, old, new)
+                self._configured_references(resource, kind, old, new)
         self.renames = outer
+        outer_config.merge(self.config)  # kustomize merges a base's transformer configs into its user's
+        self.config = outer_config
         return resources
+
+    # --- fields lintra reads but does not honour, and configurations --------------------------
+
+    def _note(self, node: Traced, why: str) -> None:
+        span = node.origin.span("key")
+        self.notes.append(f"{node.origin.part.file}:{span.line}: {why}")
+
+    def _unhonoured(self, kustomization: Kustomization) -> None:
+        """Fields whose effect the build does not reproduce are said, at their line, in the root's
+        record: the objects checked may then differ from what kustomize builds."""
+        node = kustomization.node
+        for entry in kustomization.list("crds"):
+            # OpenAPI definitions of CRDs (x-kubernetes-object-ref-* name references, patch merge keys)
+            with self._through(kustomization, entry.origin):
+                if not isinstance(entry.value, str):
+                    raise BuildError("a crds entry is the path of an OpenAPI definitions file", entry.origin)
+                if is_remote(entry.value):
+                    self._note(entry, f"remote CRD definitions {entry.value} skipped (lintra never fetches anything)")
+                    continue
+                self._read_file(kustomization, entry.value, entry.origin)
+                self._note(entry, f"crds {entry.value}: the name references and merge keys its OpenAPI definitions "
+                                  "declare are not applied (strategic merge patches replace lists of those kinds, "
+                                  "and renames do not follow into their fields)")
+        openapi = node.get("openapi")
+        if openapi is not None and openapi.value:
+            path = openapi.scalar("path")
+            if isinstance(path, str) and not is_remote(path):
+                with self._through(kustomization, openapi.origin):
+                    self._read_file(kustomization, path, openapi.get("path").origin)
+            self._note(openapi, "openapi: the schema it names is not used; strategic merge follows lintra's "
+                                "built-in merge keys for Kubernetes kinds")
+        for field, why in (
+                ("validators", "validators are plugins and are not run"),
+                ("helmChartInflationGenerator", "helmChartInflationGenerator (the legacy form of helmCharts) is not "
+                                                "rendered"),
+                ("buildMetadata", "buildMetadata labels and annotations (managed-by, origin) are not added"),
+                ("sortOptions", "sortOptions only orders the output; the objects checked are the same")):
+            value = node.get(field)
+            if value is not None and value.value:
+                self._note(value, why)
+        for field in ("patches", "patchesJson6902"):
+            for entry in kustomization.list(field):
+                options = entry.get("options") if isinstance(entry.value, dict) else None
+                if options is not None and isinstance(options.value, dict) and any(
+                        options.scalar(key) is True for key in ("allowNameChange", "allowKindChange")):
+                    self._note(options, "patch options allowNameChange/allowKindChange are not honoured: the "
+                                        "patched object keeps its name and kind")
+
+    def _configuration(self, kustomization: Kustomization, entry: Traced) -> None:
+        if not isinstance(entry.value, str):
+            raise BuildError("a configurations entry is the path of a transformer configuration file", entry.origin)
+        if is_remote(entry.value):
+            self._note(entry, f"remote configuration {entry.value} skipped (lintra never fetches anything)")
+            return
+        place, text = self._read_file(kustomization, entry.value, entry.origin)
+        for document in parse_documents(text, place.name, entry.origin):
+            unhonoured = self.config.read(document)
+            if unhonoured:
+                self._note(entry, f"configuration {entry.value}: {', '.join(map(str, unhonoured))} field specs are "
+                                  "not honoured (only " + ", ".join(fieldspecs.HONOURED) + " are)")
+
+    def _configured_references(self, resource: Resource, kind: str, old: str, new: str) -> None:
+        """The name references a transformer configuration declares follow a rename too."""
+        group, version = resource.group_version
+        for referred, _, spec in self.config.name_references:
+            if referred != kind or not fieldspecs.applies(spec, resource.kind, group, version):
+                continue
+            for parent, key in list(fieldspecs.slots(resource.node, spec["path"])):
+                child = parent.value[key]
+                if child.value == old:
+                    parent.value[key] = Traced(new, child.origin)
+
+    def _configured(self, specs: List[Dict[str, Any]], resource: Resource, values: Traced) -> None:
+        """Set ``values`` (labels, annotations) at every field the specs name in ``resource``."""
+        group, version = resource.group_version
+        for spec in specs:
+            if not fieldspecs.applies(spec, resource.kind, group, version):
+                continue
+            for parent, key in list(fieldspecs.slots(resource.node, spec["path"], spec.get("create", False))):
+                if not isinstance(parent.value, dict):
+                    continue
+                _set_all(ensure_map(parent, key, values.origin), values)
+
+    # --- vars ----------------------------------------------------------------------------------
+
+    def _var(self, entry: Traced) -> None:
+        name = entry.scalar("name")
+        if not isinstance(entry.value, dict) or not isinstance(name, str) or \
+                entry.get("objref") is None or not isinstance(entry.get("objref").value, dict):
+            raise BuildError("a var has a name and an objref (kind, name, apiVersion)", entry.origin)
+        if name in self.vars:
+            raise BuildError(f"var {name!r} is defined twice (kustomize refuses it)", entry.origin)
+        self.vars[name] = entry
+
+    def _resolve_vars(self, resources: List[Resource]) -> None:
+        """Each var's value from the object it names, substituted in the var-reference fields."""
+        values: Dict[str, Traced] = {}
+        for name, entry in self.vars.items():
+            objref = entry.get("objref")
+            api = objref.scalar("apiVersion")
+            group, _, version = api.rpartition("/") if isinstance(api, str) else ("", "", None)
+            wanted = {"group": objref.scalar("group") if objref.get("group") is not None else
+                      (group if isinstance(api, str) else None),
+                      "version": objref.scalar("version") if objref.get("version") is not None else version,
+                      "kind": objref.scalar("kind"), "name": objref.scalar("name"),
+                      "namespace": objref.scalar("namespace")}
+            # objref names the object as written, before namePrefix/nameSuffix
+            found = [resource for resource in resources if _matches_raw(resource, wanted)]
+            if not found:
+                if self.remote:
+                    self._note(entry, f"var {name}: its object is not among the resources read (a skipped remote "
+                                      "resource may hold it): not substituted")
+                    continue
+                raise BuildError(f"var {name}: no {wanted['kind']} {wanted['name']} among the resources",
+                                 objref.origin)
+            if len(found) > 1:
+                raise BuildError(f"var {name}: {len(found)} objects match its objref, not one", objref.origin)
+            path = entry.scalar("fieldref", "fieldpath") or "metadata.name"
+            nodes = _field_nodes(found[0].node, _field_path(str(path)), create=False)
+            if not nodes or isinstance(nodes[0].value, (dict, list)):
+                raise BuildError(f"var {name}: {found[0].kind} {found[0].name} has no scalar field {path}",
+                                 entry.get("fieldref").origin if entry.get("fieldref") is not None else objref.origin)
+            values[name] = nodes[0]
+        specs = fieldspecs.default_var_references() + self.config.var_references
+        spec_origin = next(iter(self.vars.values())).origin
+        used: set = set()
+        for resource in resources:
+            group, version = resource.group_version
+            for spec in specs:
+                if not fieldspecs.applies(spec, resource.kind, group, version):
+                    continue
+                for parent, key in list(fieldspecs.slots(resource.node, spec["path"])):
+                    replaced = fieldspecs.substitute(parent.value[key], values, used,
+                                                     lambda size: self.budget.spend_bytes(size, spec_origin))
+                    if replaced is not None:
+                        parent.value[key] = replaced
 
     def _resource(self, kustomization: Kustomization, entry: Traced, resources: List[Resource], depth: int,
                   stack: Tuple[str, ...]) -> None:
@@ -367,16 +532,40 @@ class Builder:
                               f"({place.name}); lintra does not pull charts")
             return
         from lintra.load.helm import HelmOptions, analyse
+        from lintra.load.helm.values import Layer
 
-        values = []
-        values_file = entry.scalar("valuesFile")
-        if isinstance(values_file, str):
-            values_place = kustomization.directory.join(values_file)
-            self._inside(values_place, entry.origin)
-            values.append(values_place.path)
-        if entry.get("valuesInline") is not None:
-            self.notes.append(f"{entry.origin.part.file}:{span.line}: valuesInline of helm chart {name} is not "
-                              "applied; the chart's own values are")
+        files = []
+        for node in [entry.get("valuesFile")] + _items(entry.get("additionalValuesFiles")):
+            if node is None or node.value is None:
+                continue
+            if not isinstance(node.value, str):
+                raise BuildError("a values file is a path", node.origin)
+            values_place = kustomization.directory.join(node.value)
+            self._inside(values_place, node.origin)
+            if not os.path.isfile(values_place.path):
+                raise BuildError(f"{node.value}: no such values file ({values_place.name})", node.origin)
+            self._restricted(kustomization, values_place, node.origin)
+            self.files[values_place.name] = None
+            files.append(values_place.path)
+        inline = entry.get("valuesInline")
+        values: List[Any] = files
+        if inline is not None and inline.value is not None:
+            if not isinstance(inline.value, dict):
+                raise BuildError("valuesInline is a mapping of values", inline.origin)
+            # values written in the kustomization: a finding they cause lands on the overlay's line
+            layer = Layer(plain(inline), inline.origin.part.file, inline.origin.part.locator, inline.origin.pointer)
+            merge = entry.scalar("valuesMerge") or "override"
+            if merge not in ("override", "merge", "replace"):
+                raise BuildError(f"valuesMerge {merge!r} is none of override, merge, replace",
+                                 entry.get("valuesMerge").origin)
+            # kustomize: override puts the inline values over the files', merge under them, replace
+            # uses them alone (the chart's values.yaml still lies beneath, as helm reads it)
+            values = [layer] + files if merge == "merge" else files + [layer] if merge == "override" else [layer]
+        for field, why in _HELM_UNUSED:
+            node = entry.get(field)
+            if node is not None and node.value not in (None, False, "", [], {}):
+                where = node.origin.span("key")
+                self.notes.append(f"{entry.origin.part.file}:{where.line}: helm chart {name}: {field} {why}")
         self.budget.spend_read(entry.origin)
         try:
             rendered = analyse(place.path, place.name, HelmOptions(values))
@@ -499,6 +688,8 @@ class Builder:
                         target.value[key] = copy(value)
             if opts.scalar("disableNameSuffixHash") is True:
                 hashed = False
+            if opts.scalar("immutable") is True:
+                obj.value["immutable"] = copy(opts.get("immutable"))
         resource = Resource(obj, None)
         if hashed:
             digest = hashlib.sha256(json.dumps(plain(data), sort_keys=True).encode()).hexdigest()
@@ -526,15 +717,23 @@ class Builder:
         labels = node.get("commonLabels")
         if labels is not None and isinstance(labels.value, dict):
             self._labels(resources, labels, selectors=True, templates=True)
+            for resource in resources:
+                self._configured(self.config.labels, resource, labels)
         for entry in kustomization.list("labels"):
             pairs = entry.get("pairs")
             if pairs is not None and isinstance(pairs.value, dict):
                 selectors = entry.scalar("includeSelectors") is True
                 self._labels(resources, pairs, selectors=selectors,
                              templates=selectors or entry.scalar("includeTemplates") is True)
+                with self._through(kustomization, entry.origin):
+                    specs = [fieldspecs.read_spec(spec) for spec in _items(entry.get("fields"))]
+                for resource in resources:  # the entry's own fields: field specs it adds
+                    self._configured(specs, resource, pairs)
         annotations = node.get("commonAnnotations")
         if annotations is not None and isinstance(annotations.value, dict):
             self._annotations(resources, annotations)
+            for resource in resources:
+                self._configured(self.config.annotations, resource, annotations)
         for entry in kustomization.list("patchesJson6902"):
             with self._through(kustomization, entry.origin):
                 self._patches_entry(kustomization, entry, resources, json_only=True)
@@ -802,8 +1001,13 @@ class Builder:
         if all(node is None for node in (new_name, digest, new_tag, suffix)):
             return
         for resource in resources:
-            for container in _containers(resource.node):
-                image = container.get("image")
+            group, version = resource.group_version
+            slots = [(container, "image") for container in _containers(resource.node)]
+            slots += [(parent, key) for spec in self.config.images
+                      if fieldspecs.applies(spec, resource.kind, group, version)
+                      for parent, key in fieldspecs.slots(resource.node, spec["path"])]
+            for container, key in slots:
+                image = container.value[key] if isinstance(container.value, list) else container.get(key)
                 if image is None or not isinstance(image.value, str):
                     continue
                 repository, tag, sha = split_image(image.value)
@@ -822,7 +1026,7 @@ class Builder:
                 # the registry and repository are what couple an image: a new tag or digest
                 # leaves the value where its name is written (the base), newName moves it here
                 where = new_name.origin if new_name is not None else image.origin
-                container.value["image"] = Traced(value, where)
+                container.value[key] = Traced(value, where)
 
     # replacements
 
@@ -1019,6 +1223,14 @@ def _selected(selector: str, labels: Dict[str, Any]) -> bool:
         elif requirement not in labels:
             return False
     return True
+
+
+def _matches_raw(resource: Resource, wanted: Dict[str, Any]) -> bool:
+    """A var's objref: kind, group, version and namespace as given, the name as first written."""
+    group, version = resource.group_version
+    return (wanted["kind"] == resource.kind and bool(resource.names) and wanted["name"] == resource.names[0]
+            and wanted["group"] in (None, group) and wanted["version"] in (None, version)
+            and wanted["namespace"] in (None, "", resource.namespace))
 
 
 def _set_all(target: Traced, values: Traced) -> None:

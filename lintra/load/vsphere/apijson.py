@@ -40,8 +40,8 @@ def _get(obj: Any, key: str) -> Any:
     return value
 
 
-def _key(obj: dict, key: str) -> str:
-    return key if key in obj else key[:1].upper() + key[1:]
+def _key(obj: Any, key: str) -> str:
+    return key if not isinstance(obj, dict) or key in obj else key[:1].upper() + key[1:]
 
 
 def type_name(obj: Any) -> str:
@@ -51,16 +51,56 @@ def type_name(obj: Any) -> str:
     return str(name).rsplit(".", 1)[-1]
 
 
+class ShapeError(Exception):
+    """A field of a type the API never writes, at ``pointer`` into the parsed export."""
+
+    def __init__(self, pointer: tuple, message: str) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+
+
+def _what(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _object(value: Any, pointer: tuple, what: str) -> dict:
+    """``value`` where the API writes an object (absent or null: an empty one)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ShapeError(pointer, f"{what} is {_what(value)}, where the vSphere API writes an object")
+    return value
+
+
+def _list(value: Any, pointer: tuple, what: str) -> list:
+    """``value`` where the API writes a list (absent or null: an empty one)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ShapeError(pointer, f"{what} is {_what(value)}, where the vSphere API writes a list")
+    return value
+
+
+def _scalar(value: Any, pointer: tuple, what: str) -> Any:
+    """``value`` where the API writes a string, number or boolean."""
+    if isinstance(value, (dict, list)):
+        raise ShapeError(pointer, f"{what} is {_what(value)}, where the vSphere API writes a single value")
+    return value
+
+
 def detect(data: Any) -> Optional[list]:
     """The vSphere detector: a list of VM models found in ``data``, or None. An export whose
     fields have types the API never writes (a number where an object belongs ...) is a syntax
-    error of the file, not a crash."""
+    error of the file at that field, not a crash."""
+    from lintra.load import LoadError
+    from lintra.model import Span
+
     try:
         return _detect(data)
-    except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
-        from lintra.load import LoadError
-        from lintra.model import Span
-
+    except ShapeError as error:
+        raise LoadError("LT000", f"vSphere export of unexpected shape: {error}", Span(1, 1), error.pointer) from None
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:  # a shape not checked above
         raise LoadError("LT000", f"vSphere export of unexpected shape: {type(error).__name__}: {str(error)[:100]}",
                         Span(1, 1)) from None
 
@@ -71,7 +111,7 @@ def _detect(data: Any) -> Optional[list]:
         if data and all(isinstance(p, dict) and _get(p, "name") is not None and _key(p, "val") in p for p in data):
             index = next((i for i, p in enumerate(data) if _get(p, "name") == "config"), None)
             if index is not None:
-                return [config_info(_get(data[index], "val") or {}, (index, _key(data[index], "val")))]
+                return [config_info(_get(data[index], "val"), (index, _key(data[index], "val")))]
         # govc object.collect -json -s VM config.hardware.device: the bare device array
         if data and all(isinstance(d, dict) and _get(d, "deviceInfo") is not None and _get(d, "key") is not None
                         for d in data):
@@ -87,12 +127,14 @@ def _detect(data: Any) -> Optional[list]:
     vms = _get(data, "virtualMachines")
     if isinstance(vms, list):
         key = _key(data, "virtualMachines")
-        return [config_info(_get(vm, "config") or {}, (key, i, _key(vm, "config")), _get(vm, "name"))
+        return [config_info(_get(vm, "config"), (key, i, _key(vm, "config")),
+                            _scalar(_get(vm, "name"), (key, i, _key(vm, "name")), "name"))
                 for i, vm in enumerate(vms) if isinstance(vm, dict)] or None
     if kind == "RetrieveResult":
         return [config_info(prop["val"], ("objects", i, "propSet", j, "val"))
-                for i, obj in enumerate(data.get("objects") or [])
-                for j, prop in enumerate(obj.get("propSet") or [])
+                for i, obj in enumerate(_list(data.get("objects"), ("objects",), "objects"))
+                for j, prop in enumerate(_list(_object(obj, ("objects", i), "an ObjectContent").get("propSet"),
+                                               ("objects", i, "propSet"), "propSet"))
                 if isinstance(prop, dict) and prop.get("name") == "config"
                 and type_name(prop.get("val")) == "VirtualMachineConfigInfo"] or None
     devices = _get(data, "devices")
@@ -103,7 +145,8 @@ def _detect(data: Any) -> Optional[list]:
     return None
 
 
-def config_info(config: dict, base: tuple, name: Any = None) -> tuple:
+def config_info(config: Any, base: tuple, name: Any = None) -> tuple:
+    config = _object(config, base, "config")
     fmt = "govc" if "_typeName" not in config and "_vimtype" not in config else "vsphere-api"
     vm = VmBuilder(fmt, Place(pointer=base, at="key"))
 
@@ -112,7 +155,7 @@ def config_info(config: dict, base: tuple, name: Any = None) -> tuple:
 
     for field, key in (("name", "name"), ("guest_os", "guestId"), ("hardware_version", "version"),
                        ("firmware", "firmware")):
-        value = _get(config, key)
+        value = _scalar(_get(config, key), base + (_key(config, key),), key)
         if value is not None:
             vm.set(field, value, at(_key(config, key)))
     if name and "name" not in vm.data:
@@ -124,10 +167,12 @@ def config_info(config: dict, base: tuple, name: Any = None) -> tuple:
     flags = _get(config, "flags")
     if _get(flags, "vbsEnabled"):
         vm.set("vbs", True, at(_key(config, "flags"), _key(flags, "vbsEnabled")))
-    level = _get(_get(config, "latencySensitivity"), "level")
+    level = _scalar(_get(_get(config, "latencySensitivity"), "level"),
+                    base + (_key(config, "latencySensitivity"), "level"), "latencySensitivity.level")
     if level and str(level).lower() != "normal":
         vm.set("latency_sensitivity", str(level).lower(), at(_key(config, "latencySensitivity")))
-    affinity = _get(_get(config, "cpuAffinity"), "affinitySet")
+    affinity = _list(_get(_get(config, "cpuAffinity"), "affinitySet"),
+                     base + (_key(config, "cpuAffinity"), "affinitySet"), "cpuAffinity.affinitySet")
     if affinity:
         vm.set("cpu_affinity", ",".join(map(str, affinity)), at(_key(config, "cpuAffinity")))
     if _get(config, "ftInfo"):
@@ -135,12 +180,15 @@ def config_info(config: dict, base: tuple, name: Any = None) -> tuple:
     if _get(config, "keyId"):
         vm.set("encryption", str(_get(_get(config, "keyId"), "keyId") or "keyId"), at(_key(config, "keyId")))
     vapp = _get(config, "vAppConfig")
-    for i, transport in enumerate(_get(vapp, "ovfEnvironmentTransport") or []):
+    for i, transport in enumerate(_list(_get(vapp, "ovfEnvironmentTransport"), base + (
+            _key(config, "vAppConfig"), _key(vapp, "ovfEnvironmentTransport")), "vAppConfig.ovfEnvironmentTransport")):
         vm.add("vapp_transport", {"name": transport}, at(_key(config, "vAppConfig"), _key(vapp, "ovfEnvironmentTransport"), i))
-    for i, prop in enumerate(_get(vapp, "property") or []):
+    for i, prop in enumerate(_list(_get(vapp, "property"), base + (_key(config, "vAppConfig"), _key(vapp, "property")),
+                                   "vAppConfig.property")):
         vm.add("vapp_properties", {"key": _get(prop, "id")}, at(_key(config, "vAppConfig"), _key(vapp, "property"), i))
     extra = {}
-    for i, option in enumerate(_get(config, "extraConfig") or []):
+    for i, option in enumerate(_list(_get(config, "extraConfig"), base + (_key(config, "extraConfig"),),
+                                     "extraConfig")):
         key, value = str(_get(option, "key")), _get(option, "value")
         extra[key] = value
         if key.lower().startswith("guestinfo.") and not key.lower().startswith(_TOOLS_GUESTINFO):
@@ -194,7 +242,7 @@ def _devices(vm: VmBuilder, devices: list, base: tuple) -> None:
         # Point at the type name where the export has one, else at the device entry.
         typed = next((k for k in ("_typeName", "_vimtype", "type", "Type") if k in device), None)
         place = Place(pointer=base + (i, typed)) if typed else Place(pointer=base + (i,), at="key")
-        backing = _get(device, "backing") or {}
+        backing = _object(_get(device, "backing"), base + (i, _key(device, "backing")), "backing")
         lower = kind.lower()
         if lower == "virtualdisk":
             _disk(vm, device, backing, label, base + (i,))

@@ -76,14 +76,16 @@ def _claims(document):
 
 def check(document, scan):
     classes = None
-    accepted = set(effective(RULE, scan)["accepted_provisioners"])
+    values = effective(RULE, scan)
+    accepted = set(values["accepted_provisioners"])
+    vendor_of = {**VENDOR_PROVISIONERS, **values["extra_provisioners"]}
     for pointer, name, claim in _claims(document):
         if not isinstance(name, str) or not name:
             continue
         classes = classes if classes is not None else index(scan, "StorageClass", "k8s.storageclasses")
         nearest = closest(document, classes.get(name))
-        vendors = {VENDOR_PROVISIONERS.get(str(c.data.get("provisioner"))) for c in nearest}
-        coupled = [c for c in nearest if VENDOR_PROVISIONERS.get(str(c.data.get("provisioner")))
+        vendors = {vendor_of.get(str(c.data.get("provisioner"))) for c in nearest}
+        coupled = [c for c in nearest if vendor_of.get(str(c.data.get("provisioner")))
                    and str(c.data.get("provisioner")) not in accepted]
         if not coupled:
             continue  # no definition, or a vendor-neutral one
@@ -97,7 +99,7 @@ def check(document, scan):
                         f"({', '.join(sorted(str(c.data.get('provisioner')) for c in nearest))})")
         yield Hit(pointer, message,
                   related=[Related(f"StorageClass '{name}'", sc.source.name, sc.span(("provisioner",)))],
-                  vendor=VENDOR_PROVISIONERS[str(provisioner)], service=PROVISIONER_SERVICES.get(str(provisioner)))
+                  vendor=vendor_of[str(provisioner)], service=PROVISIONER_SERVICES.get(str(provisioner)))
 
 
 def needs(document) -> bool:
@@ -140,5 +142,10 @@ RULE = Rule(
     params={"accepted_provisioners": {
         "type": "strings", "default": [],
         "description": "Vendor provisioners the organisation runs on every target (it accepts the coupling): "
-                       "claims bound through a class of one of them are not reported."}},
+                       "claims bound through a class of one of them are not reported."},
+        "extra_provisioners": {
+            "type": "vendor_map", "default": {},
+            "description": "Further provisioners that provision one vendor's storage, each with its vendor "
+                           "(an in-house or distribution driver the built-in table lacks): claims bound "
+                           "through a class of one of them are reported."}},
 )

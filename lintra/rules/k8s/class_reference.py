@@ -13,7 +13,7 @@ from lintra.rules.k8s.controllers import class_controller, controller_service, c
 from lintra.rules.k8s.nearest import describe, index, nearest
 
 
-def through_class(document, scan, class_kind: str, pointer):
+def through_class(document, scan, class_kind: str, pointer, params=None):
     """At most one hit, at the class name under ``pointer``, when it binds the object to a vendor's
     controller: through the class's nearest definition (given as related), else by its name."""
     name = document.get(pointer)
@@ -22,7 +22,7 @@ def through_class(document, scan, class_kind: str, pointer):
     defined = [c for c in index(scan, class_kind, f"k8s.{class_kind.lower()}es").get(name) or () if is_class(c)]
     in_reach = nearest(document, defined)
     for klass in in_reach:
-        found = class_controller(klass)
+        found = class_controller(klass, params)
         if found and found[2]:
             where, controller, vendor = found
             yield Hit(pointer, f"{describe(document)} uses {class_kind} '{name}', implemented by the {vendor} "
@@ -33,7 +33,7 @@ def through_class(document, scan, class_kind: str, pointer):
     if in_reach:
         return  # the scan defines the class for this object, with a neutral (or unreadable) controller
     controller = conventional_controller(class_kind, name)
-    vendor = controller_vendor(controller)
+    vendor = controller_vendor(controller, params)
     if vendor:
         yield Hit(pointer, f"{describe(document)} uses {class_kind} '{name}', the name the {vendor} controller "
                            f"{controller} installs its class under (the scan defines no '{name}' in reach)",

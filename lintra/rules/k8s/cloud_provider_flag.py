@@ -17,6 +17,7 @@ References:
 - https://github.com/kubernetes/cloud-provider-vsphere
 """
 
+from lintra.check.params import effective
 from lintra.domain.kubernetes import containers
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
@@ -41,17 +42,18 @@ def _flags(items):
 
 
 def check(document, scan):
+    providers = {name.lower(): vendor for name, vendor in effective(RULE, scan)["providers"].items()}
     for pointer, container in containers(document.data):
         if not isinstance(container, dict):
             continue
         for field in ("command", "args"):
             items = container.get(field)
             for i, value in _flags(items if isinstance(items, list) else ()):
-                vendor = PROVIDERS.get(value.lower())
+                vendor = providers.get(value.lower())
                 if vendor:
                     name = container.get("name", "?")
                     yield Hit(pointer + (field, i), f"container '{name}' runs the {value} cloud provider",
-                              at="value", vendor=vendor, service=SERVICES[value.lower()])
+                              at="value", vendor=vendor, service=SERVICES.get(value.lower(), f"{value} cloud provider"))
 
 
 EXAMPLES = {
@@ -80,4 +82,10 @@ RULE = Rule(
     effort_reason="the components move to --cloud-provider=external and each infrastructure's "
                   "cloud-controller-manager is installed in its platform layer",
     vendors=sorted(set(PROVIDERS.values())), services=sorted(SERVICES.values()),
+    params={"providers": {
+        "type": "vendor_map", "default": dict(PROVIDERS),
+        "description": "--cloud-provider values that select one vendor's provider, each with its vendor (the "
+                       "in-tree providers of kube-controller-manager's reference). Add the provider names of "
+                       "further clouds (a fork's or a vendor distribution's); remove one the organisation "
+                       "accepts. external and an empty value are never reported."}},
 )

@@ -77,10 +77,30 @@ def controller_services():
     return sorted(set(CONTROLLER_SERVICES.values()))
 
 
-def controller_vendor(name) -> Optional[str]:
-    """The vendor whose controller ``name`` is, or None when it is not a vendor's (or not a name)."""
+#: the parameters LK112, LK113 and LK114 take over the table above
+CONTROLLER_PARAMS = {
+    "extra_controllers": {
+        "type": "vendor_map", "default": {},
+        "description": "Further controller names (IngressClass spec.controller, GatewayClass "
+                       "spec.controllerName) that are one vendor's, each with its vendor: an in-house or "
+                       "distribution controller the built-in table and vendor domains do not name."},
+    "accepted_controllers": {
+        "type": "strings", "default": [],
+        "description": "Vendor controller names the organisation runs on every target (it accepts the "
+                       "coupling): classes they implement, and objects bound to those classes, are not reported."},
+}
+
+
+def controller_vendor(name, params=None) -> Optional[str]:
+    """The vendor whose controller ``name`` is, or None when it is not a vendor's (or not a name).
+    ``params`` are the rule's effective CONTROLLER_PARAMS values."""
     if not isinstance(name, str):
         return None
+    if params:
+        if name in params.get("accepted_controllers", ()):
+            return None
+        if name in params.get("extra_controllers", {}):
+            return params["extra_controllers"][name]
     if name in VENDOR_CONTROLLERS:
         return VENDOR_CONTROLLERS[name]
     domain, slash, _ = name.partition("/")
@@ -117,12 +137,12 @@ def is_class(document) -> bool:
     return known is not None and str(document.data.get("apiVersion", "")).startswith(known[0])
 
 
-def class_controller(document):
+def class_controller(document, params=None):
     """``(pointer, name, vendor)`` of the controller a class object names, or None."""
     if not is_class(document):
         return None
     for pointer in CONTROLLER_FIELDS[document.data["kind"]][1]:
         name = document.get(pointer)
         if isinstance(name, str):
-            return pointer, name, controller_vendor(name)
+            return pointer, name, controller_vendor(name, params)
     return None

@@ -19,9 +19,10 @@ References:
 - https://learn.microsoft.com/azure/application-gateway/for-containers/overview
 """
 
+from lintra.check.params import effective
 from lintra.model import Rule
 from lintra.rules.k8s.class_reference import through_class
-from lintra.rules.k8s.controllers import controller_services, controller_vendors
+from lintra.rules.k8s.controllers import CONTROLLER_PARAMS, controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
 
 GATEWAY_GROUPS = ("gateway.networking.k8s.io/", "networking.x-k8s.io/")
@@ -30,7 +31,8 @@ GATEWAY_GROUPS = ("gateway.networking.k8s.io/", "networking.x-k8s.io/")
 def check(document, scan):
     data = document.data
     if data.get("kind") == "Gateway" and str(data.get("apiVersion", "")).startswith(GATEWAY_GROUPS):
-        yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"))
+        yield from through_class(document, scan, "GatewayClass", ("spec", "gatewayClassName"),
+                                 effective(RULE, scan))
 
 
 def needs(document) -> bool:
@@ -59,4 +61,5 @@ RULE = Rule(
     effort_reason="the object moves to a class every target provides; its shape stays, the controller's "
                   "behaviour (TLS, health checks, annotations) is re-tested",
     vendors=controller_vendors(), services=controller_services(),
+    params=CONTROLLER_PARAMS,
 )

@@ -21,15 +21,17 @@ References:
 - https://learn.microsoft.com/azure/aks/app-routing
 """
 
+from lintra.check.params import effective
 from lintra.model import Rule
 from lintra.rules.k8s.class_reference import through_class
-from lintra.rules.k8s.controllers import controller_services, controller_vendors
+from lintra.rules.k8s.controllers import CONTROLLER_PARAMS, controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
 
 
 def check(document, scan):
     if document.data.get("kind") == "Ingress":
-        yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"))
+        yield from through_class(document, scan, "IngressClass", ("spec", "ingressClassName"),
+                                 effective(RULE, scan))
 
 
 def needs(document) -> bool:
@@ -60,4 +62,5 @@ RULE = Rule(
     effort_reason="the object moves to a class every target provides; its shape stays, the controller's "
                   "behaviour (TLS, health checks, annotations) is re-tested",
     vendors=controller_vendors(), services=controller_services(),
+    params=CONTROLLER_PARAMS,
 )

@@ -18,13 +18,14 @@ References:
 - https://github.com/vmware/load-balancer-and-ingress-services-for-kubernetes/blob/master/docs/ingress/ingress.md
 """
 
+from lintra.check.params import effective
 from lintra.model import Hit, Rule
-from lintra.rules.k8s.controllers import class_controller, controller_service, controller_services, controller_vendors
+from lintra.rules.k8s.controllers import CONTROLLER_PARAMS, class_controller, controller_service, controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
 
 
 def check(document, scan):
-    found = class_controller(document)
+    found = class_controller(document, effective(RULE, scan))
     if found and found[2]:
         pointer, controller, vendor = found
         yield Hit(pointer, f"{document.data.get('kind')} '{document.name}' is implemented by the {vendor} "
@@ -53,4 +54,5 @@ RULE = Rule(
     effort_reason="the platform installs another controller under the class and re-tests the traffic path "
                   "(TLS, health checks, the controller's annotations)",
     vendors=controller_vendors(), services=controller_services(),
+    params=CONTROLLER_PARAMS,
 )

@@ -19,6 +19,7 @@ References:
 - https://docs.openshift.com/container-platform/latest/rest_api/index.html
 """
 
+from lintra.check.params import effective
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.controllers import VENDOR_DOMAINS, VENDOR_GROUPS, group_vendor
@@ -37,11 +38,14 @@ def check(document, scan):
             not str(data.get("apiVersion", "")).startswith("apiextensions.k8s.io/"):
         return
     group = document.get(("spec", "group"))
-    vendor = group_vendor(group)
+    params = effective(RULE, scan)
+    if not isinstance(group, str) or group in params["accepted_groups"]:
+        return
+    vendor = params["extra_groups"].get(group) or group_vendor(group)
     if vendor:
         yield Hit(("spec", "group"), f"CustomResourceDefinition '{document.name or '?'}' installs API group "
                                      f"{group}, served by {vendor}'s controllers", at="value", vendor=vendor,
-                  service=SERVICES[vendor])
+                  service=SERVICES.get(vendor, f"{vendor} controllers"))
 
 
 EXAMPLES = {
@@ -69,4 +73,13 @@ RULE = Rule(
     effort_reason="the platform layer installs another controller with its own API; the objects of the "
                   "vendor group are rewritten for it",
     vendors=sorted(set(VENDOR_GROUPS.values()) | {vendor for _, vendor in VENDOR_DOMAINS}), services=sorted(SERVICES.values()),
+    params={
+        "extra_groups": {
+            "type": "vendor_map", "default": {},
+            "description": "Further API groups that only one vendor's controllers serve, each with its vendor "
+                           "(a group outside the vendor's own domains, as aadpodidentity.k8s.io is Azure's)."},
+        "accepted_groups": {
+            "type": "strings", "default": [],
+            "description": "Vendor API groups whose controllers the organisation installs on every target "
+                           "(it accepts the coupling): their CRDs are not reported."}},
 )

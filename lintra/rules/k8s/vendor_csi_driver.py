@@ -21,6 +21,7 @@ References:
 - https://scod.hpedev.io/csi_driver/using.html
 """
 
+from lintra.check.params import effective
 from lintra.domain.kubernetes import pods
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
@@ -36,28 +37,44 @@ FIELDS = {
 }
 
 
-def _hit(document, pointer, name, what):
-    vendor, product = vendor_of(name)
+def _hit(document, pointer, name, what, found):
+    vendor, product = found
     return Hit(pointer, f"{what} uses {product} (driver {name})", at="value", vendor=vendor, service=product)
 
 
+def _lookup(params):
+    """``name -> (vendor, product)`` or None, with the run's extra and accepted drivers."""
+    extra, accepted = params["extra_drivers"], set(params["accepted_drivers"])
+
+    def lookup(name):
+        if not isinstance(name, str) or name in accepted:
+            return None
+        if name in extra:
+            return extra[name], f"the {extra[name]} driver {name}"
+        return vendor_of(name)
+    return lookup
+
+
 def check(document, scan):
+    lookup = _lookup(effective(RULE, scan))
     data = document.data
     kind = data.get("kind")
     known = FIELDS.get(kind)
     if known and str(data.get("apiVersion", "")).startswith(known[0]):
         prefixes, pointer, every_vendor = known
         name = document.get(pointer)
-        if vendor_of(name) and (every_vendor or not reported_by_packs(name)):
-            yield _hit(document, pointer, name, f"{kind} '{document.name or '?'}'")
+        found = lookup(name)
+        if found and (every_vendor or not reported_by_packs(name)):
+            yield _hit(document, pointer, name, f"{kind} '{document.name or '?'}'", found)
     for pod in pods(data):
         volumes = document.get(pod.spec + ("volumes",))
         for i, volume in enumerate(volumes if isinstance(volumes, list) else ()):
             csi = volume.get("csi") if isinstance(volume, dict) else None
             name = csi.get("driver") if isinstance(csi, dict) else None
-            if vendor_of(name) and not reported_by_packs(name):
+            found = lookup(name)
+            if found and not reported_by_packs(name):
                 yield _hit(document, pod.spec + ("volumes", i, "csi", "driver"), name,
-                           f"{kind} '{document.name or '?'}' volume '{volume.get('name', i)}'")
+                           f"{kind} '{document.name or '?'}' volume '{volume.get('name', i)}'", found)
 
 
 EXAMPLES = {
@@ -85,4 +102,13 @@ RULE = Rule(
                   "mover) and the snapshot classes and CSIDriver replaced in the platform layer",
     vendors=sorted({vendor for vendor, _ in DRIVERS.values()}),
     services=sorted({product for _, product in DRIVERS.values()}),
+    params={
+        "extra_drivers": {
+            "type": "vendor_map", "default": {},
+            "description": "Further CSI driver names that attach one vendor's storage, each with its vendor "
+                           "(a driver the built-in table of kubernetes-csi.github.io/docs/drivers.html lacks)."},
+        "accepted_drivers": {
+            "type": "strings", "default": [],
+            "description": "Vendor CSI drivers the organisation runs on every target (it accepts the "
+                           "coupling): not reported."}},
 )

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from lintra.load import references
+from lintra.load import limits
 from lintra.filter import Judgement
 from lintra.pipeline import run
 
@@ -133,7 +133,7 @@ def test_template_in_no_repository_reaches_only_its_own_directory(tmp_path):
 
 
 def test_references_past_the_limit_are_reported_not_dropped(tmp_path, monkeypatch):
-    monkeypatch.setattr(references, "MAX_REFERENCED", 2)
+    monkeypatch.setattr(limits, "MAX_REFERENCED", 2)
     (tmp_path / ".git").mkdir()
     members = "".join(f"  m{n}:\n    type: lib/m{n}.yaml\n" for n in range(4))
     (tmp_path / "parent.yaml").write_text("heat_template_version: 2018-08-31\nresources:\n" + members)

@@ -1,0 +1,229 @@
+"""Each vendor table converted into a rule parameter changes the outcome when .lintra.yaml sets it:
+extending it reports a new finding, narrowing it (or an allow list) removes one.
+
+Every case is a small manifest written for the test; the expected places are read off its text
+(1-based line and column of the key or value a user edits), not taken from lintra's output. The
+annotation, label and taint rules point at the key (``at: key``); the others at the value.
+"""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from lintra.cli import main
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: s
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-type: nlb
+    lb.example.org/aws-tier: gold
+spec:
+  type: LoadBalancer
+  loadBalancerClass: lb.example.org/aws-nlb
+"""
+# line 6 col 5: the AWS annotation key; line 7 col 5: an in-house prefix; line 10 col 3: the class
+# key (LK202 points every match at its key)
+
+GKE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: s
+  annotations:
+    cloud.google.com/neg: '{"ingress": true}'
+    gke.example.org/tier: gold
+"""
+
+AZURE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: s
+  annotations:
+    service.beta.kubernetes.io/azure-load-balancer-internal: "true"
+    lb.example.org/azure-tier: gold
+"""
+
+ROUTER = """\
+apiVersion: route.openshift.io/v1
+kind: Route
+metadata:
+  name: r
+  annotations:
+    haproxy.router.openshift.io/timeout: 5m
+    router.example.org/timeout: 5m
+spec:
+  to: {kind: Service, name: s}
+"""
+
+
+def spc(provider):
+    return ("apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: s\nspec:\n"
+            f"  provider: {provider}\n")  # the provider value: line 6, column 13
+
+
+def ingress(klass):
+    return ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n  annotations:\n"
+            f"    kubernetes.io/ingress.class: {klass}\n")  # the class value: line 6, column 34
+
+
+def storageclass(provisioner):
+    return ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
+            f"provisioner: {provisioner}\n")  # the provisioner value: line 5, column 14
+
+
+def pod_selecting(key):
+    return ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  nodeSelector:\n"
+            f"    {key}: x\n  containers:\n    - name: c\n      image: nginx:1.27\n")  # the key: line 7, column 5
+
+
+def pod_image(image):
+    return ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n"
+            f"      image: {image}\n")  # the image value: line 8, column 14
+
+
+CLAIMS = ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
+          "provisioner: csi.example.org\n---\n"
+          "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n"
+          "  storageClassName: fast\n")  # the claim's class name: line 12, column 21
+
+
+def classes(controller):
+    return ("apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: web\nspec:\n"
+            f"  controller: {controller}\n---\n"  # the controller value: line 6, column 15
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n"
+            "  ingressClassName: web\n")  # the Ingress's class name: line 13, column 21
+
+
+def gateways(controller):
+    return ("apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata:\n  name: edge\nspec:\n"
+            f"  controllerName: {controller}\n---\n"
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n"
+            "  gatewayClassName: edge\n  listeners: [{name: http, port: 80, protocol: HTTP}]\n")  # line 13, column 21
+
+
+def snapshotclass(driver):
+    return ("apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshotClass\nmetadata: {name: s}\n"
+            f"driver: {driver}\ndeletionPolicy: Delete\n")  # the driver value: line 4, column 9
+
+
+def crd(group):
+    return ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec:\n"
+            f"  group: {group}\n  names: {{kind: X, plural: xs}}\n  scope: Cluster\n")  # the group: line 5, column 10
+
+
+KCM = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: kcm\nspec:\n  containers:\n    - name: kcm\n"
+       "      image: registry.k8s.io/kube-controller-manager:v1.26.0\n"
+       "      command:\n        - kube-controller-manager\n        - --cloud-provider=NAME\n")  # line 11, column 11
+
+#: (rule, parameter, value, manifest, places by default, places with the value set)
+CASES = [
+    # item 4: annotation prefixes, load-balancer and ingress classes
+    ("LK202", "annotation_prefixes", ["service.beta.kubernetes.io/aws-load-balancer-", "lb.example.org/aws-"],
+     SERVICE, [(6, 5)], [(6, 5), (7, 5)]),
+    ("LK202", "annotation_prefixes", ["alb.ingress.kubernetes.io/"], SERVICE, [(6, 5)], []),
+    ("LK202", "load_balancer_classes", ["lb.example.org/aws-nlb"], SERVICE, [(6, 5)], [(6, 5), (10, 3)]),
+    ("LK302", "annotation_prefixes", ["cloud.google.com/", "gke.example.org/"], GKE, [(6, 5)], [(6, 5), (7, 5)]),
+    ("LK302", "annotation_prefixes", ["networking.gke.io/"], GKE, [(6, 5)], []),
+    ("LK402", "annotation_prefixes", ["service.beta.kubernetes.io/azure-", "lb.example.org/azure-"], AZURE,
+     [(6, 5)], [(6, 5), (7, 5)]),
+    ("LK402", "annotation_prefixes", [], AZURE, [(6, 5)], []),
+    ("LK505", "annotation_prefixes", ["haproxy.router.openshift.io/", "router.example.org/"], ROUTER,
+     [(6, 5)], [(6, 5), (7, 5)]),
+    ("LK505", "annotation_prefixes", ["router.openshift.io/"], ROUTER, [(6, 5)], []),
+    ("LK307", "ingress_classes", ["gce", "gce-l7-custom"], ingress("gce-l7-custom"), [], [(6, 34)]),
+    ("LK307", "ingress_classes", ["gce-internal"], ingress("gce"), [(6, 34)], []),
+    ("LK406", "ingress_classes", ["azure/application-gateway", "azure/agic-2"], ingress("azure/agic-2"), [], [(6, 34)]),
+    ("LK406", "ingress_classes", [], ingress("azure/application-gateway"), [(6, 34)], []),
+    # secret providers
+    ("LK211", "providers", ["aws", "aws-fips"], spc("aws-fips"), [], [(6, 13)]),
+    ("LK211", "providers", [], spc("aws"), [(6, 13)], []),
+    ("LK309", "providers", ["gcp"], spc("gke"), [(6, 13)], []),
+    ("LK410", "providers", ["azure", "azure-gov"], spc("azure-gov"), [], [(6, 13)]),
+    # storage provisioners and CSI drivers
+    ("LK102", "provisioners", ["csi.vsphere.vmware.com", "csi.vsan.example.org"], storageclass("csi.vsan.example.org"),
+     [], [(5, 14)]),
+    ("LK102", "provisioners", ["kubernetes.io/vsphere-volume"], storageclass("csi.vsphere.vmware.com"), [(5, 14)], []),
+    ("LK201", "provisioners", ["ebs.csi.aws.com", "ebs.csi.example.org"], storageclass("ebs.csi.example.org"),
+     [], [(5, 14)]),
+    ("LK201", "provisioners", ["ebs.csi.aws.com"], storageclass("efs.csi.aws.com"), [(5, 14)], []),
+    ("LK301", "provisioners", ["pd.csi.storage.gke.io", "pd.csi.example.org"], storageclass("pd.csi.example.org"),
+     [], [(5, 14)]),
+    ("LK301", "provisioners", ["pd.csi.storage.gke.io"], storageclass("filestore.csi.storage.gke.io"), [(5, 14)], []),
+    ("LK401", "provisioners", ["disk.csi.azure.com", "disk.csi.example.org"], storageclass("disk.csi.example.org"),
+     [], [(5, 14)]),
+    ("LK401", "provisioners", ["disk.csi.azure.com"], storageclass("blob.csi.azure.com"), [(5, 14)], []),
+    # node label and taint prefixes
+    ("LK205", "extra_label_prefixes", ["nodes.example.org/aws-"], pod_selecting("nodes.example.org/aws-pool"),
+     [], [(7, 5)]),
+    ("LK205", "accepted_label_prefixes", ["eks.amazonaws.com/nodegroup"], pod_selecting("eks.amazonaws.com/nodegroup"),
+     [(7, 5)], []),
+    ("LK305", "extra_label_prefixes", ["nodes.example.org/gke-"], pod_selecting("nodes.example.org/gke-pool"),
+     [], [(7, 5)]),
+    ("LK305", "accepted_label_prefixes", ["cloud.google.com/gke-nodepool"], pod_selecting("cloud.google.com/gke-nodepool"),
+     [(7, 5)], []),
+    ("LK404", "extra_label_prefixes", ["nodes.example.org/aks-"], pod_selecting("nodes.example.org/aks-pool"),
+     [], [(7, 5)]),
+    ("LK404", "accepted_label_prefixes", ["kubernetes.azure.com/"], pod_selecting("kubernetes.azure.com/agentpool"),
+     [(7, 5)], []),
+    ("LK108", "extra_label_prefixes", ["zones.example.org/vsphere-"], pod_selecting("zones.example.org/vsphere-zone"),
+     [], [(7, 5)]),
+    ("LK108", "accepted_label_prefixes", ["topology.csi.vmware.com/"], pod_selecting("topology.csi.vmware.com/k8s-zone"),
+     [(7, 5)], []),
+    # item 3: the image rules' shared public_registries (a public repository of a vendor's registry)
+    ("LK204", "public_registries", ["111122223333.dkr.ecr.eu-west-1.amazonaws.com/public/"],
+     pod_image("111122223333.dkr.ecr.eu-west-1.amazonaws.com/public/app:1"), [(8, 14)], []),
+    ("LK403", "public_registries", ["contoso.azurecr.io/"], pod_image("contoso.azurecr.io/app:1"), [(8, 14)], []),
+    ("LK107", "public_registries", ["projects.registry.vmware.com/antrea/"],
+     pod_image("projects.registry.vmware.com/antrea/antrea-ubuntu:v1.15.0"), [(8, 14)], []),
+    ("LK504", "public_registries", ["image-registry.openshift-image-registry.svc:5000/shared/"],
+     pod_image("image-registry.openshift-image-registry.svc:5000/shared/base:1"), [(8, 14)], []),
+    ("LK304", "public_registries", [], pod_image("gcr.io/distroless/static-debian12:nonroot"), [], [(8, 14)]),
+    # Python rules
+    ("LK110", "extra_provisioners", {"csi.example.org": "netapp"}, CLAIMS, [], [(12, 21)]),
+    ("LK112", "extra_controllers", {"ingress.example.org/f5": "f5"}, classes("ingress.example.org/f5"), [], [(13, 21)]),
+    ("LK112", "accepted_controllers", ["ingress.k8s.aws/alb"], classes("ingress.k8s.aws/alb"), [(13, 21)], []),
+    ("LK113", "extra_controllers", {"ingress.example.org/f5": "f5"}, classes("ingress.example.org/f5"), [], [(6, 15)]),
+    ("LK113", "accepted_controllers", ["ingress.k8s.aws/alb"], classes("ingress.k8s.aws/alb"), [(6, 15)], []),
+    ("LK114", "extra_controllers", {"gateway.example.org/edge": "f5"}, gateways("gateway.example.org/edge"),
+     [], [(13, 21)]),
+    ("LK114", "accepted_controllers", ["networking.gke.io/gateway"], gateways("networking.gke.io/gateway"),
+     [(13, 21)], []),
+    ("LK116", "extra_drivers", {"csi.example-array.com": "hpe"}, snapshotclass("csi.example-array.com"), [], [(4, 9)]),
+    ("LK116", "accepted_drivers", ["csi.trident.netapp.io"], snapshotclass("csi.trident.netapp.io"), [(4, 9)], []),
+    ("LK117", "extra_groups", {"lb.example-cloud.net": "f5"}, crd("lb.example-cloud.net"), [], [(5, 10)]),
+    ("LK117", "accepted_groups", ["karpenter.k8s.aws"], crd("karpenter.k8s.aws"), [(5, 10)], []),
+    ("LK118", "providers", {"aws": "aws", "openstack": "other"}, KCM.replace("NAME", "openstack"), [], [(11, 11)]),
+    ("LK118", "providers", {"gce": "gcp"}, KCM.replace("NAME", "aws"), [(11, 11)], []),
+]
+
+
+def places(tmp_path, rule, manifest, config=None):
+    (tmp_path / "m.yaml").write_text(manifest)
+    config_file = tmp_path / ".lintra.yaml"
+    if config is None:
+        config_file.unlink(missing_ok=True)
+    else:
+        config_file.write_text(config)
+    result = CliRunner().invoke(main, ["check", "-f", "json", "--select", rule, str(tmp_path / "m.yaml")])
+    assert result.exit_code in (0, 1), result.output
+    return sorted((f["line"], f["column"]) for f in json.loads(result.output)["findings"] if f["rule_id"] == rule)
+
+
+@pytest.mark.parametrize("rule, name, value, manifest, before, after", CASES,
+                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_setting_the_parameter_changes_the_outcome(tmp_path, rule, name, value, manifest, before, after):
+    assert places(tmp_path, rule, manifest) == before
+    config = json.dumps({"rules": {rule: {"params": {name: value}}}})  # JSON is YAML
+    assert places(tmp_path, rule, manifest, config) == after
+
+
+def test_every_declared_parameter_has_a_case():
+    rules = json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)
+    declared = {(r["id"], name) for r in rules for name in r["params"]}
+    covered = {(c[0], c[1]) for c in CASES} | {("LK110", "accepted_provisioners")}  # test_rule_params.py
+    assert declared - covered == set()
