@@ -46,8 +46,9 @@ from lintra.model import Document, Locator, Source
 
 #: bump when the shape of an entry changes
 SCHEMA = 1
-#: an entry larger than this is not read (a cache entry is at most a few times its file)
-MAX_ENTRY_BYTES = 256 * 1024 * 1024
+#: an entry is read only up to this many times the input file limit (``max_file_bytes``): what
+#: lintra wrote of a file is a few times its size, so anything larger is not lintra's
+ENTRY_TO_FILE_RATIO = 8
 _TAG = "\u0000"  # the key of a tagged value; a data mapping holding it is stored as pairs
 
 #: ``module:class`` of every model type an entry may hold; nothing else is ever built from one
@@ -487,12 +488,15 @@ class MapCache:
         return documents
 
     def _read(self, key: str, source: Source) -> Optional[List[Document]]:
+        from lintra.load import limits
+
+        most = ENTRY_TO_FILE_RATIO * limits.MAX_FILE_BYTES
         try:
             with open(self._path(key), "rb") as handle:
-                raw = handle.read(MAX_ENTRY_BYTES + 1)
+                raw = handle.read(most + 1)
         except OSError:
             return None
-        if len(raw) > MAX_ENTRY_BYTES:
+        if len(raw) > most:
             return None
         try:
             entry = loads(raw.decode("ascii"), source)

@@ -218,11 +218,15 @@ class Plan:
             return True
         return any(_asks(need, document) for need in self.by_kind.get(document.kind, ()))
 
-    def context(self, source: Source) -> Tuple[List[Document], Optional[List[str]]]:
-        """The documents of a context file that a cross-object rule needs (nothing else runs), and
-        the other files they were built from (a Kustomize root's bases, a chart's templates), for
-        :mod:`lintra.mapcache`; None when the outcome may not be stored (the file could not be
-        read, or a build from other files reported a problem: a file it misses may appear)."""
+    def context(self, source: Source) -> List[Document]:
+        """The documents of a context file that a cross-object rule needs (nothing else runs)."""
+        return self.context_read(source)[0]
+
+    def context_read(self, source: Source) -> Tuple[List[Document], Optional[List[str]]]:
+        """:meth:`context`, and the other files its documents were built from (a Kustomize root's
+        bases, a chart's templates) for :mod:`lintra.mapcache`; None when the outcome may not be
+        stored (the file could not be read, or a build from other files reported a problem: a
+        file it misses may appear)."""
         loaded = load_source(source, self.registry.loaders, self.registry.detectors, self.options)
         documents = [doc for doc in loaded.documents if self.keep(doc)]
         storable = not loaded.unreadable and not (loaded.also and loaded.problems)
@@ -285,7 +289,7 @@ def _read_context(plan: Plan, context: Sequence[str], found: Sequence[Any], suff
                                                   and os.path.realpath(source.path) in checked):
             continue
         names.add(source.name)
-        kept.extend(store.documents(source, plan.context) if store is not None else plan.context(source)[0])
+        kept.extend(store.documents(source, plan.context_read) if store is not None else plan.context(source))
     return names
 
 

@@ -216,16 +216,16 @@ def test_entries_are_keyed_by_content_and_name(tmp_path, monkeypatch):
     store = MapCache.open(registry, rules, {})
     path = tmp_path / "classes.yaml"
     path.write_text(CLASSES)
-    first = store.documents(Source(str(path), str(path)), plan.context)
+    first = store.documents(Source(str(path), str(path)), plan.context_read)
     assert (store.hits, store.misses, store.written) == (0, 1, 1)
-    again = store.documents(Source(str(path), str(path)), plan.context)
+    again = store.documents(Source(str(path), str(path)), plan.context_read)
     assert store.hits == 1 and [d.data for d in again] == [d.data for d in first]
     path.write_text(CLASSES.replace("csi.vsphere.vmware.com", "ebs.csi.aws.com"))
-    changed = store.documents(Source(str(path), str(path)), plan.context)
+    changed = store.documents(Source(str(path), str(path)), plan.context_read)
     assert store.hits == 1 and changed[0].data["provisioner"] == "ebs.csi.aws.com"
     other = tmp_path / "copy.yaml"
     other.write_text(CLASSES)  # the first content under another name: its own entry, its own name
-    copy = store.documents(Source(str(other), str(other)), plan.context)
+    copy = store.documents(Source(str(other), str(other)), plan.context_read)
     assert store.hits == 1 and copy[0].source.name == str(other)
 
 
@@ -240,7 +240,7 @@ def test_a_failed_write_leaves_no_entry_and_no_temporary_file(tmp_path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(mapcache.os, "replace", crash)
-    store.documents(Source(str(path), str(path)), plan.context)
+    store.documents(Source(str(path), str(path)), plan.context_read)
     assert store.written == 0
     assert [name for _, _, files in os.walk(tmp_path / "cache" / "map") for name in files] == []
 
@@ -252,7 +252,7 @@ def test_an_entry_of_another_file_or_version_is_not_used(tmp_path, monkeypatch):
     path = tmp_path / "classes.yaml"
     path.write_text(CLASSES)
     source = Source(str(path), str(path))
-    store.documents(source, plan.context)
+    store.documents(source, plan.context_read)
     [entry] = entries(tmp_path / "cache")
     data = json.loads(open(entry).read())
     for change in ({"schema": 0}, {"file": "elsewhere.yaml"}, {"key": "0" * 64}, {"depends": None}):
@@ -435,15 +435,16 @@ def test_no_cache_directory_means_no_cache(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ["cache", "show"]).output.startswith("cache: off")
 
 
-def test_documents_keep_their_memo_out_of_the_entry():
+def test_a_document_comes_back_with_its_own_state_only():
     source = Source("x.yaml", None, b"")
     from lintra.load.yamltree import parse
 
     [(data, locator)] = parse("kind: Pod\n")
-    doc = Document(source, 0, "k8s", data, locator)
-    doc.memo("pods", lambda d: [len])  # a memo may hold anything: it is not state
+    doc = Document(source, 2, "k8s", data, locator, ("items", 0))
     back = round_trip([doc], source)[0]
-    assert back.data == {"kind": "Pod"} and back._memo is None
+    assert (back.source, back.index, back.kind, back.data, back.base) == (source, 2, "k8s", {"kind": "Pod"},
+                                                                          ("items", 0))
+    assert back.span(()) == doc.span(())
 
 
 def test_a_deferred_locator_pickles_as_the_locator_it_stands_for():
