@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from lintra.check import Scan, identity, kept as kept_parts, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
@@ -168,7 +168,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
             if record.file not in recorded:  # a file also read on its own keeps that record
                 recorded.add(record.file)
                 records.append(record)
-        context_files = _read_context(plan, context, found, suffixes, exclude, kept) if context else set()
+        context_files = _read_context(plan, context, found, suffixes, exclude, kept, rules) if context else set()
         context_files |= _repository_environments(plan, paths, found, suffixes, exclude, kept)
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
         findings = duplicates.merge(findings)
@@ -246,11 +246,19 @@ class Plan:
 
     def context(self, source: Source) -> List[Document]:
         """The documents of a context file that a cross-object rule needs (nothing else runs)."""
+        return self.context_read(source)[0]
+
+    def context_read(self, source: Source) -> Tuple[List[Document], Optional[List[str]]]:
+        """:meth:`context`, and the other files its documents were built from (a Kustomize root's
+        bases, a chart's templates) for :mod:`lintra.mapcache`; None when the outcome may not be
+        stored (the file could not be read, or a build from other files reported a problem: a
+        file it misses may appear)."""
         loaded = load_source(source, self.registry.loaders, self.registry.detectors, self.options)
         documents = [self.reduced(doc) for doc in loaded.documents if self.keep(doc)]
+        storable = not loaded.unreadable and not (loaded.also and loaded.problems)
         if source.path is not None:
             source.forget()
-        return documents
+        return documents, [record.file for record in loaded.also] if storable else None
 
     def map(self, source: Source) -> "Outcome":
         """Load one file and check it with every per-document rule."""
@@ -284,18 +292,30 @@ class Plan:
 
 
 def _read_context(plan: Plan, context: Sequence[str], found: Sequence[Any], suffixes, exclude,
-                  kept: List[Document]) -> set:
+                  kept: List[Document], rules: Sequence[Rule]) -> set:
     """Load the files under ``context`` that the run does not check itself, keeping the
-    documents cross-object rules need (no per-document rule runs on them); their names."""
+    documents cross-object rules need (no per-document rule runs on them); their names. What is
+    kept of each file comes from the persistent map cache when its content was read before
+    (:mod:`lintra.mapcache`; the run option ``cache: False`` bypasses it)."""
     import os
 
+    store = None
+    if (plan.options or {}).get("cache", True):
+        from lintra.mapcache import MapCache
+
+        # what discovery and the cache itself are told does not change what the map keeps
+        options = {key: value for key, value in (plan.options or {}).items()
+                   if key not in ("cache", "force_exclude")}
+        store = MapCache.open(plan.registry, rules, options)
     checked = {os.path.realpath(s.path) for s in found if getattr(s, "path", None)}
+    basenames = {os.path.basename(path) for path in checked}  # realpath only where it may match
     names = set()
     for source in discover(context, suffixes, exclude):
-        if source.skip or source.path is None or os.path.realpath(source.path) in checked:
+        if source.skip or source.path is None or (os.path.basename(source.path) in basenames
+                                                  and os.path.realpath(source.path) in checked):
             continue
         names.add(source.name)
-        kept.extend(plan.context(source))
+        kept.extend(store.documents(source, plan.context_read) if store is not None else plan.context(source))
     return names
 
 
