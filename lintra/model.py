@@ -174,7 +174,7 @@ class Rule:
 
     __slots__ = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds",
                  "rationale", "remediation", "references", "check", "origin", "examples", "service",
-                 "effort", "needs", "vendors", "services", "params", "effort_reason")
+                 "effort", "needs", "vendors", "services", "params", "effort_reason", "known_problems")
 
     def __init__(self, id: str, name: str, title: str, vendor: str, category: str, strength: str,
                  severity: Union[str, Level], kinds: Sequence[str], rationale: str, remediation: str,
@@ -182,7 +182,7 @@ class Rule:
                  origin: str = "", examples: Optional[dict] = None, service: str = "",
                  effort: Optional[int] = None, needs: Optional[Callable[["Document"], bool]] = None,
                  vendors: Sequence[str] = (), services: Sequence[str] = (),
-                 params: Optional[dict] = None, effort_reason: str = "") -> None:
+                 params: Optional[dict] = None, effort_reason: str = "", known_problems: str = "") -> None:
         if vendor not in VENDORS and vendor != RESERVED_VENDOR:
             raise ValueError(f"rule {id}: unknown vendor {vendor!r}; known: {', '.join(VENDORS)}")
         if category not in CATEGORIES and vendor != RESERVED_VENDOR:
@@ -219,6 +219,8 @@ class Rule:
         self.needs = needs
         #: what moving off the finding involves, the reasoning behind ``effort``
         self.effort_reason = effort_reason
+        #: what the rule is known to miss or to place only approximately (the docs' Known problems)
+        self.known_problems = known_problems
         for name in vendors:
             if name not in VENDORS:
                 raise ValueError(f"rule {id}: unknown vendor {name!r} in vendors; known: {', '.join(VENDORS)}")

@@ -180,7 +180,7 @@ def test_every_schema_problem_is_reported_in_file_order(tmp_path):
         "3:5: rules.0: missing required field 'match'",
         "6:13: rules.0.vendor: 'acme' is not one of: " + ", ".join(VENDORS),
         "14:5: rules.0.matches: unknown rule field 'matches' (known: at, category, effort, effort_reason, "
-        "examples, id, k8s, kinds, match, message, name, params, rationale, references, remediation, service, severity, strength, "
+        "examples, id, k8s, kinds, known_problems, match, message, name, params, rationale, references, remediation, service, severity, strength, "
         "title, vendor, where)",
     ]
 

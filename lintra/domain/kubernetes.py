@@ -10,8 +10,30 @@ RayCluster ``headGroupSpec.template``, Kubeflow ``*ReplicaSpecs.*.template``, KS
 ``driver.template``, Argo ``containerSet``...), so their pods are found at any depth with no code
 for the kind. Two more shapes run one pod each without a PodSpec: an Argo Workflows template
 (``container`` or ``script``, with ``initContainers`` and ``sidecars``) and a Tekton TaskSpec
-(``steps`` and ``sidecars``). A Spark operator's ``driver``/``executor`` SparkPodSpec (``image``,
-``cores``, ``nodeSelector``) has no container list and is not recognised. The kinds Kubernetes and Knative define keep the exact paths of their API
+(``steps`` and ``sidecars``). Some operators describe their pods with fields of their own rather
+than a PodSpec, and those shapes are known here too (``Pod.container_fields`` says where each
+keeps its containers; ``SELF`` is the pod mapping standing for its main container):
+
+- a Spark operator SparkApplicationSpec (``sparkVersion`` beside ``driver`` and ``executor``): the
+  application's own ``image``, ``nodeSelector`` and ``volumes`` are shared by its pods, and each
+  SparkPodSpec (``driver``, ``executor``) is a pod whose ``image``, ``nodeSelector``,
+  ``tolerations``, ``affinity``, ``sidecars`` and ``initContainers`` sit in it, with its
+  ``labels`` and ``annotations`` as pod metadata;
+- a ``podTemplate`` that is no PodTemplateSpec with containers: Tekton's PodTemplate (TaskRun
+  ``spec.podTemplate``, PipelineRun ``taskRunTemplate.podTemplate``, ``taskRunSpecs[*].podTemplate``
+  or ``taskPodTemplate``) holds PodSpec fields (``nodeSelector``, ``tolerations``, ``volumes``)
+  without containers, and Flink's is a PodTemplateSpec that may leave the containers out;
+- an Argo WorkflowSpec (``templates`` of Argo templates): its ``nodeSelector``, ``tolerations``,
+  ``affinity``, ``volumes`` and ``podMetadata`` apply to every pod of the workflow; and a
+  ``podSpecPatch`` (workflow or template) is a PodSpec written as a YAML/JSON string, parsed here
+  with the safe loader, bounded (``PATCH_LIMIT`` characters, no aliases, ``PATCH_DEPTH`` levels);
+  ``resolve`` reads through it, and a finding inside it is placed at the string;
+- a KServe component (``predictor``, ``transformer``, ``explainer``) that serves a ``model`` or a
+  framework (``sklearn``, ``tensorflow`` ...) with no ``containers``: the component inlines the
+  PodSpec and the model spec is its main container;
+- a FlinkDeploymentSpec (``flinkVersion`` and ``image``): the image every Flink pod runs.
+
+The kinds Kubernetes and Knative define keep the exact paths of their API
 (``POD_SPEC_PATHS``): a Deployment's template is its pod even before it has containers.
 
 Everything here is a pure function of the object's data; ``pods`` memoises the walk for the
@@ -22,10 +44,16 @@ References:
 - https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#PodSpec
 - https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-template-v1/#PodTemplateSpec
 - https://kubernetes.io/docs/concepts/workloads/pods/#pod-templates
+- https://www.kubeflow.org/docs/components/spark-operator/user-guide/writing-sparkapplication/
+- https://tekton.dev/docs/pipelines/podtemplates/
+- https://argo-workflows.readthedocs.io/en/latest/fields/#workflowspec
+- https://kserve.github.io/website/latest/reference/api/#serving.kserve.io/v1beta1.PredictorSpec
+- https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-main/docs/custom-resource/pod-template/
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator, NamedTuple, Optional, Tuple
 
 Pointer = Tuple[Any, ...]
@@ -55,6 +83,10 @@ EMBEDDING_KINDS = {"Template": (("template.openshift.io/", "v1"), "objects")}
 
 #: API groups of Kubernetes itself without a dot; the others are subdomains of k8s.io.
 BUILTIN_GROUPS = frozenset({"", "apps", "batch", "extensions", "policy", "autoscaling"})
+#: Projects that are no part of Kubernetes' API but name their CRD group under k8s.io (the Spark
+#: operator kept GoogleCloudPlatform's ``sparkoperator.k8s.io`` when it moved to Kubeflow); their
+#: objects are searched for pods like any other CRD's.
+CRD_GROUPS_UNDER_K8S_IO = frozenset({"sparkoperator.k8s.io"})
 
 
 def is_builtin_api(api_version: Any) -> bool:
@@ -63,7 +95,7 @@ def is_builtin_api(api_version: Any) -> bool:
     if not isinstance(api_version, str):
         return False
     group = api_version.rpartition("/")[0]
-    return group in BUILTIN_GROUPS or group.endswith(".k8s.io")
+    return group in BUILTIN_GROUPS or (group.endswith(".k8s.io") and group not in CRD_GROUPS_UNDER_K8S_IO)
 
 
 class Pod(NamedTuple):
@@ -82,6 +114,34 @@ class Pod(NamedTuple):
 ARGO_TEMPLATE_CONTAINERS = (("container", False), ("script", False), ("initContainers", True), ("sidecars", True))
 #: A Tekton TaskSpec's ``steps`` and ``sidecars`` are the containers of the pod a TaskRun starts.
 TEKTON_TASK_CONTAINERS = (("steps", True), ("sidecars", True))
+#: A container field naming the pod mapping itself: a SparkPodSpec or a FlinkDeploymentSpec
+#: carries its main container's ``image`` (and ``env``, ``securityContext``...) in its own fields.
+SELF = ""
+#: A SparkPodSpec's containers: itself (the driver or executor container), init containers and sidecars.
+SPARK_POD_CONTAINERS = ((SELF, False), ("initContainers", True), ("sidecars", True))
+#: The two pods of a Spark application.
+SPARK_ROLES = ("driver", "executor")
+#: Keys under which operators write a pod template of their own shape (Tekton, Flink).
+POD_TEMPLATE_KEYS = ("podTemplate", "taskPodTemplate")
+#: PodSpec fields that make a ``podTemplate`` mapping a pod (Tekton's PodTemplate is a subset of them).
+POD_SPEC_FIELDS = frozenset({"nodeSelector", "tolerations", "affinity", "volumes", "securityContext",
+                             "runtimeClassName", "schedulerName", "priorityClassName", "hostNetwork",
+                             "imagePullSecrets", "topologySpreadConstraints", "dnsConfig", "hostAliases",
+                             "automountServiceAccountToken", "serviceAccountName", "containers",
+                             "initContainers"})
+#: KServe components that inline a PodSpec, and the fields of one that are its main container:
+#: ``model`` (ModelSpec) or a framework's PredictorExtensionSpec.
+KSERVE_COMPONENTS = ("predictor", "transformer", "explainer")
+KSERVE_MODEL_FIELDS = ("model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "pmml",
+                       "lightgbm", "paddle", "huggingface", "art")
+#: Argo template types: a WorkflowSpec's ``templates`` are mappings with a name and one of them.
+ARGO_TEMPLATE_TYPES = ("container", "script", "steps", "dag", "resource", "suspend", "containerSet", "http",
+                       "plugin", "data")
+#: The bounds of a ``podSpecPatch`` string parsed as YAML/JSON: characters, nesting, parse events.
+PATCH_LIMIT = 64 * 1024
+PATCH_DEPTH = 64
+PATCH_EVENTS = 20_000
+PATCH_KEY = "podSpecPatch"
 
 
 def is_container(node: Any) -> bool:
@@ -144,14 +204,66 @@ def _skipped_fields(data: dict) -> Tuple[str, ...]:
     return tuple(skipped)
 
 
-def _pod_at(pointer: Pointer, node: dict) -> Optional[Pod]:
-    if is_pod_spec(node):
-        return Pod(pointer, _metadata_beside(pointer))
-    if _argo_template(node):
-        return Pod(pointer, pointer + ("metadata",), ARGO_TEMPLATE_CONTAINERS)
-    if _tekton_task(node):
-        return Pod(pointer, None, TEKTON_TASK_CONTAINERS)
+def _spark_application(node: dict) -> bool:
+    return "sparkVersion" in node and all(isinstance(node.get(role), dict) for role in SPARK_ROLES)
+
+
+def _argo_workflow(node: dict) -> bool:
+    templates = node.get("templates")
+    return isinstance(templates, list) and bool(templates) and all(
+        isinstance(t, dict) and isinstance(t.get("name"), str) for t in templates) and any(
+        any(kind in t for kind in ARGO_TEMPLATE_TYPES) for t in templates)
+
+
+def _kserve_component(pointer: Pointer, node: dict) -> bool:
+    return bool(pointer) and pointer[-1] in KSERVE_COMPONENTS and any(
+        isinstance(node.get(f), dict) for f in KSERVE_MODEL_FIELDS)
+
+
+def _flink_deployment(node: dict) -> bool:
+    return "flinkVersion" in node and isinstance(node.get("image"), str)
+
+
+def _own_pod_template(pointer: Pointer, node: dict) -> Optional[Pod]:
+    """A ``podTemplate`` of an operator's own shape (a PodTemplateSpec with containers is found by shape)."""
+    if not pointer or pointer[-1] not in POD_TEMPLATE_KEYS:
+        return None
+    spec = node.get("spec")
+    if isinstance(spec, dict):  # Flink: a PodTemplateSpec, maybe without containers
+        return Pod(pointer + ("spec",), pointer + ("metadata",))
+    if POD_SPEC_FIELDS.intersection(node):  # Tekton: PodSpec fields, no containers
+        return Pod(pointer, None, ())
     return None
+
+
+def _pods_at(pointer: Pointer, node: dict) -> Tuple[list, bool]:
+    """The pods a mapping is or describes, and whether pods may sit further down in it."""
+    found = []
+    patch = node.get(PATCH_KEY)
+    if isinstance(patch, str) and isinstance(pod_spec_patch(patch), dict):
+        found.append(Pod(pointer + (PATCH_KEY,), None))
+    if is_pod_spec(node):
+        return [Pod(pointer, _metadata_beside(pointer))] + found, False
+    if _argo_template(node):
+        return [Pod(pointer, pointer + ("metadata",), ARGO_TEMPLATE_CONTAINERS)] + found, False
+    if _tekton_task(node):
+        return [Pod(pointer, None, TEKTON_TASK_CONTAINERS)] + found, False
+    if _kserve_component(pointer, node):
+        fields = tuple((f, True) for f in CONTAINER_LISTS) + tuple((f, False) for f in KSERVE_MODEL_FIELDS)
+        return [Pod(pointer, None, fields)] + found, False
+    own = _own_pod_template(pointer, node)
+    if own is not None:
+        return [own] + found, False
+    if _spark_application(node):
+        # the application's shared settings, then the driver's and executor's pods; a SparkPodSpec
+        # may also hold a PodTemplateSpec (``template``), found further down
+        found = [Pod(pointer, None, ((SELF, False),))] + found + [
+            Pod(pointer + (role,), pointer + (role,), SPARK_POD_CONTAINERS) for role in SPARK_ROLES]
+    elif _argo_workflow(node):
+        found = [Pod(pointer, pointer + ("podMetadata",), ())] + found
+    elif _flink_deployment(node):
+        found = [Pod(pointer, None, ((SELF, False),))] + found
+    return found, True
 
 
 def find_pods(data: Any) -> Tuple[Pod, ...]:
@@ -171,14 +283,45 @@ def find_pods(data: Any) -> Tuple[Pod, ...]:
     while stack:
         pointer, node = stack.pop()
         if isinstance(node, dict):
-            pod = _pod_at(pointer, node)
-            if pod is not None:
-                found.append(pod)
-                continue  # a pod holds no further pods
-            stack.extend((pointer + (k,), v) for k, v in reversed(list(node.items())))
+            here, descend = _pods_at(pointer, node)
+            found.extend(here)
+            if descend:
+                stack.extend((pointer + (k,), v) for k, v in reversed(list(node.items())))
         elif isinstance(node, list):
             stack.extend((pointer + (i,), v) for i, v in reversed(list(enumerate(node))))
     return tuple(found)
+
+
+def pod_spec_patch(text: str) -> Optional[dict]:
+    """The PodSpec an Argo ``podSpecPatch`` string holds (YAML or JSON), or None when it is not one,
+    is too large or deep, uses aliases (a bomb's tool), or does not parse (``{{...}}`` templating
+    left unquoted is a flow mapping YAML refuses)."""
+    if len(text) > PATCH_LIMIT:
+        return None
+    return _parse_patch(text)
+
+
+@lru_cache(maxsize=128)
+def _parse_patch(text: str) -> Optional[dict]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = events = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            events += 1
+            if events > PATCH_EVENTS or isinstance(event, yaml.AliasEvent):
+                return None
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > PATCH_DEPTH:
+                    return None
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        data = yaml.load(text, Loader=loader)
+    except (yaml.YAMLError, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 _last: Tuple[Any, Tuple[Pod, ...]] = (None, ())
@@ -201,11 +344,14 @@ def pod_spec_pointer(data: Any) -> Optional[Pointer]:
 
 
 def resolve(data: Any, pointer: Pointer) -> Any:
-    """The node at ``pointer`` in ``data``, or None."""
+    """The node at ``pointer`` in ``data``, or None; a ``podSpecPatch`` string resolves to the
+    PodSpec it holds, so pointers into a patch resolve like any other."""
     node = data
     for part in pointer:
         if isinstance(node, dict):
             node = node.get(part)
+            if part == PATCH_KEY and isinstance(node, str):
+                node = pod_spec_patch(node)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         else:
@@ -217,6 +363,9 @@ def pod_containers(spec: Any, fields=Pod((), None).container_fields) -> Iterator
     """``(pointer relative to the pod spec, container)`` of every container of one pod spec."""
     if isinstance(spec, dict):
         for field, is_list in fields:
+            if field == SELF:
+                yield (), spec
+                continue
             items = spec.get(field)
             if is_list and isinstance(items, list):
                 for i, item in enumerate(items):

@@ -271,7 +271,8 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 references=spec.get("references") or (), check=check, origin=origin,
                 examples=spec.get("examples"), service=spec.get("service") or "", effort=spec.get("effort"),
                 effort_reason=spec.get("effort_reason") or "", vendors=_declared(spec["vendor"], [a[0] for a in attributions]),
-                services=[a[1] for a in attributions if a[1]], params=spec.get("params"))
+                services=[a[1] for a in attributions if a[1]], params=spec.get("params"),
+                known_problems=" ".join(str(spec.get("known_problems") or "").split()))
 
 
 def _references_params(spec: Dict[str, Any]) -> bool:

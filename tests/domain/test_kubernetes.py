@@ -55,19 +55,97 @@ def test_inlined_pod_spec_has_no_metadata_of_its_own():
 
 def test_flink_pod_template_without_images_is_a_pod():
     flink = load("flink.yaml")
-    assert [p.spec for p in pods(flink)] == [("spec", "podTemplate", "spec")]
-    assert list(images(flink)) == []  # the image is spec.image, the FlinkDeployment's own
+    # the FlinkDeploymentSpec's image is what flink-main-container runs; the podTemplate is the pod
+    assert [p.spec for p in pods(flink)] == [("spec",), ("spec", "podTemplate", "spec")]
+    assert list(images(flink)) == [(("spec", "image"), "flink:1.17")]
     assert [label for _, _, label in node_keys(flink)] == ["kubernetes.azure.com/scalesetpriority"]
 
 
 def test_argo_templates_and_tekton_steps_run_pods():
     workflow = load("argo-workflow.yaml")
-    assert [p.spec for p in pods(workflow)] == [("spec", "templates", 0), ("spec", "templates", 1)]
+    # the WorkflowSpec's pod-wide settings, then one pod per container or script template
+    assert [p.spec for p in pods(workflow)] == [("spec",), ("spec", "templates", 0), ("spec", "templates", 1)]
     assert [p for p, _ in containers(workflow)] == [("spec", "templates", 0, "container"),
                                                    ("spec", "templates", 1, "script")]
     assert [p for p, _ in pod_metadata(workflow)] == [("spec", "templates", 0, "metadata")]
     task = load("tekton-task.yaml")
     assert [p for p, _ in containers(task)] == [("spec", "steps", 0), ("spec", "sidecars", 0)]
+
+
+def test_spark_application_driver_and_executor_are_pods():
+    app = load("spark-application.yaml")
+    driver, executor = ("spec", "driver"), ("spec", "executor")
+    assert [p.spec for p in pods(app)] == [("spec",), driver, executor]
+    # each SparkPodSpec is its own main container; the application's image is shared by both
+    assert [p for p, _ in images(app)] == [("spec", "image"), executor + ("image",)]
+    # the SparkPodSpec's labels and annotations are its pod metadata
+    assert [p for p, _ in pod_metadata(app)] == [driver, executor]
+    assert [label for _, _, label in node_keys(app)] == [
+        "eks.amazonaws.com/capacityType", "eks.amazonaws.com/compute-type",
+        "node.kubernetes.io/instance-type", "eks.amazonaws.com/nodegroup"]
+    # ScheduledSparkApplication keeps the same spec under spec.template
+    scheduled = {"apiVersion": "sparkoperator.k8s.io/v1beta2", "kind": "ScheduledSparkApplication",
+                 "spec": {"schedule": "@every 5m", "template": app["spec"]}}
+    assert [p.spec for p in pods(scheduled)] == [("spec", "template"), ("spec", "template", "driver"),
+                                                 ("spec", "template", "executor")]
+    # a driver with a PodTemplateSpec of its own (operator v2) has that pod too
+    templated = {**app, "spec": {**app["spec"], "driver": {"cores": 1, "template": {
+        "spec": {"containers": [{"name": "spark-kubernetes-driver", "image": "spark:3.5.0"}]}}}}}
+    assert ("spec", "driver", "template", "spec") in [p.spec for p in pods(templated)]
+
+
+def test_tekton_pod_templates_are_pods_without_containers():
+    with open(os.path.join(CRDS, "tekton-runs.yaml"), encoding="utf-8") as handle:
+        taskrun, pipelinerun = yaml.safe_load_all(handle)
+    assert pods(taskrun) == (Pod(("spec", "podTemplate"), None, ()),)
+    assert list(containers(taskrun)) == []
+    assert [p.spec for p in pods(pipelinerun)] == [("spec", "taskRunTemplate", "podTemplate"),
+                                                  ("spec", "taskRunSpecs", 0, "podTemplate")]
+    # a podTemplate with none of the PodSpec's fields is nothing (a Helm-style value named so)
+    assert pods({"apiVersion": "example.org/v1", "kind": "Thing", "spec": {"podTemplate": {"name": "x"}}}) == ()
+
+
+def test_argo_workflow_settings_and_pod_spec_patches():
+    workflow = load("argo-pod-spec-patch.yaml")
+    patch = ("spec", "podSpecPatch")
+    template_patch = ("spec", "templates", 0, "podSpecPatch")
+    assert [p.spec for p in pods(workflow)] == [
+        ("spec",), patch, ("spec", "templates", 0), template_patch, ("spec", "templates", 1)]
+    # the WorkflowSpec's podMetadata is the metadata of every pod
+    assert [p for p, _ in pod_metadata(workflow)][:1] == [("spec", "podMetadata")]
+    # pointers go on into the parsed patch and resolve there
+    assert kubernetes.resolve(workflow, patch + ("nodeSelector",)) == {
+        "cloud.google.com/gke-accelerator": "nvidia-tesla-t4"}
+    assert [p for p, _ in containers(workflow)][0] == patch + ("containers", 0)
+    keys = [(pointer, label) for pointer, _, label in node_keys(workflow)]
+    assert (template_patch + ("tolerations", 0, "key"), "kubernetes.azure.com/scalesetpriority") in keys
+    # the templated patch ("{{inputs.parameters.patch}}") is no PodSpec: template 1 has no patch pod
+    assert ("spec", "templates", 1, "podSpecPatch") not in [p.spec for p in pods(workflow)]
+
+
+@pytest.mark.parametrize("text", [
+    "nodeSelector: {a: b}\n" + "x" * kubernetes.PATCH_LIMIT,                    # too large
+    "a: &x [1]\nb: *x\n",                                                      # aliases
+    "[" * (kubernetes.PATCH_DEPTH + 1) + "]" * (kubernetes.PATCH_DEPTH + 1),    # too deep
+    "{{inputs.parameters.patch}}",                                                # templating
+    "- a\n- b\n",                                                               # not a mapping
+    "a: b\n---\nc: d\n",                                                       # two documents
+    "\x00\x01binary",
+    "a: [1, 2, 3" * 50,                                                           # malformed
+])
+def test_pod_spec_patch_parsing_is_bounded_and_never_raises(text):
+    assert kubernetes.pod_spec_patch(text) is None
+
+
+def test_pod_spec_patch_parses_yaml_and_json():
+    assert kubernetes.pod_spec_patch('{"nodeSelector": {"a": "b"}}') == {"nodeSelector": {"a": "b"}}
+    assert kubernetes.pod_spec_patch("nodeSelector:\n  a: b\n") == {"nodeSelector": {"a": "b"}}
+
+
+def test_kserve_model_predictor_is_a_pod():
+    isvc = load("kserve-model.yaml")
+    assert pods(isvc) == (Pod(("spec", "predictor"), None, pods(isvc)[0].container_fields),)
+    assert [p for p, _ in images(isvc)] == [("spec", "predictor", "model", "image")]
 
 
 def test_known_kinds_keep_their_api_paths():
@@ -131,6 +209,27 @@ EXPECTED = {
     ("raycluster.yaml", 29, 22, "LK403"),
     ("raycluster.yaml", 36, 5, "LK402"),      # the ServiceAccount's own annotation
     ("tekton-task.yaml", 10, 14, "LK304"),    # a step's image
+    # SparkApplication: the application's image, nodeSelector and volumes, the driver's toleration
+    # and the executor's own image and nodeSelector (SparkPodSpec fields, not a PodSpec)
+    ("spark-application.yaml", 14, 10, "LK204"),
+    ("spark-application.yaml", 19, 5, "LK205"),
+    ("spark-application.yaml", 22, 7, "LK201"),
+    ("spark-application.yaml", 32, 14, "LK205"),
+    ("spark-application.yaml", 43, 12, "LK204"),
+    ("spark-application.yaml", 46, 7, "LK205"),   # eks.amazonaws.com/nodegroup; instance-type is neutral
+    # Tekton podTemplate of a TaskRun, taskRunTemplate and taskRunSpecs of a PipelineRun
+    ("tekton-runs.yaml", 18, 7, "LK305"),
+    ("tekton-runs.yaml", 35, 16, "LK404"),
+    ("tekton-runs.yaml", 43, 11, "LK404"),
+    # Argo: the WorkflowSpec's nodeSelector and podMetadata; inside podSpecPatch strings the finding
+    # is placed at the string (its key for a node label key, its value for a toleration key)
+    ("argo-pod-spec-patch.yaml", 13, 5, "LK305"),
+    ("argo-pod-spec-patch.yaml", 16, 7, "LK402"),
+    ("argo-pod-spec-patch.yaml", 17, 3, "LK305"),
+    ("argo-pod-spec-patch.yaml", 27, 21, "LK404"),
+    # KServe predictor serving a model: nodeSelector beside it, the model spec's image
+    ("kserve-model.yaml", 13, 7, "LK305"),
+    ("kserve-model.yaml", 18, 14, "LK304"),
 }
 
 

@@ -239,3 +239,46 @@ def _documents(path):
 def test_controller_summaries_name_their_model(raw, expected):
     from lintra.load.vsphere.model import controller_type
     assert controller_type(raw) == expected
+
+
+def test_rvtools_csv_internal_names_of_guest_os_and_disk(tmp_path):
+    """vInfoOS is the configured guest OS and vInfoOSTools the one VMware Tools reports; vDiskName
+    is the disk's name (the internal names open-source RVTools readers map to "OS according to the
+    configuration file", "OS according to the VMware Tools" and "Disk")."""
+    from lintra.load.vsphere.rvtools import load_csv
+    from lintra.model import Source
+    info = tmp_path / "RVTools_tabvInfo.csv"
+    info.write_text("vInfoVMName,vInfoOSTools,vInfoOS\r\n"
+                    "db-01,Microsoft Windows Server 2016 (64-bit),Microsoft Windows Server 2019 (64-bit)\r\n")
+    docs = load_csv(Source(str(info), str(info)), info.read_text())
+    assert docs[0].data["guest_os"] == "Microsoft Windows Server 2019 (64-bit)"
+    disk = tmp_path / "RVTools_tabvDisk.csv"
+    disk.write_text("vDiskVMName,vDiskName,vDiskController,vDiskSCSILabel,vDiskSharedBus\r\n"
+                    "db-01,Hard disk 1,VMware paravirtual SCSI,SCSI controller 0,noSharing\r\n")
+    result = run([str(disk)])
+    assert [(f.rule.id, f.span.region) for f in result.findings] == [("LV112", "vDisk!C2")]
+    docs = load_csv(Source(str(disk), str(disk)), disk.read_text())
+    assert docs[0].data["controllers"] == [{"label": "SCSI controller 0", "type": "pvscsi", "bus_sharing": "none"}]
+
+
+def test_rvtools_xlsx_accepts_both_spellings_of_disk_headers(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    info = book.active
+    info.title = "vInfo"
+    info.append(["VM", "Powerstate"])
+    info.append(["db-01", "poweredOn"])
+    disk = book.create_sheet("vDisk")
+    disk.append(["VM", "Disk", "Raw", "Raw Compatibility Mode", "Controller", "SCSI label", "SharedBus"])
+    disk.append(["db-01", "Hard disk 1", "True", "physicalMode", "VMware paravirtual SCSI", "SCSI controller 1",
+                 "physicalSharing"])
+    network = book.create_sheet("vNetwork")
+    network.append(VNETWORK_HEADER)
+    network.append(["db-01", "poweredOn", "Network adapter 1", "VMXNET 3", "VM Network", "vSwitch0", "True",
+                    "00:50:56:aa:bb:01"])
+    book.save(tmp_path / "RVTools_export_all.xlsx")
+    vms = {d.data["name"]: d.data for d in _documents(tmp_path / "RVTools_export_all.xlsx")}
+    assert vms["db-01"]["controllers"] == [{"label": "SCSI controller 1", "type": "pvscsi", "bus_sharing": "physical"}]
+    result = run([str(tmp_path / "RVTools_export_all.xlsx")])
+    assert ("LV112", "vDisk!E2") in {(f.rule.id, f.span.region) for f in result.findings}
+    assert ("LV111", "vNetwork!D2") in {(f.rule.id, f.span.region) for f in result.findings}

@@ -1245,7 +1245,8 @@ def _pod_templates(node: Traced, kind: str) -> List[Traced]:
 
     templates = []
     for pod in find_pods(plain(node)):
-        if pod.metadata is not None and pod.metadata != ("metadata",) and len(pod.metadata) > 1:
+        # a PodTemplateSpec's metadata (not a SparkPodSpec's own labels or Argo's podMetadata)
+        if pod.metadata is not None and len(pod.metadata) > 1 and pod.metadata[-1] == "metadata":
             parent = node.at(*pod.metadata[:-1])
             if parent is not None and isinstance(parent.value, dict):
                 templates.append(parent)
@@ -1266,6 +1267,8 @@ def _containers(node: Traced) -> Iterator[Traced]:
     from lintra.domain.kubernetes import containers
 
     for pointer, _ in list(containers(plain(node))):
+        if len(pointer) < 2 or pointer[-2] not in ("containers", "initContainers"):
+            continue  # kustomize's image filter edits only items of containers/initContainers lists
         container = node.at(*pointer)
         if container is not None and isinstance(container.value, dict):
             yield container

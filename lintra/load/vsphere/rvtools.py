@@ -6,20 +6,29 @@ RVTools names each tab's columns with display headers in the workbook (``VM``, `
 punctuation, case-insensitively. In the workbook, rows of every tab are joined per VM into one
 model; a CSV file holds one tab, so it yields one partial model per VM with that tab's facts.
 
-The columns read, as RVTools 4.x documents them (RVTools documentation, "vInfo" ... "vUSB" tab
-descriptions, https://www.robware.net/download, and the vSphere API properties each column
-copies):
+The columns read, as RVTools 4.x names them (the tab descriptions of the RVTools documentation
+that ships with RVTools, https://www.robware.net/download, and the vSphere API properties each
+column copies). That documentation is not public text we could check against, and no real export
+is public either, so each name was cross-checked with open-source readers of real RVTools exports
+that map the CSV's internal names to the workbook's display headers (sbroenne/RVToolsMerge
+``SheetConfiguration.cs``: ``vInfoVMName`` -> ``VM``, ``vInfoOS`` -> ``OS according to the
+configuration file``, ``vInfoOSTools`` -> ``OS according to the VMware Tools``; other readers give
+``vDiskName`` -> ``Disk``, ``vDiskDiskMode`` -> ``Disk Mode``, ``vNetworkAdapter`` -> ``Adapter``);
+where readers disagree on a display header both spellings are accepted:
 
 - vInfo: ``VM``; ``FT State`` (``VirtualMachineRuntimeInfo.faultToleranceState``); ``HW version``
   (``config.version``); ``Firmware`` (``config.firmware``); ``Latency Sensitivity``
-  (``config.latencySensitivity.level``); ``OS according to the configuration file``
-  (``config.guestFullName``).
+  (``config.latencySensitivity.level``); ``OS according to the configuration file`` (internal
+  name ``vInfoOS``; ``config.guestFullName``), not ``OS according to the VMware Tools``
+  (``vInfoOSTools``, what the running guest reports).
 - vCPU and vMemory: ``Hot Add`` (``config.cpuHotAddEnabled`` / ``memoryHotAddEnabled``).
-- vDisk: ``Disk``, ``Raw``, ``Raw Comp. Mode``, ``Disk Mode``, ``Sharing mode``, ``Path``;
-  ``Controller`` and ``Label``: the disk's controller, whose model RVTools 4.x writes as the
-  device summary vSphere reports (``VMware paravirtual SCSI``, ``LSI Logic SAS``, ``LSI Logic``,
-  ``BusLogic``), beside its label (``SCSI controller 0``); ``Shared Bus`` (the controller's
-  ``sharedBus``). Each controller is one model entry per VM however many disks sit on it.
+- vDisk: ``Disk`` (internal ``vDiskName`` or ``vDiskDisk``), ``Raw``, ``Raw Comp. Mode`` (also
+  spelled ``Raw Compatibility Mode``), ``Disk Mode``, ``Sharing mode``, ``Path``; ``Controller``
+  and ``Label`` (``SCSI label`` in some readers): the disk's controller, whose model RVTools 4.x
+  writes as the device summary vSphere reports (``VMware paravirtual SCSI``, ``LSI Logic SAS``,
+  ``LSI Logic``, ``BusLogic``), beside its label (``SCSI controller 0``); ``Shared Bus`` or
+  ``SharedBus`` (the controller's ``sharedBus``). Each controller is one model entry per VM however
+  many disks sit on it.
 - vNetwork: ``NIC label``, ``Adapter`` (``Vmxnet3``, ``E1000E``, ``SriovEthernetCard`` ...).
 - vUSB: the device column.
 
@@ -47,12 +56,14 @@ _NORMALISE = re.compile(r"[^a-z0-9]")
 #: normalised header -> model column, per tab (display header and internal name both map here)
 _COLUMNS = {
     "vInfo": {"vm": "vm", "vmname": "vm", "ftstate": "ft", "hwversion": "hw", "firmware": "firmware",
-              "latencysensitivity": "latency", "osaccordingtotheconfigurationfile": "os"},
+              "latencysensitivity": "latency", "osaccordingtotheconfigurationfile": "os", "os": "os",
+              "osconfig": "os"},
     "vCPU": {"vm": "vm", "vmname": "vm", "hotadd": "hotadd"},
     "vMemory": {"vm": "vm", "vmname": "vm", "hotadd": "hotadd"},
-    "vDisk": {"vm": "vm", "vmname": "vm", "disk": "disk", "raw": "raw", "rawcompmode": "rawmode",
-              "rawcommode": "rawmode", "diskmode": "mode", "sharingmode": "sharing", "path": "path",
-              "sharedbus": "sharedbus", "controller": "controller", "label": "controllerlabel"},
+    "vDisk": {"vm": "vm", "vmname": "vm", "disk": "disk", "name": "disk", "raw": "raw", "rawcompmode": "rawmode",
+              "rawcommode": "rawmode", "rawcompatibilitymode": "rawmode", "diskmode": "mode",
+              "sharingmode": "sharing", "path": "path", "sharedbus": "sharedbus", "controller": "controller",
+              "label": "controllerlabel", "scsilabel": "controllerlabel"},
     "vNetwork": {"vm": "vm", "vmname": "vm", "niclabel": "nic", "adapter": "adapter"},
     "vUSB": {"vm": "vm", "vmname": "vm", "device": "device", "devicename": "device", "label": "device"},
 }

@@ -18,7 +18,7 @@ References:
 
 from lintra.check.params import effective
 from lintra.model import Hit, Related, Rule
-from lintra.domain.kubernetes import pods
+from lintra.domain.kubernetes import pods, resolve
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest as closest
 from lintra.rules.k8s.storage_drivers import DRIVERS
@@ -65,12 +65,12 @@ def _claims(document):
                 yield _claim_class(template, base) + (label,)
     for found in pods(data):
         pod = found.spec
-        volumes = document.get(pod + ("volumes",))
+        volumes = resolve(data, pod + ("volumes",))  # through a podSpecPatch too
         for i in range(len(volumes) if isinstance(volumes, list) else 0):
             # a generic ephemeral volume: the pod's own claim, created from this template
-            template = document.get(pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
+            template = resolve(data, pod + ("volumes", i, "ephemeral", "volumeClaimTemplate"))
             if isinstance(template, dict):
-                label = _label(f"{owner} ephemeral volume", document.get(pod + ("volumes", i, "name")))
+                label = _label(f"{owner} ephemeral volume", resolve(data, pod + ("volumes", i, "name")))
                 yield _claim_class(template, pod + ("volumes", i, "ephemeral", "volumeClaimTemplate")) + (label,)
 
 

@@ -22,7 +22,7 @@ References:
 """
 
 from lintra.check.params import effective
-from lintra.domain.kubernetes import pods
+from lintra.domain.kubernetes import pods, resolve
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.storage_drivers import DRIVERS, reported_by_packs, vendor_of
@@ -67,7 +67,7 @@ def check(document, scan):
         if found and (every_vendor or not reported_by_packs(name)):
             yield _hit(document, pointer, name, f"{kind} '{document.name or '?'}'", found)
     for pod in pods(data):
-        volumes = document.get(pod.spec + ("volumes",))
+        volumes = resolve(data, pod.spec + ("volumes",))  # through a podSpecPatch too
         for i, volume in enumerate(volumes if isinstance(volumes, list) else ()):
             csi = volume.get("csi") if isinstance(volume, dict) else None
             name = csi.get("driver") if isinstance(csi, dict) else None

@@ -13,7 +13,7 @@ References:
 """
 
 from lintra.model import Hit, Related, Rule
-from lintra.domain.kubernetes import pods
+from lintra.domain.kubernetes import pods, resolve
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest
 
@@ -36,7 +36,7 @@ def check(document, scan):
     accounts = None
     for pod in pods(document.data):
         path = pod.spec
-        name = document.get(path + ("serviceAccountName",))
+        name = resolve(document.data, path + ("serviceAccountName",))
         if not isinstance(name, str) or not name:
             continue
         accounts = accounts if accounts is not None else index(scan, "ServiceAccount", "k8s.serviceaccounts")
@@ -60,7 +60,7 @@ def needs(document) -> bool:
     """Workloads that name a ServiceAccount, and ServiceAccounts."""
     if document.data.get("kind") == "ServiceAccount":
         return True
-    return any(isinstance(document.get(pod.spec + ("serviceAccountName",)), str) for pod in pods(document.data))
+    return any(isinstance(resolve(document.data, pod.spec + ("serviceAccountName",)), str) for pod in pods(document.data))
 
 
 EXAMPLES = {
