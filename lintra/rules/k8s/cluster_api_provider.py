@@ -30,25 +30,22 @@ from lintra.rules.k8s.controllers import CLUSTER_API_PROVIDER_KINDS, api_group, 
 
 #: Cluster API's groups (core, infrastructure, control plane, bootstrap, add-ons) all end so
 CLUSTER_API_GROUP_SUFFIX = "cluster.x-k8s.io"
-#: how deep references are looked for (ClusterClass nests them four to six levels down)
-MAX_DEPTH = 24
 
 
-def _references(node, pointer, depth=0):
-    """``(pointer, vendor, provider, kind)`` of each mapping naming a provider kind by apiVersion and kind."""
-    if depth > MAX_DEPTH:
-        return
+def _references(node, pointer):
+    """``(pointer, vendor, provider, kind)`` of each mapping naming a provider kind by apiVersion and
+    kind (a loaded document's depth is bounded by the loader's limits.MAX_DEPTH)."""
     if isinstance(node, dict):
         found = provider_kind(api_group(node.get("apiVersion")), node.get("kind"))
         if found:
             yield pointer + ("kind",), found[0], found[1], node["kind"]
         for key, value in node.items():
             if isinstance(value, (dict, list)):
-                yield from _references(value, pointer + (key,), depth + 1)
+                yield from _references(value, pointer + (key,))
     elif isinstance(node, list):
         for i, value in enumerate(node):
             if isinstance(value, (dict, list)):
-                yield from _references(value, pointer + (i,), depth + 1)
+                yield from _references(value, pointer + (i,))
 
 
 def _crd_kind(document):
