@@ -267,7 +267,8 @@ def main(argv=None):
                     line(f"{peer} corpus/{name}", values)
                 for peer in ("checkov", "yamllint"):
                     if peer in found:
-                        print(f"  {peer} wall / lintra wall on corpus/{name}: {found[peer][0] / found['lintra'][0]:.1f}")
+                        print(f"  {peer} wall / lintra wall on corpus/{name}: {found[peer][0] / found['lintra'][0]:.1f}"
+                              f" (cpu / cpu: {found[peer][1] / found['lintra'][1]:.1f})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

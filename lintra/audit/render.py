@@ -72,12 +72,25 @@ def charts(report: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 # --- HTML --------------------------------------------------------------------------------------
 
+def _inert(value: Any) -> Any:
+    """Every value the HTML template prints, before autoescaping: autoescaping stops markup, not
+    terminal controls, bidi overrides (a finding that reads backwards) or lone surrogates (which
+    strict UTF-8 cannot write); those are shown as escapes. Lines stay lines."""
+    import markupsafe
+
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        from lintra.escape import terminal
+
+        return "\n".join(terminal(line) for line in value.split("\n"))
+    return value
+
+
 def html(report: Dict[str, Any]) -> str:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("lintra.audit", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, finalize=_inert)
     template = env.get_template("audit.html.j2")
     remaining = HTML_FINDINGS_LIMIT
     listed = []

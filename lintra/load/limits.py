@@ -12,8 +12,17 @@ MAX_CONFIG_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 256
 #: nodes a naive walk would visit once aliases are expanded, scalars included (billion laughs)
 MAX_EXPANDED_NODES = 1_000_000
-#: rows of one RVTools tab (xlsx sheet or CSV file)
-MAX_ROWS = 1_000_000
+#: documents one YAML stream may hold (each kept document costs about 1 KB before it is checked)
+MAX_DOCUMENTS = 100_000
+#: nodes one YAML document may hold as written (aliases are MAX_EXPANDED_NODES): the parser builds a
+#: document's whole node tree before lintra sees it, about 1 KB a node, so a 300,000-item List is
+#: refused before it is composed rather than after it took 2 GB
+MAX_DOCUMENT_NODES = 250_000
+#: rows of one RVTools tab (xlsx sheet or CSV file). RVTools exports one vCenter, which registers at
+#: most 45,000 VMs (vSphere 8 configuration maximums, configmax.broadcom.com), so 200,000 leaves room
+#: for four disks or NICs per VM; each VM model costs about 2 KB, and 1,000,000 rows (the old
+#: value) took a 500k-row CSV past 1 GB
+MAX_ROWS = 200_000
 #: bytes an xlsx workbook's members inflate to (a zip bomb is refused before it is opened)
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 #: bytes of the .ovf descriptor inside an .ova
@@ -67,6 +76,9 @@ MAX_TEMPLATE_PASSES = 4
 
 #: Heat nested/provider templates one run adds to what was named (lintra/load/references.py)
 MAX_REFERENCED = 1_000
+#: bytes of those nested templates one run adds: their resources stay in memory for the Heat rules
+#: (a chain of 1,000 templates each referenced 5,000 times by the one before took 1.6 GB)
+MAX_REFERENCED_BYTES = 16 * 1024 * 1024
 #: RE2's memory budget for one compiled pack regex (its own default is 8 MiB): a pattern that needs
 #: more does not compile and is a pack error (lintra/policy/regex_safety.py)
 MAX_PATTERN_MEMORY = 8 * 1024 * 1024
@@ -78,12 +90,13 @@ MAX_PATTERN_MEMORY = 8 * 1024 * 1024
 #: name in the configuration -> module attribute; MAX_CONFIG_BYTES is not here: it bounds reading
 #: the configuration itself
 CONFIGURABLE = {name.lower(): name for name in (
-    "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_EXPANDED_NODES", "MAX_ROWS", "MAX_UNCOMPRESSED_BYTES",
+    "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_EXPANDED_NODES", "MAX_DOCUMENTS", "MAX_DOCUMENT_NODES", "MAX_ROWS", "MAX_UNCOMPRESSED_BYTES",
     "MAX_OVA_DESCRIPTOR_BYTES", "MAX_ARCHIVE_MEMBERS", "MAX_KUSTOMIZE_DEPTH", "MAX_KUSTOMIZE_READS",
     "MAX_KUSTOMIZE_BYTES", "MAX_KUSTOMIZE_OBJECTS", "MAX_GENERATOR_ENTRIES",
     "MAX_CHART_FILES", "MAX_CHART_MEMBER_BYTES", "MAX_CHART_ARCHIVE_BYTES", "MAX_CHART_ARCHIVE_MEMBERS",
     "MAX_CHART_DEPTH", "MAX_TEMPLATE_NESTING", "MAX_TEMPLATE_STEPS", "MAX_TEMPLATE_OUTPUT", "MAX_INCLUDE_DEPTH",
-    "MAX_TEMPLATE_PASSES", "MAX_REFERENCED", "MAX_PATTERN_MEMORY")}
+    "MAX_TEMPLATE_PASSES", "MAX_REFERENCED", "MAX_REFERENCED_BYTES",
+    "MAX_PATTERN_MEMORY")}
 DEFAULTS = {name: globals()[attribute] for name, attribute in CONFIGURABLE.items()}
 #: no source may raise a limit past this many times its default: bounded memory stays bounded
 CEILING = 16

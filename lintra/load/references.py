@@ -52,7 +52,7 @@ class References:
     by batch visits the files in the order one file at a time would, so a parallel run reads the
     same files in the same order as a sequential one."""
 
-    __slots__ = ("exclude", "names", "refused", "roots", "seen", "added")
+    __slots__ = ("exclude", "names", "refused", "roots", "seen", "added", "bytes", "over_bytes")
 
     def __init__(self, exclude: Sequence[str] = ()) -> None:
         self.exclude = exclude
@@ -62,6 +62,9 @@ class References:
         #: real paths of the named files, resolved only once a reference needs them
         self.seen: Optional[set] = None
         self.added = 0
+        #: bytes of the nested templates added so far, and whether a reference went past the budget
+        self.bytes = 0
+        self.over_bytes = False
 
     def named(self, source: Source) -> None:
         if source.path:
@@ -93,6 +96,23 @@ class References:
                     continue
                 self.seen.add(real)
                 self.added += 1
+                try:
+                    size = os.path.getsize(real)
+                except OSError:
+                    size = 0
+                if self.added <= limits.MAX_REFERENCED and self.bytes + size > limits.MAX_REFERENCED_BYTES:
+                    # each nested template's resources stay in memory until the Heat rules ran: a chain
+                    # of templates referenced thousands of times each would otherwise take gigabytes
+                    reason = f"not read: referenced by {doc.source.name} past the limit of " \
+                             f"{limits.size(limits.MAX_REFERENCED_BYTES)} of nested templates a run reads"
+                    limit = (doc, pointer, f"nested template {name} not read: a run reads at most "
+                             f"{limits.size(limits.MAX_REFERENCED_BYTES)} of nested templates; this one and "
+                             "every one after it are listed as skipped files")
+                    found.append(NotRead(FileRecord(name, "skipped", reason=reason), None if self.over_bytes else limit))
+                    self.over_bytes = True
+                    self.bytes = limits.MAX_REFERENCED_BYTES + 1  # every later one is refused too
+                    continue
+                self.bytes += size
                 if self.added > limits.MAX_REFERENCED:
                     reason = f"not read: referenced by {doc.source.name} past the limit of {limits.MAX_REFERENCED} " \
                              "nested templates a run reads"

@@ -85,12 +85,18 @@ def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
     error anywhere wins over a limit a document passes (alias expansion, depth)."""
     if _PRE_CHECK_DEPTH:
         _check_depth(text)
+    if len(text) > 2 * limits.MAX_DOCUMENT_NODES:  # a node takes two characters at least ("a,")
+        _check_nodes(text)
     out = []
     exceeded: Optional[LimitExceeded] = None
     pack = len(text) > PACK_FROM_BYTES
     try:
         for root in yaml.compose_all(text, Loader=_ComposeLoader):
             if root is None or exceeded is not None:
+                continue
+            if len(out) >= limits.MAX_DOCUMENTS:
+                exceeded = LimitExceeded(f"more than {limits.MAX_DOCUMENTS} documents in one file",
+                                         root.start_mark.line + 1, root.start_mark.column + 1)
                 continue
             try:
                 data, position = _Builder().build(root, 0)
@@ -119,6 +125,28 @@ def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
     if exceeded is not None:
         raise exceeded
     return out
+
+
+def _check_nodes(text: str) -> None:
+    """Refuse a document of more than ``limits.MAX_DOCUMENT_NODES`` nodes before libyaml composes
+    it: the composer holds the whole node tree of a document (about 1 KB a node), so counting has
+    to happen on the event stream, which holds one event at a time. Only files large enough to
+    hold so many nodes pay for this pass."""
+    nodes = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, _NODE_EVENTS):
+                nodes += 1
+                if nodes > limits.MAX_DOCUMENT_NODES:
+                    raise LimitExceeded(f"a document with more than {limits.MAX_DOCUMENT_NODES} nodes",
+                                        event.start_mark.line + 1, event.start_mark.column + 1)
+            elif isinstance(event, yaml.DocumentEndEvent):
+                nodes = 0
+    except yaml.YAMLError:
+        return  # the real parse reports it with its own location
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
 
 
 def _check_depth(text: str) -> None:
@@ -304,6 +332,11 @@ class _Builder:
             for key_node, _ in pairs:
                 if _is_merge(key_node):
                     pairs = _pairs(node, strict=True)
+                    # merge keys copy other mappings' pairs: they count as aliases do
+                    self.aliased += max(0, len(pairs) - len(node.value))
+                    if self.aliased > limits.MAX_EXPANDED_NODES:
+                        raise LimitExceeded(f"aliases expand to more than {limits.MAX_EXPANDED_NODES} nodes "
+                                            "(alias bomb?)", node.start_mark.line + 1, node.start_mark.column + 1)
                     break
             for key_node, value_node in pairs:
                 if key_node.__class__ is ScalarNode:
@@ -355,12 +388,15 @@ def _short_form(tag: str, value: Any) -> Any:
     return value
 
 
-def _pairs(node: MappingNode, strict: bool = False, _merging: Optional[frozenset] = None):
+def _pairs(node: MappingNode, strict: bool = False, _merging: Optional[frozenset] = None,
+           _merged: Optional[set] = None):
     """Key/value node pairs with YAML merge keys (``<<: *base``) applied, later keys winning.
     A merge that reaches a mapping it is already merging (``a: &a {<<: *a}``) is a cycle: refused
-    when ``strict`` (building the data), left out otherwise."""
+    when ``strict`` (building the data), left out otherwise. Each mapping is merged once however
+    many paths reach it (``<<: [*b, *b]`` thirty levels deep would otherwise be 2**30 pairs)."""
     merged = []
     own = []
+    done = set() if _merged is None else _merged
     for key_node, value_node in node.value:
         if _is_merge(key_node):
             merging = (_merging or frozenset()) | {id(node)}
@@ -373,7 +409,10 @@ def _pairs(node: MappingNode, strict: bool = False, _merging: Optional[frozenset
                         raise LimitExceeded("recursive merge key: a mapping merges itself",
                                             key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                     continue
-                merged.extend(_pairs(source, strict, merging))
+                if id(source) in done:
+                    continue
+                done.add(id(source))
+                merged.extend(_pairs(source, strict, merging, done))
         else:
             own.append((key_node, value_node))
     return merged + own if merged else own

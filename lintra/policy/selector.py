@@ -73,6 +73,8 @@ def compile_path(path: str, at: Pointer = ()) -> List[Step]:
             steps.append(_index(int(match.group("idx"))))
         elif match.group("name") is not None:
             name = match.group("name").strip()
+            if name == "**" and steps and steps[-1] is _descend:
+                continue  # ``**.**`` reaches what ``**`` reaches
             steps.append(_values if name == "*" else _descend if name == "**" else _key(name))
         else:
             quoted = match.group("dq")
@@ -92,6 +94,11 @@ def evaluate(steps: List[Step], data: Any) -> Iterator[Tuple[Pointer, Any, Any]]
             current = [out for pointer, key, value in current for out in step(pointer, key, value)]
         if not current:
             return iter(())
+        if step is _descend and len(current) > 1:
+            # one node reached by several routes is one node: ``**.*.**`` would otherwise list each
+            # node once per ancestor, and thirty such steps grow beyond memory
+            seen: set = set()
+            current = [item for item in current if item[0] not in seen and not seen.add(item[0])]
     return iter(current)
 
 

@@ -65,6 +65,12 @@ def read_directory(root: str, prefix: str, boundary: str) -> ChartFiles:
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         dirnames[:] = sorted(d for d in dirnames if d not in (".git",))
+        for name in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            # os.walk does not enter a linked directory; say so, so no file goes unaccounted for
+            real = os.path.realpath(os.path.join(dirpath, name))
+            chart.skipped[rel_dir + name] = (f"symbolic link to {real}, outside the repository: not read"
+                                             if not is_within(real, boundary) else
+                                             "symbolic link to a directory: not followed in a chart")
         if rel_dir == "charts/":
             dirnames[:] = []  # each subchart directory is read as a chart of its own
         for name in sorted(filenames):

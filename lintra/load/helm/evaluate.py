@@ -33,6 +33,30 @@ from lintra.load.helm.values import NO_ORIGIN, FixedOrigin, Loc, MapOrigin, Orig
 # limits.MAX_TEMPLATE_STEPS, MAX_TEMPLATE_OUTPUT and MAX_INCLUDE_DEPTH (README "Limits")
 
 
+class Sizes:
+    """How many items a value prints as, shared parts counted each time; each collection is counted
+    once (its size is remembered with a reference, so its id cannot be reused meanwhile)."""
+
+    __slots__ = ("known",)
+
+    def __init__(self) -> None:
+        self.known: Dict[int, Tuple[Any, int]] = {}
+
+    def of(self, value: Any) -> int:
+        if not isinstance(value, (list, dict)):
+            return 1
+        known = self.known.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        total = 1
+        for child in (value.values() if isinstance(value, dict) else value):
+            total += self.of(child) if isinstance(child, (list, dict)) else 1
+            if total > limits.MAX_TEMPLATE_STEPS:
+                break
+        self.known[id(value)] = (value, total)
+        return total
+
+
 class Unknown:
     """A value lintra cannot know at lint time; prints as ``<unknown>``."""
 
@@ -132,6 +156,7 @@ class Renderer:
         self.mode = mode
         self.notes = notes
         self.steps = 0
+        self.sizes = Sizes()
         self.size = 0
         self.depth = 0
         self.conds: List[str] = [scope.base_cond] if scope.base_cond else []
@@ -470,15 +495,26 @@ class Renderer:
                 self.note(f"{tpl.name}: function {name!r} is not supported; its result is unknown")
             return Val(UNKNOWN)
         try:
-            return func(self, tpl, ident.pos, args)
+            result = func(self, tpl, ident.pos, args)
         except Stop:
             raise
+        except MemoryError:  # a result no bound below caught: this template stops, the run goes on
+            raise Stop(f"{name} needs more memory than a template may use") from None
         except _Fail as fail:
             self.note(f"{tpl.name}: {fail}")
             return Val(UNKNOWN)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, RecursionError) as error:
             self.note(f"{tpl.name}: {name} could not be evaluated ({type(error).__name__}); its result is unknown")
             return Val(UNKNOWN)
+        # a value may grow without printing: ``$s = cat $s $s`` forty times is 2**40 characters
+        value = result.v
+        if isinstance(value, str) and len(value) > limits.MAX_TEMPLATE_OUTPUT:
+            raise Stop(f"{name} made a string longer than {limits.MAX_TEMPLATE_OUTPUT} characters")
+        if isinstance(value, (list, dict)) and self.sizes.of(value) > limits.MAX_TEMPLATE_STEPS:
+            # counted with shared parts counted each time they appear: ``$l = list $l $l`` forty
+            # times is 2**40 items to print, though it holds 80 lists
+            raise Stop(f"{name} made a collection of more than {limits.MAX_TEMPLATE_STEPS} items")
+        return result
 
     def tpl(self, tpl: Template, args: List[Val], pos: int) -> Val:
         if not args or not isinstance(args[0].v, str):
@@ -585,9 +621,14 @@ def yaml_segs(value: Any, origin: Origin, cond: Optional[str], file: str, pos: i
     def plain(text: str) -> None:
         out.append(Seg(text, None, None, True, cond=cond))
 
+    visited = [0]
+
     def walk(node: Any, path: tuple, indent: int, depth: int) -> None:
         if depth > 200:
             raise Stop("toYaml of data nested deeper than 200 levels")
+        visited[0] += 1  # a list holding itself twice, forty levels deep, prints 2**40 nodes
+        if visited[0] > limits.MAX_TEMPLATE_OUTPUT:
+            raise Stop(f"toYaml of more than {limits.MAX_TEMPLATE_OUTPUT} nodes")
         pad = " " * indent
         if isinstance(node, dict):
             first = True
@@ -829,6 +870,9 @@ def _fn_indent(r, tpl, pos, args, lead=False):
         # printing a placeholder there would break the YAML around it
         return Val("", target.o, [])
     width = int(width)
+    lines = 1 + (sum(s.text.count("\n") for s in target.segs) if target.segs is not None else to_text(target.v).count("\n"))
+    if width * lines > limits.MAX_TEMPLATE_OUTPUT:  # refused before the padding is built
+        raise Stop(f"indent {width} of {lines} line(s): longer than {limits.MAX_TEMPLATE_OUTPUT} characters")
     segs = target.segs
     if segs is None:
         text = to_text(target.v)
@@ -851,6 +895,13 @@ def _fn_required(r, tpl, pos, args):
 
 def _fn_fail(r, tpl, pos, args):
     raise _Fail(f"fail: {to_text(args[0].v) if args else ''} (the chart refuses these values)")
+
+
+def _fn_repeat(count: Any, text: str) -> str:
+    count = max(0, min(int(count), 10_000))
+    if count * len(text) > limits.MAX_TEMPLATE_OUTPUT:  # refused before the string is built
+        raise Stop(f"repeat {count} of {len(text)} characters: longer than {limits.MAX_TEMPLATE_OUTPUT} characters")
+    return text * count
 
 
 def _go_printf(fmt: str, values: Sequence[Any]) -> str:
@@ -1469,7 +1520,7 @@ FUNCTIONS: Dict[str, Callable] = {
     "b64enc": _string_fn(_b64enc), "b64dec": _string_fn(_b64dec), "sha256sum": _string_fn(_sha256),
     "kebabcase": _string_fn(_case("kebab")), "snakecase": _string_fn(_case("snake")),
     "camelcase": _string_fn(_case("camel")),
-    "repeat": _string_fn(lambda count, s: s * max(0, min(int(count), 10_000)), 2),
+    "repeat": _string_fn(_fn_repeat, 2),
     "cat": lambda r, t, p, a: _fn_print(r, t, p, [x for x in a if x.v is not None], " "),
     "toStrings": lambda r, t, p, a: Val([to_text(x) for x in a[0].v]) if isinstance(a[0].v, list) else Val(UNKNOWN),
 }

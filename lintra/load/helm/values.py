@@ -188,6 +188,11 @@ def _merge_into(target: dict, source: dict) -> None:
             target[key] = copy.deepcopy(value) if isinstance(value, (dict, list)) else value
 
 
+#: Helm's own bounds on ``--set`` (helm.sh/helm/v3/pkg/strvals: MaxIndex, MaxNestedNameLevel)
+_MAX_SET_INDEX = 65536
+_MAX_SET_NESTING = 30
+
+
 def parse_set(expression: str, as_string: bool = False) -> List[Tuple[List[Any], Any]]:
     """Helm's ``--set`` syntax: ``a.b=x,c[0]=y``, ``a\\.b=x`` (a dot in a key), ``{x,y}`` lists.
 
@@ -216,9 +221,12 @@ def parse_set(expression: str, as_string: bool = False) -> List[Tuple[List[Any],
                 if close < 0:
                     raise ValueError(f"unclosed [ in {expression!r}")
                 try:
-                    path.append(int(expression[i + 1:close]))
+                    index = int(expression[i + 1:close])
                 except ValueError:
                     raise ValueError(f"list index is not a number in {expression!r}") from None
+                if not 0 <= index <= _MAX_SET_INDEX:  # a[99999999]=x would build a list that long
+                    raise ValueError(f"list index {index} is outside 0..{_MAX_SET_INDEX} (as helm refuses it)")
+                path.append(index)
                 i = close
             elif ch == ",":
                 raise ValueError(f"key {''.join(key)!r} has no value in {expression!r}")
@@ -229,6 +237,8 @@ def parse_set(expression: str, as_string: bool = False) -> List[Tuple[List[Any],
             path.append("".join(key))
         if i >= n or not path:
             raise ValueError(f"expected key=value in {expression!r}")
+        if len(path) > _MAX_SET_NESTING:
+            raise ValueError(f"a key nested more than {_MAX_SET_NESTING} levels (as helm refuses it)")
         i += 1  # the '='
         if i < n and expression[i] == "{" and not as_string:
             close = expression.find("}", i)

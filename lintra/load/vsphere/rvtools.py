@@ -47,7 +47,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 from lintra.load import LoadError, Skip
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
-from lintra.load.vsphere.model import (Place, VmBuilder, bus_sharing, controller_type, disk_mode, nic_type,
+from lintra.load.vsphere.model import (VmBuilder, bus_sharing, controller_type, disk_mode, nic_type,
                                        truthy)
 from lintra.model import Source, Span
 
@@ -68,7 +68,29 @@ _COLUMNS = {
     "vUSB": {"vm": "vm", "vmname": "vm", "device": "device", "devicename": "device", "label": "device"},
 }
 
-Row = Dict[str, Tuple[str, Span]]
+Row = Dict[str, Tuple[str, "Cell"]]
+
+
+class Cell:
+    """Where a cell's value came from, as the model's places resolve it (``Place.resolve``). It
+    keeps four small fields and makes the span only when a finding needs it: a tab of 200,000 rows
+    keeps a place for several cells of each, and a Span with its region text costs three times as
+    much."""
+
+    __slots__ = ("line", "column", "width", "tab")
+
+    def __init__(self, line: int, column: int, width: "int | None", tab: str) -> None:
+        self.line, self.column, self.width, self.tab = line, column, width, tab
+
+    @property
+    def span(self) -> Span:
+        region = f"{self.tab}!{_letter(self.column - 1)}{self.line}"
+        if self.width is None:  # xlsx: a cell, not a run of characters
+            return Span(self.line, self.column, region=region)
+        return Span(self.line, self.column, self.line, self.column + self.width, region)
+
+    def resolve(self, source: object = None) -> Span:
+        return self.span
 
 
 def _tab_of_csv(name: str, header: List[str]) -> Optional[str]:
@@ -108,7 +130,7 @@ def load_csv(source: Source, text: str) -> list:
                 line = reader.line_num
                 if count > limits.MAX_ROWS:
                     raise LimitExceeded(f"RVTools tab {tab} has more than {limits.MAX_ROWS} rows", line)
-                yield {name: (record[i], Span(line, i + 1, line, i + 1 + len(record[i]), f"{tab}!{_letter(i)}{line}"))
+                yield {name: (record[i], Cell(line, i + 1, len(record[i]), tab))
                        for i, name in columns.items() if i < len(record)}
         except csv.Error as error:
             raise LoadError("LT000", f"CSV syntax error: {error}", Span(reader.line_num, 1)) from None
@@ -118,6 +140,18 @@ def load_csv(source: Source, text: str) -> list:
 
 
 def load_xlsx(source: Source, data: bytes) -> list:
+    """The workbook's VM models; a workbook the zip or XML layer cannot read is an LT000, whatever
+    it raises (a flipped "version needed" byte makes zipfile raise NotImplementedError)."""
+    try:
+        return _load_xlsx(source, data)
+    except (LoadError, LimitExceeded, Skip):
+        raise
+    except Exception as error:  # noqa: BLE001 - zipfile and openpyxl raise many types on broken input
+        raise LoadError("LT000", f"not a readable xlsx workbook: {type(error).__name__}: {str(error)[:120]}",
+                        Span(1, 1)) from None
+
+
+def _load_xlsx(source: Source, data: bytes) -> list:
     try:
         import openpyxl
     except ImportError:
@@ -144,8 +178,7 @@ def load_xlsx(source: Source, data: bytes) -> list:
                 for n, record in enumerate(rows_iter, 2):
                     if n > limits.MAX_ROWS:
                         raise LimitExceeded(f"RVTools tab {tab} has more than {limits.MAX_ROWS} rows", n)
-                    yield {name: ("" if record[i] is None else str(record[i]),
-                                  Span(n, i + 1, region=f"{tab}!{_letter(i)}{n}"))
+                    yield {name: ("" if record[i] is None else str(record[i]), Cell(n, i + 1, None, tab))
                            for i, name in columns.items() if i < len(record)}
             _apply(tab, rows(), vms)
     except (LimitExceeded, LoadError):
@@ -186,15 +219,15 @@ def _apply(tab: str, rows: Iterable[Row], vms: Dict[str, VmBuilder]) -> None:
     for row in rows:
         if "vm" not in row or not row["vm"][0]:
             continue
-        name, name_span = row["vm"]
+        name, name_cell = row["vm"]
         vm = vms.get(name)
         if vm is None:
-            vm = vms[name] = VmBuilder("rvtools", Place(span=name_span))
-            vm.set("name", name, Place(span=name_span))
+            vm = vms[name] = VmBuilder("rvtools", name_cell)
+            vm.set("name", name, name_cell)
 
         def cell(column: str):
             value = row.get(column)
-            return (value[0], Place(span=value[1])) if value else (None, None)
+            return (value[0], value[1]) if value else (None, None)
         if tab == "vInfo":
             ft, place = cell("ft")
             if ft and ft.lower() not in ("notconfigured", "not configured", ""):
