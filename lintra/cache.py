@@ -5,7 +5,8 @@ built-in policy packs, and the fact that a configuration file with a given conte
 validation. Only data is stored, never pickles or code, so a cache directory someone else can
 write cannot make lintra run anything; an entry that does not read back is ignored.
 
-The directory is ``$LINTRA_CACHE_DIR``, else ``$XDG_CACHE_HOME/lintra``, else ``~/.cache/lintra``;
+The directory is ``$LINTRA_CACHE_DIR``, else ``$XDG_CACHE_HOME/lintra``, else the platform's user
+cache directory (``~/.cache/lintra``, ``~/Library/Caches/lintra``, ``%LOCALAPPDATA%\\lintra\\Cache``);
 ``LINTRA_CACHE_DIR=`` (empty) turns the cache off. A directory that cannot be written only costs
 the time the cache would have saved.
 """
@@ -25,8 +26,18 @@ def directory() -> Optional[str]:
     explicit = os.environ.get("LINTRA_CACHE_DIR")
     if explicit is not None:
         return explicit or None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "lintra")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base:
+        return os.path.join(base, "lintra")
+    import sys
+
+    home = os.path.expanduser("~")
+    if sys.platform == "darwin":  # the platforms' own user cache directories
+        return os.path.join(home, "Library", "Caches", "lintra")
+    if os.name == "nt":
+        return os.path.join(os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local"),
+                            "lintra", "Cache")
+    return os.path.join(home, ".cache", "lintra")
 
 
 def digest(*parts: bytes) -> str:

@@ -6,7 +6,7 @@ fixed shape is the contract plugins rely on.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Tuple, Union
 
 # the vocabulary rules and findings are written in, re-exported as part of the model
 from lintra.vocabulary import CATEGORIES, RESERVED_VENDOR, STRENGTHS, VENDORS, Level  # noqa: F401
@@ -114,7 +114,7 @@ class Document:
     of a Kubernetes ``List``), so spans resolve in the original text.
     """
 
-    __slots__ = ("source", "index", "kind", "data", "base", "locator", "_memo")
+    __slots__ = ("source", "index", "kind", "data", "base", "locator")
 
     def __init__(self, source: Source, index: int, kind: str, data: Any, locator: Locator,
                  base: Pointer = ()) -> None:
@@ -124,26 +124,12 @@ class Document:
         self.data = data
         self.locator = locator
         self.base = base
-        self._memo: Optional[dict] = None
 
-    def memo(self, key: str, build: Callable[["Document"], Any]) -> Any:
-        """``build(self)``, computed once per document however many rules ask (its pod specs,
-        its containers ...): the per-document index every rule shares instead of each walking
-        the document again."""
-        memo = self._memo
-        if memo is None:
-            memo = self._memo = {}
-        elif key in memo:
-            return memo[key]
-        value = memo[key] = build(self)
-        return value
-
-    def __getstate__(self):  # the memo is a cache: it does not travel between processes
+    def __getstate__(self):  # a tuple, not a dict of slot names: smaller from a worker
         return (self.source, self.index, self.kind, self.data, self.base, self.locator)
 
     def __setstate__(self, state) -> None:
         self.source, self.index, self.kind, self.data, self.base, self.locator = state
-        self._memo = None
 
     def get(self, pointer: Pointer, default: Any = None) -> Any:
         """The value at ``pointer`` (relative to this document), or ``default``."""
@@ -174,7 +160,8 @@ class Rule:
 
     __slots__ = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds",
                  "rationale", "remediation", "references", "check", "origin", "examples", "service",
-                 "effort", "needs", "vendors", "services", "params", "effort_reason", "known_problems")
+                 "effort", "needs", "vendors", "services", "params", "effort_reason", "known_problems",
+                 "reads")
 
     def __init__(self, id: str, name: str, title: str, vendor: str, category: str, strength: str,
                  severity: Union[str, Level], kinds: Sequence[str], rationale: str, remediation: str,
@@ -217,6 +204,11 @@ class Rule:
         #: report on ``document`` or read it through ``scan``. It runs once every file is loaded,
         #: on the documents some cross-object rule needs; the others are not kept that long.
         self.needs = needs
+        #: For a cross-object rule: ``kind -> paths`` of what it reads of the documents of that
+        #: kind it is given or finds through ``scan`` (a path is a tuple of keys, ``"*"`` any key;
+        #: a kind not named, or None, is read whole). The map step keeps only those parts of a
+        #: document for the reduce when every rule that needs it says so.
+        self.reads: Optional[Dict[str, Tuple[Tuple[str, ...], ...]]] = None
         #: what moving off the finding involves, the reasoning behind ``effort``
         self.effort_reason = effort_reason
         #: what the rule is known to miss or to place only approximately (the docs' Known problems)

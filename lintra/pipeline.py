@@ -21,14 +21,14 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from lintra.check import Scan, identity, locate, run_rules
+from lintra.check import Scan, identity, kept as kept_parts, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.filter import Judgement, duplicates, failing, judge, suppress
 from lintra.load import decode, load_source
-from lintra.load.references import KINDS as REFERENCE_KINDS, NotRead, References
+from lintra.load.references import KINDS as REFERENCE_KINDS, READS as REFERENCE_READS, NotRead, References
 from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit, Rule, Source
 from lintra.plugins import Registry, load_registry
 
@@ -100,7 +100,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         registry: Optional[Registry] = None, stdin_name: str = "-",
         options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None,
         jobs: Optional[int] = 1, observe: Optional["Observer"] = None,
-        context: Sequence[str] = ()) -> Result:
+        context: Sequence[str] = (), sources: Optional[Sequence[Source]] = None) -> Result:
     """Check ``paths``. ``jobs`` is the number of worker processes for the map step (None: the
     CPUs this process may use; 1: in this process). A run of fewer than
     :data:`lintra.parallel.PARALLEL_FROM_FILES` files stays in this process.
@@ -112,7 +112,10 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     ``context`` are further paths read only for what cross-object rules look up (the StorageClass
     a changed claim names, a ServiceAccount, Heat environments): their documents join the reduce,
     but no finding located in them is reported and they are not among the run's files. An
-    incremental run (``--changed-since``, pre-commit's file list) so sees what a full run sees."""
+    incremental run (``--changed-since``, pre-commit's file list) so sees what a full run sees.
+
+    ``sources`` are checked instead of what discovering ``paths`` finds (``lintra policy test``
+    runs a rule's in-memory examples through this same pipeline)."""
     registry = registry or load_registry()
     judgement = judgement or Judgement()
     suffixes = {suffix for loader in registry.loaders for suffix in loader.suffixes}
@@ -129,8 +132,9 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
 
     # set before the map step forks its workers, so they inherit them; restored when the run ends
     with _no_cyclic_gc(), limits.applied((options or {}).get("limits")):
-        found = list(discover(paths, suffixes, exclude, stdin_name=stdin_name,
-                              force_exclude=bool((options or {}).get("force_exclude"))))
+        found = list(sources) if sources is not None else \
+            list(discover(paths, suffixes, exclude, stdin_name=stdin_name,
+                          force_exclude=bool((options or {}).get("force_exclude"))))
         references = References(exclude)
         for source in found:
             references.named(source)
@@ -164,7 +168,8 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
             if record.file not in recorded:  # a file also read on its own keeps that record
                 recorded.add(record.file)
                 records.append(record)
-        context_files = _read_context(plan, context, found, suffixes, exclude, kept) if context else set()
+        context_files = _read_context(plan, context, found, suffixes, exclude, kept, rules) if context else set()
+        context_files |= _repository_environments(plan, paths, found, suffixes, exclude, kept)
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
         findings = duplicates.merge(findings)
         if context_files:
@@ -187,7 +192,7 @@ class Plan:
     (a rule with :attr:`lintra.Rule.needs`, or one on a kind whose resolver reads other documents),
     and which documents the map keeps for the reduce."""
 
-    __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe")
+    __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads")
 
     def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
                  observe: Optional["Observer"] = None) -> None:
@@ -198,6 +203,8 @@ class Plan:
         self.cross: List[Rule] = []
         #: rule id -> which documents it needs, for cross-object rules
         self.needs: Dict[str, Callable[[Document], bool]] = {}
+        #: rule id -> what it reads of the documents it needs, with its kinds' resolvers
+        self.reads: Dict[str, kept_parts.Reads] = {}
         for rule in rules:
             need = rule.needs or _resolved_needs(rule, registry)
             if need is None:
@@ -205,6 +212,11 @@ class Plan:
             else:
                 self.cross.append(rule)
                 self.needs[rule.id] = need
+                reads = rule.reads
+                for kind in rule.kinds:
+                    if kind in registry.resolvers:
+                        reads = kept_parts.merged(reads, registry.resolvers[kind].reads)
+                self.reads[rule.id] = reads
         self.by_kind: Dict[str, List[Callable[[Document], bool]]] = {}
         for rule in self.cross:
             for kind in rule.kinds:
@@ -218,13 +230,35 @@ class Plan:
             return True
         return any(_asks(need, document) for need in self.by_kind.get(document.kind, ()))
 
+    def reduced(self, document: Document) -> Document:
+        """``document`` as the reduce needs it: only the parts its readers read
+        (:mod:`lintra.check.kept`), the rest of its data and positions dropped."""
+        readers = [self.reads[rule.id] for rule in self.cross if _asks(self.needs[rule.id], document)]
+        if document.kind in REFERENCE_KINDS and document.source.path:
+            readers.append(REFERENCE_READS)
+        paths = kept_parts.paths_for(document.kind, readers) if readers and not document.base else None
+        if paths is not None and isinstance(document.data, dict):
+            document.data = kept_parts.parts(document.data, paths)
+            keep_only = getattr(document.locator, "keep_only", None)
+            if keep_only is not None:
+                keep_only(paths)
+        return document
+
     def context(self, source: Source) -> List[Document]:
         """The documents of a context file that a cross-object rule needs (nothing else runs)."""
+        return self.context_read(source)[0]
+
+    def context_read(self, source: Source) -> Tuple[List[Document], Optional[List[str]]]:
+        """:meth:`context`, and the other files its documents were built from (a Kustomize root's
+        bases, a chart's templates) for :mod:`lintra.mapcache`; None when the outcome may not be
+        stored (the file could not be read, or a build from other files reported a problem: a
+        file it misses may appear)."""
         loaded = load_source(source, self.registry.loaders, self.registry.detectors, self.options)
-        documents = [doc for doc in loaded.documents if self.keep(doc)]
+        documents = [self.reduced(doc) for doc in loaded.documents if self.keep(doc)]
+        storable = not loaded.unreadable and not (loaded.also and loaded.problems)
         if source.path is not None:
             source.forget()
-        return documents
+        return documents, [record.file for record in loaded.also] if storable else None
 
     def map(self, source: Source) -> "Outcome":
         """Load one file and check it with every per-document rule."""
@@ -245,9 +279,9 @@ class Plan:
             for finding in run_rules(documents, self.local, Scan(documents, self.options, registry.resolvers)):
                 outcome.add(finding)
             outcome.document_suppressions = suppress.from_documents(documents)
-            outcome.kept = [doc for doc in documents if self.keep(doc)]
             if self.observe is not None:
                 outcome.observed = self.observe.summarise(documents)
+            outcome.kept = [self.reduced(doc) for doc in documents if self.keep(doc)]
             for doc in outcome.kept:
                 pack = getattr(doc.locator, "pack", None)
                 if pack is not None:
@@ -258,18 +292,73 @@ class Plan:
 
 
 def _read_context(plan: Plan, context: Sequence[str], found: Sequence[Any], suffixes, exclude,
-                  kept: List[Document]) -> set:
+                  kept: List[Document], rules: Sequence[Rule]) -> set:
     """Load the files under ``context`` that the run does not check itself, keeping the
-    documents cross-object rules need (no per-document rule runs on them); their names."""
+    documents cross-object rules need (no per-document rule runs on them); their names. What is
+    kept of each file comes from the persistent map cache when its content was read before
+    (:mod:`lintra.mapcache`; the run option ``cache: False`` bypasses it)."""
     import os
 
+    store = None
+    if (plan.options or {}).get("cache", True):
+        from lintra.mapcache import MapCache
+
+        # what discovery and the cache itself are told does not change what the map keeps
+        options = {key: value for key, value in (plan.options or {}).items()
+                   if key not in ("cache", "force_exclude")}
+        store = MapCache.open(plan.registry, rules, options)
     checked = {os.path.realpath(s.path) for s in found if getattr(s, "path", None)}
+    basenames = {os.path.basename(path) for path in checked}  # realpath only where it may match
     names = set()
     for source in discover(context, suffixes, exclude):
-        if source.skip or source.path is None or os.path.realpath(source.path) in checked:
+        if source.skip or source.path is None or (os.path.basename(source.path) in basenames
+                                                  and os.path.realpath(source.path) in checked):
             continue
         names.add(source.name)
-        kept.extend(plan.context(source))
+        kept.extend(store.documents(source, plan.context_read) if store is not None else plan.context(source))
+    return names
+
+
+def _repository_environments(plan: Plan, paths: Sequence[str], found: Sequence[Any], suffixes, exclude,
+                             kept: List[Document]) -> set:
+    """Read, as context, the Heat environment files of each scanned template's repository that
+    the scan does not include (a user checking ``templates/`` alone); their names.
+
+    Heat's cross-file reasoning (which types are registry aliases, what ``--heat-env-auto``
+    applies) then sees what a scan of the whole repository sees, so a partial scan reports on the
+    templates what the full one does. Only a repository that reaches beyond the scanned
+    directories is walked, with discovery's path rules and the bounds of
+    :func:`lintra.load.heat_environment.environment_candidates`; no finding in those files is
+    reported, and they are not among the run's files."""
+    import os
+
+    if not any(kind in plan.by_kind for kind in REFERENCE_KINDS):
+        return set()
+    templates = [doc for doc in kept if doc.kind in ("heat", "cfn") and doc.source.path]
+    if not templates:
+        return set()
+    from lintra.load.heat_environment import environment_candidates
+    from lintra.repository import is_within, repository_root
+
+    scanned = [os.path.realpath(path) for path in paths if path != "-" and os.path.isdir(path)]
+    cache: dict = {}
+    roots: Dict[str, str] = {}  # real root -> the root as the templates' names spell it
+    for doc in templates:
+        root = repository_root(os.path.realpath(doc.source.path), cache)
+        if root is None or root in roots or any(is_within(root, top) for top in scanned):
+            continue  # no repository, or one the scan covers whole
+        roots[root] = root if os.path.isabs(doc.source.name) else os.path.relpath(root)
+    if not roots:
+        return set()
+    done = {os.path.realpath(s.path) for s in found if getattr(s, "path", None)}
+    done |= {os.path.realpath(doc.source.path) for doc in kept if doc.source.path}
+    names = set()
+    for shown in roots.values():
+        for source in environment_candidates(discover([shown], suffixes, exclude), done):
+            environments = [doc for doc in plan.context(source) if doc.kind == "heat-env"]
+            if environments:
+                names.add(source.name)
+                kept.extend(environments)
     return names
 
 

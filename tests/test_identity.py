@@ -161,3 +161,95 @@ def test_identity_parts_name_the_object_and_the_key_not_the_subtree(tmp_path, mo
     assert lk101.identity_parts == ("v1/PersistentVolume//legacy", "/spec/vsphereVolume", "key:vsphereVolume")
     assert lk101.path_key == "k8s/pv.yaml" and lk101.ordinal == 0
     assert os.path.isabs(lk101.file) is False
+
+
+CHART = "apiVersion: v2\nname: demo\nversion: 0.1.0\n"
+TEMPLATED_PODS = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ .Release.Name }}-{{ .Values.suffix }}
+spec:
+  volumes:
+    - name: v
+      vsphereVolume: {volumePath: "[ds] a.vmdk"}
+  containers: [{name: c, image: nginx}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ .Values.suffix }}-second
+spec:
+  volumes:
+    - name: v
+      vsphereVolume: {volumePath: "[ds] b.vmdk"}
+  containers: [{name: c, image: nginx}]
+"""
+LITERAL_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: literal
+spec:
+  volumes:
+    - name: v
+      vsphereVolume: {volumePath: "[ds] c.vmdk"}
+  containers: [{name: c, image: nginx}]
+"""
+
+
+def make_chart_repo(where, suffix="data"):
+    templates = where / "deploy" / "chart" / "templates"
+    templates.mkdir(parents=True)
+    (where / "deploy" / "chart" / "Chart.yaml").write_text(CHART)
+    (where / "deploy" / "chart" / "values.yaml").write_text(f"suffix: {suffix}\n")
+    (templates / "pods.yaml").write_text(TEMPLATED_PODS)
+    (templates / "literal.yaml").write_text(LITERAL_POD)
+    subprocess.run(["git", "init", "-q", str(where)], check=True)
+    return where
+
+
+def test_templated_object_names_key_on_the_template_not_the_rendered_name(tmp_path, monkeypatch):
+    """A Helm-templated name (``{{ .Release.Name }}-{{ .Values.suffix }}``) renders differently
+    with other values; the identity takes the template's file and the object's kind instead, the
+    same from the root, a subdirectory, absolute paths and a second clone."""
+    repo = make_chart_repo(tmp_path / "repo")
+    from_root = fingerprints(monkeypatch, repo, "deploy")
+    assert from_root["json"] == from_root["sarif"] == from_root["gitlab"]
+    lk101 = [fp for rule, fp in from_root["json"] if rule == "LK101"]
+    assert len(lk101) == len(set(lk101)) == 3  # two templated pods in one template stay apart
+    assert fingerprints(monkeypatch, repo / "deploy" / "chart", ".") == from_root
+    assert fingerprints(monkeypatch, repo / "deploy" / "chart" / "templates", "pods.yaml", "literal.yaml") \
+        == from_root
+    assert fingerprints(monkeypatch, tmp_path, str(repo / "deploy" / "chart")) == from_root
+    clone = tmp_path / "elsewhere" / "clone"
+    shutil.copytree(repo, clone)
+    assert fingerprints(monkeypatch, tmp_path, str(clone / "deploy")) == from_root
+    # other values and another release: the rendered names change, the identities do not
+    assert fingerprints(monkeypatch, repo, "--helm-set", "suffix=other", "deploy") == from_root
+    (repo / "deploy" / "chart" / "values.yaml").write_text("suffix: renamed\n")
+    assert fingerprints(monkeypatch, repo, "deploy") == from_root
+
+
+def test_templated_names_stay_baselined_when_values_change(tmp_path, monkeypatch):
+    repo = make_chart_repo(tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    assert lintra("baseline", "create", "--isolated", "deploy").exit_code == 0
+    (repo / "deploy" / "chart" / "values.yaml").write_text("suffix: renamed\n")
+    result = lintra("check", "--isolated", "--baseline", ".lintra-baseline.yaml", "-f", "json", "deploy")
+    data = json.loads(result.output)
+    assert (result.exit_code, data["findings"]) == (0, [])
+    assert data["summary"]["baselined"] == 3
+
+
+def test_a_literal_name_keeps_its_object_identity(tmp_path, monkeypatch):
+    from lintra.pipeline import run
+
+    repo = make_chart_repo(tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    parts = sorted(f.identity_parts for f in run(["deploy"]).findings if f.rule.id == "LK101")
+    assert parts == [
+        ("template:deploy/chart/templates/pods.yaml#v1/Pod", "/spec/volumes[name=v]/vsphereVolume", "key:vsphereVolume"),
+        ("template:deploy/chart/templates/pods.yaml#v1/Pod", "/spec/volumes[name=v]/vsphereVolume", "key:vsphereVolume"),
+        ("v1/Pod//literal", "/spec/volumes[name=v]/vsphereVolume", "key:vsphereVolume"),
+    ]

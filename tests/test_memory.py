@@ -85,3 +85,128 @@ def test_a_run_leaves_nothing_for_the_collector_to_traverse(tmp_path):
     assert len(result.files) == 50
     assert gc.isenabled()
     assert gc.get_count()[0] < 700  # what the run allocated was frozen, not left in generation 0
+
+
+# --- what the map step keeps for the reduce (issue 12: Heat reduced to what the rules read) ----
+
+HEAT_TEMPLATE = """\
+heat_template_version: 2018-08-31
+description: a long description no cross-object rule reads
+parameters:
+  flavor:
+    type: string
+    description: also not read
+    default: m1.small
+  image:
+    type: string
+resources:
+  server:
+    type: OS::Nova::Server
+    properties:
+      flavor: {get_param: flavor}
+      image: {get_param: image}
+outputs:
+  role_data:
+    value: {config_settings: {a: 1, b: [1, 2, 3]}}
+conditions:
+  always: true
+"""
+
+
+def _kept(paths, **options):
+    """The documents the map step hands to the reduce, as the reduce sees them."""
+    import lintra.pipeline as pipeline
+
+    seen = []
+    real = pipeline.run_rules
+
+    def spy(documents, rules, scan, wants=None):
+        if wants is not None:
+            seen.extend(documents)
+            return real(documents, rules, scan, wants=wants)
+        return real(documents, rules, scan)
+
+    pipeline.run_rules = spy
+    try:
+        run([str(p) for p in paths], options=options or None)
+    finally:
+        pipeline.run_rules = real
+    return seen
+
+
+def _plain(value):
+    """JSON-able data only: what a data-only cache can store."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def test_a_heat_template_is_kept_as_its_resources_and_parameter_defaults(tmp_path):
+    (tmp_path / "t.yaml").write_text(HEAT_TEMPLATE)
+    [template] = _kept([tmp_path])
+    assert template.data == {
+        "parameters": {"flavor": {"default": "m1.small"}, "image": {}},
+        "resources": {"server": {"type": "OS::Nova::Server", "properties": {
+            "flavor": {"get_param": "flavor"}, "image": {"get_param": "image"}}}},
+    }
+    assert _plain(template.data)
+    # the positions shrink alike: the kept spans still resolve, the dropped keys are gone
+    assert template.span(("resources", "server", "type"), "value").line == 12
+    assert template.span(("parameters", "flavor", "default"), "value").line == 7
+    import marshal
+
+    root = template.locator.root
+    root = marshal.loads(root) if isinstance(root, bytes) else root
+    assert [key for key, _, _ in root[2]] == ["parameters", "resources"]
+
+
+def test_heat_environments_and_kubernetes_objects_are_kept_whole(tmp_path):
+    env = "parameter_defaults:\n  NtpServer: pool.ntp.org\nresource_registry:\n  My::Net: net.yaml\n"
+    (tmp_path / "env.yaml").write_text(env)
+    claim = ("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n"
+             "spec:\n  storageClassName: gp2\n  resources: {requests: {storage: 1Gi}}\n")
+    (tmp_path / "claim.yaml").write_text(claim)
+    kept = {doc.source.name.rsplit("/", 1)[-1]: doc.data for doc in _kept([tmp_path])}
+    assert kept["env.yaml"] == yaml.safe_load(env)
+    assert kept["claim.yaml"] == yaml.safe_load(claim)
+    assert all(_plain(data) for data in kept.values())
+
+
+def test_a_rule_that_does_not_say_what_it_reads_keeps_heat_templates_whole(tmp_path, monkeypatch):
+    from lintra.rules.heat import RULES
+
+    (tmp_path / "t.yaml").write_text(HEAT_TEMPLATE)
+    monkeypatch.setattr(RULES[0], "reads", None)
+    [template] = _kept([tmp_path])
+    assert set(template.data) == {"heat_template_version", "description", "parameters", "resources", "outputs",
+                                  "conditions"}
+    assert template.data["parameters"]["flavor"]["description"] == "also not read"
+
+
+def test_what_is_kept_per_heat_file_is_bounded_by_what_the_rules_read(tmp_path):
+    """However large a template's outputs grow (tripleo's role_data), the kept part does not."""
+    big = HEAT_TEMPLATE.replace("{config_settings: {a: 1, b: [1, 2, 3]}}",
+                                "{config_settings: {" + ", ".join(f"k{i}: {i}" for i in range(5000)) + "}}")
+    (tmp_path / "small").mkdir()
+    (tmp_path / "big").mkdir()
+    (tmp_path / "small" / "t.yaml").write_text(HEAT_TEMPLATE)
+    (tmp_path / "big" / "t.yaml").write_text(big)
+    [small] = _kept([tmp_path / "small"])
+    [large] = _kept([tmp_path / "big"])
+    assert large.data == small.data
+    small.locator.pack()
+    large.locator.pack()
+    assert len(large.locator.root) == len(small.locator.root)
+
+
+def test_pack_rules_say_which_top_level_keys_they_read():
+    from lintra.policy.pack import _reads
+
+    spec = {"kinds": ["heat"], "match": [{"path": "resources.*.type"},
+                                         {"each": "Resources.*", "path": "Metadata.x"}]}
+    assert _reads(spec) == {"heat": (("resources",), ("Resources",))}
+    assert _reads({**spec, "match": {"path": "**.image"}}) is None  # may read anything
+    assert _reads({**spec, "match": {"path": '["odd key"].x'}}) is None
+    assert _reads({**spec, "where": [{"path": "x", "exists": True}]}) is None

@@ -125,6 +125,11 @@ def crd(group):
             f"  group: {group}\n  names: {{kind: X, plural: xs}}\n  scope: Cluster\n")  # the group: line 5, column 10
 
 
+#: a ClusterRole granting one API group (LK126 points at the group's item, line 5 column 15)
+GRANT = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: manager}\nrules:\n"
+         "- apiGroups: [GROUP]\n  resources: ['*']\n  verbs: [get]\n")
+
+
 KCM = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: kcm\nspec:\n  containers:\n    - name: kcm\n"
        "      image: registry.k8s.io/kube-controller-manager:v1.26.0\n"
        "      command:\n        - kube-controller-manager\n        - --cloud-provider=NAME\n")  # line 11, column 11
@@ -230,8 +235,10 @@ CASES = [
     ("LK117", "accepted_groups", ["karpenter.k8s.aws"], crd("karpenter.k8s.aws"), [(5, 10)], []),
     ("LK118", "providers", {"aws": "aws", "openstack": "other"}, KCM.replace("NAME", "openstack"), [], [(11, 11)]),
     ("LK118", "providers", {"gce": "gcp"}, KCM.replace("NAME", "aws"), [(11, 11)], []),
+    ("LK126", "extra_groups", {"lb.example-cloud.net": "f5"}, GRANT.replace("GROUP", "lb.example-cloud.net"),
+     [], [(5, 15)]),
+    ("LK126", "accepted_groups", ["crd.nsx.vmware.com"], GRANT.replace("GROUP", "crd.nsx.vmware.com"), [(5, 15)], []),
 ]
-
 
 def places(tmp_path, rule, manifest, config=None):
     (tmp_path / "m.yaml").write_text(manifest)

@@ -6,7 +6,10 @@ Baselines, SARIF ``partialFingerprints`` and GitLab's ``fingerprint`` all key on
 - the file, relative to its repository root (else to the scanned path that holds it), so the
   working directory, absolute paths and a second clone elsewhere do not change it;
 - the object: ``apiVersion/kind/namespace/name`` of a Kubernetes object, ``vm/NAME`` of a vSphere
-  VM, else the document's position in the file (Heat resources are named in the pointer itself);
+  VM, else the document's position in the file (Heat resources are named in the pointer itself).
+  An object whose name a Helm template prints (``{{ .Release.Name }}-web``, a value) is the
+  template file and the object's ``apiVersion/kind`` instead: the release name and values do not
+  change its identity (objects of one kind in one template are told apart by the ordinal);
 - the pointer inside the object, with each list index replaced by the item's own name where it
   has one (``containers[name=web]``), else by ``[]``: reordering a list keeps identities;
 - the offending value: a scalar itself, or for a mapping or list the key that holds it (the
@@ -28,15 +31,35 @@ from lintra.repository import is_within, repository_root
 _ITEM_NAMES = ("name", "label", "key")
 
 
+#: marks an object identity that names a template file, made repository-relative by :func:`assign`
+_TEMPLATE = "\0template\0"
+
+
 def object_identity(doc: Document) -> str:
     data = doc.data if isinstance(doc.data, dict) else {}
     if doc.kind == "k8s" and doc.name is not None:
         meta = data.get("metadata") or {}
+        template = _template_of_name(doc)
+        if template is not None:  # the rendered name follows the release and values: not an identity
+            return _TEMPLATE + template + "\0" + "/".join(str(part) for part in (data.get("apiVersion"),
+                                                                                 data.get("kind")))
         return "/".join(str(part) for part in (data.get("apiVersion"), data.get("kind"),
                                                meta.get("namespace") or "", doc.name))
     if doc.kind == "vsphere-vm" and isinstance(data.get("name"), str):
         return "vm/" + data["name"]
     return f"#{doc.index}"
+
+
+def _template_of_name(doc: Document) -> Optional[str]:
+    """The template file whose actions print the object's ``metadata.name`` (a Helm template's
+    ``{{ .Release.Name }}-web``), or None when the name is literal text."""
+    printed_in = getattr(doc.locator, "printed_in", None)
+    if printed_in is None:
+        return None
+    try:
+        return printed_in(doc.base + ("metadata", "name"))
+    except Exception:  # a locator that cannot say: the rendered name it is
+        return None
 
 
 def normalised_pointer(data: Any, pointer: Pointer) -> str:
@@ -79,6 +102,11 @@ def assign(findings: Sequence[Finding], paths: Iterable[str]) -> None:
     roots: Dict[str, Optional[str]] = {}
     for finding in findings:
         finding.path_key = _path_key(finding.file, scanned, cache, roots)
+        where = finding.identity_parts[0]
+        if where.startswith(_TEMPLATE):  # the template file, named as its repository names it
+            template, _, rest = where[len(_TEMPLATE):].partition("\0")
+            finding.identity_parts = ("template:" + _path_key(template, scanned, cache, roots) + "#" + rest,
+                                      *finding.identity_parts[1:])
     seen: Counter = Counter()
     for finding in sorted(findings, key=Finding.sort_key):
         key = (finding.path_key, finding.rule.id) + finding.identity_parts

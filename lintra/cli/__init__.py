@@ -20,7 +20,8 @@ Exit codes:
 
 #: Every sub-command, in the order ``lintra --help`` lists them: the module ``lintra.cli.NAME``
 #: defines the click command ``NAME``.
-COMMANDS = ["check", "audit", "baseline", "rules", "explain", "policy", "plugins", "profiles", "config", "docs"]
+COMMANDS = ["check", "audit", "baseline", "rules", "explain", "policy", "plugins", "profiles", "config", "docs",
+            "cache"]
 #: commands defined in another command's module
 _MODULES = {"docs": "explain"}
 

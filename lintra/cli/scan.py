@@ -50,6 +50,9 @@ _OPTIONS = [
     click.option("--stdin-filename", default="-", metavar="NAME",
                  help="Name to report for standard input (its suffix picks the reader)."),
     click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE", help=LIMIT_HELP),
+    click.option("--no-cache", is_flag=True,
+                 help="Read every context file afresh instead of from the cache of what earlier runs kept of it "
+                      "(README \"Cache\"; `lintra cache clear` empties it)."),
     click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
                  help="Worker processes that load and check files (default: the CPUs this process may use; "
                       "1: none). Runs of fewer than 64 files stay in one process; the output is the same."),
@@ -133,6 +136,6 @@ class ScanSetup:
                        options={"force_exclude": force_exclude or self.options["force_exclude"],
                                 "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"],
                                 "helm": self.helm_options(), "rule_params": self.settings.rule_params(),
-                                "limits": self.settings["limits"]})
+                                "limits": self.settings["limits"], "cache": not self.options.get("no_cache")})
         except PathNotFound as missing:
             raise ConfigError(f"no such file or directory: {missing}") from None

@@ -125,7 +125,7 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: Dict[Tuple[i
     accounted for. The walk keeps its own stack (no recursion: any depth is walked), and a
     directory reached twice (a link loop) is walked once."""
     top = os.path.realpath(root)
-    visited = set()
+    visited = _cache_directory()  # lintra's own cache is never input, wherever it was put
     stack: List[str] = [root]
     while stack:
         directory = stack.pop()
@@ -166,6 +166,18 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: Dict[Tuple[i
                 continue
             yield from _file(entry, path, top, seen)
         stack.extend(reversed(subdirectories))
+
+
+def _cache_directory() -> set:
+    """(device, inode) of lintra's cache directory (:func:`lintra.cache.directory`), if it exists."""
+    from lintra import cache
+
+    where = cache.directory()
+    try:
+        info = os.stat(where) if where else None
+    except OSError:
+        info = None
+    return {(info.st_dev, info.st_ino)} if info is not None else set()
 
 
 class _Unlistable(Source):

@@ -10,7 +10,9 @@ Reference: heat/common/environment_format.py (SECTIONS, ``parse``).
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+import os
+import re
+from typing import Iterable, Iterator, Optional, Sequence, Set
 
 from lintra.load import Detector, Loader, load_source
 from lintra.load.builtin import HEAT_ENV_KEYS
@@ -41,3 +43,50 @@ def not_an_environment(path: str, loaders: Sequence[Loader], detectors: Sequence
     else:
         where, why = path, f"its top level must be a mapping of only these sections: {', '.join(sorted(HEAT_ENV_KEYS))}"
     return f"{where}: not a Heat environment: {why}"
+
+
+# --- the environments of a template's repository, beside a partial scan -------------------------
+
+#: Bounds of the look for environments beside a partial scan: at most this many candidate files
+#: of the repository are considered, each of at most this many bytes; the rest is not read.
+REPOSITORY_FILES = 5000
+REPOSITORY_FILE_BYTES = 1 << 20
+
+#: An environment's top level names only these sections (heat/common/environment_format.py); a
+#: file whose lines start none of them, or that declares a template version, is not read further.
+_SECTION_LINE = re.compile(rb"(?m)^[{\s]*[\"']?(?:%s)[\"']?\s*:" % b"|".join(
+    re.escape(key.encode()) for key in sorted(HEAT_ENV_KEYS)))
+_NOT_AN_ENVIRONMENT = (b"heat_template_version", b"AWSTemplateFormatVersion", b"HeatTemplateFormatVersion",
+                       b"apiVersion")
+
+
+def environment_candidates(sources: Iterable[Source], done: Set[str]) -> Iterator[Source]:
+    """The files of ``sources`` (a discovery of a template's repository, so every path rule of
+    discovery applies: excluded paths, skipped directories, links that leave the tree, special
+    files) that may be Heat environments the scan has not read: not in ``done`` (real paths, updated
+    here), within :data:`REPOSITORY_FILES` files of at most :data:`REPOSITORY_FILE_BYTES` bytes,
+    and whose bytes carry an environment section at the start of a line and no template version.
+    Each yielded source holds its bytes; the caller loads it and keeps only ``heat-env`` documents.
+
+    A user who checks ``templates/`` alone still deploys with the repository's ``environments/``:
+    the run reads those as context, so a partial scan judges aliases and parameters as the scan of
+    the whole repository does."""
+    seen = 0
+    for source in sources:
+        if source.skip or source.path is None:
+            continue
+        real = os.path.realpath(source.path)
+        if real in done:
+            continue
+        done.add(real)
+        seen += 1
+        if seen > REPOSITORY_FILES:
+            return
+        try:
+            data = source.read_bytes(REPOSITORY_FILE_BYTES)
+        except OSError:  # too large, not a regular file, unreadable: not an environment we read
+            continue
+        if _SECTION_LINE.search(data) and not any(marker in data for marker in _NOT_AN_ENVIRONMENT):
+            yield source
+        else:
+            source.forget()

@@ -29,6 +29,9 @@ from lintra.repository import Cache, is_within, repository_root
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
 #: the documents whose references are followed; a run keeps them until it has followed them
 KINDS = ("heat", "cfn", "heat-env")
+#: what following reads of them (as :attr:`lintra.Rule.reads`), so the map step may drop the rest
+READS = {"heat": (("resources",), ("Resources",)), "cfn": (("resources",), ("Resources",)),
+         "heat-env": (("resource_registry",),)}
 
 
 class NotRead:

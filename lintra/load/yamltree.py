@@ -447,6 +447,13 @@ class YamlLocator(Locator):
             self.root = marshal.dumps(self.root)
             self._indexes = {}
 
+    def keep_only(self, paths) -> None:
+        """Forget the positions of everything outside ``paths`` (tuples of keys, ``"*"`` any
+        key), as :func:`lintra.check.kept.parts` keeps the data: spans are asked for nothing else."""
+        if not isinstance(self.root, bytes):
+            self.root = _keep_positions(self.root, paths)
+            self._indexes = {}
+
     def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
         if isinstance(self.root, bytes):
             import marshal
@@ -481,6 +488,17 @@ class YamlLocator(Locator):
         except TypeError:  # an unhashable pointer part names no key
             found = None
         return found if found is not None else loose.get(str(part))
+
+
+def _keep_positions(position: Position, paths) -> Position:
+    if any(not path for path in paths) or position[0] != _MAPPING:
+        return position
+    kept = []
+    for key, key_span, value in position[2]:
+        deeper = [path[1:] for path in paths if path[0] == "*" or path[0] == key]
+        if deeper:
+            kept.append((key, key_span, _keep_positions(value, deeper)))
+    return (_MAPPING, position[1], kept)
 
 
 def _index(pairs: list) -> Tuple[dict, dict]:

@@ -109,25 +109,57 @@ def example_findings(rule: Rule, name: str, content: str, loaders, detectors, re
                      environment: Optional[str] = None):
     """The findings ``rule`` yields on one example, or a string saying why it could not run.
 
-    ``environment`` is a Heat environment applied to the example as ``-e`` would apply it (a rule
-    such as LH107 judges a template only through the environment it is deployed with)."""
-    from lintra.check import Scan, run_rules
-    from lintra.load import load_source
+    The example goes through the pipeline ``lintra check`` runs (:func:`lintra.pipeline.run`, on
+    in-memory sources, with a registry of this one rule and the given readers), so the rule is
+    judged exactly as in a scan. ``environment`` is a Heat environment applied to the example as
+    ``-e`` would apply it (a rule such as LH107 judges a template only through the environment it
+    is deployed with)."""
+    from lintra.filter import Judgement
+    from lintra.pipeline import run
+    from lintra.plugins import Registry
 
-    loaded = load_source(Source(name, None, content.encode("utf-8")), loaders, detectors)
-    docs = [d for d in loaded.documents if d.kind in rule.kinds]
-    if loaded.problems or not docs:
-        return f"is not a {'/'.join(rule.kinds)} document ({loaded.record.reason or 'no document'})"
-    everything, options = list(loaded.documents), {}
+    registry = Registry()
+    registry.add_rule(rule)
+    registry.loaders, registry.detectors = list(loaders), list(detectors)
+    registry.resolvers = dict(resolvers or {})
+    sources = [Source(name, None, content.encode("utf-8"))]
+    options: dict = {}
     if environment is not None:
         # a path no file has: the environment index keys -e files by real path, never reading it
         path = os.path.join(os.sep, "lintra-example", ENVIRONMENT_NAME)
-        env = load_source(Source(ENVIRONMENT_NAME, path, environment.encode("utf-8")), loaders, detectors)
-        if env.problems or [d.kind for d in env.documents] != ["heat-env"]:
-            return "its environment is not a Heat environment"
-        everything.extend(env.documents)
+        sources.append(Source(ENVIRONMENT_NAME, path, environment.encode("utf-8")))
         options["heat_env"] = [path]
-    return run_rules(docs, [rule], Scan(everything, options=options, resolvers=resolvers))
+    kinds = _Kinds()
+    result = run((), Judgement(select=[rule.id]), registry=registry, options=options, jobs=1, observe=kinds,
+                 sources=sources)
+    problems = [f for f in result.findings if f.rule.id in _LOAD_PROBLEMS]
+    if problems or not set(kinds.of.get(name, ())) & set(rule.kinds):
+        reason = result.files[0].reason if result.files else None
+        return f"is not a {'/'.join(rule.kinds)} document ({reason or 'no document'})"
+    if environment is not None and (any(f.rule.id in _LOAD_PROBLEMS for f in result.findings)
+                                    or kinds.of.get(ENVIRONMENT_NAME) != ["heat-env"]):
+        return "its environment is not a Heat environment"
+    # as a scan reports them: a finding the example's own comment suppresses is none, and an unused
+    # suppression (LT003) is not the rule's
+    return [f for f in result.findings if not f.suppressed and f.rule.id != "LT003"]
+
+
+#: lintra's own findings that say a file was not (wholly) read
+_LOAD_PROBLEMS = ("LT000", "LT001", "LT002")
+
+
+class _Kinds:
+    """The run's observer: the kinds of each file's documents (what the example turned out to be)."""
+
+    def __init__(self) -> None:
+        self.of: dict = {}
+
+    def summarise(self, documents):
+        return documents[0].source.name, [doc.kind for doc in documents]
+
+    def add(self, summary) -> None:
+        name, kinds = summary
+        self.of[name] = kinds
 
 
 def run_examples(rule: Rule, loaders: Sequence, detectors: Sequence,

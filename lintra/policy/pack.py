@@ -265,7 +265,7 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 hit.vendor, hit.service, hit.effort = vendor, service, effort
                 yield hit
 
-    return Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
+    rule = Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
                 category=spec["category"], strength=spec["strength"], severity=spec["severity"],
                 kinds=spec["kinds"], rationale=spec["rationale"], remediation=spec["remediation"],
                 references=spec.get("references") or (), check=check, origin=origin,
@@ -273,6 +273,35 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 effort_reason=spec.get("effort_reason") or "", vendors=_declared(spec["vendor"], [a[0] for a in attributions]),
                 services=[a[1] for a in attributions if a[1]], params=spec.get("params"),
                 known_problems=" ".join(str(spec.get("known_problems") or "").split()))
+    rule.reads = _reads(spec)
+    return rule
+
+
+def _leading_key(path: Any) -> Optional[str]:
+    """The leading name of a selector path (``resources`` of ``resources.*.type``); None for a path
+    that starts otherwise (a wildcard, a quoted or bracketed key), which may read anything."""
+    if not isinstance(path, str):
+        return None
+    head = path.split(".", 1)[0].split("[", 1)[0]
+    ok = head[:1].isalpha() or head[:1] == "_"
+    return head if ok and all(c.isalnum() or c in "_-" for c in head) else None
+
+
+def _reads(spec: Dict[str, Any]):
+    """What a pack rule reads of its documents (:attr:`lintra.Rule.reads`): the top-level key each
+    match starts from (its ``each``, else its ``path``), for each of its kinds; None when a match
+    starts anywhere else or the rule has ``where`` conditions (they see the whole document)."""
+    if spec.get("where") or spec.get("k8s"):
+        return None
+    matches = spec.get("match") if isinstance(spec.get("match"), list) else [spec.get("match")]
+    keys = []
+    for match in matches:
+        found = _leading_key(match.get("each", match.get("path"))) if isinstance(match, dict) else None
+        if found is None:
+            return None
+        keys.append((found,))
+    paths = tuple(dict.fromkeys(keys))
+    return {kind: paths for kind in spec.get("kinds") or ()} or None
 
 
 def _references_params(spec: Dict[str, Any]) -> bool:
@@ -325,6 +354,7 @@ def _parameterised_rule(spec: Dict[str, Any], origin: str) -> Rule:
         return compiled[key](document, scan)
 
     rule.check = check
+    rule.reads = _reads(spec)
     return rule
 
 
@@ -377,6 +407,7 @@ def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
         return compiled[0](document, scan)
 
     rule.check = check
+    rule.reads = _reads(spec)
     return rule
 
 

@@ -10,7 +10,7 @@ nothing there, never a guess.
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from lintra.model import Document, Hit, Pointer, Related
 
@@ -27,14 +27,17 @@ class Resolver:
     rule (see :attr:`lintra.Rule.needs`). Without it, the resolver reads only documents of its
     kinds."""
 
-    __slots__ = ("name", "kinds", "for_document", "needs")
+    __slots__ = ("name", "kinds", "for_document", "needs", "reads")
 
     def __init__(self, name: str, kinds: Sequence[str], for_document: Callable[[Document, Any], Optional[Expand]],
-                 needs: Optional[Callable[[Document], bool]] = None) -> None:
+                 needs: Optional[Callable[[Document], bool]] = None,
+                 reads: Optional[Dict[str, Tuple[Tuple[str, ...], ...]]] = None) -> None:
         self.name = name
         self.kinds = tuple(kinds)
         self.for_document = for_document
         self.needs = needs or (lambda document, kinds=self.kinds: document.kind in kinds)
+        #: what it reads of the documents it needs, as :attr:`lintra.Rule.reads` (None: all)
+        self.reads = reads
 
 
 class Candidate:

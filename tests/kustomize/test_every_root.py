@@ -35,10 +35,34 @@ The rules, what the lines hold, and the documents that make them coupling:
   (https://cloud.google.com/kubernetes-engine/docs/how-to/persistent-volumes/cloud-storage-fuse-csi-driver).
 - LK306 ``apiVersion: monitoring.googleapis.com/v1`` PodMonitoring: Google Cloud Managed Service
   for Prometheus (https://cloud.google.com/stackdriver/docs/managed-prometheus/setup-managed).
-- LK402 pod label ``azure.workload.identity/use: "true"``
+- LK402 pod label ``azure.workload.identity/use: "true"``, and the same key in the objectSelector
+  of Azure Workload Identity's own mutating webhook
   (https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html).
 - LK407 ``newName: mcr.microsoft.com/oss/azure/...``: Microsoft's container registry serving Azure
   components (https://mcr.microsoft.com/); the overlay's ``newName:`` line.
+- LK125 ``kind: Azure*`` / ``VSphere*`` in the neutral ``infrastructure.cluster.x-k8s.io`` group (an
+  object's own kind, an ``infrastructureRef``/ClusterClass reference, a CRD's ``spec.names.kind``):
+  kinds of Cluster API Provider Azure and vSphere, which provision Azure and vSphere resources
+  (https://capz.sigs.k8s.io/, https://github.com/kubernetes-sigs/cluster-api-provider-vsphere,
+  https://cluster-api.sigs.k8s.io/reference/providers).
+- LK117 CRD ``group: vmware.infrastructure.cluster.x-k8s.io`` (CAPV on vSphere with Tanzu's
+  supervisor) and ``group: rhdh.redhat.com`` (Red Hat Developer Hub's operator,
+  https://docs.redhat.com/en/documentation/red_hat_developer_hub/).
+- LK126 a Role/ClusterRole ``apiGroups`` item or a webhook rule's ``apiGroups`` item naming a vendor
+  group (``- crd.nsx.vmware.com``, ``- vmoperator.vmware.com``, ``- iam.services.k8s.aws``,
+  ``- containerservice.azure.com``, ``- config.openshift.io``, ``- rhdh.redhat.com``, ...): the
+  software that ships the grant reads or writes that vendor's API (https://github.com/vmware-tanzu/nsx-operator,
+  https://azure.github.io/azure-service-operator/, the ACK page above,
+  https://docs.openshift.com/container-platform/4.16/rest_api/config_apis/config-apis-index.html).
+- LK127 kops ``cloudProvider: aws`` (https://kops.sigs.k8s.io/cluster_spec/).
+- LK520 ``apiVersion: rhdh.redhat.com/...`` Backstage objects (the RHDH page above).
+- LK602 ``service.beta.kubernetes.io/do-loadbalancer-*`` (DigitalOcean), ``oci-load-balancer-*``
+  (Oracle, vendor ``oracle``), ``scw-loadbalancer-*`` (Scaleway), ``exoscale-loadbalancer-*``
+  (Exoscale) Service annotations, each read only by that provider's cloud-controller-manager
+  (https://docs.digitalocean.com/products/kubernetes/how-to/configure-load-balancers/,
+  https://github.com/oracle/oci-cloud-controller-manager/blob/master/docs/load-balancer-annotations.md,
+  https://github.com/scaleway/scaleway-cloud-controller-manager/blob/master/docs/loadbalancer-annotations.md,
+  https://github.com/exoscale/exoscale-cloud-controller-manager/blob/master/docs/service-loadbalancer.md).
 - LT005 at the line kustomize fails on: /work/shared/README.md records that kustomize v5.5.0 refuses
   these roots too (``[]`` placeholder patches, legacy string ``patches:``, a missing file).
 """
@@ -56,9 +80,54 @@ NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 CAPZ = "kubernetes-sigs__cluster-api-provider-azure"
 CAPV = "kubernetes-sigs__cluster-api-provider-vsphere"
 
+
+def _at(rule, file, *lines):
+    """The findings of one rule in one file, at each of ``lines``."""
+    return {(rule, file, line) for line in lines}
+
+
+#: CAPZ's CRDs of its Azure* kinds in the neutral infrastructure.cluster.x-k8s.io group: each
+#: file's spec.names.kind line (LK125)
+CAPZ_CRDS = {
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azureasomanagedclusters.yaml", 11),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azureasomanagedclustertemplates.yaml", 11),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azureasomanagedcontrolplanes.yaml", 11),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azureasomanagedcontrolplanetemplates.yaml", 11),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azureasomanagedmachinepools.yaml", 11),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azureasomanagedmachinepooltemplates.yaml", 11),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azureclusteridentities.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azureclusters.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azureclustertemplates.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremachinepoolmachines.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremachinepools.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremachines.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremachinetemplates.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremanagedclusters.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremanagedclustertemplates.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremanagedcontrolplanes.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremanagedcontrolplanetemplates.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremanagedmachinepools.yaml", 13),
+    ("LK125", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremanagedmachinepooltemplates.yaml", 13),
+}
+#: CAPV's CRDs of its VSphere* kinds in that group (LK125)
+CAPV_CRDS = {
+    ("LK125", f"{CAPV}/config/default/crd/bases/infrastructure.cluster.x-k8s.io_vsphereclusteridentities.yaml", 13),
+    ("LK125", f"{CAPV}/config/default/crd/bases/infrastructure.cluster.x-k8s.io_vsphereclusters.yaml", 13),
+    ("LK125", f"{CAPV}/config/default/crd/bases/infrastructure.cluster.x-k8s.io_vsphereclustertemplates.yaml", 13),
+    ("LK125", f"{CAPV}/config/default/crd/bases/infrastructure.cluster.x-k8s.io_vspheredeploymentzones.yaml", 13),
+    ("LK125", f"{CAPV}/config/default/crd/bases/infrastructure.cluster.x-k8s.io_vspherefailuredomains.yaml", 13),
+    ("LK125", f"{CAPV}/config/default/crd/bases/infrastructure.cluster.x-k8s.io_vspheremachines.yaml", 13),
+    ("LK125", f"{CAPV}/config/default/crd/bases/infrastructure.cluster.x-k8s.io_vspheremachinetemplates.yaml", 13),
+    ("LK125", f"{CAPV}/config/default/crd/bases/infrastructure.cluster.x-k8s.io_vspherevms.yaml", 13),
+}
+
 FOUND = {
     "Azure__azure-workload-identity/config/default": {
+        ("LK402", "Azure__azure-workload-identity/config/webhook/webhook_patch.yaml", 10),
         ("LK407", "Azure__azure-workload-identity/config/manager/kustomization.yaml", 7),
+    },
+    "Azure__azure-workload-identity/config/webhook": {
+        ("LK402", "Azure__azure-workload-identity/config/webhook/webhook_patch.yaml", 10),
     },
     "Azure__azure-workload-identity/config/manager": {
         ("LK407", "Azure__azure-workload-identity/config/manager/kustomization.yaml", 7),
@@ -107,16 +176,6 @@ FOUND = {
         ("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_fieldexports.yaml", 9),
         ("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_iamroleselectors.yaml", 9),
     },
-    "aws-controllers-k8s__s3-controller/config/default": {
-        ("LK117", "aws-controllers-k8s__s3-controller/config/crd/bases/s3.services.k8s.aws_buckets.yaml", 9),
-        ("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_fieldexports.yaml", 9),
-        ("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_iamroleselectors.yaml", 9),
-    },
-    "aws-controllers-k8s__s3-controller/config/overlays/namespaced": {
-        ("LK117", "aws-controllers-k8s__s3-controller/config/crd/bases/s3.services.k8s.aws_buckets.yaml", 9),
-        ("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_fieldexports.yaml", 9),
-        ("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_iamroleselectors.yaml", 9),
-    },
     "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base": {
         ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/csidriver.yaml", 6),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/controller-deployment.yaml", 141),
@@ -137,12 +196,6 @@ FOUND = {
         ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/csidriver.yaml", 6),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/controller-deployment.yaml", 141),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/node-daemonset.yaml", 33),
-    },
-    "kubernetes-sigs__cluster-api-provider-azure/config/capz": {
-        ("LK402", "kubernetes-sigs__cluster-api-provider-azure/config/manager/manager.yaml", 18),
-    },
-    "kubernetes-sigs__cluster-api-provider-azure/config/default": {
-        ("LK402", "kubernetes-sigs__cluster-api-provider-azure/config/manager/manager.yaml", 18),
     },
     "kubernetes-sigs__cluster-api-provider-azure/config/manager": {
         ("LK402", "kubernetes-sigs__cluster-api-provider-azure/config/manager/manager.yaml", 18),
@@ -225,6 +278,301 @@ FOUND = {
     "validator-labs__validator-plugin-vsphere/config/samples": {
         ("LT005", "validator-labs__validator-plugin-vsphere/config/samples/kustomization.yaml", 3),
     },
+    "aws-controllers-k8s__s3-controller/config/default": {
+        *_at("LK117", "aws-controllers-k8s__s3-controller/config/crd/bases/s3.services.k8s.aws_buckets.yaml", 9),
+        *_at("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_fieldexports.yaml", 9),
+        *_at("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_iamroleselectors.yaml", 9),
+        *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/cluster-role-controller.yaml", 26, 34, 54),
+        *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/role-reader.yaml", 10),
+        *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/role-writer.yaml", 10),
+    },
+    "aws-controllers-k8s__s3-controller/config/overlays/namespaced": {
+        *_at("LK117", "aws-controllers-k8s__s3-controller/config/crd/bases/s3.services.k8s.aws_buckets.yaml", 9),
+        *_at("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_fieldexports.yaml", 9),
+        *_at("LK117", "aws-controllers-k8s__s3-controller/config/crd/common/bases/services.k8s.aws_iamroleselectors.yaml", 9),
+        *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/cluster-role-controller.yaml", 26, 34, 54),
+        *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/role-reader.yaml", 10),
+        *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/role-writer.yaml", 10),
+    },
+    "aws-controllers-k8s__s3-controller/config/rbac": {
+        *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/cluster-role-controller.yaml", 26, 34, 54),
+        *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/role-reader.yaml", 10),
+        *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/role-writer.yaml", 10),
+    },
+    f"{CAPZ}/config/capz": {
+        *CAPZ_CRDS,
+        *_at("LK126", f"{CAPZ}/config/rbac/role.yaml", 123, 215, 235, 263),
+        *_at("LK402", f"{CAPZ}/config/manager/manager.yaml", 18),
+    },
+    f"{CAPZ}/config/crd": {
+        *CAPZ_CRDS,
+    },
+    f"{CAPZ}/config/default": {
+        *CAPZ_CRDS,
+        *_at("LK126", f"{CAPZ}/config/rbac/role.yaml", 123, 215, 235, 263),
+        *_at("LK402", f"{CAPZ}/config/manager/manager.yaml", 18),
+    },
+    f"{CAPZ}/config/rbac": {
+        *_at("LK126", f"{CAPZ}/config/rbac/role.yaml", 123, 215, 235, 263),
+    },
+    f"{CAPZ}/templates/azure-cluster-identity": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+    },
+    f"{CAPZ}/templates/flavors/aad": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/aad/machine-deployment.yaml", 23, 26),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+    },
+    f"{CAPZ}/templates/flavors/aks": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/managedazurecluster-identity-ref.yaml", 8),
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks/cluster-template.yaml", 16, 20, 27, 43, 65, 72, 96, 103),
+    },
+    f"{CAPZ}/templates/flavors/aks-aso": {
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-aso/cluster-template.yaml", 10, 14, 18, 43, 72, 77, 111, 116),
+    },
+    f"{CAPZ}/templates/flavors/aks-aso-clusterclass": {
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-aso-clusterclass/azure-managed-cluster-template.yaml", 2),
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-aso-clusterclass/azure-managed-controlplane-template.yaml", 2),
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-aso-clusterclass/azure-managed-machinepool-template.yaml", 2, 11),
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-aso-clusterclass/clusterclass.yaml", 10, 15, 29, 41, 51, 72, 103, 131),
+    },
+    f"{CAPZ}/templates/flavors/aks-aso-maintenance": {
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-aso/cluster-template.yaml", 10, 14, 18, 43, 72, 77, 111, 116),
+    },
+    f"{CAPZ}/templates/flavors/aks-clusterclass": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-clusterclass/azure-managed-cluster-template.yaml", 2),
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-clusterclass/azure-managed-controlplane-template.yaml", 2, 11),
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-clusterclass/azure-managed-machinepool-template.yaml", 2, 14),
+        *_at("LK125", f"{CAPZ}/templates/flavors/aks-clusterclass/clusterclass.yaml", 10, 15, 29, 41),
+    },
+    f"{CAPZ}/templates/flavors/apiserver-ilb": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/apiserver-ilb/machine-deployment.yaml", 23, 26),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+    },
+    f"{CAPZ}/templates/flavors/azure-bastion": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/default/machine-deployment.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/azure-cni-v1": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/default/machine-deployment.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/base": {
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+    },
+    f"{CAPZ}/templates/flavors/clusterclass": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/flavors/clusterclass/azure-cluster-template.yaml", 2, 12),
+        *_at("LK125", f"{CAPZ}/templates/flavors/clusterclass/azure-machine-template-controlplane.yaml", 2),
+        *_at("LK125", f"{CAPZ}/templates/flavors/clusterclass/azure-machine-template-worker.yaml", 2),
+        *_at("LK125", f"{CAPZ}/templates/flavors/clusterclass/clusterclass.yaml", 10, 20, 34),
+    },
+    f"{CAPZ}/templates/flavors/clusterclass-rke2": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/flavors/clusterclass-rke2/azure-cluster-template.yaml", 2, 10),
+        *_at("LK125", f"{CAPZ}/templates/flavors/clusterclass-rke2/azure-machine-template-controlplane.yaml", 2),
+        *_at("LK125", f"{CAPZ}/templates/flavors/clusterclass-rke2/azure-machine-template-worker.yaml", 2),
+        *_at("LK125", f"{CAPZ}/templates/flavors/clusterclass-rke2/clusterclass.yaml", 13, 19, 33, 40, 102),
+    },
+    f"{CAPZ}/templates/flavors/default": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/default/machine-deployment.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/dual-stack": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/dual-stack/machine-deployment.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/edgezone": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/default/machine-deployment.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/ephemeral": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/default/machine-deployment.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/flatcar": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/flatcar/machine-deployment.yaml", 21, 26),
+    },
+    f"{CAPZ}/templates/flavors/flatcar-sysext": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/flatcar-sysext/machine-deployment.yaml", 21, 26),
+    },
+    f"{CAPZ}/templates/flavors/ipv6": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/ipv6/machine-deployment.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/machinepool": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/machinepool/machine-pool-deployment.yaml", 21, 24),
+    },
+    f"{CAPZ}/templates/flavors/machinepool-windows": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/machinepool-windows/machine-pool-deployment-windows.yaml", 21, 24),
+        *_at("LK125", f"{CAPZ}/templates/flavors/machinepool/machine-pool-deployment.yaml", 21, 24),
+    },
+    f"{CAPZ}/templates/flavors/nvidia-gpu": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/nvidia-gpu/machine-deployment.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/private": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/default/machine-deployment.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/windows": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/default/machine-deployment.yaml", 23, 26),
+        *_at("LK125", f"{CAPZ}/templates/flavors/windows/machine-deployment-windows.yaml", 23, 26),
+    },
+    f"{CAPZ}/templates/flavors/windows-apiserver-ilb": {
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3),
+        *_at("LK125", f"{CAPZ}/templates/azure-cluster-identity/azurecluster-identity-ref.yaml", 9),
+        *_at("LK125", f"{CAPZ}/templates/flavors/apiserver-ilb/machine-deployment.yaml", 23, 26),
+        *_at("LK125", f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12, 20, 44, 106),
+        *_at("LK125", f"{CAPZ}/templates/flavors/windows-apiserver-ilb/machine-deployment-windows.yaml", 23, 26),
+    },
+    f"{CAPV}/config/base": {
+        *_at("LK126", f"{CAPV}/config/rbac/role.yaml", 139, 211, 232, 242, 271, 284),
+    },
+    f"{CAPV}/config/default": {
+        *CAPV_CRDS,
+        *_at("LK126", f"{CAPV}/config/rbac/role.yaml", 139, 211, 232, 242, 271, 284),
+    },
+    f"{CAPV}/config/default/crd": {
+        *CAPV_CRDS,
+    },
+    f"{CAPV}/config/rbac": {
+        *_at("LK126", f"{CAPV}/config/rbac/role.yaml", 139, 211, 232, 242, 271, 284),
+    },
+    f"{CAPV}/config/supervisor": {
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_providerserviceaccounts.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vsphereclusters.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vsphereclustertemplates.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vspheremachines.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vspheremachinetemplates.yaml", 9),
+        *_at("LK126", f"{CAPV}/config/rbac/role.yaml", 139, 211, 232, 242, 271, 284),
+        *_at("LK126", f"{CAPV}/config/supervisor/webhook/manifests.yaml", 19, 46),
+    },
+    f"{CAPV}/config/supervisor-tilt": {
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_providerserviceaccounts.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vsphereclusters.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vsphereclustertemplates.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vspheremachines.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vspheremachinetemplates.yaml", 9),
+        *_at("LK126", f"{CAPV}/config/rbac/role.yaml", 139, 211, 232, 242, 271, 284),
+        *_at("LK126", f"{CAPV}/config/supervisor-tilt/metrics/crd-clusterrole.yaml", 10),
+        *_at("LK126", f"{CAPV}/config/supervisor/webhook/manifests.yaml", 19, 46),
+    },
+    f"{CAPV}/config/supervisor-tilt/metrics": {
+        *_at("LK126", f"{CAPV}/config/supervisor-tilt/metrics/crd-clusterrole.yaml", 10),
+    },
+    f"{CAPV}/config/supervisor/crd": {
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_providerserviceaccounts.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vsphereclusters.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vsphereclustertemplates.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vspheremachines.yaml", 9),
+        *_at("LK117", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vspheremachinetemplates.yaml", 9),
+    },
+    f"{CAPV}/config/supervisor/webhook": {
+        *_at("LK126", f"{CAPV}/config/supervisor/webhook/manifests.yaml", 19, 46),
+    },
+    "kubernetes__cloud-provider-aws/examples/kops-new-cluster/base": {
+        *_at("LK127", "kubernetes__cloud-provider-aws/examples/kops-new-cluster/base/cluster.yaml", 12),
+    },
+    "kubernetes__cloud-provider-aws/examples/kops-new-cluster/overlays/cloud-controller-manager": {
+        *_at("LK127", "kubernetes__cloud-provider-aws/examples/kops-new-cluster/base/cluster.yaml", 12),
+    },
+    "kubernetes__ingress-nginx/deploy/static/provider/do": {
+        *_at("LK602", "kubernetes__ingress-nginx/deploy/static/provider/do/deploy.yaml", 340),
+    },
+    "kubernetes__ingress-nginx/deploy/static/provider/exoscale": {
+        *_at("LK602", "kubernetes__ingress-nginx/deploy/static/provider/exoscale/deploy.yaml", 339, 341, 342, 343, 344, 345, 346),
+    },
+    "kubernetes__ingress-nginx/deploy/static/provider/oracle": {
+        *_at("LK602", "kubernetes__ingress-nginx/deploy/static/provider/oracle/deploy.yaml", 339, 340, 341),
+    },
+    "kubernetes__ingress-nginx/deploy/static/provider/scw": {
+        *_at("LK602", "kubernetes__ingress-nginx/deploy/static/provider/scw/deploy.yaml", 340),
+    },
+    "redhat-developer__rhdh-operator/config/crd": {
+        *_at("LK117", "redhat-developer__rhdh-operator/config/crd/bases/rhdh.redhat.com_backstages.yaml", 9),
+    },
+    "redhat-developer__rhdh-operator/config/manifests/backstage.io": {
+        *_at("LK117", "redhat-developer__rhdh-operator/config/crd/bases/rhdh.redhat.com_backstages.yaml", 9),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_editor_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_viewer_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/role.yaml", 53, 74, 100),
+        *_at("LK520", "redhat-developer__rhdh-operator/config/samples/_v1alpha4_backstage.yaml", 1),
+        *_at("LK520", "redhat-developer__rhdh-operator/config/samples/_v1alpha5_backstage.yaml", 1),
+    },
+    "redhat-developer__rhdh-operator/config/manifests/rhdh": {
+        *_at("LK117", "redhat-developer__rhdh-operator/config/crd/bases/rhdh.redhat.com_backstages.yaml", 9),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_editor_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_viewer_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/role.yaml", 53, 74, 100),
+        *_at("LK520", "redhat-developer__rhdh-operator/config/samples/_v1alpha4_backstage.yaml", 1),
+        *_at("LK520", "redhat-developer__rhdh-operator/config/samples/_v1alpha5_backstage.yaml", 1),
+    },
+    "redhat-developer__rhdh-operator/config/profile/backstage.io": {
+        *_at("LK117", "redhat-developer__rhdh-operator/config/crd/bases/rhdh.redhat.com_backstages.yaml", 9),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_editor_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_viewer_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/role.yaml", 53, 74, 100),
+    },
+    "redhat-developer__rhdh-operator/config/profile/external": {
+        *_at("LK117", "redhat-developer__rhdh-operator/config/crd/bases/rhdh.redhat.com_backstages.yaml", 9),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_editor_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_viewer_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/role.yaml", 53, 74, 100),
+    },
+    "redhat-developer__rhdh-operator/config/profile/rhdh": {
+        *_at("LK117", "redhat-developer__rhdh-operator/config/crd/bases/rhdh.redhat.com_backstages.yaml", 9),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_editor_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_viewer_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/role.yaml", 53, 74, 100),
+    },
+    "redhat-developer__rhdh-operator/config/rbac": {
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_editor_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/backstage_viewer_role.yaml", 15),
+        *_at("LK126", "redhat-developer__rhdh-operator/config/rbac/role.yaml", 53, 74, 100),
+    },
+    "redhat-developer__rhdh-operator/config/samples": {
+        *_at("LK520", "redhat-developer__rhdh-operator/config/samples/_v1alpha4_backstage.yaml", 1),
+        *_at("LK520", "redhat-developer__rhdh-operator/config/samples/_v1alpha5_backstage.yaml", 1),
+    },
 }
 
 #: roots with no coupling: why, from their files
@@ -239,7 +587,7 @@ NONE = {
         "reported where the bases write them (deploy/base/*)",
     f"{CAPZ}/config/certmanager": "a cert-manager Issuer and Certificate for the webhooks",
     f"{CAPZ}/templates/flavors/aks-aso-topology": "a CAPI Cluster naming its ClusterClass (topology.class); "
-                                                 "the Azure objects are in the class's root (GAP below)",
+                                                 "the Azure objects are in the class's root (LK125 there, FOUND above)",
     f"{CAPZ}/templates/flavors/aks-topology": "a CAPI Cluster naming its ClusterClass (topology.class)",
     f"{CAPZ}/templates/flavors/topology": "a CAPI Cluster naming its ClusterClass (topology.class)",
     f"{CAPV}/config/certmanager": "a cert-manager Issuer and Certificate for the webhooks",
@@ -247,9 +595,9 @@ NONE = {
                               "registry; the vSphere credentials come in through config/base",
     f"{CAPV}/config/metrics": "kube-state-metrics ClusterRole on the provider's kinds (neutral API group)",
     f"{CAPV}/config/govmomi/webhook": "webhooks for the provider's kinds in the neutral CAPI group; "
-                                     "the VSphere* kinds are stated at the CRD root (GAP below)",
+                                     "the VSphere* kinds are stated at the CRD root (LK125 there, FOUND above)",
     f"{CAPZ}/config/webhook": "webhooks for the provider's kinds in the neutral CAPI group; the Azure* "
-                              "kinds are stated at the CRD root (GAP below)",
+                              "kinds are stated at the CRD root (LK125 there, FOUND above)",
     **{f"kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/images/{name}":
        "builtin ImageTagTransformer configurations naming Kubernetes-project registries "
        "(k8s.gcr.io, registry.k8s.io, gcr.io/k8s-staging-*), not objects"
@@ -263,6 +611,11 @@ NONE = {
     "kubernetes__ingress-nginx/deploy/static/provider/kind": "NodePort and host ports for kind; no cloud setting",
     "redhat-developer__rhdh-operator/config/manager": "the operator Deployment (image controller:latest, set "
                                                       "by the manifests roots)",
+    "aws-controllers-k8s__s3-controller/config/controller":
+        "the ACK S3 controller's Deployment; its image (newName: public.ecr.aws/aws-controllers-k8s/...) is on "
+        "Amazon ECR Public, a registry AWS hosts for everyone "
+        "(https://docs.aws.amazon.com/AmazonECR/latest/public/public-registries.html): not coupling by issue 17 "
+        "item 3; the controller's coupling is its CRDs and RBAC (config/crd, config/rbac)",
     "redhat-developer__rhdh-operator/config/prometheus": "a ServiceMonitor (Prometheus Operator, neutral)",
     "redhat-developer__rhdh-operator/config/profile/rhdh/plugin-rbac":
         "a ClusterRole on sonataflow.org and networking.k8s.io (SonataFlow is the CNCF/Apache KIE project)",
@@ -280,111 +633,16 @@ NONE = {
     "validator-labs__validator-plugin-vsphere/config/rbac": "RBAC on the validator's own kinds",
 }
 
-AZURE_CAPZ = "https://capz.sigs.k8s.io/ (Cluster API Provider Azure: these kinds provision Azure resources)"
-ASO = "https://azure.github.io/azure-service-operator/ (Azure Service Operator API groups *.azure.com)"
-ACK = "https://aws-controllers-k8s.github.io/community/docs/community/overview/ (AWS Controllers for Kubernetes)"
-CAPV_DOC = "https://github.com/kubernetes-sigs/cluster-api-provider-vsphere (kinds that provision vSphere VMs)"
-NSX = "https://github.com/vmware-tanzu/nsx-operator (crd.nsx.vmware.com: VMware NSX) and vm-operator (vmoperator.vmware.com)"
-RHDH = "https://docs.redhat.com/en/documentation/red_hat_developer_hub/ (the Red Hat Developer Hub operator's API group)"
-OPENSHIFT_CONFIG = "https://docs.openshift.com/container-platform/4.16/rest_api/config_apis/config-apis-index.html"
-_BASE_FLAVOR = (f"{CAPZ}/templates/flavors/base/cluster-template.yaml", 12)  # kind: AzureCluster
 
 #: roots whose coupling no rule reports yet: (vendor, file, line, what the line holds, document)
 GAP = {
-    "Azure__azure-workload-identity/config/webhook":
-        ("azure", "Azure__azure-workload-identity/config/webhook/webhook_patch.yaml", 10,
-         "objectSelector azure.workload.identity/use: 'true' (the Azure Workload Identity pod label)",
-         "https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html"),
-    "aws-controllers-k8s__s3-controller/config/controller":
-        ("aws", "aws-controllers-k8s__s3-controller/config/controller/kustomization.yaml", 8,
-         "newName: public.ecr.aws/... (Amazon ECR Public) for the ACK S3 controller",
-         "https://docs.aws.amazon.com/AmazonECR/latest/public/public-registries.html; " + ACK),
-    "aws-controllers-k8s__s3-controller/config/rbac":
-        ("aws", "aws-controllers-k8s__s3-controller/config/rbac/cluster-role-controller.yaml", 26,
-         "RBAC on iam.services.k8s.aws (an ACK API group)", ACK),
     f"{CAPZ}/config/aso":
         ("azure", f"{CAPZ}/config/aso/settings.yaml", 13, "AZURE_SUBSCRIPTION_ID of the ASO credential Secret",
          "https://azure.github.io/azure-service-operator/guide/authentication/"),
-    f"{CAPZ}/config/crd": ("azure", f"{CAPZ}/config/crd/bases/infrastructure.cluster.x-k8s.io_azuremachines.yaml",
-                           13, "CRD kind: AzureMachine", AZURE_CAPZ),
-    f"{CAPZ}/config/rbac": ("azure", f"{CAPZ}/config/rbac/role.yaml", 123, "RBAC on containerservice.azure.com", ASO),
-    f"{CAPZ}/templates/azure-cluster-identity":
-        ("azure", f"{CAPZ}/templates/azure-cluster-identity/azure-cluster-identity.yaml", 3,
-         "kind: AzureClusterIdentity", AZURE_CAPZ),
-    **{f"{CAPZ}/templates/flavors/{name}": ("azure",) + _BASE_FLAVOR + ("kind: AzureCluster (from flavors/base)", AZURE_CAPZ)
-       for name in ("aad", "apiserver-ilb", "azure-bastion", "azure-cni-v1", "base", "default", "dual-stack",
-                    "edgezone", "ephemeral", "flatcar-sysext", "flatcar", "ipv6", "machinepool-windows",
-                    "machinepool", "nvidia-gpu", "private", "windows-apiserver-ilb", "windows")},
-    f"{CAPZ}/templates/flavors/aks-aso-clusterclass":
-        ("azure", f"{CAPZ}/templates/flavors/aks-aso-clusterclass/clusterclass.yaml", 10,
-         "kind: AzureASOManagedControlPlaneTemplate", AZURE_CAPZ),
-    f"{CAPZ}/templates/flavors/aks-aso":
-        ("azure", f"{CAPZ}/templates/flavors/aks-aso/cluster-template.yaml", 10, "kind: AzureASOManagedControlPlane",
-         AZURE_CAPZ),
-    f"{CAPZ}/templates/flavors/aks-aso-maintenance":
-        ("azure", f"{CAPZ}/templates/flavors/aks-aso/cluster-template.yaml", 10,
-         "kind: AzureASOManagedControlPlane (from flavors/aks-aso)", AZURE_CAPZ),
-    f"{CAPZ}/templates/flavors/aks-clusterclass":
-        ("azure", f"{CAPZ}/templates/flavors/aks-clusterclass/clusterclass.yaml", 10,
-         "kind: AzureManagedControlPlaneTemplate", AZURE_CAPZ),
-    f"{CAPZ}/templates/flavors/aks":
-        ("azure", f"{CAPZ}/templates/flavors/aks/cluster-template.yaml", 16, "kind: AzureManagedControlPlane",
-         AZURE_CAPZ),
-    f"{CAPZ}/templates/flavors/clusterclass-rke2":
-        ("azure", f"{CAPZ}/templates/flavors/clusterclass-rke2/clusterclass.yaml", 13, "kind: AzureMachineTemplate",
-         AZURE_CAPZ),
-    f"{CAPZ}/templates/flavors/clusterclass":
-        ("azure", f"{CAPZ}/templates/flavors/clusterclass/clusterclass.yaml", 10, "kind: AzureMachineTemplate",
-         AZURE_CAPZ),
-    **{f"{CAPV}/config/{name}": ("vmware", f"{CAPV}/config/rbac/role.yaml", 139, "RBAC on crd.nsx.vmware.com", NSX)
-       for name in ("base", "default", "rbac", "supervisor", "supervisor-tilt")},
-    f"{CAPV}/config/default/crd":
-        ("vmware", f"{CAPV}/config/default/crd/bases/infrastructure.cluster.x-k8s.io_vspheremachines.yaml", 13,
-         "CRD kind: VSphereMachine", CAPV_DOC),
-    f"{CAPV}/config/supervisor/crd":
-        ("vmware", f"{CAPV}/config/supervisor/crd/bases/vmware.infrastructure.cluster.x-k8s.io_vspheremachines.yaml", 9,
-         "CRD group vmware.infrastructure.cluster.x-k8s.io (CAPV on vSphere with Tanzu)", CAPV_DOC),
-    f"{CAPV}/config/supervisor-tilt/metrics":
-        ("vmware", f"{CAPV}/config/supervisor-tilt/metrics/crd-clusterrole.yaml", 10,
-         "RBAC on vmware.infrastructure.cluster.x-k8s.io", CAPV_DOC),
-    f"{CAPV}/config/supervisor/webhook":
-        ("vmware", f"{CAPV}/config/supervisor/webhook/manifests.yaml", 19,
-         "webhook rules on vmware.infrastructure.cluster.x-k8s.io", CAPV_DOC),
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux":
         ("gcp", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32,
          "--kubelet-registration-path of the filestore.csi.storage.gke.io driver",
          "https://cloud.google.com/filestore/docs/csi-driver"),
-    **{f"kubernetes__cloud-provider-aws/examples/kops-new-cluster/{name}":
-       ("aws", "kubernetes__cloud-provider-aws/examples/kops-new-cluster/base/cluster.yaml", 12, "kops cloudProvider: aws",
-        "https://kops.sigs.k8s.io/cluster_spec/")
-       for name in ("base", "overlays/cloud-controller-manager")},
-    "kubernetes__ingress-nginx/deploy/static/provider/do":
-        ("other", "kubernetes__ingress-nginx/deploy/static/provider/do/deploy.yaml", 340,
-         "service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol (DigitalOcean)",
-         "https://docs.digitalocean.com/products/kubernetes/how-to/configure-load-balancers/"),
-    "kubernetes__ingress-nginx/deploy/static/provider/oracle":
-        ("oracle", "kubernetes__ingress-nginx/deploy/static/provider/oracle/deploy.yaml", 339,
-         "service.beta.kubernetes.io/oci-load-balancer-shape (Oracle Cloud)",
-         "https://github.com/oracle/oci-cloud-controller-manager/blob/master/docs/load-balancer-annotations.md"),
-    "kubernetes__ingress-nginx/deploy/static/provider/scw":
-        ("other", "kubernetes__ingress-nginx/deploy/static/provider/scw/deploy.yaml", 340,
-         "service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2 (Scaleway)",
-         "https://github.com/scaleway/scaleway-cloud-controller-manager/blob/master/docs/loadbalancer-annotations.md"),
-    "kubernetes__ingress-nginx/deploy/static/provider/exoscale":
-        ("other", "kubernetes__ingress-nginx/deploy/static/provider/exoscale/deploy.yaml", 339,
-         "service.beta.kubernetes.io/exoscale-loadbalancer-description (Exoscale)",
-         "https://github.com/exoscale/exoscale-cloud-controller-manager/blob/master/docs/service-loadbalancer.md"),
-    **{f"redhat-developer__rhdh-operator/config/{name}":
-       ("redhat", "redhat-developer__rhdh-operator/config/crd/bases/rhdh.redhat.com_backstages.yaml", 9,
-        "CRD group rhdh.redhat.com", RHDH)
-       for name in ("crd", "manifests/backstage.io", "manifests/rhdh", "profile/backstage.io", "profile/external",
-                    "profile/rhdh")},
-    "redhat-developer__rhdh-operator/config/rbac":
-        ("redhat", "redhat-developer__rhdh-operator/config/rbac/role.yaml", 53, "RBAC on config.openshift.io",
-         OPENSHIFT_CONFIG),
-    "redhat-developer__rhdh-operator/config/samples":
-        ("redhat", "redhat-developer__rhdh-operator/config/samples/_v1alpha5_backstage.yaml", 1,
-         "apiVersion: rhdh.redhat.com/v1alpha5 (a Red Hat Developer Hub Backstage)", RHDH),
 }
 
 

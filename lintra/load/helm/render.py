@@ -60,6 +60,24 @@ class RenderedLocator(Locator):
         end = self.base + self.lines.offset(out.end_line, out.end_column)
         return self.map(start, max(end, start))
 
+    def printed_in(self, pointer: Pointer) -> Optional[str]:
+        """The template file, when the value at ``pointer`` is (partly) printed by an action
+        (``{{ .Release.Name }}-web``, a value) rather than written literally in the template;
+        None for literal text. The finding identity of an object with a templated name keys on
+        its template, so a release name or value change does not make new findings."""
+        out = self.inner.span(pointer, "value")
+        start = self.base + self.lines.offset(out.line, out.column)
+        end = max(self.base + self.lines.offset(out.end_line, out.end_column), start + 1)
+        index = max(bisect.bisect_right(self.seg_starts, start) - 1, 0)
+        printed = False
+        while index < len(self.segs) and self.seg_starts[index] < end:
+            seg = self.segs[index]
+            if seg.span is not None or seg.fixed or seg.file is None:
+                printed = True
+                break
+            index += 1
+        return self.fallback if printed else None
+
     def map(self, start: int, end: int) -> Span:
         index = bisect.bisect_right(self.seg_starts, start) - 1
         if 0 <= index < len(self.segs) and end > start + 1:

@@ -20,6 +20,13 @@ RULES = [
 ]
 
 
+#: All that the Heat rules and the ``get_param`` resolver read of a template in the reduce (its
+#: resources with their types and properties, and its parameters' defaults; environments are read
+#: whole): the rest of a template (outputs, conditions, descriptions) is dropped by the map step.
+TEMPLATE_READS = (("resources",), ("Resources",), ("parameters", "*", "default"), ("Parameters", "*", "Default"))
+READS = {**{kind: TEMPLATE_READS for kind in environments.KINDS}, "heat-env": None}
+
+
 def in_bundle(document) -> bool:
     """Every Heat rule may read any template or environment of the run (the environments that
     apply, the parents that pass a parameter, the registry that maps a type), so each is a
@@ -29,6 +36,8 @@ def in_bundle(document) -> bool:
 
 for _rule in RULES:
     _rule.needs = in_bundle
+    _rule.reads = READS
+resolve.RESOLVER.reads = READS
 
 
 @hookimpl

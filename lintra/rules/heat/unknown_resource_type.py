@@ -13,11 +13,11 @@ with the template), with properties that differ, so the template is rewritten an
 Types that LH101-LH105 already attribute are left to them; a prefix that names a known plugin
 (Nuage, Infoblox) attributes the vendor, anything else is reported as an unknown vendor.
 
-Before reporting a type, the environment files of the template's repository that the scan does
-not include are consulted (a user checking ``templates/`` alone still deploys with the
-repository's ``environments/``): a type one of them registers is judged as its target, so an alias
-of an upstream type or of a template is no finding, and an alias of a vendor plugin type is that
-vendor's (the registry entry is the related location).
+A partial scan sees the same registry as a scan of the whole repository: the run also reads, as
+context, the environment files of the template's repository that the scanned paths leave out (a
+user checking ``templates/`` alone still deploys with the repository's ``environments/``). A type
+one of them registers is an alias, not an unknown type; with ``--heat-env-auto`` LH107 judges it
+as the target it is mapped to, exactly as in the full scan.
 
 The strength is ``soft``, not ``hard``: the evidence is weak. lintra cannot attribute such a type
 to any vendor, and cannot tell a plugin type from an alias defined in an environment it was not
@@ -33,10 +33,8 @@ References:
 - https://opendev.org/openstack/heat/src/branch/master/heat/engine/environment.py
 """
 
-import os
-
 from lintra.rules.docstring import rationale, references
-from lintra.model import Hit, Related, Rule, Span
+from lintra.model import Hit, Rule
 from lintra.rules.heat import environments, upstream_types, vendor_types
 
 #: TripleO maps its whole namespace in overcloud-resource-registry-puppet.j2.yaml, a Jinja template
@@ -67,12 +65,6 @@ def check(document, scan):
             continue  # LH101-LH105 report it with their own rationale
         if kind.startswith(ALIAS_NAMESPACES) or environments.is_alias(kind, scan):
             continue
-        mapped = _through_repository(kind, document, scan)
-        if mapped is not None:
-            if mapped[0] is not None:
-                yield Hit(pointer, f"resource '{name}' has type {kind}, {mapped[0]}", at="value",
-                          vendor=mapped[1], service=mapped[2], related=mapped[3])
-            continue
         if known:
             yield Hit(pointer, f"resource '{name}' has type {kind}, provided by the {known[1]} Heat plugin",
                       at="value", vendor=known[0], service=f"{known[1]} Heat plugin")
@@ -87,34 +79,6 @@ EXAMPLES = {
               "expect": [{"line": 4, "column": 11}]}],  # the type value
     "pass": ["heat_template_version: 2018-08-31\nresources:\n  r:\n    type: OS::Nova::Server\n"],
 }
-
-_MAX_HOPS = 8
-
-
-def _through_repository(kind, document, scan):
-    """None when no environment of the repository (outside the scan) registers ``kind``; else
-    ``(message or None, vendor, service, related)``, judging the type as what it is registered to:
-    an upstream type, a template or a disabled alias is no finding (message None)."""
-    related, target, hops = [], kind, 0
-    while hops < _MAX_HOPS:
-        alias = environments.repository_alias(target, document, scan)
-        if alias is None:
-            break
-        related.append(Related(f"{target} mapped to {alias.target}", alias.file, Span(alias.line, alias.column)))
-        target, hops = alias.target, hops + 1
-        if not isinstance(target, str) or target in ("OS::Heat::None",) or upstream_types.is_upstream(target) \
-                or upstream_types.is_template_reference(target):
-            return None, None, None, related
-    if not related:
-        return None
-    known = vendor_types.plugin_type(target)
-    where = os.path.relpath(related[0].file, os.path.dirname(document.source.path or ".") or ".")
-    if known:
-        return (f"which {where} maps to {target}, a type of the {known[1]} Heat plugin",
-                known[0], f"{known[1]} Heat plugin", related)
-    return (f"which {where} maps to {target}, a type upstream Heat does not register",
-            None, None, related)
-
 
 RULE = Rule(
     id="LH106",
@@ -135,7 +99,6 @@ RULE = Rule(
     service="third-party Heat resource plugins", effort=3,
     effort_reason="the type is replaced by upstream resources (or the environment mapping it ships with the "
                   "template); properties differ, so the template is rewritten and re-tested",
-    # through a repository alias, any plugin's type is reported here
-    vendors=vendor_types.plugin_vendors(),
-    services=[f"{product} Heat plugin" for product in vendor_types.plugin_products()],
+    vendors=vendor_types.plugin_vendors(reported_here_only=True),
+    services=[f"{product} Heat plugin" for product in vendor_types.plugin_products(reported_here_only=True)],
 )

@@ -8,6 +8,9 @@ mapping it to the vendor's service template).
 References:
 - https://github.com/tungstenfabric/tf-heat-plugin (OS::Contrail::*, OS::ContrailV2::*)
 - https://github.com/openstack/heat/tree/stable/newton/contrib/rackspace (Rackspace::*)
+- https://github.com/openstack/heat/blob/stable/newton/doc/source/template_guide/contrib.rst (heat's
+  contrib tree: the Rackspace Cloud types Rackspace::* and the DockerInc::Docker::Container plugin,
+  "not enabled by default"; its OS::* contrib types are OpenStack projects', not a vendor's)
 - https://github.com/F5Networks/f5-openstack-heat (F5::*)
 - https://github.com/nuagenetworks/heat (Nuage::Neutron::*)
 - https://pypi.org/project/heat-infoblox/ (Infoblox::Grid::*, Infoblox::NetMRI::*)

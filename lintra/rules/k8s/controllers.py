@@ -7,6 +7,10 @@ from the vendor's own manual; AGIC's ``azure/application-gateway`` predates the 
 only known by name. Controllers that run anywhere (``k8s.io/ingress-nginx``,
 ``gateway.envoyproxy.io/gatewayclass-controller``, ``istio.io/gateway-controller``) stay unknown.
 
+The same vendor domains decide whose controllers serve an API group (``group_vendor``: LK117 CRDs,
+LK126 grants and webhooks), and the kinds Cluster API's infrastructure providers serve in the
+neutral Cluster API groups are told apart by their vendor prefix (``provider_kind``: LK125).
+
 References:
 - https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class
 - https://gateway-api.sigs.k8s.io/reference/spec/#gateway.networking.k8s.io/v1.GatewayClassSpec
@@ -59,6 +63,8 @@ VENDOR_DOMAINS = (
     (re.compile(r"^([a-z0-9-]+\.)*azure\.(com|io)$"), "azure"),
     (re.compile(r"^([a-z0-9-]+\.)*vmware\.com$"), "vmware"),
     (re.compile(r"^([a-z0-9-]+\.)*openshift\.io$"), "redhat"),
+    # Red Hat's own operators outside OpenShift's domain (rhdh.redhat.com: Red Hat Developer Hub)
+    (re.compile(r"^([a-z0-9-]+\.)*redhat\.com$"), "redhat"),
 )
 
 
@@ -109,8 +115,10 @@ def controller_vendor(name, params=None) -> Optional[str]:
     return next((vendor for pattern, vendor in VENDOR_DOMAINS if pattern.match(domain)), None)
 
 
-#: API groups of vendor controllers outside the vendors' own domains (AAD Pod Identity, AGIC)
-VENDOR_GROUPS = {"aadpodidentity.k8s.io": "azure", "appgw.ingress.k8s.io": "azure"}
+#: API groups of vendor controllers outside the vendors' own domains (AAD Pod Identity, AGIC, and
+#: CAPV's supervisor mode, whose kinds provision VMs through vSphere with Tanzu's vm-operator)
+VENDOR_GROUPS = {"aadpodidentity.k8s.io": "azure", "appgw.ingress.k8s.io": "azure",
+                 "vmware.infrastructure.cluster.x-k8s.io": "vmware"}
 
 
 def group_vendor(group) -> Optional[str]:
@@ -145,4 +153,39 @@ def class_controller(document, params=None):
         name = document.get(pointer)
         if isinstance(name, str):
             return pointer, name, controller_vendor(name, params)
+    return None
+
+
+#: Cluster API's neutral groups in which every infrastructure provider serves its own kinds
+CLUSTER_API_PROVIDER_GROUPS = frozenset({"infrastructure.cluster.x-k8s.io", "controlplane.cluster.x-k8s.io"})
+#: kind prefix -> (vendor, provider): each provider names its kinds after its platform, as its book
+#: documents (AzureCluster, VSphereMachine, AWSManagedControlPlane, GCPMachineTemplate, ...)
+CLUSTER_API_PROVIDER_KINDS = (
+    ("Azure", "azure", "Cluster API Provider Azure (CAPZ)"),
+    ("VSphere", "vmware", "Cluster API Provider vSphere (CAPV)"),
+    ("AWS", "aws", "Cluster API Provider AWS (CAPA)"),
+    ("ROSA", "aws", "Cluster API Provider AWS (CAPA), Red Hat OpenShift Service on AWS"),
+    ("GCP", "gcp", "Cluster API Provider GCP (CAPG)"),
+    ("IBMPowerVS", "ibm", "Cluster API Provider IBM Cloud (CAPIBM)"),
+    ("IBMVPC", "ibm", "Cluster API Provider IBM Cloud (CAPIBM)"),
+    ("OCI", "oracle", "Cluster API Provider OCI (CAPOCI)"),
+)
+
+
+def api_group(api_version) -> Optional[str]:
+    """The group of an ``apiVersion`` (``group/version``; the core group is '')."""
+    if not isinstance(api_version, str):
+        return None
+    group, slash, _ = api_version.rpartition("/")
+    return group if slash else ""
+
+
+def provider_kind(group, kind) -> Optional[tuple]:
+    """``(vendor, provider)`` of a kind a vendor's Cluster API provider serves in a neutral
+    Cluster API group, or None (the core kinds Cluster, Machine, KubeadmControlPlane ...)."""
+    if group not in CLUSTER_API_PROVIDER_GROUPS or not isinstance(kind, str):
+        return None
+    for prefix, vendor, provider in CLUSTER_API_PROVIDER_KINDS:
+        if kind.startswith(prefix) and kind[len(prefix):len(prefix) + 1].isupper():
+            return vendor, provider
     return None

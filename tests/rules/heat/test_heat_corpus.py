@@ -180,3 +180,23 @@ def test_heat_env_auto_adds_only_the_nuage_alias_and_never_crashes(corpus):
     assert len(uses) == 2
     assert places(result, {"LH107"}) == uses
     assert not [f for f in result.findings if f.rule.id.startswith("LT")]
+
+
+def test_every_corpus_resource_type_is_upstream_a_path_or_registered_so_no_lh106(heat_yaml, corpus_result):
+    """LH106's construct is a ``type:`` that upstream Heat does not register, that is no template
+    path and that no ``resource_registry`` of the scan maps. Grepping the two repositories: every
+    ``type: X::Y`` they write is a type of Heat's resource type reference
+    (https://docs.openstack.org/heat/latest/template_guide/openstack.html, the table in
+    lintra/rules/heat/upstream_types.py), a TripleO alias (the namespace tripleo's rendered registry
+    maps) or a key some environment line maps; so LH106 reports nothing on the corpus."""
+    from lintra.rules.heat import upstream_types
+
+    written = re.compile(r"^\s+-?\s*type:\s*['\"]?([A-Za-z0-9]+::[\w:]+)")
+    registered = re.compile(r"^\s+['\"]?([A-Za-z0-9]+::[\w:*]+)['\"]?:\s*\S")
+    types = {m.group(1) for _, _, line in heat_yaml for m in [written.search(line)] if m}
+    keys = {m.group(1) for _, _, line in heat_yaml for m in [registered.search(line)] if m}
+    assert "OS::Nova::Server" in types and "OS::TripleO::Services::NeutronMl2PluginBase" in keys
+    unexplained = sorted(t for t in types if not (upstream_types.is_upstream(t) or t.startswith("OS::TripleO::")
+                                                  or t in keys or t.startswith("Rackspace::")))
+    assert unexplained == []  # Rackspace:: types are LH102's (listed in EXPECTED above)
+    assert places(corpus_result, {"LH106"}) == set()
