@@ -573,46 +573,81 @@ def _dependencies(source: Source, files: Sequence[Any]) -> Optional[dict]:
     return {"files": others, "digests": digests, "listings": listings}
 
 
+#: The names lintra writes in its cache directory, and only those: a user may point
+#: ``LINTRA_CACHE_DIR`` at a directory that holds other files, and ``cache clear`` must not
+#: touch them. Top level: ``{kind}-{key}.json`` of :mod:`lintra.cache` and its temporary
+#: ``.{pid}.tmp``; under ``map/``: ``xx/<sha256>`` entries and their ``.tmp-*`` files.
+_TOP_LEVEL_NAME = r"[a-z][a-z-]*-[0-9a-f]{8}-[0-9a-f]+\.json(?:\.[0-9]+\.tmp)?"
+_MAP_ENTRY_NAME = r"[0-9a-f]{64}|\.tmp-[A-Za-z0-9_]+"
+
+
+def _own_files(where: str) -> List[str]:
+    """The files of the cache directory ``where`` that lintra wrote (see the names above)."""
+    import re
+
+    top, entry = re.compile(_TOP_LEVEL_NAME), re.compile(_MAP_ENTRY_NAME)
+    found = []
+    try:
+        names = os.listdir(where)
+    except OSError:
+        return found
+    found.extend(os.path.join(where, name) for name in names
+                 if top.fullmatch(name) and os.path.isfile(os.path.join(where, name)))
+    mine = os.path.join(where, "map")
+    try:
+        shards = os.listdir(mine) if not os.path.islink(mine) else []
+    except OSError:
+        shards = []
+    for shard in shards:
+        directory = os.path.join(mine, shard)
+        if not re.fullmatch(r"[0-9a-f]{2}", shard) or os.path.islink(directory) or not os.path.isdir(directory):
+            continue
+        try:
+            found.extend(os.path.join(directory, name) for name in os.listdir(directory)
+                         if entry.fullmatch(name) and os.path.isfile(os.path.join(directory, name)))
+        except OSError:
+            pass
+    return found
+
+
 def usage() -> Tuple[Optional[str], int, int]:
-    """(directory, entries, bytes) of the whole cache, for ``lintra cache show``."""
+    """(directory, entries, bytes) of lintra's own files in the cache, for ``lintra cache show``."""
     where = cache.directory()
     if where is None or not os.path.isdir(where):
         return where, 0, 0
     entries = size = 0
-    for directory, _, files in os.walk(where):
-        for name in files:
-            try:
-                size += os.lstat(os.path.join(directory, name)).st_size
-                entries += 1
-            except OSError:
-                pass
+    for path in _own_files(where):
+        try:
+            size += os.lstat(path).st_size
+            entries += 1
+        except OSError:
+            pass
     return where, entries, size
 
 
 def clear() -> Tuple[Optional[str], int]:
     """Remove every entry lintra wrote (map entries, packs, profiles, configuration checks):
-    (directory, files removed). Only lintra's own entries are removed, never other files."""
+    (directory, files removed). Only names lintra writes are removed, never other files, and
+    symbolic links are not followed."""
     where = cache.directory()
     if where is None or not os.path.isdir(where):
         return where, 0
     removed = 0
+    for path in _own_files(where):
+        try:
+            os.unlink(path)
+            removed += 1
+        except OSError:
+            pass
     mine = os.path.join(where, "map")
-    for directory, _, files in os.walk(mine, topdown=False):
-        for name in files:
+    if os.path.isdir(mine) and not os.path.islink(mine):
+        for shard in os.listdir(mine):
             try:
-                os.unlink(os.path.join(directory, name))
-                removed += 1
+                os.rmdir(os.path.join(mine, shard))  # only empty shard directories go
             except OSError:
                 pass
         try:
-            os.rmdir(directory)
+            os.rmdir(mine)
         except OSError:
             pass
-    for name in os.listdir(where):
-        if name.endswith((".json", ".tmp")) and not os.path.isdir(os.path.join(where, name)):
-            try:
-                os.unlink(os.path.join(where, name))
-                removed += 1
-            except OSError:
-                pass
     return where, removed

@@ -458,3 +458,26 @@ def test_a_deferred_locator_pickles_as_the_locator_it_stands_for():
     assert type(back.locator).__name__ == "DeferredLocator"
     copy = pickle.loads(pickle.dumps(back.locator))
     assert isinstance(copy, YamlLocator) and copy.span(("a", 1)) == locator.span(("a", 1))
+
+
+def test_cache_clear_leaves_files_lintra_did_not_write(tmp_path, monkeypatch):
+    """LINTRA_CACHE_DIR may name a directory holding the user's own files: `cache clear` removes
+    lintra's names only (a review found it deleting package.json and *.tmp files)."""
+    where = tmp_path / "shared-dir"
+    monkeypatch.setenv("LINTRA_CACHE_DIR", str(where))
+    theirs = {"package.json": "{}", "tsconfig.json": "{}", "notes.tmp": "x", "README.md": "keep",
+              "map/notes.txt": "keep", "map/ab/mine-not.json": "{}", "map/zz/" + "a" * 64: "not a shard"}
+    for name, text in theirs.items():
+        (where / name).parent.mkdir(parents=True, exist_ok=True)
+        (where / name).write_text(text)
+    ours = ["packs-0123abcd-1f.json", "profiles-89abcdef-2a.json.123.tmp", "map/ab/" + "b" * 64, "map/ab/.tmp-x1y2"]
+    for name in ours:
+        (where / name).parent.mkdir(parents=True, exist_ok=True)
+        (where / name).write_text("{}")
+    shown = CliRunner().invoke(main, ["cache", "show"])
+    assert shown.exit_code == 0, shown.output
+    cleared = CliRunner().invoke(main, ["cache", "clear"])
+    assert cleared.exit_code == 0 and "removed 4" in cleared.output, cleared.output
+    for name, text in theirs.items():
+        assert (where / name).read_text() == text, name
+    assert not any((where / name).exists() for name in ours)

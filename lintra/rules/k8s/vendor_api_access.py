@@ -10,8 +10,9 @@ the group is in the repository. An API group is a DNS subdomain owned by whoever
 same group table as LK117 decides the vendor. Each group is reported once per object, at the first
 list item naming it. A rule that grants only subresources (cert-manager's
 ``route.openshift.io`` ``routes/custom-host``, which OpenShift's ingress admission requires for a
-neutral Ingress with a custom host) is not a use of the vendor's API and is not reported. The API
-belongs to the platform the software runs on, so this is substrate coupling; each finding names
+neutral Ingress with a custom host) is not a use of the vendor's API and is not reported, and a rule
+that grants only ``use`` of ``securitycontextconstraints`` is left to LK506, which reports the SCC
+dependence itself (one finding for one grant, not two). The API belongs to the platform the software runs on, so this is substrate coupling; each finding names
 the group's vendor.
 
 References:
@@ -58,6 +59,12 @@ def _subresources_only(rule):
         all(isinstance(r, str) and "/" in r and not r.startswith("*") for r in resources)
 
 
+def _scc_use_only(rule):
+    """Whether an RBAC rule only lets pods run under an OpenShift SCC: LK506 reports that grant."""
+    resources, verbs = rule.get("resources"), rule.get("verbs")
+    return resources == ["securitycontextconstraints"] and isinstance(verbs, list) and verbs == ["use"]
+
+
 def check(document, scan):
     data = document.data
     if not isinstance(data, dict) or data.get("kind") not in GRANTS:
@@ -68,7 +75,7 @@ def check(document, scan):
     params = effective(RULE, scan)
     seen = set()
     for pointer, rule in _rules(data, path):
-        if _subresources_only(rule):
+        if _subresources_only(rule) or _scc_use_only(rule):
             continue
         groups = rule.get("apiGroups")
         for i, group in enumerate(groups if isinstance(groups, list) else ()):
@@ -98,7 +105,11 @@ EXAMPLES = {
              "  resources: ['*']\n  verbs: [get]\n",
              # only the subresource OpenShift's ingress admission checks for a neutral Ingress
              "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: controller}\n"
-             "rules:\n- apiGroups: [route.openshift.io]\n  resources: [routes/custom-host]\n  verbs: [create]\n"],
+             "rules:\n- apiGroups: [route.openshift.io]\n  resources: [routes/custom-host]\n  verbs: [create]\n",
+             # using an SCC is LK506's finding
+             "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: scc}\n"
+             "rules:\n- apiGroups: [security.openshift.io]\n  resources: [securitycontextconstraints]\n"
+             "  resourceNames: [anyuid]\n  verbs: [use]\n"],
 }
 
 RULE = Rule(
