@@ -125,3 +125,10 @@ def test_node_daemonsets_in_real_install_manifests(relative, line, column):
     hits = [(f.span.line, f.span.column) for f in run([path]).findings if f.rule.id == "LK116"
             and "kubelet plugin socket" in f.message]
     assert (line, column) in hits
+
+
+def test_a_driver_an_inline_volume_names_is_not_reported_again_by_its_socket(lint):
+    # the Trident volume is LK116's (line 13, its driver value); the socket argument is the same driver
+    text = (_node("['--kubelet-registration-path=/var/lib/kubelet/plugins/csi.trident.netapp.io/csi.sock']")
+            + "      volumes:\n      - name: data\n        csi: {driver: csi.trident.netapp.io}\n")
+    assert where(lint(text), "LK116") == [("LK116", 13, 23)]
