@@ -120,6 +120,13 @@ def snapshotclass(driver):
             f"driver: {driver}\ndeletionPolicy: Delete\n")  # the driver value: line 4, column 9
 
 
+def registrar(socket):
+    """A node DaemonSet whose node-driver-registrar names ``socket`` (the argument: line 10, column 16)."""
+    return ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: node}\nspec:\n  template:\n    spec:\n"
+            "      containers:\n      - name: registrar\n        image: registry.k8s.io/sig-storage/csi-node-driver-registrar\n"
+            f"        args: ['--kubelet-registration-path={socket}']\n")
+
+
 def crd(group):
     return ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec:\n"
             f"  group: {group}\n  names: {{kind: X, plural: xs}}\n  scope: Cluster\n")  # the group: line 5, column 10
@@ -209,6 +216,11 @@ CASES = [
      [(13, 21)], []),
     ("LK116", "extra_drivers", {"csi.example-array.com": "hpe"}, snapshotclass("csi.example-array.com"), [], [(4, 9)]),
     ("LK116", "accepted_drivers", ["csi.trident.netapp.io"], snapshotclass("csi.trident.netapp.io"), [(4, 9)], []),
+    # the same tables decide a driver named by its kubelet plugin socket in a container's args
+    ("LK116", "extra_drivers", {"csi.example-array.com": "hpe"},
+     registrar("/var/lib/kubelet/plugins/csi.example-array.com/csi.sock"), [], [(10, 16)]),
+    ("LK116", "accepted_drivers", ["ebs.csi.aws.com"],
+     registrar("/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock"), [(10, 16)], []),
     ("LK105", "extra_groups", ["vm.example-vsphere.net"], api_object("vm.example-vsphere.net/v1"), [], [(1, 13)]),
     ("LK105", "accepted_groups", ["vmoperator.vmware.com"], api_object("vmoperator.vmware.com/v1alpha1"), [(1, 13)], []),
     ("LK206", "extra_groups", ["lb.example-aws.net"], api_object("lb.example-aws.net/v1"), [], [(1, 13)]),

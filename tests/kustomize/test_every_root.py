@@ -19,6 +19,17 @@ The rules, what the lines hold, and the documents that make them coupling:
   Storage FUSE (https://docs.aws.amazon.com/eks/latest/userguide/fsx-csi.html,
   https://cloud.google.com/filestore/docs/csi-driver,
   https://cloud.google.com/kubernetes-engine/docs/how-to/persistent-volumes/cloud-storage-fuse-csi-driver).
+- LK116 ``--kubelet-registration-path=/var/lib/kubelet/plugins/filestore.csi.storage.gke.io/csi.sock``
+  (or the env ``value`` such an argument expands as ``$(DRIVER_REG_SOCK_PATH)``) in a node DaemonSet:
+  node-driver-registrar registers the driver with the kubelet by the socket under the kubelet's
+  plugin directory named after the driver (https://kubernetes-csi.github.io/docs/node-driver-registrar.html),
+  here Filestore's, Cloud Storage FUSE's and FSx for Lustre's (the pages above).
+- LK411 Azure Identity SDK credential settings (``AZURE_SUBSCRIPTION_ID``/``AZURE_TENANT_ID``/
+  ``AZURE_CLIENT_ID`` keys of the ASO credential Secret ``aso-controller-settings``, the
+  ``AZURE_TENANT_ID`` literal of Azure Workload Identity's webhook ConfigMap, a manager's
+  ``env`` ``- name: AZURE_SUBSCRIPTION_ID``)
+  (https://azure.github.io/azure-service-operator/guide/authentication/,
+  https://learn.microsoft.com/en-us/python/api/azure-identity/azure.identity.environmentcredential).
 - LK117 CRD ``group: s3.services.k8s.aws`` / ``services.k8s.aws``: the API groups of AWS
   Controllers for Kubernetes (https://aws-controllers-k8s.github.io/community/docs/community/overview/).
 - LK118 ``--cloud-provider=aws`` (https://kubernetes.io/docs/concepts/architecture/cloud-controller/,
@@ -125,18 +136,21 @@ FOUND = {
     "Azure__azure-workload-identity/config/default": {
         ("LK402", "Azure__azure-workload-identity/config/webhook/webhook_patch.yaml", 10),
         ("LK407", "Azure__azure-workload-identity/config/manager/kustomization.yaml", 7),
+        ("LK411", "Azure__azure-workload-identity/config/manager/kustomization.yaml", 11),
     },
     "Azure__azure-workload-identity/config/webhook": {
         ("LK402", "Azure__azure-workload-identity/config/webhook/webhook_patch.yaml", 10),
     },
     "Azure__azure-workload-identity/config/manager": {
         ("LK407", "Azure__azure-workload-identity/config/manager/kustomization.yaml", 7),
+        ("LK411", "Azure__azure-workload-identity/config/manager/kustomization.yaml", 11),
     },
     "GoogleCloudPlatform__gcs-fuse-csi-driver/deploy/base/controller": {
         ("LK304", "GoogleCloudPlatform__gcs-fuse-csi-driver/deploy/base/controller/controller.yaml", 36),
     },
     "GoogleCloudPlatform__gcs-fuse-csi-driver/deploy/base/node": {
         ("LK304", "GoogleCloudPlatform__gcs-fuse-csi-driver/deploy/base/node/node.yaml", 48),
+        ("LK116", "GoogleCloudPlatform__gcs-fuse-csi-driver/deploy/base/node/node.yaml", 142),
     },
     "GoogleCloudPlatform__gcs-fuse-csi-driver/deploy/base/setup": {
         ("LK116", "GoogleCloudPlatform__gcs-fuse-csi-driver/deploy/base/setup/csi_driver.yaml", 19),
@@ -180,22 +194,26 @@ FOUND = {
         ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/csidriver.yaml", 6),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/controller-deployment.yaml", 141),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/node-daemonset.yaml", 33),
+        ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/node-daemonset.yaml", 94),
     },
     "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/overlays/stable/ecr-public": {
         ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/csidriver.yaml", 6),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/controller-deployment.yaml", 141),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/node-daemonset.yaml", 33),
+        ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/node-daemonset.yaml", 94),
     },
     "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/overlays/stable/ecr": {
         ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/csidriver.yaml", 6),
         ("LK204", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/overlays/stable/ecr/kustomization.yaml", 7),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/controller-deployment.yaml", 141),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/node-daemonset.yaml", 33),
+        ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/node-daemonset.yaml", 94),
     },
     "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/overlays/stable": {
         ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/csidriver.yaml", 6),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/controller-deployment.yaml", 141),
         ("LK205", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/node-daemonset.yaml", 33),
+        ("LK116", "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/base/node-daemonset.yaml", 94),
     },
     "kubernetes-sigs__cluster-api-provider-azure/config/manager": {
         ("LK402", "kubernetes-sigs__cluster-api-provider-azure/config/manager/manager.yaml", 18),
@@ -205,57 +223,77 @@ FOUND = {
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
+    },
+    "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux": {
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/manifests": {
         ("LT005", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/manifests/kustomization.yaml", 7),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/dev": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/lockrelease": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/multishare": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/prow-gke-release-staging-head": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/prow-gke-release-staging-rc-1-16": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/prow-gke-release-staging-rc-1-17": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/prow-gke-release-staging-rc-1-18": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/prow-gke-release-staging-rc-1-19": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/prow-gke-release-staging-rc-1-20": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/prow-gke-release-staging-rc-master": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/stable-1-16": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/stable-1-17": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/stable-1-18": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/stable-1-19": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/stable-1-20": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/overlays/stable-master": {
         ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/controller/csi_driver.yaml", 4),
+        ("LK116", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32),
     },
     "kubernetes__cloud-provider-aws/examples/existing-cluster/base": {
         ("LK118", "kubernetes__cloud-provider-aws/examples/existing-cluster/base/aws-cloud-controller-manager-daemonset.yaml", 34),
@@ -299,10 +337,14 @@ FOUND = {
         *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/role-reader.yaml", 10),
         *_at("LK126", "aws-controllers-k8s__s3-controller/config/rbac/role-writer.yaml", 10),
     },
+    f"{CAPZ}/config/aso": {
+        *_at("LK411", f"{CAPZ}/config/aso/settings.yaml", 13, 14, 15),
+    },
     f"{CAPZ}/config/capz": {
         *CAPZ_CRDS,
         *_at("LK126", f"{CAPZ}/config/rbac/role.yaml", 123, 215, 235, 263),
         *_at("LK402", f"{CAPZ}/config/manager/manager.yaml", 18),
+        ("LK411", f"{CAPZ}/config/capz/manager_credentials_patch.yaml", 12),
     },
     f"{CAPZ}/config/crd": {
         *CAPZ_CRDS,
@@ -311,6 +353,8 @@ FOUND = {
         *CAPZ_CRDS,
         *_at("LK126", f"{CAPZ}/config/rbac/role.yaml", 123, 215, 235, 263),
         *_at("LK402", f"{CAPZ}/config/manager/manager.yaml", 18),
+        *_at("LK411", f"{CAPZ}/config/aso/settings.yaml", 13, 14, 15),
+        ("LK411", f"{CAPZ}/config/capz/manager_credentials_patch.yaml", 12),
     },
     f"{CAPZ}/config/rbac": {
         *_at("LK126", f"{CAPZ}/config/rbac/role.yaml", 123, 215, 235, 263),
@@ -635,15 +679,7 @@ NONE = {
 
 
 #: roots whose coupling no rule reports yet: (vendor, file, line, what the line holds, document)
-GAP = {
-    f"{CAPZ}/config/aso":
-        ("azure", f"{CAPZ}/config/aso/settings.yaml", 13, "AZURE_SUBSCRIPTION_ID of the ASO credential Secret",
-         "https://azure.github.io/azure-service-operator/guide/authentication/"),
-    "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux":
-        ("gcp", "kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32,
-         "--kubelet-registration-path of the filestore.csi.storage.gke.io driver",
-         "https://cloud.google.com/filestore/docs/csi-driver"),
-}
+GAP = {}
 
 
 def _roots():

@@ -11,6 +11,18 @@ CSIDriver objects are reported for every vendor; StorageClasses, PVs and pods on
 the storage packs do not already report (LK102/LK103, LK201, LK301, LK401, LK601), so one
 coupling is one finding. Each finding names the driver's vendor.
 
+A driver's own node DaemonSet names it once more, in a container's ``args`` or ``command``: the
+kubelet finds a CSI driver by the socket it serves under the kubelet's plugin directory,
+``/var/lib/kubelet/plugins/<driver name>/csi.sock``, which the node-driver-registrar sidecar
+registers with ``--kubelet-registration-path`` (and the driver serves through ``--endpoint`` or
+``--csi-address``); its registration socket is ``plugins_registry/<driver name>-reg.sock``. A
+vendor driver named as such a path segment is reported for every vendor, once per object and
+driver (the first argument that names it; not again when an inline volume of the same object names
+it), at that argument; an argument that holds ``$(NAME)`` is read as the kubelet expands it, from
+the container's ``env`` entry NAME with a literal ``value``, and reported at that value. Only a segment right under a kubelet ``plugins`` or ``plugins_registry``
+directory counts: a driver's short socket path inside its own container (``/csi/csi.sock``) or
+any other path does not.
+
 References:
 - https://kubernetes.io/docs/concepts/storage/volume-snapshot-classes/
 - https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/csi-driver-v1/
@@ -19,10 +31,16 @@ References:
 - https://docs.netapp.com/us-en/trident/trident-use/vol-snapshots.html
 - https://dell.github.io/csm-docs/docs/csidriver/
 - https://scod.hpedev.io/csi_driver/using.html
+- https://kubernetes-csi.github.io/docs/node-driver-registrar.html
+- https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/
+- https://cloud.google.com/filestore/docs/csi-driver
 """
 
+import re
+
+
 from lintra.check.params import effective
-from lintra.domain.kubernetes import pods, resolve
+from lintra.domain.kubernetes import containers, pods, resolve
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.storage_drivers import DRIVERS, reported_by_packs, vendor_of
@@ -35,6 +53,51 @@ FIELDS = {
     "StorageClass": (("storage.k8s.io/",), ("provisioner",), False),
     "PersistentVolume": (("v1",), ("spec", "csi", "driver"), False),
 }
+
+
+#: the driver name as the directory of a kubelet plugin socket (``.../kubelet/plugins/<driver>/``,
+#: Windows ``...\kubelet\plugins\<driver>\``) or its registration socket
+#: (``.../kubelet/plugins_registry/<driver>-reg.sock``), as node-driver-registrar documents them
+PLUGIN_PATH = re.compile(r"kubelet[/\\]+plugins[/\\]+([A-Za-z0-9][A-Za-z0-9._-]*)[/\\]"
+                         r"|kubelet[/\\]+plugins_registry[/\\]+([A-Za-z0-9][A-Za-z0-9._-]*?)-reg\.sock")
+
+
+#: ``$(NAME)``, which the kubelet expands in command and args from the container's env (``$$`` escapes it)
+VARIABLE = re.compile(r"(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
+
+
+def _argument_texts(pointer, container):
+    """``(pointer, text)`` of each command/args string and of each literal env value one of them
+    references as ``$(NAME)``: the text the kubelet passes, at the place it is written."""
+    env = container.get("env")
+    values = {}
+    for j, entry in enumerate(env if isinstance(env, list) else ()):
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("value"), str):
+            values.setdefault(entry["name"], (pointer + ("env", j, "value"), entry["value"]))
+    for field in ("command", "args"):
+        items = container.get(field)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if isinstance(item, str):
+                yield pointer + (field, i), item
+                for name in VARIABLE.findall(item):
+                    if name in values:
+                        yield values[name]
+
+
+def _socket_drivers(document, lookup):
+    """``(pointer, driver, vendor and product)`` of each vendor driver a container's args or command
+    names in a kubelet plugin socket path: the first place per driver."""
+    seen = set()
+    for pointer, container in containers(document.data):
+        if not isinstance(container, dict):
+            continue
+        for at, text in _argument_texts(pointer, container):
+            for match in PLUGIN_PATH.finditer(text):
+                name = match.group(1) or match.group(2)
+                found = lookup(name)
+                if found and name not in seen:
+                    seen.add(name)
+                    yield at, name, found
 
 
 def _hit(document, pointer, name, what, found):
@@ -66,6 +129,7 @@ def check(document, scan):
         found = lookup(name)
         if found and (every_vendor or not reported_by_packs(name)):
             yield _hit(document, pointer, name, f"{kind} '{document.name or '?'}'", found)
+    in_volumes = set()
     for pod in pods(data):
         volumes = resolve(data, pod.spec + ("volumes",))  # through a podSpecPatch too
         for i, volume in enumerate(volumes if isinstance(volumes, list) else ()):
@@ -73,8 +137,16 @@ def check(document, scan):
             name = csi.get("driver") if isinstance(csi, dict) else None
             found = lookup(name)
             if found and not reported_by_packs(name):
+                in_volumes.add(name)
                 yield _hit(document, pod.spec + ("volumes", i, "csi", "driver"), name,
                            f"{kind} '{document.name or '?'}' volume '{volume.get('name', i)}'", found)
+    for pointer, name, found in _socket_drivers(document, lookup):
+        if name not in in_volumes:
+            where = pointer[:-3] if pointer[-1] == "value" else pointer[:-2]  # env[j].value or args[i]
+            container = document.get(where)
+            label = container.get("name", where[-1]) if isinstance(container, dict) else where[-1]
+            yield _hit(document, pointer, name,
+                       f"{kind} '{document.name or '?'}' container '{label}' (its kubelet plugin socket)", found)
 
 
 EXAMPLES = {
@@ -82,9 +154,31 @@ EXAMPLES = {
                          "driver: csi.trident.netapp.io\ndeletionPolicy: Delete\n",
               "expect": [{"line": 4, "column": 9}]},  # the driver value
              {"content": "apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata:\n  name: ebs.csi.aws.com\n",
-              "expect": [{"line": 4, "column": 9}]}],
+              "expect": [{"line": 4, "column": 9}]},
+             # the node-driver-registrar's registration path: the argument, once for the object
+             {"content": "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: filestore-node}\nspec:\n"
+                         "  template:\n    spec:\n      containers:\n      - name: registrar\n"
+                         "        image: registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.9.0\n"
+                         "        args:\n        - --csi-address=/csi/csi.sock\n"
+                         "        - --kubelet-registration-path=/var/lib/kubelet/plugins/filestore.csi.storage.gke.io/csi.sock\n"
+                         "      - name: driver\n        image: registry.k8s.io/cloud-provider-gcp/gcp-filestore-csi-driver\n"
+                         "        args: ['--endpoint=unix:///var/lib/kubelet/plugins/filestore.csi.storage.gke.io/csi.sock']\n",
+              "expect": [{"line": 12, "column": 11}]},
+             # the path in an env value the argument expands: at the value
+             {"content": "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: vsphere-csi-node}\nspec:\n"
+                         "  template:\n    spec:\n      containers:\n      - name: node-driver-registrar\n"
+                         "        image: registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.17.0\n"
+                         "        args: ['--kubelet-registration-path=$(DRIVER_REG_SOCK_PATH)']\n        env:\n"
+                         "        - name: DRIVER_REG_SOCK_PATH\n"
+                         "          value: /var/lib/kubelet/plugins/csi.vsphere.vmware.com/csi.sock\n",
+              "expect": [{"line": 13, "column": 18}]}],
     "pass": ["apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshotClass\nmetadata: {name: s}\n"
-             "driver: rbd.csi.ceph.com\ndeletionPolicy: Delete\n"],
+             "driver: rbd.csi.ceph.com\ndeletionPolicy: Delete\n",
+             # a neutral driver's socket, and a vendor name that is no kubelet plugin directory
+             "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: ceph-node}\nspec:\n  template:\n    spec:\n"
+             "      containers:\n      - name: registrar\n        image: registry.k8s.io/sig-storage/csi-node-driver-registrar\n"
+             "        args: [--kubelet-registration-path=/var/lib/kubelet/plugins/rbd.csi.ceph.com/csi.sock,"
+             " --csi-address=/csi/csi.sock, --log-dir=/var/log/ebs.csi.aws.com/]\n"],
 }
 
 RULE = Rule(

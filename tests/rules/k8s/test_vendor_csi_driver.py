@@ -63,3 +63,72 @@ def test_claims_follow_storage_vendor_classes_too(lint):
     assert [(f.rule.id, f.span.line, f.vendor) for f in result.findings if f.rule.id == "LK110"] == [
         ("LK110", 10, "netapp")]
 
+
+
+#: a node DaemonSet whose containers are given ``args`` (one list per container)
+def _node(*args_lists, env=""):
+    containers = "".join(f"      - name: c{i}\n        image: registry.k8s.io/sig-storage/csi-node-driver-registrar\n"
+                         f"        args: {args}\n{env}" for i, args in enumerate(args_lists))
+    return ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: node}\nspec:\n  template:\n    spec:\n"
+            "      containers:\n" + containers)
+
+
+@pytest.mark.parametrize("args, column", [
+    # node-driver-registrar's documented socket under the kubelet's plugin directory
+    ("['--kubelet-registration-path=/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock']", 16),
+    # the driver's own --endpoint, and a kubelet root dir other than /var/lib/kubelet (k0s)
+    ("['--endpoint=unix:///var/lib/k0s/kubelet/plugins/disk.csi.azure.com/csi.sock']", 16),
+    # the Windows form, and the registration socket in plugins_registry
+    ("['--csi-address=unix://C:\\\\var\\\\lib\\\\kubelet\\\\plugins\\\\pd.csi.storage.gke.io\\\\csi.sock']", 16),
+    ("['--reg=/var/lib/kubelet/plugins_registry/csi.trident.netapp.io-reg.sock']", 16),
+])
+def test_a_vendor_driver_named_by_its_kubelet_plugin_socket(lint, args, column):
+    assert where(lint(_node(args)), "LK116") == [("LK116", 10, column)]
+
+
+def test_a_socket_path_is_one_finding_per_object_and_driver(lint):
+    # the registrar and the driver both name the Filestore socket: the registrar's argument only
+    text = _node("['--kubelet-registration-path=/var/lib/kubelet/plugins/filestore.csi.storage.gke.io/csi.sock']",
+                 "['--endpoint=unix:///var/lib/kubelet/plugins/filestore.csi.storage.gke.io/csi.sock']")
+    result = lint(text)
+    assert where(result, "LK116") == [("LK116", 10, 16)]
+    assert [(f.vendor, f.service) for f in result.findings if f.rule.id == "LK116"] == [("gcp", "Filestore")]
+
+
+def test_an_argument_is_read_as_the_kubelet_expands_it(lint):
+    env = ("        env:\n        - {name: SOCK, value: /var/lib/kubelet/plugins/csi.vsphere.vmware.com/csi.sock}\n")
+    assert where(lint(_node("['--kubelet-registration-path=$(SOCK)']", env=env)), "LK116") == [("LK116", 12, 31)]  # the env value
+    # $$(SOCK) is the literal text, not the variable
+    assert where(lint(_node("['--kubelet-registration-path=$$(SOCK)']", env=env)), "LK116") == []
+
+
+@pytest.mark.parametrize("args", [
+    "['--kubelet-registration-path=/var/lib/kubelet/plugins/rbd.csi.ceph.com/csi.sock']",  # an open driver
+    "['--csi-address=/csi/csi.sock']",                    # the socket inside the driver's own container
+    "['--log-dir=/var/log/ebs.csi.aws.com/']",             # a vendor name outside a kubelet plugin directory
+    "['--driver-name=ebs.csi.aws.com']",                   # no path (the driver's CSIDriver object says it)
+])
+def test_other_arguments_are_silent(lint, args):
+    assert where(lint(_node(args)), "LK116") == []
+
+
+@pytest.mark.parametrize("relative, line, column", [
+    # the node-driver-registrar's --kubelet-registration-path of the Filestore node DaemonSet
+    ("helm-kustomize/kubernetes-sigs__gcp-filestore-csi-driver/deploy/kubernetes/base/node_linux/node.yaml", 32, 15),
+    # the Linux vSphere node DaemonSet passes it as $(DRIVER_REG_SOCK_PATH): the env value
+    ("corpus/vsphere-csi-driver/manifests/vanilla/vsphere-csi-driver.yaml", 466, 22),
+])
+def test_node_daemonsets_in_real_install_manifests(relative, line, column):
+    path = os.path.join(SHARED, relative)
+    if not os.path.isfile(path):
+        pytest.skip(f"../shared/{relative} is absent")
+    hits = [(f.span.line, f.span.column) for f in run([path]).findings if f.rule.id == "LK116"
+            and "kubelet plugin socket" in f.message]
+    assert (line, column) in hits
+
+
+def test_a_driver_an_inline_volume_names_is_not_reported_again_by_its_socket(lint):
+    # the Trident volume is LK116's (line 13, its driver value); the socket argument is the same driver
+    text = (_node("['--kubelet-registration-path=/var/lib/kubelet/plugins/csi.trident.netapp.io/csi.sock']")
+            + "      volumes:\n      - name: data\n        csi: {driver: csi.trident.netapp.io}\n")
+    assert where(lint(text), "LK116") == [("LK116", 13, 23)]
