@@ -83,6 +83,8 @@ def test_fsx_ecr_overlay_new_name_and_base_fargate_labels(scan):
     assert fsx == [
         # base files: reported once although base, stable, stable/ecr and stable/ecr-public build them
         ("LK116", base + "base/csidriver.yaml", 6),  # CSIDriver fsx.csi.aws.com: the FSx for Lustre driver
+        # the registrar's socket /var/lib/kubelet/plugins/fsx.csi.aws.com/csi.sock (env DRIVER_REG_SOCK_PATH)
+        ("LK116", base + "base/node-daemonset.yaml", 94),
         ("LK204", base + "overlays/stable/ecr/kustomization.yaml", 7),  # newName: ...dkr.ecr.us-west-2...
         ("LK205", base + "base/controller-deployment.yaml", 141),
         ("LK205", base + "base/node-daemonset.yaml", 33),
@@ -98,6 +100,7 @@ def test_fsx_overlay_alone_reports_the_base_lines_and_accounts_for_its_files():
     result = run([overlay])
     base = "kubernetes-sigs__aws-fsx-csi-driver/deploy/kubernetes/"
     assert found(result) == [("LK116", base + "base/csidriver.yaml", 6),
+                             ("LK116", base + "base/node-daemonset.yaml", 94),
                              ("LK204", base + "overlays/stable/ecr/kustomization.yaml", 7),
                              ("LK205", base + "base/controller-deployment.yaml", 141),
                              ("LK205", base + "base/node-daemonset.yaml", 33)]
