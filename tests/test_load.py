@@ -174,6 +174,44 @@ def test_yaml_merge_keys_are_applied():
     assert locator.span(("obj", "y")).line == 4
 
 
+#: The merge-key type's own example (https://yaml.org/type/merge.html): "Keys in mapping nodes
+#: earlier in the sequence override keys specified in later mapping nodes", and a mapping's own keys
+#: override merged ones, so the last four maps are equal.
+MERGE_SPEC_EXAMPLE = """\
+- &CENTER { x: 1, y: 2 }
+- &LEFT { x: 0, y: 2 }
+- &BIG { r: 10 }
+- &SMALL { r: 1 }
+- x: 1
+  y: 2
+  r: 10
+  label: center/big
+- << : *CENTER
+  r: 10
+  label: center/big
+- << : [ *CENTER, *BIG ]
+  label: center/big
+- << : [ *BIG, *LEFT, *SMALL ]
+  x: 1
+  label: center/big
+"""
+
+
+def test_yaml_merge_keys_follow_the_merge_spec_order():
+    data, locator = yamltree.parse(MERGE_SPEC_EXAMPLE)[0]
+    expected = {"x": 1, "y": 2, "r": 10, "label": "center/big"}
+    assert data[4:] == [expected] * 4
+    assert locator.span((7, "r")).line == 3  # r of the override map comes from BIG, the earlier source
+    assert locator.span((7, "y")).line == 2  # y from LEFT
+    assert locator.span((7, "x")).line == 15  # its own x
+
+
+def test_a_mapping_merged_through_two_paths_keeps_its_highest_priority_place():
+    text = "a: &a {x: 1}\nb: &b {<<: *a, x: 2}\nc: {<<: [*b, *a]}\n"
+    data, _ = yamltree.parse(text)[0]
+    assert data["c"] == {"x": 2}  # b is earlier and overrides its own merged x
+
+
 def test_cfn_short_form_tags_become_intrinsics():
     data, _ = yamltree.parse("Resources:\n  A:\n    Properties:\n      X: !Ref Param\n      Y: !GetAtt A.B\n")[0]
     assert data["Resources"]["A"]["Properties"] == {"X": {"Ref": "Param"}, "Y": {"Fn::GetAtt": "A.B"}}

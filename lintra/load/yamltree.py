@@ -388,34 +388,46 @@ def _short_form(tag: str, value: Any) -> Any:
     return value
 
 
-def _pairs(node: MappingNode, strict: bool = False, _merging: Optional[frozenset] = None,
-           _merged: Optional[set] = None):
-    """Key/value node pairs with YAML merge keys (``<<: *base``) applied, later keys winning.
-    A merge that reaches a mapping it is already merging (``a: &a {<<: *a}``) is a cycle: refused
-    when ``strict`` (building the data), left out otherwise. Each mapping is merged once however
-    many paths reach it (``<<: [*b, *b]`` thirty levels deep would otherwise be 2**30 pairs)."""
-    merged = []
-    own = []
-    done = set() if _merged is None else _merged
+def _pairs(node: MappingNode, strict: bool = False) -> list:
+    """Key/value node pairs with YAML merge keys (``<<: *base``) applied, later pairs winning.
+
+    As the merge-key spec and SafeLoader say: a mapping's own keys override merged ones, and in
+    ``<<: [*a, *b]`` the mapping earlier in the sequence overrides the later one. A merge that
+    reaches a mapping it is already merging (``a: &a {<<: *a}``) is a cycle: refused when
+    ``strict`` (building the data), left out otherwise. Each mapping is merged once however many
+    paths reach it (``<<: [*b, *b]`` thirty levels deep would otherwise be 2**30 pairs): only its
+    highest-priority occurrence counts, and that one overrides all the others anyway."""
+    segments: list = []  # each mapping's own pairs, highest priority first
+    seen: set = set()
+    _segments(node, strict, frozenset(), seen, segments)
+    if len(segments) == 1:
+        return segments[0]
+    return [pair for segment in reversed(segments) for pair in segment]
+
+
+def _segments(node: MappingNode, strict: bool, merging: frozenset, seen: set, segments: list) -> None:
+    own, merges = [], []
     for key_node, value_node in node.value:
         if _is_merge(key_node):
-            merging = (_merging or frozenset()) | {id(node)}
-            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
-            for source in sources:
-                if not isinstance(source, MappingNode):
-                    continue
-                if id(source) in merging:
-                    if strict:
-                        raise LimitExceeded("recursive merge key: a mapping merges itself",
-                                            key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                    continue
-                if id(source) in done:
-                    continue
-                done.add(id(source))
-                merged.extend(_pairs(source, strict, merging, done))
+            merges.append((key_node, value_node))
         else:
             own.append((key_node, value_node))
-    return merged + own if merged else own
+    segments.append(own)
+    merging = merging | {id(node)}
+    for key_node, value_node in reversed(merges):  # a later ``<<`` entry overrides an earlier one
+        sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        for source in sources:  # earlier in the sequence: higher priority
+            if not isinstance(source, MappingNode):
+                continue
+            if id(source) in merging:
+                if strict:
+                    raise LimitExceeded("recursive merge key: a mapping merges itself",
+                                        key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                continue
+            if id(source) in seen:
+                continue
+            seen.add(id(source))
+            _segments(source, strict, merging, seen, segments)
 
 
 #: A node's place in the file: a scalar's is its span ``(line, column, end_line, end_column)``
