@@ -27,17 +27,22 @@ def git(repo, *args):
                    capture_output=True)
 
 
+def make_claim_repository(root):
+    """storage-classes.yaml at the root, committed and unchanged; apps/claim.yaml committed with
+    class standard (Ceph), then switched in the work tree to fast (vSphere)."""
+    git(root, "init", "-q")
+    (root / "storage-classes.yaml").write_text(CLASSES)
+    (root / "apps").mkdir()
+    (root / "apps" / "claim.yaml").write_text(CLAIM)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    (root / "apps" / "claim.yaml").write_text(CLAIM.replace("standard", "fast"))
+    return root
+
+
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    """classes.yaml at the root (unchanged), apps/claim.yaml switched from standard to fast."""
-    git(tmp_path, "init", "-q")
-    (tmp_path / "storage-classes.yaml").write_text(CLASSES)
-    (tmp_path / "apps").mkdir()
-    (tmp_path / "apps" / "claim.yaml").write_text(CLAIM)
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "base")
-    (tmp_path / "apps" / "claim.yaml").write_text(CLAIM.replace("standard", "fast"))
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(make_claim_repository(tmp_path))
     return tmp_path
 
 

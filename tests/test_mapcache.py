@@ -10,7 +10,6 @@ import json
 import math
 import os
 import shutil
-import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -25,14 +24,10 @@ from lintra.pipeline import Plan
 from lintra.plugins import load_registry
 
 from .conftest import SHARED
+from .test_incremental import CLASSES, make_claim_repository
 
 git_required = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-CLASSES = ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
-           "provisioner: csi.vsphere.vmware.com\n---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\n"
-           "metadata:\n  name: standard\nprovisioner: rbd.csi.ceph.com\n")
-CLAIM = ("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n"
-         "  storageClassName: standard\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n")
 
 
 def same(a, b, path="$"):
@@ -263,25 +258,13 @@ def test_an_entry_of_another_file_or_version_is_not_used(tmp_path, monkeypatch):
 
 # -- end to end ------------------------------------------------------------------------------------
 
-def git(repo, *args):
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True,
-                   capture_output=True)
-
-
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    """storage-classes.yaml at the root (unchanged), apps/claim.yaml switched from standard to fast;
-    the cache outside the repository."""
+    """test_incremental's repository (the claim switched to a vSphere class defined in an unchanged
+    file); the cache outside the repository."""
     root = tmp_path / "repo"
     root.mkdir()
-    git(root, "init", "-q")
-    (root / "storage-classes.yaml").write_text(CLASSES)
-    (root / "apps").mkdir()
-    (root / "apps" / "claim.yaml").write_text(CLAIM)
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    (root / "apps" / "claim.yaml").write_text(CLAIM.replace("standard", "fast"))
-    monkeypatch.chdir(root)
+    monkeypatch.chdir(make_claim_repository(root))
     monkeypatch.setenv("LINTRA_CACHE_DIR", str(tmp_path / "cache"))
     return root
 

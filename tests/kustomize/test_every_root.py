@@ -8,10 +8,9 @@ All 145 roots are named in exactly one table (the first test fails when a root i
   cited for its rule. A finding on a base shows under every root that builds the base (the run
   names it once, at the base, with each root as a related location).
 - ``NONE``: roots with no coupling, and the reason from their files.
-- ``GAP``: roots whose coupling lintra does not report yet, each with the place, the vendor and
-  the document; they are strict expected failures, so the day the catalogue covers one, the test
-  says so. None of them is a build problem: each root builds and its objects are checked; the
-  catalogue has no rule for what they hold.
+
+A root added to ../shared whose coupling no rule reports belongs in neither table: the first test
+fails until it is stated (and its rule written).
 
 The rules, what the lines hold, and the documents that make them coupling:
 - LK116 ``CSIDriver`` ``name: fsx.csi.aws.com`` / ``filestore.csi.storage.gke.io`` /
@@ -678,10 +677,6 @@ NONE = {
 }
 
 
-#: roots whose coupling no rule reports yet: (vendor, file, line, what the line holds, document)
-GAP = {}
-
-
 def _roots():
     found = []
     for directory, dirs, files in os.walk(HK):
@@ -712,7 +707,7 @@ def by_root():
 def test_every_root_is_stated_once():
     if not os.path.isdir(HK):
         pytest.skip("../shared/helm-kustomize is absent (it sits beside the checkout in CI)")
-    tables = [set(FOUND), set(NONE), set(GAP)]
+    tables = [set(FOUND), set(NONE)]
     assert sum(len(t) for t in tables) == len(set().union(*tables))  # no root in two tables
     assert sorted(set().union(*tables)) == _roots()
     assert len(_roots()) == 145
@@ -722,13 +717,6 @@ def test_every_root_is_stated_once():
 def test_root_reports_its_coupling_at_the_lines_a_user_edits(by_root, root):
     expected = FOUND.get(root, set())
     assert {(rule, file, line) for rule, file, line, _ in by_root.get(root, ())} == expected, NONE.get(root)
-
-
-@pytest.mark.parametrize("root", sorted(GAP))
-@pytest.mark.xfail(strict=True, reason="catalogue gap: no rule reports this coupling yet (see GAP)")
-def test_catalogue_gaps(by_root, root):
-    vendor, file, line, _, _ = GAP[root]
-    assert any(v == vendor and (f, l) == (file, line) for _, f, l, v in by_root.get(root, ()))
 
 
 def test_a_root_checked_as_a_directory_reports_the_same_places():
