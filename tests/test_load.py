@@ -266,3 +266,25 @@ def test_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     source = Source("big.yaml", str(tmp_path / "big.yaml"))
     loaded = load.load_source(source, [], [])
     assert loaded.record.status == "error" and source._data is None
+
+
+def test_document_markers_bound_the_node_count_pass():
+    """Files over 500 KB used to be parsed twice (an event-level node count, then the real parse):
+    a stream whose `---` lines keep every document short skips the count."""
+    assert yamltree._longest_document("a: 1\n---\nb: 2\n--- \nccc: 3\n") == len("--- \nccc: 3\n")
+    assert yamltree._longest_document("---\na: 1\n") == len("---\na: 1\n")
+    # `---x` is content, not a marker: it does not split the document
+    assert yamltree._longest_document("a: |\n  x\n---x: 1\n") == len("a: |\n  x\n---x: 1\n")
+
+
+def test_a_long_stream_of_short_documents_is_not_parsed_twice(monkeypatch):
+    from lintra.load import limits
+
+    counted = []
+    monkeypatch.setattr(yamltree, "_check_nodes", counted.append)
+    document = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+    stream = document * (2 * limits.MAX_DOCUMENT_NODES // len(document) + 10)
+    assert len(yamltree.parse(stream)) > 1 and counted == []
+    one_document = "items:\n" + "- a\n" * (limits.MAX_DOCUMENT_NODES // 2)
+    yamltree.parse(one_document)
+    assert counted == [one_document]  # a single long document is still counted before composing
