@@ -51,6 +51,44 @@ def test_one_file_check_imports_only_what_it_uses(tmp_path):
     assert _probe(tmp_path, tmp_path / "cache") == "[] True"
 
 
+#: what click costs (it imports inspect, uuid and with it platform): the console entry point's fast
+#: path runs a plain check and the pre-commit hook's command line without any of it
+CLICK_AND_WHAT_IT_BRINGS = ["click", "inspect", "uuid", "platform", "gettext", "lintra.cli.group", "lintra.cli.check"]
+
+ENTRY_PROBE = ("import sys\n"
+               "before = set(sys.modules)\n"
+               "from lintra.cli.entry import main\n"
+               "try:\n"
+               "    main({argv!r})\n"
+               "except SystemExit as done:\n"
+               "    code = done.code\n"
+               "print(sorted(m for m in {modules!r} if m in sys.modules and m not in before), code)\n")
+
+
+@pytest.mark.parametrize("argv", [["check", "svc.yaml"], ["check", "--force-exclude", "--context", ".", "--", "svc.yaml"]])
+@pytest.mark.parametrize("configuration", [None, "profile: balanced\n"])
+def test_a_plain_check_does_not_import_click(argv, configuration, tmp_path):
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    if configuration:
+        (tmp_path / ".lintra.yaml").write_text(configuration)
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    env.pop("FORCE_COLOR", None)
+    code = ENTRY_PROBE.format(argv=argv, modules=CLICK_AND_WHAT_IT_BRINGS + NOT_ON_THE_HOT_PATH)
+    for _ in range(2):  # the second run is the one a pre-commit hook pays: caches filled
+        out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                             check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[] 0"
+
+
+def test_other_command_lines_still_reach_click(tmp_path):
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    code = ENTRY_PROBE.format(argv=["check", "-q", "svc.yaml"], modules=["click"])
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip().splitlines()[-1] == "['click'] 0"
+
+
 def test_unchanged_configuration_is_not_validated_again(tmp_path):
     (tmp_path / "svc.yaml").write_text(SERVICE)
     (tmp_path / ".lintra.yaml").write_text("profile: balanced\n")
