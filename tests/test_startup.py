@@ -207,3 +207,36 @@ def test_deferred_rule_keeps_the_k8s_gate_and_the_checks_result(tmp_path):
     assert found[True] == found[False] == [(6, 9, "Service web is LoadBalancer")]
     with pytest.raises(Exception):
         _compile_rule({**spec, "match": {"path": "a", "regex": "("}}, "test")  # eager: the error at once
+
+
+def test_rule_modules_compile_no_regex_at_import():
+    """Every rule module is imported on every run; their tables' regexes compile on first use."""
+    code = ("import re._compiler as compiler\n"
+            "import lintra.model, lintra.rules.docstring, lintra.check, lintra.domain.kubernetes\n"
+            "compiled = []\n"
+            "original = compiler.compile\n"
+            "compiler.compile = lambda pattern, flags=0: compiled.append(pattern) or original(pattern, flags)\n"
+            "import lintra.rules.heat, lintra.rules.k8s\n"
+            "print(compiled)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_lazy_pattern_answers_as_the_compiled_one():
+    import re
+
+    from lintra.rules import lazy_re
+
+    pattern = lazy_re.compile(r"(?i)(nsx)[-_](\w+)")
+    compiled = re.compile(r"(?i)(nsx)[-_](\w+)")
+    assert "search" not in vars(pattern)  # nothing compiled yet
+    for text in ("vmware_NSX-t3", "none", "nsx_a nsx-b"):
+        assert pattern.findall(text) == compiled.findall(text)
+        assert bool(pattern.match(text)) == bool(compiled.match(text))
+        assert pattern.sub("x", text) == compiled.sub("x", text)
+        assert pattern.split(text) == compiled.split(text)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert pattern.search("a NSX-x").group(2) == "x" and pattern.fullmatch("nsx-x") and pattern.groups == 2
+    assert (pattern.pattern, pattern.flags) == (r"(?i)(nsx)[-_](\w+)", 0)
+    with pytest.raises(AttributeError):
+        pattern.no_such_method  # noqa: B018

@@ -39,14 +39,13 @@ References:
 
 from __future__ import annotations
 
-import re
-
 from lintra.model import Hit, Rule
+from lintra.rules import lazy_re
 from lintra.rules.docstring import rationale, references
 from lintra.rules.heat import environments, vendor_types
 
 #: (pattern on one value or list item, vendor, product); the storage drivers are ``STORAGE_DRIVERS``
-NETWORK_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vendor, product in (
+NETWORK_DRIVERS = tuple((lazy_re.compile(pattern), vendor, product) for pattern, vendor, product in (
     (r"^(neutron_plugin_contrail|contrail_plugin|networking_opencontrail|neutron_plugin_opencontrail)\b"
      r"|opencontrail\.OpenContrailBGPVPNDriver|^BGPVPN:OpenContrail:", "juniper", "Contrail/Tungsten Fabric"),
     (r"^nuage_neutron\b|^nuage(_\w+)?$|^BGPVPN:Nuage:|^NuagePortAttributes$", "nokia", "Nuage VSP"),
@@ -56,7 +55,7 @@ NETWORK_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vend
     (r"^networking_arista\b|^arista(_\w+)?$", "other", "Arista CloudVision"),
     (r"^vmware_nsx\w*\b|^vmware_dvs$", "vmware", "VMware NSX"),
 ))
-STORAGE_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vendor, product in (
+STORAGE_DRIVERS = tuple((lazy_re.compile(pattern), vendor, product) for pattern, vendor, product in (
     (r"^cinder\.volume\.drivers\.(dell_emc|dell|emc|coprhd)\.|^manila\.share\.drivers\.(dell_emc|emc)\.",
      "dell", "Dell EMC"),
     (r"^cinder\.volume\.drivers\.(netapp|solidfire)\b|^manila\.share\.drivers\.netapp\.", "netapp", "NetApp"),
@@ -70,8 +69,8 @@ STORAGE_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vend
      "other", "a storage vendor's array"),
 ))
 #: reported by LH120 and LH127
-_ELSEWHERE = re.compile(r"^vmware_(nsx|dvs)|^cinder\.volume\.drivers\.vmware\.")
-_SPLIT = re.compile(r"\s*,\s*")
+_ELSEWHERE = lazy_re.compile(r"^vmware_(nsx|dvs)|^cinder\.volume\.drivers\.vmware\.")
+_SPLIT = lazy_re.compile(r"\s*,\s*")
 _MAX_NODES = 10000  # a parameter_defaults tree is small; a bomb-shaped one is not walked whole
 
 
