@@ -225,7 +225,7 @@ def test_rule_modules_compile_no_regex_at_import():
 def test_a_lazy_pattern_answers_as_the_compiled_one():
     import re
 
-    from lintra.rules import lazy_re
+    from lintra import lazy_re
 
     pattern = lazy_re.compile(r"(?i)(nsx)[-_](\w+)")
     compiled = re.compile(r"(?i)(nsx)[-_](\w+)")
@@ -240,3 +240,12 @@ def test_a_lazy_pattern_answers_as_the_compiled_one():
     assert (pattern.pattern, pattern.flags) == (r"(?i)(nsx)[-_](\w+)", 0)
     with pytest.raises(AttributeError):
         pattern.no_such_method  # noqa: B018
+
+
+def test_escaping_patterns_compile_on_first_use():
+    """The escaping helper is imported by every run; a format compiles only the classes it uses."""
+    code = ("import re\nimport lintra.escape as escape\n"
+            "print(sorted(name for name, value in vars(escape).items() if isinstance(value, re.Pattern)))\n"
+            "print(escape.terminal('a\\x1b[31m'), 'search' in vars(escape._TERMINAL), 'search' in vars(escape._XML))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[]", "a\\x1b[31m True False"]

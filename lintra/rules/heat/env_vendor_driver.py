@@ -39,8 +39,8 @@ References:
 
 from __future__ import annotations
 
+from lintra import lazy_re
 from lintra.model import Hit, Rule
-from lintra.rules import lazy_re
 from lintra.rules.docstring import rationale, references
 from lintra.rules.heat import environments, vendor_types
 

@@ -18,7 +18,7 @@ References:
 - https://docs.openstack.org/project-deploy-guide/tripleo-docs/latest/features/deploy_manila.html
 """
 
-from lintra.rules import lazy_re
+from lintra import lazy_re
 from lintra.rules.docstring import rationale, references
 from lintra.model import Hit, Rule
 from lintra.rules.heat import environments, vendor_types

@@ -20,7 +20,7 @@ References:
 
 import json
 
-from lintra.rules import lazy_re
+from lintra import lazy_re
 from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat import resolve

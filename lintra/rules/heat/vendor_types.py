@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-from lintra.rules import lazy_re
+from lintra import lazy_re
 
 #: (type prefix ending in ``::`` or exact name, vendor, product, rule that already reports the type itself or None)
 PLUGIN_TYPES = (

@@ -14,7 +14,7 @@ References:
 - https://github.com/openstack/nova/blob/master/nova/api/validation/extra_specs/quota.py
 """
 
-from lintra.rules import lazy_re
+from lintra import lazy_re
 from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat import resolve

@@ -28,7 +28,7 @@ References:
 
 from typing import Optional
 
-from lintra.rules import lazy_re
+from lintra import lazy_re
 
 
 #: controller name -> vendor, as each vendor documents it

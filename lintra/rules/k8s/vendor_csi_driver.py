@@ -36,10 +36,10 @@ References:
 - https://cloud.google.com/filestore/docs/csi-driver
 """
 
+from lintra import lazy_re
 from lintra.check.params import effective
 from lintra.domain.kubernetes import containers, pods, resolve
 from lintra.model import Hit, Rule
-from lintra.rules import lazy_re
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.storage_drivers import DRIVERS, reported_by_packs, vendor_of
 

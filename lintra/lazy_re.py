@@ -1,8 +1,9 @@
-"""Regular expressions of rule modules, compiled when a rule first uses them.
+"""Module-level regular expressions, compiled when first used.
 
-Every rule module is imported on every run (the registry needs every rule's metadata), and Python's
-``re.compile`` of the Heat vendor tables alone costs milliseconds: more than a pre-commit check of
-one Kubernetes file spends checking it. ``compile(pattern)`` returns a stand-in that compiles on
+Every rule module is imported on every run (the registry needs every rule's metadata), and so is
+the escaping helper (lintra/escape.py); Python's ``re.compile`` of the Heat vendor tables and of
+the escaping character classes costs milliseconds: more than a pre-commit check of one Kubernetes
+file spends checking it. ``compile(pattern)`` returns a stand-in that compiles on
 the first method call, then keeps the compiled pattern's bound methods on itself, so later calls
 cost what a compiled pattern's do.
 """
