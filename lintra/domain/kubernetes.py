@@ -447,6 +447,29 @@ def _walk(node: Any, path: Tuple[str, ...], pointer: Pointer) -> Iterator[Tuple[
         yield from _walk(node[head], rest, pointer + (head,))
 
 
+def may_name_node_keys(data: Any) -> bool:
+    """False when :func:`node_keys` finds nothing in ``data`` for want of a place to look: the
+    object has no pods and is of no kind that constrains nodes."""
+    if not isinstance(data, dict):
+        return False
+    if pods(data):
+        return True
+    api, paths = OBJECT_NODE_KEYS.get(data.get("kind"), (None, None))
+    return bool(paths) and str(data.get("apiVersion", "")).startswith(api)
+
+
+def has_pods(data: Any) -> bool:
+    return bool(pods(data))
+
+
+#: The parts of an object a rule may say its findings lie under (:attr:`lintra.Rule.finds_under`),
+#: each with the test of whether an object has that part: its pods (with their containers and
+#: pod metadata), and the node keys it names.
+PODS = "@pods"
+NODE_KEYS = "@nodekeys"
+PARTS = {PODS: has_pods, NODE_KEYS: may_name_node_keys}
+
+
 def node_keys(data: Any) -> Iterator[Tuple[Pointer, Any, str]]:
     """``(pointer, key, label)`` of every node label or taint key an object schedules or
     provisions against: in each of its pods, and in the fields of the kinds that constrain nodes."""
