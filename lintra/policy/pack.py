@@ -418,14 +418,13 @@ def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
     reaches = [_paths_reach(match) for match in matches]
 
     def check(document, scan):
+        if compiled:  # the compiled check asks what the lines below ask
+            return compiled[0](document, scan)
         if gate is not None and not gate(document.data):
             return ()
-        if not compiled and resolvers.for_document(document, scan) is None \
-                and not any(reach(document.data) for reach in reaches):
+        if resolvers.for_document(document, scan) is None and not any(reach(document.data) for reach in reaches):
             return ()
-        if not compiled:
-            compiled.append(_compile_rule(spec, origin).check)
-            rule.check = compiled[0]  # what the checks above asked, the compiled check asks too
+        compiled.append(_compile_rule(spec, origin).check)
         return compiled[0](document, scan)
 
     rule.check = check
@@ -501,11 +500,29 @@ _ABSENT = object()
 
 def _walk(steps, base, node, expand):
     """``evaluate`` that, given ``expand``, steps into the values an indirection resolves to;
-    ``via`` is then ``(candidate, pointer of the replaced node)``."""
+    ``via`` is then ``(candidate, pointer of the replaced node)``.
+
+    With ``expand``, the answer is remembered for the document that ``expand`` resolves in (one
+    ``expand`` per document: :func:`resolvers.for_document`): the Heat rules walk the same
+    ``resources.*.type`` of a template one after another. ``node`` is the document's node at
+    ``base``, found without ``expand``, so ``(steps, base)`` says which walk it is."""
     if expand is None:
-        for pointer, key, value in evaluate(steps, node):
-            yield pointer, key, value, None
-        return
+        return [(pointer, key, value, None) for pointer, key, value in evaluate(steps, node)]
+    memo = _walked
+    if memo[0] is not expand:
+        memo[0], memo[1] = expand, {}
+    asked = (id(steps), base)  # the steps of a path text live as long as the process
+    found = memo[1].get(asked)
+    if found is None:
+        found = memo[1][asked] = list(_walk_through(steps, base, node, expand))
+    return found
+
+
+#: the ``expand`` :func:`_walk` answered with last, and its answers
+_walked: list = [None, {}]
+
+
+def _walk_through(steps, base, node, expand):
     current = [((), None, node, None)]
     for step in steps:
         following = []
