@@ -66,7 +66,30 @@ def compile_condition(spec: Dict[str, Any], at: Pointer = ("match",)) -> Predica
         if op in ("ignorecase", "exists"):
             continue
         checks.append(_operator(op, arg, fold, at + (op,)))
-    return lambda key, value: all(check(key, value) for check in checks)
+    return _every(checks)
+
+
+def _every(checks: List[Predicate]) -> Predicate:
+    """All of ``checks``, in order, stopping at the first that fails (one call for a single one:
+    every hit of every match is tested, so each layer counts)."""
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(key: Any, value: Any) -> bool:
+        for check in checks:
+            if not check(key, value):
+                return False
+        return True
+    return every
+
+
+def _some(checks: List[Predicate]) -> Predicate:
+    def some(key: Any, value: Any) -> bool:
+        for check in checks:
+            if check(key, value):
+                return True
+        return False
+    return some
 
 
 def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
@@ -116,8 +139,7 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
         if not isinstance(arg, list) or not arg:
             raise SelectorError(f"'{op}' takes a non-empty list of conditions", at)
         inners = [compile_condition(a, at + (i,)) for i, a in enumerate(arg)]
-        combine = any if op == "any" else all
-        return lambda k, v: combine(inner(k, v) for inner in inners)
+        return _some(inners) if op == "any" else _every(inners)
     raise SelectorError(f"unknown operator {op!r}", at)  # pragma: no cover - checked above
 
 
@@ -140,6 +162,29 @@ def _remembered(search: Callable[[str], bool]) -> Predicate:
             answer = answers[value] = search(value)
         return answer
     return test
+
+
+def remembered(predicate: Predicate) -> Predicate:
+    """``predicate`` answered once per distinct text value and key: a match tests the same image
+    names, annotations and apiVersions in document after document. Every condition is a pure
+    function of ``(key, value)``; only exact ``str`` values under ``str``/``int`` keys are
+    remembered, so that ``1`` and ``True`` (equal, one hash) never share an answer."""
+    answers: Dict[Any, bool] = {}
+
+    def test(key: Any, value: Any) -> bool:
+        if type(value) is not str or type(key) not in _PLAIN_KEYS:
+            return predicate(key, value)
+        asked = (key, value)
+        answer = answers.get(asked)
+        if answer is None:
+            if len(answers) >= _REMEMBERED:
+                answers.clear()
+            answer = answers[asked] = bool(predicate(key, value))
+        return answer
+    return test
+
+
+_PLAIN_KEYS = (str, int)
 
 
 def _hashable(value: Any) -> bool:
