@@ -160,3 +160,10 @@ def test_imagename_condition_compares_the_image_name_exactly(tmp_path):
     assert len(list(folded.check(Document(Source("m.yaml"), 0, "k8s", data, locator=None), None))) == 1
     with pytest.raises(PackError, match="rules.0.match.imagename.0: 1 is not of type 'string'"):
         rules_from_pack(write_pack(tmp_path, body.replace("[azuredisk-csi, App]", "[1]")))
+
+
+def test_the_vsphere_rules_share_one_provisioner_list():
+    # LK104 and LK109 check the classes (and volumes) of the provisioners LK102 reports: one list,
+    # which a user extends in all three (the README's parameter table says so)
+    assert DEFAULTS[("LK104", "provisioners")] == DEFAULTS[("LK109", "provisioners")] == \
+        DEFAULTS[("LK102", "provisioners")]
