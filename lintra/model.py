@@ -22,6 +22,8 @@ PARAM_TYPES: "dict[str, Callable[[Any], bool]]" = {
     # a table a rule extends: name -> the vendor it belongs to (a known vendor name)
     "vendor_map": lambda v: isinstance(v, dict) and all(
         isinstance(k, str) and isinstance(x, str) and x in VENDORS for k, x in v.items()),
+    # a table of names and what each stands for (a class name -> the controller installing it)
+    "string_map": lambda v: isinstance(v, dict) and all(isinstance(k, str) and isinstance(x, str) for k, x in v.items()),
 }
 
 class Span:

@@ -18,7 +18,8 @@ from lintra.model import PARAM_TYPES
 TYPES = PARAM_TYPES
 #: the rule id that sets a parameter for every rule declaring it
 EVERY_RULE = "*"
-_TYPE_NAMES = {"vendor_map": "vendor_map (a mapping of names to known vendor names)"}
+_TYPE_NAMES = {"vendor_map": "vendor_map (a mapping of names to known vendor names)",
+               "string_map": "string_map (a mapping of names to strings)"}
 
 
 def effective(rule, scan) -> Dict[str, Any]:

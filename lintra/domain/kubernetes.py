@@ -417,6 +417,17 @@ def images(data: Any) -> Iterator[Tuple[Pointer, str]]:
             yield pointer + ("image",), image
 
 
+def image_name(image: str) -> str:
+    """The name of an image reference ``[HOST[:PORT]/]PATH/NAME[:TAG][@DIGEST]``: the last path
+    segment of its repository, without tag or digest (``azuredisk-csi`` of
+    ``mcr.microsoft.com/oss/kubernetes-csi/azuredisk-csi:v1.30.3``). The repository ends at the
+    first ``:`` or ``@`` after the host, so a registry port is not read as a tag."""
+    slash = image.find("/")
+    ends = [i for i in (image.find(":", slash + 1), image.find("@", slash + 1)) if i >= 0]
+    repository = image[:min(ends)] if ends else image
+    return repository.rpartition("/")[2]
+
+
 #: Where a pod spec names node label and taint keys: node selector and affinity terms,
 #: (anti-)affinity and spread topology keys, tolerations. ``[*]`` is every list item; a path ending
 #: in ``*`` names the key of each entry (nodeSelector maps label to value), the others end at the

@@ -6,6 +6,8 @@ Operators (all given in one mapping must hold):
 ``startswith`` / ``endswith``       string prefix/suffix; a list means any of them
 ``apigroup: [G, H]``                 the value is an apiVersion (``GROUP/VERSION``) of one of these
                                     API groups (exactly: ``x.example.com`` is not ``example.com``)
+``imagename: [N, M]``               the value is a container image reference whose name (the last
+                                    path segment of its repository, without tag or digest) is one of these
 ``contains: X``                     substring of a string value, or item of a list value
 ``regex: RE``                       RE2 regular expression searched in a string value
                                     (linear time: :mod:`lintra.policy.regex_safety`)
@@ -29,7 +31,7 @@ from lintra.policy.selector import SelectorError, compile_path, evaluate
 Predicate = Callable[[Any, Any], bool]
 
 OPERATORS = ("equals", "in", "startswith", "endswith", "apigroup", "contains", "regex", "exists", "type", "key",
-             "path", "not", "any", "all", "ignorecase")
+             "path", "not", "any", "all", "ignorecase", "imagename")
 _TYPES = {
     "string": lambda v: isinstance(v, str),
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
@@ -115,6 +117,14 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
         wanted = frozenset(norm(g) for g in groups)
         # the core group's apiVersion (v1) has no slash and no group: it is never one of these
         return lambda k, v: isinstance(v, str) and "/" in v and norm(v.rpartition("/")[0]) in wanted
+    if op == "imagename":
+        from lintra.domain.kubernetes import image_name
+
+        names = arg if isinstance(arg, list) else [arg]
+        if not all(isinstance(n, str) for n in names):
+            raise SelectorError("'imagename' takes a string or a list of strings", at)
+        wanted_names = frozenset(norm(n) for n in names)
+        return lambda k, v: isinstance(v, str) and norm(image_name(v)) in wanted_names
     if op == "contains":
         want = norm(arg)
         return lambda k, v: (isinstance(v, str) and isinstance(want, str) and want in norm(v)) or \
