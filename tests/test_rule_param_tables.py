@@ -141,6 +141,56 @@ KCM = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: kcm\nspec:\n  containers:\
        "      image: registry.k8s.io/kube-controller-manager:v1.26.0\n"
        "      command:\n        - kube-controller-manager\n        - --cloud-provider=NAME\n")  # line 11, column 11
 
+def vsphere_class(provisioner, key="storagepolicyname"):
+    return ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: gold\n"
+            f"provisioner: {provisioner}\nparameters:\n  {key}: Gold\n"  # the key: line 7, column 3
+            "  vsanpolicy.example.org/tier: gold\n")  # an in-house key: line 8, column 3
+
+
+def zonal_class(provisioner):
+    return ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: zonal\n"
+            f"provisioner: {provisioner}\nallowedTopologies:\n  - matchLabelExpressions:\n"
+            "      - {key: failure-domain.beta.kubernetes.io/zone, values: [zone-a]}\n")  # the key's value: line 8, column 15
+
+
+def zonal_volume(driver):
+    return ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n"
+            f"  csi: {{driver: {driver}, volumeHandle: x}}\n  nodeAffinity:\n    required:\n"
+            "      nodeSelectorTerms:\n        - matchExpressions:\n"
+            "            - {key: failure-domain.beta.kubernetes.io/zone, operator: In, values: [zone-a]}\n")  # line 10, column 21
+
+
+def bound_account(annotation):
+    """A Deployment running as a ServiceAccount annotated with ``annotation`` (the workload's
+    serviceAccountName value: line 14, column 27)."""
+    return ("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n"
+            f"    {annotation}: x\n---\n"
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+            "    spec:\n      serviceAccountName: app\n      containers: [{name: c, image: nginx}]\n")
+
+
+def mounted_secrets(provider):
+    """A Deployment mounting a SecretProviderClass of ``provider`` (the class name in the volume's
+    attributes: line 20, column 53)."""
+    return ("apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+            f"metadata: {{name: app-secrets}}\nspec:\n  provider: {provider}\n  parameters: {{objects: x}}\n---\n"
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+            "    spec:\n      containers: [{name: c, image: nginx}]\n      volumes:\n"
+            "        - name: secrets\n          csi:\n            driver: secrets-store.csi.k8s.io\n"
+            "            readOnly: true\n            volumeAttributes: {secretProviderClass: app-secrets}\n")
+
+
+def ingress_named(klass):
+    """An Ingress naming IngressClass ``klass``, which the scan does not define (line 6, column 21)."""
+    return f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  ingressClassName: {klass}\n"
+
+
+def gateway_named(klass):
+    """A Gateway naming GatewayClass ``klass``, which the scan does not define (line 6, column 21)."""
+    return ("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n"
+            f"  gatewayClassName: {klass}\n  listeners: [{{name: http, port: 80, protocol: HTTP}}]\n")
+
+
 #: (rule, parameter, value, manifest, places by default, places with the value set)
 CASES = [
     # item 4: annotation prefixes, load-balancer and ingress classes
@@ -250,6 +300,52 @@ CASES = [
     ("LK126", "extra_groups", {"lb.example-cloud.net": "f5"}, GRANT.replace("GROUP", "lb.example-cloud.net"),
      [], [(5, 15)]),
     ("LK126", "accepted_groups", ["crd.nsx.vmware.com"], GRANT.replace("GROUP", "crd.nsx.vmware.com"), [(5, 15)], []),
+    # the tables that were still written into the Kubernetes rules
+    ("LK107", "registries", ["projects.registry.vmware.com/", "projects.packages.broadcom.com/", "harbor.example.org/vmware/"],
+     pod_image("harbor.example.org/vmware/tkg/pause:3.9"), [], [(8, 14)]),
+    ("LK107", "registries", ["projects.packages.broadcom.com/"], pod_image("projects.registry.vmware.com/tkg/pause:3.9"),
+     [(8, 14)], []),
+    ("LK104", "parameter_keys", ["storagepolicyname", "vsanpolicy.example.org/tier"], vsphere_class("csi.vsphere.vmware.com"),
+     [(7, 3)], [(7, 3), (8, 3)]),
+    ("LK104", "parameter_keys", ["datastoreurl"], vsphere_class("csi.vsphere.vmware.com"), [(7, 3)], []),
+    # keys compare ignoring case, as the driver reads them
+    ("LK104", "parameter_keys", ["DataStoreURL"], vsphere_class("csi.vsphere.vmware.com", "datastoreURL"), [(7, 3)], [(7, 3)]),
+    ("LK104", "provisioners", ["kubernetes.io/vsphere-volume", "csi.vsphere.vmware.com", "csi.vsan.example.org"],
+     vsphere_class("csi.vsan.example.org"), [], [(7, 3)]),
+    ("LK104", "provisioners", ["kubernetes.io/vsphere-volume"], vsphere_class("csi.vsphere.vmware.com"), [(7, 3)], []),
+    ("LK109", "provisioners", ["kubernetes.io/vsphere-volume", "csi.vsphere.vmware.com", "csi.vsan.example.org"],
+     zonal_class("csi.vsan.example.org"), [], [(8, 15)]),
+    ("LK109", "provisioners", ["kubernetes.io/vsphere-volume"], zonal_class("csi.vsphere.vmware.com"), [(8, 15)], []),
+    ("LK109", "provisioners", ["csi.vsphere.vmware.com", "csi.vsan.example.org"], zonal_volume("csi.vsan.example.org"),
+     [], [(10, 21)]),
+    ("LK109", "provisioners", [], zonal_volume("csi.vsphere.vmware.com"), [(10, 21)], []),
+    ("LK407", "component_prefixes", ["mcr.microsoft.com/aks/", "registry.example.org/aks-mirror/"],
+     pod_image("registry.example.org/aks-mirror/addon:1.0"), [], [(8, 14)]),
+    ("LK407", "component_prefixes", ["mcr.microsoft.com/aks/"],
+     pod_image("mcr.microsoft.com/azuremonitor/containerinsights/ciprod:3.1.20"), [(8, 14)], []),
+    ("LK407", "component_images", ["azuredisk-csi", "azure-npm"],
+     pod_image("mcr.microsoft.com/containernetworking/azure-npm:v1.5.45"), [], [(8, 14)]),
+    ("LK407", "component_images", ["azuredisk-csi"], pod_image("mcr.microsoft.com/oss/kubernetes-csi/azurefile-csi:v1.30.3"),
+     [(8, 14)], []),
+    # a name is the repository's last segment: neither a longer name nor a path segment above it
+    ("LK407", "component_images", ["azure-npm"], pod_image("mcr.microsoft.com/azure-npm/npm-exporter:v1"), [], []),
+    ("LK111", "identity_annotations", {"eks.amazonaws.com/role-arn": "aws", "iam.example-cloud.net/role": "ibm"},
+     bound_account("iam.example-cloud.net/role"), [], [(14, 27)]),
+    ("LK111", "identity_annotations", {"eks.amazonaws.com/role-arn": "aws"}, bound_account("iam.gke.io/gcp-service-account"),
+     [(14, 27)], []),
+    ("LK115", "providers", {"aws": "aws", "oci": "oracle"}, mounted_secrets("oci"), [], [(20, 53)]),
+    ("LK115", "providers", {"aws": "aws"}, mounted_secrets("gke"), [(20, 53)], []),
+    ("LK112", "class_names", {"alb": "ingress.k8s.aws/alb", "aws-internal": "ingress.k8s.aws/alb"},
+     ingress_named("aws-internal"), [], [(6, 21)]),
+    ("LK112", "class_names", {"alb": "ingress.k8s.aws/alb"}, ingress_named("azure-application-gateway"), [(6, 21)], []),
+    # a conventional name binds only to a vendor's controller: a neutral one is not reported
+    ("LK112", "class_names", {"web": "k8s.io/ingress-nginx"}, ingress_named("web"), [], []),
+    ("LK114", "class_names", {"gke-l7-*": "networking.gke.io/gateway",
+                              "lattice": "application-networking.k8s.aws/gateway-api-controller"},
+     gateway_named("lattice"), [], [(6, 21)]),
+    ("LK114", "class_names", {"azure-alb-external": "alb.networking.azure.io/alb-controller"},
+     gateway_named("gke-l7-global-external-managed"), [(6, 21)], []),
+    ("LK114", "class_names", {"edge-*": "gateway.k8s.aws/alb"}, gateway_named("edge-public"), [], [(6, 21)]),
 ]
 
 def places(tmp_path, rule, manifest, config=None):
