@@ -275,9 +275,9 @@ def _state(value: Any, name: str) -> Any:
         state = dict(vars(value))
     packed = state.get("root")
     if name == "lintra.load.yamltree:YamlLocator" and isinstance(packed, bytes):
-        import marshal  # our own bytes, packed by this process a moment ago (never an entry's)
+        from lintra.load.yamltree import unpack_positions  # our own bytes, packed by this process a moment ago
 
-        state["root"] = marshal.loads(packed)
+        state["root"] = unpack_positions(packed)
     return state
 
 

@@ -179,6 +179,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         skipped |= {registry.rules[rule_id].name.upper() for rule_id in skipped}  # suppressions name either
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
         identity.assign(findings, paths)
+        kept_parts.release()
     judged, hidden = judge(findings, judgement)
     result = Result(records, judged, judgement, registry, unreadable, hidden)
     if baseline is not None:
@@ -281,7 +282,7 @@ class Plan:
             outcome.document_suppressions = suppress.from_documents(documents)
             if self.observe is not None:
                 outcome.observed = self.observe.summarise(documents)
-            outcome.kept = [self.reduced(doc) for doc in documents if self.keep(doc)]
+            outcome.kept = [kept_parts.packed(self.reduced(doc)) for doc in documents if self.keep(doc)]
             for doc in outcome.kept:
                 pack = getattr(doc.locator, "pack", None)
                 if pack is not None:

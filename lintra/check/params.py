@@ -56,6 +56,17 @@ def configured_values(rule, configured: Mapping[str, Mapping[str, Any]]) -> Dict
     return {name: given.get(name, spec.get("default")) for name, spec in rule.params.items()}
 
 
+def declared_vendors(rule, configured: Mapping[str, Mapping[str, Any]]) -> tuple:
+    """The vendors ``rule``'s findings may name under ``configured`` (as :func:`configured_values`
+    takes it): those the rule declares, then the vendor of every entry of its ``vendor_map``
+    parameters' effective values, so an organisation's extra driver of a vendor the rule's own
+    tables never name is declared too (``lintra rules --format json`` ``vendors``)."""
+    extra = [vendor for name, value in configured_values(rule, configured).items()
+             if rule.params[name].get("type") == "vendor_map" and isinstance(value, dict)
+             for vendor in value.values()]
+    return tuple(dict.fromkeys((*rule.vendors, *extra)))
+
+
 def problems(configured: Mapping[str, Any], rules: Mapping[str, Any], origin: str,
              where: Optional[Callable[[str, Optional[str]], Optional[str]]] = None) -> List[str]:
     """``place: rules.ID.params.NAME: why`` for every configured parameter the rule does not

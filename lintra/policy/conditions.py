@@ -2,7 +2,8 @@
 
 Operators (all given in one mapping must hold):
 
-``equals: X`` / ``in: [X, Y]``      the value equals X / one of the list
+``equals: X`` / ``in: [X, Y]``      the value equals X / one of the list (of a vendor_map
+                                    parameter: one of its names)
 ``startswith`` / ``endswith``       string prefix/suffix; a list means any of them
 ``apigroup: [G, H]``                 the value is an apiVersion (``GROUP/VERSION``) of one of these
                                     API groups (exactly: ``x.example.com`` is not ``example.com``)
@@ -100,6 +101,8 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
         want = norm(arg)
         return lambda k, v: norm(v) == want
     if op == "in":
+        if isinstance(arg, dict):  # a vendor_map parameter's value: one of its names
+            arg = list(arg)
         if not isinstance(arg, list):
             raise SelectorError("'in' takes a list", at)
         options = [norm(a) for a in arg]

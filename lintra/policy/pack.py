@@ -262,7 +262,12 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 else:  # the value is written elsewhere (a parameter default, an environment file)
                     candidate, replaced = via
                     hit = candidate.hit(pointer[len(replaced):], text, at=hit_at)
-                hit.vendor, hit.service, hit.effort = vendor, service, effort
+                if vendor.__class__ is dict:  # a vendor_map's entry names the finding's vendor
+                    name = value if isinstance(value, str) and value in vendor else key
+                    hit.vendor, hit.service = _entry(vendor, name), _entry(service, name)
+                else:
+                    hit.vendor, hit.service = vendor, service
+                hit.effort = effort
                 yield hit
 
     rule = Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
@@ -271,7 +276,7 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 references=spec.get("references") or (), check=check, origin=origin,
                 examples=spec.get("examples"), service=spec.get("service") or "", effort=spec.get("effort"),
                 effort_reason=spec.get("effort_reason") or "", vendors=_declared(spec["vendor"], [a[0] for a in attributions]),
-                services=[a[1] for a in attributions if a[1]], params=spec.get("params"),
+                services=_services(attributions), params=spec.get("params"),
                 known_problems=" ".join(str(spec.get("known_problems") or "").split()),
                 finds_under=_finds_under(match.steps for match in matchers))
     rule.reads = _reads(spec)
@@ -377,23 +382,59 @@ def _parameterised_rule(spec: Dict[str, Any], origin: str) -> Rule:
 
 
 def _attribution(match: Any, at: tuple):
-    """``(vendor, service, effort)`` a match names for its own findings (None: the rule's)."""
+    """``(vendor, service, effort)`` a match names for its own findings (None: the rule's).
+
+    With ``vendor_map: {param: NAME}`` (substituted: the parameter's ``name -> vendor``) the vendor
+    is a table: each finding names the vendor of the entry it matched, and ``service_map`` the
+    entry's service (an entry it does not name: the match's ``service``, else the rule's)."""
     if not isinstance(match, dict):
         return None, None, None
-    vendor = match.get("vendor")
+    vendor, service = match.get("vendor"), match.get("service")
     if vendor is not None and vendor not in VENDORS:
         raise SelectorError(f"unknown vendor {vendor!r}", at + ("vendor",))
-    return vendor, match.get("service"), match.get("effort")
+    if "vendor_map" in match:
+        table, services = match["vendor_map"], match.get("service_map") or {}
+        if not isinstance(table, dict):  # {param: NAME} is substituted before: NAME is no vendor_map
+            raise SelectorError("'vendor_map' names a vendor_map parameter: {param: NAME}", at + ("vendor_map",))
+        for name in table.values():
+            if name not in VENDORS:
+                raise SelectorError(f"unknown vendor {name!r}", at + ("vendor_map",))
+        if vendor is not None:
+            raise SelectorError("a match has a 'vendor' or a 'vendor_map', not both", at + ("vendor_map",))
+        # an entry service_map does not name (one a user adds) has the match's service, else the rule's
+        vendor, service = dict(table), {name: services.get(name, service) for name in table}
+    elif "service_map" in match:
+        raise SelectorError("'service_map' needs a 'vendor_map'", at + ("service_map",))
+    return vendor, service, match.get("effort")
 
 
-def _declared(rule_vendor: str, match_vendors: List[Optional[str]]) -> List[str]:
-    """The vendors a rule's findings may name: each match's own, and the rule's for the matches
-    that name none."""
-    return list(dict.fromkeys(v or rule_vendor for v in match_vendors))
+def _entry(table: Any, name: Any) -> Optional[str]:
+    """The entry ``name`` of a match's vendor_map or service table, or the value itself when it is
+    not a table (None: the rule's)."""
+    if table.__class__ is not dict:
+        return table
+    return table.get(name) if isinstance(name, str) else None
+
+
+def _declared(rule_vendor: str, match_vendors: List[Any]) -> List[str]:
+    """The vendors a rule's findings may name: each match's own (every vendor of a match's
+    vendor_map), and the rule's for the matches that name none."""
+    flat: List[Optional[str]] = []
+    for vendor in match_vendors:
+        flat.extend(vendor.values() if isinstance(vendor, dict) else [vendor])
+    return list(dict.fromkeys(v or rule_vendor for v in flat))
+
+
+def _services(attributions) -> List[str]:
+    """The services a rule's matches name (every service of a match's table of them)."""
+    found: List[str] = []
+    for _, service, _ in attributions:
+        found.extend(service.values() if isinstance(service, dict) else [service] if service else [])
+    return found
 
 
 #: What a match may say about its own findings instead of the rule's.
-ATTRIBUTION = ("vendor", "service", "effort")
+ATTRIBUTION = ("vendor", "service", "effort", "vendor_map", "service_map")
 
 
 #: what a deferred rule is compiled with until it first runs: its metadata, none of its matches
@@ -404,13 +445,15 @@ def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
     """The rule of ``spec`` (from a pack validated before), whose matches compile on first use."""
     rule = _compile_rule({**spec, **_UNCOMPILED}, origin)
     # what the matches attribute is metadata (``lintra rules``, selectors), needed before first use
+    # (a vendor_map parameter's default attributes until a run configures it)
+    defaults = {name: declared.get("default") for name, declared in (spec.get("params") or {}).items()}
     matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
-    attributions = [_attribution(match, ()) for match in matches]
+    attributions = [_attribution(_substitute(match, defaults, (), check=False), ()) for match in matches]
     rule.vendors = tuple(_declared(spec["vendor"], [a[0] for a in attributions]))
     paths = [match.get("each", match.get("path")) if isinstance(match, dict) else None for match in matches]
     rule.finds_under = _finds_under(compile_path(path) for path in paths) \
         if all(isinstance(path, str) and path.strip() for path in paths) else None
-    rule.services = tuple(dict.fromkeys(s for s in (rule.service, *(a[1] for a in attributions)) if s))
+    rule.services = tuple(dict.fromkeys(s for s in (rule.service, *_services(attributions)) if s))
     gate = _k8s_gate(spec.get("k8s"))  # cheap, and most documents stop here
     compiled: list = []
     # where each match's path could reach anything: a rule compiles (its regexes with it) only
