@@ -90,6 +90,10 @@ ALLOWED = frozenset({
     "lintra.load.helm.render:RenderedLocator", "lintra.load.helm.render:FileLocator",
     "lintra.load.helm.render:Lines", "lintra.load.helm.render:_Null", "lintra.load.helm.evaluate:Seg",
 })
+#: classes stored as the plain model object they stand for (``value.plain()``): a kept document
+#: whose data waits as compressed marshal bytes (:class:`lintra.check.kept.Kept`) is stored with
+#: its data as data, never as bytes anything would unmarshal; the run packs it again
+_STORED_PLAIN = frozenset({"lintra.check.kept:Kept"})
 #: slots that hold a per-process cache, not state: rebuilt empty (as their own pickling does)
 _TRANSIENT: Dict[str, Dict[str, Callable[[], Any]]] = {
     "lintra.load.yamltree:YamlLocator": {"_indexes": dict},
@@ -153,6 +157,8 @@ class _Encoder:
         if self.source is not None and value is self.source:
             return {_TAG: "S"}
         name = f"{kind.__module__}:{kind.__qualname__}"
+        if name in _STORED_PLAIN:  # stored as the document it stands for, its data as data
+            return self.encode(value.plain())
         if name not in ALLOWED:
             raise Uncacheable(name)
         if isinstance(value, enum.Enum):  # a finding's level: stored by member name
@@ -337,9 +343,9 @@ def _state(value: Any, name: str) -> Any:
         state = dict(vars(value))
     packed = state.get("root")
     if name == "lintra.load.yamltree:YamlLocator" and isinstance(packed, bytes):
-        import marshal  # our own bytes, packed by this process a moment ago (never an entry's)
+        from lintra.load.yamltree import unpack_positions  # our own bytes, packed by this process a moment ago
 
-        state["root"] = marshal.loads(packed)
+        state["root"] = unpack_positions(packed)
     return state
 
 

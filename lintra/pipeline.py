@@ -180,6 +180,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         skipped |= {registry.rules[rule_id].name.upper() for rule_id in skipped}  # suppressions name either
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
         identity.assign(findings, paths)
+        kept_parts.release()
     if plan.store is not None:
         from lintra import mapcache
 
@@ -301,7 +302,7 @@ class Plan:
             outcome.document_suppressions = suppress.from_documents(documents)
             if self.observe is not None:
                 outcome.observed = self.observe.summarise(documents)
-            outcome.kept = [self.reduced(doc) for doc in documents if self.keep(doc)]
+            outcome.kept = [kept_parts.packed(self.reduced(doc)) for doc in documents if self.keep(doc)]
             for doc in outcome.kept:
                 pack = getattr(doc.locator, "pack", None)
                 if pack is not None:
@@ -468,6 +469,7 @@ class Outcome:
         """The outcome whose :meth:`__getstate__` was ``state`` (from the map cache)."""
         outcome = cls.__new__(cls)
         outcome.__setstate__(state)
+        outcome.kept = [kept_parts.packed(doc) for doc in outcome.kept]  # waits as the map's own do
         return outcome
 
 

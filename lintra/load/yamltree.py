@@ -472,12 +472,11 @@ class YamlLocator(Locator):
         self._indexes: dict = {}
 
     def pack(self) -> None:
-        """Keep the positions as ``marshal`` bytes until a span is asked for: a document kept for
-        the cross-object rules waits in a fraction of the memory, and most are never located."""
+        """Keep the positions as compressed ``marshal`` bytes until a span is asked for: a document
+        kept for the cross-object rules waits in a fraction of the memory (positions are runs of
+        small, similar integers: a third of their marshal size), and most are never located."""
         if not isinstance(self.root, bytes):
-            import marshal
-
-            self.root = marshal.dumps(self.root)
+            self.root = pack_positions(self.root)
             self._indexes = {}
 
     def keep_only(self, paths) -> None:
@@ -489,9 +488,7 @@ class YamlLocator(Locator):
 
     def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
         if isinstance(self.root, bytes):
-            import marshal
-
-            self.root = marshal.loads(self.root)
+            self.root = unpack_positions(self.root)
         position: Position = self.root
         key_span: Optional[tuple] = None
         for part in pointer:
@@ -521,6 +518,21 @@ class YamlLocator(Locator):
         except TypeError:  # an unhashable pointer part names no key
             found = None
         return found if found is not None else loose.get(str(part))
+
+
+def pack_positions(root: Position) -> bytes:
+    """``root`` as the bytes :meth:`YamlLocator.pack` keeps (only this process reads them back)."""
+    import marshal
+    import zlib
+
+    return zlib.compress(marshal.dumps(root), 1)
+
+
+def unpack_positions(packed: bytes) -> Position:
+    import marshal
+    import zlib
+
+    return marshal.loads(zlib.decompress(packed))
 
 
 def _keep_positions(position: Position, paths) -> Position:
