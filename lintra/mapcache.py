@@ -163,6 +163,10 @@ class _Encoder:
             raise Uncacheable(name)
         if isinstance(value, enum.Enum):  # a finding's level: stored by member name
             return {_TAG: "e", "c": name, "v": value.name}
+        if name == _YAML_LOCATOR:
+            positions = _positions_text(value)
+            if positions is not None:
+                return {_TAG: "y", "v": positions}
         if self.defer and self.active and isinstance(value, Locator):  # decoded when first asked for a span
             text = json.dumps(_Encoder(self.source, defer=False).encode(value), separators=(",", ":"),
                               allow_nan=False)
@@ -279,6 +283,8 @@ def _hook(item: dict, source: Optional[Source], built: Dict[int, Any]) -> Any:
         if not issubclass(cls, enum.Enum):
             raise BadEntry("not an enumeration")
         return cls[_string(item, "v")]
+    if tag == "y":
+        return DeferredLocator(_YAML_LOCATOR, _string(item, "v"), None, positions=True)
     if tag == "z":
         name = _string(item, "c")
         if name not in ALLOWED:
@@ -316,17 +322,27 @@ def _class(name: str) -> type:
     return cls
 
 
+_SLOTS: Dict[type, Tuple[str, ...]] = {}
+_CUSTOM: Dict[type, bool] = {}
+
+
 def _slots(cls: type) -> Tuple[str, ...]:
-    names: List[str] = []
-    for klass in reversed(cls.__mro__):
-        slots = klass.__dict__.get("__slots__", ())
-        names.extend([slots] if isinstance(slots, str) else slots)
-    return tuple(dict.fromkeys(names))
+    known = _SLOTS.get(cls)
+    if known is None:  # once per class: every span of every finding asks
+        names: List[str] = []
+        for klass in reversed(cls.__mro__):
+            slots = klass.__dict__.get("__slots__", ())
+            names.extend([slots] if isinstance(slots, str) else slots)
+        known = _SLOTS[cls] = tuple(dict.fromkeys(names))
+    return known
 
 
 def _custom_state(cls: type) -> bool:
-    return any("__getstate__" in klass.__dict__ and "__setstate__" in klass.__dict__
-               for klass in cls.__mro__ if klass is not object)
+    known = _CUSTOM.get(cls)
+    if known is None:
+        known = _CUSTOM[cls] = any("__getstate__" in klass.__dict__ and "__setstate__" in klass.__dict__
+                                   for klass in cls.__mro__ if klass is not object)
+    return known
 
 
 def _state(value: Any, name: str) -> Any:
@@ -335,11 +351,12 @@ def _state(value: Any, name: str) -> Any:
         return value.__getstate__()
     transient = _TRANSIENT.get(name, {})
     state = {}
-    for slot in _slots(cls):
+    slots = _slots(cls)
+    for slot in slots:
         if slot in transient or not hasattr(value, slot):
             continue
         state[slot] = getattr(value, slot)
-    if not _slots(cls):
+    if not slots:
         state = dict(vars(value))
     packed = state.get("root")
     if name == "lintra.load.yamltree:YamlLocator" and isinstance(packed, bytes):
@@ -377,18 +394,20 @@ class DeferredLocator(Locator):
     """A stored locator, decoded the first time it is used; attributes its class does not have
     are answered without decoding (``getattr(locator, "related", None)`` in the check stage)."""
 
-    __slots__ = ("_name", "_text", "_source", "_real")
+    __slots__ = ("_name", "_text", "_source", "_real", "_positions")
 
-    def __init__(self, name: str, text: str, source: Optional[Source]) -> None:
+    def __init__(self, name: str, text: str, source: Optional[Source], positions: bool = False) -> None:
         self._name = name
         self._text = text
         self._source = source
         self._real: Optional[Locator] = None
+        #: ``text`` is a YAML locator's positions (:func:`_positions_text`), not an encoded locator
+        self._positions = positions
 
     def real(self) -> Locator:
         if self._real is None:
             try:
-                real = loads(self._text, self._source)
+                real = _positions_locator(self._text) if self._positions else loads(self._text, self._source)
             except BadEntry:
                 real = None
             if not isinstance(real, Locator):  # a damaged entry: place findings at the file's start
@@ -412,6 +431,78 @@ class DeferredLocator(Locator):
 
 def _same(value: Any) -> Any:
     return value
+
+
+_YAML_LOCATOR = "lintra.load.yamltree:YamlLocator"
+#: what a stored position holds: a scalar's span is four line and column numbers; a collection
+#: is ``[tag, span, items]`` (a mapping's items ``[key, key span, position]``)
+_SPAN_LENGTH = 4
+
+
+def _positions_text(locator: Any) -> Optional[str]:
+    """A YAML locator's positions as one JSON text, written by json's C encoder (the tuples of
+    a position tree become lists; a :class:`DeferredLocator` reads them back), or None when they
+    do not read back the same (a key json cannot hold as it is: a date, bytes, NaN; or a
+    locator another class made)."""
+    if type(getattr(locator, "_indexes", None)) is not dict:
+        return None
+    root = locator.root
+    if isinstance(root, bytes):
+        from lintra.load.yamltree import unpack_positions  # our own bytes, packed by this process a moment ago
+
+        root = unpack_positions(root)
+    if type(root) is not tuple:
+        return None
+    try:
+        # check_circular off: a position tree is acyclic by construction (the builder refuses
+        # recursive aliases), and its C walk is then a little cheaper
+        return json.dumps(root, separators=(",", ":"), allow_nan=False, check_circular=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _positions(plain: Any, depth: int = 0) -> tuple:
+    """The position tree a :func:`_positions_text` text parsed into (lists), as the tuples the
+    YAML locator walks; :class:`BadEntry` for anything that text is not (a hostile entry places
+    its findings at the file's start, never raises further on)."""
+    if type(plain) is not list or depth > 10_000:
+        raise BadEntry("positions")
+    if len(plain) == _SPAN_LENGTH and all(type(number) is int for number in plain):
+        return tuple(plain)
+    if len(plain) != 3 or plain[0] not in ("seq", "map") or type(plain[2]) is not list:
+        raise BadEntry("positions")
+    tag, span, items = plain
+    span = _positions(span, depth + 1)
+    if len(span) != _SPAN_LENGTH:
+        raise BadEntry("positions")
+    deeper = depth + 1
+    if tag == "seq":
+        return (tag, span, [_positions(item, deeper) for item in items])
+    located = []
+    for pair in items:
+        if not (type(pair) is list and len(pair) == 3 and type(pair[1]) is list and len(pair[1]) == _SPAN_LENGTH
+                and all(type(number) is int for number in pair[1])):
+            raise BadEntry("positions")
+        key = pair[0]
+        if type(key) is list:
+            raise BadEntry("positions")  # the builder locates scalar keys only
+        located.append((key, tuple(pair[1]), _positions(pair[2], deeper)))
+    return (tag, span, located)
+
+
+def _positions_locator(text: str) -> Locator:
+    """The YAML locator whose positions :func:`_positions_text` wrote as ``text``: checked and
+    rebuilt into tuples only now, when a span is first asked. Raises :class:`BadEntry`."""
+    from lintra.load.yamltree import YamlLocator
+
+    try:
+        plain = json.loads(text)
+    except (ValueError, RecursionError, MemoryError) as error:
+        raise BadEntry(f"positions: {type(error).__name__}") from None
+    try:
+        return YamlLocator(_positions(plain))
+    except RecursionError:
+        raise BadEntry("positions nested too deeply") from None
 
 
 class _FirstLine(Locator):

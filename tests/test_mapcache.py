@@ -168,6 +168,41 @@ def test_a_packed_locator_is_stored_as_positions_not_marshal_bytes(tmp_path):
     assert isinstance(back.root, tuple)  # positions as data, never bytes to unmarshal
 
 
+def test_positions_are_stored_as_one_json_text_and_located_only_when_asked():
+    from lintra.load.yamltree import YamlLocator, parse
+
+    [(data, locator)] = parse("a:\n  b: [1, 2]\n  80: http\n  true: yes\n  1.5: x\n  ~: n\n")
+    entry = json.loads(json.dumps(to_data(locator)))
+    assert entry[mapcache._TAG] == "y" and isinstance(entry["v"], str)  # the tree's JSON, not tagged values
+    back = loads(json.dumps(entry))
+    assert back._real is None  # nothing decoded until a span is asked
+    for pointer in [("a", "b", 1), ("a", 80), ("a", True), ("a", 1.5), ("a", None), ("a", "80"), ("a",), ()]:
+        for at in (None, "key", "value"):
+            assert back.span(pointer, at) == locator.span(pointer, at), (pointer, at)
+    assert isinstance(back.real(), YamlLocator) and isinstance(back.root, tuple)
+
+
+def test_positions_json_cannot_hold_as_they_are_are_stored_as_tagged_values():
+    from lintra.load.yamltree import parse
+
+    [(data, locator)] = parse("2001-01-01: day\n.nan: x\n")  # a date and a NaN as keys
+    entry = to_data(locator)
+    assert entry[mapcache._TAG] == "o"
+    back = loads(json.dumps(entry))
+    assert back.span((".nan",)) == locator.span((".nan",)) and back.span(()) == locator.span(())
+
+
+@pytest.mark.parametrize("positions", [
+    "[", "1", "[1, 2]", '["map", [1, 1, 1, 1]]', '["map", [1, 1], []]', '["seq", [1, 1, 1, 1], {}]',
+    '["map", [1, 1, 1, 1], [["a", [1, 1], [1, 1, 1, 1]]]]',
+    '["map", [1, 1, 1, 1], [[["k"], [1, 1, 1, 1], [1, 1, 1, 1]]]]',
+    '["seq", [1, 1, 1, 1], [["seq", [1, 1, 1, "x"], []]]]', "[" * 5000 + "]" * 5000,
+])
+def test_hostile_positions_place_findings_at_the_file_start(positions):
+    back = loads(json.dumps({mapcache._TAG: "y", "v": positions}))
+    assert back.span(("a", 0)) == Span(1, 1) and back.span(()) == Span(1, 1)
+
+
 # -- the store -------------------------------------------------------------------------------------
 
 def _plan():
