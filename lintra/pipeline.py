@@ -8,7 +8,8 @@ A run is a map over files, then one reduce:
   on its documents, locate their findings, read its suppressions. Its documents are then dropped,
   except those a cross-object rule needs (:attr:`lintra.Rule.needs`) or whose references to
   nested templates are still to be followed; those are kept as plain data (the data and the
-  positions the locator needs), never as parser node trees.
+  positions the locator needs), never as parser node trees, and wait packed
+  (:mod:`lintra.check.kept`).
 - **reduce**: cross-object rules run on the kept documents (the ones they need, in the order the
   files were loaded), then filter (profiles, suppressions, baseline) and report.
 
@@ -132,13 +133,21 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
 
     # set before the map step forks its workers, so they inherit them; restored when the run ends
     with _no_cyclic_gc(), limits.applied((options or {}).get("limits")):
-        found = list(sources) if sources is not None else \
-            list(discover(paths, suffixes, exclude, stdin_name=stdin_name,
-                          force_exclude=bool((options or {}).get("force_exclude"))))
-        references = References(exclude)
-        for source in found:
-            references.named(source)
+        from itertools import islice
+
+        from lintra.parallel import PARALLEL_FROM_FILES
+
+        discovered = iter(sources) if sources is not None else \
+            discover(paths, suffixes, exclude, stdin_name=stdin_name,
+                     force_exclude=bool((options or {}).get("force_exclude")))
+        # enough to tell whether the run forks workers: they are forked before the rest is
+        # discovered, so they do not each hold a copy of the run's list of files
+        found = list(islice(discovered, PARALLEL_FROM_FILES))
         with _mapper(plan, found, jobs) as map_files:
+            found.extend(discovered)
+            references = References(exclude)
+            for source in found:
+                references.named(source)
             wave: List[Any] = found
             while wave:
                 sources = [item for item in wave if not isinstance(item, NotRead)]
@@ -163,11 +172,14 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                         observe.add(outcome.observed)
                 kept.extend(loaded)
                 wave = references.follow(loaded)
-        recorded = {record.file for record in records}
-        for record in also:
-            if record.file not in recorded:  # a file also read on its own keeps that record
-                recorded.add(record.file)
-                records.append(record)
+        del references  # the real paths of every named file: not needed by the reduce
+        if also:
+            recorded = {record.file for record in records}
+            for record in also:
+                if record.file not in recorded:  # a file also read on its own keeps that record
+                    recorded.add(record.file)
+                    records.append(record)
+            del recorded
         context_files = _read_context(plan, context, found, suffixes, exclude, kept, rules) if context else set()
         context_files |= _repository_environments(plan, paths, found, suffixes, exclude, kept)
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
