@@ -1,3 +1,3 @@
-from lintra.cli import main
+from lintra.cli.entry import main
 
 main()

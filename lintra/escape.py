@@ -33,18 +33,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lintra import lazy_re
+
 #: surrogates are matched apart: an escaped byte (U+DC80-U+DCFF) is shown as the byte it was
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_re.compile("[\ud800-\udfff]")
 #: C0 and C1 controls, DEL, and the bidirectional embedding/override/isolate characters
-_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_TERMINAL = lazy_re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 #: what XML 1.0 cannot carry (tab, LF and CR it can), plus C1 controls and DEL, which it can but
 #: which then reach a terminal when a report is shown as text
-_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_XML = lazy_re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_MENTION = re.compile(r"@(?=[A-Za-z0-9_])")
+_MENTION = lazy_re.compile(r"@(?=[A-Za-z0-9_])")
 #: ``#12`` and ``GH-12`` link an issue or pull request in a GitHub comment
-_REFERENCE = re.compile(r"(#|\bGH-)(?=[0-9])", re.IGNORECASE)
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_REFERENCE = lazy_re.compile(r"(#|\bGH-)(?=[0-9])", re.IGNORECASE)
+_MARKDOWN = lazy_re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
 def _visible(match: "re.Match[str]") -> str:

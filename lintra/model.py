@@ -22,6 +22,8 @@ PARAM_TYPES: "dict[str, Callable[[Any], bool]]" = {
     # a table a rule extends: name -> the vendor it belongs to (a known vendor name)
     "vendor_map": lambda v: isinstance(v, dict) and all(
         isinstance(k, str) and isinstance(x, str) and x in VENDORS for k, x in v.items()),
+    # a table of names and what each stands for (a class name -> the controller installing it)
+    "string_map": lambda v: isinstance(v, dict) and all(isinstance(k, str) and isinstance(x, str) for k, x in v.items()),
 }
 
 class Span:
@@ -161,7 +163,7 @@ class Rule:
     __slots__ = ("id", "name", "title", "vendor", "category", "strength", "severity", "kinds",
                  "rationale", "remediation", "references", "check", "origin", "examples", "service",
                  "effort", "needs", "vendors", "services", "params", "effort_reason", "known_problems",
-                 "reads")
+                 "reads", "finds_under")
 
     def __init__(self, id: str, name: str, title: str, vendor: str, category: str, strength: str,
                  severity: Union[str, Level], kinds: Sequence[str], rationale: str, remediation: str,
@@ -169,7 +171,8 @@ class Rule:
                  origin: str = "", examples: Optional[dict] = None, service: str = "",
                  effort: Optional[int] = None, needs: Optional[Callable[["Document"], bool]] = None,
                  vendors: Sequence[str] = (), services: Sequence[str] = (),
-                 params: Optional[dict] = None, effort_reason: str = "", known_problems: str = "") -> None:
+                 params: Optional[dict] = None, effort_reason: str = "", known_problems: str = "",
+                 finds_under: Optional[Sequence[Any]] = None) -> None:
         if vendor not in VENDORS and vendor != RESERVED_VENDOR:
             raise ValueError(f"rule {id}: unknown vendor {vendor!r}; known: {', '.join(VENDORS)}")
         if category not in CATEGORIES and vendor != RESERVED_VENDOR:
@@ -209,6 +212,12 @@ class Rule:
         #: a kind not named, or None, is read whole). The map step keeps only those parts of a
         #: document for the reduce when every rule that needs it says so.
         self.reads: Optional[Dict[str, Tuple[Tuple[str, ...], ...]]] = None
+        #: None, or where in a document every finding of the rule lies: key paths from the root
+        #: (tuples of keys: ``("metadata", "annotations")``) or parts of an object the domain
+        #: finds (``"@pods"``, ``"@nodekeys"``: :data:`lintra.domain.kubernetes.PARTS`). The check
+        #: stage gives the rule only documents that have one of them, unless a resolver may
+        #: stand a value in for a missing one (see :mod:`lintra.policy.resolvers`).
+        self.finds_under: Optional[Tuple[Any, ...]] = tuple(finds_under) if finds_under is not None else None
         #: what moving off the finding involves, the reasoning behind ``effort``
         self.effort_reason = effort_reason
         #: what the rule is known to miss or to place only approximately (the docs' Known problems)

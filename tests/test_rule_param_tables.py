@@ -141,6 +141,77 @@ KCM = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: kcm\nspec:\n  containers:\
        "      image: registry.k8s.io/kube-controller-manager:v1.26.0\n"
        "      command:\n        - kube-controller-manager\n        - --cloud-provider=NAME\n")  # line 11, column 11
 
+def vsphere_class(provisioner, key="storagepolicyname"):
+    return ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: gold\n"
+            f"provisioner: {provisioner}\nparameters:\n  {key}: Gold\n"  # the key: line 7, column 3
+            "  vsanpolicy.example.org/tier: gold\n")  # an in-house key: line 8, column 3
+
+
+def zonal_class(provisioner):
+    return ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: zonal\n"
+            f"provisioner: {provisioner}\nallowedTopologies:\n  - matchLabelExpressions:\n"
+            "      - {key: failure-domain.beta.kubernetes.io/zone, values: [zone-a]}\n")  # the key's value: line 8, column 15
+
+
+def zonal_volume(driver):
+    return ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n"
+            f"  csi: {{driver: {driver}, volumeHandle: x}}\n  nodeAffinity:\n    required:\n"
+            "      nodeSelectorTerms:\n        - matchExpressions:\n"
+            "            - {key: failure-domain.beta.kubernetes.io/zone, operator: In, values: [zone-a]}\n")  # line 10, column 21
+
+
+def bound_account(annotation):
+    """A Deployment running as a ServiceAccount annotated with ``annotation`` (the workload's
+    serviceAccountName value: line 14, column 27)."""
+    return ("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  annotations:\n"
+            f"    {annotation}: x\n---\n"
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+            "    spec:\n      serviceAccountName: app\n      containers: [{name: c, image: nginx}]\n")
+
+
+def mounted_secrets(provider):
+    """A Deployment mounting a SecretProviderClass of ``provider`` (the class name in the volume's
+    attributes: line 20, column 53)."""
+    return ("apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+            f"metadata: {{name: app-secrets}}\nspec:\n  provider: {provider}\n  parameters: {{objects: x}}\n---\n"
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+            "    spec:\n      containers: [{name: c, image: nginx}]\n      volumes:\n"
+            "        - name: secrets\n          csi:\n            driver: secrets-store.csi.k8s.io\n"
+            "            readOnly: true\n            volumeAttributes: {secretProviderClass: app-secrets}\n")
+
+
+def ingress_named(klass):
+    """An Ingress naming IngressClass ``klass``, which the scan does not define (line 6, column 21)."""
+    return f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  ingressClassName: {klass}\n"
+
+
+def gateway_named(klass):
+    """A Gateway naming GatewayClass ``klass``, which the scan does not define (line 6, column 21)."""
+    return ("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n"
+            f"  gatewayClassName: {klass}\n  listeners: [{{name: http, port: 80, protocol: HTTP}}]\n")
+
+#: LK601's defaults (policies/k8s-cloud-storage.yaml), as a user copies them to add or drop one
+IN_TREE_VOLUMES = {"portworxVolume": "pure", "scaleIO": "dell", "storageos": "other", "quobyte": "other",
+                   "photonPersistentDisk": "vmware", "flocker": "other"}
+IN_TREE_PROVISIONERS = {"kubernetes.io/portworx-volume": "pure", "kubernetes.io/scaleio": "dell",
+                        "kubernetes.io/storageos": "other", "kubernetes.io/quobyte": "other"}
+#: a GlusterFS volume (its key: line 11, column 7) and a Portworx one (line 13, column 7)
+IN_TREE_POD = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n"
+               "      image: nginx:1.27\n  volumes:\n    - name: v\n      glusterfs: {endpoints: gluster, path: vol}\n"
+               "    - name: w\n      portworxVolume: {volumeID: vol1}\n")
+
+#: a Heat resource of type TYPE (the type value: line 4, column 11)
+HEAT_TYPE = "heat_template_version: 2018-08-31\nresources:\n  net:\n    type: TYPE\n"
+#: a Cinder volume type with extra spec KEY (the key: line 7, column 18)
+VOLUME_TYPE = ("heat_template_version: 2018-08-31\nresources:\n  gold:\n    type: OS::Cinder::VolumeType\n"
+               "    properties:\n      name: gold\n      metadata: {\"KEY\": gold}\n")
+
+#: an environment's ML2 mechanism drivers, the second one DRIVER (its item: line 2, column 36)
+NEUTRON_ENV = "parameter_defaults:\n  NeutronMechanismDrivers: ['ovn', 'DRIVER']\n"
+#: hiera in an environment setting a Cinder back end's volume_driver (the value: line 5, column 16)
+CINDER_ENV = ("parameter_defaults:\n  ControllerExtraConfig:\n    cinder::config::cinder_config:\n"
+              "      tripleo_array/volume_driver:\n        value: DRIVER\n")
+
 #: (rule, parameter, value, manifest, places by default, places with the value set)
 CASES = [
     # item 4: annotation prefixes, load-balancer and ingress classes
@@ -250,6 +321,73 @@ CASES = [
     ("LK126", "extra_groups", {"lb.example-cloud.net": "f5"}, GRANT.replace("GROUP", "lb.example-cloud.net"),
      [], [(5, 15)]),
     ("LK126", "accepted_groups", ["crd.nsx.vmware.com"], GRANT.replace("GROUP", "crd.nsx.vmware.com"), [(5, 15)], []),
+    # the tables that were still written into the Kubernetes rules
+    ("LK107", "registries", ["projects.registry.vmware.com/", "projects.packages.broadcom.com/", "harbor.example.org/vmware/"],
+     pod_image("harbor.example.org/vmware/tkg/pause:3.9"), [], [(8, 14)]),
+    ("LK107", "registries", ["projects.packages.broadcom.com/"], pod_image("projects.registry.vmware.com/tkg/pause:3.9"),
+     [(8, 14)], []),
+    ("LK104", "parameter_keys", ["storagepolicyname", "vsanpolicy.example.org/tier"], vsphere_class("csi.vsphere.vmware.com"),
+     [(7, 3)], [(7, 3), (8, 3)]),
+    ("LK104", "parameter_keys", ["datastoreurl"], vsphere_class("csi.vsphere.vmware.com"), [(7, 3)], []),
+    # keys compare ignoring case, as the driver reads them
+    ("LK104", "parameter_keys", ["DataStoreURL"], vsphere_class("csi.vsphere.vmware.com", "datastoreURL"), [(7, 3)], [(7, 3)]),
+    ("LK104", "provisioners", ["kubernetes.io/vsphere-volume", "csi.vsphere.vmware.com", "csi.vsan.example.org"],
+     vsphere_class("csi.vsan.example.org"), [], [(7, 3)]),
+    ("LK104", "provisioners", ["kubernetes.io/vsphere-volume"], vsphere_class("csi.vsphere.vmware.com"), [(7, 3)], []),
+    ("LK109", "provisioners", ["kubernetes.io/vsphere-volume", "csi.vsphere.vmware.com", "csi.vsan.example.org"],
+     zonal_class("csi.vsan.example.org"), [], [(8, 15)]),
+    ("LK109", "provisioners", ["kubernetes.io/vsphere-volume"], zonal_class("csi.vsphere.vmware.com"), [(8, 15)], []),
+    ("LK109", "provisioners", ["csi.vsphere.vmware.com", "csi.vsan.example.org"], zonal_volume("csi.vsan.example.org"),
+     [], [(10, 21)]),
+    ("LK109", "provisioners", [], zonal_volume("csi.vsphere.vmware.com"), [(10, 21)], []),
+    ("LK407", "component_prefixes", ["mcr.microsoft.com/aks/", "registry.example.org/aks-mirror/"],
+     pod_image("registry.example.org/aks-mirror/addon:1.0"), [], [(8, 14)]),
+    ("LK407", "component_prefixes", ["mcr.microsoft.com/aks/"],
+     pod_image("mcr.microsoft.com/azuremonitor/containerinsights/ciprod:3.1.20"), [(8, 14)], []),
+    ("LK407", "component_images", ["azuredisk-csi", "azure-npm"],
+     pod_image("mcr.microsoft.com/containernetworking/azure-npm:v1.5.45"), [], [(8, 14)]),
+    ("LK407", "component_images", ["azuredisk-csi"], pod_image("mcr.microsoft.com/oss/kubernetes-csi/azurefile-csi:v1.30.3"),
+     [(8, 14)], []),
+    # a name is the repository's last segment: neither a longer name nor a path segment above it
+    ("LK407", "component_images", ["azure-npm"], pod_image("mcr.microsoft.com/azure-npm/npm-exporter:v1"), [], []),
+    ("LK111", "identity_annotations", {"eks.amazonaws.com/role-arn": "aws", "iam.example-cloud.net/role": "ibm"},
+     bound_account("iam.example-cloud.net/role"), [], [(14, 27)]),
+    ("LK111", "identity_annotations", {"eks.amazonaws.com/role-arn": "aws"}, bound_account("iam.gke.io/gcp-service-account"),
+     [(14, 27)], []),
+    ("LK115", "providers", {"aws": "aws", "oci": "oracle"}, mounted_secrets("oci"), [], [(20, 53)]),
+    ("LK115", "providers", {"aws": "aws"}, mounted_secrets("gke"), [(20, 53)], []),
+    ("LK112", "class_names", {"alb": "ingress.k8s.aws/alb", "aws-internal": "ingress.k8s.aws/alb"},
+     ingress_named("aws-internal"), [], [(6, 21)]),
+    ("LK112", "class_names", {"alb": "ingress.k8s.aws/alb"}, ingress_named("azure-application-gateway"), [(6, 21)], []),
+    # a conventional name binds only to a vendor's controller: a neutral one is not reported
+    ("LK112", "class_names", {"web": "k8s.io/ingress-nginx"}, ingress_named("web"), [], []),
+    ("LK114", "class_names", {"gke-l7-*": "networking.gke.io/gateway",
+                              "lattice": "application-networking.k8s.aws/gateway-api-controller"},
+     gateway_named("lattice"), [], [(6, 21)]),
+    ("LK114", "class_names", {"azure-alb-external": "alb.networking.azure.io/alb-controller"},
+     gateway_named("gke-l7-global-external-managed"), [(6, 21)], []),
+    ("LK114", "class_names", {"edge-*": "gateway.k8s.aws/alb"}, gateway_named("edge-public"), [], [(6, 21)]),
+    # LK601's in-tree plugins, each entry with its vendor (the defaults, plus or minus one)
+    ("LK601", "in_tree_volumes", {**IN_TREE_VOLUMES, "glusterfs": "redhat"}, IN_TREE_POD, [(13, 7)], [(11, 7), (13, 7)]),
+    ("LK601", "in_tree_volumes", {k: v for k, v in IN_TREE_VOLUMES.items() if k != "portworxVolume"}, IN_TREE_POD,
+     [(13, 7)], []),
+    ("LK601", "in_tree_provisioners", {**IN_TREE_PROVISIONERS, "kubernetes.io/glusterfs": "redhat"},
+     storageclass("kubernetes.io/glusterfs"), [], [(5, 14)]),
+    ("LK601", "in_tree_provisioners", {}, storageclass("kubernetes.io/portworx-volume"), [(5, 14)], []),
+    # Heat: an organisation's own plugin types, and vendor-scoped Cinder/Manila extra specs
+    ("LH106", "accepted_types", ["Acme::"], HEAT_TYPE.replace("TYPE", "Acme::SDN::Net"), [(4, 11)], []),
+    ("LH106", "accepted_types", ["Nuage::Neutron::Gateway"], HEAT_TYPE.replace("TYPE", "Nuage::Neutron::Gateway"),
+     [(4, 11)], []),
+    # an unknown type stays where it is; extra_types gives it its vendor (test_extra_types_name_the_vendor)
+    ("LH106", "extra_types", {"Acme::": "cisco"}, HEAT_TYPE.replace("TYPE", "Acme::SDN::Net"), [(4, 11)], [(4, 11)]),
+    ("LH117", "extra_scopes", {"infinidat:": "other"}, VOLUME_TYPE.replace("KEY", "infinidat:pool"), [], [(7, 18)]),
+    ("LH117", "accepted_scopes", ["netapp:"], VOLUME_TYPE.replace("KEY", "netapp:qos_policy_group"), [(7, 18)], []),
+    ("LH128", "extra_drivers", {"acme_sdn": "cisco"}, NEUTRON_ENV.replace("DRIVER", "acme_sdn"), [], [(2, 36)]),
+    ("LH128", "accepted_drivers", ["cisco_nexus"], NEUTRON_ENV.replace("DRIVER", "cisco_nexus"), [(2, 36)], []),
+    ("LH129", "extra_drivers", {"acme.volume.drivers.": "other"},
+     CINDER_ENV.replace("DRIVER", "acme.volume.drivers.flash.FlashDriver"), [], [(5, 16)]),
+    ("LH129", "accepted_drivers", ["cinder.volume.drivers.hpe."],
+     CINDER_ENV.replace("DRIVER", "cinder.volume.drivers.hpe.hpe_3par_fc.HPE3PARFCDriver"), [(5, 16)], []),
 ]
 
 def places(tmp_path, rule, manifest, config=None):
@@ -276,4 +414,50 @@ def test_every_declared_parameter_has_a_case():
     rules = json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)
     declared = {(r["id"], name) for r in rules for name in r["params"]}
     covered = {(c[0], c[1]) for c in CASES} | {("LK110", "accepted_provisioners")}  # test_rule_params.py
+    covered |= {("LH107", "extra_types")}  # needs an environment: tests/rules/heat/test_registry_vendor_type.py
     assert declared - covered == set()
+
+
+def vendors(tmp_path, rule, manifest, config):
+    """The vendors of ``rule``'s findings on ``manifest`` with ``config``, and those
+    ``lintra rules --format json`` declares for it under the same configuration."""
+    (tmp_path / "m.yaml").write_text(manifest)
+    (tmp_path / ".lintra.yaml").write_text(config)
+    out = CliRunner().invoke(main, ["check", "-f", "json", "--select", rule, str(tmp_path / "m.yaml")]).output
+    found = {f["vendor"] for f in json.loads(out)["findings"] if f["rule_id"] == rule}
+    listed = CliRunner().invoke(main, ["rules", rule, "--format", "json", "--config", str(tmp_path / ".lintra.yaml")])
+    [declared] = [r["vendors"] for r in json.loads(listed.output) if r["id"] == rule]
+    return found, declared
+
+
+@pytest.mark.parametrize("rule, name, value, manifest", [c[:4] for c in CASES if isinstance(c[2], dict) and c[5]],
+                         ids=[f"{c[0]}-{c[1]}" for c in CASES if isinstance(c[2], dict) and c[5]])
+def test_a_vendor_map_entry_s_vendor_is_one_the_rule_declares(tmp_path, rule, name, value, manifest):
+    # an entry may name a vendor the rule's built-in tables do not (LK601's glusterfs: redhat,
+    # LK117's f5): the configured rule declares it, so every finding's vendor is a declared one
+    found, declared = vendors(tmp_path, rule, manifest, json.dumps({"rules": {rule: {"params": {name: value}}}}))
+    assert found and found <= set(declared)
+
+
+def test_extra_types_name_the_vendor(tmp_path):
+    manifest = HEAT_TYPE.replace("TYPE", "Acme::SDN::Net")
+    (tmp_path / "m.yaml").write_text(manifest)
+    out = CliRunner().invoke(main, ["check", "-f", "json", "--select", "LH106", str(tmp_path / "m.yaml")]).output
+    assert [f["vendor"] for f in json.loads(out)["findings"]] == ["other"]
+    found, declared = vendors(tmp_path, "LH106", manifest,
+                              json.dumps({"rules": {"LH106": {"params": {"extra_types": {"Acme::": "cisco"}}}}}))
+    assert found == {"cisco"} and "cisco" in declared
+
+
+def test_lk601_extended_in_tree_volume_follows_its_vendor(tmp_path):
+    # the GlusterFS entry is Red Hat's: --sanction redhat sanctions it and leaves Portworx failing
+    (tmp_path / "m.yaml").write_text(IN_TREE_POD)
+    (tmp_path / ".lintra.yaml").write_text(json.dumps(
+        {"rules": {"LK601": {"params": {"in_tree_volumes": {**IN_TREE_VOLUMES, "glusterfs": "redhat"}}}}}))
+    result = CliRunner().invoke(main, ["check", "-f", "json", "--select", "LK601", "--sanction", "redhat",
+                                       str(tmp_path / "m.yaml")])
+    found = [(f["line"], f["column"], f["vendor"], f["service"], f["sanctioned"]) for f in json.loads(result.output)["findings"]]
+    assert found == [(11, 7, "redhat", "vendor in-tree volume plugins", True), (13, 7, "pure", "Portworx", False)]
+    assert result.exit_code == 1
+    text = CliRunner().invoke(main, ["check", "--select", "LK601", str(tmp_path / "m.yaml")]).output
+    assert "redhat 1" in text and "pure 1" in text, text

@@ -216,3 +216,66 @@ def test_a_star_value_must_suit_every_type_a_rule_declares_for_the_name(tmp_path
     # LK117 lists extra groups with their vendor; the one-vendor pack rules list group names
     output = group_findings(tmp_path, f'rules:\n  "*":\n    params:\n      extra_groups: {value}\n')
     assert ".lintra.yaml:4:7: rules.*.params.extra_groups: must be of type" in output
+
+
+MAPPED_PACK = """\
+pack: {name: p, version: 1}
+rules:
+  - id: P2
+    name: p2
+    title: t
+    vendor: other
+    category: storage
+    params:
+      plugins: {type: vendor_map, default: {acmeDisk: dell, betaDisk: hpe}, description: volume sources and vendors}
+    strength: hard
+    severity: error
+    kinds: [k8s]
+    rationale: r
+    remediation: m
+    service: in-house volume plugins
+    match: {path: "@pod.volumes[*].*", key: {in: {param: plugins}}, MAPPING}
+    message: "{kind} '{name}' uses {key}"
+"""
+VOLUMES = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx}]\n"
+           "  volumes:\n    - {name: a, acmeDisk: {}}\n    - {name: b, betaDisk: {}}\n")  # keys: column 17
+
+
+def test_a_pack_match_takes_each_finding_s_vendor_from_a_vendor_map(tmp_path):
+    (tmp_path / "p.yaml").write_text(MAPPED_PACK.replace(
+        "MAPPING", "vendor_map: {param: plugins}, service_map: {acmeDisk: Acme Disk}"))
+    (tmp_path / "m.yaml").write_text(VOLUMES)
+
+    def found(config=None):
+        if config:
+            (tmp_path / ".lintra.yaml").write_text(config)
+        out = CliRunner().invoke(main, ["check", "-f", "json", "--pack", str(tmp_path / "p.yaml"), "--select", "P2",
+                                        str(tmp_path / "m.yaml")]).output
+        return [(f["line"], f["column"], f["vendor"], f["service"]) for f in json.loads(out)["findings"]]
+    assert found() == [(7, 17, "dell", "Acme Disk"), (8, 17, "hpe", "in-house volume plugins")]
+    [rule] = rules_from_pack(str(tmp_path / "p.yaml"))
+    assert rule.vendors == ("dell", "hpe") and "Acme Disk" in rule.services
+    # a configured entry names its own vendor; the entry left out is no longer reported
+    assert found("rules:\n  P2:\n    params:\n      plugins: {betaDisk: netapp}\n") == [
+        (8, 17, "netapp", "in-house volume plugins")]
+
+
+@pytest.mark.parametrize("mapping, message", [
+    ("vendor: dell, vendor_map: {param: plugins}", "a match has a 'vendor' or a 'vendor_map', not both"),
+    ("service_map: {acmeDisk: Acme Disk}", "p.yaml:16:69: rules.0.match.service_map: 'service_map' needs 'vendor_map' beside it"),
+    ("vendor_map: {param: plugin}", "unknown parameter 'plugin' (declared: plugins)"),
+])
+def test_a_wrong_vendor_map_match_is_a_pack_error(tmp_path, mapping, message):
+    (tmp_path / "p.yaml").write_text(MAPPED_PACK.replace("MAPPING", mapping))
+    with pytest.raises(PackError) as info:
+        rules_from_pack(str(tmp_path / "p.yaml"))
+    assert message in str(info.value)
+
+
+def test_a_vendor_map_match_names_a_vendor_map_parameter(tmp_path):
+    pack = MAPPED_PACK.replace("MAPPING", "vendor_map: {param: names}").replace(
+        "    strength: hard", "      names: {type: strings, default: [acmeDisk], description: d}\n    strength: hard")
+    (tmp_path / "p.yaml").write_text(pack)
+    with pytest.raises(PackError) as info:
+        rules_from_pack(str(tmp_path / "p.yaml"))
+    assert "'vendor_map' names a vendor_map parameter: {param: NAME}" in str(info.value)

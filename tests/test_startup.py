@@ -51,6 +51,44 @@ def test_one_file_check_imports_only_what_it_uses(tmp_path):
     assert _probe(tmp_path, tmp_path / "cache") == "[] True"
 
 
+#: what click costs (it imports inspect, uuid and with it platform): the console entry point's fast
+#: path runs a plain check and the pre-commit hook's command line without any of it
+CLICK_AND_WHAT_IT_BRINGS = ["click", "inspect", "uuid", "platform", "gettext", "lintra.cli.group", "lintra.cli.check"]
+
+ENTRY_PROBE = ("import sys\n"
+               "before = set(sys.modules)\n"
+               "from lintra.cli.entry import main\n"
+               "try:\n"
+               "    main({argv!r})\n"
+               "except SystemExit as done:\n"
+               "    code = done.code\n"
+               "print(sorted(m for m in {modules!r} if m in sys.modules and m not in before), code)\n")
+
+
+@pytest.mark.parametrize("argv", [["check", "svc.yaml"], ["check", "--force-exclude", "--context", ".", "--", "svc.yaml"]])
+@pytest.mark.parametrize("configuration", [None, "profile: balanced\n"])
+def test_a_plain_check_does_not_import_click(argv, configuration, tmp_path):
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    if configuration:
+        (tmp_path / ".lintra.yaml").write_text(configuration)
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    env.pop("FORCE_COLOR", None)
+    code = ENTRY_PROBE.format(argv=argv, modules=CLICK_AND_WHAT_IT_BRINGS + NOT_ON_THE_HOT_PATH)
+    for _ in range(2):  # the second run is the one a pre-commit hook pays: caches filled
+        out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                             check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[] 0"
+
+
+def test_other_command_lines_still_reach_click(tmp_path):
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    code = ENTRY_PROBE.format(argv=["check", "-q", "svc.yaml"], modules=["click"])
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip().splitlines()[-1] == "['click'] 0"
+
+
 def test_unchanged_configuration_is_not_validated_again(tmp_path):
     (tmp_path / "svc.yaml").write_text(SERVICE)
     (tmp_path / ".lintra.yaml").write_text("profile: balanced\n")
@@ -169,3 +207,45 @@ def test_deferred_rule_keeps_the_k8s_gate_and_the_checks_result(tmp_path):
     assert found[True] == found[False] == [(6, 9, "Service web is LoadBalancer")]
     with pytest.raises(Exception):
         _compile_rule({**spec, "match": {"path": "a", "regex": "("}}, "test")  # eager: the error at once
+
+
+def test_rule_modules_compile_no_regex_at_import():
+    """Every rule module is imported on every run; their tables' regexes compile on first use."""
+    code = ("import re._compiler as compiler\n"
+            "import lintra.model, lintra.rules.docstring, lintra.check, lintra.domain.kubernetes\n"
+            "compiled = []\n"
+            "original = compiler.compile\n"
+            "compiler.compile = lambda pattern, flags=0: compiled.append(pattern) or original(pattern, flags)\n"
+            "import lintra.rules.heat, lintra.rules.k8s\n"
+            "print(compiled)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_lazy_pattern_answers_as_the_compiled_one():
+    import re
+
+    from lintra import lazy_re
+
+    pattern = lazy_re.compile(r"(?i)(nsx)[-_](\w+)")
+    compiled = re.compile(r"(?i)(nsx)[-_](\w+)")
+    assert "search" not in vars(pattern)  # nothing compiled yet
+    for text in ("vmware_NSX-t3", "none", "nsx_a nsx-b"):
+        assert pattern.findall(text) == compiled.findall(text)
+        assert bool(pattern.match(text)) == bool(compiled.match(text))
+        assert pattern.sub("x", text) == compiled.sub("x", text)
+        assert pattern.split(text) == compiled.split(text)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert pattern.search("a NSX-x").group(2) == "x" and pattern.fullmatch("nsx-x") and pattern.groups == 2
+    assert (pattern.pattern, pattern.flags) == (r"(?i)(nsx)[-_](\w+)", 0)
+    with pytest.raises(AttributeError):
+        pattern.no_such_method  # noqa: B018
+
+
+def test_escaping_patterns_compile_on_first_use():
+    """The escaping helper is imported by every run; a format compiles only the classes it uses."""
+    code = ("import re\nimport lintra.escape as escape\n"
+            "print(sorted(name for name, value in vars(escape).items() if isinstance(value, re.Pattern)))\n"
+            "print(escape.terminal('a\\x1b[31m'), 'search' in vars(escape._TERMINAL), 'search' in vars(escape._XML))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[]", "a\\x1b[31m True False"]

@@ -9,10 +9,11 @@ that file. A cross-object rule (:attr:`lintra.Rule.needs`) runs once every file 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from lintra.check import identity
 from lintra.check.reserved import INTERNAL_ERROR
+from lintra.domain import kubernetes
 from lintra.model import Document, Finding, Hit, Related, Rule
 
 MISSING = object()
@@ -50,17 +51,16 @@ class Scan:
 def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan,
               wants: Optional[Callable[[Rule, Document], bool]] = None) -> List[Finding]:
     """Every rule on every document of a kind it declares (``wants(rule, document)``, when given,
-    narrows that further), in document order; the findings located."""
-    by_kind: Dict[str, List[Rule]] = defaultdict(list)
-    for rule in rules:
-        for kind in rule.kinds:
-            by_kind[kind].append(rule)
+    narrows that further), in document order; the findings located. A rule is not called on a
+    document that has none of the parts it finds under (:attr:`lintra.Rule.finds_under`)."""
+    dispatch = Dispatch.of(rules)
+    resolved = getattr(scan, "resolvers", None) or {}
     findings: List[Finding] = []
     for doc in documents:
         # found on an object built from other files (a Kustomize overlay's): the run merges what
         # several builds find at one place (lintra.filter.duplicates)
         built = getattr(doc.locator, "related", None) is not None
-        for rule in by_kind.get(doc.kind, ()):
+        for rule in dispatch.rules_for(doc, doc.kind in resolved):
             if wants is not None and not wants(rule, doc):
                 continue
             try:
@@ -73,6 +73,115 @@ def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan,
                 finding.built = built
                 findings.append(finding)
     return findings
+
+
+class Dispatch:
+    """The rules of each kind, and what a document must have for each to be given it: built once
+    per set of rules, so that each document is looked at once for every rule of its kind (as
+    yamllint runs one walk of a file and hands each token to the rules that want it).
+
+    The places rules find under (:attr:`lintra.Rule.finds_under`) are merged into one tree of
+    keys per kind; a document is walked along that tree once, and the parts the domain finds
+    (an object's pods) are asked once, so a rule whose places a document lacks costs nothing."""
+
+    __slots__ = ("by_kind",)
+    _recent: Dict[Tuple[Rule, ...], "Dispatch"] = {}
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        grouped: Dict[str, List[Rule]] = defaultdict(list)
+        for rule in rules:
+            for kind in rule.kinds:
+                grouped[kind].append(rule)
+        self.by_kind = {kind: _KindRules(kind_rules) for kind, kind_rules in grouped.items()}
+
+    @classmethod
+    def of(cls, rules: Iterable[Rule]) -> "Dispatch":
+        """The dispatch of ``rules``, reused while the same rules come back (each file of a run)."""
+        key = tuple(rules)
+        found = cls._recent.get(key)
+        if found is None:
+            if len(cls._recent) >= 8:
+                cls._recent.clear()
+            found = cls._recent[key] = cls(key)
+        return found
+
+    def rules_for(self, document: Document, resolved: bool = False) -> Sequence[Rule]:
+        """The rules to give ``document``, in the order they were declared. ``resolved``: a
+        resolver may stand values in for the document's nodes, so any rule of its kind may find."""
+        table = self.by_kind.get(document.kind)
+        if table is None:
+            return ()
+        data = document.data
+        if resolved or table.tree is None or not isinstance(data, dict):
+            return table.rules
+        present = table.present(data)
+        return [rule for rule, places in table.entries if places is None or not places.isdisjoint(present)]
+
+
+class _KindRules:
+    __slots__ = ("rules", "entries", "tree", "parts")
+
+    def __init__(self, rules: List[Rule]) -> None:
+        self.rules = rules
+        #: (rule, the places it finds under; None: anywhere)
+        self.entries: List[Tuple[Rule, Optional[frozenset]]] = []
+        #: key -> (the place ending at it or None, the tree below it)
+        tree: Dict[Any, Tuple[Any, dict]] = {}
+        parts: Dict[str, Callable[[Any], bool]] = {}
+        for rule in rules:
+            places = _places(rule)
+            self.entries.append((rule, places))
+            for place in places or ():
+                if isinstance(place, str):
+                    parts[place] = kubernetes.PARTS[place]
+                    continue
+                level = tree
+                for depth, key in enumerate(place):
+                    end, below = level.get(key, (None, None))
+                    if below is None:
+                        below = {}
+                    if depth == len(place) - 1:
+                        end = place
+                    level[key] = (end, below)
+                    level = below
+        self.tree = tree if any(places is not None for _, places in self.entries) else None
+        self.parts = list(parts.items())
+
+    def present(self, data: dict) -> set:
+        """The places of this kind's rules that ``data`` has."""
+        found = set()
+        stack = [(data, self.tree)]
+        while stack:
+            node, level = stack.pop()
+            for key, (end, below) in level.items():
+                if key in node:
+                    if end is not None:
+                        found.add(end)
+                    if below:
+                        child = node[key]
+                        if isinstance(child, dict):
+                            stack.append((child, below))
+        for name, has in self.parts:
+            if has(data):
+                found.add(name)
+        return found
+
+
+def _places(rule: Rule) -> Optional[frozenset]:
+    """The places ``rule`` finds under, or None when it may find anywhere (it declares none, one
+    is the whole document, or one is a part the domain does not know)."""
+    places = getattr(rule, "finds_under", None)
+    if places is None:
+        return None
+    result = set()
+    for place in places:
+        if isinstance(place, str):
+            if place not in kubernetes.PARTS:
+                return None
+        elif not isinstance(place, tuple) or not place:
+            return None
+        result.add(place)
+    return frozenset(result) if result else None
 
 
 def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:

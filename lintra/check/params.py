@@ -10,6 +10,7 @@ kube-linter's checks read their ``params`` and yamllint's rules their ``CONF``.
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from lintra.model import PARAM_TYPES
@@ -17,12 +18,35 @@ from lintra.model import PARAM_TYPES
 TYPES = PARAM_TYPES
 #: the rule id that sets a parameter for every rule declaring it
 EVERY_RULE = "*"
-_TYPE_NAMES = {"vendor_map": "vendor_map (a mapping of names to known vendor names)"}
+_TYPE_NAMES = {"vendor_map": "vendor_map (a mapping of names to known vendor names)",
+               "string_map": "string_map (a mapping of names to strings)"}
 
 
 def effective(rule, scan) -> Dict[str, Any]:
-    """``name -> value`` for every parameter of ``rule``: the run's value, else the default."""
-    return configured_values(rule, (getattr(scan, "options", None) or {}).get("rule_params") or {})
+    """``name -> value`` for every parameter of ``rule``: the run's value, else the default.
+
+    Resolved once per rule and run (a check asks on every document): the answer is shared, and
+    must not be modified."""
+    given = configured(scan)
+    memo = _resolved
+    if memo[0] is not given:
+        memo[0], memo[1] = given, {}
+    values = memo[1].get(rule)
+    if values is None:
+        values = memo[1][rule] = configured_values(rule, given)
+    return values
+
+
+_NONE: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+#: the run's configured parameters :func:`effective` answered for last, and its answers by rule
+_resolved: list = [None, {}]
+
+
+def configured(scan) -> Mapping[str, Mapping[str, Any]]:
+    """The run's ``rule id -> {name: value}`` (option ``rule_params``): one mapping for the whole
+    run, so a check may keep what it derives from it while the same mapping comes back."""
+    options = getattr(scan, "options", None)
+    return (options.get("rule_params") if options else None) or _NONE
 
 
 def configured_values(rule, configured: Mapping[str, Mapping[str, Any]]) -> Dict[str, Any]:
@@ -30,6 +54,17 @@ def configured_values(rule, configured: Mapping[str, Mapping[str, Any]]) -> Dict
     configuration's ``rules``, ``*`` included), else the defaults."""
     given = {**(configured.get(EVERY_RULE) or {}), **(configured.get(rule.id) or {})}
     return {name: given.get(name, spec.get("default")) for name, spec in rule.params.items()}
+
+
+def declared_vendors(rule, configured: Mapping[str, Mapping[str, Any]]) -> tuple:
+    """The vendors ``rule``'s findings may name under ``configured`` (as :func:`configured_values`
+    takes it): those the rule declares, then the vendor of every entry of its ``vendor_map``
+    parameters' effective values, so an organisation's extra driver of a vendor the rule's own
+    tables never name is declared too (``lintra rules --format json`` ``vendors``)."""
+    extra = [vendor for name, value in configured_values(rule, configured).items()
+             if rule.params[name].get("type") == "vendor_map" and isinstance(value, dict)
+             for vendor in value.values()]
+    return tuple(dict.fromkeys((*rule.vendors, *extra)))
 
 
 def problems(configured: Mapping[str, Any], rules: Mapping[str, Any], origin: str,

@@ -1,15 +1,14 @@
 """The ``lintra`` command: one click group, one module per sub-command.
 
 A sub-command's module is imported only when that sub-command runs (or ``--help`` lists them), so
-``lintra check`` does not pay for the policy, baseline or plugin listing commands."""
+``lintra check`` does not pay for the policy, baseline or plugin listing commands. The group itself
+(``main``, lintra/cli/group.py) is made on first use: the console entry point
+(lintra/cli/entry.py) runs a plain ``lintra check FILE`` without importing click at all.
+"""
 
 from __future__ import annotations
 
-import importlib
-
-import click
-
-from lintra import __version__
+from typing import Any
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -26,17 +25,10 @@ COMMANDS = ["check", "audit", "baseline", "rules", "explain", "policy", "plugins
 _MODULES = {"docs": "explain"}
 
 
-class _Commands(click.Group):
-    def list_commands(self, ctx):
-        return list(COMMANDS)
+def __getattr__(name: str) -> Any:
+    """``from lintra.cli import main``: the click group, imported with click when first asked for."""
+    if name == "main":
+        from lintra.cli.group import main
 
-    def get_command(self, ctx, name):
-        if name not in COMMANDS:
-            return None
-        return getattr(importlib.import_module(f"lintra.cli.{_MODULES.get(name, name)}"), name)
-
-
-@click.group(cls=_Commands, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="lintra")
-def main() -> None:
-    """Find proprietary coupling (vendor lock-in) in Heat, Kubernetes and vSphere configs."""
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,18 +1,16 @@
-"""``lintra check``: lint paths (or ``-`` for standard input) and gate CI by exit code."""
+"""``lintra check``: lint paths (or ``-`` for standard input) and gate CI by exit code.
+
+This module is the click command (every option, --help); what the check does is
+:func:`lintra.cli.checking.run_check`, which the console entry point also calls without click for
+the commands a pre-commit hook runs (lintra/cli/entry.py)."""
 
 from __future__ import annotations
 
-import os
-import sys
-
 import click
 
-from lintra.cli import outputs
-from lintra.cli.common import ConfigError, baseline_or_exit
-from lintra.cli.scan import ScanSetup, scan_options
-from lintra.config.files import start_directory
+from lintra.cli.checking import _skipped, run_check, use_colour  # noqa: F401 - use_colour/_skipped: their old home
+from lintra.cli.scan import scan_options
 from lintra.model import Level
-from lintra.repository import repository_root
 
 LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 
@@ -51,62 +49,6 @@ LEVELS = click.Choice([level.name for level in Level], case_sensitive=False)
 @click.option("--statistics", is_flag=True, help="Text: print how many findings each rule has instead of each finding.")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when findings fail the run (2 still means a file could not be read or a usage error).")
-def check(paths, fmt, output, changed_since, new_only, context, fail_on, hide_sanctioned, baseline_file, no_baseline,
-          verbose, sarif_include_suppressed, fail_on_empty, color, show_remediation, quiet, statistics, exit_zero,
-          **options):
+def check(**params):
     """Check PATHS (files, directories, or - for standard input) for vendor coupling."""
-    scan = ScanSetup(paths, options, {"fail_on": (fail_on, "--fail-on"),
-                                 "hide_sanctioned": (hide_sanctioned, "--hide-sanctioned"),
-                                 "baseline": (baseline_file, "--baseline")})
-    pairs = outputs.pair(fmt, output, scan.registry.formats)
-    root = repository_root(start_directory(paths)) or os.getcwd()  # CI formats name files from it
-    baseline = None if no_baseline else baseline_or_exit(scan.settings["baseline"])
-    changes, force_exclude = None, False
-    if changed_since:
-        from lintra.discover.changes import ChangesError, select_paths
-        from lintra.discover.changes import changed_since as changed_since_
-
-        try:
-            changes = changed_since_(changed_since)
-        except ChangesError as error:
-            raise ConfigError(str(error)) from None
-        suffixes = {suffix for loader in scan.registry.loaders for suffix in loader.suffixes}
-        paths, force_exclude = select_paths(changes, paths, suffixes), True
-        context = context or (root,)  # the unchanged rest of the repository still defines what changed files use
-    elif new_only:
-        raise ConfigError("--new-only needs --changed-since REF")
-    elif not paths:
-        paths = ["."]
-    result = scan.run(paths, force_exclude=force_exclude, baseline=baseline, context=context if paths else ())
-    if new_only:
-        from lintra.filter.changes import on_changed_lines
-
-        result.findings = on_changed_lines(result.findings, changes)
-    options = {"color": use_colour(color, sys.stdout), "verbose": verbose,
-               "include_suppressed": sarif_include_suppressed, "root": root,
-               "show_remediation": show_remediation, "quiet": quiet, "statistics": statistics}
-    outputs.write_all(pairs, result, sys.stdout, options)
-    if not any(record.status in ("scanned", "error") for record in result.files):  # errors already exit 2
-        click.echo(f"lintra: warning: no file was scanned{_skipped(result)}", err=True)
-        if fail_on_empty:
-            sys.exit(2)
-    sys.exit(0 if exit_zero and result.exit_code == 1 else result.exit_code)
-
-
-def use_colour(flag, stream, environ=os.environ) -> bool:
-    """--color/--no-color, else NO_COLOR (https://no-color.org: set and not empty), else
-    FORCE_COLOR (set and not empty), else whether the output is a terminal."""
-    if flag is not None:
-        return flag
-    if environ.get("NO_COLOR"):
-        return False
-    if environ.get("FORCE_COLOR"):
-        return True
-    return stream.isatty()
-
-
-def _skipped(result) -> str:
-    reasons = result.summary()["skipped_reasons"]
-    if not reasons:
-        return " (the paths hold no file lintra reads)"
-    return " (" + ", ".join(f"{count} skipped: {reason}" for reason, count in reasons.items()) + ")"
+    run_check(**params)

@@ -1,11 +1,12 @@
-"""Helpers shared by sub-commands: settings and plugins with clean errors, splitting list options."""
+"""Helpers shared by sub-commands: settings and plugins with clean errors, splitting list options.
+
+click is not imported here: a plain ``lintra check`` (lintra/cli/entry.py) runs without it, and
+:class:`ConfigError` (a ``click.ClickException``) is made on first use, which is an error path."""
 
 from __future__ import annotations
 
 import os
 from typing import Any, Dict, Iterable, List, Optional, Sequence
-
-import click
 
 from lintra.plugins import Registry, load_registry
 
@@ -19,9 +20,9 @@ def registry_or_exit(**options: Any) -> Registry:
     try:
         return load_registry(**options)
     except PackError as error:
-        raise ConfigError(f"invalid policy pack:\n{error}") from None
+        raise config_error(f"invalid policy pack:\n{error}") from None
     except (ValueError, TypeError, ImportError) as error:  # PluginError is a ValueError
-        raise ConfigError(f"cannot load plugins: {error}") from None
+        raise config_error(f"cannot load plugins: {error}") from None
 
 
 LIMIT_HELP = ("Set an input limit (README \"Limits\"), e.g. max_depth=512; may raise it up to 16 times its default, "
@@ -36,7 +37,7 @@ def limit_flags(expressions: Sequence[str]) -> Dict[str, int]:
         try:
             found[name.strip()] = int(value)
         except ValueError:
-            raise ConfigError(f"--limit {expression}: expected NAME=INTEGER, e.g. max_depth=512") from None
+            raise config_error(f"--limit {expression}: expected NAME=INTEGER, e.g. max_depth=512") from None
     return found
 
 
@@ -48,13 +49,13 @@ def settings_or_exit(paths: Sequence[str], config: Optional[str] = None, isolate
     from lintra.config.settings import load
 
     if isolated and config:
-        raise ConfigError("--isolated reads no configuration file; it cannot be combined with --config")
+        raise config_error("--isolated reads no configuration file; it cannot be combined with --config")
     try:
         settings = load(paths, config, isolated)
         settings.add_flags(flags or {})
         settings.judgement()  # resolve profiles now, so a bad one fails before any scanning
     except ConfigFileError as error:
-        raise ConfigError(f"invalid configuration: {error}") from None
+        raise config_error(f"invalid configuration: {error}") from None
     return settings
 
 
@@ -65,11 +66,11 @@ def baseline_or_exit(path: Optional[str]):
     from lintra.filter.baseline import BaselineError, read
 
     if not os.path.isfile(path):
-        raise ConfigError(f"baseline {path} does not exist; create it with: lintra baseline create --output {path}")
+        raise config_error(f"baseline {path} does not exist; create it with: lintra baseline create --output {path}")
     try:
         return read(path)
     except BaselineError as error:
-        raise ConfigError(f"invalid baseline: {error}") from None
+        raise config_error(f"invalid baseline: {error}") from None
 
 
 #: the help of every command's --isolated (check, baseline, rules, config, profiles)
@@ -82,7 +83,26 @@ def split_list(values: Iterable[str]) -> List[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
-class ConfigError(click.ClickException):
-    """A usage or configuration problem: exit code 2, never confused with findings (exit 1)."""
+def config_error(message: str) -> Exception:
+    """A :class:`ConfigError` for ``message``, for modules on the click-free path to raise."""
+    return _config_error_class()(message)
 
-    exit_code = 2
+
+def _config_error_class() -> type:
+    global ConfigError
+    if "ConfigError" not in globals():
+        import click
+
+        class ConfigError(click.ClickException):  # noqa: F811 - made once, then a plain module global
+            """A usage or configuration problem: exit code 2, never confused with findings (exit 1)."""
+
+            exit_code = 2
+
+    return ConfigError
+
+
+def __getattr__(name: str) -> Any:
+    """``from lintra.cli.common import ConfigError`` (commands that import click anyway)."""
+    if name == "ConfigError":
+        return _config_error_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

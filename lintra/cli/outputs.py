@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import List, Optional, Sequence, Tuple
 
-from lintra.cli.common import ConfigError
+from lintra.cli.common import config_error
 
 
 def default_format(environ=os.environ) -> str:
@@ -24,9 +24,9 @@ def pair(formats: Sequence[str], outputs: Sequence[str], known, environ=os.envir
     """[(Format, path or None for stdout)] in the order given; ConfigError (exit 2) when ambiguous."""
     formats = list(formats) or [default_format(environ)]
     if len(outputs) > len(formats):
-        raise ConfigError(f"{len(outputs)} --output for {len(formats)} --format: give each output its format")
+        raise config_error(f"{len(outputs)} --output for {len(formats)} --format: give each output its format")
     if len(formats) - len(outputs) > 1:
-        raise ConfigError("only one --format may write to standard output; give the others an --output")
+        raise config_error("only one --format may write to standard output; give the others an --output")
     pairs = []
     for n, name in enumerate(formats):
         formatter = known.get(name)
@@ -37,7 +37,7 @@ def pair(formats: Sequence[str], outputs: Sequence[str], known, environ=os.envir
 
             close = difflib.get_close_matches(name.lower(), list(known), n=1)
             suggestion = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(f"unknown format {name!r}{suggestion}; known: {', '.join(sorted(known)) or 'none'}{hint}")
+            raise config_error(f"unknown format {name!r}{suggestion}; known: {', '.join(sorted(known)) or 'none'}{hint}")
         pairs.append((formatter, outputs[n] if n < len(outputs) else None))
     return pairs
 
@@ -56,9 +56,9 @@ def write_all(pairs, result, stdout, options) -> None:
             with open(path, "w", encoding="utf-8", newline="\n") as handle:
                 formatter.write(result, handle, dict(options, color=False))
         except OSError as error:
-            raise ConfigError(f"cannot write {path or 'standard output'}: {error.strerror or error}") from None
+            raise config_error(f"cannot write {path or 'standard output'}: {error.strerror or error}") from None
         except Exception as error:  # noqa: BLE001 - a format plugin's bug: one line, exit 2
-            raise ConfigError(f"format {formatter.name} failed: {type(error).__name__}: {error}") from None
+            raise config_error(f"format {formatter.name} failed: {type(error).__name__}: {error}") from None
 
 
 def _reader_went_away(stdout) -> None:

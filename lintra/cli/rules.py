@@ -47,10 +47,11 @@ def rules(fmt, profile, config_file, packs, selectors, isolated):
         raise ConfigError(f"{', '.join(repr(s) for s in unmatched)} matches no rule "
                           "(an id or id prefix, a rule name, a vendor or a category)")
     if fmt == "json":
-        from lintra.check.params import configured_values
+        from lintra.check.params import configured_values, declared_vendors
 
         configured = settings.rule_params()
         click.echo(json.dumps([dict(rule_dict(r), profile=judgement.profile.name, level=_level(judgement, r),
+                                    vendors=list(declared_vendors(r, configured)),
                                     params={name: dict(spec, value=value)
                                             for (name, spec), value in zip(r.params.items(),
                                                                            configured_values(r, configured).values())})

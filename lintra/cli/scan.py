@@ -1,66 +1,71 @@
 """What every scanning command shares (``check``, ``baseline create|prune``): the options that
 decide what is scanned and how it is judged, and the run they set up. A baseline made with the
-same options as the check that reads it matches that check's findings."""
+same options as the check that reads it matches that check's findings.
+
+click is imported only by :func:`scan_options` (when a command is declared), so the click-free
+``lintra check`` path (lintra/cli/entry.py) can run a :class:`ScanSetup` without it."""
 
 from __future__ import annotations
 
 import os
 from typing import Any, Callable, Dict, Optional, Sequence
 
-import click
-
-from lintra.cli.common import (ISOLATED_HELP, LIMIT_HELP, ConfigError, limit_flags, registry_or_exit, settings_or_exit,
+from lintra.cli.common import (ISOLATED_HELP, LIMIT_HELP, config_error, limit_flags, registry_or_exit, settings_or_exit,
                                split_list)
 from lintra.discover import PathNotFound
 from lintra.pipeline import Result, run
 
-_OPTIONS = [
-    click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable)."),
-    click.option("--force-exclude", is_flag=True,
-                 help="Apply --exclude also to files named explicitly (as pre-commit passes them)."),
-    click.option("--select", multiple=True, metavar="SEL",
-                 help="Only rules matching SEL: id or id prefix, rule name, vendor or category "
-                      "(repeatable, comma-separated)."),
-    click.option("--ignore", multiple=True, metavar="SEL", help="Skip rules matching SEL (same forms as --select)."),
-    click.option("--profile", "-p", metavar="NAME",
-                 help="Strictness profile: conservative, balanced (default), agile, or one the configuration defines."),
-    click.option("--sanction", multiple=True, metavar="VENDOR",
-                 help="Accept coupling to VENDOR: its findings drop to info (repeatable, comma-separated)."),
-    click.option("--pack", "packs", multiple=True, metavar="PATH",
-                 help="Also run the rules of this policy pack file or directory of packs (repeatable)."),
-    click.option("--heat-env", "-e", "heat_env", multiple=True, type=click.Path(exists=True, dir_okay=False),
-                 metavar="ENV", help="Heat environment file applied to every template, as `openstack stack create -e` "
-                                     "(repeatable, later files win); it is checked too."),
-    click.option("--heat-env-auto", is_flag=True,
-                 help="Also resolve Heat parameters and resource_registry aliases from every environment file of "
-                      "the template's own repository."),
-    click.option("--helm-values", "helm_values", multiple=True, type=click.Path(exists=True, dir_okay=False),
-                 metavar="FILE", help="Helm values file applied to every chart, as `helm template -f` (repeatable, "
-                                      "later files win); findings its values cause point into it."),
-    click.option("--helm-set", "helm_set", multiple=True, metavar="KEY=VALUE",
-                 help="Helm value as `helm template --set` writes it (a.b=x, a.b[0]=x, a\\.b=x, comma lists; "
-                      "repeatable)."),
-    click.option("--helm-set-string", "helm_set_string", multiple=True, metavar="KEY=VALUE",
-                 help="Like --helm-set, but every value stays a string (`helm template --set-string`)."),
-    click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
-                 help="Configuration file to use instead of the .lintra.yaml / pyproject.toml found upward."),
-    click.option("--isolated", is_flag=True, help=ISOLATED_HELP),
-    click.option("--allow-local-plugins", is_flag=True,
-                 help="Run the Python plugin files the project's configuration names (they run code)."),
-    click.option("--stdin-filename", default="-", metavar="NAME",
-                 help="Name to report for standard input (its suffix picks the reader)."),
-    click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE", help=LIMIT_HELP),
-    click.option("--no-cache", is_flag=True,
-                 help="Read every context file afresh instead of from the cache of what earlier runs kept of it "
-                      "(README \"Cache\"; `lintra cache clear` empties it)."),
-    click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-                 help="Worker processes that load and check files (default: the CPUs this process may use; "
-                      "1: none). Runs of fewer than 64 files stay in one process; the output is the same."),
-]
+
+def _options() -> list:
+    import click
+
+    return [
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable)."),
+        click.option("--force-exclude", is_flag=True,
+                     help="Apply --exclude also to files named explicitly (as pre-commit passes them)."),
+        click.option("--select", multiple=True, metavar="SEL",
+                     help="Only rules matching SEL: id or id prefix, rule name, vendor or category "
+                          "(repeatable, comma-separated)."),
+        click.option("--ignore", multiple=True, metavar="SEL", help="Skip rules matching SEL (same forms as --select)."),
+        click.option("--profile", "-p", metavar="NAME",
+                     help="Strictness profile: conservative, balanced (default), agile, or one the configuration defines."),
+        click.option("--sanction", multiple=True, metavar="VENDOR",
+                     help="Accept coupling to VENDOR: its findings drop to info (repeatable, comma-separated)."),
+        click.option("--pack", "packs", multiple=True, metavar="PATH",
+                     help="Also run the rules of this policy pack file or directory of packs (repeatable)."),
+        click.option("--heat-env", "-e", "heat_env", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     metavar="ENV", help="Heat environment file applied to every template, as `openstack stack create -e` "
+                                         "(repeatable, later files win); it is checked too."),
+        click.option("--heat-env-auto", is_flag=True,
+                     help="Also resolve Heat parameters and resource_registry aliases from every environment file of "
+                          "the template's own repository."),
+        click.option("--helm-values", "helm_values", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     metavar="FILE", help="Helm values file applied to every chart, as `helm template -f` (repeatable, "
+                                          "later files win); findings its values cause point into it."),
+        click.option("--helm-set", "helm_set", multiple=True, metavar="KEY=VALUE",
+                     help="Helm value as `helm template --set` writes it (a.b=x, a.b[0]=x, a\\.b=x, comma lists; "
+                          "repeatable)."),
+        click.option("--helm-set-string", "helm_set_string", multiple=True, metavar="KEY=VALUE",
+                     help="Like --helm-set, but every value stays a string (`helm template --set-string`)."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+                     help="Configuration file to use instead of the .lintra.yaml / pyproject.toml found upward."),
+        click.option("--isolated", is_flag=True, help=ISOLATED_HELP),
+        click.option("--allow-local-plugins", is_flag=True,
+                     help="Run the Python plugin files the project's configuration names (they run code)."),
+        click.option("--stdin-filename", default="-", metavar="NAME",
+                     help="Name to report for standard input (its suffix picks the reader)."),
+        click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE", help=LIMIT_HELP),
+        click.option("--no-cache", is_flag=True,
+                     help="Read every context file afresh instead of from the cache of what earlier runs kept of it "
+                          "(README \"Cache\"; `lintra cache clear` empties it)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Worker processes that load and check files (default: the CPUs this process may use; "
+                          "1: none). Runs of fewer than 64 files stay in one process; the output is the same."),
+    ]
 
 
 def scan_options(command: Callable) -> Callable:
-    for option in reversed(_OPTIONS):
+    for option in reversed(_options()):
         command = option(command)
     return command
 
@@ -97,19 +102,19 @@ class ScanSetup:
                     registries[key] = registry_or_exit(**registry_options)
                 self.registry = registries[key]
         if not self.registry.loaders:  # every file would be skipped and the run would pass
-            raise ConfigError("no plugin provides a loader, so no file can be read"
+            raise config_error("no plugin provides a loader, so no file can be read"
                               + ("; LINTRA_PLUGINS leaves out lintra.loaders" if "LINTRA_PLUGINS" in os.environ else ""))
         unknown = self.settings.unknown_selectors(self.registry.rules.values())
         unknown += self.settings.param_problems(self.registry.rules.values())
         if unknown:
-            raise ConfigError("\n".join(unknown))
+            raise config_error("\n".join(unknown))
         if options["heat_env"]:  # Heat refuses a file that is not an environment; so does lintra
             from lintra.load.heat_environment import not_an_environment
 
             for env in options["heat_env"]:
                 problem = not_an_environment(env, self.registry.loaders, self.registry.detectors)
                 if problem:
-                    raise ConfigError(f"-e {problem}")
+                    raise config_error(f"-e {problem}")
         self.judgement = self.settings.judgement()
 
     def helm_options(self):
@@ -120,7 +125,7 @@ class ScanSetup:
 
         for expression in (*sets, *strings):
             if "=" not in expression:
-                raise ConfigError(f"--helm-set {expression}: expected KEY=VALUE")
+                raise config_error(f"--helm-set {expression}: expected KEY=VALUE")
         # helm applies -f files, then --set, then --set-string: later wins
         return HelmOptions(values, [(e, False) for e in sets] + [(e, True) for e in strings])
 
@@ -138,4 +143,4 @@ class ScanSetup:
                                 "helm": self.helm_options(), "rule_params": self.settings.rule_params(),
                                 "limits": self.settings["limits"], "cache": not self.options.get("no_cache")})
         except PathNotFound as missing:
-            raise ConfigError(f"no such file or directory: {missing}") from None
+            raise config_error(f"no such file or directory: {missing}") from None

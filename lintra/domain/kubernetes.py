@@ -236,8 +236,18 @@ def _own_pod_template(pointer: Pointer, node: dict) -> Optional[Pod]:
     return None
 
 
+#: Keys one of which a mapping has when it is or describes a pod (see ``_pods_at``), and the keys
+#: a pod-describing mapping may sit under without one: most mappings of a large object (a CRD's
+#: schema, a Heat template asked about) have none, and are passed over with one set test.
+_POD_SHAPE_KEYS = frozenset({PATCH_KEY, "containers", "container", "script", "steps", "sparkVersion", "templates",
+                             "flinkVersion"})
+_POD_SHAPE_UNDER = frozenset(KSERVE_COMPONENTS + POD_TEMPLATE_KEYS)
+
+
 def _pods_at(pointer: Pointer, node: dict) -> Tuple[list, bool]:
     """The pods a mapping is or describes, and whether pods may sit further down in it."""
+    if _POD_SHAPE_KEYS.isdisjoint(node) and not (pointer and pointer[-1] in _POD_SHAPE_UNDER):
+        return [], True
     found = []
     patch = node.get(PATCH_KEY)
     if isinstance(patch, str) and isinstance(pod_spec_patch(patch), dict):
@@ -279,16 +289,24 @@ def find_pods(data: Any) -> Tuple[Pod, ...]:
         return ()
     found = []
     skipped = _skipped_fields(data)
-    stack: list = [((k,), v) for k, v in reversed(list(data.items())) if k not in skipped]
+    # only mappings and lists can hold pods: scalars are not put on the stack at all
+    stack: list = [((k,), v) for k, v in reversed(list(data.items()))
+                   if k not in skipped and isinstance(v, (dict, list))]
+    containers = (dict, list)
     while stack:
         pointer, node = stack.pop()
         if isinstance(node, dict):
-            here, descend = _pods_at(pointer, node)
-            found.extend(here)
-            if descend:
-                stack.extend((pointer + (k,), v) for k, v in reversed(list(node.items())))
-        elif isinstance(node, list):
-            stack.extend((pointer + (i,), v) for i, v in reversed(list(enumerate(node))))
+            # the test _pods_at starts with, here: most mappings of a large object are passed over
+            if not _POD_SHAPE_KEYS.isdisjoint(node) or pointer[-1] in _POD_SHAPE_UNDER:
+                here, descend = _pods_at(pointer, node)
+                found.extend(here)
+                if not descend:
+                    continue
+            below = [(pointer + (k,), v) for k, v in node.items() if isinstance(v, containers)]
+        else:
+            below = [(pointer + (i,), v) for i, v in enumerate(node) if isinstance(v, containers)]
+        below.reverse()
+        stack.extend(below)
     return tuple(found)
 
 
@@ -399,6 +417,17 @@ def images(data: Any) -> Iterator[Tuple[Pointer, str]]:
             yield pointer + ("image",), image
 
 
+def image_name(image: str) -> str:
+    """The name of an image reference ``[HOST[:PORT]/]PATH/NAME[:TAG][@DIGEST]``: the last path
+    segment of its repository, without tag or digest (``azuredisk-csi`` of
+    ``mcr.microsoft.com/oss/kubernetes-csi/azuredisk-csi:v1.30.3``). The repository ends at the
+    first ``:`` or ``@`` after the host, so a registry port is not read as a tag."""
+    slash = image.find("/")
+    ends = [i for i in (image.find(":", slash + 1), image.find("@", slash + 1)) if i >= 0]
+    repository = image[:min(ends)] if ends else image
+    return repository.rpartition("/")[2]
+
+
 #: Where a pod spec names node label and taint keys: node selector and affinity terms,
 #: (anti-)affinity and spread topology keys, tolerations. ``[*]`` is every list item; a path ending
 #: in ``*`` names the key of each entry (nodeSelector maps label to value), the others end at the
@@ -445,6 +474,29 @@ def _walk(node: Any, path: Tuple[str, ...], pointer: Pointer) -> Iterator[Tuple[
                 yield from _walk(v, rest, pointer + (k,))
     elif isinstance(node, dict) and head in node:
         yield from _walk(node[head], rest, pointer + (head,))
+
+
+def may_name_node_keys(data: Any) -> bool:
+    """False when :func:`node_keys` finds nothing in ``data`` for want of a place to look: the
+    object has no pods and is of no kind that constrains nodes."""
+    if not isinstance(data, dict):
+        return False
+    if pods(data):
+        return True
+    api, paths = OBJECT_NODE_KEYS.get(data.get("kind"), (None, None))
+    return bool(paths) and str(data.get("apiVersion", "")).startswith(api)
+
+
+def has_pods(data: Any) -> bool:
+    return bool(pods(data))
+
+
+#: The parts of an object a rule may say its findings lie under (:attr:`lintra.Rule.finds_under`),
+#: each with the test of whether an object has that part: its pods (with their containers and
+#: pod metadata), and the node keys it names.
+PODS = "@pods"
+NODE_KEYS = "@nodekeys"
+PARTS = {PODS: has_pods, NODE_KEYS: may_name_node_keys}
 
 
 def node_keys(data: Any) -> Iterator[Tuple[Pointer, Any, str]]:

@@ -2,10 +2,13 @@
 
 Operators (all given in one mapping must hold):
 
-``equals: X`` / ``in: [X, Y]``      the value equals X / one of the list
+``equals: X`` / ``in: [X, Y]``      the value equals X / one of the list (of a vendor_map
+                                    parameter: one of its names)
 ``startswith`` / ``endswith``       string prefix/suffix; a list means any of them
 ``apigroup: [G, H]``                 the value is an apiVersion (``GROUP/VERSION``) of one of these
                                     API groups (exactly: ``x.example.com`` is not ``example.com``)
+``imagename: [N, M]``               the value is a container image reference whose name (the last
+                                    path segment of its repository, without tag or digest) is one of these
 ``contains: X``                     substring of a string value, or item of a list value
 ``regex: RE``                       RE2 regular expression searched in a string value
                                     (linear time: :mod:`lintra.policy.regex_safety`)
@@ -29,7 +32,7 @@ from lintra.policy.selector import SelectorError, compile_path, evaluate
 Predicate = Callable[[Any, Any], bool]
 
 OPERATORS = ("equals", "in", "startswith", "endswith", "apigroup", "contains", "regex", "exists", "type", "key",
-             "path", "not", "any", "all", "ignorecase")
+             "path", "not", "any", "all", "ignorecase", "imagename")
 _TYPES = {
     "string": lambda v: isinstance(v, str),
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
@@ -66,7 +69,30 @@ def compile_condition(spec: Dict[str, Any], at: Pointer = ("match",)) -> Predica
         if op in ("ignorecase", "exists"):
             continue
         checks.append(_operator(op, arg, fold, at + (op,)))
-    return lambda key, value: all(check(key, value) for check in checks)
+    return _every(checks)
+
+
+def _every(checks: List[Predicate]) -> Predicate:
+    """All of ``checks``, in order, stopping at the first that fails (one call for a single one:
+    every hit of every match is tested, so each layer counts)."""
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(key: Any, value: Any) -> bool:
+        for check in checks:
+            if not check(key, value):
+                return False
+        return True
+    return every
+
+
+def _some(checks: List[Predicate]) -> Predicate:
+    def some(key: Any, value: Any) -> bool:
+        for check in checks:
+            if check(key, value):
+                return True
+        return False
+    return some
 
 
 def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
@@ -75,6 +101,8 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
         want = norm(arg)
         return lambda k, v: norm(v) == want
     if op == "in":
+        if isinstance(arg, dict):  # a vendor_map parameter's value: one of its names
+            arg = list(arg)
         if not isinstance(arg, list):
             raise SelectorError("'in' takes a list", at)
         options = [norm(a) for a in arg]
@@ -92,6 +120,14 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
         wanted = frozenset(norm(g) for g in groups)
         # the core group's apiVersion (v1) has no slash and no group: it is never one of these
         return lambda k, v: isinstance(v, str) and "/" in v and norm(v.rpartition("/")[0]) in wanted
+    if op == "imagename":
+        from lintra.domain.kubernetes import image_name
+
+        names = arg if isinstance(arg, list) else [arg]
+        if not all(isinstance(n, str) for n in names):
+            raise SelectorError("'imagename' takes a string or a list of strings", at)
+        wanted_names = frozenset(norm(n) for n in names)
+        return lambda k, v: isinstance(v, str) and norm(image_name(v)) in wanted_names
     if op == "contains":
         want = norm(arg)
         return lambda k, v: (isinstance(v, str) and isinstance(want, str) and want in norm(v)) or \
@@ -116,8 +152,7 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
         if not isinstance(arg, list) or not arg:
             raise SelectorError(f"'{op}' takes a non-empty list of conditions", at)
         inners = [compile_condition(a, at + (i,)) for i, a in enumerate(arg)]
-        combine = any if op == "any" else all
-        return lambda k, v: combine(inner(k, v) for inner in inners)
+        return _some(inners) if op == "any" else _every(inners)
     raise SelectorError(f"unknown operator {op!r}", at)  # pragma: no cover - checked above
 
 
@@ -140,6 +175,29 @@ def _remembered(search: Callable[[str], bool]) -> Predicate:
             answer = answers[value] = search(value)
         return answer
     return test
+
+
+def remembered(predicate: Predicate) -> Predicate:
+    """``predicate`` answered once per distinct text value and key: a match tests the same image
+    names, annotations and apiVersions in document after document. Every condition is a pure
+    function of ``(key, value)``; only exact ``str`` values under ``str``/``int`` keys are
+    remembered, so that ``1`` and ``True`` (equal, one hash) never share an answer."""
+    answers: Dict[Any, bool] = {}
+
+    def test(key: Any, value: Any) -> bool:
+        if type(value) is not str or type(key) not in _PLAIN_KEYS:
+            return predicate(key, value)
+        asked = (key, value)
+        answer = answers.get(asked)
+        if answer is None:
+            if len(answers) >= _REMEMBERED:
+                answers.clear()
+            answer = answers[asked] = bool(predicate(key, value))
+        return answer
+    return test
+
+
+_PLAIN_KEYS = (str, int)
 
 
 def _hashable(value: Any) -> bool:

@@ -17,8 +17,8 @@ from lintra.model import VENDORS, Hit, Rule
 from lintra.repository import is_within
 from lintra.resources import PROFILE_SUFFIX
 from lintra.policy import resolvers
-from lintra.policy.conditions import compile_condition
-from lintra.policy.selector import key_prefix, reaches_pods, SelectorError, compile_path, evaluate
+from lintra.policy.conditions import compile_condition, remembered
+from lintra.policy.selector import anchor, key_prefix, reached, reaches_pods, SelectorError, compile_path, evaluate
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -262,7 +262,12 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 else:  # the value is written elsewhere (a parameter default, an environment file)
                     candidate, replaced = via
                     hit = candidate.hit(pointer[len(replaced):], text, at=hit_at)
-                hit.vendor, hit.service, hit.effort = vendor, service, effort
+                if vendor.__class__ is dict:  # a vendor_map's entry names the finding's vendor
+                    name = value if isinstance(value, str) and value in vendor else key
+                    hit.vendor, hit.service = _entry(vendor, name), _entry(service, name)
+                else:
+                    hit.vendor, hit.service = vendor, service
+                hit.effort = effort
                 yield hit
 
     rule = Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
@@ -271,10 +276,23 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 references=spec.get("references") or (), check=check, origin=origin,
                 examples=spec.get("examples"), service=spec.get("service") or "", effort=spec.get("effort"),
                 effort_reason=spec.get("effort_reason") or "", vendors=_declared(spec["vendor"], [a[0] for a in attributions]),
-                services=[a[1] for a in attributions if a[1]], params=spec.get("params"),
-                known_problems=" ".join(str(spec.get("known_problems") or "").split()))
+                services=_services(attributions), params=spec.get("params"),
+                known_problems=" ".join(str(spec.get("known_problems") or "").split()),
+                finds_under=_finds_under(match.steps for match in matchers))
     rule.reads = _reads(spec)
     return rule
+
+
+def _finds_under(paths) -> Optional[tuple]:
+    """:attr:`lintra.Rule.finds_under` of a rule whose matches walk ``paths`` (their ``each``,
+    else their ``path``, compiled): None when one may reach anywhere in a document."""
+    places = []
+    for steps in paths:
+        place = anchor(steps)
+        if place == ():
+            return None
+        places.append(place)
+    return tuple(dict.fromkeys(places)) or None
 
 
 def _leading_key(path: Any) -> Optional[str]:
@@ -332,7 +350,7 @@ def _parameterised_rule(spec: Dict[str, Any], origin: str) -> Rule:
     when it loads), and again for each set of values a run configures."""
     import json
 
-    from lintra.check.params import effective
+    from lintra.check.params import configured, effective
 
     params = spec["params"]
 
@@ -345,13 +363,18 @@ def _parameterised_rule(spec: Dict[str, Any], origin: str) -> Rule:
     rule = bound(defaults)
     rule.params = dict(params)
     compiled = {json.dumps(defaults, sort_keys=True): rule.check}
+    #: the run's configured parameters seen last (one mapping per run), and the check bound to them
+    last: list = [None, None]
 
     def check(document, scan):
-        values = effective(rule, scan)
-        key = json.dumps(values, sort_keys=True)
-        if key not in compiled:
-            compiled[key] = bound(values).check
-        return compiled[key](document, scan)
+        given = configured(scan)
+        if given is not last[0]:
+            values = effective(rule, scan)
+            key = json.dumps(values, sort_keys=True)
+            if key not in compiled:
+                compiled[key] = bound(values).check
+            last[0], last[1] = given, compiled[key]
+        return last[1](document, scan)
 
     rule.check = check
     rule.reads = _reads(spec)
@@ -359,23 +382,59 @@ def _parameterised_rule(spec: Dict[str, Any], origin: str) -> Rule:
 
 
 def _attribution(match: Any, at: tuple):
-    """``(vendor, service, effort)`` a match names for its own findings (None: the rule's)."""
+    """``(vendor, service, effort)`` a match names for its own findings (None: the rule's).
+
+    With ``vendor_map: {param: NAME}`` (substituted: the parameter's ``name -> vendor``) the vendor
+    is a table: each finding names the vendor of the entry it matched, and ``service_map`` the
+    entry's service (an entry it does not name: the match's ``service``, else the rule's)."""
     if not isinstance(match, dict):
         return None, None, None
-    vendor = match.get("vendor")
+    vendor, service = match.get("vendor"), match.get("service")
     if vendor is not None and vendor not in VENDORS:
         raise SelectorError(f"unknown vendor {vendor!r}", at + ("vendor",))
-    return vendor, match.get("service"), match.get("effort")
+    if "vendor_map" in match:
+        table, services = match["vendor_map"], match.get("service_map") or {}
+        if not isinstance(table, dict):  # {param: NAME} is substituted before: NAME is no vendor_map
+            raise SelectorError("'vendor_map' names a vendor_map parameter: {param: NAME}", at + ("vendor_map",))
+        for name in table.values():
+            if name not in VENDORS:
+                raise SelectorError(f"unknown vendor {name!r}", at + ("vendor_map",))
+        if vendor is not None:
+            raise SelectorError("a match has a 'vendor' or a 'vendor_map', not both", at + ("vendor_map",))
+        # an entry service_map does not name (one a user adds) has the match's service, else the rule's
+        vendor, service = dict(table), {name: services.get(name, service) for name in table}
+    elif "service_map" in match:
+        raise SelectorError("'service_map' needs a 'vendor_map'", at + ("service_map",))
+    return vendor, service, match.get("effort")
 
 
-def _declared(rule_vendor: str, match_vendors: List[Optional[str]]) -> List[str]:
-    """The vendors a rule's findings may name: each match's own, and the rule's for the matches
-    that name none."""
-    return list(dict.fromkeys(v or rule_vendor for v in match_vendors))
+def _entry(table: Any, name: Any) -> Optional[str]:
+    """The entry ``name`` of a match's vendor_map or service table, or the value itself when it is
+    not a table (None: the rule's)."""
+    if table.__class__ is not dict:
+        return table
+    return table.get(name) if isinstance(name, str) else None
+
+
+def _declared(rule_vendor: str, match_vendors: List[Any]) -> List[str]:
+    """The vendors a rule's findings may name: each match's own (every vendor of a match's
+    vendor_map), and the rule's for the matches that name none."""
+    flat: List[Optional[str]] = []
+    for vendor in match_vendors:
+        flat.extend(vendor.values() if isinstance(vendor, dict) else [vendor])
+    return list(dict.fromkeys(v or rule_vendor for v in flat))
+
+
+def _services(attributions) -> List[str]:
+    """The services a rule's matches name (every service of a match's table of them)."""
+    found: List[str] = []
+    for _, service, _ in attributions:
+        found.extend(service.values() if isinstance(service, dict) else [service] if service else [])
+    return found
 
 
 #: What a match may say about its own findings instead of the rule's.
-ATTRIBUTION = ("vendor", "service", "effort")
+ATTRIBUTION = ("vendor", "service", "effort", "vendor_map", "service_map")
 
 
 #: what a deferred rule is compiled with until it first runs: its metadata, none of its matches
@@ -386,10 +445,15 @@ def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
     """The rule of ``spec`` (from a pack validated before), whose matches compile on first use."""
     rule = _compile_rule({**spec, **_UNCOMPILED}, origin)
     # what the matches attribute is metadata (``lintra rules``, selectors), needed before first use
+    # (a vendor_map parameter's default attributes until a run configures it)
+    defaults = {name: declared.get("default") for name, declared in (spec.get("params") or {}).items()}
     matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
-    attributions = [_attribution(match, ()) for match in matches]
+    attributions = [_attribution(_substitute(match, defaults, (), check=False), ()) for match in matches]
     rule.vendors = tuple(_declared(spec["vendor"], [a[0] for a in attributions]))
-    rule.services = tuple(dict.fromkeys(s for s in (rule.service, *(a[1] for a in attributions)) if s))
+    paths = [match.get("each", match.get("path")) if isinstance(match, dict) else None for match in matches]
+    rule.finds_under = _finds_under(compile_path(path) for path in paths) \
+        if all(isinstance(path, str) and path.strip() for path in paths) else None
+    rule.services = tuple(dict.fromkeys(s for s in (rule.service, *_services(attributions)) if s))
     gate = _k8s_gate(spec.get("k8s"))  # cheap, and most documents stop here
     compiled: list = []
     # where each match's path could reach anything: a rule compiles (its regexes with it) only
@@ -397,13 +461,13 @@ def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
     reaches = [_paths_reach(match) for match in matches]
 
     def check(document, scan):
+        if compiled:  # the compiled check asks what the lines below ask
+            return compiled[0](document, scan)
         if gate is not None and not gate(document.data):
             return ()
-        if not compiled and resolvers.for_document(document, scan) is None \
-                and not any(reach(document.data) for reach in reaches):
+        if resolvers.for_document(document, scan) is None and not any(reach(document.data) for reach in reaches):
             return ()
-        if not compiled:
-            compiled.append(_compile_rule(spec, origin).check)
+        compiled.append(_compile_rule(spec, origin).check)
         return compiled[0](document, scan)
 
     rule.check = check
@@ -424,7 +488,7 @@ def _compile_match(match: Any, at: tuple):
                             "with {path: P, exists: false}", at + ("exists",))
     steps = compile_path(match["path"], at + ("path",))
     rest = {k: v for k, v in match.items() if k not in ("path", "each", "if") + ATTRIBUTION}
-    predicate = compile_condition(rest, at) if rest else None
+    predicate = remembered(compile_condition(rest, at)) if rest else None
     if "if" in match and "each" not in match:
         raise SelectorError("'if' needs an 'each' scope to test", at + ("if",))
     scope = compile_path(match["each"], at + ("each",)) if "each" in match else None
@@ -432,11 +496,11 @@ def _compile_match(match: Any, at: tuple):
 
     def hits(data: Any, expand=None):
         if scope is None and expand is None:  # the common case, without the layers below
-            for pointer, key, value in evaluate(steps, data):
+            for pointer, key, value in reached(steps, data):
                 if predicate is None or predicate(key, value):
                     yield pointer, key, value, None, None
             return
-        scopes = evaluate(scope, data) if scope is not None else [((), None, data)]
+        scopes = reached(scope, data) if scope is not None else [((), None, data)]
         for base, base_key, node in scopes:
             if scope_test is not None and not scope_test(base_key, node):
                 continue
@@ -479,11 +543,29 @@ _ABSENT = object()
 
 def _walk(steps, base, node, expand):
     """``evaluate`` that, given ``expand``, steps into the values an indirection resolves to;
-    ``via`` is then ``(candidate, pointer of the replaced node)``."""
+    ``via`` is then ``(candidate, pointer of the replaced node)``.
+
+    With ``expand``, the answer is remembered for the document that ``expand`` resolves in (one
+    ``expand`` per document: :func:`resolvers.for_document`): the Heat rules walk the same
+    ``resources.*.type`` of a template one after another. ``node`` is the document's node at
+    ``base``, found without ``expand``, so ``(steps, base)`` says which walk it is."""
     if expand is None:
-        for pointer, key, value in evaluate(steps, node):
-            yield pointer, key, value, None
-        return
+        return [(pointer, key, value, None) for pointer, key, value in evaluate(steps, node)]
+    memo = _walked
+    if memo[0] is not expand:
+        memo[0], memo[1] = expand, {}
+    asked = (id(steps), base)  # the steps of a path text live as long as the process
+    found = memo[1].get(asked)
+    if found is None:
+        found = memo[1][asked] = list(_walk_through(steps, base, node, expand))
+    return found
+
+
+#: the ``expand`` :func:`_walk` answered with last, and its answers
+_walked: list = [None, {}]
+
+
+def _walk_through(steps, base, node, expand):
     current = [((), None, node, None)]
     for step in steps:
         following = []

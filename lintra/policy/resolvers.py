@@ -63,6 +63,18 @@ class Candidate:
 
 def for_document(document: Document, scan) -> Optional[Expand]:
     """The ``expand`` of the resolver the run registered for ``document``'s kind; None without
-    one (or without a scan: a rule called on its own sees values as written)."""
+    one (or without a scan: a rule called on its own sees values as written).
+
+    Every rule of a document asks in turn: the same ``expand`` is given to each while the same
+    document and scan come back, so that what it resolves can be shared (``pack._walk``)."""
     resolver = (getattr(scan, "resolvers", None) or {}).get(document.kind)
-    return resolver.for_document(document, scan) if resolver is not None else None
+    if resolver is None:
+        return None
+    last = _last
+    if last[0] is not document or last[1] is not scan or last[2] is not resolver:
+        last[:] = [document, scan, resolver, resolver.for_document(document, scan)]
+    return last[3]
+
+
+#: the document, scan and resolver :func:`for_document` answered for last, and its answer
+_last: list = [None, None, None, None]

@@ -17,7 +17,7 @@ generator steps that yield ``(pointer, key, value)`` directly.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 from lintra.domain import kubernetes
 from lintra.domain.kubernetes import pod_spec_pointer  # noqa: F401  (the name rules imported from here)
@@ -42,7 +42,21 @@ _SEGMENT = re.compile(r"""
 
 
 def compile_path(path: str, at: Pointer = ()) -> List[Step]:
-    """Compile ``path``; ``at`` is where it is written, for the error of a path that cannot compile."""
+    """Compile ``path``; ``at`` is where it is written, for the error of a path that cannot compile.
+
+    One path text compiles to one list of steps, shared by every rule that writes it, so that
+    :func:`reached` walks it once per document however many rules ask (do not modify the list)."""
+    steps = _COMPILED.get(path) if isinstance(path, str) else None
+    if steps is None:
+        steps = _COMPILED[path] = _compile(path, at)
+    return steps
+
+
+#: path text -> its steps (the texts of the loaded packs: a few hundred)
+_COMPILED: Dict[str, List[Step]] = {}
+
+
+def _compile(path: str, at: Pointer) -> List[Step]:
     if not isinstance(path, str) or not path.strip():
         raise SelectorError("a path must be a non-empty string", at)
     steps: List[Step] = []
@@ -105,11 +119,39 @@ def evaluate(steps: List[Step], data: Any) -> Iterator[Tuple[Pointer, Any, Any]]
 #: the key a compiled key step takes (``evaluate`` runs those steps inline)
 _KEY_OF: dict = {}
 
+#: the document :func:`reached` answered for last, and its answers by path
+_reached: List[Any] = [None, {}]
+
+
+def reached(steps: List[Step], data: Any) -> List[Tuple[Pointer, Any, Any]]:
+    """``evaluate(steps, data)`` as a list, for a whole document: remembered for the document
+    asked about last, since every rule of a document asks in turn and many ask the same paths
+    (``metadata.annotations.*``, ``@containers.image``). Documents are not modified after
+    loading, and the one remembered is held, so the answer cannot go stale."""
+    memo = _reached
+    if memo[0] is not data:
+        memo[0], memo[1] = data, {}
+    found = memo[1].get(id(steps))  # the steps of a path text live as long as the process
+    if found is None:
+        found = memo[1][id(steps)] = list(evaluate(steps, data))
+    return found
+
 
 def reaches_pods(steps: List[Step], data: Any) -> bool:
     """False when the path starts at the object's pods (``@pod``, ``@podmeta``, ``@containers``)
     and the object has none (the pods are memoised: every rule asks about the same object)."""
     return not steps or steps[0] not in _POD_MACROS or bool(kubernetes.pods(data))
+
+
+def anchor(steps: List[Step]):
+    """Where in a document everything the path reaches lies (:attr:`lintra.Rule.finds_under`):
+    the keys it starts with (a tuple, empty when it starts anywhere), or for a path starting at a
+    macro, the part of the object it stands for (:data:`lintra.domain.kubernetes.PARTS`)."""
+    if steps and steps[0] in _POD_MACROS:
+        return kubernetes.PODS
+    if steps and steps[0] is _node_keys:
+        return kubernetes.NODE_KEYS
+    return key_prefix(steps)
 
 
 def key_prefix(steps: List[Step]) -> Tuple[str, ...]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-import click
-
 from lintra.report import NO_REASON
 from lintra.report.escape import terminal
 
@@ -60,6 +58,9 @@ def write(result, stream, options: Dict[str, Any]) -> None:
     ``statistics`` (a count per rule instead of each finding)."""
     colour = options.get("color", False)
     verbose = options.get("verbose", False)
+
+    if colour:  # only then: importing click costs a one-file check more than the check itself
+        import click
 
     def style(text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if colour else text

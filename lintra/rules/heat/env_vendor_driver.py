@@ -23,6 +23,10 @@ NFS are open and stay silent. One coupling is reported once: not when the same e
 ``resource_registry`` enables that vendor's service (LH124/LH125), nor for ``NeutronCorePlugin:
 vmware_nsx...`` (LH120) or VMware drivers (LH127).
 
+An organisation whose clouds run a further vendor's plugin or driver names it in ``extra_drivers``
+(the value, exact, or a module path prefix ending in ``.``, with its vendor); one that runs the same
+vendor back end on every cloud it deploys to lists it in ``accepted_drivers`` (same form).
+
 References:
 - https://docs.openstack.org/neutron/latest/admin/config-ml2.html
 - https://docs.openstack.org/neutron/latest/configuration/neutron.html#DEFAULT.core_plugin
@@ -39,14 +43,14 @@ References:
 
 from __future__ import annotations
 
-import re
-
+from lintra import lazy_re
+from lintra.check.params import effective
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
 from lintra.rules.heat import environments, vendor_types
 
 #: (pattern on one value or list item, vendor, product); the storage drivers are ``STORAGE_DRIVERS``
-NETWORK_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vendor, product in (
+NETWORK_DRIVERS = tuple((lazy_re.compile(pattern), vendor, product) for pattern, vendor, product in (
     (r"^(neutron_plugin_contrail|contrail_plugin|networking_opencontrail|neutron_plugin_opencontrail)\b"
      r"|opencontrail\.OpenContrailBGPVPNDriver|^BGPVPN:OpenContrail:", "juniper", "Contrail/Tungsten Fabric"),
     (r"^nuage_neutron\b|^nuage(_\w+)?$|^BGPVPN:Nuage:|^NuagePortAttributes$", "nokia", "Nuage VSP"),
@@ -56,7 +60,7 @@ NETWORK_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vend
     (r"^networking_arista\b|^arista(_\w+)?$", "other", "Arista CloudVision"),
     (r"^vmware_nsx\w*\b|^vmware_dvs$", "vmware", "VMware NSX"),
 ))
-STORAGE_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vendor, product in (
+STORAGE_DRIVERS = tuple((lazy_re.compile(pattern), vendor, product) for pattern, vendor, product in (
     (r"^cinder\.volume\.drivers\.(dell_emc|dell|emc|coprhd)\.|^manila\.share\.drivers\.(dell_emc|emc)\.",
      "dell", "Dell EMC"),
     (r"^cinder\.volume\.drivers\.(netapp|solidfire)\b|^manila\.share\.drivers\.netapp\.", "netapp", "NetApp"),
@@ -70,8 +74,8 @@ STORAGE_DRIVERS = tuple((re.compile(pattern), vendor, product) for pattern, vend
      "other", "a storage vendor's array"),
 ))
 #: reported by LH120 and LH127
-_ELSEWHERE = re.compile(r"^vmware_(nsx|dvs)|^cinder\.volume\.drivers\.vmware\.")
-_SPLIT = re.compile(r"\s*,\s*")
+_ELSEWHERE = lazy_re.compile(r"^vmware_(nsx|dvs)|^cinder\.volume\.drivers\.vmware\.")
+_SPLIT = lazy_re.compile(r"\s*,\s*")
 _MAX_NODES = 10000  # a parameter_defaults tree is small; a bomb-shaped one is not walked whole
 
 
@@ -122,12 +126,25 @@ def _parameter(pointer, key) -> str:
     return next((p for p in reversed(pointer) if isinstance(p, str) and p != "value"), str(key))
 
 
-def checker(drivers):
-    """The check for one family of drivers (Neutron plugins, or Cinder/Manila drivers)."""
-    return lambda document, scan: _check(document, drivers)
+def _named(entries, value):
+    """The entry of ``entries`` that names ``value``: the value itself, or a module path prefix of
+    it ending in ``.``; None when none does."""
+    for entry in entries:
+        if value == entry or (entry.endswith(".") and value.startswith(entry)):
+            return entry
+    return None
 
 
-def _check(document, drivers):
+def check_network(document, scan):
+    return _check(document, NETWORK_DRIVERS, effective(RULE, scan))
+
+
+def check_storage(document, scan):
+    return _check(document, STORAGE_DRIVERS, effective(STORAGE_RULE, scan))
+
+
+def _check(document, drivers, params):
+    extra, accepted = params["extra_drivers"], params["accepted_drivers"]
     data = document.data if isinstance(document.data, dict) else {}
     enabled = None
     budget = [_MAX_NODES]
@@ -139,7 +156,10 @@ def _check(document, drivers):
         for pointer, key, item in _values(values, (section,), budget):
             if _ELSEWHERE.search(item) or pointer in reported:
                 continue
-            found = driver(item, drivers)
+            if accepted and _named(accepted, item):
+                continue
+            entry = _named(extra, item) if extra else None
+            found = (extra[entry], f"the {entry} driver of {extra[entry]}") if entry else driver(item, drivers)
             if found is None:
                 continue
             enabled = _enabled_vendors(document) if enabled is None else enabled
@@ -165,6 +185,21 @@ STORAGE_EXAMPLES = {
              "      tripleo_ceph/volume_driver:\n        value: cinder.volume.drivers.rbd.RBDDriver\n"],
 }
 
+#: LH128's and LH129's parameters (the shape of LK116's: a vendor_map of further drivers, the
+#: accepted ones as strings)
+DRIVER_PARAMS = {
+    "extra_drivers": {
+        "type": "vendor_map", "default": {},
+        "description": "Further plugins or drivers an environment parameter may name (the value exactly, or a "
+                       "Python module path prefix ending in '.', as Neutron's core_plugin and Cinder's "
+                       "volume_driver take them: docs.openstack.org/neutron/latest/configuration/neutron.html, "
+                       "docs.openstack.org/cinder/latest/reference/support-matrix.html) with their vendor."},
+    "accepted_drivers": {
+        "type": "strings", "default": [],
+        "description": "Vendor plugins or drivers (the value exactly, or a module path prefix ending in '.') the "
+                       "organisation runs on every cloud it deploys to: not reported."},
+}
+
 RULE = Rule(
     id="LH128",
     name="heat-env-vendor-neutron-plugin",
@@ -178,7 +213,7 @@ RULE = Rule(
     remediation="Use ML2 with OVN or Open vSwitch, keep vendor SDN choices in the operator's environment, "
                 "or sanction the vendor for this deployment.",
     references=references(__doc__),
-    check=checker(NETWORK_DRIVERS),
+    check=check_network,
     origin=__name__,
     examples=EXAMPLES,
     service="vendor Neutron plugins and mechanism drivers", effort=4,
@@ -186,6 +221,7 @@ RULE = Rule(
                   "re-created and traffic cut over",
     vendors=sorted({vendor for _, vendor, _ in NETWORK_DRIVERS}),
     services=sorted({product for _, _, product in NETWORK_DRIVERS}),
+    params=DRIVER_PARAMS,
 )
 
 STORAGE_RULE = Rule(
@@ -201,11 +237,12 @@ STORAGE_RULE = Rule(
     remediation="Use an open storage back end (Ceph RBD/CephFS, LVM, NFS), keep array choices in the "
                 "operator's environment, or sanction the vendor for this deployment.",
     references=references(__doc__),
-    check=checker(STORAGE_DRIVERS),
+    check=check_storage,
     origin=__name__,
     examples=STORAGE_EXAMPLES,
     service="vendor Cinder and Manila drivers", effort=4,
     effort_reason="the cloud's block or file back end is replaced and its volumes or shares migrated",
     vendors=sorted({vendor for _, vendor, _ in STORAGE_DRIVERS}),
     services=sorted({product for _, _, product in STORAGE_DRIVERS}),
+    params=DRIVER_PARAMS,
 )

@@ -18,15 +18,14 @@ References:
 - https://docs.openstack.org/project-deploy-guide/tripleo-docs/latest/features/deploy_manila.html
 """
 
-import re
-
+from lintra import lazy_re
 from lintra.rules.docstring import rationale, references
 from lintra.model import Hit, Rule
 from lintra.rules.heat import environments, vendor_types
 
 _DISABLED = (None, "OS::Heat::None")
 #: How LH120-LH123 read an enable flag: a true boolean (or "true"), or NeutronCorePlugin vmware_nsx/dvs.
-_REPORTED_FLAG = re.compile(r"(?i)^true$|^vmware_(nsx|dvs)")
+_REPORTED_FLAG = lazy_re.compile(r"(?i)^true$|^vmware_(nsx|dvs)")
 
 
 def checker(category):

@@ -11,6 +11,10 @@ when the template it ends in declares a vendor plugin type. The finding is on th
 ``type:``; each registry entry on the chain (and the vendor resource in the target template) is a
 related location.
 
+``extra_types`` (the parameter LH106 takes too; ``rules: {"*": {params: {extra_types: ...}}}``
+sets both) names further plugin types, exact or as a prefix ending in ``::``, with their vendor: an
+alias an environment maps to one of them, or to a template that declares one, is that vendor's.
+
 References:
 - https://docs.openstack.org/heat/latest/template_guide/environment.html#mapping-resources
 - https://opendev.org/openstack/heat/src/branch/master/heat/engine/environment.py
@@ -19,13 +23,32 @@ References:
 
 import os
 
+from lintra.check.params import effective
 from lintra.rules.docstring import rationale, references
 from lintra.model import Hit, Related, Rule
 from lintra.rules.heat import environments, upstream_types, vendor_types
-from lintra.rules.heat.unknown_resource_type import resource_types
+from lintra.rules.heat.unknown_resource_type import EXTRA_TYPES, entry_for, resource_types
 
 _MAX_HOPS = 8
 _DISABLED = (None, "OS::Heat::None")
+
+
+def _lookups(extra):
+    """``(plugin_type, vendor_of)`` of :mod:`vendor_types`, with the run's ``extra_types`` first:
+    ``(vendor, product)`` of a plugin type, and of a type or TripleO service alias."""
+    if not extra:
+        return vendor_types.plugin_type, vendor_types.vendor_of
+
+    def extra_type(name):
+        entry = entry_for(extra, name)
+        return (extra[entry], f"the {entry} plugin of {extra[entry]}") if entry else None
+
+    def plugin_type(name):
+        return extra_type(name) or vendor_types.plugin_type(name)
+
+    def vendor_of(name):
+        return extra_type(name) or vendor_types.vendor_of(name)
+    return plugin_type, vendor_of
 
 
 def check(document, scan):
@@ -33,11 +56,12 @@ def check(document, scan):
     if not envs:
         return
     explicit = environments.index(scan).explicit
+    plugin_type, vendor_of = _lookups(effective(RULE, scan)["extra_types"])
     for pointer, name, kind in resource_types(document):
-        if vendor_types.plugin_type(kind):
+        if plugin_type(kind):
             continue  # the type itself is reported by LH101-LH106
-        for chain in _chains(kind, name, envs, explicit):
-            verdict = _vendor(chain, scan)
+        for chain in _chains(kind, name, envs, explicit, vendor_of):
+            verdict = _vendor(chain, scan, plugin_type, vendor_of)
             if verdict is None:
                 continue
             vendor, product, evidence = verdict
@@ -49,14 +73,14 @@ def check(document, scan):
                       service=product)
 
 
-def _chains(kind, name, envs, explicit):
+def _chains(kind, name, envs, explicit, vendor_of):
     """Registry chains for ``kind``: the effective one of the ``-e`` files if they map it, else one
     per repository environment that maps it (alternatives)."""
     for env, at, target in environments.registry_starts(kind, name, envs, explicit):
         chain = [(env, at, kind, target)]
         # a vendor name on the chain settles it; hops after it could come from another alternative
         while isinstance(target, str) and len(chain) < _MAX_HOPS and not _terminal(target) \
-                and not vendor_types.vendor_of(target):
+                and not vendor_of(target):
             step = (environments.lookup_last(target, None, explicit) or environments.lookup_last(target, None, [env])
                     or environments.lookup_last(target, None, envs))
             if step is None or any(hop[2] == target for hop in chain):
@@ -71,12 +95,12 @@ def _terminal(target):
     return upstream_types.is_upstream(target) or upstream_types.is_template_reference(target)
 
 
-def _vendor(chain, scan):
+def _vendor(chain, scan, plugin_type, vendor_of):
     final = chain[-1][3]
     if final in _DISABLED:
         return None
     for _, _, _, target in chain:
-        found = vendor_types.vendor_of(target) if isinstance(target, str) else None
+        found = vendor_of(target) if isinstance(target, str) else None
         if found:
             return found[0], found[1], []
     if isinstance(final, str) and upstream_types.is_template_reference(final) and "://" not in final:
@@ -85,7 +109,7 @@ def _vendor(chain, scan):
             path = os.path.realpath(os.path.join(os.path.dirname(env.source.path), final))
             for template in environments.index(scan).by_path.get(path, ()):
                 for at, _, kind in resource_types(template):
-                    found = vendor_types.plugin_type(kind)
+                    found = plugin_type(kind)
                     if found:
                         where = Related(f"{final} declares {kind}", template.source.name, template.span(at, "value"))
                         return found[0], found[1], [where]
@@ -121,4 +145,5 @@ RULE = Rule(
                   "or template instead, and the resources it then creates are re-tested",
     vendors=sorted(set(vendor_types.plugin_vendors()) | set(vendor_types.service_vendors())),
     services=vendor_types.plugin_products() + vendor_types.service_products(),
+    params={"extra_types": EXTRA_TYPES},
 )

@@ -13,6 +13,12 @@ with the template), with properties that differ, so the template is rewritten an
 Types that LH101-LH105 already attribute are left to them; a prefix that names a known plugin
 (Nuage, Infoblox) attributes the vendor, anything else is reported as an unknown vendor.
 
+An organisation that runs its own Heat plugins on every cloud it deploys to lists their types in
+``accepted_types`` (an exact type, or a prefix ending in ``::``): they are not reported. Types of a
+plugin whose vendor it knows go in ``extra_types`` (type or ``::`` prefix -> vendor): they are
+reported as that vendor's plugin type instead of an unknown one (types LH101-LH105 report stay
+theirs, and a name an environment registers stays an alias).
+
 A partial scan sees the same registry as a scan of the whole repository: the run also reads, as
 context, the environment files of the template's repository that the scanned paths leave out (a
 user checking ``templates/`` alone still deploys with the repository's ``environments/``). A type
@@ -33,6 +39,7 @@ References:
 - https://opendev.org/openstack/heat/src/branch/master/heat/engine/environment.py
 """
 
+from lintra.check.params import effective
 from lintra.rules.docstring import rationale, references
 from lintra.model import Hit, Rule
 from lintra.rules.heat import environments, upstream_types, vendor_types
@@ -41,6 +48,15 @@ from lintra.rules.heat import environments, upstream_types, vendor_types
 #: rendered before deployment that lintra skips; tripleo ships no resource plugins, so these are
 #: aliases by construction, not plugin types.
 ALIAS_NAMESPACES = ("OS::TripleO::",)
+
+
+#: LH106's and LH107's parameter, one declaration so that ``"*"`` sets both alike
+EXTRA_TYPES = {
+    "type": "vendor_map", "default": {},
+    "description": "Further plugin resource types (exact, or a prefix ending in ::) with the vendor whose Heat "
+                   "plugin provides them (a plugin's types are what its resource_mapping() registers: "
+                   "docs.openstack.org/heat/latest/developing_guides/pluginguide.html): LH106 reports them as "
+                   "that vendor's, not as unknown; LH107 reports an alias an environment maps to one."}
 
 
 def resource_types(document):
@@ -56,14 +72,32 @@ def resource_types(document):
                 yield (section, name, field), name, kind
 
 
+def entry_for(table, kind):
+    """The entry of ``table`` (exact types, and prefixes ending in ``::``) that ``kind`` is, or None."""
+    for entry in table:
+        if kind == entry or (entry.endswith("::") and kind.startswith(entry)):
+            return entry
+    return None
+
+
 def check(document, scan):
+    params = effective(RULE, scan)
+    accepted, extra = params["accepted_types"], params["extra_types"]
     for pointer, name, kind in resource_types(document):
         if upstream_types.is_upstream(kind) or upstream_types.is_template_reference(kind):
             continue
+        if accepted and entry_for(accepted, kind):
+            continue  # the organisation's clouds all register it
         known = vendor_types.plugin_type(kind)
         if known and known[2]:
             continue  # LH101-LH105 report it with their own rationale
         if kind.startswith(ALIAS_NAMESPACES) or environments.is_alias(kind, scan):
+            continue
+        entry = entry_for(extra, kind) if extra else None
+        if entry is not None:
+            vendor = extra[entry]
+            yield Hit(pointer, f"resource '{name}' has type {kind}, provided by a {vendor} Heat plugin "
+                               f"({entry} in extra_types)", at="value", vendor=vendor, service=f"{vendor} Heat plugin")
             continue
         if known:
             yield Hit(pointer, f"resource '{name}' has type {kind}, provided by the {known[1]} Heat plugin",
@@ -100,5 +134,14 @@ RULE = Rule(
     effort_reason="the type is replaced by upstream resources (or the environment mapping it ships with the "
                   "template); properties differ, so the template is rewritten and re-tested",
     vendors=vendor_types.plugin_vendors(reported_here_only=True),
+    params={
+        "accepted_types": {
+            "type": "strings", "default": [],
+            "description": "Resource types (exact, or a prefix ending in ::) of Heat plugins the organisation "
+                           "installs on every cloud it deploys to (a plugin's types are what its "
+                           "resource_mapping() registers: docs.openstack.org/heat/latest/developing_guides/"
+                           "pluginguide.html): not reported."},
+        "extra_types": EXTRA_TYPES,
+    },
     services=[f"{product} Heat plugin" for product in vendor_types.plugin_products(reported_here_only=True)],
 )

@@ -19,16 +19,16 @@ References:
 """
 
 import json
-import re
 
+from lintra import lazy_re
 from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat import resolve
 
 _UUID = r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
 #: ``<cluster mo id>.<vCenter instance UUID>``, or the pre-Liberty ``<mo id>(<display name>)``
-VCENTER_NODE = re.compile(rf"^(?P<moid>domain-[cs]?\d+)\.(?P<vcenter>{_UUID})$"
-                          r"|^(?P<legacy>(?:domain-[cs]?|resgroup-)\d+)\([^()]+\)$")
+VCENTER_NODE = lazy_re.compile(rf"^(?P<moid>domain-[cs]?\d+)\.(?P<vcenter>{_UUID})$"
+                               r"|^(?P<legacy>(?:domain-[cs]?|resgroup-)\d+)\([^()]+\)$")
 
 
 def forced_node(zone):

@@ -19,6 +19,11 @@ and Huawei OceanStor (``huawei_*``, ``smarttier``, ``smartcache``, ``smartpartit
 ``replication_enabled``, ``volume_backend_name``, ``cephfs:*``, ``zfsonlinux:*``; ``vmware:*``
 volume types are LH112's.
 
+An organisation whose clouds run another vendor's driver lists that driver's scopes in
+``extra_scopes`` (key prefix -> vendor); one whose every cloud has the same array accepts its
+scopes in ``accepted_scopes``. Both are key prefixes as above, compared after a leading
+``capabilities:``.
+
 QoS specs (``OS::Cinder::QoSSpecs``) are not judged: the back-end QoS keys drivers read there
 (``maxIOPS``, ``maxBWS``, ``minIOPS``, ``IOType``, ``latency``, ``qos:IOThrottling``) are unscoped
 names several vendors share, so they name no single vendor.
@@ -45,6 +50,7 @@ References:
 - https://opendev.org/openstack/cinder/src/branch/master/cinder/volume/drivers/datera/datera_api22.py
 """
 
+from lintra.check.params import effective
 from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat import resolve
@@ -82,10 +88,16 @@ TYPES = {
 }
 
 
-def owner(key):
-    """``(vendor, product)`` of the driver that owns extra-spec ``key``, or None for open/common keys."""
+def owner(key, extra=None, accepted=()):
+    """``(vendor, product)`` of the driver that owns extra-spec ``key``, or None for open/common keys
+    (and those of ``accepted`` scopes); ``extra`` maps further scopes to their vendor."""
     if key.startswith("capabilities:"):
         key = key[len("capabilities:"):]
+    if accepted and key.startswith(tuple(accepted)):
+        return None
+    for prefix, vendor in (extra or {}).items():
+        if key.startswith(prefix):
+            return vendor, f"{prefix} ({vendor})"
     if key in SHARED:
         return SHARED[key]
     for prefixes, vendor, product in SCOPES:
@@ -95,6 +107,8 @@ def owner(key):
 
 
 def check(document, scan):
+    params = effective(RULE, scan)
+    extra, accepted = params["extra_scopes"], params["accepted_scopes"]
     for name, kind, properties in resolve.resources_of(document, TYPES):
         prop, noun = TYPES[kind]
         if prop not in properties:
@@ -106,7 +120,7 @@ def check(document, scan):
             if not isinstance(specs.value, dict):
                 continue
             for key in specs.value:
-                found = owner(key) if isinstance(key, str) else None
+                found = owner(key, extra, accepted) if isinstance(key, str) else None
                 if found:
                     vendor, product = found
                     yield specs.hit((key,), f"{noun} '{name}' sets {key}, an extra spec of the {product} "
@@ -143,6 +157,18 @@ RULE = Rule(
     effort_reason="the type's vendor specs are replaced by a back end's capabilities on the target, and the "
                   "volumes or shares of the type are migrated",
     vendors=sorted({vendor for _, vendor, _ in SCOPES} | {vendor for vendor, _ in SHARED.values()}),
+    params={
+        "extra_scopes": {
+            "type": "vendor_map", "default": {},
+            "description": "Further extra-spec key prefixes (a driver scope ending in ':', a capability prefix "
+                           "ending in '_') with the vendor whose Cinder or Manila driver reads them (Cinder's "
+                           "driver.py _init_vendor_properties: vendor properties start with the vendor prefix "
+                           "and ':')."},
+        "accepted_scopes": {
+            "type": "strings", "default": [],
+            "description": "Extra-spec key prefixes of vendor drivers the organisation runs on every cloud: not "
+                           "reported."},
+    },
     services=sorted({f"{product} Cinder/Manila driver" for _, _, product in SCOPES}
                     | {f"{product} Cinder/Manila driver" for _, product in SHARED.values()}),
 )

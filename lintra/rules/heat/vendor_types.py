@@ -24,8 +24,9 @@ References:
 
 from __future__ import annotations
 
-import re
 from typing import Optional, Tuple
+
+from lintra import lazy_re
 
 #: (type prefix ending in ``::`` or exact name, vendor, product, rule that already reports the type itself or None)
 PLUGIN_TYPES = (
@@ -88,7 +89,7 @@ TRIPLEO_VENDOR_SERVICES = {
 #: ContrailAnalytics, ContrailControl, ContrailVrouter ... and NeutronCorePluginContrail):
 #: ``(pattern on the service name, vendor, product, category)``. OVN, OVS, OpenDaylight, VPP and
 #: Ceph services are open and match none.
-SERVICE_PATTERNS = tuple((re.compile(pattern), vendor, product, category) for pattern, vendor, product, category in (
+SERVICE_PATTERNS = tuple((lazy_re.compile(pattern), vendor, product, category) for pattern, vendor, product, category in (
     (r"Contrail|Tungsten", "juniper", "Contrail/Tungsten Fabric", "network"),
     (r"Nuage", "nokia", "Nuage VSP", "network"),
     (r"NSX|Nsx", "vmware", "VMware NSX", "network"),

@@ -14,13 +14,12 @@ References:
 - https://github.com/openstack/nova/blob/master/nova/api/validation/extra_specs/quota.py
 """
 
-import re
-
+from lintra import lazy_re
 from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat import resolve
 
-_VMWARE_ONLY = re.compile(
+_VMWARE_ONLY = lazy_re.compile(
     r"^vmware:|^quota:(?:cpu|memory|disk_io|vif)_(?:limit|reservation|shares_level|shares_share)$"
     r"|^quota:(?:cpu|memory)_reservation_percent$")
 

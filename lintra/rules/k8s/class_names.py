@@ -28,9 +28,10 @@ References:
 - https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#controller_summary
 """
 
-from typing import Optional
+from typing import Any, Dict, Mapping, Optional
 
-#: class kind -> {class name, or a prefix ending in ``*``: the controller that installs it}
+#: class kind -> {class name, or a prefix ending in ``*``: the controller that installs it}; the
+#: defaults of LK112's and LK114's ``class_names``, which the rules read (through their params)
 CONVENTIONAL_CLASSES = {
     "IngressClass": {
         "alb": "ingress.k8s.aws/alb",
@@ -45,9 +46,41 @@ CONVENTIONAL_CLASSES = {
 }
 
 
-def conventional_controller(class_kind: str, name: str) -> Optional[str]:
-    """The controller that installs a ``class_kind`` called ``name``, or None for any other name."""
-    names = CONVENTIONAL_CLASSES.get(class_kind, {})
+#: class kind -> {class name: the vendor documentation that installs the class under it}
+SOURCES = {
+    "IngressClass": {
+        "alb": "kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/",
+        "azure-application-gateway": "learn.microsoft.com/azure/application-gateway/tutorial-ingress-controller-add-on-new",
+        "azure-alb-external": "learn.microsoft.com/azure/application-gateway/for-containers/"
+                              "quickstart-deploy-application-gateway-for-containers-alb-controller",
+        "webapprouting.kubernetes.azure.com": "learn.microsoft.com/azure/aks/app-routing",
+    },
+    "GatewayClass": {
+        "azure-alb-external": "learn.microsoft.com/azure/application-gateway/for-containers/"
+                              "quickstart-deploy-application-gateway-for-containers-alb-controller",
+        "gke-l7-*": "cloud.google.com/kubernetes-engine/docs/how-to/gatewayclass-capabilities",
+    },
+}
+
+
+def class_names_param(class_kind: str) -> Dict[str, Any]:
+    """The ``class_names`` parameter of the rule that owns the class names of ``class_kind``."""
+    return {
+        "type": "string_map", "default": dict(CONVENTIONAL_CLASSES[class_kind]),
+        "description": f"{class_kind} names a vendor's controller installs its class under, each with that "
+                       "controller (a name ending in * is a prefix): an object naming one of them, when the "
+                       "scan defines no class of that name in reach, is bound to the controller, and reported "
+                       "when the controller is a vendor's (the built-in table, the vendor domains, "
+                       "extra_controllers). The defaults are the names each vendor's install documents: "
+                       + ", ".join(f"{name} ({source})" for name, source in SOURCES[class_kind].items())
+                       + ". Add the class names your platform's vendor controllers are installed under; remove "
+                       "one the organisation defines neutrally on every target.",
+    }
+
+
+def conventional_controller(names: Mapping[str, str], name: str) -> Optional[str]:
+    """The controller that installs its class under ``name`` by ``names`` (a rule's ``class_names``:
+    class name, or a prefix ending in ``*``, -> controller), or None for any other name."""
     if name in names:
         return names[name]
     return next((controller for pattern, controller in names.items()

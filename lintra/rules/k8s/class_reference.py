@@ -4,7 +4,8 @@ One rule owns the class name (LK112 for ``ingressClassName``, LK114 for ``gatewa
 reports it once, at the value. The nearest definition of the class in the scan is the precise
 answer: its controller decides, and a neutral definition keeps the Ingress silent even under a
 vendor's conventional name. Only when no definition is in reach does the name itself speak, and then
-only a name a vendor's controller installs its class under (class_names.py).
+only a name a vendor's controller installs its class under (the rule's ``class_names`` parameter,
+whose defaults class_names.py lists).
 """
 
 from lintra.model import Hit, Related
@@ -32,7 +33,7 @@ def through_class(document, scan, class_kind: str, pointer, params=None):
             return
     if in_reach:
         return  # the scan defines the class for this object, with a neutral (or unreadable) controller
-    controller = conventional_controller(class_kind, name)
+    controller = conventional_controller((params or {}).get("class_names") or {}, name)
     vendor = controller_vendor(controller, params)
     if vendor:
         yield Hit(pointer, f"{describe(document)} uses {class_kind} '{name}', the name the {vendor} controller "

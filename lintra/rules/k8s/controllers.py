@@ -26,8 +26,9 @@ References:
 - https://docs.openshift.com/container-platform/latest/networking/routes/route-configuration.html
 """
 
-import re
 from typing import Optional
+
+from lintra import lazy_re
 
 
 #: controller name -> vendor, as each vendor documents it
@@ -58,13 +59,13 @@ CONTROLLER_SERVICES = {
 }
 #: vendor domains of domain-prefixed controller names (``<domain>/<path>``)
 VENDOR_DOMAINS = (
-    (re.compile(r"^([a-z0-9-]+\.)*(amazonaws\.com|aws\.com|k8s\.aws)$"), "aws"),
-    (re.compile(r"^([a-z0-9-]+\.)*(google\.com|gke\.io|googleapis\.com)$"), "gcp"),
-    (re.compile(r"^([a-z0-9-]+\.)*azure\.(com|io)$"), "azure"),
-    (re.compile(r"^([a-z0-9-]+\.)*vmware\.com$"), "vmware"),
-    (re.compile(r"^([a-z0-9-]+\.)*openshift\.io$"), "redhat"),
+    (lazy_re.compile(r"^([a-z0-9-]+\.)*(amazonaws\.com|aws\.com|k8s\.aws)$"), "aws"),
+    (lazy_re.compile(r"^([a-z0-9-]+\.)*(google\.com|gke\.io|googleapis\.com)$"), "gcp"),
+    (lazy_re.compile(r"^([a-z0-9-]+\.)*azure\.(com|io)$"), "azure"),
+    (lazy_re.compile(r"^([a-z0-9-]+\.)*vmware\.com$"), "vmware"),
+    (lazy_re.compile(r"^([a-z0-9-]+\.)*openshift\.io$"), "redhat"),
     # Red Hat's own operators outside OpenShift's domain (rhdh.redhat.com: Red Hat Developer Hub)
-    (re.compile(r"^([a-z0-9-]+\.)*redhat\.com$"), "redhat"),
+    (lazy_re.compile(r"^([a-z0-9-]+\.)*redhat\.com$"), "redhat"),
 )
 
 

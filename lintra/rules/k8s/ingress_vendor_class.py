@@ -23,6 +23,7 @@ References:
 
 from lintra.check.params import effective
 from lintra.model import Rule
+from lintra.rules.k8s.class_names import class_names_param
 from lintra.rules.k8s.class_reference import through_class
 from lintra.rules.k8s.controllers import CONTROLLER_PARAMS, controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
@@ -62,5 +63,5 @@ RULE = Rule(
     effort_reason="the object moves to a class every target provides; its shape stays, the controller's "
                   "behaviour (TLS, health checks, annotations) is re-tested",
     vendors=controller_vendors(), services=controller_services(),
-    params=CONTROLLER_PARAMS,
+    params={**CONTROLLER_PARAMS, "class_names": class_names_param("IngressClass")},
 )

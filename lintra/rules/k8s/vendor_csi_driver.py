@@ -36,9 +36,7 @@ References:
 - https://cloud.google.com/filestore/docs/csi-driver
 """
 
-import re
-
-
+from lintra import lazy_re
 from lintra.check.params import effective
 from lintra.domain.kubernetes import containers, pods, resolve
 from lintra.model import Hit, Rule
@@ -58,12 +56,12 @@ FIELDS = {
 #: the driver name as the directory of a kubelet plugin socket (``.../kubelet/plugins/<driver>/``,
 #: Windows ``...\kubelet\plugins\<driver>\``) or its registration socket
 #: (``.../kubelet/plugins_registry/<driver>-reg.sock``), as node-driver-registrar documents them
-PLUGIN_PATH = re.compile(r"kubelet[/\\]+plugins[/\\]+([A-Za-z0-9][A-Za-z0-9._-]*)[/\\]"
-                         r"|kubelet[/\\]+plugins_registry[/\\]+([A-Za-z0-9][A-Za-z0-9._-]*?)-reg\.sock")
+PLUGIN_PATH = lazy_re.compile(r"kubelet[/\\]+plugins[/\\]+([A-Za-z0-9][A-Za-z0-9._-]*)[/\\]"
+                              r"|kubelet[/\\]+plugins_registry[/\\]+([A-Za-z0-9][A-Za-z0-9._-]*?)-reg\.sock")
 
 
 #: ``$(NAME)``, which the kubelet expands in command and args from the container's env (``$$`` escapes it)
-VARIABLE = re.compile(r"(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
+VARIABLE = lazy_re.compile(r"(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
 
 
 def _argument_texts(pointer, container):

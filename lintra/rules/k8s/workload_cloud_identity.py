@@ -3,8 +3,8 @@
 The workload names only ``serviceAccountName``; when that ServiceAccount (nearest definition in
 the scan) carries an AWS IRSA role (``eks.amazonaws.com/role-arn``), a GKE Workload Identity
 binding (``iam.gke.io/gcp-service-account``) or an Azure Workload Identity client id
-(``azure.workload.identity/client-id``), every pod of the workload authenticates to that cloud's
-IAM and breaks elsewhere. The annotation itself is flagged by LK203 / LK303 / LK402.
+(``azure.workload.identity/client-id``; the rule's ``identity_annotations`` parameter), every pod
+of the workload authenticates to that cloud's IAM and breaks elsewhere. The annotation itself is flagged by LK203 / LK303 / LK402.
 
 References:
 - https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
@@ -12,11 +12,14 @@ References:
 - https://azure.github.io/azure-workload-identity/docs/
 """
 
+from lintra.check.params import effective
 from lintra.model import Hit, Related, Rule
 from lintra.domain.kubernetes import pods, resolve
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest
 
+#: ServiceAccount annotation -> the cloud whose IAM it binds the account to; the default of the
+#: ``identity_annotations`` parameter, which the check reads
 IAM_ANNOTATIONS = {
     "eks.amazonaws.com/role-arn": "aws",
     "iam.gke.io/gcp-service-account": "gcp",
@@ -33,20 +36,22 @@ IAM_SERVICES = {
 
 
 def check(document, scan):
-    accounts = None
+    accounts = annotations = None
     for pod in pods(document.data):
         path = pod.spec
         name = resolve(document.data, path + ("serviceAccountName",))
         if not isinstance(name, str) or not name:
             continue
-        accounts = accounts if accounts is not None else index(scan, "ServiceAccount", "k8s.serviceaccounts")
-        yield from _bound(document, accounts, path, name)
+        if accounts is None:
+            accounts = index(scan, "ServiceAccount", "k8s.serviceaccounts")
+            annotations = effective(RULE, scan)["identity_annotations"]
+        yield from _bound(document, accounts, path, name, annotations)
 
 
-def _bound(document, accounts, path, name):
+def _bound(document, accounts, path, name, identity_annotations):
     for account in nearest(document, accounts.get(name)):
         annotations = account.get(("metadata", "annotations")) or {}
-        for key, vendor in IAM_ANNOTATIONS.items():
+        for key, vendor in identity_annotations.items():
             if key in annotations:
                 span = account.span(("metadata", "annotations", key), "key")
                 yield Hit(path + ("serviceAccountName",),
@@ -89,4 +94,14 @@ RULE = Rule(
                   "redesigned for the target's identity model",
     vendors=sorted(set(IAM_ANNOTATIONS.values())),
     services=sorted(IAM_SERVICES.values()),
+    params={"identity_annotations": {
+        "type": "vendor_map", "default": dict(IAM_ANNOTATIONS),
+        "description": "ServiceAccount annotations that bind the account to one cloud's IAM, each with its "
+                       "vendor: eks.amazonaws.com/role-arn (IAM Roles for Service Accounts, "
+                       "docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html), "
+                       "iam.gke.io/gcp-service-account (GKE Workload Identity, "
+                       "cloud.google.com/kubernetes-engine/docs/how-to/workload-identity) and "
+                       "azure.workload.identity/client-id (Microsoft Entra Workload ID, "
+                       "azure.github.io/azure-workload-identity/docs/). Add the annotations of further "
+                       "clouds' workload identity; remove one the organisation accepts."}},
 )

@@ -3,9 +3,9 @@
 A pod's Secrets Store CSI volume (driver ``secrets-store.csi.k8s.io``) names only a
 SecretProviderClass, in ``volumeAttributes.secretProviderClass``; the class's ``spec.provider``
 decides which provider plugin fetches the secrets. When that class (nearest definition in the scan)
-has provider aws, azure, gcp or gke, every pod of the workload reads its secrets from that cloud's
-secret manager with the pod's cloud identity, and on another cluster the mount fails and the pod
-never starts. Akeyless's provider serves the Akeyless Vault Platform, a SaaS secret manager: the
+has provider aws, azure, gcp or gke (the rule's ``providers`` parameter), every pod of the
+workload reads its secrets from that cloud's secret manager with the pod's cloud identity, and on
+another cluster the mount fails and the pod never starts. Akeyless's provider serves the Akeyless Vault Platform, a SaaS secret manager: the
 same dependency on one vendor's service, so it is reported too (vendor other). The driver is
 neutral, and so is a class served by Vault or Conjur, which run anywhere. The class itself is flagged
 by LK211 / LK309 / LK410; this rule reports the workload that depends on it. When definitions at
@@ -21,13 +21,15 @@ References:
 - https://cloud.google.com/secret-manager/docs/secret-manager-managed-csi-component
 """
 
+from lintra.check.params import effective
 from lintra.model import Hit, Related, Rule
 from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.nearest import describe, index, nearest
 
 DRIVER = "secrets-store.csi.k8s.io"
-#: spec.provider -> vendor; the provider plugins that serve only one cloud's secret manager
+#: spec.provider -> vendor; the provider plugins that serve only one cloud's secret manager: the
+#: default of the ``providers`` parameter, which the check reads
 CLOUD_PROVIDERS = {"aws": "aws", "azure": "azure", "gcp": "gcp", "gke": "gcp", "akeyless": "other"}
 #: provider -> the secret manager behind it
 PROVIDER_SERVICES = {"aws": "AWS Secrets Manager and Parameter Store", "azure": "Azure Key Vault",
@@ -61,11 +63,12 @@ def _is_secret_class(doc) -> bool:
 
 def check(document, scan):
     references = [ref for pod in pods(document.data) for ref in _class_references(document, pod.spec)]
+    providers = effective(RULE, scan)["providers"] if references else {}
     for pointer, name in references:
         defined = [c for c in index(scan, "SecretProviderClass", "k8s.secretproviderclasses").get(name) or ()
                    if _is_secret_class(c)]
         in_reach = nearest(document, defined)
-        coupled = [c for c in in_reach if _provider(c) in CLOUD_PROVIDERS]
+        coupled = [c for c in in_reach if _provider(c) in providers]
         if not coupled:
             continue  # no definition in reach, or a provider that runs anywhere (vault, ...)
         klass = coupled[0]
@@ -77,7 +80,7 @@ def check(document, scan):
         yield Hit(pointer, message,
                   related=[Related(f"SecretProviderClass '{name}'", klass.source.name,
                                    klass.span(("spec", "provider")))],
-                  vendor=CLOUD_PROVIDERS[provider], service=PROVIDER_SERVICES[provider])
+                  vendor=providers[provider], service=PROVIDER_SERVICES.get(provider))
 
 
 def needs(document) -> bool:
@@ -119,4 +122,16 @@ RULE = Rule(
                   "SecretProviderClass is rewritten; the workload's volume keeps its shape",
     vendors=sorted(set(CLOUD_PROVIDERS.values())),
     services=sorted(set(PROVIDER_SERVICES.values())),
+    params={"providers": {
+        "type": "vendor_map", "default": dict(CLOUD_PROVIDERS),
+        "description": "SecretProviderClass spec.provider values whose plugin serves one vendor's secret "
+                       "manager, each with its vendor: aws (AWS Secrets Manager and Parameter Store, "
+                       "docs.aws.amazon.com/secretsmanager/latest/userguide/integrating_csi_driver.html), "
+                       "azure (Azure Key Vault, learn.microsoft.com/azure/aks/csi-secrets-store-driver), gcp "
+                       "(github.com/GoogleCloudPlatform/secrets-store-csi-driver-provider-gcp) and gke (the GKE "
+                       "add-on, cloud.google.com/secret-manager/docs/secret-manager-managed-csi-component), and "
+                       "akeyless (the Akeyless Vault Platform, a SaaS secret manager; vendor other), as "
+                       "secrets-store-csi-driver.sigs.k8s.io/providers.html lists them. Add a further "
+                       "vendor's provider; remove one the organisation accepts. A provider that runs anywhere "
+                       "(vault, conjur) does not belong here."}},
 )

@@ -76,3 +76,22 @@ def test_corpus_tripleo_nuage_alias_with_auto(corpus):
     assert found == [("neutron-plugin-ml2-ansible-container-puppet.yaml", 45, "nokia"),
                      ("neutron-plugin-ml2-container-puppet.yaml", 41, "nokia")]
     assert run([root], Judgement(select=["LH107"])).findings == []
+
+
+
+def test_extra_types_make_an_organisation_s_plugin_type_a_vendor_mapping(tmp_path):
+    # Acme::SDN::* is in no built-in table: mapped to it, the alias is no vendor's until
+    # .lintra.yaml names the plugin's vendor (the finding: the alias's type value, line 4 column 11)
+    import json
+
+    from click.testing import CliRunner
+
+    from lintra.cli import main
+
+    env = "resource_registry:\n  OS::Foo::Net: Acme::SDN::Net\n"
+    assert lh107(tmp_path, env) == []
+    (tmp_path / ".lintra.yaml").write_text('rules:\n  "*":\n    params:\n      extra_types: {"Acme::": cisco}\n')
+    out = CliRunner().invoke(main, ["check", "-f", "json", "--select", "LH107", "-e", str(tmp_path / "env.yaml"),
+                                    str(tmp_path / "t.yaml")]).output
+    assert [(f["line"], f["column"], f["vendor"], f["service"]) for f in json.loads(out)["findings"]] == [
+        (4, 11, "cisco", "the Acme:: plugin of cisco")]

@@ -1,0 +1,120 @@
+"""The ``lintra`` console entry point (and ``python -m lintra``).
+
+A pre-commit hook runs ``lintra check --force-exclude --context . -- FILE...`` on every commit
+(.pre-commit-hooks.yaml), and a plain ``lintra check FILE`` is the most common command line.
+Importing click costs more than checking one small file, so those command lines are understood
+here, without click, and handed to :func:`lintra.cli.checking.run_check`, the function the click
+command calls too. Anything this parser does not fully understand (any other option, an argument
+starting with ``-`` before ``--``, ``-`` for standard input, ``--help``, another sub-command, a
+``--context`` click would refuse, shell completion, Windows' argument expansion) goes to the click
+group unchanged, so it is answered exactly as before.
+
+The fast path gives what the click path gives, byte for byte and with the same exit code
+(tests/test_entry.py runs both): the parameters are click's own defaults (:data:`DEFAULTS`, compared
+with the click command's in that test), and an error raised while checking is reported by click's
+own top-level handler (:func:`_report_as_click_would`), which is only imported then.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from typing import Any, Dict, List, Optional, Sequence
+
+#: The value of every parameter of the click command ``lintra check`` when its option is not
+#: given. tests/test_entry.py fails when this and the click command's defaults differ (a new
+#: option, a changed default), so the two cannot drift apart.
+DEFAULTS: Dict[str, Any] = {
+    "paths": (), "fmt": (), "output": (), "changed_since": None, "new_only": False, "context": (),
+    "fail_on": None, "hide_sanctioned": False, "baseline_file": None, "no_baseline": False,
+    "exclude": (), "force_exclude": False, "select": (), "ignore": (), "profile": None, "sanction": (), "packs": (),
+    "heat_env": (), "heat_env_auto": False, "helm_values": (), "helm_set": (), "helm_set_string": (),
+    "config_file": None, "isolated": False, "allow_local_plugins": False, "stdin_filename": "-", "limits": (),
+    "no_cache": False, "jobs": None,
+    "verbose": False, "sarif_include_suppressed": False, "fail_on_empty": False, "color": None,
+    "show_remediation": False, "quiet": False, "statistics": False, "exit_zero": False,
+}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> Any:
+    """Run ``lintra`` with ``argv`` (default: ``sys.argv[1:]``); exits the process, as click does."""
+    params = fast_check_params(sys.argv[1:] if argv is None else list(argv))
+    if params is None:
+        from lintra.cli import main as group
+
+        return group() if argv is None else group(list(argv))  # with no argv click names the program itself
+    from lintra.cli.checking import run_check
+
+    try:
+        run_check(**params)
+    except SystemExit:
+        raise
+    except BaseException as error:  # noqa: BLE001 - handed to click's handler, which decides
+        _report_as_click_would(error)
+        raise
+
+
+def fast_check_params(args: List[str], environ=os.environ) -> Optional[Dict[str, Any]]:
+    """The parameters click would pass the ``check`` command for ``args``, when ``args`` is
+    ``check [--force-exclude] [--context DIR | --context=DIR]... [FILE]... [-- FILE...]`` with
+    options anywhere before ``--`` (click allows that); else None: let click parse it."""
+    if os.name == "nt" or not args or args[0] != "check":
+        return None
+    if any(name.startswith("_") and name.endswith("_COMPLETE") for name in environ):
+        return None  # shell completion is click's
+    paths: List[str] = []
+    contexts: List[str] = []
+    force_exclude = False
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--":
+            paths.extend(rest)
+            break
+        if arg == "--force-exclude":
+            force_exclude = True
+        elif arg == "--context" or arg.startswith("--context="):
+            value = arg.partition("=")[2] if "=" in arg else next(rest, None)
+            if not value or value.startswith("-") or not _is_readable_directory(value):
+                return None  # click's message for it, or click's reading of an option-like value
+            contexts.append(value)
+        elif arg.startswith("-"):
+            return None
+        else:
+            paths.append(arg)
+    if not all(_click_accepts_path(path) for path in paths):
+        return None
+    return dict(DEFAULTS, paths=tuple(paths), context=tuple(contexts), force_exclude=force_exclude)
+
+
+def _is_readable_directory(value: str) -> bool:
+    """What ``click.Path(exists=True, file_okay=False)`` accepts (--context)."""
+    try:
+        mode = os.stat(value).st_mode
+    except (OSError, ValueError):
+        return False
+    return not stat.S_ISREG(mode) and os.access(value, os.R_OK)
+
+
+def _click_accepts_path(value: str) -> bool:
+    """What ``click.Path()`` accepts (PATHS): anything missing, or anything readable."""
+    try:
+        os.stat(value)
+    except OSError:
+        return True
+    except ValueError:  # a NUL byte: click fails on it in its own way
+        return False
+    return os.access(value, os.R_OK)
+
+
+def _report_as_click_would(error: BaseException) -> None:
+    """Report ``error`` the way click's ``main`` reports one a command raised (a ConfigError as
+    ``Error: ...`` and exit 2, Ctrl-C as ``Aborted!``, a closed pipe quietly), by raising it inside
+    a click command run in standalone mode: the same code writes it, whatever click's version.
+    Returns only for what click lets through (a bug's traceback)."""
+    import click
+
+    def reraise() -> None:
+        raise error
+
+    click.Command("check", callback=reraise).main(args=[], prog_name="lintra")

@@ -1,0 +1,40 @@
+"""Module-level regular expressions, compiled when first used.
+
+Every rule module is imported on every run (the registry needs every rule's metadata), and so is
+the escaping helper (lintra/escape.py); Python's ``re.compile`` of the Heat vendor tables and of
+the escaping character classes costs milliseconds: more than a pre-commit check of one Kubernetes
+file spends checking it. ``compile(pattern)`` returns a stand-in that compiles on
+the first method call, then keeps the compiled pattern's bound methods on itself, so later calls
+cost what a compiled pattern's do.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: the ``re.Pattern`` methods and attributes a stand-in hands over on first use
+_FORWARDED = ("search", "match", "fullmatch", "findall", "finditer", "split", "sub", "subn", "groups", "groupindex")
+
+
+class LazyPattern:
+    """``re.compile(pattern, flags)``, done on first use; ``pattern`` and ``flags`` as given."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def __getattr__(self, name: str) -> Any:  # only for what the instance does not hold yet
+        if name.startswith("__") or name not in _FORWARDED:
+            raise AttributeError(name)
+        compiled = re.compile(self.pattern, self.flags)
+        for forwarded in _FORWARDED:
+            self.__dict__[forwarded] = getattr(compiled, forwarded)
+        return self.__dict__[name]
+
+    def __repr__(self) -> str:
+        return f"lazy_re.compile({self.pattern!r})"
+
+
+def compile(pattern: str, flags: int = 0) -> LazyPattern:  # noqa: A001 - re.compile's stand-in
+    return LazyPattern(pattern, flags)

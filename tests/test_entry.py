@@ -1,0 +1,142 @@
+"""The console entry point's click-free path (lintra/cli/entry.py) answers exactly as the click
+command does: same parameters, same stdout and stderr bytes, same exit code; and everything it does
+not fully understand goes to click."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from lintra.cli.check import check
+from lintra.cli.entry import DEFAULTS, fast_check_params
+
+CLEAN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  level: info\n"
+#: an AWS EBS StorageClass (an error: exit 1) and an AWS load balancer annotation (a warning)
+COUPLED = ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: ebs.csi.aws.com\n"
+           "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n"
+           "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\nspec:\n  type: LoadBalancer\n")
+BROKEN = "apiVersion: v1\nkind: ConfigMap\nmetadata: [name: x\n"
+
+#: the two ways in, as separate processes: the console entry point, and the click group itself
+FAST = "from lintra.cli.entry import main; main()"
+CLICK = "from lintra.cli import main; main()"
+
+
+def _click_params(args):
+    return check.make_context("check", list(args)).params  # click consumes the list it is given
+
+
+def test_defaults_are_the_click_commands():
+    """A new option of `lintra check`, or a changed default, fails here until DEFAULTS has it."""
+    assert _click_params([]) == DEFAULTS
+
+
+@pytest.mark.parametrize("args", [
+    [],
+    ["svc.yaml"],
+    ["a.yaml", "b.yaml"],
+    ["--force-exclude", "--context", ".", "--", "a.yaml", "b.yaml"],
+    ["--force-exclude", "--context=.", "--", "--output=x.yaml", "-f", "--", "-"],
+    ["a.yaml", "--force-exclude", "b.yaml", "--context", "sub"],
+    ["--context", ".", "--context", "sub", "a.yaml"],
+    ["--", "--help"],
+    [""],
+])
+def test_parameters_are_what_click_passes(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.yaml").write_text(CLEAN)
+    assert fast_check_params(["check", *args]) == _click_params(args)
+
+
+@pytest.mark.parametrize("args", [
+    [], ["--version"], ["--help"], ["rules"], ["audit", "."], ["baseline", "create"],
+    ["check", "--help"], ["check", "-h"], ["check", "-f", "json", "a.yaml"], ["check", "--format=json", "a.yaml"],
+    ["check", "-"], ["check", "a.yaml", "-q"], ["check", "--isolated", "a.yaml"], ["check", "--forc", "a.yaml"],
+    ["check", "--context"], ["check", "--context", "--force-exclude", "a.yaml"], ["check", "--context="],
+    ["check", "--context", "missing"], ["check", "--context", "a.yaml"], ["check", "--context=a.yaml"],
+    ["check", "a\0b.yaml"], ["CHECK", "a.yaml"],
+])
+def test_anything_else_goes_to_click(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text(CLEAN)
+    assert fast_check_params(args) is None
+
+
+def test_shell_completion_goes_to_click():
+    assert fast_check_params(["check", "a.yaml"], {"_LINTRA_COMPLETE": "bash_complete"}) is None
+    assert fast_check_params(["check", "a.yaml"], {"PATH": "/bin"}) is not None
+
+
+def _run(code, args, cwd, cache):
+    env = {key: value for key, value in os.environ.items() if key not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
+    env.update(LANG="C.UTF-8", LINTRA_CACHE_DIR=str(cache), XDG_CONFIG_HOME=str(cwd / "xdg"))
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True)
+    return proc.stdout, proc.stderr, proc.returncode
+
+
+def _repository(tmp_path, configuration=None):
+    (tmp_path / "xdg").mkdir()
+    (tmp_path / "clean.yaml").write_text(CLEAN)
+    (tmp_path / "coupled.yaml").write_text(COUPLED)
+    (tmp_path / "broken.yaml").write_text(BROKEN)
+    (tmp_path / "--output=x.yaml").write_text(COUPLED)
+    (tmp_path / "-f").mkdir()
+    (tmp_path / "-f" / "svc.yaml").write_text(COUPLED)
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "svc.yaml").write_text(COUPLED)
+    if configuration is not None:
+        (tmp_path / ".lintra.yaml").write_text(configuration)
+    return tmp_path
+
+
+CASES = {
+    "no findings": (["check", "clean.yaml"], 0),
+    "findings": (["check", "coupled.yaml"], 1),
+    "findings and a clean file, as pre-commit passes them":
+        (["check", "--force-exclude", "--context", ".", "--", "coupled.yaml", "clean.yaml"], 1),
+    "syntax error (LT000, an error)": (["check", "broken.yaml", "clean.yaml"], 1),
+    "missing file": (["check", "--", "clean.yaml", "missing.yaml"], 2),
+    "option-like file names after --": (["check", "--force-exclude", "--context=.", "--", "--output=x.yaml", "-f"], 1),
+    "a directory": (["check", "vendor"], 1),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("configuration", [None, "profile: balanced\nfail_on: error\n"])
+def test_fast_path_output_is_the_click_paths(name, configuration, tmp_path):
+    args, code = CASES[name]
+    repository = _repository(tmp_path, configuration)
+    assert fast_check_params(args, {}) is not None  # this case does take the fast path
+    click_run = _run(CLICK, args, repository, tmp_path / "click-cache")
+    fast_run = _run(FAST, args, repository, tmp_path / "fast-cache")
+    assert fast_run == click_run
+    assert fast_run[2] == code, fast_run
+    assert b"Traceback" not in fast_run[1]
+    assert _run(FAST, args, repository, tmp_path / "fast-cache") == click_run  # with a warm cache too
+
+
+@pytest.mark.parametrize("configuration, args, code, message", [
+    ("exclude: ['vendor/**']\n", ["check", "--force-exclude", "--context", ".", "--", "vendor/svc.yaml"], 0,
+     b"lintra: warning: no file was scanned"),
+    ("fail_on: warning\nunknown_key: 1\n", ["check", "clean.yaml"], 2, b".lintra.yaml:2:1: unknown_key: unknown key"),
+    ("profile: nosuchprofile\n", ["check", "clean.yaml"], 2, b"Error: invalid configuration"),
+])
+def test_configured_repositories_answer_alike(configuration, args, code, message, tmp_path):
+    repository = _repository(tmp_path, configuration)
+    click_run = _run(CLICK, args, repository, tmp_path / "cache")
+    assert _run(FAST, args, repository, tmp_path / "cache") == click_run
+    assert click_run[2] == code and message in click_run[1], click_run
+
+
+def test_colour_and_python_dash_m_alike(tmp_path):
+    repository = _repository(tmp_path)
+    env = dict(os.environ, LANG="C.UTF-8", LINTRA_CACHE_DIR=str(tmp_path / "cache"), FORCE_COLOR="1",
+               XDG_CONFIG_HOME=str(tmp_path / "xdg"))
+    env.pop("NO_COLOR", None)
+    env.pop("GITHUB_ACTIONS", None)
+    runs = [subprocess.run([sys.executable, *how, "check", "coupled.yaml"], cwd=repository, env=env,
+                           capture_output=True) for how in (["-c", CLICK], ["-c", FAST], ["-m", "lintra"])]
+    assert b"\x1b[" in runs[0].stdout
+    assert {(run.stdout, run.stderr, run.returncode) for run in runs} == {(runs[0].stdout, runs[0].stderr, 1)}
