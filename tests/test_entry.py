@@ -42,6 +42,8 @@ def test_defaults_are_the_click_commands():
     ["--context", ".", "--context", "sub", "a.yaml"],
     ["--", "--help"],
     [""],
+    ["--isolated", "a.yaml", "--isolated"],
+    ["--isolated", "--force-exclude", "--context=sub", "--", "--isolated"],
 ])
 def test_parameters_are_what_click_passes(args, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -53,7 +55,7 @@ def test_parameters_are_what_click_passes(args, tmp_path, monkeypatch):
 @pytest.mark.parametrize("args", [
     [], ["--version"], ["--help"], ["rules"], ["audit", "."], ["baseline", "create"],
     ["check", "--help"], ["check", "-h"], ["check", "-f", "json", "a.yaml"], ["check", "--format=json", "a.yaml"],
-    ["check", "-"], ["check", "a.yaml", "-q"], ["check", "--isolated", "a.yaml"], ["check", "--forc", "a.yaml"],
+    ["check", "-"], ["check", "a.yaml", "-q"], ["check", "--isolated", "--config", "a.yaml", "a.yaml"], ["check", "--forc", "a.yaml"],
     ["check", "--context"], ["check", "--context", "--force-exclude", "a.yaml"], ["check", "--context="],
     ["check", "--context", "missing"], ["check", "--context", "a.yaml"], ["check", "--context=a.yaml"],
     ["check", "a\0b.yaml"], ["CHECK", "a.yaml"],
@@ -100,6 +102,7 @@ CASES = {
     "missing file": (["check", "--", "clean.yaml", "missing.yaml"], 2),
     "option-like file names after --": (["check", "--force-exclude", "--context=.", "--", "--output=x.yaml", "-f"], 1),
     "a directory": (["check", "vendor"], 1),
+    "--isolated": (["check", "--isolated", "coupled.yaml", "vendor"], 1),
 }
 
 
@@ -122,6 +125,7 @@ def test_fast_path_output_is_the_click_paths(name, configuration, tmp_path):
      b"lintra: warning: no file was scanned"),
     ("fail_on: warning\nunknown_key: 1\n", ["check", "clean.yaml"], 2, b".lintra.yaml:2:1: unknown_key: unknown key"),
     ("profile: nosuchprofile\n", ["check", "clean.yaml"], 2, b"Error: invalid configuration"),
+    ("profile: nosuchprofile\n", ["check", "--isolated", "clean.yaml"], 0, b""),
 ])
 def test_configured_repositories_answer_alike(configuration, args, code, message, tmp_path):
     repository = _repository(tmp_path, configuration)

@@ -212,6 +212,9 @@ NEUTRON_ENV = "parameter_defaults:\n  NeutronMechanismDrivers: ['ovn', 'DRIVER']
 CINDER_ENV = ("parameter_defaults:\n  ControllerExtraConfig:\n    cinder::config::cinder_config:\n"
               "      tripleo_array/volume_driver:\n        value: DRIVER\n")
 
+#: an environment enabling TripleO service SERVICE (its alias key: line 2, column 3)
+REGISTRY = "resource_registry:\n  OS::TripleO::Services::SERVICE: service.yaml\n"
+
 #: (rule, parameter, value, manifest, places by default, places with the value set)
 CASES = [
     # item 4: annotation prefixes, load-balancer and ingress classes
@@ -382,6 +385,13 @@ CASES = [
     ("LH106", "extra_types", {"Acme::": "cisco"}, HEAT_TYPE.replace("TYPE", "Acme::SDN::Net"), [(4, 11)], [(4, 11)]),
     ("LH117", "extra_scopes", {"infinidat:": "other"}, VOLUME_TYPE.replace("KEY", "infinidat:pool"), [], [(7, 18)]),
     ("LH117", "accepted_scopes", ["netapp:"], VOLUME_TYPE.replace("KEY", "netapp:qos_policy_group"), [(7, 18)], []),
+    ("LH124", "extra_services", {"CinderBackendAcmeFlash": "other"}, REGISTRY.replace("SERVICE", "CinderBackendAcmeFlash"),
+     [], [(2, 3)]),
+    ("LH124", "accepted_services", ["CinderBackendPure"], REGISTRY.replace("SERVICE", "CinderBackendPure"), [(2, 3)], []),
+    ("LH125", "extra_services", {"NeutronAcmeSdnAgent": "cisco"}, REGISTRY.replace("SERVICE", "NeutronAcmeSdnAgent"),
+     [], [(2, 3)]),
+    ("LH125", "accepted_services", ["NeutronCorePluginVTS"], REGISTRY.replace("SERVICE", "NeutronCorePluginVTS"),
+     [(2, 3)], []),
     ("LH128", "extra_drivers", {"acme_sdn": "cisco"}, NEUTRON_ENV.replace("DRIVER", "acme_sdn"), [], [(2, 36)]),
     ("LH128", "accepted_drivers", ["cisco_nexus"], NEUTRON_ENV.replace("DRIVER", "cisco_nexus"), [(2, 36)], []),
     ("LH129", "extra_drivers", {"acme.volume.drivers.": "other"},

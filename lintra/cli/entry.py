@@ -1,7 +1,8 @@
 """The ``lintra`` console entry point (and ``python -m lintra``).
 
 A pre-commit hook runs ``lintra check --force-exclude --context . -- FILE...`` on every commit
-(.pre-commit-hooks.yaml), and a plain ``lintra check FILE`` is the most common command line.
+(.pre-commit-hooks.yaml), a plain ``lintra check FILE`` is the most common command line, and
+``--isolated`` is how a comparison with other tools runs it (benchmarks/bench.py).
 Importing click costs more than checking one small file, so those command lines are understood
 here, without click, and handed to :func:`lintra.cli.checking.run_check`, the function the click
 command calls too. Anything this parser does not fully understand (any other option, an argument
@@ -57,22 +58,22 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
 
 def fast_check_params(args: List[str], environ=os.environ) -> Optional[Dict[str, Any]]:
     """The parameters click would pass the ``check`` command for ``args``, when ``args`` is
-    ``check [--force-exclude] [--context DIR | --context=DIR]... [FILE]... [-- FILE...]`` with
-    options anywhere before ``--`` (click allows that); else None: let click parse it."""
+    ``check [--force-exclude] [--isolated] [--context DIR | --context=DIR]... [FILE]... [-- FILE...]``
+    with options anywhere before ``--`` (click allows that); else None: let click parse it."""
     if os.name == "nt" or not args or args[0] != "check":
         return None
     if any(name.startswith("_") and name.endswith("_COMPLETE") for name in environ):
         return None  # shell completion is click's
     paths: List[str] = []
     contexts: List[str] = []
-    force_exclude = False
+    flags = {"force_exclude": False, "isolated": False}
     rest = iter(args[1:])
     for arg in rest:
         if arg == "--":
             paths.extend(rest)
             break
-        if arg == "--force-exclude":
-            force_exclude = True
+        if arg in ("--force-exclude", "--isolated"):
+            flags[arg[2:].replace("-", "_")] = True
         elif arg == "--context" or arg.startswith("--context="):
             value = arg.partition("=")[2] if "=" in arg else next(rest, None)
             if not value or value.startswith("-") or not _is_readable_directory(value):
@@ -84,7 +85,7 @@ def fast_check_params(args: List[str], environ=os.environ) -> Optional[Dict[str,
             paths.append(arg)
     if not all(_click_accepts_path(path) for path in paths):
         return None
-    return dict(DEFAULTS, paths=tuple(paths), context=tuple(contexts), force_exclude=force_exclude)
+    return dict(DEFAULTS, paths=tuple(paths), context=tuple(contexts), **flags)
 
 
 def _is_readable_directory(value: str) -> bool:

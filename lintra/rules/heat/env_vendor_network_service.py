@@ -5,7 +5,8 @@ environment that maps one to its service template, or points the generic
 ``NeutronCorePlugin``/``NeutronMl2PluginBase``/``ComputeNeutronCorePlugin`` service at the vendor
 alias, makes every network of the cloud depend on that vendor's controller: VMware NSX, Nokia Nuage
 VSP, Cisco VTS, Mellanox NEO (SDN assist) or Big Switch BCF. An environment that also sets
-``NeutronCorePlugin: vmware_nsx...`` is reported by LH120 instead.
+``NeutronCorePlugin: vmware_nsx...`` is reported by LH120 instead. ``extra_services`` and
+``accepted_services`` are LH124's (the Neutron services they name are this rule's).
 
 References:
 - https://opendev.org/openstack/tripleo-heat-templates/src/branch/master/overcloud-resource-registry-puppet.j2.yaml
@@ -16,7 +17,7 @@ References:
 from lintra.rules.docstring import rationale, references
 from lintra.model import Rule
 from lintra.rules.heat import vendor_types
-from lintra.rules.heat.env_vendor_service import checker
+from lintra.rules.heat.env_vendor_service import SERVICE_PARAMS, checker
 
 EXAMPLES = {
     "fail": [{"content": "resource_registry:\n  OS::TripleO::NeutronBigswitchAgent: agent.yaml\n",
@@ -37,7 +38,7 @@ RULE = Rule(
     remediation="Use ML2 with OVN or OVS; if the SDN is a sanctioned substrate, sanction the vendor for "
                 "this repository.",
     references=references(__doc__),
-    check=checker("network"),
+    check=checker("network", lambda: RULE),
     origin=__name__,
     examples=EXAMPLES,
     service="TripleO vendor SDN and network services", effort=4,
@@ -45,4 +46,5 @@ RULE = Rule(
                   "re-created and traffic cut over",
     vendors=vendor_types.service_vendors("network"),
     services=vendor_types.service_products("network"),
+    params=SERVICE_PARAMS,
 )

@@ -120,6 +120,12 @@ def _service_name(name) -> Optional[str]:
     return None
 
 
+def service_name(name) -> Optional[str]:
+    """The service of a TripleO alias (``CinderBackendPure`` of ``OS::TripleO::Services::CinderBackendPure``),
+    or None for another name: what the rules' ``extra_services``/``accepted_services`` name."""
+    return _service_name(name)
+
+
 def service_category(name: str) -> str:
     """``network`` or ``storage``: what a TripleO vendor service deploys."""
     service = _service_name(name) or name
