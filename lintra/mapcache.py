@@ -756,7 +756,7 @@ class MapCache:
     def _mapped(self, key: str, source: Source, map_file: Callable[[Source], Any]) -> Any:
         self.misses += 1
         outcome = map_file(source)
-        if not outcome.also and outcome.observed is None:  # nothing read from other files
+        if not outcome.also and not outcome.observed:  # nothing read from other files, nothing observed
             try:
                 text = json.dumps({"schema": SCHEMA, "key": key, "file": source.name,
                                    "outcome": to_data(outcome.__getstate__(), source)},
@@ -842,7 +842,7 @@ def _outcome_of(entry: Any, key: str, source: Source, restore: Callable[[Any], A
         return None
     record, unreadable, findings, text_suppressions, document_suppressions, kept, also, observed = state
     if not (isinstance(record, FileRecord) and record.file == source.name and type(unreadable) is bool
-            and isinstance(findings, list) and also == [] and observed is None):
+            and isinstance(findings, list) and also == [] and observed == []):
         return None
     slots = set(Finding.__slots__) - {"rule"}
     for item in findings:

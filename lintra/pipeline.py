@@ -8,7 +8,8 @@ A run is a map over files, then one reduce:
   on its documents, locate their findings, read its suppressions. Its documents are then dropped,
   except those a cross-object rule needs (:attr:`lintra.Rule.needs`) or whose references to
   nested templates are still to be followed; those are kept as plain data (the data and the
-  positions the locator needs), never as parser node trees.
+  positions the locator needs), never as parser node trees, and wait packed
+  (:mod:`lintra.check.kept`).
 - **reduce**: cross-object rules run on the kept documents (the ones they need, in the order the
   files were loaded), then filter (profiles, suppressions, baseline) and report.
 
@@ -37,7 +38,9 @@ if TYPE_CHECKING:
 
 
 class Observer:
-    """Sees each file's documents while they are alive (see :func:`run`)."""
+    """Sees each file's documents while they are alive (see :func:`run`): ``summarise`` once per
+    group of documents alive together (a file's, or one parsed document's of a streamed file),
+    ``add`` once per summary."""
 
     def summarise(self, documents: Sequence[Document]) -> Any:  # pragma: no cover - interface
         raise NotImplementedError
@@ -106,8 +109,9 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     :data:`lintra.parallel.PARALLEL_FROM_FILES` files stays in this process.
 
     ``observe`` sees each file's documents in the map step, where they are alive:
-    ``observe.summarise(documents)`` returns plain data (it may run in a worker) and
-    ``observe.add(data)`` takes it in this process (the audit counts the objects each file holds).
+    ``observe.summarise(documents)`` returns plain data (it may run in a worker; a streamed file's
+    documents come one parsed document at a time) and ``observe.add(data)`` takes each in this
+    process (the audit counts the objects each file holds).
 
     ``context`` are further paths read only for what cross-object rules look up (the StorageClass
     a changed claim names, a ServiceAccount, Heat environments): their documents join the reduce,
@@ -160,15 +164,19 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     text_suppressions.extend(outcome.text_suppressions)
                     document_suppressions.extend(outcome.document_suppressions)
                     loaded.extend(outcome.kept)
-                    if observe is not None and outcome.observed is not None:
-                        observe.add(outcome.observed)
+                    if observe is not None:
+                        for summary in outcome.observed:
+                            observe.add(summary)
                 kept.extend(loaded)
                 wave = references.follow(loaded)
-        recorded = {record.file for record in records}
-        for record in also:
-            if record.file not in recorded:  # a file also read on its own keeps that record
-                recorded.add(record.file)
-                records.append(record)
+        del references  # the real paths of every named file: not needed by the reduce
+        if also:
+            recorded = {record.file for record in records}
+            for record in also:
+                if record.file not in recorded:  # a file also read on its own keeps that record
+                    recorded.add(record.file)
+                    records.append(record)
+            del recorded
         context_files = _read_context(plan, context, found, suffixes, exclude, kept, rules) if context else set()
         context_files |= _repository_environments(plan, paths, found, suffixes, exclude, kept)
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
@@ -261,8 +269,9 @@ class Plan:
         bases, a chart's templates) for :mod:`lintra.mapcache`; None when the outcome may not be
         stored (the file could not be read, or a build from other files reported a problem: a
         file it misses may appear)."""
-        loaded = load_source(source, self.registry.loaders, self.registry.detectors, self.options)
-        documents = [self.reduced(doc) for doc in loaded.documents if self.keep(doc)]
+        loaded = load_source(source, self.registry.loaders, self.registry.detectors, self.options,
+                             each=lambda documents: [self.reduced(doc) for doc in documents if self.keep(doc)])
+        documents = loaded.documents
         storable = not loaded.unreadable and not (loaded.also and loaded.problems)
         if source.path is not None:
             source.forget()
@@ -282,9 +291,27 @@ class Plan:
         return self.store.stored(found, source, self.map, Outcome.restored)
 
     def map(self, source: Source) -> "Outcome":
-        """Load one file and check it with every per-document rule."""
+        """Load one file and check it with every per-document rule: a streamed file (YAML) one
+        parsed document at a time, each checked, located and dropped before the next is parsed
+        (:func:`lintra.load.load_source`), so a file's memory is its largest document's."""
         registry = self.registry
-        loaded = load_source(source, registry.loaders, registry.detectors, self.options)
+        findings: List[Finding] = []
+        suppressions: list = []
+        observed: list = []
+
+        def check(documents: List[Document]) -> List[Document]:
+            findings.extend(run_rules(documents, self.local, Scan(documents, self.options, registry.resolvers)))
+            suppressions.extend(suppress.from_documents(documents))
+            if self.observe is not None:
+                observed.append(self.observe.summarise(documents))
+            kept = [kept_parts.packed(self.reduced(doc)) for doc in documents if self.keep(doc)]
+            for doc in kept:
+                pack = getattr(doc.locator, "pack", None)
+                if pack is not None:
+                    pack()
+            return kept
+
+        loaded = load_source(source, registry.loaders, registry.detectors, self.options, each=check)
         outcome = Outcome(loaded.record, loaded.unreadable, loaded.also)
         for problem in loaded.problems:
             outcome.add(Finding(RESERVED_BY_ID[problem.rule_id], problem.message, source.name, problem.span))
@@ -295,18 +322,12 @@ class Plan:
                 pass  # a binary format (xlsx, ova) has no comments to read
         for name, text in loaded.comments:  # further files the load read (a chart's values, templates)
             outcome.text_suppressions.extend(suppress.from_text(name, text))
-        documents = loaded.documents
-        if documents:
-            for finding in run_rules(documents, self.local, Scan(documents, self.options, registry.resolvers)):
+        if loaded.record.status == "scanned":  # else the file failed after some documents were checked
+            for finding in findings:
                 outcome.add(finding)
-            outcome.document_suppressions = suppress.from_documents(documents)
-            if self.observe is not None:
-                outcome.observed = self.observe.summarise(documents)
-            outcome.kept = [kept_parts.packed(self.reduced(doc)) for doc in documents if self.keep(doc)]
-            for doc in outcome.kept:
-                pack = getattr(doc.locator, "pack", None)
-                if pack is not None:
-                    pack()
+            outcome.document_suppressions = suppressions
+            outcome.observed = observed
+            outcome.kept = loaded.documents
         if source.path is not None:
             source.forget()  # the bytes are read; kept documents need only the name and path
         return outcome
@@ -434,8 +455,9 @@ class Outcome:
         self.text_suppressions: list = []
         self.document_suppressions: list = []
         self.kept: List[Document] = []
-        #: what the run's observer summarised of this file's documents (plain data)
-        self.observed: Any = None
+        #: what the run's observer summarised of this file's documents (plain data), once per
+        #: group of documents alive together
+        self.observed: List[Any] = []
 
     def add(self, finding: Finding) -> None:
         self._findings.append(finding)

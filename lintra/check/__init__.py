@@ -1,7 +1,8 @@
 """Check stage: run every applicable rule on every document and locate what they find.
 
-A per-document rule runs while its file is loaded, and its :class:`Scan` holds the documents of
-that file. A cross-object rule (:attr:`lintra.Rule.needs`) runs once every file is loaded, and its
+A per-document rule runs while its file is loaded, and its :class:`Scan` holds the documents
+loaded together with its own: those of the same parsed YAML document (a ``List``'s items), or a
+file's when it is read whole (a Helm chart, a Kustomize root). A cross-object rule (:attr:`lintra.Rule.needs`) runs once every file is loaded, and its
 :class:`Scan` holds every document some cross-object rule needs, so it can reason across objects
 (a claim and the StorageClass it names, a template and the environment that maps its types).
 """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+from collections.abc import Iterator
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 from lintra.filesystem import NotRegular, TooLarge
@@ -26,8 +27,10 @@ class Loader:
 
     ``load(source, content)`` gets text (or bytes when ``binary``) and returns a list of
     ``(data, locator)`` pairs, one per parsed document, or a list of ready :class:`Document` objects
-    for formats whose kind is known from the format itself (``.vmx``). It raises
-    :class:`LoadError` for input it cannot read, and :class:`Skip` for input that is not ours.
+    for formats whose kind is known from the format itself (``.vmx``), or an iterator yielding
+    either as the content is parsed (see :func:`load_source`). It raises :class:`LoadError` for
+    input it cannot read, and :class:`Skip` for input that is not ours (an iterator may raise them
+    as it goes).
     """
 
     __slots__ = ("name", "suffixes", "load", "binary", "sniff", "options", "cache_key")
@@ -143,7 +146,23 @@ def _size(path: str) -> int:
 
 
 def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[Detector],
-                options: Optional[dict] = None) -> Loaded:
+                options: Optional[dict] = None,
+                each: Optional[Callable[[List[Document]], Sequence[Document]]] = None) -> Loaded:
+    """Read, parse and classify one input, accounting for it in a :class:`FileRecord`.
+
+    ``each(documents)`` is handed the documents as they are built and returns those to keep
+    (:attr:`Loaded.documents`; without ``each``, all of them). A loader that streams (returns an
+    iterator, as the YAML reader does) has each parsed document's objects handed on as soon as it
+    is built, before the next one is parsed: a file's memory is then bounded by its largest
+    document, and a locator may read positions off the document's live node tree until the
+    document is kept (kept documents' locators are then made plain data, ``settle()``). Other
+    loaders' documents are handed on together, once the file is read.
+
+    A stream can still fail after ``each`` has seen some of its documents (a syntax error
+    further down wins, as if the whole file were parsed first); the answer then says so (its
+    record's status is not ``scanned``) and whatever ``each`` made of them must be dropped."""
+    if each is None:
+        each = _keep_all
     if source.skip:
         return Loaded(FileRecord(source.name, "skipped", reason=source.skip))
     if source.path is not None and _size(source.path) > limits.MAX_FILE_BYTES:  # never read a huge file in
@@ -179,21 +198,14 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
                           problems=[Problem("LT001", reason, span)], unreadable=True)
     try:
         parsed = loader.load(source, content, options or {}) if loader.options else loader.load(source, content)
-    except Skip as skip:
-        return Loaded(FileRecord(source.name, "skipped", reason=str(skip)))
-    except LoadError as error:
-        return Loaded(FileRecord(source.name, "error", reason=error.message),
-                      problems=[Problem(error.rule_id, error.message, error.span)])
-    except LimitExceeded as error:
-        return _limit(source, str(error), Span(error.line, error.column))
-    except RecursionError:
-        return _limit(source, "nested too deeply to read", Span(1, 1))
     except Exception as error:  # noqa: BLE001 - a reader's bug must cost one file, not the run
-        return _crashed(source, f"the {loader.name} reader", error)
+        return _unread(source, loader, error)
+    if isinstance(parsed, Iterator):
+        return _streamed(source, loader, parsed, detectors, each)
     if isinstance(parsed, Built):
         kinds = sorted({doc.kind for doc in parsed})
-        return Loaded(FileRecord(source.name, "scanned", kinds, parsed.reason, len(parsed)), list(parsed),
-                      also=parsed.files)
+        return Loaded(FileRecord(source.name, "scanned", kinds, parsed.reason, len(parsed)),
+                      _kept(each, list(parsed)), also=parsed.files)
     try:
         loaded = Loaded(*_classify(source, parsed, detectors))
     except LoadError as error:  # a detector found the data of its kind but malformed
@@ -201,6 +213,7 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
                       problems=[Problem(error.rule_id, error.message, error.span)])
     except Exception as error:  # noqa: BLE001 - a detector's bug, likewise
         return _crashed(source, "a document detector", error)
+    loaded.documents = _kept(each, loaded.documents)
     also = getattr(parsed, "records", None)
     if also is not None:  # a reader of several files (a Helm chart) accounts for each of them
         record = loaded.record
@@ -209,6 +222,93 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
         loaded.also = list(also)
         loaded.comments = list(getattr(parsed, "comments", ()))
     return loaded
+
+
+def _unread(source: Source, loader: Loader, error: Exception) -> Loaded:
+    """What a reader's exception makes of the file."""
+    if isinstance(error, Skip):
+        return Loaded(FileRecord(source.name, "skipped", reason=str(error)))
+    if isinstance(error, LoadError):
+        return Loaded(FileRecord(source.name, "error", reason=error.message),
+                      problems=[Problem(error.rule_id, error.message, error.span)])
+    if isinstance(error, LimitExceeded):
+        return _limit(source, str(error), Span(error.line, error.column))
+    if isinstance(error, RecursionError):
+        return _limit(source, "nested too deeply to read", Span(1, 1))
+    return _crashed(source, f"the {loader.name} reader", error)
+
+
+def _keep_all(documents: List[Document]) -> List[Document]:
+    return documents
+
+
+def _kept(each: Callable[[List[Document]], Sequence[Document]], documents: List[Document]) -> List[Document]:
+    return list(each(documents)) if documents else []
+
+
+def _streamed(source: Source, loader: Loader, parsed: Iterator, detectors: Sequence[Detector],
+              each: Callable[[List[Document]], Sequence[Document]]) -> Loaded:
+    """:func:`_classify` over a stream, each parsed document's objects handed to ``each`` before
+    the next is parsed. The outcome is the one the whole list would have given: the reader's
+    error wherever it comes (the rest of the stream is read after a detector's error to see it),
+    else the first detector error, else the documents."""
+    kept: List[Document] = []
+    failed: Optional[Loaded] = None
+    kinds: set = set()
+    others = count = 0
+    index = -1
+    while True:
+        try:
+            item = next(parsed, _END)
+        except Exception as error:  # noqa: BLE001 - as for a reader that returns a list
+            return _unread(source, loader, error)
+        if item is _END:
+            break
+        index += 1
+        if failed is not None:
+            continue
+        locator = None
+        if isinstance(item, Document):
+            documents = [item]
+        else:
+            data, locator = item
+            try:
+                documents = _documents(source, index, data, locator, detectors)
+            except LoadError as error:
+                failed = Loaded(FileRecord(source.name, "error", reason=error.message),
+                                problems=[Problem(error.rule_id, error.message, error.span)])
+                continue
+            except Exception as error:  # noqa: BLE001 - a detector's bug costs this file only
+                failed = _crashed(source, "a document detector", error)
+                continue
+            data = None
+        if not documents:
+            others += 1
+            continue
+        count += len(documents)
+        kinds.update(doc.kind for doc in documents)
+        keep = each(documents)
+        for doc in keep:  # what outlives this document keeps plain positions, not its node tree
+            _settle(doc.locator)
+        if keep:
+            _settle(locator)
+            kept.extend(keep)
+        item = locator = documents = keep = None  # the next document is parsed without this one
+    if failed is not None:
+        return failed
+    if not count:
+        return Loaded(FileRecord(source.name, "skipped", reason="not an infrastructure document"))
+    reason = f"{others} other document(s) ignored" if others else None
+    return Loaded(FileRecord(source.name, "scanned", sorted(kinds), reason, count), kept)
+
+
+_END = object()
+
+
+def _settle(locator: Any) -> None:
+    settle = getattr(locator, "settle", None)
+    if settle is not None:
+        settle()
 
 
 def _crashed(source: Source, what: str, error: Exception) -> Loaded:
@@ -230,23 +330,30 @@ def _classify(source: Source, parsed: Iterable, detectors: Sequence[Detector]) -
             documents.append(item)
             continue
         data, locator = item
-        try:
-            found = detect(data, detectors)
-        except LoadError as error:
-            if error.pointer is not None:
-                error.span = locator.span(error.pointer, "value")
-            raise
+        found = _documents(source, index, data, locator, detectors)
         if not found:
             others += 1
-        for kind, obj, base, *own in found:
-            # A detector that reshapes the data (a vSphere export into the VM model) brings a
-            # factory for a locator of its own, built over the file's locator.
-            documents.append(Document(source, index, kind, obj, own[0](locator) if own else locator, base))
+        documents.extend(found)
     kinds = sorted({doc.kind for doc in documents})
     if documents:
         reason = f"{others} other document(s) ignored" if others else None
         return FileRecord(source.name, "scanned", kinds, reason, len(documents)), documents
     return FileRecord(source.name, "skipped", reason="not an infrastructure document"), documents
+
+
+def _documents(source: Source, index: int, data: Any, locator: Locator,
+               detectors: Sequence[Detector]) -> List[Document]:
+    """The documents the detectors find in one parsed document."""
+    try:
+        found = detect(data, detectors)
+    except LoadError as error:
+        if error.pointer is not None:
+            error.span = locator.span(error.pointer, "value")
+        raise
+    # A detector that reshapes the data (a vSphere export into the VM model) brings a factory for
+    # a locator of its own, built over the file's locator.
+    return [Document(source, index, kind, obj, own[0](locator) if own else locator, base)
+            for kind, obj, base, *own in found]
 
 
 def detect(data: Any, detectors: Sequence[Detector]) -> Detected:

@@ -27,8 +27,13 @@ def load_yaml(source: Source, text: str):
             return [jsontree.parse(text)]
         except jsontree.JsonSyntaxError:
             pass  # flow-style YAML, not JSON: fall through
+    return _yaml_documents(source, text)
+
+
+def _yaml_documents(source: Source, text: str):
+    """The file's documents one at a time, as :func:`lintra.load.load_source` checks them."""
     try:
-        return yamltree.parse(text)
+        yield from yamltree.stream(text)
     except yamltree.YamlSyntaxError as error:
         reason = templates.failed_parse_reason(text)
         if reason:

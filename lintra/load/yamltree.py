@@ -13,7 +13,7 @@ Heat (and so lintra) reads YAML timestamps as the strings the user wrote:
 from __future__ import annotations
 
 import sys
-from typing import Any, List, Optional, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -83,33 +83,52 @@ def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
     Each document is built as soon as libyaml has composed it, so only one document's node tree
     is alive at a time. Errors come out as if the whole stream were composed first: a syntax
     error anywhere wins over a limit a document passes (alias expansion, depth)."""
+    pack = len(text) > PACK_FROM_BYTES
+    out = []
+    for data, locator in stream(text):
+        locator.settle()
+        if pack:
+            locator.pack()
+        out.append((data, locator))
+    return out
+
+
+def stream(text: str) -> Iterator[Tuple[Any, "YamlLocator"]]:
+    """:func:`parse` one document at a time, for a reader that is done with each document before
+    it asks for the next (the check stage: parse, check, locate, drop). A document's locator
+    reads positions off the document's live node tree until :meth:`YamlLocator.settle` makes
+    them plain data (or the document is dropped, and the tree with it): recording every node's
+    position as it is built cost twice the building of the data itself, and most documents are
+    never located at all.
+
+    The errors are :func:`parse`'s, raised where the stream reaches them: a syntax error
+    anywhere wins over a limit, which is raised only once the rest of the stream is known to
+    parse. A reader that has consumed documents before an error must drop what it made of them."""
     if _PRE_CHECK_DEPTH:
         _check_depth(text)
     # A node takes two characters at least ("a,"): only a document longer than this can pass the
     # node limit, so the event-level count runs on a file only when one of its documents may.
     if len(text) > 2 * limits.MAX_DOCUMENT_NODES and _longest_document(text) > 2 * limits.MAX_DOCUMENT_NODES:
         _check_nodes(text)
-    out = []
+    built = 0
     exceeded: Optional[LimitExceeded] = None
-    pack = len(text) > PACK_FROM_BYTES
     try:
         for root in yaml.compose_all(text, Loader=_ComposeLoader):
             if root is None or exceeded is not None:
                 continue
-            if len(out) >= limits.MAX_DOCUMENTS:
+            if built >= limits.MAX_DOCUMENTS:
                 exceeded = LimitExceeded(f"more than {limits.MAX_DOCUMENTS} documents in one file",
                                          root.start_mark.line + 1, root.start_mark.column + 1)
                 continue
             try:
-                data, position = _Builder().build(root, 0)
+                data = _Builder().build(root, 0)
             except LimitExceeded as error:
                 exceeded = error  # raised once the rest of the stream is known to parse
                 continue
-            locator = YamlLocator(position)
-            if pack:
-                locator.pack()
-            out.append((data, locator))
-            del root
+            built += 1
+            yield data, YamlLocator(root)
+            # the reader is done with it: the next document is composed without this one's tree
+            data = root = None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
@@ -126,7 +145,6 @@ def parse(text: str) -> List[Tuple[Any, "YamlLocator"]]:
         raise YamlSyntaxError(str(error), 1, 1) from None
     if exceeded is not None:
         raise exceeded
-    return out
 
 
 def _longest_document(text: str) -> int:
@@ -274,11 +292,11 @@ def _is_merge(key_node: Node) -> bool:
 
 
 class _Builder:
-    """Builds plain data from one document's nodes, bounding alias expansion (billion laughs), and
-    records each node's :data:`Position` (an alias shares its anchor's).
+    """Builds plain data from one document's nodes, bounding alias expansion (billion laughs).
 
     Most nodes are scalars, so a collection converts its scalar children in its own loop: one
-    Python call per collection, not one per node."""
+    Python call per collection, not one per node. Positions are not recorded here: the node tree
+    is alive while its document is checked, and :class:`YamlLocator` reads them off it."""
 
     __slots__ = ("seen", "expanded", "aliased")
 
@@ -287,14 +305,14 @@ class _Builder:
         self.expanded = 0
         self.aliased = 0
 
-    def build(self, node: Node, depth: int) -> Tuple[Any, Position]:
-        """``(data, position)`` of ``node``."""
+    def build(self, node: Node, depth: int) -> Any:
+        """The data of ``node``."""
         if node.__class__ is ScalarNode:
             self.expanded += 1  # scalar leaves count: aliased lists of scalars are a bomb as well
-            return _scalar(node), _node_span(node)
+            return _scalar(node)
         return self.collection(node, depth)
 
-    def collection(self, node: Node, depth: int) -> Tuple[Any, Position]:
+    def collection(self, node: Node, depth: int) -> Any:
         seen = self.seen
         known = seen.get(id(node))
         if known is _BUILDING:  # an alias to a collection from inside it: the data would be a cycle
@@ -302,29 +320,23 @@ class _Builder:
                                 node.start_mark.line + 1, node.start_mark.column + 1)
         if known is not None:
             # An alias: share the value, but count what a naive walk would expand.
-            value, size, position = known
+            value, size = known
             self.expanded += size
             self.aliased += size  # the file's own nodes are bounded by its size; aliases multiply them
             if self.aliased > limits.MAX_EXPANDED_NODES:
                 raise LimitExceeded(f"aliases expand to more than {limits.MAX_EXPANDED_NODES} nodes (alias bomb?)",
                                     node.start_mark.line + 1, node.start_mark.column + 1)
-            return value, position
+            return value
         if depth > limits.MAX_DEPTH:
             raise LimitExceeded(f"nesting deeper than {limits.MAX_DEPTH} levels",
                                 node.start_mark.line + 1, node.start_mark.column + 1)
         before = self.expanded
         scalars = 1  # this node, and the scalar children converted here
         seen[id(node)] = _BUILDING
-        start, end = node.start_mark, node.end_mark
-        line, column = start.line + 1, start.column + 1
-        # A block collection ends where the next sibling starts; stop at the end of its first line.
-        span = (line, column, end.line + 1, end.column + 1) if end.line + 1 == line else (line, column, line, column)
         inner = depth + 1
         if node.__class__ is SequenceNode:
             value: Any = []
-            items: list = []
-            position: Position = (_SEQUENCE, span, items)
-            add, place = value.append, items.append
+            add = value.append
             # The scalar conversion below is written out for sequence items, keys and values alike
             # rather than called: it runs once per scalar of every file, on the path benchmarks/
             # holds to the libyaml floor, where a Python call per scalar is a cost of its own.
@@ -338,20 +350,13 @@ class _Builder:
                         add(_plain(text))
                     else:
                         add(_intern(text) if len(text) <= _INTERNED else text)
-                    start, end = child.start_mark, child.end_mark
-                    place((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
                 else:
-                    data, where = self.collection(child, inner)
-                    add(data)
-                    place(where)
+                    add(self.collection(child, inner))
         else:
             value = {}
-            located: list = []
-            position = (_MAPPING, span, located)
-            locate = located.append
             pairs = node.value
             for key_node, _ in pairs:
-                if _is_merge(key_node):
+                if (key_node.value == "<<" or key_node.tag.__class__ is str) and _is_merge(key_node):
                     pairs = _pairs(node, strict=True)
                     # merge keys copy other mappings' pairs: they count as aliases do
                     self.aliased += max(0, len(pairs) - len(node.value))
@@ -365,39 +370,33 @@ class _Builder:
                     tag, text = key_node.tag, key_node.value
                     if tag.__class__ is not slice:
                         key = _scalar_of(tag, text, key_node)
+                        if key.__class__ is dict:  # a short form (``!Ref k: v``) is no key: its text is
+                            key = str(key)
                     elif tag.step[0] and text[:1] in _IMPLICIT:
                         key = _plain(text)
                     else:
                         key = _intern(text) if len(text) <= _INTERNED else text
-                    start, end = key_node.start_mark, key_node.end_mark
-                    key_span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
                 else:
-                    key, key_span = self.collection(key_node, inner)
+                    key = self.collection(key_node, inner)
+                    if key.__class__ is dict or key.__class__ is list:
+                        key = str(key)
                 if value_node.__class__ is ScalarNode:
                     scalars += 1
                     tag, text = value_node.tag, value_node.value
                     if tag.__class__ is not slice:
-                        data = _scalar_of(tag, text, value_node)
+                        value[key] = _scalar_of(tag, text, value_node)
                     elif tag.step[0] and text[:1] in _IMPLICIT:
-                        data = _plain(text)
+                        value[key] = _plain(text)
                     else:
-                        data = _intern(text) if len(text) <= _INTERNED else text
-                    start, end = value_node.start_mark, value_node.end_mark
-                    where = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+                        value[key] = _intern(text) if len(text) <= _INTERNED else text
                 else:
-                    data, where = self.collection(value_node, inner)
-                if key.__class__ is dict or key.__class__ is list:
-                    value[str(key)] = data
-                else:
-                    value[key] = data
-                if key_node.__class__ is ScalarNode:  # the locator places only scalar keys
-                    locate((key, key_span, where))
+                    value[key] = self.collection(value_node, inner)
         self.expanded += scalars
-        seen[id(node)] = (value, self.expanded - before, position)
+        seen[id(node)] = (value, self.expanded - before)
         tag = node.tag
         if tag.__class__ is str and tag.startswith("!"):
-            return _short_form(tag, value), position
-        return value, position
+            return _short_form(tag, value)
+        return value
 
 
 def _short_form(tag: str, value: Any) -> Any:
@@ -460,33 +459,49 @@ _MAPPING = "map"
 
 
 class YamlLocator(Locator):
-    """Maps pointers to spans from the positions recorded while the data was built.
+    """Maps pointers to spans: off the document's live node tree while it is checked (a locator
+    from :func:`stream`), else from plain positions (:data:`Position`, made by :meth:`settle`).
 
     A mapping's keys are indexed the first time a pointer passes through it, so a thousand
     findings in one mapping cost a thousand dictionary lookups, not a thousand scans of it."""
 
     __slots__ = ("root", "_indexes")
 
-    def __init__(self, root: Position) -> None:
+    def __init__(self, root: Any) -> None:
+        #: a :data:`Position`, its ``marshal`` bytes (:meth:`pack`), or a live root :class:`Node`
         self.root = root
         self._indexes: dict = {}
+
+    def settle(self) -> None:
+        """Record the positions of the whole document as plain data and let go of its node tree:
+        the document outlives the check (a kept document, one :func:`parse` returns)."""
+        if isinstance(self.root, Node):
+            self.root = _positions(self.root, {})
+            self._indexes = {}
 
     def pack(self) -> None:
         """Keep the positions as compressed ``marshal`` bytes until a span is asked for: a document
         kept for the cross-object rules waits in a fraction of the memory (positions are runs of
         small, similar integers: a third of their marshal size), and most are never located."""
+        self.settle()
         if not isinstance(self.root, bytes):
             self.root = pack_positions(self.root)
             self._indexes = {}
 
     def keep_only(self, paths) -> None:
         """Forget the positions of everything outside ``paths`` (tuples of keys, ``"*"`` any
-        key), as :func:`lintra.check.kept.parts` keeps the data: spans are asked for nothing else."""
-        if not isinstance(self.root, bytes):
+        key), as :func:`lintra.check.kept.parts` keeps the data: spans are asked for nothing else.
+        From a node tree, only those positions are recorded."""
+        if isinstance(self.root, Node):
+            self.root = _kept_positions(self.root, paths, {})
+            self._indexes = {}
+        elif not isinstance(self.root, bytes):
             self.root = _keep_positions(self.root, paths)
             self._indexes = {}
 
     def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
+        if isinstance(self.root, Node):
+            return self._node_span(pointer, at)
         if isinstance(self.root, bytes):
             self.root = unpack_positions(self.root)
         position: Position = self.root
@@ -512,12 +527,115 @@ class YamlLocator(Locator):
         index = self._indexes.get(id(position))
         if index is None:
             index = self._indexes[id(position)] = _index(position[2])
-        exact, loose = index
-        try:
-            found = exact.get((type(part), part))
-        except TypeError:  # an unhashable pointer part names no key
-            found = None
-        return found if found is not None else loose.get(str(part))
+        return _found(index, part)
+
+    def _node_span(self, pointer: Pointer, at: Optional[str]) -> Span:
+        """:meth:`span` off the node tree: the same answers as from the positions it would record."""
+        node = self.root
+        key_span: Optional[tuple] = None
+        for part in pointer:
+            cls = node.__class__
+            if cls is SequenceNode:
+                items = node.value
+                if not (isinstance(part, int) and 0 <= part < len(items)):
+                    break
+                key_span, node = None, items[part]
+                continue
+            if cls is not MappingNode:
+                break
+            index = self._indexes.get(id(node))
+            if index is None:
+                index = self._indexes[id(node)] = _index(_located(node))
+            found = _found(index, part)
+            if found is None:
+                break
+            key_span, node = found
+        if key_span is not None and (at == "key" or (at is None and node.__class__ is not ScalarNode)):
+            return Span(*key_span)
+        return Span(*_node_span(node))
+
+
+def _found(index: Tuple[dict, dict], part: Any) -> Optional[tuple]:
+    exact, loose = index
+    try:
+        found = exact.get((type(part), part))
+    except TypeError:  # an unhashable pointer part names no key
+        found = None
+    return found if found is not None else loose.get(str(part))
+
+
+def _located(node: MappingNode) -> list:
+    """``(key, key span, value node)`` of each scalar key of a mapping (the locator places only
+    those), merge keys applied, as the builder gave the data its keys."""
+    pairs = node.value
+    if any(_is_merge(key_node) for key_node, _ in pairs):
+        pairs = _pairs(node)  # the document was built, so no merge in it is a cycle
+    return [(_scalar(key_node), _node_span(key_node), value_node)
+            for key_node, value_node in pairs if key_node.__class__ is ScalarNode]
+
+
+def _positions(node: Node, seen: dict) -> Position:
+    """The :data:`Position` of ``node``; an alias shares its anchor's (``seen``: id -> position).
+    Scalar children are placed in their parent's loop, as :class:`_Builder` converts them."""
+    if node.__class__ is ScalarNode:
+        start, end = node.start_mark, node.end_mark
+        return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    known = seen.get(id(node))
+    if known is not None:
+        return known
+    start, end = node.start_mark, node.end_mark
+    line, column = start.line + 1, start.column + 1
+    span = (line, column, end.line + 1, end.column + 1) if end.line + 1 == line else (line, column, line, column)
+    if node.__class__ is SequenceNode:
+        items: list = []
+        place = items.append
+        for child in node.value:
+            if child.__class__ is ScalarNode:
+                start, end = child.start_mark, child.end_mark
+                place((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+            else:
+                place(_positions(child, seen))
+        position: Position = (_SEQUENCE, span, items)
+    else:
+        located: list = []
+        locate = located.append
+        pairs = node.value
+        for key_node, _ in pairs:
+            if (key_node.value == "<<" or key_node.tag.__class__ is str) and _is_merge(key_node):
+                pairs = _pairs(node)  # the document was built, so no merge in it is a cycle
+                break
+        for key_node, value_node in pairs:
+            if key_node.__class__ is not ScalarNode:
+                continue  # the locator places only scalar keys
+            tag, text = key_node.tag, key_node.value
+            if tag.__class__ is not slice:
+                key = _scalar_of(tag, text, key_node)
+            elif tag.step[0] and text[:1] in _IMPLICIT:
+                key = _plain(text)
+            else:
+                key = _intern(text) if len(text) <= _INTERNED else text
+            start, end = key_node.start_mark, key_node.end_mark
+            key_span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+            if value_node.__class__ is ScalarNode:
+                start, end = value_node.start_mark, value_node.end_mark
+                locate((key, key_span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1)))
+            else:
+                locate((key, key_span, _positions(value_node, seen)))
+        position = (_MAPPING, span, located)
+    seen[id(node)] = position
+    return position
+
+
+def _kept_positions(node: Node, paths, seen: dict) -> Position:
+    """:func:`_keep_positions` of the node's positions, recording only those kept."""
+    if any(not path for path in paths) or node.__class__ is not MappingNode:
+        return _positions(node, seen)
+    kept = []
+    for key, key_span, value in _located(node):
+        deeper = [path[1:] for path in paths if path[0] == "*" or path[0] == key]
+        if deeper:
+            kept.append((key, key_span, _kept_positions(value, deeper, seen)))
+    return (_MAPPING, _node_span(node), kept)
 
 
 def pack_positions(root: Position) -> bytes:

@@ -157,9 +157,9 @@ class _Kinds:
     def summarise(self, documents):
         return documents[0].source.name, [doc.kind for doc in documents]
 
-    def add(self, summary) -> None:
+    def add(self, summary) -> None:  # a file's documents may come in several groups (one per YAML document)
         name, kinds = summary
-        self.of[name] = kinds
+        self.of.setdefault(name, []).extend(kinds)
 
 
 def run_examples(rule: Rule, loaders: Sequence, detectors: Sequence,
