@@ -215,6 +215,14 @@ CINDER_ENV = ("parameter_defaults:\n  ControllerExtraConfig:\n    cinder::config
 #: an environment enabling TripleO service SERVICE (its alias key: line 2, column 3)
 REGISTRY = "resource_registry:\n  OS::TripleO::Services::SERVICE: service.yaml\n"
 
+#: a Cluster referring to infrastructure kind KIND (its value: line 7, column 11)
+CAPI_CLUSTER = ("apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata: {name: c}\nspec:\n"
+                "  infrastructureRef:\n    apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\n"
+                "    kind: KIND\n    name: c\n")
+#: LK125's default provider_kinds (the table in lintra/rules/k8s/controllers.py, one prefix per provider book)
+CAPI_KINDS = {"Azure": "azure", "VSphere": "vmware", "AWS": "aws", "ROSA": "aws", "GCP": "gcp",
+              "IBMPowerVS": "ibm", "IBMVPC": "ibm", "OCI": "oracle"}
+
 #: (rule, parameter, value, manifest, places by default, places with the value set)
 CASES = [
     # item 4: annotation prefixes, load-balancer and ingress classes
@@ -392,6 +400,12 @@ CASES = [
      [], [(2, 3)]),
     ("LH125", "accepted_services", ["NeutronCorePluginVTS"], REGISTRY.replace("SERVICE", "NeutronCorePluginVTS"),
      [(2, 3)], []),
+    # Cluster API: NutanixCluster is CAPX's kind (github.com/nutanix-cloud-native/
+    # cluster-api-provider-nutanix), not in the built-in table; dropping VSphere accepts CAPV's kinds
+    ("LK125", "provider_kinds", {**CAPI_KINDS, "Nutanix": "other"}, CAPI_CLUSTER.replace("KIND", "NutanixCluster"),
+     [], [(7, 11)]),
+    ("LK125", "provider_kinds", {k: v for k, v in CAPI_KINDS.items() if k != "VSphere"},
+     CAPI_CLUSTER.replace("KIND", "VSphereCluster"), [(7, 11)], []),
     ("LH128", "extra_drivers", {"acme_sdn": "cisco"}, NEUTRON_ENV.replace("DRIVER", "acme_sdn"), [], [(2, 36)]),
     ("LH128", "accepted_drivers", ["cisco_nexus"], NEUTRON_ENV.replace("DRIVER", "cisco_nexus"), [(2, 36)], []),
     ("LH129", "extra_drivers", {"acme.volume.drivers.": "other"},
