@@ -13,7 +13,9 @@ What it prints:
 
 1. whole shared corpus (``../shared/corpus``, default profile): ``lintra check --jobs 1`` and
    ``--jobs 2`` against the floor: libyaml ``compose_all`` (CSafeLoader) over every YAML file
-   lintra parses (``json.loads`` for JSON), files already read, in one process;
+   lintra parses (``json.loads`` for JSON), files already read, in one process; then the same
+   runs repeated with a warm map cache (every measurement but these passes ``--no-cache``, so
+   it stays cold; the small file of 3. is below the size at which a run opens the map cache);
 2. 1x / 4x / 16x copies of the corpus (symlinks-free copies under a temporary directory): wall
    and peak RSS with ``--jobs 1`` and ``--jobs 2``;
 3. one small file (what a pre-commit hook pays) against ``python -c "import yaml"``, without a
@@ -223,8 +225,10 @@ def main(argv=None):
         print("\n1. whole shared corpus, default profile")
         floors: list = []
         results = rounds({
-            "jobs1": lambda: measure(lintra_argv("--isolated", "--jobs", "1", "-f", "json", args.corpus), ROOT, env),
-            "jobs2": lambda: measure(lintra_argv("--isolated", "--jobs", "2", "-f", "json", args.corpus), ROOT, env),
+            "jobs1": lambda: measure(lintra_argv("--isolated", "--no-cache", "--jobs", "1", "-f", "json",
+                                                 args.corpus), ROOT, env),
+            "jobs2": lambda: measure(lintra_argv("--isolated", "--no-cache", "--jobs", "2", "-f", "json",
+                                                 args.corpus), ROOT, env),
             "floor": lambda: floors.append(floor_time(paths_file)) or (floors[-1][0], floors[-1][1], 0.0),
         }, args.repeat)
         floor = results["floor"][:2]
@@ -233,14 +237,32 @@ def main(argv=None):
         line("lintra --jobs 1", results["jobs1"], floor)
         line("lintra --jobs 2", results["jobs2"], floor)
         print(f"  --jobs 2 / --jobs 1 wall: {results['jobs2'][0] / results['jobs1'][0]:.2f}")
+        # the runs above never use the map cache (--no-cache); a repeated run of an unchanged
+        # tree reads every file's map outcome back from a cache the first run filled
+        warm_env = {"LINTRA_CACHE_DIR": os.path.join(work, "warm-cache")}
+        subprocess.run(lintra_argv("--isolated", "--jobs", "1", "-f", "json", args.corpus), cwd=ROOT,
+                       env=dict(os.environ, **warm_env), capture_output=True)
+        floors = []
+        warm = rounds({
+            "warm1": lambda: measure(lintra_argv("--isolated", "--jobs", "1", "-f", "json", args.corpus), ROOT,
+                                     warm_env),
+            "warm2": lambda: measure(lintra_argv("--isolated", "--jobs", "2", "-f", "json", args.corpus), ROOT,
+                                     warm_env),
+            "floor": lambda: floors.append(floor_time(paths_file)) or (floors[-1][0], floors[-1][1], 0.0),
+        }, args.repeat)
+        line("lintra --jobs 1, warm map cache", warm["warm1"], warm["floor"][:2])
+        line("lintra --jobs 2, warm map cache", warm["warm2"], warm["floor"][:2])
+        print(f"  warm / cold (--no-cache), --jobs 1: wall {warm['warm1'][0] / results['jobs1'][0]:.2f}, "
+              f"cpu {warm['warm1'][1] / results['jobs1'][1]:.2f}")
 
         print("\n2. copies of the corpus (peak RSS should not grow with the number of files)")
         for n in ((1, 4) if args.quick else (1, 4, 16)):
             target = copies(args.corpus, n, work)
             found = rounds({
-                "jobs1": lambda: measure(lintra_argv("--isolated", "--jobs", "1", "-f", "json", target), ROOT, env),
-                "jobs2": lambda: measure(lintra_argv("--isolated", "--jobs", "2", "-f", "json", target), ROOT, env,
-                                     summed=True),
+                "jobs1": lambda: measure(lintra_argv("--isolated", "--no-cache", "--jobs", "1", "-f", "json",
+                                                     target), ROOT, env),
+                "jobs2": lambda: measure(lintra_argv("--isolated", "--no-cache", "--jobs", "2", "-f", "json",
+                                                     target), ROOT, env, summed=True),
             }, max(1, args.repeat // (2 if n > 1 else 1)) if n < 16 else 1)
             line(f"{n}x --jobs 1", found["jobs1"])
             line(f"{n}x --jobs 2 (rss: sum of the processes' peaks)", found["jobs2"])
@@ -277,7 +299,7 @@ def main(argv=None):
             json.dump([big], handle)
         floors = []
         found = rounds({
-            "lintra": lambda: measure(lintra_argv("--isolated", "-f", "json", big), ROOT, env),
+            "lintra": lambda: measure(lintra_argv("--isolated", "--no-cache", "-f", "json", big), ROOT, env),
             "floor": lambda: floors.append(floor_time(big_paths)) or (floors[-1][0], floors[-1][1], 0.0),
         }, max(1, args.repeat // 2))
         print(f"  floor: wall {found['floor'][0]:.3f}s cpu {found['floor'][1]:.3f}s")
@@ -289,7 +311,7 @@ def main(argv=None):
             yamllint = os.path.join(args.peers_venv, "bin", "yamllint")
             for name in ("examples", "vsphere-csi-driver"):
                 target = os.path.join(args.corpus, name)
-                commands = {"lintra": lambda: measure(lintra_argv("--isolated", target), ROOT, env)}
+                commands = {"lintra": lambda: measure(lintra_argv("--isolated", "--no-cache", target), ROOT, env)}
                 if os.path.exists(checkov):
                     commands["checkov"] = lambda: measure([checkov, "-d", target, "--framework", "kubernetes",
                                                            "--skip-download", "--quiet", "--compact"],

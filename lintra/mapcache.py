@@ -1,10 +1,21 @@
-"""A persistent cache of what the map step keeps of a file, so an incremental run does not parse
-the unchanged rest of the repository again.
+"""A persistent cache of what the map step makes of a file, so that a run does not parse and
+check an unchanged file again (as ruff's and mypy's caches do).
 
-An incremental run (``--changed-since``, the file list pre-commit passes) reads every other file
-of the repository as context: the documents cross-object rules need (the StorageClass a changed
-claim names, Heat environments). Parsing those files is most of such a run. This cache stores,
-per context file, the documents the map step kept, as JSON data:
+It holds two kinds of entries, both JSON data:
+
+- ``scan/``: the whole map outcome of each file a run checks (its file record, its located
+  findings, its suppressions and the documents it kept for the reduce), so a repeated full scan
+  reads, hashes and decodes each unchanged file instead of parsing and checking it
+  (:meth:`MapCache.outcome`). Everything after the map runs as before, on every run: the
+  cross-object rules, suppressions, identities, the judgement (profile levels, severity
+  overrides, sanctioned vendors, ``fail_on``), the baseline and the reports. A run of fewer than
+  :data:`SCAN_FROM_FILES` files, an audit (its observer summarises live documents) and ``lintra
+  policy test`` (in-memory examples) map without it.
+- ``map/``: for an incremental run (``--changed-since``, the file list pre-commit passes), which
+  reads every other file of the repository as context, the documents the map kept of each context
+  file (the StorageClass a changed claim names, Heat environments) (:meth:`MapCache.documents`).
+
+Both are:
 
 - **Keyed by** the SHA-256 of the file's content and its name, under the digest of everything
   else that decides what the map keeps (:func:`run_key`): lintra's version and the stat of its own
@@ -14,13 +25,15 @@ per context file, the documents the map step kept, as JSON data:
   entry is missed, never reused.
 - **Data only.** Entries are JSON written by :func:`to_data` and read by :func:`from_data`, the
   one pair of functions every kept value goes through. They take generic plain data (dicts, lists,
-  strings, numbers; tuples, non-string keys, bytes and non-finite floats tagged) and the model
-  objects the map keeps (documents, sources, spans, locators), each rebuilt only from a fixed list
-  of lintra's own classes (:data:`ALLOWED`): no name in an entry is ever imported or called, and
+  strings, numbers; tuples, non-string keys, bytes and non-finite floats tagged; a document's
+  data as one JSON text when it reads back equal) and the model objects the map makes
+  (documents, sources, spans, locators, file records, suppressions, levels), each rebuilt only
+  from a fixed list of lintra's own classes (:data:`ALLOWED`): no name in an entry is ever
+  imported or called, and
   nothing is unpickled or unmarshalled. A locator is decoded only when a span is asked of it
   (most context documents are never located).
 - **Where.** ``$LINTRA_CACHE_DIR``, else ``$XDG_CACHE_HOME/lintra``, else ``~/.cache/lintra``
-  (:func:`lintra.cache.directory`), under ``map/``; outside the repositories it caches, so a
+  (:func:`lintra.cache.directory`), under ``map/`` and ``scan/``; outside the repositories it caches, so a
   scanned repository cannot plant entries, and discovery skips the directory should it lie in a
   scanned tree. ``lintra cache clear`` removes it; ``lintra cache show`` says where it is and how
   large.
@@ -28,14 +41,25 @@ per context file, the documents the map step kept, as JSON data:
   runs (``--jobs`` workers, CI jobs on one cache) see a whole entry or none. An entry that does
   not read back exactly (truncated, corrupt, hostile, another version's) is ignored and
   rewritten; it never costs more than the parse it would have saved.
+- **Bounded.** At the end of a run that used the cache, at most every :data:`BOUND_EVERY`
+  seconds, the entries of both kinds are kept under :data:`DEFAULT_BOUND` bytes
+  (``LINTRA_CACHE_MAX_MB`` sets another bound): beyond it, the entries no run has read for
+  longest go first (an entry read back has its time refreshed, at most once per
+  :data:`TOUCH_AFTER`), down to :data:`EVICT_TO` of the bound; a temporary file a write left
+  behind goes too.
 
-Only files whose documents came from the file alone are cached: a Helm chart or Kustomize root
-(built from other files) is read afresh each time.
+A file's map outcome is stored only when its loader reads it alone (``Loader.cache_key``: YAML,
+JSON, the vSphere exports); a Helm chart or Kustomize root, built from other files, is mapped
+afresh each time. What else a loader's reading depends on is part of the entry's key (whether a
+YAML file lies in a Helm chart's ``templates/``), and so is whether another template names the
+file (a Heat nested template).
 """
 
 from __future__ import annotations
 
 import base64
+import enum
+import itertools
 import json
 import math
 import os
@@ -46,6 +70,8 @@ from lintra.model import Document, Locator, Source
 
 #: bump when the shape of an entry changes
 SCHEMA = 1
+#: a run that checks fewer files than this maps them without the cache (see ``pipeline._scan_store``)
+SCAN_FROM_FILES = 8
 #: an entry is read only up to this many times the input file limit (``max_file_bytes``): what
 #: lintra wrote of a file is a few times its size, so anything larger is not lintra's
 ENTRY_TO_FILE_RATIO = 8
@@ -54,7 +80,7 @@ _TAG = "\u0000"  # the key of a tagged value; a data mapping holding it is store
 #: ``module:class`` of every model type an entry may hold; nothing else is ever built from one
 ALLOWED = frozenset({
     "lintra.model:Document", "lintra.model:Source", "lintra.model:Span", "lintra.model:Related",
-    "lintra.model:FileRecord",
+    "lintra.model:FileRecord", "lintra.vocabulary:Level", "lintra.filter.suppress:Suppression",
     "lintra.load.yamltree:YamlLocator", "lintra.load.jsontree:JsonLocator",
     "lintra.load.openshift:TemplateLocator", "lintra.load.vsphere.model:ModelLocator",
     "lintra.load.vsphere.model:Place",
@@ -64,12 +90,19 @@ ALLOWED = frozenset({
     "lintra.load.helm.render:RenderedLocator", "lintra.load.helm.render:FileLocator",
     "lintra.load.helm.render:Lines", "lintra.load.helm.render:_Null", "lintra.load.helm.evaluate:Seg",
 })
+#: classes stored as the plain model object they stand for (``value.plain()``): a kept document
+#: whose data waits as compressed marshal bytes (:class:`lintra.check.kept.Kept`) is stored with
+#: its data as data, never as bytes anything would unmarshal; the run packs it again
+_STORED_PLAIN = frozenset({"lintra.check.kept:Kept"})
 #: slots that hold a per-process cache, not state: rebuilt empty (as their own pickling does)
 _TRANSIENT: Dict[str, Dict[str, Callable[[], Any]]] = {
     "lintra.load.yamltree:YamlLocator": {"_indexes": dict},
     "lintra.load.jsontree:JsonLocator": {"_index": lambda: None, "_lines": list},
     "lintra.model:Source": {"_data": lambda: None},
 }
+
+
+_WRITES = itertools.count()
 
 
 class Uncacheable(Exception):
@@ -114,6 +147,8 @@ class _Encoder:
                 return {key: encode(item) for key, item in value.items()}
             return {_TAG: "d", "v": [[encode(key), encode(item)] for key, item in value.items()]}
         if kind is tuple:
+            if all(type(item) is int or type(item) is str for item in value):  # a position: (line, column, ...)
+                return {_TAG: "t", "v": list(value)}
             return {_TAG: "t", "v": [encode(item) for item in value]}
         if kind is bytes:
             return {_TAG: "b", "v": base64.b64encode(value).decode("ascii")}
@@ -122,8 +157,12 @@ class _Encoder:
         if self.source is not None and value is self.source:
             return {_TAG: "S"}
         name = f"{kind.__module__}:{kind.__qualname__}"
+        if name in _STORED_PLAIN:  # stored as the document it stands for, its data as data
+            return self.encode(value.plain())
         if name not in ALLOWED:
             raise Uncacheable(name)
+        if isinstance(value, enum.Enum):  # a finding's level: stored by member name
+            return {_TAG: "e", "c": name, "v": value.name}
         if self.defer and self.active and isinstance(value, Locator):  # decoded when first asked for a span
             text = json.dumps(_Encoder(self.source, defer=False).encode(value), separators=(",", ":"),
                               allow_nan=False)
@@ -134,11 +173,30 @@ class _Encoder:
         if id(value) in self.active:
             raise Uncacheable(f"{name} contains itself")
         self.active.add(id(value))
-        state = encode(_state(value, name))
+        state = _state(value, name)
+        if type(state) is tuple:  # a class's own state (a document's): its plain data may go whole
+            state = {_TAG: "t", "v": [self.whole(item) for item in state]}
+        else:
+            state = encode(state)
         self.active.discard(id(value))
         number = len(self.ids)
         self.ids[id(value)] = (number, value)
         return {_TAG: "o", "c": name, "v": state, "n": number}
+
+
+    def whole(self, value: Any) -> Any:
+        """``value`` as one JSON text when it is plain JSON data that reads back equal (a
+        document's data as the parser made it): written and read by json's C code, instead of
+        walked value by value. Anything else (tuples, keys that are not strings, NaN, objects) is
+        encoded by :meth:`encode`."""
+        if type(value) is dict or type(value) is list:
+            try:
+                text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+            except (TypeError, ValueError, RecursionError):
+                return self.encode(value)
+            if json.loads(text) == value:
+                return {_TAG: "j", "v": text}
+        return self.encode(value)
 
 
 def from_data(data: Any, source: Optional[Source] = None) -> Any:
@@ -211,6 +269,16 @@ def _hook(item: dict, source: Optional[Source], built: Dict[int, Any]) -> Any:
         if type(number) is not int or number not in built:
             raise BadEntry("a reference to no earlier object")
         return built[number]
+    if tag == "j":
+        value = json.loads(_string(item, "v"))
+        if not isinstance(value, (dict, list)):
+            raise BadEntry("plain data")
+        return value
+    if tag == "e":
+        cls = _class(_string(item, "c"))
+        if not issubclass(cls, enum.Enum):
+            raise BadEntry("not an enumeration")
+        return cls[_string(item, "v")]
     if tag == "z":
         name = _string(item, "c")
         if name not in ALLOWED:
@@ -426,10 +494,15 @@ def _code_stamp() -> str:
     return _CODE
 
 
-def root() -> Optional[str]:
-    """The directory holding the map entries, or None when the cache is off."""
+#: the subdirectories of the cache directory holding entries: context files' kept documents
+#: (``map``) and whole map outcomes of the files a run checks (``scan``)
+KINDS = ("map", "scan")
+
+
+def root(kind: str = "map") -> Optional[str]:
+    """The directory holding the entries of ``kind`` (:data:`KINDS`), or None when the cache is off."""
     where = cache.directory()
-    return os.path.join(where, "map") if where else None
+    return os.path.join(where, kind) if where else None
 
 
 class MapCache:
@@ -443,18 +516,22 @@ class MapCache:
         self.hits = self.misses = self.written = 0
 
     @classmethod
-    def open(cls, registry: Any, rules: Sequence[Any], options: Optional[Dict[str, Any]]) -> Optional["MapCache"]:
-        where = root()
+    def open(cls, registry: Any, rules: Sequence[Any], options: Optional[Dict[str, Any]],
+             kind: str = "map") -> Optional["MapCache"]:
+        where = root(kind)
         if where is None:
             return None
         return cls(run_key(registry, rules, options), where)
 
-    def entry_key(self, source: Source, content: bytes) -> str:
+    def entry_key(self, source: Source, content: bytes, surroundings: str = "") -> str:
         import hashlib
 
         digest = hashlib.sha256(content).hexdigest()
         name = source.name.encode("utf-8", "surrogateescape")
-        return hashlib.sha256(b"\0".join((self.key.encode("ascii"), name, digest.encode("ascii")))).hexdigest()
+        parts = [self.key.encode("ascii"), name, digest.encode("ascii")]
+        if surroundings:
+            parts.append(surroundings.encode("utf-8", "surrogateescape"))
+        return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
     def _path(self, key: str) -> str:
         return os.path.join(self.where, key[:2], key)
@@ -488,20 +565,7 @@ class MapCache:
         return documents
 
     def _read(self, key: str, source: Source) -> Optional[List[Document]]:
-        from lintra.load import limits
-
-        most = ENTRY_TO_FILE_RATIO * limits.MAX_FILE_BYTES
-        try:
-            with open(self._path(key), "rb") as handle:
-                raw = handle.read(most + 1)
-        except OSError:
-            return None
-        if len(raw) > most:
-            return None
-        try:
-            entry = loads(raw.decode("ascii"), source)
-        except (BadEntry, UnicodeDecodeError, RecursionError, MemoryError):
-            return None
+        entry = self._get(key, source)
         if not (isinstance(entry, dict) and entry.get("schema") == SCHEMA and entry.get("key") == key
                 and entry.get("file") == source.name and isinstance(entry.get("documents"), list)
                 and isinstance(entry.get("depends"), dict)):
@@ -515,6 +579,102 @@ class MapCache:
             return None
         return documents
 
+    def _get(self, key: str, source: Source) -> Any:
+        """Entry ``key`` decoded, or None when there is none or it does not decode."""
+        text = self._text(key)
+        return None if text is None else _decoded(text, source)
+
+    def _text(self, key: str) -> Optional[str]:
+        """The text of entry ``key``, or None when there is none or it is not text of a size
+        lintra writes. An entry in use has its time refreshed (at most once per
+        :data:`TOUCH_AFTER`), which is what :func:`bound` evicts by."""
+        from lintra.load import limits
+
+        most = ENTRY_TO_FILE_RATIO * limits.MAX_FILE_BYTES
+        path = self._path(key)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(most + 1)
+                stale = _now() - os.fstat(handle.fileno()).st_mtime > TOUCH_AFTER
+        except OSError:
+            return None
+        if len(raw) > most:
+            return None
+        try:
+            text = raw.decode("ascii")
+        except UnicodeDecodeError:
+            return None
+        if stale:
+            try:
+                os.utime(path)
+            except OSError:
+                pass
+        return text
+
+    # -- whole map outcomes of the files a run checks (the ``scan`` entries) -----------------------
+
+    def outcome(self, source: Source, map_file: Callable[[Source], Any], restore: Callable[[Any], Any],
+                loaders: Sequence[Any], raw: bool = False) -> Any:
+        """What the map step gives for the checked file ``source``: from its entry, else
+        ``map_file(source)``, stored when the file's loader reads it alone (``Loader.cache_key``).
+        An entry holds the map outcome's state (``outcome.__getstate__()``: its file record,
+        located findings, suppressions and what it kept for the reduce), all of it through
+        :func:`to_data`; ``restore(state)`` makes an outcome of it again (or raises ``ValueError``
+        / ``TypeError`` for a state that is not one).
+
+        With ``raw`` (in a ``--jobs`` worker), an entry found is given back as its text
+        (:class:`Stored`), for the run to decode with :meth:`stored`: a worker reads and hashes,
+        and the entry crosses to the run as one string, not as decoded objects pickled again."""
+        from lintra.load import limits, pick_loader
+
+        loader = pick_loader(source, loaders) if source.path is not None and not source.skip else None
+        describe = getattr(loader, "cache_key", None)
+        if describe is None:
+            return map_file(source)
+        try:
+            if os.stat(source.path).st_size > limits.MAX_FILE_BYTES:
+                return map_file(source)
+            content = source.read_bytes(limits.MAX_FILE_BYTES)
+            # a nested template (named by another) is told apart: Heat reads its parameters otherwise
+            surroundings = describe(source) + ("\0nested" if source.referenced_by else "")
+        except (OSError, ValueError):
+            return map_file(source)  # the load reports why
+        key = self.entry_key(source, content, surroundings)
+        text = self._text(key)
+        if text is not None:
+            if raw:
+                source.forget()
+                return Stored(key, text)
+            found = _outcome_of(_decoded(text, source), key, source, restore)
+            if found is not None:
+                self.hits += 1
+                source.forget()
+                return found
+        return self._mapped(key, source, map_file)
+
+    def stored(self, found: "Stored", source: Source, map_file: Callable[[Source], Any],
+               restore: Callable[[Any], Any]) -> Any:
+        """The outcome a worker found stored (``outcome(..., raw=True)``), decoded here; a
+        damaged entry is mapped here and rewritten."""
+        outcome = _outcome_of(_decoded(found.text, source), found.key, source, restore)
+        if outcome is None:
+            return self._mapped(found.key, source, map_file)
+        self.hits += 1
+        return outcome
+
+    def _mapped(self, key: str, source: Source, map_file: Callable[[Source], Any]) -> Any:
+        self.misses += 1
+        outcome = map_file(source)
+        if not outcome.also and outcome.observed is None:  # nothing read from other files
+            try:
+                text = json.dumps({"schema": SCHEMA, "key": key, "file": source.name,
+                                   "outcome": to_data(outcome.__getstate__(), source)},
+                                  separators=(",", ":"), allow_nan=False)
+            except (Uncacheable, ValueError, TypeError, RecursionError):
+                return outcome  # a plugin's object, a date in a finding's value: mapped each time
+            self._put(key, text)
+        return outcome
+
     def _write(self, key: str, source: Source, documents: Sequence[Document], depends: dict) -> None:
         try:
             text = json.dumps({"schema": SCHEMA, "key": key, "file": source.name, "depends": depends,
@@ -522,18 +682,28 @@ class MapCache:
                               separators=(",", ":"), allow_nan=False)
         except (Uncacheable, ValueError, TypeError, RecursionError):
             return  # a plugin's object: this file is read each time
+        self._put(key, text)
+
+    def _put(self, key: str, text: str) -> None:
+        """Store ``text`` as entry ``key``: written beside it, then renamed into place."""
         path = self._path(key)
         directory = os.path.dirname(path)
+        # a name no other process or write uses (the pid, then this process's count), opened
+        # exclusively: what tempfile.mkstemp does, without its random names (a third of a cold
+        # run's cost of writing entries)
+        temporary = os.path.join(directory, f".tmp-{os.getpid()}_{next(_WRITES)}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         try:
-            os.makedirs(directory, exist_ok=True)
-            import tempfile
-
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+            try:
+                handle = os.open(temporary, flags, 0o600)
+            except FileNotFoundError:  # the shard's first entry (or the cache was cleared meanwhile)
+                os.makedirs(directory, exist_ok=True)
+                handle = os.open(temporary, flags, 0o600)
         except OSError:
             return  # a cache that cannot be written costs only the time it would have saved
         try:
-            with os.fdopen(handle, "w", encoding="ascii") as out:
-                out.write(text)
+            with os.fdopen(handle, "wb") as out:
+                out.write(text.encode("ascii"))
             os.replace(temporary, path)  # readers see the whole entry or none
             self.written += 1
         except OSError:
@@ -541,6 +711,70 @@ class MapCache:
                 os.unlink(temporary)
             except OSError:
                 pass
+
+
+class Stored:
+    """An entry's text, as a ``--jobs`` worker found it for one file (:meth:`MapCache.outcome`)."""
+
+    __slots__ = ("key", "text")
+
+    def __init__(self, key: str, text: str) -> None:
+        self.key = key
+        self.text = text
+
+    def __getstate__(self):
+        return (self.key, self.text)
+
+    def __setstate__(self, state) -> None:
+        self.key, self.text = state
+
+
+def _decoded(text: str, source: Source) -> Any:
+    try:
+        return loads(text, source)
+    except (BadEntry, RecursionError, MemoryError):
+        return None
+
+
+def _outcome_of(entry: Any, key: str, source: Source, restore: Callable[[Any], Any]) -> Any:
+    """The outcome entry ``entry`` holds for ``source``, or None when it is not one lintra wrote
+    for this file: every value a later stage reads is checked for its type here, so a damaged or
+    hostile entry is a miss, never a traceback further on."""
+    from lintra.filter.suppress import Suppression
+    from lintra.model import FileRecord, Finding, Level, Span
+
+    if not (isinstance(entry, dict) and entry.get("schema") == SCHEMA and entry.get("key") == key
+            and entry.get("file") == source.name):
+        return None
+    state = entry.get("outcome")
+    if not (isinstance(state, tuple) and len(state) == 8):
+        return None
+    record, unreadable, findings, text_suppressions, document_suppressions, kept, also, observed = state
+    if not (isinstance(record, FileRecord) and record.file == source.name and type(unreadable) is bool
+            and isinstance(findings, list) and also == [] and observed is None):
+        return None
+    slots = set(Finding.__slots__) - {"rule"}
+    for item in findings:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+                and isinstance(item[1], dict) and set(item[1]) <= slots):
+            return None
+        found = item[1]
+        if not (isinstance(found.get("span"), Span) and isinstance(found.get("file"), str)
+                and isinstance(found.get("message"), str) and isinstance(found.get("level"), Level)
+                and isinstance(found.get("pointer"), tuple) and isinstance(found.get("related"), tuple)):
+            return None
+    for suppressions in (text_suppressions, document_suppressions):
+        if not (isinstance(suppressions, list) and all(isinstance(s, Suppression) for s in suppressions)):
+            return None
+    if not (isinstance(kept, list) and all(
+            isinstance(doc, Document) and doc.source is source and isinstance(doc.kind, str)
+            and isinstance(doc.index, int) and isinstance(doc.base, tuple) and isinstance(doc.locator, Locator)
+            for doc in kept)):
+        return None
+    try:
+        return restore(state)
+    except (ValueError, TypeError):
+        return None
 
 
 def _dependencies(source: Source, files: Sequence[Any]) -> Optional[dict]:
@@ -576,7 +810,8 @@ def _dependencies(source: Source, files: Sequence[Any]) -> Optional[dict]:
 #: The names lintra writes in its cache directory, and only those: a user may point
 #: ``LINTRA_CACHE_DIR`` at a directory that holds other files, and ``cache clear`` must not
 #: touch them. Top level: ``{kind}-{key}.json`` of :mod:`lintra.cache` and its temporary
-#: ``.{pid}.tmp``; under ``map/``: ``xx/<sha256>`` entries and their ``.tmp-*`` files.
+#: ``.{pid}.tmp``; under ``map/`` and ``scan/``: ``xx/<sha256>`` entries and their ``.tmp-*``
+#: files, and ``scan/.bounded`` (when a run last bounded the cache).
 _TOP_LEVEL_NAME = r"[a-z][a-z-]*-[0-9a-f]{8}-[0-9a-f]+\.json(?:\.[0-9]+\.tmp)?"
 _MAP_ENTRY_NAME = r"[0-9a-f]{64}|\.tmp-[A-Za-z0-9_]+"
 
@@ -593,21 +828,134 @@ def _own_files(where: str) -> List[str]:
         return found
     found.extend(os.path.join(where, name) for name in names
                  if top.fullmatch(name) and os.path.isfile(os.path.join(where, name)))
-    mine = os.path.join(where, "map")
-    try:
-        shards = os.listdir(mine) if not os.path.islink(mine) else []
-    except OSError:
-        shards = []
-    for shard in shards:
-        directory = os.path.join(mine, shard)
-        if not re.fullmatch(r"[0-9a-f]{2}", shard) or os.path.islink(directory) or not os.path.isdir(directory):
-            continue
+    for kind in KINDS:
+        mine = os.path.join(where, kind)
         try:
-            found.extend(os.path.join(directory, name) for name in os.listdir(directory)
-                         if entry.fullmatch(name) and os.path.isfile(os.path.join(directory, name)))
+            shards = os.listdir(mine) if not os.path.islink(mine) else []
+        except OSError:
+            shards = []
+        for shard in shards:
+            directory = os.path.join(mine, shard)
+            if shard == _BOUNDED and os.path.isfile(directory) and not os.path.islink(directory):
+                found.append(directory)
+            if not re.fullmatch(r"[0-9a-f]{2}", shard) or os.path.islink(directory) or not os.path.isdir(directory):
+                continue
+            try:
+                found.extend(os.path.join(directory, name) for name in os.listdir(directory)
+                             if entry.fullmatch(name) and os.path.isfile(os.path.join(directory, name)))
+            except OSError:
+                pass
+    return found
+
+
+# -- the bound -----------------------------------------------------------------------------------
+
+#: the entries of both kinds together are kept under this many bytes (``LINTRA_CACHE_MAX_MB``
+#: sets another bound in MiB): beyond it, the entries no run has read for longest are removed
+DEFAULT_BOUND = 512 * 1024 * 1024
+#: what is left after an eviction, as a share of the bound (so that not every run evicts)
+EVICT_TO = 0.75
+#: an entry read back has its time refreshed when older than this many seconds: the time of an
+#: entry is when a run last wrote or used it, within this much
+TOUCH_AFTER = 3600
+#: a run looks at the cache's size at most this often (seconds; the time of ``scan/.bounded``)
+BOUND_EVERY = 600
+#: a temporary file older than this many seconds is a write that died half-way
+STALE_TEMPORARY = 3600
+_BOUNDED = ".bounded"
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
+
+
+def max_bytes() -> int:
+    """The bound in effect: ``LINTRA_CACHE_MAX_MB`` (MiB) when set to a number, else
+    :data:`DEFAULT_BOUND`."""
+    text = os.environ.get("LINTRA_CACHE_MAX_MB", "").strip()
+    try:
+        return max(0, int(float(text) * 1024 * 1024)) if text else DEFAULT_BOUND
+    except ValueError:
+        return DEFAULT_BOUND
+
+
+def settle() -> int:
+    """At the end of a run that used the cache: :func:`bound` it, unless a run did so within the
+    last :data:`BOUND_EVERY` seconds (one ``stat`` decides). The number of files removed."""
+    where = cache.directory()
+    if where is None:
+        return 0
+    stamp = os.path.join(where, "scan", _BOUNDED)
+    try:
+        if _now() - os.stat(stamp).st_mtime < BOUND_EVERY:
+            return 0
+    except OSError:
+        pass
+    try:
+        os.makedirs(os.path.dirname(stamp), exist_ok=True)
+        with open(stamp, "w"):
+            pass
+    except OSError:
+        return 0  # a cache that cannot be written does not grow either
+    return bound(max_bytes())
+
+
+def bound(most: int) -> int:
+    """Remove entries, least recently used first (by their time: see :data:`TOUCH_AFTER`), until
+    the entries take at most ``EVICT_TO * most`` bytes, when they take more than ``most``; and any
+    temporary file a write left behind. The number of files removed. Another run may be reading
+    or writing meanwhile: an entry removed under it is a miss, a rename into place still lands."""
+    import re
+
+    where = cache.directory()
+    if where is None:
+        return 0
+    entry = re.compile(r"[0-9a-f]{64}")
+    found: List[Tuple[float, int, str]] = []
+    removed = 0
+    now = _now()
+    for kind in KINDS:
+        mine = os.path.join(where, kind)
+        try:
+            shards = [item for item in os.scandir(mine) if not os.path.islink(mine)]
+        except OSError:
+            continue
+        for shard in shards:
+            if not (re.fullmatch(r"[0-9a-f]{2}", shard.name) and shard.is_dir(follow_symlinks=False)):
+                continue
+            try:
+                items = list(os.scandir(shard.path))
+            except OSError:
+                continue
+            for item in items:
+                try:
+                    info = item.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if entry.fullmatch(item.name) and item.is_file(follow_symlinks=False):
+                    found.append((info.st_mtime, info.st_size, item.path))
+                elif item.name.startswith(".tmp-") and now - info.st_mtime > STALE_TEMPORARY:
+                    try:
+                        os.unlink(item.path)
+                        removed += 1
+                    except OSError:
+                        pass
+    total = sum(size for _, size, _ in found)
+    if total <= most:
+        return removed
+    found.sort()
+    for _, size, path in found:
+        if total <= EVICT_TO * most:
+            break
+        try:
+            os.unlink(path)
+            removed += 1
         except OSError:
             pass
-    return found
+        total -= size
+    return removed
 
 
 def usage() -> Tuple[Optional[str], int, int]:
@@ -639,15 +987,16 @@ def clear() -> Tuple[Optional[str], int]:
             removed += 1
         except OSError:
             pass
-    mine = os.path.join(where, "map")
-    if os.path.isdir(mine) and not os.path.islink(mine):
-        for shard in os.listdir(mine):
+    for kind in KINDS:
+        mine = os.path.join(where, kind)
+        if os.path.isdir(mine) and not os.path.islink(mine):
+            for shard in os.listdir(mine):
+                try:
+                    os.rmdir(os.path.join(mine, shard))  # only empty shard directories go
+                except OSError:
+                    pass
             try:
-                os.rmdir(os.path.join(mine, shard))  # only empty shard directories go
+                os.rmdir(mine)
             except OSError:
                 pass
-        try:
-            os.rmdir(mine)
-        except OSError:
-            pass
     return where, removed

@@ -8,7 +8,8 @@ A run is a map over files, then one reduce:
   on its documents, locate their findings, read its suppressions. Its documents are then dropped,
   except those a cross-object rule needs (:attr:`lintra.Rule.needs`) or whose references to
   nested templates are still to be followed; those are kept as plain data (the data and the
-  positions the locator needs), never as parser node trees.
+  positions the locator needs), never as parser node trees, and wait packed
+  (:mod:`lintra.check.kept`).
 - **reduce**: cross-object rules run on the kept documents (the ones they need, in the order the
   files were loaded), then filter (profiles, suppressions, baseline) and report.
 
@@ -138,6 +139,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         references = References(exclude)
         for source in found:
             references.named(source)
+        plan.store = _scan_store(plan, rules, found)
         with _mapper(plan, found, jobs) as map_files:
             wave: List[Any] = found
             while wave:
@@ -163,11 +165,14 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                         observe.add(outcome.observed)
                 kept.extend(loaded)
                 wave = references.follow(loaded)
-        recorded = {record.file for record in records}
-        for record in also:
-            if record.file not in recorded:  # a file also read on its own keeps that record
-                recorded.add(record.file)
-                records.append(record)
+        del references  # the real paths of every named file: not needed by the reduce
+        if also:
+            recorded = {record.file for record in records}
+            for record in also:
+                if record.file not in recorded:  # a file also read on its own keeps that record
+                    recorded.add(record.file)
+                    records.append(record)
+            del recorded
         context_files = _read_context(plan, context, found, suffixes, exclude, kept, rules) if context else set()
         context_files |= _repository_environments(plan, paths, found, suffixes, exclude, kept)
         findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
@@ -180,6 +185,10 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
         identity.assign(findings, paths)
         kept_parts.release()
+    if plan.store is not None:
+        from lintra import mapcache
+
+        mapcache.settle()
     judged, hidden = judge(findings, judgement)
     result = Result(records, judged, judgement, registry, unreadable, hidden)
     if baseline is not None:
@@ -193,13 +202,15 @@ class Plan:
     (a rule with :attr:`lintra.Rule.needs`, or one on a kind whose resolver reads other documents),
     and which documents the map keeps for the reduce."""
 
-    __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads")
+    __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads", "store")
 
     def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
                  observe: Optional["Observer"] = None) -> None:
         self.registry = registry
         self.options = options
         self.observe = observe
+        #: the persistent cache of map outcomes (:mod:`lintra.mapcache`), when the run uses one
+        self.store: Any = None
         self.local: List[Rule] = []
         self.cross: List[Rule] = []
         #: rule id -> which documents it needs, for cross-object rules
@@ -261,6 +272,19 @@ class Plan:
             source.forget()
         return documents, [record.file for record in loaded.also] if storable else None
 
+    def cached_map(self, source: Source, raw: bool = False) -> Any:
+        """:meth:`map`, through the persistent cache when the run has one (with ``raw``, in a
+        worker: an entry found comes back as its text, for :meth:`stored`)."""
+        if self.store is None:
+            return self.map(source)
+        return self.store.outcome(source, self.map, Outcome.restored, self.registry.loaders, raw)
+
+    def stored(self, source: Source, found: Any) -> "Outcome":
+        """The outcome of what a worker's :meth:`cached_map` gave back."""
+        if isinstance(found, Outcome):
+            return found
+        return self.store.stored(found, source, self.map, Outcome.restored)
+
     def map(self, source: Source) -> "Outcome":
         """Load one file and check it with every per-document rule."""
         registry = self.registry
@@ -292,6 +316,27 @@ class Plan:
         return outcome
 
 
+def _scan_store(plan: Plan, rules: Sequence[Rule], found: Sequence[Any]) -> Any:
+    """The persistent cache of map outcomes for the files this run checks (:mod:`lintra.mapcache`),
+    or None: with the run option ``cache: False``, for an observed run (the audit summarises
+    live documents), and for a run of fewer than :data:`lintra.mapcache.SCAN_FROM_FILES` files
+    (a pre-commit batch of changed files: digesting lintra's own code to key the cache costs more
+    than mapping them)."""
+    if not (plan.options or {}).get("cache", True) or plan.observe is not None:
+        return None
+    from lintra import mapcache
+
+    if sum(1 for source in found if getattr(source, "path", None)) < mapcache.SCAN_FROM_FILES:
+        return None
+    return mapcache.MapCache.open(plan.registry, rules, _keyed_options(plan), kind="scan")
+
+
+def _keyed_options(plan: Plan) -> Dict[str, Any]:
+    """The run options that decide what the map makes of a file (what discovery and the cache
+    itself are told does not)."""
+    return {key: value for key, value in (plan.options or {}).items() if key not in ("cache", "force_exclude")}
+
+
 def _read_context(plan: Plan, context: Sequence[str], found: Sequence[Any], suffixes, exclude,
                   kept: List[Document], rules: Sequence[Rule]) -> set:
     """Load the files under ``context`` that the run does not check itself, keeping the
@@ -304,10 +349,7 @@ def _read_context(plan: Plan, context: Sequence[str], found: Sequence[Any], suff
     if (plan.options or {}).get("cache", True):
         from lintra.mapcache import MapCache
 
-        # what discovery and the cache itself are told does not change what the map keeps
-        options = {key: value for key, value in (plan.options or {}).items()
-                   if key not in ("cache", "force_exclude")}
-        store = MapCache.open(plan.registry, rules, options)
+        store = MapCache.open(plan.registry, rules, _keyed_options(plan))
     checked = {os.path.realpath(s.path) for s in found if getattr(s, "path", None)}
     basenames = {os.path.basename(path) for path in checked}  # realpath only where it may match
     names = set()
@@ -426,6 +468,14 @@ class Outcome:
         (self.record, self.unreadable, self._findings, self.text_suppressions, self.document_suppressions,
          self.kept, self.also, self.observed) = state
 
+    @classmethod
+    def restored(cls, state) -> "Outcome":
+        """The outcome whose :meth:`__getstate__` was ``state`` (from the map cache)."""
+        outcome = cls.__new__(cls)
+        outcome.__setstate__(state)
+        outcome.kept = [kept_parts.packed(doc) for doc in outcome.kept]  # waits as the map's own do
+        return outcome
+
 
 _PLAN: Optional[Plan] = None
 
@@ -436,7 +486,7 @@ def _map_in_worker(source: Source) -> Any:
     import pickle
 
     assert _PLAN is not None
-    outcome = _PLAN.map(source)
+    outcome = _PLAN.cached_map(source, raw=True)
     try:
         return pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
     except Exception:
@@ -450,7 +500,7 @@ def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
     if jobs is None:
         jobs = parallel.available_cpus()
     if jobs <= 1 or len(found) < parallel.PARALLEL_FROM_FILES or not parallel.can_fork():
-        return nullcontext(lambda sources: (plan.map(source) for source in sources))
+        return nullcontext(lambda sources: (plan.cached_map(source) for source in sources))
     return _workers(plan, jobs)
 
 
@@ -466,7 +516,7 @@ def _workers(plan: Plan, jobs: int):
         with parallel.ordered_map(_map_in_worker, jobs) as map_in_workers:
             def map_files(sources: List[Source]) -> Iterable["Outcome"]:
                 for source, pickled in zip(sources, map_in_workers(sources)):
-                    yield pickle.loads(pickled) if pickled is not None else plan.map(source)
+                    yield plan.stored(source, pickle.loads(pickled)) if pickled is not None else plan.map(source)
             yield map_files
     finally:
         _PLAN = None

@@ -11,6 +11,21 @@ SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
 CORPUS = os.path.join(SHARED, "corpus")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_directory(tmp_path_factory):
+    """The suite's runs (and the processes they start) cache in a directory of their own, not in
+    the developer's ~/.cache/lintra: a full scan's map outcomes are cached, and a test that
+    patches lintra's code must not leave entries a later run of the real code would read."""
+    if "LINTRA_CACHE_DIR" in os.environ:
+        yield
+        return
+    os.environ["LINTRA_CACHE_DIR"] = str(tmp_path_factory.mktemp("lintra-cache"))
+    try:
+        yield
+    finally:
+        os.environ.pop("LINTRA_CACHE_DIR", None)
+
+
 @pytest.fixture(autouse=True)
 def no_user_config(tmp_path_factory, monkeypatch):
     """A developer's own ~/.config/lintra/config.yaml must not change what tests see."""

@@ -13,6 +13,11 @@ reads (tripleo's templates are mostly ``outputs``). A document that any such rea
 The shape of kept data: the document's own top-level mapping with only the keys on those paths
 (``("parameters", "*", "default")`` keeps ``{"parameters": {name: {"default": value}}}`` for the
 parameters that have a default); everything below a kept path is kept as loaded.
+
+How kept data waits: packed (:class:`Kept`), as compressed ``marshal`` bytes, decoded while the
+reduce's rules read it and let go again (at most :data:`DECODED` documents at once), so that what
+a run holds for the reduce is a fraction of the objects' size. Its positions are packed alike
+(:meth:`lintra.load.yamltree.YamlLocator.pack`).
 """
 
 from __future__ import annotations
@@ -79,7 +84,7 @@ def _parts(data: Any, paths: Sequence[Path]) -> Any:
 #: How many packed documents hold their data decoded at once. The reduce reads a document's data
 #: rule after rule, then mostly leaves it (a parent template's defaults, a StorageClass by name
 #: are read again, and decoded again when they were let go).
-DECODED = 1024
+DECODED = 256
 
 _decoded: "deque[Kept]" = deque()
 _DATA = Document.data  # the slot that holds a packed document's decoded data while it is decoded

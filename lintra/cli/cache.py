@@ -1,8 +1,9 @@
 """``lintra cache show|clear``: where lintra keeps what it may reuse between runs, and emptying it.
 
 The cache (:mod:`lintra.mapcache`, :mod:`lintra.cache`) grows by one entry per version of each
-context file an incremental run reads; nothing removes entries on its own, as with ``ruff clean``
-and ``.mypy_cache``: ``lintra cache clear`` does, and any run rebuilds what it needs."""
+file a run maps; runs keep it under a bound (``LINTRA_CACHE_MAX_MB``), evicting the entries used
+least recently. ``lintra cache clear`` empties it, as ``ruff clean`` does, and any run rebuilds
+what it needs."""
 
 from __future__ import annotations
 

@@ -196,6 +196,8 @@ class _Unlistable(Source):
 
 def _file(entry: "os.DirEntry[str]", path: str, top: str, seen: Dict[Tuple[int, int], str]) -> Iterator[Source]:
     name = _display(path)
+    if name == path:
+        name = path  # one string for both: a run holds every file's name until it reports
     try:
         link = entry.is_symlink()
         info = os.stat(path)

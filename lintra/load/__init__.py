@@ -30,10 +30,11 @@ class Loader:
     :class:`LoadError` for input it cannot read, and :class:`Skip` for input that is not ours.
     """
 
-    __slots__ = ("name", "suffixes", "load", "binary", "sniff", "options")
+    __slots__ = ("name", "suffixes", "load", "binary", "sniff", "options", "cache_key")
 
     def __init__(self, name: str, suffixes: Sequence[str], load: Callable, binary: bool = False,
-                 sniff: Optional[Callable[[bytes], bool]] = None, options: bool = False) -> None:
+                 sniff: Optional[Callable[[bytes], bool]] = None, options: bool = False,
+                 cache_key: Optional[Callable[[Source], str]] = None) -> None:
         self.name = name
         self.suffixes = tuple(s.lower() for s in suffixes)
         self.load = load
@@ -42,6 +43,11 @@ class Loader:
         self.sniff = sniff
         #: ``load(source, content, run_options)``: the loader reads run options (Helm values)
         self.options = options
+        #: None when what this loader makes of a file may depend on other files (a Helm chart, a
+        #: Kustomize root): the map step is then run afresh each time. Else the file's map
+        #: outcome may be cached (:mod:`lintra.mapcache`), and ``cache_key(source)`` says what
+        #: besides the file's bytes and name its reading depends on ("" for nothing).
+        self.cache_key = cache_key
 
 
 class Detector:

@@ -95,9 +95,14 @@ def detect_k8s(data: Any) -> Optional[Detected]:
 
 @hookimpl
 def register_loaders(register):
-    register(Loader("yaml", YAML_SUFFIXES, load_yaml, sniff=_sniff_yaml))
-    register(Loader("json", (".json",), load_json, sniff=lambda head: head.lstrip()[:1] in (b"{", b"[")))
+    register(Loader("yaml", YAML_SUFFIXES, load_yaml, sniff=_sniff_yaml, cache_key=templates.surroundings))
+    register(Loader("json", (".json",), load_json, sniff=lambda head: head.lstrip()[:1] in (b"{", b"["),
+                    cache_key=_alone))
     register(Loader("helm", ("chart.yaml",), _load_chart, options=True))
+
+
+def _alone(source: Source) -> str:
+    return ""  # what the reader makes of a file depends on its bytes and name only
 
 
 def _load_chart(source: Source, text: str, options):

@@ -34,6 +34,12 @@ READS = {"heat": (("resources",), ("Resources",)), "cfn": (("resources",), ("Res
          "heat-env": (("resource_registry",),)}
 
 
+def _real(path: str) -> str:
+    """The real path, as the very string ``path`` where they are equal (held for the whole run)."""
+    real = os.path.realpath(path)
+    return path if real == path else real
+
+
 class NotRead:
     """A referenced file that is not read: ``record`` accounts for it as a skipped file. ``limit``
     is ``(document, pointer, message)`` for the reference that first went past ``limits.MAX_REFERENCED``, where
@@ -84,7 +90,7 @@ class References:
             for pointer, reference in _references(doc.data):
                 references.setdefault(reference, pointer)
             if references and self.seen is None:
-                self.seen = {os.path.realpath(path) for path in self.names}
+                self.seen = {_real(path) for path in self.names}
             for reference, pointer in references.items():
                 path = os.path.join(os.path.dirname(doc.source.path), reference)
                 real = os.path.realpath(path)

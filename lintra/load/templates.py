@@ -47,6 +47,14 @@ def _has_expression(text: str) -> bool:
     return False
 
 
+def surroundings(source: Source) -> str:
+    """What, besides its bytes and name, reading ``source`` as YAML depends on: whether it lies
+    in a Helm chart's ``templates/`` (:func:`template_reason`), for the map cache's key."""
+    if source.path and "templates" in os.path.abspath(source.path).split(os.sep):
+        return "chart" if _in_helm_chart(source.path) else "no chart"
+    return ""
+
+
 def _in_helm_chart(path: str) -> bool:
     parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
     for i in range(len(parts) - 2, 0, -1):

@@ -18,13 +18,17 @@ def _reader(module: str, function: str):
     return read
 
 
+def _alone(source) -> str:
+    return ""  # each export is read from its own bytes (an OVA from the archive itself)
+
+
 @hookimpl
 def register_loaders(register):
-    register(Loader("vmx", (".vmx",), _reader("vmx", "load_vmx")))
-    register(Loader("ovf", (".ovf",), _reader("ovf", "load_ovf"), binary=True))
-    register(Loader("ova", (".ova",), _reader("ovf", "load_ova"), binary=True))
-    register(Loader("rvtools-csv", (".csv",), _reader("rvtools", "load_csv")))
-    register(Loader("rvtools-xlsx", (".xlsx",), _reader("rvtools", "load_xlsx"), binary=True))
+    register(Loader("vmx", (".vmx",), _reader("vmx", "load_vmx"), cache_key=_alone))
+    register(Loader("ovf", (".ovf",), _reader("ovf", "load_ovf"), binary=True, cache_key=_alone))
+    register(Loader("ova", (".ova",), _reader("ovf", "load_ova"), binary=True, cache_key=_alone))
+    register(Loader("rvtools-csv", (".csv",), _reader("rvtools", "load_csv"), cache_key=_alone))
+    register(Loader("rvtools-xlsx", (".xlsx",), _reader("rvtools", "load_xlsx"), binary=True, cache_key=_alone))
 
 
 @hookimpl
