@@ -433,6 +433,7 @@ def run_key(registry: Any, rules: Sequence[Any], options: Optional[Dict[str, Any
 
     from lintra.load import limits
 
+    digests: Dict[str, Optional[str]] = {}
     parts: Dict[str, Any] = {
         "schema": SCHEMA,
         "code": _code_stamp(),
@@ -441,7 +442,7 @@ def run_key(registry: Any, rules: Sequence[Any], options: Optional[Dict[str, Any
         "detectors": [detector.name for detector in registry.detectors],
         "resolvers": sorted(registry.resolvers),
         "rules": sorted([rule.id, rule.origin, list(rule.kinds), rule.needs is not None,
-                         _origin_stamp(rule.origin)] for rule in rules),
+                         _origin_stamp(rule.origin, digests)] for rule in rules),
         "options": options or {},
         "limits": {name: getattr(limits, attribute) for name, attribute in sorted(limits.CONFIGURABLE.items())},
     }
@@ -466,9 +467,16 @@ def _stat(path: str) -> List[int]:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _origin_stamp(origin: str) -> List[int]:
+def _origin_stamp(origin: str, digests: Dict[str, Optional[str]]) -> Optional[str]:
+    """The content digest of the pack or plugin file a rule comes from: by content, not by stat,
+    since ``cp -p``, ``rsync -t`` and restored CI workspaces change a file and keep its size and
+    time, and a rule's conditions must never be answered from an entry of their old text."""
     path = origin.split(" (pack ", 1)[0] if origin else ""
-    return _stat(path) if path and os.path.sep in path else []
+    if not (path and os.path.sep in path):
+        return None
+    if path not in digests:  # once per file and run, however many rules it holds
+        digests[path] = cache.file_digest([path])
+    return digests[path]
 
 
 _CODE: Optional[str] = None
@@ -877,7 +885,7 @@ def max_bytes() -> int:
     text = os.environ.get("LINTRA_CACHE_MAX_MB", "").strip()
     try:
         return max(0, int(float(text) * 1024 * 1024)) if text else DEFAULT_BOUND
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "nan"; "inf" and "1e400" overflow the int
         return DEFAULT_BOUND
 
 

@@ -197,7 +197,10 @@ def test_run_key_changes_with_whatever_changes_what_the_map_keeps(tmp_path):
                 lambda d, s: (), origin=f"{pack} (pack mine)")
     with_pack = run_key(registry, packed + [mine], {})
     os.utime(pack, ns=(1, 1))
-    assert run_key(registry, packed + [mine], {}) != with_pack  # the pack file changed
+    assert run_key(registry, packed + [mine], {}) == with_pack  # touched: the same rules
+    pack.write_text("y")
+    os.utime(pack, ns=(1, 1))
+    assert run_key(registry, packed + [mine], {}) != with_pack  # the pack file changed, its size and time did not
     registry.plugins.append({"name": "acme", "version": "1.0", "hooks": []})
     try:
         assert run_key(registry, rules, {}) != base  # another plugin
