@@ -451,11 +451,17 @@ def run_key(registry: Any, rules: Sequence[Any], options: Optional[Dict[str, Any
 
 
 def _describe(value: Any) -> Any:
-    """Options that are objects (Helm's) by their attributes; files named in them by stat."""
+    """Options that are objects (Helm's) by their attributes, and the files named in them
+    (``*_files`` attributes) by their content."""
     if isinstance(value, (set, frozenset)):
         return sorted(map(str, value))
     slots = _slots(type(value))
     state = {slot: getattr(value, slot, None) for slot in slots} if slots else getattr(value, "__dict__", None)
+    if state is not None:
+        # files an option names (``--helm-values``) decide what is built from them: by content
+        state = dict(state, **{f"{name}:content": [cache.file_digest([path]) for path in paths]
+                               for name, paths in state.items() if name.endswith("_files")
+                               and isinstance(paths, list) and all(isinstance(p, str) for p in paths)})
     return {"type": type(value).__qualname__, "state": state if state is not None else repr(value)}
 
 
@@ -661,12 +667,13 @@ class MapCache:
         return self._mapped(key, source, map_file)
 
     def stored(self, found: "Stored", source: Source, map_file: Callable[[Source], Any],
-               restore: Callable[[Any], Any]) -> Any:
+               restore: Callable[[Any], Any], loaders: Sequence[Any] = ()) -> Any:
         """The outcome a worker found stored (``outcome(..., raw=True)``), decoded here; a
-        damaged entry is mapped here and rewritten."""
+        damaged entry is mapped here and rewritten, keyed by the content read here (the file
+        may have changed since the worker hashed it)."""
         outcome = _outcome_of(_decoded(found.text, source), found.key, source, restore)
         if outcome is None:
-            return self._mapped(found.key, source, map_file)
+            return self.outcome(source, map_file, restore, loaders)
         self.hits += 1
         return outcome
 
@@ -759,6 +766,7 @@ def _outcome_of(entry: Any, key: str, source: Source, restore: Callable[[Any], A
         return None
     record, unreadable, findings, text_suppressions, document_suppressions, kept, also, observed = state
     if not (isinstance(record, FileRecord) and record.file == source.name and type(unreadable) is bool
+            and record.status in ("scanned", "skipped", "error")
             and isinstance(findings, list) and also == [] and observed == []):
         return None
     slots = set(Finding.__slots__) - {"rule"}
@@ -767,7 +775,10 @@ def _outcome_of(entry: Any, key: str, source: Source, restore: Callable[[Any], A
                 and isinstance(item[1], dict) and set(item[1]) <= slots):
             return None
         found = item[1]
-        if not (isinstance(found.get("span"), Span) and isinstance(found.get("file"), str)
+        span = found.get("span")
+        if not (isinstance(span, Span) and all(type(getattr(span, name, None)) is int
+                                               for name in ("line", "column", "end_line", "end_column"))
+                and found.get("file") == source.name  # a finding of this file, never one planted in another
                 and isinstance(found.get("message"), str) and isinstance(found.get("level"), Level)
                 and isinstance(found.get("pointer"), tuple) and isinstance(found.get("related"), tuple)):
             return None

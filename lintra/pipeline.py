@@ -291,7 +291,7 @@ class Plan:
         """The outcome of what a worker's :meth:`cached_map` gave back."""
         if isinstance(found, Outcome):
             return found
-        return self.store.stored(found, source, self.map, Outcome.restored)
+        return self.store.stored(found, source, self.map, Outcome.restored, self.registry.loaders)
 
     def map(self, source: Source) -> "Outcome":
         """Load one file and check it with every per-document rule: a streamed file (YAML) one

@@ -467,3 +467,18 @@ def test_cache_clear_leaves_files_lintra_did_not_write(tmp_path, monkeypatch):
     for name, text in theirs.items():
         assert (where / name).read_text() == text, name
     assert not any((where / name).exists() for name in ours)
+
+
+def test_run_key_follows_the_content_of_helm_values_files(tmp_path):
+    """A context chart rendered with ``--helm-values`` depends on that file's text, which the
+    chart's own files do not show: editing it must miss every entry."""
+    from lintra.load.helm import HelmOptions
+
+    _, registry, rules = _plan()
+    values = tmp_path / "vals.yaml"
+    values.write_text("prov: ebs.csi.aws.com\n")
+    options = {"helm": HelmOptions([str(values)])}
+    before = run_key(registry, rules, options)
+    assert run_key(registry, rules, options) == before
+    values.write_text("prov: example.org/other\n")
+    assert run_key(registry, rules, options) != before
