@@ -524,6 +524,7 @@ def run_key(registry: Any, rules: Sequence[Any], options: Optional[Dict[str, Any
 
     from lintra.load import limits
 
+    digests: Dict[str, Optional[str]] = {}
     parts: Dict[str, Any] = {
         "schema": SCHEMA,
         "code": _code_stamp(),
@@ -532,7 +533,7 @@ def run_key(registry: Any, rules: Sequence[Any], options: Optional[Dict[str, Any
         "detectors": [detector.name for detector in registry.detectors],
         "resolvers": sorted(registry.resolvers),
         "rules": sorted([rule.id, rule.origin, list(rule.kinds), rule.needs is not None,
-                         _origin_stamp(rule.origin)] for rule in rules),
+                         _origin_stamp(rule.origin, digests)] for rule in rules),
         "options": options or {},
         "limits": {name: getattr(limits, attribute) for name, attribute in sorted(limits.CONFIGURABLE.items())},
     }
@@ -541,11 +542,17 @@ def run_key(registry: Any, rules: Sequence[Any], options: Optional[Dict[str, Any
 
 
 def _describe(value: Any) -> Any:
-    """Options that are objects (Helm's) by their attributes; files named in them by stat."""
+    """Options that are objects (Helm's) by their attributes, and the files named in them
+    (``*_files`` attributes) by their content."""
     if isinstance(value, (set, frozenset)):
         return sorted(map(str, value))
     slots = _slots(type(value))
     state = {slot: getattr(value, slot, None) for slot in slots} if slots else getattr(value, "__dict__", None)
+    if state is not None:
+        # files an option names (``--helm-values``) decide what is built from them: by content
+        state = dict(state, **{f"{name}:content": [cache.file_digest([path]) for path in paths]
+                               for name, paths in state.items() if name.endswith("_files")
+                               and isinstance(paths, list) and all(isinstance(p, str) for p in paths)})
     return {"type": type(value).__qualname__, "state": state if state is not None else repr(value)}
 
 
@@ -557,9 +564,16 @@ def _stat(path: str) -> List[int]:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _origin_stamp(origin: str) -> List[int]:
+def _origin_stamp(origin: str, digests: Dict[str, Optional[str]]) -> Optional[str]:
+    """The content digest of the pack or plugin file a rule comes from: by content, not by stat,
+    since ``cp -p``, ``rsync -t`` and restored CI workspaces change a file and keep its size and
+    time, and a rule's conditions must never be answered from an entry of their old text."""
     path = origin.split(" (pack ", 1)[0] if origin else ""
-    return _stat(path) if path and os.path.sep in path else []
+    if not (path and os.path.sep in path):
+        return None
+    if path not in digests:  # once per file and run, however many rules it holds
+        digests[path] = cache.file_digest([path])
+    return digests[path]
 
 
 _CODE: Optional[str] = None
@@ -744,12 +758,13 @@ class MapCache:
         return self._mapped(key, source, map_file)
 
     def stored(self, found: "Stored", source: Source, map_file: Callable[[Source], Any],
-               restore: Callable[[Any], Any]) -> Any:
+               restore: Callable[[Any], Any], loaders: Sequence[Any] = ()) -> Any:
         """The outcome a worker found stored (``outcome(..., raw=True)``), decoded here; a
-        damaged entry is mapped here and rewritten."""
+        damaged entry is mapped here and rewritten, keyed by the content read here (the file
+        may have changed since the worker hashed it)."""
         outcome = _outcome_of(_decoded(found.text, source), found.key, source, restore)
         if outcome is None:
-            return self._mapped(found.key, source, map_file)
+            return self.outcome(source, map_file, restore, loaders)
         self.hits += 1
         return outcome
 
@@ -842,6 +857,7 @@ def _outcome_of(entry: Any, key: str, source: Source, restore: Callable[[Any], A
         return None
     record, unreadable, findings, text_suppressions, document_suppressions, kept, also, observed = state
     if not (isinstance(record, FileRecord) and record.file == source.name and type(unreadable) is bool
+            and record.status in ("scanned", "skipped", "error")
             and isinstance(findings, list) and also == [] and observed == []):
         return None
     slots = set(Finding.__slots__) - {"rule"}
@@ -850,7 +866,10 @@ def _outcome_of(entry: Any, key: str, source: Source, restore: Callable[[Any], A
                 and isinstance(item[1], dict) and set(item[1]) <= slots):
             return None
         found = item[1]
-        if not (isinstance(found.get("span"), Span) and isinstance(found.get("file"), str)
+        span = found.get("span")
+        if not (isinstance(span, Span) and all(type(getattr(span, name, None)) is int
+                                               for name in ("line", "column", "end_line", "end_column"))
+                and found.get("file") == source.name  # a finding of this file, never one planted in another
                 and isinstance(found.get("message"), str) and isinstance(found.get("level"), Level)
                 and isinstance(found.get("pointer"), tuple) and isinstance(found.get("related"), tuple)):
             return None
@@ -968,7 +987,7 @@ def max_bytes() -> int:
     text = os.environ.get("LINTRA_CACHE_MAX_MB", "").strip()
     try:
         return max(0, int(float(text) * 1024 * 1024)) if text else DEFAULT_BOUND
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "nan"; "inf" and "1e400" overflow the int
         return DEFAULT_BOUND
 
 

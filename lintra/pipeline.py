@@ -189,7 +189,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
         identity.assign(findings, paths)
         kept_parts.release()
-    if plan.store is not None:
+    if plan.store is not None or plan.wrote_context:  # a pre-commit run writes context entries only
         from lintra import mapcache
 
         mapcache.settle()
@@ -206,7 +206,8 @@ class Plan:
     (a rule with :attr:`lintra.Rule.needs`, or one on a kind whose resolver reads other documents),
     and which documents the map keeps for the reduce."""
 
-    __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads", "store")
+    __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads", "store",
+                 "wrote_context")
 
     def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
                  observe: Optional["Observer"] = None) -> None:
@@ -215,6 +216,8 @@ class Plan:
         self.observe = observe
         #: the persistent cache of map outcomes (:mod:`lintra.mapcache`), when the run uses one
         self.store: Any = None
+        #: whether context files went through the persistent cache (which the run then bounds)
+        self.wrote_context = False
         self.local: List[Rule] = []
         self.cross: List[Rule] = []
         #: rule id -> which documents it needs, for cross-object rules
@@ -288,7 +291,7 @@ class Plan:
         """The outcome of what a worker's :meth:`cached_map` gave back."""
         if isinstance(found, Outcome):
             return found
-        return self.store.stored(found, source, self.map, Outcome.restored)
+        return self.store.stored(found, source, self.map, Outcome.restored, self.registry.loaders)
 
     def map(self, source: Source) -> "Outcome":
         """Load one file and check it with every per-document rule: a streamed file (YAML) one
@@ -367,6 +370,7 @@ def _read_context(plan: Plan, context: Sequence[str], found: Sequence[Any], suff
         from lintra.mapcache import MapCache
 
         store = MapCache.open(plan.registry, rules, _keyed_options(plan))
+        plan.wrote_context = store is not None
     checked = {os.path.realpath(s.path) for s in found if getattr(s, "path", None)}
     basenames = {os.path.basename(path) for path in checked}  # realpath only where it may match
     names = set()

@@ -107,3 +107,19 @@ def test_python_rules_name_the_service_per_hit(lint, controller, service):
             f"  controller: {controller}\n")
     [finding] = [f for f in lint(text).findings if f.rule.id == "LK113"]
     assert finding.service == service
+
+
+def test_a_vendor_selector_lists_the_rules_whose_findings_may_name_that_vendor(tmp_path, monkeypatch):
+    """``lintra rules vmware`` lists LK601 (declared ``other``; its Photon PD match is VMware's,
+    policies/k8s-cloud-storage.yaml), and a vendor a rule's vendor_map parameter adds lists it
+    under that vendor too, as ``check --select`` reports its findings."""
+    def listed(*args):
+        result = CliRunner().invoke(main, ["rules", *args])
+        assert result.exit_code == 0, result.output
+        return [line.split()[0] for line in result.output.splitlines()]
+
+    monkeypatch.chdir(tmp_path)
+    assert "LK601" in listed("--isolated", "vmware")
+    assert "LK601" not in listed("--isolated", "aws")
+    (tmp_path / ".lintra.yaml").write_text("rules:\n  LK601:\n    params:\n      in_tree_volumes: {fooVolume: aws}\n")
+    assert "LK601" in listed("aws")

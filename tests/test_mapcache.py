@@ -232,7 +232,10 @@ def test_run_key_changes_with_whatever_changes_what_the_map_keeps(tmp_path):
                 lambda d, s: (), origin=f"{pack} (pack mine)")
     with_pack = run_key(registry, packed + [mine], {})
     os.utime(pack, ns=(1, 1))
-    assert run_key(registry, packed + [mine], {}) != with_pack  # the pack file changed
+    assert run_key(registry, packed + [mine], {}) == with_pack  # touched: the same rules
+    pack.write_text("y")
+    os.utime(pack, ns=(1, 1))
+    assert run_key(registry, packed + [mine], {}) != with_pack  # the pack file changed, its size and time did not
     registry.plugins.append({"name": "acme", "version": "1.0", "hooks": []})
     try:
         assert run_key(registry, rules, {}) != base  # another plugin
@@ -499,3 +502,18 @@ def test_cache_clear_leaves_files_lintra_did_not_write(tmp_path, monkeypatch):
     for name, text in theirs.items():
         assert (where / name).read_text() == text, name
     assert not any((where / name).exists() for name in ours)
+
+
+def test_run_key_follows_the_content_of_helm_values_files(tmp_path):
+    """A context chart rendered with ``--helm-values`` depends on that file's text, which the
+    chart's own files do not show: editing it must miss every entry."""
+    from lintra.load.helm import HelmOptions
+
+    _, registry, rules = _plan()
+    values = tmp_path / "vals.yaml"
+    values.write_text("prov: ebs.csi.aws.com\n")
+    options = {"helm": HelmOptions([str(values)])}
+    before = run_key(registry, rules, options)
+    assert run_key(registry, rules, options) == before
+    values.write_text("prov: example.org/other\n")
+    assert run_key(registry, rules, options) != before

@@ -215,6 +215,35 @@ CINDER_ENV = ("parameter_defaults:\n  ControllerExtraConfig:\n    cinder::config
 #: an environment enabling TripleO service SERVICE (its alias key: line 2, column 3)
 REGISTRY = "resource_registry:\n  OS::TripleO::Services::SERVICE: service.yaml\n"
 
+def inline_csi(driver):
+    return ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: busybox}]\n"
+            f"  volumes:\n    - name: v\n      csi: {{driver: {driver}}}\n")  # the driver value: line 8, column 21
+
+
+def lb_service(annotation):
+    return ("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n"
+            f"    {annotation}: 'true'\nspec: {{type: LoadBalancer}}\n")  # the annotation key: line 6, column 5
+
+
+#: LK602's default load_balancer_annotations (policies/k8s-vendor-platforms.yaml, each from its
+#: cloud-controller-manager's annotation reference)
+OTHER_LB = {"service.beta.kubernetes.io/do-loadbalancer-": "other", "service.beta.kubernetes.io/oci-load-balancer-": "oracle",
+            "oci.oraclecloud.com/": "oracle", "oci-network-load-balancer.oraclecloud.com/": "oracle",
+            "service.beta.kubernetes.io/scw-loadbalancer-": "other", "service.beta.kubernetes.io/exoscale-loadbalancer-": "other",
+            "service.beta.kubernetes.io/linode-loadbalancer-": "other", "load-balancer.hetzner.cloud/": "other",
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-": "other",
+            "service.beta.kubernetes.io/alicloud-loadbalancer-": "other",
+            "service.kubernetes.io/ibm-load-balancer-cloud-provider-": "ibm", "service.beta.kubernetes.io/osc-load-balancer-": "other"}
+
+
+#: a Cluster referring to infrastructure kind KIND (its value: line 7, column 11)
+CAPI_CLUSTER = ("apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata: {name: c}\nspec:\n"
+                "  infrastructureRef:\n    apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\n"
+                "    kind: KIND\n    name: c\n")
+#: LK125's default provider_kinds (the table in lintra/rules/k8s/controllers.py, one prefix per provider book)
+CAPI_KINDS = {"Azure": "azure", "VSphere": "vmware", "AWS": "aws", "ROSA": "aws", "GCP": "gcp",
+              "IBMPowerVS": "ibm", "IBMVPC": "ibm", "OCI": "oracle"}
+
 #: (rule, parameter, value, manifest, places by default, places with the value set)
 CASES = [
     # item 4: annotation prefixes, load-balancer and ingress classes
@@ -392,6 +421,24 @@ CASES = [
      [], [(2, 3)]),
     ("LH125", "accepted_services", ["NeutronCorePluginVTS"], REGISTRY.replace("SERVICE", "NeutronCorePluginVTS"),
      [(2, 3)], []),
+    # LK301's inline CSI drivers: an in-house build of the Cloud Storage FUSE driver under the
+    # organisation's own name; accepting the Secret Manager add-on's driver
+    ("LK301", "inline_drivers", ["gcsfuse.csi.example.org"], inline_csi("gcsfuse.csi.example.org"), [], [(8, 21)]),
+    ("LK301", "inline_drivers", ["gcsfuse.csi.storage.gke.io", "parallelstore.csi.storage.gke.io"],
+     inline_csi("secrets-store-gke.csi.k8s.io"), [(8, 21)], []),
+    # LK602: Vultr's cloud-controller-manager reads service.beta.kubernetes.io/vultr-loadbalancer-*
+    # (its load-balancer annotations, github.com/vultr/vultr-cloud-controller-manager), not in the built-in
+    # table; dropping Hetzner's prefix accepts its annotations
+    ("LK602", "load_balancer_annotations", {**OTHER_LB, "service.beta.kubernetes.io/vultr-loadbalancer-": "other"},
+     lb_service("service.beta.kubernetes.io/vultr-loadbalancer-proxy-protocol"), [], [(6, 5)]),
+    ("LK602", "load_balancer_annotations", {k: v for k, v in OTHER_LB.items() if "hetzner" not in k},
+     lb_service("load-balancer.hetzner.cloud/uses-proxyprotocol"), [(6, 5)], []),
+    # Cluster API: NutanixCluster is CAPX's kind (github.com/nutanix-cloud-native/
+    # cluster-api-provider-nutanix), not in the built-in table; dropping VSphere accepts CAPV's kinds
+    ("LK125", "provider_kinds", {**CAPI_KINDS, "Nutanix": "other"}, CAPI_CLUSTER.replace("KIND", "NutanixCluster"),
+     [], [(7, 11)]),
+    ("LK125", "provider_kinds", {k: v for k, v in CAPI_KINDS.items() if k != "VSphere"},
+     CAPI_CLUSTER.replace("KIND", "VSphereCluster"), [(7, 11)], []),
     ("LH128", "extra_drivers", {"acme_sdn": "cisco"}, NEUTRON_ENV.replace("DRIVER", "acme_sdn"), [], [(2, 36)]),
     ("LH128", "accepted_drivers", ["cisco_nexus"], NEUTRON_ENV.replace("DRIVER", "cisco_nexus"), [(2, 36)], []),
     ("LH129", "extra_drivers", {"acme.volume.drivers.": "other"},
@@ -457,6 +504,22 @@ def test_extra_types_name_the_vendor(tmp_path):
     found, declared = vendors(tmp_path, "LH106", manifest,
                               json.dumps({"rules": {"LH106": {"params": {"extra_types": {"Acme::": "cisco"}}}}}))
     assert found == {"cisco"} and "cisco" in declared
+
+
+def test_lk602_finding_names_the_vendor_and_service_of_its_longest_prefix(tmp_path):
+    # an OCI annotation is Oracle's OCI Load Balancer by default; an organisation's broader entry
+    # for the same key (any service.beta.kubernetes.io/oci- key, counted as IBM's for the test)
+    # does not take it over from the longer built-in prefix, and names the rule's service
+    def found(config):
+        (tmp_path / "m.yaml").write_text(lb_service("service.beta.kubernetes.io/oci-load-balancer-shape") +
+                                         "---\n" + lb_service("service.beta.kubernetes.io/oci-acme-tier"))
+        (tmp_path / ".lintra.yaml").write_text(config)
+        out = CliRunner().invoke(main, ["check", "-f", "json", "--select", "LK602", str(tmp_path)]).output
+        return [(f["line"], f["vendor"], f["service"]) for f in json.loads(out)["findings"]]
+    assert found("{}\n") == [(6, "oracle", "OCI Load Balancer")]
+    widened = {**OTHER_LB, "service.beta.kubernetes.io/oci-": "ibm"}
+    assert found(json.dumps({"rules": {"LK602": {"params": {"load_balancer_annotations": widened}}}})) == [
+        (6, "oracle", "OCI Load Balancer"), (14, "ibm", "cloud-controller-manager load balancers")]
 
 
 def test_lk601_extended_in_tree_volume_follows_its_vendor(tmp_path):

@@ -492,3 +492,53 @@ def test_cold_warm_and_no_cache_runs_write_byte_identical_reports_on_the_shared_
     agile_bypassed = _reports(["-p", "agile", "--no-cache", *corpus], tmp_path / "agile-no-cache", cache_dir)
     assert agile == agile_bypassed
     assert b'"profile": "agile"' in agile[2]["json"]
+
+
+PACK = """\
+pack: {name: p, version: 1}
+rules:
+  - id: XX001
+    name: team-foo
+    title: ConfigMap of team foo
+    vendor: other
+    category: management
+    strength: soft
+    severity: warning
+    kinds: [k8s]
+    rationale: r
+    remediation: m
+    match: {path: data.team, regex: "^foo$"}
+    message: "team {value}"
+"""
+
+def test_a_pack_edited_without_changing_its_size_or_time_misses(repo, tmp_path):
+    """``cp -p``, ``rsync -t`` and restored CI workspaces keep a file's size and time: the key
+    holds each rule file's content, so the rule's old text never answers for its new one."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK)
+    (repo / "team.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n  team: foo\n")
+    _, first = check("-f", "json", "--pack", str(pack), ".")
+    assert [f["line"] for f in json.loads(first)["findings"] if f["rule_id"] == "XX001"] == [6]  # team: foo
+    before = os.stat(pack)
+    pack.write_text(PACK.replace("^foo$", "^baz$"))  # same size
+    os.utime(pack, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(pack).st_size == before.st_size
+    _, second = check("-f", "json", "--pack", str(pack), ".")
+    assert [f for f in json.loads(second)["findings"] if f["rule_id"] == "XX001"] == []
+    assert second == check("-f", "json", "--no-cache", "--pack", str(pack), ".")[1]
+
+
+@pytest.mark.parametrize("text", ["inf", "1e400", "-inf", "nan", "abc", ""])
+def test_a_bound_no_number_can_hold_falls_back_to_the_default(monkeypatch, text):
+    monkeypatch.setenv("LINTRA_CACHE_MAX_MB", text)
+    assert mapcache.max_bytes() == mapcache.DEFAULT_BOUND
+
+
+def test_a_run_that_only_writes_context_entries_bounds_the_cache(repo, tmp_path, monkeypatch):
+    """A pre-commit run checks a few files (too few for the scan cache) and reads the rest of
+    the repository as context through the cache: it bounds what it wrote."""
+    monkeypatch.setenv("LINTRA_CACHE_MAX_MB", "0")
+    check("-f", "json", "--context", ".", "apps/claim0.yaml")
+    assert (tmp_path / "cache" / "scan" / ".bounded").exists()
+    left = [name for _, _, names in os.walk(tmp_path / "cache" / "map") for name in names]
+    assert left == []

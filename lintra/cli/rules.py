@@ -34,22 +34,27 @@ def rules(fmt, profile, config_file, packs, selectors, isolated):
 
     The LEVEL column is the rule's level under the effective configuration and profile
     ("sanctioned": reported as info, for a vendor the configuration sanctions; "off": not run)."""
+    from lintra.check.params import configured_values, declared_vendors
     from lintra.filter import matches
 
     settings = settings_or_exit(["."], config_file, isolated, flags={"profile": (profile, "--profile"),
                                                            "packs": (list(packs), "--pack")})
     registry = registry_or_exit(**settings.registry_options())
     judgement = settings.judgement()
+    configured = settings.rule_params()
+
+    def selected(rule, selector: str) -> bool:
+        # a vendor selector lists every rule whose findings may name that vendor: LK601 under
+        # ``vmware`` (Photon PD), or a rule a vendor_map parameter extends with the vendor
+        return matches(rule, selector) or selector.strip().lower() in declared_vendors(rule, configured)
+
     chosen = [r for r in sorted(registry.rules.values(), key=lambda r: r.id)
-              if not selectors or any(matches(r, s) for s in selectors)]
-    unmatched = [s for s in selectors if not any(matches(r, s) for r in registry.rules.values())]
+              if not selectors or any(selected(r, s) for s in selectors)]
+    unmatched = [s for s in selectors if not any(selected(r, s) for r in registry.rules.values())]
     if unmatched:
         raise ConfigError(f"{', '.join(repr(s) for s in unmatched)} matches no rule "
                           "(an id or id prefix, a rule name, a vendor or a category)")
     if fmt == "json":
-        from lintra.check.params import configured_values, declared_vendors
-
-        configured = settings.rule_params()
         click.echo(json.dumps([dict(rule_dict(r), profile=judgement.profile.name, level=_level(judgement, r),
                                     vendors=list(declared_vendors(r, configured)),
                                     params={name: dict(spec, value=value)

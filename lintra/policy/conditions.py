@@ -108,6 +108,8 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
         options = [norm(a) for a in arg]
         return lambda k, v: _hashable(v) and norm(v) in options
     if op in ("startswith", "endswith"):
+        if isinstance(arg, dict):  # a vendor_map parameter's value: its names are the prefixes
+            arg = list(arg)
         prefixes = tuple(norm(a) for a in (arg if isinstance(arg, list) else [arg]))
         if not all(isinstance(p, str) for p in prefixes):
             raise SelectorError(f"'{op}' takes a string or a list of strings", at)

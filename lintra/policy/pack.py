@@ -264,6 +264,8 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                     hit = candidate.hit(pointer[len(replaced):], text, at=hit_at)
                 if vendor.__class__ is dict:  # a vendor_map's entry names the finding's vendor
                     name = value if isinstance(value, str) and value in vendor else key
+                    if name not in vendor:  # a startswith match: the entry is the longest prefix
+                        name = _prefix_entry(vendor, name)
                     hit.vendor, hit.service = _entry(vendor, name), _entry(service, name)
                 else:
                     hit.vendor, hit.service = vendor, service
@@ -406,6 +408,15 @@ def _attribution(match: Any, at: tuple):
     elif "service_map" in match:
         raise SelectorError("'service_map' needs a 'vendor_map'", at + ("service_map",))
     return vendor, service, match.get("effort")
+
+
+def _prefix_entry(table: Dict[str, str], name: Any) -> Any:
+    """The longest entry of ``table`` that ``name`` starts with (a ``startswith: {param: NAME}``
+    match of a vendor_map parameter), else ``name``."""
+    if not isinstance(name, str):
+        return name
+    prefixes = [entry for entry in table if name.startswith(entry)]
+    return max(prefixes, key=len) if prefixes else name
 
 
 def _entry(table: Any, name: Any) -> Optional[str]:

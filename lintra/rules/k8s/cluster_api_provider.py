@@ -11,7 +11,9 @@ Reported where a user states such a kind: the object's own ``kind``, a reference
 (``infrastructureRef``, ``controlPlaneRef``, ClusterClass templates, any ``apiVersion``/``kind``
 pair), and the ``spec.names.kind`` of a CRD that defines it in the neutral group (a CRD of a vendor
 group is LK117). The provider provisions the platform the cluster runs on, so this is substrate
-coupling; each finding names the provider's vendor.
+coupling; each finding names the provider's vendor. The ``provider_kinds`` parameter is the
+table of kind prefixes and their vendors: add the prefix of a further (third-party or in-house)
+infrastructure provider, remove one the organisation accepts everywhere.
 
 References:
 - https://cluster-api.sigs.k8s.io/reference/providers
@@ -24,37 +26,39 @@ References:
 - https://oracle.github.io/cluster-api-provider-oci/
 """
 
+from lintra.check.params import effective
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
-from lintra.rules.k8s.controllers import CLUSTER_API_PROVIDER_KINDS, api_group, group_vendor, provider_kind
+from lintra.rules.k8s.controllers import (CLUSTER_API_PROVIDER_KINDS, PROVIDER_KIND_VENDORS, api_group,
+                                          group_vendor, provider_kind)
 
 #: Cluster API's groups (core, infrastructure, control plane, bootstrap, add-ons) all end so
 CLUSTER_API_GROUP_SUFFIX = "cluster.x-k8s.io"
 
 
-def _references(node, pointer):
+def _references(node, pointer, kinds):
     """``(pointer, vendor, provider, kind)`` of each mapping naming a provider kind by apiVersion and
     kind (a loaded document's depth is bounded by the loader's limits.MAX_DEPTH)."""
     if isinstance(node, dict):
-        found = provider_kind(api_group(node.get("apiVersion")), node.get("kind"))
+        found = provider_kind(api_group(node.get("apiVersion")), node.get("kind"), kinds)
         if found:
             yield pointer + ("kind",), found[0], found[1], node["kind"]
         for key, value in node.items():
             if isinstance(value, (dict, list)):
-                yield from _references(value, pointer + (key,))
+                yield from _references(value, pointer + (key,), kinds)
     elif isinstance(node, list):
         for i, value in enumerate(node):
             if isinstance(value, (dict, list)):
-                yield from _references(value, pointer + (i,))
+                yield from _references(value, pointer + (i,), kinds)
 
 
-def _crd_kind(document):
+def _crd_kind(document, kinds):
     if not str(document.data.get("apiVersion", "")).startswith("apiextensions.k8s.io/"):
         return None
     group, kind = document.get(("spec", "group")), document.get(("spec", "names", "kind"))
     if group_vendor(group):
         return None  # a vendor's own group: LK117 reports the CRD
-    found = provider_kind(group, kind)
+    found = provider_kind(group, kind, kinds)
     return (("spec", "names", "kind"),) + found + (kind,) if found else None
 
 
@@ -62,7 +66,7 @@ def check(document, scan):
     if not isinstance(document.data, dict):
         return
     if document.data.get("kind") == "CustomResourceDefinition":
-        crd = _crd_kind(document)
+        crd = _crd_kind(document, effective(RULE, scan)["provider_kinds"])
         if crd:
             pointer, vendor, provider, kind = crd
             yield Hit(pointer, f"CustomResourceDefinition '{document.name or '?'}' defines {kind}, a kind of "
@@ -70,7 +74,8 @@ def check(document, scan):
         return
     if not (api_group(document.data.get("apiVersion")) or "").endswith(CLUSTER_API_GROUP_SUFFIX):
         return  # only Cluster API's own objects refer to provider kinds: no walk of other objects
-    for pointer, vendor, provider, kind in _references(document.data, ()):
+    kinds = effective(RULE, scan)["provider_kinds"]
+    for pointer, vendor, provider, kind in _references(document.data, (), kinds):
         what = "is" if pointer == ("kind",) else "refers to"
         yield Hit(pointer, f"{document.data.get('kind', '?')} '{document.name or '?'}' {what} {kind}, a kind of "
                            f"{provider}", at="value", vendor=vendor, service=provider)
@@ -113,4 +118,18 @@ RULE = Rule(
                   "identities) and the clusters are re-provisioned",
     vendors=sorted({vendor for _, vendor, _ in CLUSTER_API_PROVIDER_KINDS}),
     services=sorted({provider for _, _, provider in CLUSTER_API_PROVIDER_KINDS}),
+    params={"provider_kinds": {
+        "type": "vendor_map", "default": dict(PROVIDER_KIND_VENDORS),
+        "description": "Kind prefixes of Cluster API infrastructure and control-plane providers, each with "
+                       "its vendor; a kind is the provider's when it starts with the prefix followed by a "
+                       "capital (AzureCluster, not Azurite) and is served in infrastructure.cluster.x-k8s.io "
+                       "or controlplane.cluster.x-k8s.io. Defaults, from each provider's book "
+                       "(cluster-api.sigs.k8s.io/reference/providers): Azure (CAPZ, capz.sigs.k8s.io), "
+                       "VSphere (CAPV, github.com/kubernetes-sigs/cluster-api-provider-vsphere), AWS and "
+                       "ROSA (CAPA, cluster-api-aws.sigs.k8s.io), GCP (CAPG, "
+                       "github.com/kubernetes-sigs/cluster-api-provider-gcp), IBMPowerVS and IBMVPC "
+                       "(CAPIBM, cluster-api-ibmcloud.sigs.k8s.io), OCI (CAPOCI, "
+                       "oracle.github.io/cluster-api-provider-oci). Add the prefix of a further provider "
+                       "(Hetzner, Nutanix, an in-house one) with its vendor; remove one the organisation "
+                       "accepts."}},
 )

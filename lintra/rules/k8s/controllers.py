@@ -172,6 +172,11 @@ CLUSTER_API_PROVIDER_KINDS = (
     ("OCI", "oracle", "Cluster API Provider OCI (CAPOCI)"),
 )
 
+#: kind prefix -> vendor: the default of LK125's ``provider_kinds`` parameter
+PROVIDER_KIND_VENDORS = {prefix: vendor for prefix, vendor, _ in CLUSTER_API_PROVIDER_KINDS}
+#: kind prefix -> the provider that serves it (an organisation's further prefix is named by itself)
+PROVIDER_KIND_SERVICES = {prefix: provider for prefix, _, provider in CLUSTER_API_PROVIDER_KINDS}
+
 
 def api_group(api_version) -> Optional[str]:
     """The group of an ``apiVersion`` (``group/version``; the core group is '')."""
@@ -181,11 +186,19 @@ def api_group(api_version) -> Optional[str]:
     return group if slash else ""
 
 
-def provider_kind(group, kind) -> Optional[tuple]:
+def provider_kind(group, kind, kinds=None) -> Optional[tuple]:
     """``(vendor, provider)`` of a kind a vendor's Cluster API provider serves in a neutral
-    Cluster API group, or None (the core kinds Cluster, Machine, KubeadmControlPlane ...)."""
+    Cluster API group, or None (the core kinds Cluster, Machine, KubeadmControlPlane ...).
+    ``kinds`` is LK125's ``provider_kinds`` (kind prefix -> vendor), else the built-in table."""
     if group not in CLUSTER_API_PROVIDER_GROUPS or not isinstance(kind, str):
         return None
+    if kinds is None:
+        kinds = PROVIDER_KIND_VENDORS
+    # longest prefix first, so an organisation's "IBMCloud" is not read as a kind of a shorter "IBM"
+    for prefix in sorted(kinds, key=len, reverse=True):
+        if kind.startswith(prefix) and kind[len(prefix):len(prefix) + 1].isupper():
+            return kinds[prefix], PROVIDER_KIND_SERVICES.get(prefix, f"Cluster API provider of {prefix}* kinds")
+    return None
     for prefix, vendor, provider in CLUSTER_API_PROVIDER_KINDS:
         if kind.startswith(prefix) and kind[len(prefix):len(prefix) + 1].isupper():
             return vendor, provider
