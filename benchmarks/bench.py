@@ -14,11 +14,10 @@ What it prints:
 1. whole shared corpus (``../shared/corpus``, default profile): ``lintra check --jobs 1`` and
    ``--jobs 2`` against the floor: libyaml ``compose_all`` (CSafeLoader) over every YAML file
    lintra parses (``json.loads`` for JSON), files already read, in one process. A cold run is
-   what a user's first run pays by default (what a CI job on a fresh machine pays): the map
-   cache on, in a fresh empty cache directory, so it writes every entry; beside it the same runs
-   with ``--no-cache`` and their ratio, then the runs repeated with a warm map cache (sections 2
-   and 4 are cold runs too; the small file of 3. is below the size at which a run opens the map
-   cache);
+   what a user's first run pays by default (what a CI job on a fresh machine pays), in a fresh
+   empty cache directory; beside it the same runs with ``--no-cache``, the first ``--cache`` run
+   (which writes every file's entry) and repeated ``--cache`` runs with a warm map cache
+   (sections 2 and 4 are cold default runs too);
 2. 1x / 4x / 16x copies of the corpus (symlinks-free copies under a temporary directory): wall
    and peak RSS with ``--jobs 1`` and ``--jobs 2``;
 3. one small file (what a pre-commit hook pays) against ``python -c "import yaml"``, without a
@@ -244,6 +243,8 @@ def main(argv=None):
                                                 args.corpus), ROOT, env),
             "off2": lambda: measure(lintra_argv("--isolated", "--no-cache", "--jobs", "2", "-f", "json",
                                                 args.corpus), ROOT, env),
+            "first1": lambda: cold(lintra_argv("--isolated", "--cache", "--jobs", "1", "-f", "json", args.corpus),
+                                   work),
             "floor": lambda: floors.append(floor_time(paths_file)) or (floors[-1][0], floors[-1][1], 0.0),
         }, args.repeat)
         floor = results["floor"][:2]
@@ -253,25 +254,28 @@ def main(argv=None):
         line("lintra --jobs 2 (cold: an empty cache)", results["jobs2"], floor)
         line("lintra --jobs 1 --no-cache", results["off1"], floor)
         line("lintra --jobs 2 --no-cache", results["off2"], floor)
+        line("lintra --jobs 1 --cache, first run", results["first1"], floor)
         print(f"  --jobs 2 / --jobs 1 wall: {results['jobs2'][0] / results['jobs1'][0]:.2f}")
         for jobs in ("1", "2"):
             on, off = results["jobs" + jobs], results["off" + jobs]
             print(f"  cold / --no-cache, --jobs {jobs}: wall {on[0] / off[0]:.2f}, cpu {on[1] / off[1]:.2f}")
-        # a cold run above starts from an empty cache (a CI job on a fresh machine) and writes
-        # every file's map outcome; a repeated run of an unchanged tree reads them back
+        first, off = results["first1"], results["off1"]
+        print(f"  first --cache run / --no-cache, --jobs 1: wall {first[0] / off[0]:.2f}, cpu {first[1] / off[1]:.2f}")
+        # a first --cache run writes every file's map outcome; a repeated run of an unchanged
+        # tree reads them back
         warm_env = {"LINTRA_CACHE_DIR": os.path.join(work, "warm-cache")}
-        subprocess.run(lintra_argv("--isolated", "--jobs", "1", "-f", "json", args.corpus), cwd=ROOT,
+        subprocess.run(lintra_argv("--isolated", "--cache", "--jobs", "1", "-f", "json", args.corpus), cwd=ROOT,
                        env=dict(os.environ, **warm_env), capture_output=True)
         floors = []
         warm = rounds({
-            "warm1": lambda: measure(lintra_argv("--isolated", "--jobs", "1", "-f", "json", args.corpus), ROOT,
+            "warm1": lambda: measure(lintra_argv("--isolated", "--cache", "--jobs", "1", "-f", "json", args.corpus), ROOT,
                                      warm_env),
-            "warm2": lambda: measure(lintra_argv("--isolated", "--jobs", "2", "-f", "json", args.corpus), ROOT,
+            "warm2": lambda: measure(lintra_argv("--isolated", "--cache", "--jobs", "2", "-f", "json", args.corpus), ROOT,
                                      warm_env),
             "floor": lambda: floors.append(floor_time(paths_file)) or (floors[-1][0], floors[-1][1], 0.0),
         }, args.repeat)
-        line("lintra --jobs 1, warm map cache", warm["warm1"], warm["floor"][:2])
-        line("lintra --jobs 2, warm map cache", warm["warm2"], warm["floor"][:2])
+        line("lintra --jobs 1 --cache, warm map cache", warm["warm1"], warm["floor"][:2])
+        line("lintra --jobs 2 --cache, warm map cache", warm["warm2"], warm["floor"][:2])
         print(f"  warm / --no-cache, --jobs 1: wall {warm['warm1'][0] / results['off1'][0]:.2f}, "
               f"cpu {warm['warm1'][1] / results['off1'][1]:.2f}")
 

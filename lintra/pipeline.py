@@ -338,11 +338,13 @@ class Plan:
 
 def _scan_store(plan: Plan, rules: Sequence[Rule], found: Sequence[Any]) -> Any:
     """The persistent cache of map outcomes for the files this run checks (:mod:`lintra.mapcache`),
-    or None: with the run option ``cache: False``, for an observed run (the audit summarises
+    or None: unless the run option ``cache_scans`` asks for it (``--cache``: writing the entries
+    costs a first run about 1.4-1.8x, so only repeated runs on one machine gain), with the run option ``cache: False``, for an observed run (the audit summarises
     live documents), and for a run of fewer than :data:`lintra.mapcache.SCAN_FROM_FILES` files
     (a pre-commit batch of changed files: digesting lintra's own code to key the cache costs more
     than mapping them)."""
-    if not (plan.options or {}).get("cache", True) or plan.observe is not None:
+    options = plan.options or {}
+    if not options.get("cache_scans") or not options.get("cache", True) or plan.observe is not None:
         return None
     from lintra import mapcache
 
@@ -354,7 +356,7 @@ def _scan_store(plan: Plan, rules: Sequence[Rule], found: Sequence[Any]) -> Any:
 def _keyed_options(plan: Plan) -> Dict[str, Any]:
     """The run options that decide what the map makes of a file (what discovery and the cache
     itself are told does not)."""
-    return {key: value for key, value in (plan.options or {}).items() if key not in ("cache", "force_exclude")}
+    return {key: value for key, value in (plan.options or {}).items() if key not in ("cache", "cache_scans", "force_exclude")}
 
 
 def _read_context(plan: Plan, context: Sequence[str], found: Sequence[Any], suffixes, exclude,

@@ -172,7 +172,7 @@ class Counted:
 
 
 def check(*args):
-    result = CliRunner().invoke(main, ["check", "--isolated", "--no-color", *args])
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--cache", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.stdout
 
@@ -258,14 +258,14 @@ PARAMS = "rules:\n  LK110:\n    params:\n      extra_provisioners: {rbd.csi.ceph
 ])
 def test_a_configuration_change_between_runs(repo, monkeypatch, config, hits):
     counted = Counted(monkeypatch)
-    result = CliRunner().invoke(main, ["check", "--no-color", "-f", "json", "."])  # no .lintra.yaml yet
+    result = CliRunner().invoke(main, ["check", "--no-color", "--cache", "-f", "json", "."])  # no .lintra.yaml yet
     assert result.exit_code == 1
     counted.reset()
     (repo / ".lintra.yaml").write_text(config)
     runner = CliRunner()
-    warm = runner.invoke(main, ["check", "--no-color", "-f", "json", "."])
+    warm = runner.invoke(main, ["check", "--no-color", "--cache", "-f", "json", "."])
     counts = counted.reset()
-    bypassed = runner.invoke(main, ["check", "--no-color", "-f", "json", "--no-cache", "."])
+    bypassed = runner.invoke(main, ["check", "--no-color", "--cache", "-f", "json", "--no-cache", "."])
     assert (warm.exit_code, warm.stdout) == (bypassed.exit_code, bypassed.stdout)
     # the new .lintra.yaml is a file of the scan too: mapped for the first time
     if hits:
@@ -278,7 +278,7 @@ def test_a_configuration_change_between_runs(repo, monkeypatch, config, hits):
 
 def test_a_baseline_accepts_what_a_warm_run_reads_back(repo, monkeypatch):
     baseline = str(repo.parent / "baseline.yaml")
-    result = CliRunner().invoke(main, ["baseline", "create", "--isolated", "-o", baseline, "."])
+    result = CliRunner().invoke(main, ["baseline", "create", "--isolated", "--cache", "-o", baseline, "."])
     assert result.exit_code == 0, result.output
     (repo / "apps" / "claim0.yaml").write_text(CLAIM.format(i=0) + "  volumeName: new\n")
     counted = Counted(monkeypatch)
@@ -455,7 +455,7 @@ def test_cache_show_and_clear_count_scan_entries(repo, tmp_path):
 
 def _reports(args, out, cache_dir):
     out.mkdir()
-    argv = [sys.executable, "-m", "lintra", "check", "--isolated", "--no-color", *args]
+    argv = [sys.executable, "-m", "lintra", "check", "--isolated", "--no-color", "--cache", *args]
     for fmt in FORMATS:
         argv += ["--format", fmt, "--output", str(out / f"report.{fmt}")]
     argv += ["--format", "text"]
@@ -542,3 +542,12 @@ def test_a_run_that_only_writes_context_entries_bounds_the_cache(repo, tmp_path,
     assert (tmp_path / "cache" / "scan" / ".bounded").exists()
     left = [name for _, _, names in os.walk(tmp_path / "cache" / "map") for name in names]
     assert left == []
+
+
+def test_a_plain_check_writes_no_scan_entries(repo, tmp_path):
+    """Writing the entries costs a first run 1.4-1.8x (benchmarks/bench.py section 1), and a CI
+    job on a fresh machine never reads them back: full scans use the cache when asked."""
+    CliRunner().invoke(main, ["check", "--isolated", "--no-color", "-f", "json", "."])
+    assert scan_entries(tmp_path / "cache") == []
+    check("-f", "json", ".")
+    assert len(scan_entries(tmp_path / "cache")) == FILES

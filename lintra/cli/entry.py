@@ -32,7 +32,7 @@ DEFAULTS: Dict[str, Any] = {
     "exclude": (), "force_exclude": False, "select": (), "ignore": (), "profile": None, "sanction": (), "packs": (),
     "heat_env": (), "heat_env_auto": False, "helm_values": (), "helm_set": (), "helm_set_string": (),
     "config_file": None, "isolated": False, "allow_local_plugins": False, "stdin_filename": "-", "limits": (),
-    "no_cache": False, "jobs": None,
+    "no_cache": False, "cache_scans": False, "jobs": None,
     "verbose": False, "sarif_include_suppressed": False, "fail_on_empty": False, "color": None,
     "show_remediation": False, "quiet": False, "statistics": False, "exit_zero": False,
 }

@@ -58,6 +58,9 @@ def _options() -> list:
         click.option("--no-cache", is_flag=True,
                      help="Read every context file afresh instead of from the cache of what earlier runs kept of it "
                           "(README \"Cache\"; `lintra cache clear` empties it)."),
+        click.option("--cache", "cache_scans", is_flag=True,
+                     help="Also reuse each unchanged checked file's outcome from the persistent cache (repeated "
+                          "full scans on one machine; a first run pays for writing it: README \"Cache\")."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
                      help="Worker processes that load and check files (default: the CPUs this process may use; "
                           "1: none). Runs of fewer than 64 files stay in one process; the output is the same."),
@@ -141,6 +144,7 @@ class ScanSetup:
                        options={"force_exclude": force_exclude or self.options["force_exclude"],
                                 "heat_env": heat_env, "heat_env_auto": self.options["heat_env_auto"],
                                 "helm": self.helm_options(), "rule_params": self.settings.rule_params(),
-                                "limits": self.settings["limits"], "cache": not self.options.get("no_cache")})
+                                "limits": self.settings["limits"], "cache": not self.options.get("no_cache"),
+                                "cache_scans": bool(self.options.get("cache_scans")) and not self.options.get("no_cache")})
         except PathNotFound as missing:
             raise config_error(f"no such file or directory: {missing}") from None
