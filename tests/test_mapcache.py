@@ -88,6 +88,14 @@ def test_objects_outside_the_allowed_model_types_are_not_stored():
     '{"\\u0000": "d", "v": [[1]]}',
     '{"\\u0000": "S"}',
     '{"\\u0000": null}',
+    # enumerations and plain texts of the full-scan entries
+    '{"\\u0000": "e", "c": "os:system", "v": "x"}',
+    '{"\\u0000": "e", "c": "lintra.model:Span", "v": "line"}',
+    '{"\\u0000": "e", "c": "lintra.vocabulary:Level", "v": "fatal"}',
+    '{"\\u0000": "o", "c": "lintra.vocabulary:Level", "v": {}}',
+    '{"\\u0000": "j", "v": "1"}',
+    '{"\\u0000": "j", "v": "{"}',
+    '{"\\u0000": "j", "v": 3}',
 ])
 def test_hostile_entries_are_refused_and_import_nothing_they_name(hostile, monkeypatch):
     import importlib
