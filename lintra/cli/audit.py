@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import click
 
 from lintra.cli.common import ConfigError, baseline_or_exit
-from lintra.cli.scan import ScanSetup, scan_options
+from lintra.cli.scan import ScanSetup, audit_scan_options
 
 FORMATS = ("html", "markdown", "json")
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
@@ -38,7 +38,7 @@ SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "ma
               help="Reuse the record of a repository already audited at the same commit (or tree), lintra "
                    "version and ruleset.")
 @click.option("--no-baseline", is_flag=True, help="Ignore configured baselines (their findings count as open).")
-@scan_options
+@audit_scan_options
 def audit(paths, fmt, output, merges, previous_file, repos_file, shard, cache_dir, no_baseline, **options):
     """Audit PATHS (and --repos, --merge results) for an estate report: each repository is scanned
     on its own, as `lintra check` would scan it."""

@@ -16,10 +16,10 @@ from lintra.discover import PathNotFound
 from lintra.pipeline import Result, run
 
 
-def _options() -> list:
+def _options(scan_cache: bool = True) -> list:
     import click
 
-    return [
+    options = [
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable)."),
         click.option("--force-exclude", is_flag=True,
                      help="Apply --exclude also to files named explicitly (as pre-commit passes them)."),
@@ -58,17 +58,28 @@ def _options() -> list:
         click.option("--no-cache", is_flag=True,
                      help="Read every context file afresh instead of from the cache of what earlier runs kept of it "
                           "(README \"Cache\"; `lintra cache clear` empties it)."),
-        click.option("--cache", "cache_scans", is_flag=True,
-                     help="Also reuse each unchanged checked file's outcome from the persistent cache (repeated "
-                          "full scans on one machine; a first run pays for writing it: README \"Cache\")."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
                      help="Worker processes that load and check files (default: the CPUs this process may use; "
                           "1: none). Runs of fewer than 64 files stay in one process; the output is the same."),
     ]
+    if scan_cache:
+        options.append(click.option(
+            "--cache", "cache_scans", is_flag=True,
+            help="Also reuse each unchanged checked file's outcome from the persistent cache (repeated "
+                 "full scans on one machine; a first run pays for writing it: README \"Cache\")."))
+    return options
 
 
 def scan_options(command: Callable) -> Callable:
     for option in reversed(_options()):
+        command = option(command)
+    return command
+
+
+def audit_scan_options(command: Callable) -> Callable:
+    """:func:`scan_options` without ``--cache``: an audit summarises each file's live documents, so
+    it never reads map outcomes back, and its own ``--cache DIR`` keeps whole audited records."""
+    for option in reversed(_options(scan_cache=False)):
         command = option(command)
     return command
 
