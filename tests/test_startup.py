@@ -211,7 +211,8 @@ def test_deferred_rule_keeps_the_k8s_gate_and_the_checks_result(tmp_path):
 
 def test_rule_modules_compile_no_regex_at_import():
     """Every rule module is imported on every run; their tables' regexes compile on first use."""
-    code = ("import re._compiler as compiler\n"
+    # re compiles through re._compiler from Python 3.11, sre_compile before
+    code = ("try:\n    import re._compiler as compiler\nexcept ImportError:\n    import sre_compile as compiler\n"
             "import lintra.model, lintra.rules.docstring, lintra.check, lintra.domain.kubernetes\n"
             "compiled = []\n"
             "original = compiler.compile\n"
