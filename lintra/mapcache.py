@@ -571,6 +571,11 @@ def _origin_stamp(origin: str, digests: Dict[str, Optional[str]]) -> Optional[st
     path = origin.split(" (pack ", 1)[0] if origin else ""
     if not (path and os.path.sep in path):
         return None
+    if not digests:  # the shipped packs are in :func:`_code_stamp` already: not read again
+        from lintra.resources import policies_dir
+
+        shipped = os.path.join(policies_dir(), "")
+        digests.update((os.path.join(shipped, name), None) for name in os.listdir(shipped))
     if path not in digests:  # once per file and run, however many rules it holds
         digests[path] = cache.file_digest([path])
     return digests[path]
