@@ -135,6 +135,10 @@ def _named(entries, value):
     return None
 
 
+#: where LH128 and LH129 find: the values of an environment's parameters
+DRIVER_PLACES = [("parameter_defaults",), ("parameters",)]
+
+
 def check_network(document, scan):
     return _check(document, NETWORK_DRIVERS, effective(RULE, scan))
 
@@ -222,6 +226,7 @@ RULE = Rule(
     vendors=sorted({vendor for _, vendor, _ in NETWORK_DRIVERS}),
     services=sorted({product for _, _, product in NETWORK_DRIVERS}),
     params=DRIVER_PARAMS,
+    finds_under=DRIVER_PLACES,
 )
 
 STORAGE_RULE = Rule(
@@ -245,4 +250,5 @@ STORAGE_RULE = Rule(
     vendors=sorted({vendor for _, vendor, _ in STORAGE_DRIVERS}),
     services=sorted({product for _, _, product in STORAGE_DRIVERS}),
     params=DRIVER_PARAMS,
+    finds_under=DRIVER_PLACES,
 )

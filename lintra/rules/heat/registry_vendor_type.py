@@ -146,4 +146,5 @@ RULE = Rule(
     vendors=sorted(set(vendor_types.plugin_vendors()) | set(vendor_types.service_vendors())),
     services=vendor_types.plugin_products() + vendor_types.service_products(),
     params={"extra_types": EXTRA_TYPES},
+    finds_under=[("resources",), ("Resources",)],  # every finding is a resource's type
 )
