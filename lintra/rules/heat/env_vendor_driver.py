@@ -73,6 +73,9 @@ STORAGE_DRIVERS = tuple((lazy_re.compile(pattern), vendor, product) for pattern,
      r"^manila\.share\.drivers\.(hitachi|huawei|infinidat|nexenta|veritas|inspur|macrosan|qnap|infortrend)\.",
      "other", "a storage vendor's array"),
 ))
+#: one search that fails wherever every pattern of a table fails: most values name no driver
+_ANY = {drivers: lazy_re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, _ in drivers))
+        for drivers in (NETWORK_DRIVERS, STORAGE_DRIVERS)}
 #: reported by LH120 and LH127
 _ELSEWHERE = lazy_re.compile(r"^vmware_(nsx|dvs)|^cinder\.volume\.drivers\.vmware\.")
 _SPLIT = lazy_re.compile(r"\s*,\s*")
@@ -152,6 +155,7 @@ def _check(document, drivers, params):
     data = document.data if isinstance(document.data, dict) else {}
     enabled = None
     budget = [_MAX_NODES]
+    named = _ANY[drivers].search
     for section in ("parameter_defaults", "parameters"):
         values = data.get(section)
         if not isinstance(values, dict):
@@ -163,7 +167,8 @@ def _check(document, drivers, params):
             if accepted and _named(accepted, item):
                 continue
             entry = _named(extra, item) if extra else None
-            found = (extra[entry], f"the {entry} driver of {extra[entry]}") if entry else driver(item, drivers)
+            found = (extra[entry], f"the {entry} driver of {extra[entry]}") if entry else \
+                driver(item, drivers) if named(item) else None
             if found is None:
                 continue
             enabled = _enabled_vendors(document) if enabled is None else enabled
