@@ -248,12 +248,14 @@ class Plan:
                 needs = self.by_kind.setdefault(kind, [])
                 if self.needs[rule.id] not in needs:
                     needs.append(self.needs[rule.id])
-        #: each distinct ``needs`` predicate once, with what the rules that give it read: a
-        #: document is asked once per predicate, however many rules share it
-        self.readers: Dict[Callable[[Document], bool], list] = {}
+        #: each distinct ``needs`` predicate once (by identity: a plugin's callable need not be
+        #: hashable), with what the rules that give it read: a document is asked once per
+        #: predicate, however many rules share it
+        self.readers: Dict[int, Tuple[Callable[[Document], bool], list]] = {}
         for rule in self.cross:
-            self.readers.setdefault(self.needs[rule.id], []).append(self.reads[rule.id])
-        self._asked: Tuple[Any, Dict[Callable[[Document], bool], bool]] = (None, {})
+            need = self.needs[rule.id]
+            self.readers.setdefault(id(need), (need, []))[1].append(self.reads[rule.id])
+        self._asked: Tuple[Any, Dict[int, bool]] = (None, {})
 
     def _answer(self, need: Callable[[Document], bool], document: Document) -> bool:
         """``need(document)``, asked once per document while it is the one asked about."""
@@ -261,9 +263,9 @@ class Plan:
         if seen is not document:
             answers = {}
             self._asked = (document, answers)
-        answer = answers.get(need)
+        answer = answers.get(id(need))  # the predicates are held by the plan: their ids stay theirs
         if answer is None:
-            answer = answers[need] = _asks(need, document)
+            answer = answers[id(need)] = _asks(need, document)
         return answer
 
     def wants(self, rule: Rule, document: Document) -> bool:
@@ -283,7 +285,7 @@ class Plan:
     def reduced(self, document: Document) -> Document:
         """``document`` as the reduce needs it: only the parts its readers read
         (:mod:`lintra.check.kept`), the rest of its data and positions dropped."""
-        readers = [reads for need, reads_of in self.readers.items() if self._answer(need, document)
+        readers = [reads for need, reads_of in self.readers.values() if self._answer(need, document)
                    for reads in reads_of]
         if document.kind in REFERENCE_KINDS and document.source.path:
             readers.append(REFERENCE_READS)

@@ -112,3 +112,22 @@ def test_claims_still_resolve_beside_heat_templates_with_pod_shapes(tmp_path):
     found = [(os.path.basename(f.file), f.span.line, f.span.column) for f in result.findings if f.rule.id == "LK110"]
     assert found == [("pvc.yaml", 5, 21)]
     assert where(result, "LK111") == []
+
+
+def test_a_plugins_unhashable_needs_callable_still_works(tmp_path):
+    class Needs:  # a callable that defines equality and so is not hashable
+        __hash__ = None
+
+        def __eq__(self, other):
+            return isinstance(other, Needs)
+
+        def __call__(self, document):
+            return document.data.get("kind") == "Wanted"
+
+    rule = Rule(id="LK994", name="test-unhashable-needs", title="t", vendor="aws", category="api",
+                strength="soft", severity="warning", kinds=("k8s",), rationale="r", remediation="r",
+                references=[], check=lambda doc, scan: [Hit(("kind",), "m")], needs=Needs())
+    plan = Plan(load_registry(), [rule], None)
+    wanted = _document("k8s", "kind: Wanted\n")
+    assert plan.kept([wanted, _document("k8s", "kind: Other\n")]) == [wanted]
+    assert plan.wants(rule, wanted)
