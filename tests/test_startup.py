@@ -65,7 +65,8 @@ ENTRY_PROBE = ("import sys\n"
                "print(sorted(m for m in {modules!r} if m in sys.modules and m not in before), code)\n")
 
 
-@pytest.mark.parametrize("argv", [["check", "svc.yaml"], ["check", "--force-exclude", "--context", ".", "--", "svc.yaml"]])
+@pytest.mark.parametrize("argv", [["check", "svc.yaml"], ["check", "--force-exclude", "--context", ".", "--", "svc.yaml"],
+                                  ["check", "--isolated", "--no-cache", "--jobs", "1", "svc.yaml"]])
 @pytest.mark.parametrize("configuration", [None, "profile: balanced\n"])
 def test_a_plain_check_does_not_import_click(argv, configuration, tmp_path):
     (tmp_path / "svc.yaml").write_text(SERVICE)
@@ -337,3 +338,29 @@ def test_a_user_pattern_is_still_checked_by_both_engines(monkeypatch):
     regex_safety.compile_pattern("a{99999999999}")  # what vouching leaves out, for the vouched text only
     with pytest.raises(regex_safety.UnsafePattern, match="does not compile"):
         regex_safety.compile_pattern("(?P<n>a)(?P<n>b)")
+
+
+def test_a_run_compiles_the_shipped_patterns_with_re2_only(tmp_path):
+    """The LoadBalancer Service reaches rules with regexes (re2 compiles them); with the shipped
+    packs' entry cached, Python's parser is asked about none of the shipped patterns (a first run,
+    which compiles every shipped rule before caching them, asks it about each)."""
+    (tmp_path / "svc.yaml").write_text(SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
+                                                       "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n"))
+    code = ("try:\n    import re._compiler as compiler\nexcept ImportError:\n    import sre_compile as compiler\n"
+            "import sys, re2\nfrom lintra.cli.entry import main\n"
+            "asked, made = [], []\n"
+            "original, original2 = compiler.compile, re2.compile\n"
+            "compiler.compile = lambda pattern, flags=0: asked.append(pattern) or original(pattern, flags)\n"
+            "re2.compile = lambda pattern, *a: made.append(pattern) or original2(pattern, *a)\n"
+            "try:\n    main(['check', 'svc.yaml'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(set(p for p in asked if isinstance(p, str))), len(made), file=sys.stderr)\n")
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    shipped = _shipped_patterns()
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+        asked, made = out.stderr.strip().splitlines()[-1].rsplit(" ", 1)
+        runs.append((set(eval(asked)), int(made)))  # noqa: S307 - our own probe's printed list
+    (cold, _), (warm, made) = runs
+    assert shipped <= cold
+    assert made > 0 and shipped.isdisjoint(warm)
