@@ -364,3 +364,46 @@ def test_a_run_compiles_the_shipped_patterns_with_re2_only(tmp_path):
     (cold, _), (warm, made) = runs
     assert shipped <= cold
     assert made > 0 and shipped.isdisjoint(warm)
+
+
+def _by_regex(pattern, text):
+    from lintra.escape import _visible
+
+    return pattern.sub(_visible, text)
+
+
+@pytest.mark.parametrize("text", ["", " ", "plain ascii ~", "a\x1b[31m", "tab\there", "line\nbreak", "del\x7f",
+                                  "\x00", "caf\u00e9", "\u202eevil", "\udc80byte", "\x85next", "\ufffe"])
+def test_escaping_without_a_regex_answers_as_the_regex(text):
+    from lintra import escape
+
+    assert escape.terminal(text) == _by_regex(escape._TERMINAL, text)
+    assert escape.xml(text) == _by_regex(escape._XML, text)
+    assert escape.unicode_text(text) == _by_regex(escape._SURROGATE, text)
+
+
+def test_escaping_printable_ascii_compiles_no_regex():
+    code = ("import lintra.escape as escape\n"
+            "print(escape.terminal('web: aws-load-balancer-type ~'), escape.xml('<a b=\"c\">'), "
+            "escape.unicode_text('plain'), 'search' in vars(escape._TERMINAL), 'search' in vars(escape._XML), "
+            "'search' in vars(escape._SURROGATE))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-3:] == ["False", "False", "False"]
+
+
+try:
+    from hypothesis import given, strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    given = None
+
+if given is not None:
+    #: any code point up to the private use area, lone surrogates included (hypothesis leaves them out
+    #: by default), and mostly-ASCII text, where the shortcut answers
+    @given(st.text(alphabet=st.characters(max_codepoint=0xE000, blacklist_categories=()))
+           | st.text(alphabet=st.characters(max_codepoint=0x7F, blacklist_categories=())))
+    def test_escaping_shortcut_is_exact(text):
+        from lintra import escape
+
+        assert escape.terminal(text) == _by_regex(escape._TERMINAL, text)
+        assert escape.xml(text) == _by_regex(escape._XML, text)
+        assert escape.unicode_text(text) == _by_regex(escape._SURROGATE, text)
