@@ -407,3 +407,17 @@ if given is not None:
         assert escape.terminal(text) == _by_regex(escape._TERMINAL, text)
         assert escape.xml(text) == _by_regex(escape._XML, text)
         assert escape.unicode_text(text) == _by_regex(escape._SURROGATE, text)
+
+
+def test_plugin_versions_are_looked_up_when_asked(tmp_path):
+    """A plain check does not look for lintra's own version (a read of every sys.path directory);
+    the registry answers it once asked, as ``lintra plugins`` and the map cache's key ask."""
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    code = ("import sys, lintra\nfrom lintra.cli.entry import main\n"
+            "try:\n    main(['check', 'svc.yaml'])\nexcept SystemExit:\n    pass\n"
+            "print('__version__' in vars(lintra), file=sys.stderr)\n"
+            "from lintra.plugins import load_registry\n"
+            "print(sorted({p['version'] for p in load_registry().plugins}) == [lintra.__version__], file=sys.stderr)\n")
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.stderr.split()[-2:] == ["False", "True"], out.stderr
