@@ -207,7 +207,7 @@ class Plan:
     and which documents the map keeps for the reduce."""
 
     __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads", "store",
-                 "wrote_context")
+                 "wrote_context", "readers", "_asked")
 
     def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
                  observe: Optional["Observer"] = None) -> None:
@@ -224,8 +224,14 @@ class Plan:
         self.needs: Dict[str, Callable[[Document], bool]] = {}
         #: rule id -> what it reads of the documents it needs, with its kinds' resolvers
         self.reads: Dict[str, kept_parts.Reads] = {}
+        resolved: Dict[Any, Optional[Callable[[Document], bool]]] = {}  # one predicate per tuple of kinds
         for rule in rules:
-            need = rule.needs or _resolved_needs(rule, registry)
+            need = rule.needs
+            if not need:
+                kinds = rule.kinds
+                if kinds not in resolved:
+                    resolved[kinds] = _resolved_needs(rule, registry)
+                need = resolved[kinds]
             if need is None:
                 self.local.append(rule)
             else:
@@ -239,20 +245,46 @@ class Plan:
         self.by_kind: Dict[str, List[Callable[[Document], bool]]] = {}
         for rule in self.cross:
             for kind in rule.kinds:
-                self.by_kind.setdefault(kind, []).append(self.needs[rule.id])
+                needs = self.by_kind.setdefault(kind, [])
+                if self.needs[rule.id] not in needs:
+                    needs.append(self.needs[rule.id])
+        #: each distinct ``needs`` predicate once, with what the rules that give it read: a
+        #: document is asked once per predicate, however many rules share it
+        self.readers: Dict[Callable[[Document], bool], list] = {}
+        for rule in self.cross:
+            self.readers.setdefault(self.needs[rule.id], []).append(self.reads[rule.id])
+        self._asked: Tuple[Any, Dict[Callable[[Document], bool], bool]] = (None, {})
+
+    def _answer(self, need: Callable[[Document], bool], document: Document) -> bool:
+        """``need(document)``, asked once per document while it is the one asked about."""
+        seen, answers = self._asked
+        if seen is not document:
+            answers = {}
+            self._asked = (document, answers)
+        answer = answers.get(need)
+        if answer is None:
+            answer = answers[need] = _asks(need, document)
+        return answer
 
     def wants(self, rule: Rule, document: Document) -> bool:
-        return _asks(self.needs[rule.id], document)
+        return self._answer(self.needs[rule.id], document)
 
     def keep(self, document: Document) -> bool:
         if document.kind in REFERENCE_KINDS and document.source.path:
             return True
-        return any(_asks(need, document) for need in self.by_kind.get(document.kind, ()))
+        return any(self._answer(need, document) for need in self.by_kind.get(document.kind, ()))
+
+    def kept(self, documents: Iterable[Document]) -> List[Document]:
+        """Those of ``documents`` the reduce needs, each :meth:`reduced`."""
+        kept = [self.reduced(doc) for doc in documents if self.keep(doc)]
+        self._asked = (None, {})  # holds no document past its file
+        return kept
 
     def reduced(self, document: Document) -> Document:
         """``document`` as the reduce needs it: only the parts its readers read
         (:mod:`lintra.check.kept`), the rest of its data and positions dropped."""
-        readers = [self.reads[rule.id] for rule in self.cross if _asks(self.needs[rule.id], document)]
+        readers = [reads for need, reads_of in self.readers.items() if self._answer(need, document)
+                   for reads in reads_of]
         if document.kind in REFERENCE_KINDS and document.source.path:
             readers.append(REFERENCE_READS)
         paths = kept_parts.paths_for(document.kind, readers) if readers and not document.base else None
@@ -273,7 +305,7 @@ class Plan:
         stored (the file could not be read, or a build from other files reported a problem: a
         file it misses may appear)."""
         loaded = load_source(source, self.registry.loaders, self.registry.detectors, self.options,
-                             each=lambda documents: [self.reduced(doc) for doc in documents if self.keep(doc)])
+                             each=self.kept)
         documents = loaded.documents
         storable = not loaded.unreadable and not (loaded.also and loaded.problems)
         if source.path is not None:
@@ -307,7 +339,7 @@ class Plan:
             suppressions.extend(suppress.from_documents(documents))
             if self.observe is not None:
                 observed.append(self.observe.summarise(documents))
-            kept = [kept_parts.packed(self.reduced(doc)) for doc in documents if self.keep(doc)]
+            kept = [kept_parts.packed(doc) for doc in self.kept(documents)]
             for doc in kept:
                 pack = getattr(doc.locator, "pack", None)
                 if pack is not None:
@@ -404,20 +436,21 @@ def _repository_environments(plan: Plan, paths: Sequence[str], found: Sequence[A
     if not templates:
         return set()
     from lintra.load.heat_environment import environment_candidates
-    from lintra.repository import is_within, repository_root
+    from lintra.repository import RealPaths, is_within, repository_root
 
     scanned = [os.path.realpath(path) for path in paths if path != "-" and os.path.isdir(path)]
     cache: dict = {}
+    real = RealPaths()
     roots: Dict[str, str] = {}  # real root -> the root as the templates' names spell it
     for doc in templates:
-        root = repository_root(os.path.realpath(doc.source.path), cache)
+        root = repository_root(real.of(doc.source.path), cache)
         if root is None or root in roots or any(is_within(root, top) for top in scanned):
             continue  # no repository, or one the scan covers whole
         roots[root] = root if os.path.isabs(doc.source.name) else os.path.relpath(root)
     if not roots:
         return set()
-    done = {os.path.realpath(s.path) for s in found if getattr(s, "path", None)}
-    done |= {os.path.realpath(doc.source.path) for doc in kept if doc.source.path}
+    done = {real.of(s.path) for s in found if getattr(s, "path", None)}
+    done |= {real.of(doc.source.path) for doc in kept if doc.source.path}
     names = set()
     for shown in roots.values():
         for source in environment_candidates(discover([shown], suffixes, exclude), done):
