@@ -4,8 +4,8 @@ This is the only module that knows all stages; each stage knows only the model a
 
 A run is a map over files, then one reduce:
 
-- **map** (per file, in a worker process with ``jobs`` > 1): load it, run every per-document rule
-  on its documents, locate their findings, read its suppressions. Its documents are then dropped,
+- **map** (per file, shared by this process and ``jobs - 1`` forked workers): load it, run every
+  per-document rule on its documents, locate their findings, read its suppressions. Its documents are then dropped,
   except those a cross-object rule needs (:attr:`lintra.Rule.needs`) or whose references to
   nested templates are still to be followed; those are kept as plain data (the data and the
   positions the locator needs), never as parser node trees, and wait packed
@@ -104,8 +104,8 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None,
         jobs: Optional[int] = 1, observe: Optional["Observer"] = None,
         context: Sequence[str] = (), sources: Optional[Sequence[Source]] = None) -> Result:
-    """Check ``paths``. ``jobs`` is the number of worker processes for the map step (None: the
-    CPUs this process may use; 1: in this process). A run of fewer than
+    """Check ``paths``. ``jobs`` is the number of processes for the map step, this one and
+    ``jobs - 1`` forked workers (None: the CPUs this process may use; 1: this process only). A run of fewer than
     :data:`lintra.parallel.PARALLEL_FROM_FILES` files stays in this process.
 
     ``observe`` sees each file's documents in the map step, where they are alive:
@@ -149,6 +149,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 sources = [item for item in wave if not isinstance(item, NotRead)]
                 outcomes = iter(map_files(sources))
                 loaded: List[Document] = []
+                following: List[Any] = []  # file by file, while the map goes on: as one call would
                 for item in wave:
                     if isinstance(item, NotRead):
                         records.append(item.record)
@@ -164,11 +165,12 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     text_suppressions.extend(outcome.text_suppressions)
                     document_suppressions.extend(outcome.document_suppressions)
                     loaded.extend(outcome.kept)
+                    following.extend(references.follow(outcome.kept))
                     if observe is not None:
                         for summary in outcome.observed:
                             observe.add(summary)
                 kept.extend(loaded)
-                wave = references.follow(loaded)
+                wave = following
         del references  # the real paths of every named file: not needed by the reduce
         if also:
             recorded = {record.file for record in records}
@@ -536,16 +538,12 @@ class Outcome:
         return outcome
 
 
-_PLAN: Optional[Plan] = None
-
-
-def _map_in_worker(source: Source) -> Any:
-    """The map step in a worker; a file whose outcome cannot be pickled (a plugin's locator that
-    holds something unpicklable) is mapped again by the run itself."""
+def _map_in_worker(plan: Plan, source: Source) -> Optional[bytes]:
+    """The map step in a worker, its outcome pickled; None for a file whose outcome cannot be
+    pickled (a plugin's locator that holds something unpicklable): the run maps it itself."""
     import pickle
 
-    assert _PLAN is not None
-    outcome = _PLAN.cached_map(source, raw=True)
+    outcome = plan.cached_map(source, raw=True)
     try:
         return pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
     except Exception:
@@ -553,32 +551,44 @@ def _map_in_worker(source: Source) -> Any:
 
 
 def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
-    """A context giving ``map(sources) -> outcomes`` in order: in this process, or in workers."""
+    """A context giving ``map(sources) -> outcomes`` in order: in this process, or shared with
+    forked workers (:func:`lintra.parallel.ordered_map`)."""
     from lintra import parallel
 
     if jobs is None:
         jobs = parallel.available_cpus()
     if jobs <= 1 or len(found) < parallel.PARALLEL_FROM_FILES or not parallel.can_fork():
         return nullcontext(lambda sources: (plan.cached_map(source) for source in sources))
-    return _workers(plan, jobs)
-
-
-@contextmanager
-def _workers(plan: Plan, jobs: int):
     import pickle
+    from functools import partial
 
-    from lintra import parallel
+    return parallel.ordered_map(partial(_map_in_worker, plan), plan.cached_map,
+                                lambda source, data: plan.stored(source, pickle.loads(data)), jobs,
+                                _weight(plan.registry))
 
-    global _PLAN
-    _PLAN = plan
-    try:
-        with parallel.ordered_map(_map_in_worker, jobs) as map_in_workers:
-            def map_files(sources: List[Source]) -> Iterable["Outcome"]:
-                for source, pickled in zip(sources, map_in_workers(sources)):
-                    yield plan.stored(source, pickle.loads(pickled)) if pickled is not None else plan.map(source)
-            yield map_files
-    finally:
-        _PLAN = None
+
+#: What mapping a file costs besides its bytes, and what a file a loader builds from other files
+#: (a Kustomize root, a Helm chart) costs besides its own bytes, in bytes of an ordinary file:
+#: they rank the files so that the heaviest are mapped first (:func:`lintra.parallel.ordered_map`).
+FILE_WEIGHT = 512
+BUILD_WEIGHT = 64 * 1024
+
+
+def _weight(registry: Registry) -> Callable[[Source], int]:
+    import os
+
+    builds = tuple(suffix for loader in registry.loaders if loader.cache_key is None for suffix in loader.suffixes)
+
+    def weight(source: Source) -> int:
+        if source.path is None:
+            return FILE_WEIGHT
+        try:
+            size = os.stat(source.path).st_size
+        except OSError:
+            size = 0
+        return size + FILE_WEIGHT + (BUILD_WEIGHT if source.name.lower().endswith(builds) else 0)
+
+    return weight
 
 
 @contextmanager

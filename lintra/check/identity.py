@@ -101,13 +101,20 @@ def assign(findings: Sequence[Finding], paths: Iterable[str]) -> None:
     cache: Dict = {}
     roots: Dict[str, Optional[str]] = {}
     real = RealPaths()  # many findings, few files and fewer directories
+    keys: Dict[str, str] = {}  # a file's key, once per file: realpath is the cost of this step
+
+    def key_of(file: str) -> str:
+        key = keys.get(file)
+        if key is None:
+            key = keys[file] = _path_key(file, scanned, cache, roots, real)
+        return key
+
     for finding in findings:
-        finding.path_key = _path_key(finding.file, scanned, cache, roots, real)
+        finding.path_key = key_of(finding.file)
         where = finding.identity_parts[0]
         if where.startswith(_TEMPLATE):  # the template file, named as its repository names it
             template, _, rest = where[len(_TEMPLATE):].partition("\0")
-            finding.identity_parts = ("template:" + _path_key(template, scanned, cache, roots, real) + "#" + rest,
-                                      *finding.identity_parts[1:])
+            finding.identity_parts = ("template:" + key_of(template) + "#" + rest, *finding.identity_parts[1:])
     seen: Counter = Counter()
     for finding in sorted(findings, key=Finding.sort_key):
         key = (finding.path_key, finding.rule.id) + finding.identity_parts
