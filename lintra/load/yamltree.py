@@ -729,11 +729,21 @@ def _kept_positions(node: Node, paths, seen: dict) -> Position:
     """:func:`_keep_positions` of the node's positions, recording only those kept."""
     if any(not path for path in paths) or node.__class__ is not MappingNode:
         return _positions(node, seen)
+    named = {path[0] for path in paths}
+    # a key converts to a string only from that very text, so a key of another text is passed
+    # over without converting it or placing it (a parameter's type and description)
+    texts = None if "*" in named or not all(isinstance(key, str) for key in named) else named
+    pairs = node.value
+    if any(_is_merge(key_node) for key_node, _ in pairs):
+        pairs = _pairs(node)  # the document was built, so no merge in it is a cycle
     kept = []
-    for key, key_span, value in _located(node):
+    for key_node, value_node in pairs:
+        if key_node.__class__ is not ScalarNode or (texts is not None and key_node.value not in texts):
+            continue  # the locator places only scalar keys
+        key = _scalar(key_node)
         deeper = [path[1:] for path in paths if path[0] == "*" or path[0] == key]
         if deeper:
-            kept.append((key, key_span, _kept_positions(value, deeper, seen)))
+            kept.append((key, _node_span(key_node), _kept_positions(value_node, deeper, seen)))
     return (_MAPPING, _node_span(node), kept)
 
 

@@ -12,7 +12,7 @@ from lintra.load import Detector, Loader
 
 
 def _reader(module: str, function: str):
-    found = []  # the function, once imported: the JSON detector is asked about every document
+    found: list = []  # the function, once imported: the JSON detector is asked about every document
 
     def read(*args):
         if not found:
