@@ -60,20 +60,31 @@ def _visible(match: "re.Match[str]") -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
+# Most values are printable ASCII, which none of the classes above matches (of ASCII they hold only
+# controls and DEL, which is what ``str.isprintable`` refuses there): such text is answered without
+# a regex, so a run whose values are all ASCII never compiles one.
+
+
 def unicode_text(text: str) -> str:
     """``text`` without lone surrogates: encodable as strict UTF-8."""
+    if text.isascii():
+        return text
     return _SURROGATE.sub(_visible, text) if _SURROGATE.search(text) else text
 
 
 def terminal(text: Any) -> str:
     """One line of plain text that cannot move the cursor, colour, retitle or add lines."""
     text = str(text)
+    if text.isascii() and text.isprintable():
+        return text
     return _TERMINAL.sub(_visible, text) if _TERMINAL.search(text) else text
 
 
 def xml(text: Any) -> str:
     """A string XML 1.0 can carry (markup characters are the XML writer's business)."""
     text = str(text)
+    if text.isascii() and text.isprintable():
+        return text
     return _XML.sub(_visible, text) if _XML.search(text) else text
 
 

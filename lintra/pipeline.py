@@ -4,8 +4,8 @@ This is the only module that knows all stages; each stage knows only the model a
 
 A run is a map over files, then one reduce:
 
-- **map** (per file, in a worker process with ``jobs`` > 1): load it, run every per-document rule
-  on its documents, locate their findings, read its suppressions. Its documents are then dropped,
+- **map** (per file, shared by this process and ``jobs - 1`` forked workers): load it, run every
+  per-document rule on its documents, locate their findings, read its suppressions. Its documents are then dropped,
   except those a cross-object rule needs (:attr:`lintra.Rule.needs`) or whose references to
   nested templates are still to be followed; those are kept as plain data (the data and the
   positions the locator needs), never as parser node trees, and wait packed
@@ -104,8 +104,8 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         options: Optional[Dict[str, Any]] = None, baseline: Optional[Baseline] = None,
         jobs: Optional[int] = 1, observe: Optional["Observer"] = None,
         context: Sequence[str] = (), sources: Optional[Sequence[Source]] = None) -> Result:
-    """Check ``paths``. ``jobs`` is the number of worker processes for the map step (None: the
-    CPUs this process may use; 1: in this process). A run of fewer than
+    """Check ``paths``. ``jobs`` is the number of processes for the map step, this one and
+    ``jobs - 1`` forked workers (None: the CPUs this process may use; 1: this process only). A run of fewer than
     :data:`lintra.parallel.PARALLEL_FROM_FILES` files stays in this process.
 
     ``observe`` sees each file's documents in the map step, where they are alive:
@@ -149,6 +149,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 sources = [item for item in wave if not isinstance(item, NotRead)]
                 outcomes = iter(map_files(sources))
                 loaded: List[Document] = []
+                following: List[Any] = []  # file by file, while the map goes on: as one call would
                 for item in wave:
                     if isinstance(item, NotRead):
                         records.append(item.record)
@@ -164,11 +165,12 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     text_suppressions.extend(outcome.text_suppressions)
                     document_suppressions.extend(outcome.document_suppressions)
                     loaded.extend(outcome.kept)
+                    following.extend(references.follow(outcome.kept))
                     if observe is not None:
                         for summary in outcome.observed:
                             observe.add(summary)
                 kept.extend(loaded)
-                wave = references.follow(loaded)
+                wave = following
         del references  # the real paths of every named file: not needed by the reduce
         if also:
             recorded = {record.file for record in records}
@@ -207,7 +209,7 @@ class Plan:
     and which documents the map keeps for the reduce."""
 
     __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads", "store",
-                 "wrote_context")
+                 "wrote_context", "readers", "_asked")
 
     def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
                  observe: Optional["Observer"] = None) -> None:
@@ -224,8 +226,14 @@ class Plan:
         self.needs: Dict[str, Callable[[Document], bool]] = {}
         #: rule id -> what it reads of the documents it needs, with its kinds' resolvers
         self.reads: Dict[str, kept_parts.Reads] = {}
+        resolved: Dict[Any, Optional[Callable[[Document], bool]]] = {}  # one predicate per tuple of kinds
         for rule in rules:
-            need = rule.needs or _resolved_needs(rule, registry)
+            need = rule.needs
+            if not need:
+                kinds = rule.kinds
+                if kinds not in resolved:
+                    resolved[kinds] = _resolved_needs(rule, registry)
+                need = resolved[kinds]
             if need is None:
                 self.local.append(rule)
             else:
@@ -239,20 +247,46 @@ class Plan:
         self.by_kind: Dict[str, List[Callable[[Document], bool]]] = {}
         for rule in self.cross:
             for kind in rule.kinds:
-                self.by_kind.setdefault(kind, []).append(self.needs[rule.id])
+                needs = self.by_kind.setdefault(kind, [])
+                if self.needs[rule.id] not in needs:
+                    needs.append(self.needs[rule.id])
+        #: each distinct ``needs`` predicate once, with what the rules that give it read: a
+        #: document is asked once per predicate, however many rules share it
+        self.readers: Dict[Callable[[Document], bool], list] = {}
+        for rule in self.cross:
+            self.readers.setdefault(self.needs[rule.id], []).append(self.reads[rule.id])
+        self._asked: Tuple[Any, Dict[Callable[[Document], bool], bool]] = (None, {})
+
+    def _answer(self, need: Callable[[Document], bool], document: Document) -> bool:
+        """``need(document)``, asked once per document while it is the one asked about."""
+        seen, answers = self._asked
+        if seen is not document:
+            answers = {}
+            self._asked = (document, answers)
+        answer = answers.get(need)
+        if answer is None:
+            answer = answers[need] = _asks(need, document)
+        return answer
 
     def wants(self, rule: Rule, document: Document) -> bool:
-        return _asks(self.needs[rule.id], document)
+        return self._answer(self.needs[rule.id], document)
 
     def keep(self, document: Document) -> bool:
         if document.kind in REFERENCE_KINDS and document.source.path:
             return True
-        return any(_asks(need, document) for need in self.by_kind.get(document.kind, ()))
+        return any(self._answer(need, document) for need in self.by_kind.get(document.kind, ()))
+
+    def kept(self, documents: Iterable[Document]) -> List[Document]:
+        """Those of ``documents`` the reduce needs, each :meth:`reduced`."""
+        kept = [self.reduced(doc) for doc in documents if self.keep(doc)]
+        self._asked = (None, {})  # holds no document past its file
+        return kept
 
     def reduced(self, document: Document) -> Document:
         """``document`` as the reduce needs it: only the parts its readers read
         (:mod:`lintra.check.kept`), the rest of its data and positions dropped."""
-        readers = [self.reads[rule.id] for rule in self.cross if _asks(self.needs[rule.id], document)]
+        readers = [reads for need, reads_of in self.readers.items() if self._answer(need, document)
+                   for reads in reads_of]
         if document.kind in REFERENCE_KINDS and document.source.path:
             readers.append(REFERENCE_READS)
         paths = kept_parts.paths_for(document.kind, readers) if readers and not document.base else None
@@ -273,7 +307,7 @@ class Plan:
         stored (the file could not be read, or a build from other files reported a problem: a
         file it misses may appear)."""
         loaded = load_source(source, self.registry.loaders, self.registry.detectors, self.options,
-                             each=lambda documents: [self.reduced(doc) for doc in documents if self.keep(doc)])
+                             each=self.kept)
         documents = loaded.documents
         storable = not loaded.unreadable and not (loaded.also and loaded.problems)
         if source.path is not None:
@@ -308,7 +342,7 @@ class Plan:
             suppressions.extend(suppress.from_documents(documents))
             if self.observe is not None:
                 observed.append(self.observe.summarise(documents))
-            kept = [kept_parts.packed(self.reduced(doc)) for doc in documents if self.keep(doc)]
+            kept = [kept_parts.packed(doc) for doc in self.kept(documents)]
             for doc in kept:
                 pack = getattr(doc.locator, "pack", None)
                 if pack is not None:
@@ -405,20 +439,21 @@ def _repository_environments(plan: Plan, paths: Sequence[str], found: Sequence[A
     if not templates:
         return set()
     from lintra.load.heat_environment import environment_candidates
-    from lintra.repository import is_within, repository_root
+    from lintra.repository import RealPaths, is_within, repository_root
 
     scanned = [os.path.realpath(path) for path in paths if path != "-" and os.path.isdir(path)]
     cache: dict = {}
+    real = RealPaths()
     roots: Dict[str, str] = {}  # real root -> the root as the templates' names spell it
     for doc in templates:
-        root = repository_root(os.path.realpath(doc.source.path), cache)
+        root = repository_root(real.of(doc.source.path), cache)
         if root is None or root in roots or any(is_within(root, top) for top in scanned):
             continue  # no repository, or one the scan covers whole
         roots[root] = root if os.path.isabs(doc.source.name) else os.path.relpath(root)
     if not roots:
         return set()
-    done = {os.path.realpath(s.path) for s in found if getattr(s, "path", None)}
-    done |= {os.path.realpath(doc.source.path) for doc in kept if doc.source.path}
+    done = {real.of(s.path) for s in found if getattr(s, "path", None)}
+    done |= {real.of(doc.source.path) for doc in kept if doc.source.path}
     names = set()
     for shown in roots.values():
         for source in environment_candidates(discover([shown], suffixes, exclude), done):
@@ -502,16 +537,12 @@ class Outcome:
         return outcome
 
 
-_PLAN: Optional[Plan] = None
-
-
-def _map_in_worker(source: Source) -> Any:
-    """The map step in a worker; a file whose outcome cannot be pickled (a plugin's locator that
-    holds something unpicklable) is mapped again by the run itself."""
+def _map_in_worker(plan: Plan, source: Source) -> Optional[bytes]:
+    """The map step in a worker, its outcome pickled; None for a file whose outcome cannot be
+    pickled (a plugin's locator that holds something unpicklable): the run maps it itself."""
     import pickle
 
-    assert _PLAN is not None
-    outcome = _PLAN.cached_map(source, raw=True)
+    outcome = plan.cached_map(source, raw=True)
     try:
         return pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
     except Exception:
@@ -519,32 +550,44 @@ def _map_in_worker(source: Source) -> Any:
 
 
 def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
-    """A context giving ``map(sources) -> outcomes`` in order: in this process, or in workers."""
+    """A context giving ``map(sources) -> outcomes`` in order: in this process, or shared with
+    forked workers (:func:`lintra.parallel.ordered_map`)."""
     from lintra import parallel
 
     if jobs is None:
         jobs = parallel.available_cpus()
     if jobs <= 1 or len(found) < parallel.PARALLEL_FROM_FILES or not parallel.can_fork():
         return nullcontext(lambda sources: (plan.cached_map(source) for source in sources))
-    return _workers(plan, jobs)
-
-
-@contextmanager
-def _workers(plan: Plan, jobs: int):
     import pickle
+    from functools import partial
 
-    from lintra import parallel
+    return parallel.ordered_map(partial(_map_in_worker, plan), plan.cached_map,
+                                lambda source, data: plan.stored(source, pickle.loads(data)), jobs,
+                                _weight(plan.registry))
 
-    global _PLAN
-    _PLAN = plan
-    try:
-        with parallel.ordered_map(_map_in_worker, jobs) as map_in_workers:
-            def map_files(sources: List[Source]) -> Iterable["Outcome"]:
-                for source, pickled in zip(sources, map_in_workers(sources)):
-                    yield plan.stored(source, pickle.loads(pickled)) if pickled is not None else plan.map(source)
-            yield map_files
-    finally:
-        _PLAN = None
+
+#: What mapping a file costs besides its bytes, and what a file a loader builds from other files
+#: (a Kustomize root, a Helm chart) costs besides its own bytes, in bytes of an ordinary file:
+#: they rank the files so that the heaviest are mapped first (:func:`lintra.parallel.ordered_map`).
+FILE_WEIGHT = 512
+BUILD_WEIGHT = 64 * 1024
+
+
+def _weight(registry: Registry) -> Callable[[Source], int]:
+    import os
+
+    builds = tuple(suffix for loader in registry.loaders if loader.cache_key is None for suffix in loader.suffixes)
+
+    def weight(source: Source) -> int:
+        if source.path is None:
+            return FILE_WEIGHT
+        try:
+            size = os.stat(source.path).st_size
+        except OSError:
+            size = 0
+        return size + FILE_WEIGHT + (BUILD_WEIGHT if source.name.lower().endswith(builds) else 0)
+
+    return weight
 
 
 @contextmanager

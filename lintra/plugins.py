@@ -44,7 +44,7 @@ _DISTS: dict = {}
 class Registry:
     """Everything the plugins registered, gathered once per run."""
 
-    __slots__ = ("rules", "loaders", "detectors", "formats", "resolvers", "plugins")
+    __slots__ = ("rules", "loaders", "detectors", "formats", "resolvers", "_plugins")
 
     def __init__(self) -> None:
         self.rules: Dict[str, Rule] = {rule.id: rule for rule in RESERVED}
@@ -53,7 +53,18 @@ class Registry:
         self.formats: dict = {}
         #: document kind -> Resolver
         self.resolvers: Dict[str, Resolver] = {}
-        self.plugins: List[dict] = []
+        self._plugins: List[dict] = []
+
+    @property
+    def plugins(self) -> List[dict]:
+        """``{"name", "version", "hooks"}`` of each loaded plugin. Versions are looked up when
+        first asked (``lintra plugins``, the map cache's key): finding lintra's own reads the
+        ``sys.path`` directories, which a plain check has no use for."""
+        for entry in self._plugins:
+            version = entry["version"]
+            if isinstance(version, _Version):
+                entry["version"] = version.found()
+        return self._plugins
 
     def add_rule(self, rule: Rule) -> None:
         if not isinstance(rule, Rule):
@@ -71,6 +82,20 @@ class Registry:
             if existing is not None and existing is not resolver:
                 raise ValueError(f"document kind {kind} has two resolvers ({existing.name} and {resolver.name})")
             self.resolvers[kind] = resolver
+
+
+class _Version:
+    """A plugin's version, not looked up yet: its distribution's, else lintra's for a built-in."""
+
+    __slots__ = ("dist", "builtin")
+
+    def __init__(self, dist: Any, builtin: bool) -> None:
+        self.dist, self.builtin = dist, builtin
+
+    def found(self) -> Optional[str]:
+        # built-ins carry lintra's version; a plugin registered without a distribution (a local
+        # file, a test) has none
+        return self.dist.version if self.dist is not None else _own_version() if self.builtin else None
 
 
 def _allowed() -> Optional[set]:
@@ -255,14 +280,8 @@ def load_registry(pm: Optional[PluginManager] = None, *, required: Sequence[str]
     _call(pm, "register_formats", lambda fmt: registry.formats.__setitem__(fmt.name, fmt))
     _call(pm, "register_resolvers", registry.add_resolver)
     for name, plugin in pm.list_name_plugin():
-        dist = _DISTS.get(name)
-        registry.plugins.append({
-            "name": name,
-            # built-ins carry lintra's version; a plugin registered without a distribution
-            # (a local file, a test) has none
-            "version": dist.version if dist is not None else _own_version() if name in DEFAULT_PLUGINS else None,
-            "hooks": pm.hooks_of(plugin),
-        })
+        registry._plugins.append({"name": name, "version": _Version(_DISTS.get(name), name in DEFAULT_PLUGINS),
+                                  "hooks": pm.hooks_of(plugin)})
     return registry
 
 

@@ -68,3 +68,55 @@ def is_within(path: str, root: str) -> bool:
 
 def _holds(directory: str, markers: Sequence[str]) -> bool:
     return any(os.path.exists(os.path.join(directory, marker)) for marker in markers)
+
+
+class RealPaths:
+    """Real paths (``os.path.realpath``) of many files in few directories, the same answers for
+    less: each directory is resolved once, and a file below it costs one ``lstat`` per part that
+    is not already resolved (a run resolves every template it follows or judges by real path;
+    realpath alone looks up every part of every path again)."""
+
+    __slots__ = ("directories",)
+
+    def __init__(self) -> None:
+        #: directory as given -> its real path
+        self.directories: Dict[str, str] = {}
+
+    def directory(self, directory: str) -> str:
+        real = self.directories.get(directory)
+        if real is None:
+            real = self.directories[directory] = os.path.realpath(directory)
+        return real
+
+    def of(self, path: str) -> str:
+        """``os.path.realpath(path)``."""
+        directory, name = os.path.split(path)
+        if os.name == "nt" or name in ("", os.curdir, os.pardir):
+            return os.path.realpath(path)
+        real = os.path.join(self.directory(directory), name)
+        # a last part that is no symbolic link keeps its name, below the directory's real path
+        return os.path.realpath(path) if os.path.islink(real) else real
+
+    def below(self, directory: str, reference: str) -> str:
+        """``os.path.realpath(os.path.join(directory, reference))`` for a relative ``reference``:
+        its leading ``..`` climb the directory's real path, as realpath's do, and when no later
+        part is a symbolic link the rest is joined as written; else realpath answers."""
+        if os.name == "nt" or os.path.isabs(reference):  # drives, junctions, both separators: realpath knows
+            return os.path.realpath(os.path.join(directory, reference))
+        path = self.directory(directory)
+        climbing = True
+        for part in reference.split(os.sep):
+            if not part or part == os.curdir:
+                continue
+            if part == os.pardir:
+                if not climbing:
+                    break  # ``a/..`` climbs out of what ``a`` may link to: realpath knows
+                path = os.path.dirname(path)
+                continue
+            climbing = False
+            path = os.path.join(path, part)
+            if os.path.islink(path):
+                break
+        else:
+            return path
+        return os.path.realpath(os.path.join(directory, reference))

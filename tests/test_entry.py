@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from lintra.cli.check import check
-from lintra.cli.entry import DEFAULTS, fast_check_params
+from lintra.cli.entry import DEFAULTS, FLAGS, fast_check_params
 
 CLEAN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  level: info\n"
 #: an AWS EBS StorageClass (an error: exit 1) and an AWS load balancer annotation (a warning)
@@ -50,6 +50,38 @@ def test_parameters_are_what_click_passes(args, tmp_path, monkeypatch):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.yaml").write_text(CLEAN)
     assert fast_check_params(["check", *args]) == _click_params(args)
+
+
+@pytest.mark.parametrize("flag", sorted(FLAGS))
+def test_each_fast_flag_is_what_click_makes_of_it(flag, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text(CLEAN)
+    for args in ([flag, "a.yaml"], ["a.yaml", flag], [flag, flag, "--", "a.yaml"]):
+        assert fast_check_params(["check", *args]) == _click_params(args)
+
+
+@pytest.mark.parametrize("args", [
+    ["--no-cache", "--isolated", "--quiet", "--statistics", "--exit-zero", "a.yaml"],
+    ["--color", "--no-color", "a.yaml"], ["--no-color", "--color", "a.yaml"],
+    ["--jobs", "2", "a.yaml"], ["--jobs=12", "--jobs", "1", "a.yaml"], ["a.yaml", "--jobs", "3", "--", "--jobs"],
+    [flag for flag in FLAGS if flag not in ("--color", "--no-color")] + ["--jobs", "2", "--context", ".", "a.yaml"],
+])
+def test_fast_flags_together_are_what_click_passes(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text(CLEAN)
+    assert fast_check_params(["check", *args]) == _click_params(args)
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--jobs", "0", "a.yaml"], ["check", "--jobs", "02", "a.yaml"], ["check", "--jobs", "x", "a.yaml"],
+    ["check", "--jobs", "-1", "a.yaml"], ["check", "--jobs"], ["check", "--jobs=", "a.yaml"],
+    ["check", "--jobs", " 2", "a.yaml"], ["check", "--jobs", "\u00b2", "a.yaml"], ["check", "-j", "2", "a.yaml"],
+    ["check", "--no-cache", "-v", "a.yaml"], ["check", "--no-caches", "a.yaml"], ["check", "--color=yes", "a.yaml"],
+])
+def test_other_spellings_of_fast_flags_go_to_click(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text(CLEAN)
+    assert fast_check_params(args) is None
 
 
 @pytest.mark.parametrize("args", [
@@ -103,6 +135,13 @@ CASES = {
     "option-like file names after --": (["check", "--force-exclude", "--context=.", "--", "--output=x.yaml", "-f"], 1),
     "a directory": (["check", "vendor"], 1),
     "--isolated": (["check", "--isolated", "coupled.yaml", "vendor"], 1),
+    "--isolated --no-cache, as the benchmark compares": (["check", "--isolated", "--no-cache", "coupled.yaml"], 1),
+    "text options": (["check", "--no-cache", "--show-remediation", "--verbose", "--no-color", "coupled.yaml",
+                      "broken.yaml"], 1),
+    "--quiet --statistics --exit-zero --jobs 2": (["check", "--quiet", "--statistics", "--exit-zero", "--jobs", "2",
+                                                   "coupled.yaml"], 0),
+    "--new-only without --changed-since (a usage error)": (["check", "--new-only", "coupled.yaml"], 2),
+    "--fail-on-empty on no file": (["check", "--fail-on-empty", "--", "missing.yml"], 2),
 }
 
 

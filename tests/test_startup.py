@@ -65,7 +65,8 @@ ENTRY_PROBE = ("import sys\n"
                "print(sorted(m for m in {modules!r} if m in sys.modules and m not in before), code)\n")
 
 
-@pytest.mark.parametrize("argv", [["check", "svc.yaml"], ["check", "--force-exclude", "--context", ".", "--", "svc.yaml"]])
+@pytest.mark.parametrize("argv", [["check", "svc.yaml"], ["check", "--force-exclude", "--context", ".", "--", "svc.yaml"],
+                                  ["check", "--isolated", "--no-cache", "--jobs", "1", "svc.yaml"]])
 @pytest.mark.parametrize("configuration", [None, "profile: balanced\n"])
 def test_a_plain_check_does_not_import_click(argv, configuration, tmp_path):
     (tmp_path / "svc.yaml").write_text(SERVICE)
@@ -250,3 +251,173 @@ def test_escaping_patterns_compile_on_first_use():
             "print(escape.terminal('a\\x1b[31m'), 'search' in vars(escape._TERMINAL), 'search' in vars(escape._XML))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == ["[]", "a\\x1b[31m True False"]
+
+
+def test_cached_builtin_rules_find_what_the_compiled_ones_find(tmp_path, monkeypatch):
+    """The registration form read back from the cache (specs with their derived metadata) checks
+    documents exactly as the eagerly compiled rules do, vendor_map parameters included."""
+    from lintra.check import Scan, run_rules
+    from lintra.load import load_source
+    from lintra.model import Source
+    from lintra.plugins import load_registry
+
+    monkeypatch.setenv("LINTRA_CACHE_DIR", str(tmp_path))
+    rules_from_pack(policies_dir(), validate=False, trusted=True)  # writes the entry
+    cached = rules_from_pack(policies_dir(), validate=False, trusted=True)
+    assert all(r.check.__qualname__.startswith("_deferred_rule") for r in cached)
+    eager = rules_from_pack(policies_dir(), validate=False)
+    registry = load_registry()
+    text = (SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
+                            "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n")
+            + "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
+              "provisioner: ebs.csi.aws.com\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+              "spec:\n  template:\n    spec:\n      containers:\n      - name: c\n"
+              "        image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1\n")
+    loaded = load_source(Source("svc.yaml", None, text.encode()), registry.loaders, registry.detectors)
+    scan = Scan(loaded.documents)
+
+    def found(rules):
+        return sorted((f.rule.id, f.span.line, f.span.column, f.message, f.vendor)
+                      for f in run_rules(loaded.documents, rules, scan))
+    assert found(cached) == found(eager)
+    assert len({hit[0] for hit in found(eager)}) >= 3  # the documents do reach several rules
+
+
+def test_the_cache_entry_is_keyed_by_the_code_that_derives_it(tmp_path, monkeypatch):
+    from lintra.policy import pack
+
+    files = pack_files(policies_dir())
+    key = pack._cache_key(files)
+    other = tmp_path / "selector.py"
+    other.write_text("# another selector language\n")
+    monkeypatch.setattr(pack, "_selector_file", lambda: str(other))
+    assert pack._cache_key(files) not in (None, key)
+
+
+def _shipped_patterns():
+    from lintra.load import yamltree
+    from lintra.policy.pack import _patterns
+
+    found = set()
+    for file in pack_files(policies_dir()):
+        with open(file, encoding="utf-8") as handle:
+            data = yamltree.parse(handle.read())[0][0]
+        for rule in data["rules"]:
+            found.update(_patterns([rule.get("match"), rule.get("where")]))
+    return found
+
+
+def test_shipped_patterns_pass_both_engines_so_runs_ask_re2_only():
+    """A run compiles the shipped packs' regexes with RE2 alone (:func:`regex_safety.vouch`); this
+    is the check it leaves out, whatever an earlier test vouched for in this process."""
+    import re
+
+    from lintra.policy import regex_safety
+
+    patterns = _shipped_patterns()
+    assert len(patterns) >= 20
+    for pattern in patterns:
+        re.compile(pattern)
+    vouched = set(regex_safety._VOUCHED)
+    regex_safety._VOUCHED.clear()
+    try:
+        for pattern in patterns:
+            regex_safety.compile_pattern(pattern)
+    finally:
+        regex_safety._VOUCHED.update(vouched)
+
+
+def test_a_user_pattern_is_still_checked_by_both_engines(monkeypatch):
+    from lintra.policy import regex_safety
+
+    # RE2 reads a count past its range as literal text; Python's parser refuses it: a pack error
+    for pattern in ("a{99999999999}", "(?P<n>a)(?P<n>b)"):
+        with pytest.raises(regex_safety.UnsafePattern, match="does not compile"):
+            regex_safety.compile_pattern(pattern)
+    monkeypatch.setattr(regex_safety, "_VOUCHED", {"a{99999999999}"})
+    regex_safety.compile_pattern("a{99999999999}")  # what vouching leaves out, for the vouched text only
+    with pytest.raises(regex_safety.UnsafePattern, match="does not compile"):
+        regex_safety.compile_pattern("(?P<n>a)(?P<n>b)")
+
+
+def test_a_run_compiles_the_shipped_patterns_with_re2_only(tmp_path):
+    """The LoadBalancer Service reaches rules with regexes (re2 compiles them); with the shipped
+    packs' entry cached, Python's parser is asked about none of the shipped patterns (a first run,
+    which compiles every shipped rule before caching them, asks it about each)."""
+    (tmp_path / "svc.yaml").write_text(SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
+                                                       "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n"))
+    code = ("try:\n    import re._compiler as compiler\nexcept ImportError:\n    import sre_compile as compiler\n"
+            "import sys, re2\nfrom lintra.cli.entry import main\n"
+            "asked, made = [], []\n"
+            "original, original2 = compiler.compile, re2.compile\n"
+            "compiler.compile = lambda pattern, flags=0: asked.append(pattern) or original(pattern, flags)\n"
+            "re2.compile = lambda pattern, *a: made.append(pattern) or original2(pattern, *a)\n"
+            "try:\n    main(['check', 'svc.yaml'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(set(p for p in asked if isinstance(p, str))), len(made), file=sys.stderr)\n")
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    shipped = _shipped_patterns()
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+        asked, made = out.stderr.strip().splitlines()[-1].rsplit(" ", 1)
+        runs.append((set(eval(asked)), int(made)))  # noqa: S307 - our own probe's printed list
+    (cold, _), (warm, made) = runs
+    assert shipped <= cold
+    assert made > 0 and shipped.isdisjoint(warm)
+
+
+def _by_regex(pattern, text):
+    from lintra.escape import _visible
+
+    return pattern.sub(_visible, text)
+
+
+@pytest.mark.parametrize("text", ["", " ", "plain ascii ~", "a\x1b[31m", "tab\there", "line\nbreak", "del\x7f",
+                                  "\x00", "caf\u00e9", "\u202eevil", "\udc80byte", "\x85next", "\ufffe"])
+def test_escaping_without_a_regex_answers_as_the_regex(text):
+    from lintra import escape
+
+    assert escape.terminal(text) == _by_regex(escape._TERMINAL, text)
+    assert escape.xml(text) == _by_regex(escape._XML, text)
+    assert escape.unicode_text(text) == _by_regex(escape._SURROGATE, text)
+
+
+def test_escaping_printable_ascii_compiles_no_regex():
+    code = ("import lintra.escape as escape\n"
+            "print(escape.terminal('web: aws-load-balancer-type ~'), escape.xml('<a b=\"c\">'), "
+            "escape.unicode_text('plain'), 'search' in vars(escape._TERMINAL), 'search' in vars(escape._XML), "
+            "'search' in vars(escape._SURROGATE))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-3:] == ["False", "False", "False"]
+
+
+try:
+    from hypothesis import given, strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    given = None
+
+if given is not None:
+    #: any code point up to the private use area, lone surrogates included (hypothesis leaves them out
+    #: by default), and mostly-ASCII text, where the shortcut answers
+    @given(st.text(alphabet=st.characters(max_codepoint=0xE000, blacklist_categories=()))
+           | st.text(alphabet=st.characters(max_codepoint=0x7F, blacklist_categories=())))
+    def test_escaping_shortcut_is_exact(text):
+        from lintra import escape
+
+        assert escape.terminal(text) == _by_regex(escape._TERMINAL, text)
+        assert escape.xml(text) == _by_regex(escape._XML, text)
+        assert escape.unicode_text(text) == _by_regex(escape._SURROGATE, text)
+
+
+def test_plugin_versions_are_looked_up_when_asked(tmp_path):
+    """A plain check does not look for lintra's own version (a read of every sys.path directory);
+    the registry answers it once asked, as ``lintra plugins`` and the map cache's key ask."""
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    code = ("import sys, lintra\nfrom lintra.cli.entry import main\n"
+            "try:\n    main(['check', 'svc.yaml'])\nexcept SystemExit:\n    pass\n"
+            "print('__version__' in vars(lintra), file=sys.stderr)\n"
+            "from lintra.plugins import load_registry\n"
+            "print(sorted({p['version'] for p in load_registry().plugins}) == [lintra.__version__], file=sys.stderr)\n")
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.stderr.split()[-2:] == ["False", "True"], out.stderr

@@ -25,7 +25,7 @@ from collections import Counter
 from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
 
 from lintra.model import Document, Finding, Pointer
-from lintra.repository import is_within, repository_root
+from lintra.repository import RealPaths, is_within, repository_root
 
 #: keys that name a list item in the formats lintra reads (containers, volumes, env; vSphere devices)
 _ITEM_NAMES = ("name", "label", "key")
@@ -100,13 +100,21 @@ def assign(findings: Sequence[Finding], paths: Iterable[str]) -> None:
     scanned = [os.path.realpath(p) for p in paths if p != "-"]
     cache: Dict = {}
     roots: Dict[str, Optional[str]] = {}
+    real = RealPaths()  # many findings, few files and fewer directories
+    keys: Dict[str, str] = {}  # a file's key, once per file: realpath is the cost of this step
+
+    def key_of(file: str) -> str:
+        key = keys.get(file)
+        if key is None:
+            key = keys[file] = _path_key(file, scanned, cache, roots, real)
+        return key
+
     for finding in findings:
-        finding.path_key = _path_key(finding.file, scanned, cache, roots)
+        finding.path_key = key_of(finding.file)
         where = finding.identity_parts[0]
         if where.startswith(_TEMPLATE):  # the template file, named as its repository names it
             template, _, rest = where[len(_TEMPLATE):].partition("\0")
-            finding.identity_parts = ("template:" + _path_key(template, scanned, cache, roots) + "#" + rest,
-                                      *finding.identity_parts[1:])
+            finding.identity_parts = ("template:" + key_of(template) + "#" + rest, *finding.identity_parts[1:])
     seen: Counter = Counter()
     for finding in sorted(findings, key=Finding.sort_key):
         key = (finding.path_key, finding.rule.id) + finding.identity_parts
@@ -114,10 +122,11 @@ def assign(findings: Sequence[Finding], paths: Iterable[str]) -> None:
         seen[key] += 1
 
 
-def _path_key(file: str, scanned: Sequence[str], cache: Dict, roots: Dict[str, Optional[str]]) -> str:
+def _path_key(file: str, scanned: Sequence[str], cache: Dict, roots: Dict[str, Optional[str]],
+              paths: RealPaths) -> str:
     if file == "-" or file.startswith("<"):
         return file
-    real = os.path.realpath(file)
+    real = paths.of(file)
     directory = os.path.dirname(real)
     if directory not in roots:
         root = repository_root(directory, cache)

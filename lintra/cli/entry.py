@@ -2,13 +2,15 @@
 
 A pre-commit hook runs ``lintra check --force-exclude --context . -- FILE...`` on every commit
 (.pre-commit-hooks.yaml), a plain ``lintra check FILE`` is the most common command line, and
-``--isolated`` is how a comparison with other tools runs it (benchmarks/bench.py).
-Importing click costs more than checking one small file, so those command lines are understood
-here, without click, and handed to :func:`lintra.cli.checking.run_check`, the function the click
-command calls too. Anything this parser does not fully understand (any other option, an argument
+``--isolated --no-cache`` is how a comparison with other tools runs it (benchmarks/bench.py).
+Importing click costs more than checking one small file, so those command lines, with the long
+on/off flags of ``check`` (:data:`FLAGS`) and ``--jobs N``, are understood here, without click, and
+handed to :func:`lintra.cli.checking.run_check`, the function the click command calls too.
+Anything this parser does not fully understand (any other option, a short option, an argument
 starting with ``-`` before ``--``, ``-`` for standard input, ``--help``, another sub-command, a
-``--context`` click would refuse, shell completion, Windows' argument expansion) goes to the click
-group unchanged, so it is answered exactly as before.
+``--context`` or ``--jobs`` value click would refuse or spell otherwise, shell completion,
+Windows' argument expansion) goes to the click group unchanged, so it is answered exactly as
+before.
 
 The fast path gives what the click path gives, byte for byte and with the same exit code
 (tests/test_entry.py runs both): the parameters are click's own defaults (:data:`DEFAULTS`, compared
@@ -21,7 +23,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 #: The value of every parameter of the click command ``lintra check`` when its option is not
 #: given. tests/test_entry.py fails when this and the click command's defaults differ (a new
@@ -56,24 +58,46 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
         raise
 
 
+#: The long flags of ``lintra check`` the fast path understands: flag -> (parameter, value). Each is
+#: a click flag whose parameter is False (``color``: None) unless it is given, the last one given
+#: winning; tests/test_entry.py compares each with what click makes of it.
+FLAGS: Dict[str, Tuple[str, bool]] = {
+    "--force-exclude": ("force_exclude", True), "--isolated": ("isolated", True), "--no-cache": ("no_cache", True),
+    "--cache": ("cache_scans", True), "--no-baseline": ("no_baseline", True),
+    "--hide-sanctioned": ("hide_sanctioned", True), "--heat-env-auto": ("heat_env_auto", True),
+    "--new-only": ("new_only", True), "--verbose": ("verbose", True),
+    "--sarif-include-suppressed": ("sarif_include_suppressed", True), "--fail-on-empty": ("fail_on_empty", True),
+    "--show-remediation": ("show_remediation", True), "--quiet": ("quiet", True),
+    "--statistics": ("statistics", True), "--exit-zero": ("exit_zero", True),
+    "--color": ("color", True), "--no-color": ("color", False),
+}
+
+
 def fast_check_params(args: List[str], environ=os.environ) -> Optional[Dict[str, Any]]:
     """The parameters click would pass the ``check`` command for ``args``, when ``args`` is
-    ``check [--force-exclude] [--isolated] [--context DIR | --context=DIR]... [FILE]... [-- FILE...]``
-    with options anywhere before ``--`` (click allows that); else None: let click parse it."""
+    ``check [FLAG]... [--jobs N | --jobs=N] [--context DIR | --context=DIR]... [FILE]... [-- FILE...]``
+    (a FLAG: :data:`FLAGS`) with options anywhere before ``--`` (click allows that); else None:
+    let click parse it."""
     if os.name == "nt" or not args or args[0] != "check":
         return None
     if any(name.startswith("_") and name.endswith("_COMPLETE") for name in environ):
         return None  # shell completion is click's
     paths: List[str] = []
     contexts: List[str] = []
-    flags = {"force_exclude": False, "isolated": False}
+    flags: Dict[str, Any] = {}
     rest = iter(args[1:])
     for arg in rest:
         if arg == "--":
             paths.extend(rest)
             break
-        if arg in ("--force-exclude", "--isolated"):
-            flags[arg[2:].replace("-", "_")] = True
+        if arg in FLAGS:
+            name, value = FLAGS[arg]
+            flags[name] = value
+        elif arg == "--jobs" or arg.startswith("--jobs="):
+            value = arg.partition("=")[2] if "=" in arg else next(rest, None)
+            if not _plain_count(value):
+                return None  # click's reading of it, and click's message
+            flags["jobs"] = int(value)
         elif arg == "--context" or arg.startswith("--context="):
             value = arg.partition("=")[2] if "=" in arg else next(rest, None)
             if not value or value.startswith("-") or not _is_readable_directory(value):
@@ -86,6 +110,12 @@ def fast_check_params(args: List[str], environ=os.environ) -> Optional[Dict[str,
     if not all(_click_accepts_path(path) for path in paths):
         return None
     return dict(DEFAULTS, paths=tuple(paths), context=tuple(contexts), **flags)
+
+
+def _plain_count(value: Optional[str]) -> bool:
+    """A ``--jobs`` value click reads as the same positive integer: digits, no leading zero (any
+    other spelling, and a value click refuses, is left to click)."""
+    return bool(value) and value[0] in "123456789" and all(c in "0123456789" for c in value)
 
 
 def _is_readable_directory(value: str) -> bool:

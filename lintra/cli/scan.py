@@ -59,8 +59,9 @@ def _options(scan_cache: bool = True) -> list:
                      help="Read every context file afresh instead of from the cache of what earlier runs kept of it "
                           "(README \"Cache\"; `lintra cache clear` empties it)."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-                     help="Worker processes that load and check files (default: the CPUs this process may use; "
-                          "1: none). Runs of fewer than 64 files stay in one process; the output is the same."),
+                     help="Processes that load and check files: this one and N-1 forked workers (default: the CPUs "
+                          "this process may use; 1: this one only). Runs of fewer than 96 files stay in one "
+                          "process; the output is the same."),
     ]
     if scan_cache:
         options.append(click.option(

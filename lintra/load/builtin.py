@@ -73,7 +73,7 @@ def detect_cfn(data: Any) -> Optional[Detected]:
 
 
 def detect_heat_env(data: Any) -> Optional[Detected]:
-    if isinstance(data, dict) and data and all(key in HEAT_ENV_KEYS for key in data) and \
+    if isinstance(data, dict) and data and HEAT_ENV_KEYS.issuperset(data) and \
             all(value is None or isinstance(value, (dict, list)) for value in data.values()):
         return [("heat-env", data, ())]
     return None

@@ -47,7 +47,9 @@ def expand(data: dict, is_object) -> List[tuple]:
     labels = data.get("labels") if isinstance(data.get("labels"), dict) else {}
     own = {key: value for key, value in data.items() if key != "objects"}
     found: List[tuple] = [("k8s", own, ())]
-    written = [0]  # characters substitution writes: a long value referenced everywhere is a bomb
+    # characters substitution writes (a long value referenced everywhere is a bomb), and the
+    # parameter whose reference crossed the budget: the finding lands on its value, what a user edits
+    written: List[Any] = [0, None]
     budget = MAX_FILE_BYTES
     values = {name: (text, index, written, budget) for name, (text, index) in values.items()}
     for index, item in enumerate(data["objects"]):
@@ -61,7 +63,8 @@ def expand(data: dict, is_object) -> List[tuple]:
             obj = _processed(obj, base, labels, values, substituted, hardcoded)
         if written[0] > budget:
             raise LoadError("LT002", f"the Template's parameters would write more than {size(budget)} into its "
-                                     "objects (a long value referenced many times): not processed", Span(1, 1))
+                                     "objects (a long value referenced many times): not processed", Span(1, 1),
+                            pointer=("parameters", written[1], "value") if written[1] is not None else None)
         if substituted:
             found.append(("k8s", obj, base, lambda locator, s=substituted: TemplateLocator(locator, s)))
         else:
@@ -111,6 +114,7 @@ def _substitute(value: Any, pointer: Pointer, values: Dict[str, tuple],
         text, index, written, budget = values[whole.group(2)]
         written[0] += len(text)
         if written[0] > budget:  # stop growing: the caller reports the Template
+            written[1] = index if written[1] is None else written[1]
             return value
         substituted[pointer] = ("parameters", index, "value")
         try:
@@ -126,6 +130,7 @@ def _substitute(value: Any, pointer: Pointer, values: Dict[str, tuple],
         text, index, written, budget = known
         written[0] += len(text)
         if written[0] > budget:  # stop growing: the caller reports the Template
+            written[1] = index if written[1] is None else written[1]
             return match.group(0)
         used.append(index)
         return text

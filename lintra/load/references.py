@@ -20,11 +20,11 @@ real path, not read, and reported as a skipped file with the reason, like every 
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from lintra.load import limits
 from lintra.model import Document, FileRecord, Pointer, Source
-from lintra.repository import Cache, is_within, repository_root
+from lintra.repository import Cache, RealPaths, is_within, repository_root
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
 #: the documents whose references are followed; a run keeps them until it has followed them
@@ -34,9 +34,9 @@ READS = {"heat": (("resources",), ("Resources",)), "cfn": (("resources",), ("Res
          "heat-env": (("resource_registry",),)}
 
 
-def _real(path: str) -> str:
+def _real(path: str, paths: RealPaths) -> str:
     """The real path, as the very string ``path`` where they are equal (held for the whole run)."""
-    real = os.path.realpath(path)
+    real = paths.of(path)
     return path if real == path else real
 
 
@@ -61,15 +61,20 @@ class References:
     by batch visits the files in the order one file at a time would, so a parallel run reads the
     same files in the same order as a sequential one."""
 
-    __slots__ = ("exclude", "names", "refused", "roots", "seen", "added", "bytes", "over_bytes")
+    __slots__ = ("exclude", "names", "refused", "roots", "seen", "waiting", "real", "added", "bytes", "over_bytes")
 
     def __init__(self, exclude: Sequence[str] = ()) -> None:
         self.exclude = exclude
         self.names: List[str] = []
         self.refused: set = set()
         self.roots: Cache = {}
-        #: real paths of the named files, resolved only once a reference needs them
+        #: real paths of the files read (the named ones once a reference may be one of them)
         self.seen: Optional[set] = None
+        #: file name -> the named paths of that name not resolved yet: a reference resolves only
+        #: those that may be the file it names (a real path keeps the name of a path whose last
+        #: part is no symbolic link)
+        self.waiting: Dict[str, List[str]] = {}
+        self.real = RealPaths()
         self.added = 0
         #: bytes of the nested templates added so far, and whether a reference went past the budget
         self.bytes = 0
@@ -78,6 +83,8 @@ class References:
     def named(self, source: Source) -> None:
         if source.path:
             self.names.append(source.path)
+            if self.seen is not None:
+                self._index_names()
 
     def follow(self, documents: Iterable[Document]) -> List[Union[Source, NotRead]]:
         from lintra.discover import _display, path_matches
@@ -90,14 +97,15 @@ class References:
             for pointer, reference in _references(doc.data):
                 references.setdefault(reference, pointer)
             if references and self.seen is None:
-                self.seen = {_real(path) for path in self.names}
+                self._index_names()
+            directory = os.path.dirname(doc.source.path)
             for reference, pointer in references.items():
-                path = os.path.join(os.path.dirname(doc.source.path), reference)
-                real = os.path.realpath(path)
-                if real in self.seen or not os.path.isfile(real) or path_matches(path, self.exclude):
+                path = os.path.join(directory, reference)
+                real = self.real.below(directory, reference)
+                if self._seen(real) or not os.path.isfile(real) or path_matches(path, self.exclude):
                     continue
                 name = _display(os.path.join(os.path.dirname(doc.source.name), reference))
-                outside = _outside(doc, real, self.roots)
+                outside = _outside(doc, real, self.roots, self.real)
                 if outside:
                     if real not in self.refused:
                         self.refused.add(real)
@@ -133,11 +141,32 @@ class References:
                 found.append(Source(name, path, referenced_by=doc.source.name))
         return found
 
+    def _index_names(self) -> None:
+        if self.seen is None:
+            self.seen = set()
+        for path in self.names:
+            if os.path.islink(path):  # its real path may have another name
+                self.seen.add(_real(path, self.real))
+            else:
+                self.waiting.setdefault(os.path.basename(path), []).append(path)
+        self.names = []
 
-def _outside(doc: Document, real: str, roots: Cache) -> Optional[str]:
+    def _seen(self, real: str) -> bool:
+        """Whether the file at ``real`` (a real path) was named or added already."""
+        assert self.seen is not None
+        if real in self.seen:
+            return True
+        named = self.waiting.pop(os.path.basename(real), None)
+        if named is None:
+            return False
+        self.seen.update(_real(path, self.real) for path in named)
+        return real in self.seen
+
+
+def _outside(doc: Document, real: str, roots: Cache, paths: RealPaths) -> Optional[str]:
     """Why ``real`` (the real path of a reference of ``doc``) lies beyond what ``doc`` may reach,
     or None when it does not."""
-    referrer = os.path.realpath(doc.source.path)
+    referrer = paths.of(doc.source.path)
     root = repository_root(referrer, roots)
     boundary = root or os.path.dirname(referrer)
     if is_within(real, boundary):

@@ -12,6 +12,7 @@ Heat (and so lintra) reads YAML timestamps as the strings the user wrote:
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any, Iterator, List, Optional, Tuple
 
@@ -110,6 +111,7 @@ def stream(text: str) -> Iterator[Tuple[Any, "YamlLocator"]]:
     # node limit, so the event-level count runs on a file only when one of its documents may.
     if len(text) > 2 * limits.MAX_DOCUMENT_NODES and _longest_document(text) > 2 * limits.MAX_DOCUMENT_NODES:
         _check_nodes(text)
+    build = _Builder.of if _ALIAS.search(text) else _built
     built = 0
     exceeded: Optional[LimitExceeded] = None
     try:
@@ -121,7 +123,7 @@ def stream(text: str) -> Iterator[Tuple[Any, "YamlLocator"]]:
                                          root.start_mark.line + 1, root.start_mark.column + 1)
                 continue
             try:
-                data = _Builder().build(root, 0)
+                data = build(root)
             except LimitExceeded as error:
                 exceeded = error  # raised once the rest of the stream is known to parse
                 continue
@@ -234,25 +236,31 @@ class _ComposeLoader(Loader):  # type: ignore[misc, valid-type]
 _IMPLICIT = {first: list(resolvers) + list(Loader.yaml_implicit_resolvers.get(None, []))
              for first, resolvers in Loader.yaml_implicit_resolvers.items() if first is not None}
 _WILDCARD = list(Loader.yaml_implicit_resolvers.get(None, []))
-#: plain scalar text -> its value, for texts an implicit resolver may claim (numbers, booleans, null)
+#: plain scalar text (of at most _INTERNED characters) -> its value: the builder looks a plain
+#: scalar up here before anything else, so a text seen before costs one lookup, whether an implicit
+#: resolver claims it (``true``, ``12``, ``~``) or not (a key, ``OS::Neutron::Port``).
 _PLAIN: dict = {}
-_PLAIN_CACHE_SIZE = 65536
+_PLAIN_CACHE_SIZE = 32768
 
 
 def _plain(text: str) -> Any:
-    """The value of a plain (unquoted, untagged) scalar whose first character an implicit
-    resolver claims: ``true``, ``12``, ``~``, ``1.5``, ``2013-05-23`` ..."""
+    """The value of a plain (unquoted, untagged) scalar: ``true``, ``12``, ``~``, ``1.5``,
+    ``2013-05-23`` as PyYAML's implicit resolvers say, any other text as itself (shared)."""
     value = _PLAIN.get(text, _MISSING)
     if value is _MISSING:
-        tag = _STR
-        for candidate, regexp in _IMPLICIT.get(text[:1], _WILDCARD):
-            if regexp.match(text):
-                tag = candidate
-                break
-        value = _scalar_of(tag, text, None)
-        if len(_PLAIN) >= _PLAIN_CACHE_SIZE:
-            _PLAIN.clear()
-        _PLAIN[text] = value
+        if text[:1] in _IMPLICIT:
+            tag = _STR
+            for candidate, regexp in _IMPLICIT[text[:1]]:
+                if regexp.match(text):
+                    tag = candidate
+                    break
+            value = _scalar_of(tag, text, None)
+        else:
+            value = _intern(text) if len(text) <= _INTERNED else text
+        if len(text) <= _INTERNED:
+            if len(_PLAIN) >= _PLAIN_CACHE_SIZE:
+                _PLAIN.clear()
+            _PLAIN[text] = value
     return value
 
 
@@ -278,7 +286,7 @@ def _scalar(node: ScalarNode) -> Any:
     tag = node.tag
     text = node.value
     if tag.__class__ is slice:
-        if tag.step[0] and text[:1] in _IMPLICIT:
+        if tag.step[0]:
             return _plain(text)
         return _intern(text) if len(text) <= _INTERNED else text
     return _scalar_of(tag, text, node)
@@ -304,6 +312,11 @@ class _Builder:
         self.seen: dict = {}
         self.expanded = 0
         self.aliased = 0
+
+    @staticmethod
+    def of(root: Node) -> Any:
+        """The data of one document."""
+        return _Builder().build(root, 0)
 
     def build(self, node: Node, depth: int) -> Any:
         """The data of ``node``."""
@@ -346,8 +359,9 @@ class _Builder:
                     tag, text = child.tag, child.value
                     if tag.__class__ is not slice:
                         add(_scalar_of(tag, text, child))
-                    elif tag.step[0] and text[:1] in _IMPLICIT:
-                        add(_plain(text))
+                    elif tag.step[0]:  # plain: its value by its text (_plain)
+                        found = _PLAIN.get(text, _MISSING)
+                        add(found if found is not _MISSING else _plain(text))
                     else:
                         add(_intern(text) if len(text) <= _INTERNED else text)
                 else:
@@ -372,8 +386,9 @@ class _Builder:
                         key = _scalar_of(tag, text, key_node)
                         if key.__class__ is dict:  # a short form (``!Ref k: v``) is no key: its text is
                             key = str(key)
-                    elif tag.step[0] and text[:1] in _IMPLICIT:
-                        key = _plain(text)
+                    elif tag.step[0]:  # plain: its value by its text (_plain)
+                        found = _PLAIN.get(text, _MISSING)
+                        key = found if found is not _MISSING else _plain(text)
                     else:
                         key = _intern(text) if len(text) <= _INTERNED else text
                 else:
@@ -385,8 +400,9 @@ class _Builder:
                     tag, text = value_node.tag, value_node.value
                     if tag.__class__ is not slice:
                         value[key] = _scalar_of(tag, text, value_node)
-                    elif tag.step[0] and text[:1] in _IMPLICIT:
-                        value[key] = _plain(text)
+                    elif tag.step[0]:  # plain: its value by its text (_plain)
+                        found = _PLAIN.get(text, _MISSING)
+                        value[key] = found if found is not _MISSING else _plain(text)
                     else:
                         value[key] = _intern(text) if len(text) <= _INTERNED else text
                 else:
@@ -397,6 +413,88 @@ class _Builder:
         if tag.__class__ is str and tag.startswith("!"):
             return _short_form(tag, value)
         return value
+
+
+#: An alias is ``*`` followed by an anchor name, which libyaml scans as ASCII letters, digits, ``_``
+#: and ``-``: a text without this has no alias in any of its documents (it may match where no alias
+#: is, in a comment or a string: such a file takes the :class:`_Builder`, which is only slower).
+_ALIAS = re.compile(r"\*[0-9A-Za-z_-]")
+
+
+class _Rebuild(Exception):
+    """A document :func:`_tree` leaves to :class:`_Builder`: it has a merge key, or a limit fails."""
+
+
+def _built(root: Node) -> Any:
+    """The data of one document of a text without aliases (:data:`_ALIAS`): what :class:`_Builder`
+    makes of it, without its bookkeeping of shared nodes and alias expansion, which only aliases
+    need (about a third of the building time). Merge keys and limits are left to the builder, so
+    they are applied and reported exactly as there."""
+    if root.__class__ is ScalarNode:
+        return _scalar(root)
+    try:
+        return _tree(root, 0)
+    except (_Rebuild, LimitExceeded):
+        return _Builder().build(root, 0)
+
+
+def _tree(node: Node, depth: int) -> Any:
+    """:meth:`_Builder.collection` for a node tree without aliases (each node is reached once)."""
+    if depth > limits.MAX_DEPTH:
+        raise _Rebuild
+    inner = depth + 1
+    if node.__class__ is SequenceNode:
+        value: Any = []
+        add = value.append
+        for child in node.value:  # scalars converted inline, as in _Builder.collection
+            if child.__class__ is ScalarNode:
+                tag, text = child.tag, child.value
+                if tag.__class__ is not slice:
+                    add(_scalar_of(tag, text, child))
+                elif tag.step[0]:  # plain: its value by its text (_plain)
+                    found = _PLAIN.get(text, _MISSING)
+                    add(found if found is not _MISSING else _plain(text))
+                else:
+                    add(_intern(text) if len(text) <= _INTERNED else text)
+            else:
+                add(_tree(child, inner))
+    else:
+        value = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is ScalarNode:
+                tag, text = key_node.tag, key_node.value
+                if tag.__class__ is not slice:
+                    if tag == _MERGE:
+                        raise _Rebuild
+                    key = _scalar_of(tag, text, key_node)
+                    if key.__class__ is dict:
+                        key = str(key)
+                elif tag.step[0]:  # plain: its value by its text (_plain); ``<<`` is a merge key
+                    if text == "<<":
+                        raise _Rebuild
+                    found = _PLAIN.get(text, _MISSING)
+                    key = found if found is not _MISSING else _plain(text)
+                else:
+                    key = _intern(text) if len(text) <= _INTERNED else text
+            else:
+                key = _tree(key_node, inner)
+                if key.__class__ is dict or key.__class__ is list:
+                    key = str(key)
+            if value_node.__class__ is ScalarNode:
+                tag, text = value_node.tag, value_node.value
+                if tag.__class__ is not slice:
+                    value[key] = _scalar_of(tag, text, value_node)
+                elif tag.step[0]:  # plain: its value by its text (_plain)
+                    found = _PLAIN.get(text, _MISSING)
+                    value[key] = found if found is not _MISSING else _plain(text)
+                else:
+                    value[key] = _intern(text) if len(text) <= _INTERNED else text
+            else:
+                value[key] = _tree(value_node, inner)
+    tag = node.tag
+    if tag.__class__ is str and tag.startswith("!"):
+        return _short_form(tag, value)
+    return value
 
 
 def _short_form(tag: str, value: Any) -> Any:
@@ -610,8 +708,9 @@ def _positions(node: Node, seen: dict) -> Position:
             tag, text = key_node.tag, key_node.value
             if tag.__class__ is not slice:
                 key = _scalar_of(tag, text, key_node)
-            elif tag.step[0] and text[:1] in _IMPLICIT:
-                key = _plain(text)
+            elif tag.step[0]:  # plain: its value by its text (_plain)
+                found = _PLAIN.get(text, _MISSING)
+                key = found if found is not _MISSING else _plain(text)
             else:
                 key = _intern(text) if len(text) <= _INTERNED else text
             start, end = key_node.start_mark, key_node.end_mark
@@ -630,11 +729,21 @@ def _kept_positions(node: Node, paths, seen: dict) -> Position:
     """:func:`_keep_positions` of the node's positions, recording only those kept."""
     if any(not path for path in paths) or node.__class__ is not MappingNode:
         return _positions(node, seen)
+    named = {path[0] for path in paths}
+    # a key converts to a string only from that very text, so a key of another text is passed
+    # over without converting it or placing it (a parameter's type and description)
+    texts = None if "*" in named or not all(isinstance(key, str) for key in named) else named
+    pairs = node.value
+    if any(_is_merge(key_node) for key_node, _ in pairs):
+        pairs = _pairs(node)  # the document was built, so no merge in it is a cycle
     kept = []
-    for key, key_span, value in _located(node):
+    for key_node, value_node in pairs:
+        if key_node.__class__ is not ScalarNode or (texts is not None and key_node.value not in texts):
+            continue  # the locator places only scalar keys
+        key = _scalar(key_node)
         deeper = [path[1:] for path in paths if path[0] == "*" or path[0] == key]
         if deeper:
-            kept.append((key, key_span, _kept_positions(value, deeper, seen)))
+            kept.append((key, _node_span(key_node), _kept_positions(value_node, deeper, seen)))
     return (_MAPPING, _node_span(node), kept)
 
 

@@ -16,7 +16,7 @@ from lintra.load.limits import LimitExceeded
 from lintra.model import VENDORS, Hit, Rule
 from lintra.repository import is_within
 from lintra.resources import PROFILE_SUFFIX
-from lintra.policy import resolvers
+from lintra.policy import regex_safety, resolvers
 from lintra.policy.conditions import compile_condition, remembered
 from lintra.policy.selector import (anchor, key_prefix, reach_of, reached, reaches_pods, SelectorError, compile_path,
                                     evaluate)
@@ -71,26 +71,39 @@ def rules_from_pack(path: str, validate: bool = True, trusted: bool = False) -> 
     return rules
 
 
+#: The cache kind of the shipped packs' rules ready to register: each rule's spec with what
+#: :func:`_derived` computes from it, so that a run builds its Rule objects without walking the specs.
+CACHE_KIND = "packrules"
+
+
 def _cache_key(files: List[str]) -> Optional[str]:
+    """The digest of the pack files and of the code that derives what the entry holds (this module
+    and the selector language): a change to either is a new entry."""
     from lintra import cache
 
-    return cache.file_digest(files)
+    return cache.file_digest(list(files) + [__file__, _selector_file()])
+
+
+def _selector_file() -> str:
+    from lintra.policy import selector
+
+    return selector.__file__
 
 
 def _from_cache(files: List[str]) -> Optional[List[Rule]]:
     from lintra import cache
 
     key = _cache_key(files)
-    entry = cache.read("packs", key) if key else None
+    entry = cache.read(CACHE_KIND, key) if key else None
     if not isinstance(entry, list) or len(entry) != len(files):
         return None
     rules: List[Rule] = []
     try:
         for file, data in zip(files, entry):
-            defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
-            origin = f"{file} (pack {data['pack'].get('name', '?')})"
-            rules.extend(_compile_rule({**defaults, **raw}, origin, deferred=True) for raw in data["rules"])
-    except (KeyError, ValueError, TypeError, AttributeError):  # an entry that is not what we wrote
+            origin = f"{file} (pack {data['pack']})"
+            for spec, derived in data["rules"]:
+                rules.append(_deferred_rule(spec, origin, _derived_from_json(derived)))
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError):  # an entry that is not what we wrote
         return None
     return rules
 
@@ -99,8 +112,18 @@ def _to_cache(files: List[str], parsed: List[Any]) -> None:
     from lintra import cache
 
     key = _cache_key(files)
-    if key and len(parsed) == len(files) and cache.round_trips(parsed):
-        cache.write("packs", key, parsed)
+    if not key or len(parsed) != len(files):
+        return
+    try:
+        entry = []
+        for data in parsed:
+            defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+            specs = [{**defaults, **raw} for raw in data["rules"]]
+            entry.append({"pack": data["pack"].get("name", "?"), "rules": [[spec, _derived(spec)] for spec in specs]})
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return
+    if cache.round_trips([[spec for spec, _ in data["rules"]] for data in entry]):
+        cache.write(CACHE_KIND, key, entry)
 
 
 def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = None) -> List[Rule]:
@@ -460,28 +483,58 @@ ATTRIBUTION = ("vendor", "service", "effort", "vendor_map", "service_map")
 _UNCOMPILED = {"match": {"path": "kind"}, "where": []}
 
 
-def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
-    """The rule of ``spec`` (from a pack validated before), whose matches compile on first use."""
-    rule = _compile_rule({**spec, **_UNCOMPILED}, origin)
+def _derived(spec: Dict[str, Any]) -> Dict[str, Any]:
+    """What a deferred rule knows before its matches compile, from its spec alone: the metadata
+    ``lintra rules``, selectors and the check stage's dispatch read (plain data: it is cached)."""
+    rule = _compile_rule({**spec, **_UNCOMPILED}, "")  # validates what the metadata needs (message, at)
     # what the matches attribute is metadata (``lintra rules``, selectors), needed before first use
     # (a vendor_map parameter's default attributes until a run configures it)
     defaults = {name: declared.get("default") for name, declared in (spec.get("params") or {}).items()}
     matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
     attributions = [_attribution(_substitute(match, defaults, (), check=False), ()) for match in matches]
-    rule.vendors = tuple(_declared(spec["vendor"], [a[0] for a in attributions]))
     paths = [match.get("each", match.get("path")) if isinstance(match, dict) else None for match in matches]
-    rule.finds_under = _finds_under(compile_path(path) for path in paths) \
-        if all(isinstance(path, str) and path.strip() for path in paths) else None
-    rule.services = tuple(dict.fromkeys(s for s in (rule.service, *_services(attributions)) if s))
-    gate = _k8s_gate(spec.get("k8s"))  # cheap, and most documents stop here
+    return {"vendors": tuple(_declared(spec["vendor"], [a[0] for a in attributions])),
+            "finds_under": _finds_under(compile_path(path) for path in paths)
+            if all(isinstance(path, str) and path.strip() for path in paths) else None,
+            "services": tuple(dict.fromkeys(s for s in (rule.service, *_services(attributions)) if s)),
+            "reads": _reads(spec)}
+
+
+def _derived_from_json(data: Dict[str, Any]) -> Dict[str, Any]:
+    """:func:`_derived`'s answer from its JSON form (lists back to tuples)."""
+    places, reads = data["finds_under"], data["reads"]
+    return {"vendors": tuple(data["vendors"]), "services": tuple(data["services"]),
+            "finds_under": None if places is None else tuple(p if isinstance(p, str) else tuple(p) for p in places),
+            "reads": None if reads is None else {kind: tuple(map(tuple, paths)) for kind, paths in reads.items()}}
+
+
+def _deferred_rule(spec: Dict[str, Any], origin: str, derived: Optional[Dict[str, Any]] = None) -> Rule:
+    """The rule of ``spec`` (from a pack validated before), whose matches compile on first use;
+    ``derived`` is :func:`_derived` of ``spec``, read from the cache."""
+    if derived is None:
+        derived = _derived(spec)
+    rule = Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
+                category=spec["category"], strength=spec["strength"], severity=spec["severity"],
+                kinds=spec["kinds"], rationale=spec["rationale"], remediation=spec["remediation"],
+                references=spec.get("references") or (), check=_no_check, origin=origin,
+                examples=spec.get("examples"), service=spec.get("service") or "", effort=spec.get("effort"),
+                effort_reason=spec.get("effort_reason") or "", params=spec.get("params"),
+                known_problems=" ".join(str(spec.get("known_problems") or "").split()))
+    rule.vendors, rule.services = derived["vendors"], derived["services"]
+    rule.finds_under, rule.reads = derived["finds_under"], derived["reads"]
     compiled: list = []
-    # where each match's path could reach anything: a rule compiles (its regexes with it) only
-    # once a document has what one of its matches looks for
-    reaches = [_paths_reach(match) for match in matches]
+    #: the k8s gate (most documents stop there) and where each match's path could reach anything,
+    #: made when the rule is first asked: a rule compiles (its regexes with it) only once a
+    #: document has what one of its matches looks for
+    asks: list = []
 
     def check(document, scan):
         if compiled:  # the compiled check asks what the lines below ask
             return compiled[0](document, scan)
+        if not asks:
+            matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
+            asks.extend((_k8s_gate(spec.get("k8s")), [_paths_reach(match) for match in matches]))
+        gate, reaches = asks
         if gate is not None and not gate(document.data):
             return ()
         if resolvers.for_document(document, scan) is None and not any(reach(document.data) for reach in reaches):
@@ -490,19 +543,20 @@ def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
         return compiled[0](document, scan)
 
     def compile_now():
+        regex_safety.vouch(_patterns([spec["match"], spec.get("where")]))  # a shipped pack's: checked by the test suite
         compiled.append(_compile_rule(spec, origin).check)
         from lintra.check import looks_changed
 
         looks_changed()  # the check stage now asks the compiled tests
 
-    steps = [compile_path(path) for path in paths] \
-        if all(isinstance(path, str) and path.strip() for path in paths) else None
-
     def looks(scan):
         if compiled:
             return compiled[0].looks(scan)
-        if steps is None:
+        matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
+        paths = [match.get("each", match.get("path")) if isinstance(match, dict) else None for match in matches]
+        if not all(isinstance(path, str) and path.strip() for path in paths):
             return None
+        steps = [compile_path(path) for path in paths]
         # until the rule compiles, each match's test compiles it when a document first reaches
         # the match's path (what the check above would do there), then asks the compiled test
         run = _RunOptions(getattr(scan, "options", None))
@@ -518,8 +572,24 @@ def _deferred_rule(spec: Dict[str, Any], origin: str) -> Rule:
 
     check.looks = looks
     rule.check = check
-    rule.reads = _reads(spec)
     return rule
+
+
+def _patterns(node: Any) -> Iterator[str]:
+    """The ``regex:`` texts written in a rule (not those a parameter gives)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "regex" and isinstance(value, str):
+                yield value
+            else:
+                yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def _no_check(document, scan):  # pragma: no cover - replaced before a deferred rule is returned
+    return ()
 
 
 def _compile_match(match: Any, at: tuple):

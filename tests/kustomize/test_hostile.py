@@ -245,7 +245,8 @@ def test_an_openshift_parameter_referenced_everywhere_is_bounded(tmp_path, monke
             f"parameters:\n- name: BIG\n  value: {'y' * 20_000}\n")
     (tmp_path / "t.yaml").write_text(text)
     result = run([str(tmp_path / "t.yaml")])
-    assert [(f.rule.id, f.span.line) for f in result.findings] == [("LT002", 1)]
+    # at BIG's value (line 14), where a user edits it, not at the file's first line
+    assert [(f.rule.id, f.span.line, f.span.column) for f in result.findings] == [("LT002", 14, 10)]
     assert "not processed" in result.findings[0].message
     assert result.files[0].status == "error"
 

@@ -149,3 +149,16 @@ def test_a_coupling_label_the_template_adds_lands_on_the_template_labels(lint):
     # the label key is the Template's labels entry on line 7 (its key written through a parameter)
     assert [(f.rule.id, f.span.line, f.span.column) for f in result.findings if f.rule.id == "LK402"] == \
         [("LK402", 7, 3)]
+
+
+def test_a_parameter_bomb_is_reported_at_the_value_that_overflows(lint):
+    """A 100 KB value referenced 400 times would write 40 MB of objects from a 100 KB file: the
+    Template is not processed, and LT002 lands on the parameter's ``value:``, what a user edits."""
+    keys = "".join(f"    k{i}: ${{BIG}}\n" for i in range(400))
+    text = ("apiVersion: template.openshift.io/v1\nkind: Template\nmetadata:\n  name: bomb\nparameters:\n"
+            "- name: SMALL\n  value: a\n- name: BIG\n  value: " + "x" * 100_000 + "\n"
+            "objects:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n  data:\n" + keys)
+    result = lint(text, "bomb.yaml")
+    assert where(result, "LT002") == [("LT002", 9, 10)]
+    assert "would write more than" in result.findings[0].message
+    assert result.files[0].status == "error"

@@ -9,6 +9,7 @@ safe readers as every other file.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from typing import Any, List, Optional, Tuple
 
 from lintra.load import decode
@@ -96,16 +97,41 @@ def read_text(place: Place, origin: Origin, budget: Any) -> str:
         raise BuildError(f"{place.name} is not UTF-8 text", origin) from None
 
 
+#: ``(text, named .yaml/.yml)`` -> its parsed documents, most recently used last: the overlays of one
+#: base are built one after another, and each build reads the base's files again. Only the data
+#: and positions are shared (each build traces them into nodes of its own, and neither is ever
+#: changed), and at most :data:`PARSED_MEMO_CHARS` characters of text are remembered at once.
+_PARSED: "OrderedDict[Tuple[str, bool], List[Tuple[Any, Locator]]]" = OrderedDict()
+_PARSED_SIZE = [0]
+PARSED_MEMO_CHARS = 512 * 1024
+
+
+def _parsed(text: str, name: str) -> List[Tuple[Any, Locator]]:
+    key = (text, name.lower().endswith((".yaml", ".yml")))
+    parsed = _PARSED.get(key)
+    if parsed is not None:
+        _PARSED.move_to_end(key)
+        return parsed
+    if text.lstrip()[:1] in ("{", "[") and not key[1]:
+        try:
+            parsed = [jsontree.parse(text)]
+        except jsontree.JsonSyntaxError:
+            parsed = yamltree.parse(text)
+    else:
+        parsed = yamltree.parse(text)
+    if len(text) <= PARSED_MEMO_CHARS // 4:
+        _PARSED[key] = parsed
+        _PARSED_SIZE[0] += len(text)
+        while _PARSED_SIZE[0] > PARSED_MEMO_CHARS:
+            (forgotten, _), _ = _PARSED.popitem(last=False)
+            _PARSED_SIZE[0] -= len(forgotten)
+    return parsed
+
+
 def parse_documents(text: str, name: str, origin: Origin, locator_wrap=None) -> List[Traced]:
     """Every document of a YAML or JSON text as traced nodes located in file ``name``."""
     try:
-        if text.lstrip()[:1] in ("{", "[") and not name.lower().endswith((".yaml", ".yml")):
-            try:
-                parsed: List[Tuple[Any, Locator]] = [jsontree.parse(text)]
-            except jsontree.JsonSyntaxError:
-                parsed = yamltree.parse(text)
-        else:
-            parsed = yamltree.parse(text)
+        parsed = _parsed(text, name)
     except yamltree.YamlSyntaxError as error:
         raise SyntaxProblem(f"{name}:{error.line}:{error.column}: YAML syntax error: {error}", origin,
                             error.line, error.column) from None

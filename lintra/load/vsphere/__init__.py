@@ -12,8 +12,12 @@ from lintra.load import Detector, Loader
 
 
 def _reader(module: str, function: str):
+    found: list = []  # the function, once imported: the JSON detector is asked about every document
+
     def read(*args):
-        return getattr(importlib.import_module(f"lintra.load.vsphere.{module}"), function)(*args)
+        if not found:
+            found.append(getattr(importlib.import_module(f"lintra.load.vsphere.{module}"), function))
+        return found[0](*args)
     read.__name__ = read.__qualname__ = f"{module}.{function}"
     return read
 

@@ -89,18 +89,29 @@ def _scalar(value: Any, pointer: tuple, what: str) -> Any:
     return value
 
 
+#: The keys :func:`_detect` looks for in an object (type names, ``virtualMachines``, ``devices``, in
+#: either case of their first letter): an object with none of them is no export it recognises.
+_SHAPE_KEYS = frozenset({"_typeName", "_vimtype", "type", "Type", "virtualMachines", "VirtualMachines",
+                         "devices", "Devices"})
+
+
 def detect(data: Any) -> Optional[list]:
     """The vSphere detector: a list of VM models found in ``data``, or None. An export whose
     fields have types the API never writes (a number where an object belongs ...) is a syntax
     error of the file at that field, not a crash."""
-    from lintra.load import LoadError
-    from lintra.model import Span
-
+    if data.__class__ is dict and _SHAPE_KEYS.isdisjoint(data):
+        return None  # every document of every file meets this detector first: most are manifests
     try:
         return _detect(data)
     except ShapeError as error:
+        from lintra.load import LoadError
+        from lintra.model import Span
+
         raise LoadError("LT000", f"vSphere export of unexpected shape: {error}", Span(1, 1), error.pointer) from None
     except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:  # a shape not checked above
+        from lintra.load import LoadError
+        from lintra.model import Span
+
         raise LoadError("LT000", f"vSphere export of unexpected shape: {type(error).__name__}: {str(error)[:100]}",
                         Span(1, 1)) from None
 

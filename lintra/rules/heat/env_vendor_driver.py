@@ -73,6 +73,9 @@ STORAGE_DRIVERS = tuple((lazy_re.compile(pattern), vendor, product) for pattern,
      r"^manila\.share\.drivers\.(hitachi|huawei|infinidat|nexenta|veritas|inspur|macrosan|qnap|infortrend)\.",
      "other", "a storage vendor's array"),
 ))
+#: one search that fails wherever every pattern of a table fails: most values name no driver
+_ANY = {drivers: lazy_re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, _ in drivers))
+        for drivers in (NETWORK_DRIVERS, STORAGE_DRIVERS)}
 #: reported by LH120 and LH127
 _ELSEWHERE = lazy_re.compile(r"^vmware_(nsx|dvs)|^cinder\.volume\.drivers\.vmware\.")
 _SPLIT = lazy_re.compile(r"\s*,\s*")
@@ -135,6 +138,10 @@ def _named(entries, value):
     return None
 
 
+#: where LH128 and LH129 find: the values of an environment's parameters
+DRIVER_PLACES = [("parameter_defaults",), ("parameters",)]
+
+
 def check_network(document, scan):
     return _check(document, NETWORK_DRIVERS, effective(RULE, scan))
 
@@ -148,6 +155,7 @@ def _check(document, drivers, params):
     data = document.data if isinstance(document.data, dict) else {}
     enabled = None
     budget = [_MAX_NODES]
+    named = _ANY[drivers].search
     for section in ("parameter_defaults", "parameters"):
         values = data.get(section)
         if not isinstance(values, dict):
@@ -159,7 +167,8 @@ def _check(document, drivers, params):
             if accepted and _named(accepted, item):
                 continue
             entry = _named(extra, item) if extra else None
-            found = (extra[entry], f"the {entry} driver of {extra[entry]}") if entry else driver(item, drivers)
+            found = (extra[entry], f"the {entry} driver of {extra[entry]}") if entry else \
+                driver(item, drivers) if named(item) else None
             if found is None:
                 continue
             enabled = _enabled_vendors(document) if enabled is None else enabled
@@ -222,6 +231,7 @@ RULE = Rule(
     vendors=sorted({vendor for _, vendor, _ in NETWORK_DRIVERS}),
     services=sorted({product for _, _, product in NETWORK_DRIVERS}),
     params=DRIVER_PARAMS,
+    finds_under=DRIVER_PLACES,
 )
 
 STORAGE_RULE = Rule(
@@ -245,4 +255,5 @@ STORAGE_RULE = Rule(
     vendors=sorted({vendor for _, vendor, _ in STORAGE_DRIVERS}),
     services=sorted({product for _, _, product in STORAGE_DRIVERS}),
     params=DRIVER_PARAMS,
+    finds_under=DRIVER_PLACES,
 )

@@ -47,4 +47,5 @@ RULE = Rule(
     vendors=vendor_types.service_vendors("network"),
     services=vendor_types.service_products("network"),
     params=SERVICE_PARAMS,
+    finds_under=[("resource_registry",)],
 )

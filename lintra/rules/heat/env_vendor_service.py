@@ -123,4 +123,5 @@ RULE = Rule(
     vendors=vendor_types.service_vendors("storage"),
     services=vendor_types.service_products("storage"),
     params=SERVICE_PARAMS,
+    finds_under=[("resource_registry",)],
 )

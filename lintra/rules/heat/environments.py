@@ -18,7 +18,7 @@ import os
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from lintra.model import Document, Pointer
-from lintra.repository import Cache, repository_root
+from lintra.repository import Cache, RealPaths, repository_root
 
 KINDS = ("heat", "cfn")
 #: the documents Heat's cross-file reasoning reads: templates and environments
@@ -45,13 +45,19 @@ def index(scan) -> Index:
     return scan.memo("heat.environments", _build)
 
 
+def real_paths(scan) -> RealPaths:
+    """The run's real paths of templates and environments, each directory resolved once."""
+    return scan.memo("heat.real_paths", lambda scan: RealPaths())
+
+
 def _build(scan) -> Index:
     found = Index()
     found.auto = bool(scan.options.get("heat_env_auto"))
     wanted = [os.path.realpath(path) for path in scan.options.get("heat_env") or ()]
     explicit: Dict[str, List[Document]] = {}
+    paths = real_paths(scan)
     for doc in scan.of_kind("heat-env"):
-        real = _real(doc)
+        real = _real(doc, paths)
         if real in wanted:
             explicit.setdefault(real, []).append(doc)
         else:
@@ -63,7 +69,7 @@ def _build(scan) -> Index:
                 found.alias_names.add(key)
     found.explicit = [doc for path in wanted for doc in explicit.get(path, ())]
     for doc in scan.of_kind(*KINDS):
-        real = _real(doc)
+        real = _real(doc, paths)
         if real:
             found.by_path.setdefault(real, []).append(doc)
     return found
@@ -75,7 +81,7 @@ def applicable(document: Document, scan) -> List[Document]:
     found = index(scan)
     own: List[Document] = []
     if found.auto:
-        own = found.by_root.get(_root(_real(document), found.roots), [])
+        own = found.by_root.get(_root(_real(document, real_paths(scan)), found.roots), [])
     return own + found.explicit
 
 
@@ -142,5 +148,5 @@ def _root(path: Optional[str], cache: Cache) -> Optional[str]:
     return repository_root(path, cache) if path else None
 
 
-def _real(doc: Document) -> Optional[str]:
-    return os.path.realpath(doc.source.path) if doc.source.path else None
+def _real(doc: Document, paths: RealPaths) -> Optional[str]:
+    return paths.of(doc.source.path) if doc.source.path else None

@@ -44,7 +44,7 @@ def of(document: Document, scan) -> List[Parent]:
     """Every resource of the scan that instantiates ``document`` as a nested template."""
     if not document.source.path:
         return []
-    return scan.memo("heat.parents", _build).get(os.path.realpath(document.source.path), [])
+    return scan.memo("heat.parents", _build).get(environments.real_paths(scan).of(document.source.path), [])
 
 
 def _build(scan) -> Dict[str, List[Parent]]:
@@ -88,7 +88,7 @@ def _targets(parent: Document, name, kind, scan) -> List[str]:
     if not isinstance(kind, str):
         return []
     if upstream_types.is_template_reference(kind):
-        local = _local(parent, kind)
+        local = _local(parent, kind, scan)
         return [local] if local else []
     if not environments.is_alias(kind, scan):  # cheap: most types are mapped by no registry
         return []
@@ -105,13 +105,13 @@ def _targets(parent: Document, name, kind, scan) -> List[str]:
                 break
             env, _, target = step
         if isinstance(target, str) and upstream_types.is_template_reference(target):
-            local = _local(env, target)
+            local = _local(env, target, scan)
             if local and local not in found:
                 found.append(local)
     return found
 
 
-def _local(holder: Document, reference: str) -> Optional[str]:
+def _local(holder: Document, reference: str, scan) -> Optional[str]:
     if "://" in reference or os.path.isabs(reference) or not holder.source.path:
         return None
-    return os.path.realpath(os.path.join(os.path.dirname(holder.source.path), reference))
+    return environments.real_paths(scan).below(os.path.dirname(holder.source.path), reference)

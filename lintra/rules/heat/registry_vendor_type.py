@@ -106,7 +106,7 @@ def _vendor(chain, scan, plugin_type, vendor_of):
     if isinstance(final, str) and upstream_types.is_template_reference(final) and "://" not in final:
         env = chain[-1][0]
         if env.source.path:
-            path = os.path.realpath(os.path.join(os.path.dirname(env.source.path), final))
+            path = environments.real_paths(scan).below(os.path.dirname(env.source.path), final)
             for template in environments.index(scan).by_path.get(path, ()):
                 for at, _, kind in resource_types(template):
                     found = plugin_type(kind)
@@ -146,4 +146,5 @@ RULE = Rule(
     vendors=sorted(set(vendor_types.plugin_vendors()) | set(vendor_types.service_vendors())),
     services=vendor_types.plugin_products() + vendor_types.service_products(),
     params={"extra_types": EXTRA_TYPES},
+    finds_under=[("resources",), ("Resources",)],  # every finding is a resource's type
 )

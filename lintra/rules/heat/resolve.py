@@ -63,6 +63,12 @@ def is_intrinsic(value: Any) -> bool:
     return isinstance(key, str) and (key in HOT_FUNCTIONS or key.startswith("Fn::"))
 
 
+#: :attr:`lintra.Rule.finds_under` of a rule that looks at :func:`resources_of` only: it finds
+#: nothing in a template without resources (a value a parent or an environment passes in is
+#: found there, through :func:`candidates`)
+FINDS_UNDER = [("resources",)]
+
+
 def resources_of(document: Document, types) -> Iterator[Tuple[str, str, dict]]:
     """``(name, type, properties)`` of every HOT resource whose ``type`` is in ``types``; a
     resource whose properties are computed (not a mapping) is unknown and left out."""

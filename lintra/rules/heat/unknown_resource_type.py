@@ -144,4 +144,5 @@ RULE = Rule(
         "extra_types": EXTRA_TYPES,
     },
     services=[f"{product} Heat plugin" for product in vendor_types.plugin_products(reported_here_only=True)],
+    finds_under=[("resources",), ("Resources",)],  # every finding is a resource's type
 )

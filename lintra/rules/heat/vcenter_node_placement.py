@@ -120,4 +120,5 @@ RULE = Rule(
     service="VMware vCenter Nova driver (cluster compute nodes)", effort=2,
     effort_reason="the forced node is dropped; placement is expressed with availability zones, flavor extra "
                   "specs or server groups the target offers",
+    finds_under=resolve.FINDS_UNDER,
 )

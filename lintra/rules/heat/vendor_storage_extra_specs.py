@@ -171,4 +171,5 @@ RULE = Rule(
     },
     services=sorted({f"{product} Cinder/Manila driver" for _, _, product in SCOPES}
                     | {f"{product} Cinder/Manila driver" for _, product in SHARED.values()}),
+    finds_under=resolve.FINDS_UNDER,
 )

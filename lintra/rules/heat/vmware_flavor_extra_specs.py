@@ -68,4 +68,5 @@ RULE = Rule(
     service="VMware vCenter Nova driver (flavor extra specs)", effort=2,
     effort_reason="the vmware: and vCenter quota: specs are dropped or replaced by hw: and libvirt quota "
                   "equivalents; the flavor keeps its name",
+    finds_under=resolve.FINDS_UNDER,
 )

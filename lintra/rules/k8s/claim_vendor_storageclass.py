@@ -116,6 +116,8 @@ def _coupling(scan, document, name, vendor_of, accepted):
 
 def needs(document) -> bool:
     """The claims it reports on and the StorageClasses they name."""
+    if document.kind != "k8s":
+        return False  # the map asks every cross-object rule about every document it keeps: a Heat template too
     return document.data.get("kind") == "StorageClass" or next(_claims(document), None) is not None
 
 

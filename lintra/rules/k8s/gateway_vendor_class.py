@@ -38,6 +38,8 @@ def check(document, scan):
 
 def needs(document) -> bool:
     """Gateways, and the GatewayClasses they may name."""
+    if document.kind != "k8s":
+        return False  # the map asks every cross-object rule about every document it keeps: a Heat template too
     return document.data.get("kind") in ("Gateway", "GatewayClass")
 
 

@@ -37,6 +37,8 @@ def check(document, scan):
 
 def needs(document) -> bool:
     """Ingresses, and the IngressClasses they may name."""
+    if document.kind != "k8s":
+        return False  # the map asks every cross-object rule about every document it keeps: a Heat template too
     return document.data.get("kind") in ("Ingress", "IngressClass")
 
 

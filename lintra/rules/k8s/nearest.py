@@ -8,6 +8,7 @@ class 'fast' that only the vsphere example defines), so the reference stays unre
 """
 
 import os
+from functools import lru_cache
 
 
 def index(scan, kind: str, key: str):
@@ -54,8 +55,19 @@ def _new_memo(scan):
 def distance(referrer, candidate) -> tuple:
     if candidate.source.name == referrer.source.name:
         return (0, 0)
-    here = os.path.dirname(os.path.abspath(referrer.source.name))
-    there = os.path.dirname(os.path.abspath(candidate.source.name))
+    cwd = os.getcwd()
+    return _between(_directory(cwd, referrer.source.name), _directory(cwd, candidate.source.name))
+
+
+# A run asks about the same few names and directories again and again (every workload against
+# every ServiceAccount of its name): both answers are pure, the first one for a working directory.
+@lru_cache(maxsize=4096)
+def _directory(cwd: str, name: str) -> str:
+    return os.path.dirname(os.path.abspath(name))
+
+
+@lru_cache(maxsize=4096)
+def _between(here: str, there: str):
     if here == there:
         return (1, 0)
     common = os.path.commonpath([here, there])

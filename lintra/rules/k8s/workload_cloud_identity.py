@@ -68,6 +68,8 @@ def _binding(scan, document, name, identity_annotations):
 
 def needs(document) -> bool:
     """Workloads that name a ServiceAccount, and ServiceAccounts."""
+    if document.kind != "k8s":
+        return False  # the map asks every cross-object rule about every document it keeps: a Heat template too
     if document.data.get("kind") == "ServiceAccount":
         return True
     return any(isinstance(resolve(document.data, pod.spec + ("serviceAccountName",)), str) for pod in pods(document.data))

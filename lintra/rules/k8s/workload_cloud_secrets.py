@@ -83,6 +83,8 @@ def check(document, scan):
 
 def needs(document) -> bool:
     """Workloads that mount a Secrets Store CSI volume, and SecretProviderClasses."""
+    if document.kind != "k8s":
+        return False  # the map asks every cross-object rule about every document it keeps: a Heat template too
     if document.data.get("kind") == "SecretProviderClass":
         return True
     return any(next(_class_references(document, pod.spec), None) is not None for pod in pods(document.data))
