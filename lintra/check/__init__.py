@@ -56,14 +56,14 @@ def run_rules(documents: Sequence[Document], rules: Union[Iterable[Rule], "Dispa
     narrows that further), in document order; the findings located. A rule is not called on a
     document where it cannot find anything (:class:`Dispatch`). ``rules`` may be a
     :class:`Dispatch` built once for them (the map step checks every document with one)."""
-    dispatch = rules if isinstance(rules, Dispatch) else Dispatch.of(rules)
+    dispatch = (rules if isinstance(rules, Dispatch) else Dispatch.of(rules)).given(scan)
     resolved = getattr(scan, "resolvers", None) or {}
     findings: List[Finding] = []
     for doc in documents:
         # found on an object built from other files (a Kustomize overlay's): the run merges what
         # several builds find at one place (lintra.filter.duplicates)
         built = getattr(doc.locator, "related", None) is not None
-        for rule in dispatch.rules_for(doc, doc.kind in resolved, scan):
+        for rule in dispatch.rules_for(doc, doc.kind in resolved):
             if wants is not None and not wants(rule, doc):
                 continue
             try:
@@ -87,8 +87,9 @@ class Dispatch:
     keys per kind; a document is walked along that tree once, and the parts the domain finds
     (an object's pods) are asked once, so a rule whose places a document lacks costs nothing.
 
-    A rule may say more precisely where it looks: its ``check`` may carry ``looks(scan)``, giving
-    None or a list of ``(reach, test)``, one per path the rule looks at. ``reach(data)`` is the
+    A rule may say more precisely where it looks: its ``check`` may carry ``looks(scan)`` (``scan``
+    holds the run's ``options`` only, not its documents), giving None or a list of ``(reach, test)``,
+    one per path the rule looks at. ``reach(data)`` is the
     list of ``(pointer, key, value)`` the path reaches in a document (one object per path, shared
     by every rule that looks there), and ``test(key, value)`` whether the rule may find something
     there (None: whatever is reached; a pure function of its arguments). The promise: when no
@@ -101,7 +102,7 @@ class Dispatch:
     (policy packs' rules carry ``looks``: :mod:`lintra.policy.pack`). A rule's looks may change
     during a run (a rule compiled on first use): :func:`looks_changed` says so."""
 
-    __slots__ = ("by_kind",)
+    __slots__ = ("by_kind", "_run")
     _recent: Dict[Tuple[Rule, ...], "Dispatch"] = {}
 
     def __init__(self, rules: Iterable[Rule]) -> None:
@@ -110,6 +111,15 @@ class Dispatch:
             for kind in rule.kinds:
                 grouped[kind].append(rule)
         self.by_kind = {kind: _KindRules(kind_rules) for kind, kind_rules in grouped.items()}
+        self._run = _RunOptions(None)
+
+    def given(self, scan: Any) -> "Dispatch":
+        """This dispatch for the run ``scan`` belongs to: the rules' looks follow the run's
+        options (their parameters). Only the options are held, never the scan's documents."""
+        options = getattr(scan, "options", None)
+        if options is not self._run.options:
+            self._run = _RunOptions(options)
+        return self
 
     @classmethod
     def of(cls, rules: Iterable[Rule]) -> "Dispatch":
@@ -122,17 +132,26 @@ class Dispatch:
             found = cls._recent[key] = cls(key)
         return found
 
-    def rules_for(self, document: Document, resolved: bool = False, scan: Any = None) -> Sequence[Rule]:
-        """The rules to give ``document``, in the order they were declared. ``resolved``: a
-        resolver may stand values in for the document's nodes, so any rule of its kind may find.
-        ``scan`` is the run's (what the rules' ``looks`` depend on: its rule parameters)."""
+    def rules_for(self, document: Document, resolved: bool = False) -> Sequence[Rule]:
+        """The rules to give ``document``, in the order they were declared, for the run last
+        :meth:`given`. ``resolved``: a resolver may stand values in for the document's nodes, so
+        any rule of its kind may find."""
         table = self.by_kind.get(document.kind)
         if table is None:
             return ()
         data = document.data
         if resolved or not isinstance(data, dict):
             return table.rules
-        return table.program(scan).rules_for(data)
+        return table.program(self._run).rules_for(data)
+
+
+class _RunOptions:
+    """What the rules' looks are given for a run: its options (``scan.options``), no documents."""
+
+    __slots__ = ("options",)
+
+    def __init__(self, options: Optional[Dict[str, Any]]) -> None:
+        self.options = options
 
 
 class _KindRules:
