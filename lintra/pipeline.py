@@ -24,7 +24,7 @@ from collections import Counter
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from lintra.check import Scan, identity, kept as kept_parts, locate, run_rules
+from lintra.check import Dispatch, Scan, identity, kept as kept_parts, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.filter import Judgement, duplicates, failing, judge, suppress
@@ -339,9 +339,10 @@ class Plan:
         findings: List[Finding] = []
         suppressions: list = []
         observed: list = []
+        local = Dispatch.of(self.local)  # once per file, not per parsed document
 
         def check(documents: List[Document]) -> List[Document]:
-            findings.extend(run_rules(documents, self.local, Scan(documents, self.options, registry.resolvers)))
+            findings.extend(run_rules(documents, local, Scan(documents, self.options, registry.resolvers)))
             suppressions.extend(suppress.from_documents(documents))
             if self.observe is not None:
                 observed.append(self.observe.summarise(documents))

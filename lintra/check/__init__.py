@@ -10,9 +10,10 @@ file's when it is read whole (a Helm chart, a Kustomize root). A cross-object ru
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from lintra.check import identity
+from lintra.check.params import configured
 from lintra.check.reserved import INTERNAL_ERROR
 from lintra.domain import kubernetes
 from lintra.model import Document, Finding, Hit, Related, Rule
@@ -49,12 +50,13 @@ class Scan:
         return value
 
 
-def run_rules(documents: Sequence[Document], rules: Iterable[Rule], scan: Scan,
+def run_rules(documents: Sequence[Document], rules: Union[Iterable[Rule], "Dispatch"], scan: Scan,
               wants: Optional[Callable[[Rule, Document], bool]] = None) -> List[Finding]:
     """Every rule on every document of a kind it declares (``wants(rule, document)``, when given,
     narrows that further), in document order; the findings located. A rule is not called on a
-    document that has none of the parts it finds under (:attr:`lintra.Rule.finds_under`)."""
-    dispatch = Dispatch.of(rules)
+    document where it cannot find anything (:class:`Dispatch`). ``rules`` may be a
+    :class:`Dispatch` built once for them (the map step checks every document with one)."""
+    dispatch = (rules if isinstance(rules, Dispatch) else Dispatch.of(rules)).given(scan)
     resolved = getattr(scan, "resolvers", None) or {}
     findings: List[Finding] = []
     for doc in documents:
@@ -83,9 +85,24 @@ class Dispatch:
 
     The places rules find under (:attr:`lintra.Rule.finds_under`) are merged into one tree of
     keys per kind; a document is walked along that tree once, and the parts the domain finds
-    (an object's pods) are asked once, so a rule whose places a document lacks costs nothing."""
+    (an object's pods) are asked once, so a rule whose places a document lacks costs nothing.
 
-    __slots__ = ("by_kind",)
+    A rule may say more precisely where it looks: its ``check`` may carry ``looks(scan)`` (``scan``
+    holds the run's ``options`` only, not its documents), giving None or a list of ``(reach, test)``,
+    one per path the rule looks at. ``reach(data)`` is the
+    list of ``(pointer, key, value)`` the path reaches in a document (one object per path, shared
+    by every rule that looks there), and ``test(key, value)`` whether the rule may find something
+    there (None: whatever is reached; a pure function of its arguments). The promise: when no
+    reached node passes a test, the check finds nothing. A reach may also say which path it
+    continues (``reach.parent``, a reach, with ``reach.follow(found)``: what it reaches from what
+    the parent reached, and ``reach.key`` when its last step takes one mapping key): the paths
+    looked at then form one tree, walked once per document from the root down, a path that
+    reaches nothing ending the walk below it. Each distinct ``(key, text)`` is tested once per run
+    for all the rules looking there, and only the rules that may find something are called
+    (policy packs' rules carry ``looks``: :mod:`lintra.policy.pack`). A rule's looks may change
+    during a run (a rule compiled on first use): :func:`looks_changed` says so."""
+
+    __slots__ = ("by_kind", "_run")
     _recent: Dict[Tuple[Rule, ...], "Dispatch"] = {}
 
     def __init__(self, rules: Iterable[Rule]) -> None:
@@ -94,6 +111,15 @@ class Dispatch:
             for kind in rule.kinds:
                 grouped[kind].append(rule)
         self.by_kind = {kind: _KindRules(kind_rules) for kind, kind_rules in grouped.items()}
+        self._run = _RunOptions(None)
+
+    def given(self, scan: Any) -> "Dispatch":
+        """This dispatch for the run ``scan`` belongs to: the rules' looks follow the run's
+        options (their parameters). Only the options are held, never the scan's documents."""
+        options = getattr(scan, "options", None)
+        if options is not self._run.options:
+            self._run = _RunOptions(options)
+        return self
 
     @classmethod
     def of(cls, rules: Iterable[Rule]) -> "Dispatch":
@@ -107,46 +133,128 @@ class Dispatch:
         return found
 
     def rules_for(self, document: Document, resolved: bool = False) -> Sequence[Rule]:
-        """The rules to give ``document``, in the order they were declared. ``resolved``: a
-        resolver may stand values in for the document's nodes, so any rule of its kind may find."""
+        """The rules to give ``document``, in the order they were declared, for the run last
+        :meth:`given`. ``resolved``: a resolver may stand values in for the document's nodes, so
+        any rule of its kind may find."""
         table = self.by_kind.get(document.kind)
         if table is None:
             return ()
         data = document.data
-        if resolved or table.tree is None or not isinstance(data, dict):
+        if resolved or not isinstance(data, dict):
             return table.rules
-        present = table.present(data)
-        return [rule for rule, places in table.entries if places is None or not places.isdisjoint(present)]
+        return table.program(self._run).rules_for(data)
+
+
+class _RunOptions:
+    """What the rules' looks are given for a run: its options (``scan.options``), no documents."""
+
+    __slots__ = ("options",)
+
+    def __init__(self, options: Optional[Dict[str, Any]]) -> None:
+        self.options = options
 
 
 class _KindRules:
-    __slots__ = ("rules", "entries", "tree", "parts")
+    """The rules of one kind, and the program that dispatches them for the run's parameters."""
+
+    __slots__ = ("rules", "_given", "_generation", "_program")
 
     def __init__(self, rules: List[Rule]) -> None:
         self.rules = rules
-        #: (rule, the places it finds under; None: anywhere)
-        self.entries: List[Tuple[Rule, Optional[frozenset]]] = []
+        self._given: Any = _UNSET
+        self._generation = -1
+        self._program: Optional[_Program] = None
+
+    def program(self, scan: Any) -> "_Program":
+        # a rule's looks follow the run's parameters (one program per parameter mapping), and
+        # change when a rule says so (:func:`looks_changed`)
+        given = configured(scan)
+        if given is not self._given or self._program is None or self._generation != _GENERATION[0]:
+            self._generation = _GENERATION[0]
+            self._program = _Program(self.rules, scan)
+            self._given = given
+        return self._program
+
+
+_UNSET = object()
+#: how many times some rule's looks changed (see :func:`looks_changed`)
+_GENERATION = [0]
+
+
+def looks_changed() -> None:
+    """Say that a rule's ``looks`` answer differently from now on (a rule that compiles its
+    matches on first use gives their precise tests then): the check stage asks every rule again."""
+    _GENERATION[0] += 1
+
+
+class _Program:
+    __slots__ = ("rules", "plain", "everywhere", "tree", "parts", "roots")
+
+    def __init__(self, rules: List[Rule], scan: Any) -> None:
+        self.rules = rules
+        #: (position, places) of the rules without looks that are given documents by place
+        self.plain: List[Tuple[int, frozenset]] = []
+        #: positions of the rules given every document
+        self.everywhere: List[int] = []
+        nodes: Dict[Any, _Node] = {}
+        places_seen: set = set()
+        for position, rule in enumerate(rules):
+            looks = _looks(rule, scan)
+            if looks is None:
+                places = _places(rule)
+                if places is None:
+                    self.everywhere.append(position)
+                else:
+                    self.plain.append((position, places))
+                    places_seen.update(places)
+                continue
+            for reach, test in looks:
+                _node(reach, nodes).add(position, test)
+        #: the paths looked at that start at the document (the others hang below them)
+        self.roots = _Node(None, None)
+        for node in nodes.values():
+            if node.parent is None:
+                self.roots.hang(node)
         #: key -> (the place ending at it or None, the tree below it)
         tree: Dict[Any, Tuple[Any, dict]] = {}
         parts: Dict[str, Callable[[Any], bool]] = {}
-        for rule in rules:
-            places = _places(rule)
-            self.entries.append((rule, places))
-            for place in places or ():
-                if isinstance(place, str):
-                    parts[place] = kubernetes.PARTS[place]
-                    continue
-                level = tree
-                for depth, key in enumerate(place):
-                    end, below = level.get(key, (None, None))
-                    if below is None:
-                        below = {}
-                    if depth == len(place) - 1:
-                        end = place
-                    level[key] = (end, below)
-                    level = below
-        self.tree = tree if any(places is not None for _, places in self.entries) else None
+        for place in places_seen:
+            if isinstance(place, str):
+                parts[place] = kubernetes.PARTS[place]
+                continue
+            level = tree
+            for depth, key in enumerate(place):
+                end, below = level.get(key, (None, None))
+                if below is None:
+                    below = {}
+                if depth == len(place) - 1:
+                    end = place
+                level[key] = (end, below)
+                level = below
+        self.tree = tree
         self.parts = list(parts.items())
+
+    def rules_for(self, data: dict) -> List[Rule]:
+        chosen = set(self.everywhere)
+        if self.plain:
+            present = self.present(data)
+            for position, places in self.plain:
+                if not places.isdisjoint(present):
+                    chosen.add(position)
+        # every path looked at, from the document down, a path's answer given to the paths that
+        # continue it; a path that reaches nothing ends the walk below it
+        stack: List[Tuple[_Node, list]] = []
+        self.roots.below([((), None, data)], data, stack)  # the empty path reaches the document
+        while stack:
+            node, found = stack.pop()
+            if node.always:
+                chosen.update(node.always)
+            if node.tested:
+                node.fire(found, chosen)
+            if node.keyed or node.others:
+                node.below(found, data, stack)
+        rules = self.rules
+        return [rules[position] for position in sorted(chosen)]
 
     def present(self, data: dict) -> set:
         """The places of this kind's rules that ``data`` has."""
@@ -154,8 +262,11 @@ class _KindRules:
         stack = [(data, self.tree)]
         while stack:
             node, level = stack.pop()
-            for key, (end, below) in level.items():
+            # the keys of the smaller side: a mapping's few keys, or the tree's few below a key
+            keys = level if len(level) <= len(node) else [key for key in node if key in level]
+            for key in keys:
                 if key in node:
+                    end, below = level[key]
                     if end is not None:
                         found.add(end)
                     if below:
@@ -166,6 +277,128 @@ class _KindRules:
             if has(data):
                 found.add(name)
         return found
+
+
+_NO_KEY = object()
+
+
+def _node(reach: Any, nodes: Dict[Any, "_Node"]) -> "_Node":
+    """The node of ``reach`` in the tree of paths, made with the nodes of the paths it continues."""
+    node = nodes.get(reach)
+    if node is None:
+        above = getattr(reach, "parent", None)
+        if above is not None and not callable(getattr(reach, "follow", None)):
+            above = None
+        parent = _node(above, nodes) if above is not None else None
+        node = nodes[reach] = _Node(reach, parent)
+        if parent is not None:
+            parent.hang(node)
+    return node
+
+
+class _Node:
+    """One path some rules look at (or that paths they look at continue), and for each distinct
+    ``(key, text)`` reached there the rules whose test it passes (remembered: the same images and
+    annotations come back in every document)."""
+
+    __slots__ = ("reach", "parent", "follows", "key", "keyed", "others", "always", "tested", "answers")
+
+    def __init__(self, reach: Any, parent: Optional["_Node"]) -> None:
+        self.reach = reach
+        self.parent = parent
+        #: what the path's last step reaches from what the path before it reaches (the document,
+        #: for one step), when the reach says; None: ``reach(data)`` is asked
+        follows = getattr(reach, "follow", None)
+        self.follows = follows if callable(follows) and hasattr(reach, "parent") else None
+        #: the one mapping key the path's last step takes, when it says so (walked here inline)
+        key = getattr(reach, "key", None) if self.follows is not None else None
+        self.key = key if isinstance(key, (str, int)) and not isinstance(key, bool) else _NO_KEY
+        #: the paths continuing this one by one key (key -> node), and the others
+        self.keyed: Dict[Any, _Node] = {}
+        self.others: List[_Node] = []
+        #: positions of the rules that may find whatever is reached
+        self.always: List[int] = []
+        #: (position, test) of the others
+        self.tested: List[Tuple[int, Callable[[Any, Any], bool]]] = []
+        self.answers: Dict[Tuple[Any, str], Tuple[int, ...]] = {}
+
+    def add(self, position: int, test: Optional[Callable[[Any, Any], bool]]) -> None:
+        if test is None:
+            self.always.append(position)
+        else:
+            self.tested.append((position, test))
+
+    def hang(self, child: "_Node") -> None:
+        if child.key is not _NO_KEY and child.key not in self.keyed:
+            self.keyed[child.key] = child
+        else:
+            self.others.append(child)
+
+    def below(self, found: list, data: Any, stack: list) -> None:
+        """Put on ``stack`` each path continuing this one that reaches something, with what it
+        reaches, given what this one reaches (``found``)."""
+        keyed = self.keyed
+        if keyed:
+            if len(found) == 1 and isinstance(found[0][2], dict):
+                pointer, _, value = found[0]
+                # the smaller side's keys: a mapping's few keys, or the few paths below
+                for child in ([keyed[k] for k in value if k in keyed] if len(value) < len(keyed) else
+                              [child for k, child in keyed.items() if k in value]):
+                    key = child.key
+                    stack.append((child, [(pointer + (key,), key, value[key])]))
+            else:
+                for key, child in keyed.items():
+                    reached = [(pointer + (key,), key, value[key]) for pointer, _, value in found
+                               if isinstance(value, dict) and key in value]
+                    if reached:
+                        stack.append((child, reached))
+        for child in self.others:
+            reached = child.reach(data) if child.follows is None else child.follows(found)
+            if reached:
+                stack.append((child, reached))
+
+    def fire(self, found: list, chosen: set) -> None:
+        """Add to ``chosen`` the rules whose test a node ``found`` here passes."""
+        answers = self.answers
+        for _, key, value in found:
+            if value.__class__ is str and key.__class__ in _PLAIN_KEYS:
+                passed = answers.get((key, value))
+                if passed is None:
+                    if len(answers) >= _REMEMBERED:
+                        answers.clear()
+                    passed = answers[(key, value)] = self._passing(key, value)
+            else:
+                passed = self._passing(key, value)
+            if passed:
+                chosen.update(passed)
+
+    def _passing(self, key: Any, value: Any) -> Tuple[int, ...]:
+        passed = []
+        for position, test in self.tested:
+            try:
+                if test(key, value):
+                    passed.append(position)
+            except Exception:  # the rule is called, and reports its error as it would
+                passed.append(position)
+        return tuple(passed)
+
+
+#: keys whose ``(key, text)`` answers are remembered (``1`` and ``True`` hash alike: not bool)
+_PLAIN_KEYS = frozenset((str, int))
+#: how many ``(key, text)`` answers each look remembers
+_REMEMBERED = 4096
+
+
+def _looks(rule: Rule, scan: Any) -> Optional[list]:
+    """The rule's looks for this run (see :class:`Dispatch`), None when it gives none."""
+    looks = getattr(rule.check, "looks", None)
+    if looks is None:
+        return None
+    try:
+        given = looks(scan)
+        return None if given is None else [(reach, test) for reach, test in given]
+    except Exception:  # the rule is given every document, and reports its error as it would
+        return None
 
 
 def _places(rule: Rule) -> Optional[frozenset]:

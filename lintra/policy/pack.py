@@ -18,7 +18,8 @@ from lintra.repository import is_within
 from lintra.resources import PROFILE_SUFFIX
 from lintra.policy import regex_safety, resolvers
 from lintra.policy.conditions import compile_condition, remembered
-from lintra.policy.selector import anchor, key_prefix, reached, reaches_pods, SelectorError, compile_path, evaluate
+from lintra.policy.selector import (anchor, key_prefix, reach_of, reached, reaches_pods, SelectorError, compile_path,
+                                    evaluate)
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -295,6 +296,9 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 hit.effort = effort
                 yield hit
 
+    looks = [(reach_of(match.steps), match.test) for match in matchers]
+    check.looks = lambda scan: looks
+
     rule = Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
                 category=spec["category"], strength=spec["strength"], severity=spec["severity"],
                 kinds=spec["kinds"], rationale=spec["rationale"], remediation=spec["remediation"],
@@ -391,7 +395,7 @@ def _parameterised_rule(spec: Dict[str, Any], origin: str) -> Rule:
     #: the run's configured parameters seen last (one mapping per run), and the check bound to them
     last: list = [None, None]
 
-    def check(document, scan):
+    def bound_check(scan):
         given = configured(scan)
         if given is not last[0]:
             values = effective(rule, scan)
@@ -399,8 +403,12 @@ def _parameterised_rule(spec: Dict[str, Any], origin: str) -> Rule:
             if key not in compiled:
                 compiled[key] = bound(values).check
             last[0], last[1] = given, compiled[key]
-        return last[1](document, scan)
+        return last[1]
 
+    def check(document, scan):
+        return bound_check(scan)(document, scan)
+
+    check.looks = lambda scan: bound_check(scan).looks(scan)
     rule.check = check
     rule.reads = _reads(spec)
     return rule
@@ -531,10 +539,38 @@ def _deferred_rule(spec: Dict[str, Any], origin: str, derived: Optional[Dict[str
             return ()
         if resolvers.for_document(document, scan) is None and not any(reach(document.data) for reach in reaches):
             return ()
-        regex_safety.vouch(_patterns([spec["match"], spec.get("where")]))  # a shipped pack's: checked by the test suite
-        compiled.append(_compile_rule(spec, origin).check)
+        compile_now()
         return compiled[0](document, scan)
 
+    def compile_now():
+        regex_safety.vouch(_patterns([spec["match"], spec.get("where")]))  # a shipped pack's: checked by the test suite
+        compiled.append(_compile_rule(spec, origin).check)
+        from lintra.check import looks_changed
+
+        looks_changed()  # the check stage now asks the compiled tests
+
+    def looks(scan):
+        if compiled:
+            return compiled[0].looks(scan)
+        matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
+        paths = [match.get("each", match.get("path")) if isinstance(match, dict) else None for match in matches]
+        if not all(isinstance(path, str) and path.strip() for path in paths):
+            return None
+        steps = [compile_path(path) for path in paths]
+        # until the rule compiles, each match's test compiles it when a document first reaches
+        # the match's path (what the check above would do there), then asks the compiled test
+        run = _RunOptions(getattr(scan, "options", None))
+        return [(reach_of(path), _compiling(n, run)) for n, path in enumerate(steps)]
+
+    def _compiling(n, run):
+        def test(key, value):
+            if not compiled:
+                compile_now()
+            inner = compiled[0].looks(run)[n][1]
+            return inner is None or inner(key, value)
+        return test
+
+    check.looks = looks
     rule.check = check
     return rule
 
@@ -595,7 +631,31 @@ def _compile_match(match: Any, at: tuple):
     # the keys every hit lies under: without them, a document need not be walked
     hits.steps = scope if scope is not None else steps
     hits.prefix = key_prefix(hits.steps)
+    #: whether a node reached at ``hits.steps`` may hold a hit (None: any node); a scope node
+    #: holds one when it passes ``if`` and a node its ``path`` reaches passes the conditions
+    hits.test = predicate if scope is None else _scoped_test(scope_test, steps, predicate)
     return hits
+
+
+def _scoped_test(scope_test, steps, predicate):
+    def test(key: Any, node: Any) -> bool:
+        # both are pure: the path first, since most scope nodes have nothing there
+        if not any(predicate is None or predicate(k, v) for _, k, v in evaluate(steps, node)):
+            return False
+        return scope_test is None or bool(scope_test(key, node))
+    return test
+
+
+class _RunOptions:
+    """The run options of a scan, without its documents: what a rule's parameters are read from
+    (:func:`lintra.check.params.configured`) when a test compiles the rule later."""
+
+    __slots__ = ("options",)
+
+    def __init__(self, options: Optional[Dict[str, Any]]) -> None:
+        self.options = options
+
+
 
 
 def _paths_reach(match: Any):

@@ -17,7 +17,7 @@ generator steps that yield ``(pointer, key, value)`` directly.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from lintra.domain import kubernetes
 from lintra.domain.kubernetes import pod_spec_pointer  # noqa: F401  (the name rules imported from here)
@@ -100,41 +100,105 @@ def evaluate(steps: List[Step], data: Any) -> Iterator[Tuple[Pointer, Any, Any]]
     """Every ``(pointer, key, value)`` the path reaches in ``data``."""
     current: List[Tuple[Pointer, Any, Any]] = [((), None, data)]
     for step in steps:
-        name = _KEY_OF.get(step)
-        if name is not None:  # most steps name one key, and most documents lack it: no generator
-            current = [(pointer + (name,), name, value[name]) for pointer, _, value in current
-                       if isinstance(value, dict) and name in value]
-        else:
-            current = [out for pointer, key, value in current for out in step(pointer, key, value)]
+        current = _step(step, current)
         if not current:
             return iter(())
-        if step is _descend and len(current) > 1:
-            # one node reached by several routes is one node: ``**.*.**`` would otherwise list each
-            # node once per ancestor, and thirty such steps grow beyond memory
-            seen: set = set()
-            current = [item for item in current if item[0] not in seen and not seen.add(item[0])]
     return iter(current)
+
+
+def _step(step: Step, current: List[Tuple[Pointer, Any, Any]]) -> List[Tuple[Pointer, Any, Any]]:
+    """What one step reaches from each of ``current``."""
+    name = _KEY_OF.get(step)
+    if name is not None:  # most steps name one key, and most documents lack it: no generator
+        return [(pointer + (name,), name, value[name]) for pointer, _, value in current
+                if isinstance(value, dict) and name in value]
+    current = [out for pointer, key, value in current for out in step(pointer, key, value)]
+    if step is _descend and len(current) > 1:
+        # one node reached by several routes is one node: ``**.*.**`` would otherwise list each
+        # node once per ancestor, and thirty such steps grow beyond memory
+        seen: set = set()
+        current = [item for item in current if item[0] not in seen and not seen.add(item[0])]
+    return current
 
 
 #: the key a compiled key step takes (``evaluate`` runs those steps inline)
 _KEY_OF: dict = {}
 
-#: the document :func:`reached` answered for last, and its answers by path
+#: the document :func:`reached` answered for last, and its answers by path prefix
 _reached: List[Any] = [None, {}]
+#: id of a path's steps -> (the steps, the number of each of its prefixes: its first n steps, n = 1..len)
+_PREFIXES: Dict[int, Tuple[List[Step], List[int]]] = {}
+#: a path prefix (the tuple of its steps) -> its number
+_PREFIX_NUMBERS: Dict[Tuple[Step, ...], int] = {}
 
 
 def reached(steps: List[Step], data: Any) -> List[Tuple[Pointer, Any, Any]]:
     """``evaluate(steps, data)`` as a list, for a whole document: remembered for the document
     asked about last, since every rule of a document asks in turn and many ask the same paths
-    (``metadata.annotations.*``, ``@containers.image``). Documents are not modified after
-    loading, and the one remembered is held, so the answer cannot go stale."""
+    (``metadata.annotations.*``, ``@containers.image``). What a path's first steps reach is
+    remembered too, so paths that start alike (``@pod.volumes[*].csi.driver``,
+    ``@pod.volumes[*].azureDisk``) walk their common start once. Documents are not modified
+    after loading, and the one remembered is held, so the answer cannot go stale."""
     memo = _reached
     if memo[0] is not data:
         memo[0], memo[1] = data, {}
-    found = memo[1].get(id(steps))  # the steps of a path text live as long as the process
+    answers = memo[1]
+    known = _PREFIXES.get(id(steps))
+    if known is None or known[0] is not steps:
+        # held with its steps, so that an id is never another list's (a path text's steps live
+        # as long as the process; other lists are remembered too, and kept alive by it)
+        known = _PREFIXES[id(steps)] = (steps, [_PREFIX_NUMBERS.setdefault(tuple(steps[:n + 1]), len(_PREFIX_NUMBERS))
+                                                for n in range(len(steps))])
+    prefixes = known[1]
+    if not prefixes:
+        return [((), None, data)]
+    found = answers.get(prefixes[-1])
     if found is None:
-        found = memo[1][id(steps)] = list(evaluate(steps, data))
+        start = len(prefixes) - 1
+        while start and prefixes[start - 1] not in answers:
+            start -= 1
+        found = answers[prefixes[start - 1]] if start else [((), None, data)]
+        for n in range(start, len(prefixes)):
+            if found:
+                found = _step(steps[n], found)
+            answers[prefixes[n]] = found
     return found
+
+
+class Reach:
+    """What one path reaches in a document (``reach(data)``, :func:`reached`), as a node of the tree
+    of paths by their steps: ``parent`` is the reach of the path without its last step (None for
+    one step), ``follow(found)`` what the last step reaches from what the parent reached, ``key``
+    the key that step takes when it takes one (else None). One reach per path
+    (:func:`reach_of`), so that the check stage walks each path once per document however many
+    rules look there (:class:`lintra.check.Dispatch`)."""
+
+    __slots__ = ("steps", "parent", "key", "_last")
+
+    def __init__(self, steps: List[Step], parent: "Optional[Reach]") -> None:
+        self.steps = steps
+        self.parent = parent
+        self._last = steps[-1]
+        self.key = _KEY_OF.get(self._last)
+
+    def __call__(self, data: Any) -> List[Tuple[Pointer, Any, Any]]:
+        return reached(self.steps, data)
+
+    def follow(self, found: List[Tuple[Pointer, Any, Any]]) -> List[Tuple[Pointer, Any, Any]]:
+        return _step(self._last, found)
+
+
+def reach_of(steps: List[Step]) -> Reach:
+    """The reach of the path ``steps`` (not empty)."""
+    key = tuple(steps)
+    found = _REACHES.get(key)
+    if found is None:
+        found = _REACHES[key] = Reach(list(key), reach_of(key[:-1]) if len(key) > 1 else None)
+    return found
+
+
+#: a path's steps -> its reach (the steps of the loaded packs' paths: a few hundred)
+_REACHES: Dict[Tuple[Step, ...], Reach] = {}
 
 
 def reaches_pods(steps: List[Step], data: Any) -> bool:
@@ -167,19 +231,32 @@ def key_prefix(steps: List[Step]) -> Tuple[str, ...]:
 
 
 def _key(name: str) -> Step:
-    def step(pointer, key, value):
-        if isinstance(value, dict) and name in value:
-            yield pointer + (name,), name, value[name]
-    _KEY_OF[step] = name
-    return step
+    """The step taking key ``name``: one per name, so that paths starting alike share their steps
+    (and what those reach: :func:`reached`, :class:`Reach`)."""
+    found = _KEY_STEPS.get(name)
+    if found is None:
+        def found(pointer, key, value):
+            if isinstance(value, dict) and name in value:
+                yield pointer + (name,), name, value[name]
+        _KEY_STEPS[name] = found
+        _KEY_OF[found] = name
+    return found
 
 
 def _index(i: int) -> Step:
-    def step(pointer, key, value):
-        if isinstance(value, list) and -len(value) <= i < len(value):
-            j = i % len(value)
-            yield pointer + (j,), j, value[j]
-    return step
+    found = _INDEX_STEPS.get(i)
+    if found is None:
+        def found(pointer, key, value):
+            if isinstance(value, list) and -len(value) <= i < len(value):
+                j = i % len(value)
+                yield pointer + (j,), j, value[j]
+        _INDEX_STEPS[i] = found
+    return found
+
+
+#: name -> its key step, index -> its index step
+_KEY_STEPS: Dict[str, Step] = {}
+_INDEX_STEPS: Dict[int, Step] = {}
 
 
 def _values(pointer, key, value):

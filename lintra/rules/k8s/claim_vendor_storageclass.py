@@ -20,7 +20,7 @@ from lintra.check.params import effective
 from lintra.model import Hit, Related, Rule
 from lintra.domain.kubernetes import pods, resolve
 from lintra.rules.docstring import rationale, references
-from lintra.rules.k8s.nearest import describe, index, nearest as closest
+from lintra.rules.k8s.nearest import describe, remembered, resolved
 from lintra.rules.k8s.storage_drivers import DRIVERS
 
 #: provisioner -> vendor; in-tree and CSI drivers bound to one vendor's infrastructure (the
@@ -75,31 +75,43 @@ def _claims(document):
 
 
 def check(document, scan):
-    classes = None
-    values = effective(RULE, scan)
-    accepted = set(values["accepted_provisioners"])
-    vendor_of = {**VENDOR_PROVISIONERS, **values["extra_provisioners"]}
+    values = vendor_of = accepted = None
     for pointer, name, claim in _claims(document):
         if not isinstance(name, str) or not name:
             continue
-        classes = classes if classes is not None else index(scan, "StorageClass", "k8s.storageclasses")
-        nearest = closest(document, classes.get(name))
-        vendors = {vendor_of.get(str(c.data.get("provisioner"))) for c in nearest}
-        coupled = [c for c in nearest if vendor_of.get(str(c.data.get("provisioner")))
-                   and str(c.data.get("provisioner")) not in accepted]
-        if not coupled:
+        if values is None:
+            values = effective(RULE, scan)
+            accepted = set(values["accepted_provisioners"])
+            vendor_of = {**VENDOR_PROVISIONERS, **values["extra_provisioners"]}
+        coupling = remembered(scan, "k8s.storageclasses/coupling", document, name,
+                              lambda: _coupling(scan, document, name, vendor_of, accepted))
+        if coupling is None:
             continue  # no definition, or a vendor-neutral one
-        sc = coupled[0]
-        provisioner = sc.data.get("provisioner")
+        provisioner, disagreement, related = coupling
         # where the class is written goes in the related location, not the message: a message
         # with a line number changes whenever that other file does (baselines, GitLab reports)
-        message = f"{claim} is coupled through StorageClass '{name}' (provisioner {provisioner})"
-        if len(vendors) > 1:
-            message += (f"; {len(nearest)} definitions of '{name}' at the same distance disagree "
-                        f"({', '.join(sorted(str(c.data.get('provisioner')) for c in nearest))})")
-        yield Hit(pointer, message,
-                  related=[Related(f"StorageClass '{name}'", sc.source.name, sc.span(("provisioner",)))],
+        message = f"{claim} is coupled through StorageClass '{name}' (provisioner {provisioner}){disagreement}"
+        yield Hit(pointer, message, related=[related],
                   vendor=vendor_of[str(provisioner)], service=PROVISIONER_SERVICES.get(str(provisioner)))
+
+
+def _coupling(scan, document, name, vendor_of, accepted):
+    """``(provisioner, what the message adds when definitions disagree, the related location)``
+    of the vendor class ``name`` binds ``document`` to, or None (the same for every claim of the
+    file and namespace that names it)."""
+    nearest = resolved(scan, document, "StorageClass", "k8s.storageclasses", name)
+    provisioners = [str(c.data.get("provisioner")) for c in nearest]
+    vendors = {vendor_of.get(p) for p in provisioners}
+    coupled = [c for c, p in zip(nearest, provisioners) if vendor_of.get(p) and p not in accepted]
+    if not coupled:
+        return None
+    sc = coupled[0]
+    disagreement = ""
+    if len(vendors) > 1:
+        disagreement = (f"; {len(nearest)} definitions of '{name}' at the same distance disagree "
+                        f"({', '.join(sorted(provisioners))})")
+    return sc.data.get("provisioner"), disagreement, \
+        Related(f"StorageClass '{name}'", sc.source.name, sc.span(("provisioner",)))
 
 
 def needs(document) -> bool:

@@ -11,7 +11,7 @@ whose defaults class_names.py lists).
 from lintra.model import Hit, Related
 from lintra.rules.k8s.class_names import conventional_controller
 from lintra.rules.k8s.controllers import class_controller, controller_service, controller_vendor, is_class
-from lintra.rules.k8s.nearest import describe, index, nearest
+from lintra.rules.k8s.nearest import describe, resolved
 
 
 def through_class(document, scan, class_kind: str, pointer, params=None):
@@ -20,8 +20,7 @@ def through_class(document, scan, class_kind: str, pointer, params=None):
     name = document.get(pointer)
     if not isinstance(name, str) or not name:
         return
-    defined = [c for c in index(scan, class_kind, f"k8s.{class_kind.lower()}es").get(name) or () if is_class(c)]
-    in_reach = nearest(document, defined)
+    in_reach = resolved(scan, document, class_kind, f"k8s.{class_kind.lower()}es", name, is_class)
     for klass in in_reach:
         found = class_controller(klass, params)
         if found and found[2]:

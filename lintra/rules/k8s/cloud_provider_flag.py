@@ -18,7 +18,7 @@ References:
 """
 
 from lintra.check.params import effective
-from lintra.domain.kubernetes import containers
+from lintra.domain.kubernetes import PODS, containers
 from lintra.model import Hit, Rule
 from lintra.rules.docstring import rationale, references
 
@@ -88,4 +88,5 @@ RULE = Rule(
                        "in-tree providers of kube-controller-manager's reference). Add the provider names of "
                        "further clouds (a fork's or a vendor distribution's); remove one the organisation "
                        "accepts. external and an empty value are never reported."}},
+    finds_under=[PODS],  # in the containers' command and args
 )

@@ -22,6 +22,36 @@ def index(scan, kind: str, key: str):
     return scan.memo(key, build)
 
 
+def resolved(scan, referrer, kind: str, key: str, name, accept=None):
+    """``nearest(referrer, candidates)`` of the scan's objects of ``kind`` named ``name`` (those
+    ``accept(document)`` takes, when given). The answer depends on the referrer only through its
+    file and namespace, and many referrers share both (a file of many workloads naming one
+    ServiceAccount), so it is remembered per scan for each (name, file, namespace, accept)."""
+    memo = scan.memo(key + "/nearest", _new_memo)
+    asked = (name, referrer.source.name, _namespace(referrer), accept)
+    found = memo.get(asked)
+    if found is None:
+        candidates = index(scan, kind, key).get(name) or ()
+        if accept is not None:
+            candidates = [c for c in candidates if accept(c)]
+        found = memo[asked] = nearest(referrer, candidates)
+    return found
+
+
+def remembered(scan, key: str, referrer, name, build):
+    """``build()``, what a rule makes of the nearest definitions of ``name`` for ``referrer``
+    (:func:`resolved`), remembered per scan for each (name, file, namespace) under ``key``."""
+    memo = scan.memo(key, _new_memo)
+    asked = (name, referrer.source.name, _namespace(referrer))
+    if asked not in memo:
+        memo[asked] = build()
+    return memo[asked]
+
+
+def _new_memo(scan):
+    return {}
+
+
 def distance(referrer, candidate) -> tuple:
     if candidate.source.name == referrer.source.name:
         return (0, 0)

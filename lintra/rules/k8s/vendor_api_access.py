@@ -137,4 +137,5 @@ RULE = Rule(
             "type": "strings", "default": [],
             "description": "Vendor API groups whose controllers the organisation installs on every target "
                            "(it accepts the coupling): grants and webhooks on them are not reported."}},
+    finds_under=sorted({path[:1] for _, path in GRANTS.values()}),
 )

@@ -20,7 +20,7 @@ References:
 
 from lintra.check.params import effective
 from lintra.model import Hit, Rule
-from lintra.rules.k8s.controllers import CONTROLLER_PARAMS, class_controller, controller_service, controller_services, controller_vendors
+from lintra.rules.k8s.controllers import CONTROLLER_FIELDS, CONTROLLER_PARAMS, class_controller, controller_service, controller_services, controller_vendors
 from lintra.rules.docstring import rationale, references
 
 
@@ -55,4 +55,5 @@ RULE = Rule(
                   "(TLS, health checks, the controller's annotations)",
     vendors=controller_vendors(), services=controller_services(),
     params=CONTROLLER_PARAMS,
+    finds_under=list(dict.fromkeys(pointer for _, pointers in CONTROLLER_FIELDS.values() for pointer in pointers)),
 )

@@ -82,4 +82,5 @@ RULE = Rule(
             "type": "strings", "default": [],
             "description": "Vendor API groups whose controllers the organisation installs on every target "
                            "(it accepts the coupling): their CRDs are not reported."}},
+    finds_under=[("spec", "group")],
 )

@@ -117,11 +117,15 @@ def _lookup(params):
 
 
 def check(document, scan):
-    lookup = _lookup(effective(RULE, scan))
     data = document.data
     kind = data.get("kind")
     known = FIELDS.get(kind)
-    if known and str(data.get("apiVersion", "")).startswith(known[0]):
+    if known and not str(data.get("apiVersion", "")).startswith(known[0]):
+        known = None
+    if known is None and not pods(data):
+        return  # no driver field and no pod: most objects
+    lookup = _lookup(effective(RULE, scan))
+    if known:
         prefixes, pointer, every_vendor = known
         name = document.get(pointer)
         found = lookup(name)

@@ -16,7 +16,7 @@ from lintra.check.params import effective
 from lintra.model import Hit, Related, Rule
 from lintra.domain.kubernetes import pods, resolve
 from lintra.rules.docstring import rationale, references
-from lintra.rules.k8s.nearest import describe, index, nearest
+from lintra.rules.k8s.nearest import describe, remembered, resolved
 
 #: ServiceAccount annotation -> the cloud whose IAM it binds the account to; the default of the
 #: ``identity_annotations`` parameter, which the check reads
@@ -36,29 +36,34 @@ IAM_SERVICES = {
 
 
 def check(document, scan):
-    accounts = annotations = None
+    annotations = None
     for pod in pods(document.data):
         path = pod.spec
         name = resolve(document.data, path + ("serviceAccountName",))
         if not isinstance(name, str) or not name:
             continue
-        if accounts is None:
-            accounts = index(scan, "ServiceAccount", "k8s.serviceaccounts")
+        if annotations is None:
             annotations = effective(RULE, scan)["identity_annotations"]
-        yield from _bound(document, accounts, path, name, annotations)
+        binding = remembered(scan, "k8s.serviceaccounts/bindings", document, name,
+                             lambda: _binding(scan, document, name, annotations))
+        if binding is not None:
+            key, vendor, related = binding
+            yield Hit(path + ("serviceAccountName",),
+                      f"{describe(document)} runs as ServiceAccount '{name}', bound to {vendor} IAM through {key}",
+                      related=[related], vendor=vendor, service=IAM_SERVICES.get(vendor))
 
 
-def _bound(document, accounts, path, name, identity_annotations):
-    for account in nearest(document, accounts.get(name)):
+def _binding(scan, document, name, identity_annotations):
+    """``(annotation, vendor, related location)`` of the first identity annotation of the nearest
+    ServiceAccount ``name`` that has one, or None (the same for every workload of the file and
+    namespace that names it)."""
+    for account in resolved(scan, document, "ServiceAccount", "k8s.serviceaccounts", name):
         annotations = account.get(("metadata", "annotations")) or {}
         for key, vendor in identity_annotations.items():
             if key in annotations:
                 span = account.span(("metadata", "annotations", key), "key")
-                yield Hit(path + ("serviceAccountName",),
-                          f"{describe(document)} runs as ServiceAccount '{name}', bound to {vendor} IAM through {key}",
-                          related=[Related(f"ServiceAccount '{name}'", account.source.name, span)], vendor=vendor,
-                          service=IAM_SERVICES.get(vendor))
-                return
+                return key, vendor, Related(f"ServiceAccount '{name}'", account.source.name, span)
+    return None
 
 
 def needs(document) -> bool:

@@ -25,7 +25,7 @@ from lintra.check.params import effective
 from lintra.model import Hit, Related, Rule
 from lintra.domain.kubernetes import pods
 from lintra.rules.docstring import rationale, references
-from lintra.rules.k8s.nearest import describe, index, nearest
+from lintra.rules.k8s.nearest import describe, resolved
 
 DRIVER = "secrets-store.csi.k8s.io"
 #: spec.provider -> vendor; the provider plugins that serve only one cloud's secret manager: the
@@ -65,9 +65,7 @@ def check(document, scan):
     references = [ref for pod in pods(document.data) for ref in _class_references(document, pod.spec)]
     providers = effective(RULE, scan)["providers"] if references else {}
     for pointer, name in references:
-        defined = [c for c in index(scan, "SecretProviderClass", "k8s.secretproviderclasses").get(name) or ()
-                   if _is_secret_class(c)]
-        in_reach = nearest(document, defined)
+        in_reach = resolved(scan, document, "SecretProviderClass", "k8s.secretproviderclasses", name, _is_secret_class)
         coupled = [c for c in in_reach if _provider(c) in providers]
         if not coupled:
             continue  # no definition in reach, or a provider that runs anywhere (vault, ...)
