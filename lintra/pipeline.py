@@ -130,6 +130,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     text_suppressions: list = []
     document_suppressions: list = []
     kept: List[Document] = []
+    spill = kept_parts.Spill()  # where kept documents' packed bytes wait for the reduce
     unreadable = False
     also: List[FileRecord] = []  # files read to build another file's documents (Kustomize bases, patches)
     from lintra.load import limits
@@ -164,6 +165,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     findings.extend(outcome.findings(registry.rules))
                     text_suppressions.extend(outcome.text_suppressions)
                     document_suppressions.extend(outcome.document_suppressions)
+                    spill.keep(outcome.kept)
                     loaded.extend(outcome.kept)
                     following.extend(references.follow(outcome.kept))
                     if observe is not None:

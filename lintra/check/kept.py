@@ -18,12 +18,20 @@ How kept data waits: packed (:class:`Kept`), as compressed ``marshal`` bytes, de
 reduce's rules read it and let go again (at most :data:`DECODED` documents at once), so that what
 a run holds for the reduce is a fraction of the objects' size. Its positions are packed alike
 (:meth:`lintra.load.yamltree.YamlLocator.pack`).
+
+Where the packed bytes wait: in the run's :class:`Spill` (:meth:`Spill.keep`, called by the run
+as each file's kept documents arrive), an unlinked temporary file that holds only bytes this
+process packed a moment before; a document then holds its place in the file, not its bytes, and
+the run's memory does not grow with the size of the repository. Nothing read from a scanned
+file, nor from anywhere else on disk, is ever unmarshalled from it.
 """
 
 from __future__ import annotations
 
 import marshal
+import os
 import zlib
+from array import array
 from collections import deque
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -90,6 +98,152 @@ _decoded: "deque[Kept]" = deque()
 _DATA = Document.data  # the slot that holds a packed document's decoded data while it is decoded
 
 
+class Spill:
+    """An append-only store of bytes this process packed (kept documents' data and positions),
+    in an unlinked temporary file of the system's temporary directory (``tempfile``: gone from
+    the directory as soon as it is made on POSIX, deleted on close elsewhere; closed when the
+    last document holding a place in it is let go, so nothing is left behind, whatever happens).
+
+    Writes are gathered in memory up to :data:`BUFFER` bytes. On POSIX the file is read and
+    written with ``pread``/``pwrite``, which never move a file offset a forked worker shares;
+    only the process that made a spill uses it (a forked worker making kept documents of its
+    own keeps them in memory: they travel to the run packed)."""
+
+    #: bytes gathered before they are written out
+    BUFFER = 1 << 18
+
+    __slots__ = ("_file", "_pid", "_bounds", "_written", "_pending", "__weakref__")
+
+    def __init__(self) -> None:
+        self._file: Any = None
+        self._pid = os.getpid()
+        #: where each piece starts, and after the last one where the next one will start
+        self._bounds = array("q", [0])
+        self._written = 0  # bytes in the file; the rest of the pieces are in ``_pending``
+        self._pending = bytearray()
+
+    def put(self, blob: bytes) -> int:
+        """Append ``blob``; the handle :meth:`get` gives it back by."""
+        self._pending += blob
+        self._bounds.append(self._bounds[-1] + len(blob))
+        if len(self._pending) >= self.BUFFER:
+            self._flush()
+        return len(self._bounds) - 2
+
+    def get(self, handle: int) -> bytes:
+        """The bytes :meth:`put` gave ``handle``."""
+        if os.getpid() != self._pid:
+            raise RuntimeError("a spill is read only by the process that made it")
+        start, stop = self._bounds[handle], self._bounds[handle + 1]
+        if start >= self._written:
+            return bytes(self._pending[start - self._written:stop - self._written])
+        blob = _read(self._file, start, stop - start)
+        if len(blob) != stop - start:
+            raise OSError(f"the spill file of kept documents lost bytes at {start}")
+        return blob
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile(prefix="lintra-kept-")
+        _write(self._file, self._pending, self._written)
+        self._written += len(self._pending)
+        self._pending = bytearray()
+
+    def keep(self, documents: Iterable[Document]) -> None:
+        """Move the packed bytes of ``documents`` (their data and their YAML positions) here."""
+        for document in documents:
+            if type(document) is Kept:
+                if type(document._packed) is bytes:
+                    document._packed = self.put(document._packed)
+                    document._spill = self
+                document.locator = self._positions(document.locator)
+
+    def _positions(self, locator: Any) -> Any:
+        from lintra.load.yamltree import YamlLocator
+
+        if type(locator) is YamlLocator and type(locator.root) is bytes:
+            return SpilledPositions(self, self.put(locator.root))
+        return locator
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _read(handle: Any, start: int, size: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(handle.fileno(), size, start)
+    handle.seek(start)
+    return handle.read(size)
+
+
+def _write(handle: Any, blob: bytearray, start: int) -> None:
+    if hasattr(os, "pwrite"):
+        view = memoryview(blob)
+        while view:
+            done = os.pwrite(handle.fileno(), view, start)
+            view, start = view[done:], start + done
+        return
+    handle.seek(start)
+    handle.write(blob)
+    handle.flush()
+
+
+#: How many spilled position trees stay decoded at once (findings of one document come together)
+POSITIONS_DECODED = 8
+_positions_decoded: "deque[Tuple[SpilledPositions, Any]]" = deque()
+
+
+class SpilledPositions:
+    """The locator of a kept YAML document whose packed positions wait in a :class:`Spill`:
+    answers spans as the YAML locator of those positions does, decoding them when asked (the
+    last :data:`POSITIONS_DECODED` stay decoded)."""
+
+    __slots__ = ("_spill", "_handle")
+
+    def __init__(self, spill: Spill, handle: int) -> None:
+        self._spill = spill
+        self._handle = handle
+
+    def _locator(self) -> Any:
+        for positions, locator in _positions_decoded:
+            if positions is self:
+                return locator
+        from lintra.load.yamltree import YamlLocator
+
+        locator = YamlLocator(self._spill.get(self._handle))
+        _positions_decoded.append((self, locator))
+        if len(_positions_decoded) > POSITIONS_DECODED:
+            _positions_decoded.popleft()
+        return locator
+
+    def span(self, pointer: Any, at: Optional[str] = None) -> Any:
+        return self._locator().span(pointer, at)
+
+    def pack(self) -> None:
+        """Let the decoded positions go back to their packed form (they wait packed already)."""
+        self._locator().pack()
+
+    @property
+    def root(self) -> Any:
+        """The positions, as the YAML locator standing in holds them (decoded once a span was
+        asked)."""
+        return self._locator().root
+
+    def __reduce__(self):  # travels (and is stored) as the YAML locator it stands for
+        from lintra.load.yamltree import YamlLocator
+
+        return YamlLocator, (self._spill.get(self._handle),)
+
+
 class Kept(Document):
     """A document waiting for the reduce with its data as compressed ``marshal`` bytes (a
     fraction of the memory of the objects: a tripleo template's dictionaries take seven times
@@ -97,7 +251,8 @@ class Kept(Document):
     documents hold their data decoded; the oldest is let go first. Data is never mutated after
     loading, so decoding again gives equal data."""
 
-    __slots__ = ("_packed",)
+    #: ``_packed``: the compressed bytes, or their handle in ``_spill`` (:meth:`Spill.keep`)
+    __slots__ = ("_packed", "_spill")
 
     @property  # type: ignore[override]
     def data(self) -> Any:
@@ -105,7 +260,7 @@ class Kept(Document):
             return _DATA.__get__(self, Kept)
         except AttributeError:
             pass
-        value = marshal.loads(zlib.decompress(self._packed))
+        value = marshal.loads(zlib.decompress(self._bytes()))
         _DATA.__set__(self, value)
         _decoded.append(self)
         if len(_decoded) > DECODED:
@@ -115,9 +270,14 @@ class Kept(Document):
                 pass
         return value
 
+    def _bytes(self) -> bytes:
+        packed = self._packed
+        return packed if type(packed) is bytes else self._spill.get(packed)
+
     @data.setter
     def data(self, value: Any) -> None:
         self._packed = zlib.compress(marshal.dumps(value), 1)
+        self._spill = None
         try:
             _DATA.__delete__(self)
         except AttributeError:
@@ -128,10 +288,11 @@ class Kept(Document):
         return Document(self.source, self.index, self.kind, self.data, self.locator, self.base)
 
     def __getstate__(self):  # travels from a worker packed
-        return (self.source, self.index, self.kind, self._packed, self.base, self.locator)
+        return (self.source, self.index, self.kind, self._bytes(), self.base, self.locator)
 
     def __setstate__(self, state) -> None:
         self.source, self.index, self.kind, self._packed, self.base, self.locator = state
+        self._spill = None
 
 
 def packed(document: Document) -> Document:
@@ -147,11 +308,13 @@ def packed(document: Document) -> Document:
     kept.source, kept.index, kept.kind, kept.base, kept.locator = (
         document.source, document.index, document.kind, document.base, document.locator)
     kept._packed = blob
+    kept._spill = None
     return kept
 
 
 def release() -> None:
     """Let go of every decoded packed document (the end of a run)."""
+    _positions_decoded.clear()
     while _decoded:
         try:
             _DATA.__delete__(_decoded.popleft())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Optional
 
 from lintra.hookspecs import hookimpl
@@ -32,8 +33,12 @@ def load_yaml(source: Source, text: str):
 
 def _yaml_documents(source: Source, text: str):
     """The file's documents one at a time, as :func:`lintra.load.load_source` checks them."""
+    memo = _kustomize_memo(source, text)
     try:
-        yield from yamltree.stream(text)
+        if memo is None:
+            yield from yamltree.stream(text)
+        else:
+            yield from _remembered(memo, text)
     except yamltree.YamlSyntaxError as error:
         reason = templates.failed_parse_reason(text)
         if reason:
@@ -41,6 +46,52 @@ def _yaml_documents(source: Source, text: str):
         if source.name.lower().endswith(_AMBIGUOUS_SUFFIXES) and not any(m in text for m in _HEAT_MARKERS):
             raise Skip("not YAML or JSON (" + str(error).split("\n")[0] + ")") from None
         raise LoadError("LT000", f"YAML syntax error: {error}", Span(error.line, error.column)) from None
+
+
+#: directory -> whether it holds a kustomization (asked once per directory of YAML files)
+_KUSTOMIZED: dict = {}
+
+
+def _kustomize_memo(source: Source, text: str):
+    """The Kustomize reader's memo of parsed texts (:func:`lintra.load.kustomize.files.recall`)
+    when a build is likely to read this file too (a kustomization lies beside it), else None."""
+    if source.path is None or len(text) > _MEMO_CHARS or not source.name.lower().endswith((".yaml", ".yml")):
+        return None
+    directory = os.path.dirname(source.path)
+    beside = _KUSTOMIZED.get(directory)
+    if beside is None:
+        from lintra.load.kustomize.files import kustomization_file
+
+        if len(_KUSTOMIZED) >= 4096:
+            _KUSTOMIZED.clear()
+        beside = _KUSTOMIZED[directory] = kustomization_file(directory or ".") is not None
+    if not beside:
+        return None
+    from lintra.load.kustomize import files
+
+    return files
+
+
+#: texts past this are not remembered (:data:`lintra.load.kustomize.files.PARSED_MEMO_CHARS` / 4)
+_MEMO_CHARS = 128 * 1024
+
+
+def _remembered(memo, text: str):
+    """:func:`yamltree.stream`, from the memo when a build parsed the text before, else
+    remembered for the build that reads it next (positions settled as each document is read:
+    the same spans as off the live node tree)."""
+    found = memo.recall(text)
+    if found is not None:
+        yield from found
+        return
+    import marshal
+
+    documents = []
+    for data, locator in yamltree.stream(text):
+        locator.settle()
+        documents.append((marshal.dumps(data), locator.root))
+        yield data, locator
+    memo.remember(text, documents)
 
 
 def load_json(source: Source, text: str):

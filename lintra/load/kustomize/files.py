@@ -8,6 +8,7 @@ safe readers as every other file.
 
 from __future__ import annotations
 
+import marshal
 import os
 from collections import OrderedDict
 from typing import Any, List, Optional, Tuple
@@ -97,34 +98,66 @@ def read_text(place: Place, origin: Origin, budget: Any) -> str:
         raise BuildError(f"{place.name} is not UTF-8 text", origin) from None
 
 
-#: ``(text, named .yaml/.yml)`` -> its parsed documents, most recently used last: the overlays of one
-#: base are built one after another, and each build reads the base's files again. Only the data
-#: and positions are shared (each build traces them into nodes of its own, and neither is ever
-#: changed), and at most :data:`PARSED_MEMO_CHARS` characters of text are remembered at once.
-_PARSED: "OrderedDict[Tuple[str, bool], List[Tuple[Any, Locator]]]" = OrderedDict()
+#: YAML text (with the limits in force) -> its documents as ``(marshal bytes of the data, positions)``,
+#: most recently used last. Each overlay of a base reads the base's files again, and the plain
+#: scan of a directory that holds a kustomization reads its resources too
+#: (:func:`lintra.load.builtin.load_yaml`): each such text is parsed once while it is remembered.
+#: Every reader gets data of its own (``marshal`` copies it at C speed) over the same positions,
+#: which no locator changes; at most :data:`PARSED_MEMO_CHARS` characters of text are remembered.
+_PARSED: "OrderedDict[tuple, List[Tuple[bytes, Any]]]" = OrderedDict()
 _PARSED_SIZE = [0]
 PARSED_MEMO_CHARS = 512 * 1024
 
 
-def _parsed(text: str, name: str) -> List[Tuple[Any, Locator]]:
-    key = (text, name.lower().endswith((".yaml", ".yml")))
-    parsed = _PARSED.get(key)
-    if parsed is not None:
-        _PARSED.move_to_end(key)
-        return parsed
-    if text.lstrip()[:1] in ("{", "[") and not key[1]:
-        try:
-            parsed = [jsontree.parse(text)]
-        except jsontree.JsonSyntaxError:
-            parsed = yamltree.parse(text)
-    else:
-        parsed = yamltree.parse(text)
-    if len(text) <= PARSED_MEMO_CHARS // 4:
-        _PARSED[key] = parsed
+def _memo_key(text: str) -> tuple:
+    return (text, limits.MAX_DEPTH, limits.MAX_EXPANDED_NODES, limits.MAX_DOCUMENTS, limits.MAX_DOCUMENT_NODES)
+
+
+def memorable(text: str) -> bool:
+    return len(text) <= PARSED_MEMO_CHARS // 4
+
+
+def recall(text: str) -> Optional[List[Tuple[Any, Locator]]]:
+    """The documents of a YAML text parsed before, as :func:`yamltree.parse` gives them, or None."""
+    if not _PARSED:
+        return None
+    key = _memo_key(text)
+    entry = _PARSED.get(key)
+    if entry is None:
+        return None
+    _PARSED.move_to_end(key)
+    return [(marshal.loads(data), yamltree.YamlLocator(position)) for data, position in entry]
+
+
+def remember(text: str, documents: List[Tuple[bytes, Any]]) -> None:
+    """Keep what :func:`recall` answers for ``text``: each document's ``marshal``-ed data and
+    settled positions (all the documents of a text that parses with no error)."""
+    if not memorable(text):
+        return
+    key = _memo_key(text)
+    if key not in _PARSED:
         _PARSED_SIZE[0] += len(text)
-        while _PARSED_SIZE[0] > PARSED_MEMO_CHARS:
-            (forgotten, _), _ = _PARSED.popitem(last=False)
-            _PARSED_SIZE[0] -= len(forgotten)
+    _PARSED[key] = documents
+    while _PARSED_SIZE[0] > PARSED_MEMO_CHARS:
+        (forgotten, *_), _ = _PARSED.popitem(last=False)
+        _PARSED_SIZE[0] -= len(forgotten)
+
+
+def _parsed(text: str, name: str) -> List[Tuple[Any, Locator]]:
+    if text.lstrip()[:1] in ("{", "[") and not name.lower().endswith((".yaml", ".yml")):
+        try:
+            return [jsontree.parse(text)]
+        except jsontree.JsonSyntaxError:
+            pass
+    found = recall(text)
+    if found is not None:
+        return found
+    parsed = yamltree.parse(text)
+    if memorable(text):
+        try:
+            remember(text, [(marshal.dumps(data), locator.root) for data, locator in parsed])
+        except ValueError:  # pragma: no cover - the builder makes only data marshal writes
+            pass
     return parsed
 
 

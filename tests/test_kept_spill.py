@@ -1,0 +1,131 @@
+"""Kept documents wait for the reduce in an unlinked temporary file (:class:`lintra.check.kept.Spill`):
+only their place in it stays in memory, so what a run holds does not grow with the documents'
+size. Read back they are equal to what was kept, and no file is ever left behind."""
+
+import os
+import pickle
+import sys
+
+import pytest
+
+from lintra.check import kept
+from lintra.load import yamltree
+from lintra.model import Document, Source
+from tests.test_memory import HEAT_TEMPLATE, _kept
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """The system temp dir, as tempfile sees it, is an empty directory of this test's own."""
+    import tempfile
+
+    where = tmp_path / "systemp"
+    where.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(where))
+    return where
+
+
+def _yaml_document(text, name="t.yaml"):
+    [(data, locator)] = yamltree.parse(text)
+    document = kept.packed(Document(Source(name), 0, "heat", data, locator))
+    document.locator.pack()
+    return document, data
+
+
+def test_spilled_documents_read_back_equal_in_data_and_spans(private_tmp, monkeypatch):
+    monkeypatch.setattr(kept.Spill, "BUFFER", 64)  # most pieces go through the file, some wait in memory
+    texts = [HEAT_TEMPLATE.replace("m1.small", f"m{i}.small") for i in range(40)]
+    pairs = [_yaml_document(text, f"t{i}.yaml") for i, text in enumerate(texts)]
+    spans = [doc.span(("parameters", "flavor", "default"), "value") for doc, _ in pairs]
+    for doc, _ in pairs:
+        doc.locator.pack()  # as the map step leaves them
+    spill = kept.Spill()
+    spill.keep(doc for doc, _ in pairs)
+    kept.release()
+    assert not os.listdir(private_tmp)  # the file has no name while it is open
+    for (document, data), span in zip(reversed(pairs), reversed(spans)):  # any order
+        assert type(document._packed) is int and isinstance(document.locator, kept.SpilledPositions)
+        assert document.data == data
+        assert document.data["parameters"]["flavor"]["default"].endswith(".small")
+        again = document.span(("parameters", "flavor", "default"), "value")
+        assert (again.line, again.column, again.end_line, again.end_column) == (
+            span.line, span.column, span.end_line, span.end_column)
+    spill.close()
+    assert not os.listdir(private_tmp)
+
+
+def test_a_spilled_document_travels_with_its_bytes(private_tmp):
+    document, data = _yaml_document(HEAT_TEMPLATE)
+    spill = kept.Spill()
+    spill.keep([document])
+    spill._flush()
+    travelled = pickle.loads(pickle.dumps(document, pickle.HIGHEST_PROTOCOL))
+    assert travelled.data == data and travelled._spill is None and type(travelled._packed) is bytes
+    assert type(travelled.locator) is yamltree.YamlLocator
+    assert travelled.span(("resources", "server", "type"), "value").line == 12
+
+
+def test_only_the_process_that_made_a_spill_reads_it(private_tmp, monkeypatch):
+    document, _ = _yaml_document(HEAT_TEMPLATE)
+    spill = kept.Spill()
+    spill.keep([document])
+    kept.release()
+    monkeypatch.setattr(spill, "_pid", -1)
+    with pytest.raises(RuntimeError):
+        document.data
+
+
+def test_a_run_leaves_no_file_behind_and_keeps_documents_spilled(tmp_path, private_tmp):
+    for i in range(3):
+        (tmp_path / f"t{i}.yaml").write_text(HEAT_TEMPLATE)
+    documents = _kept([tmp_path])
+    assert len(documents) == 3
+    assert all(type(doc._packed) is int and doc._spill is not None for doc in documents)
+    assert all(doc.span(("resources", "server", "type"), "value").line == 12 for doc in documents)
+    spills = {id(doc._spill) for doc in documents}
+    assert len(spills) == 1  # one per run
+    del documents
+    assert not os.listdir(private_tmp)
+
+
+def test_a_run_that_fails_leaves_no_file_behind(tmp_path, private_tmp, monkeypatch):
+    import lintra.pipeline as pipeline
+
+    for i in range(3):
+        (tmp_path / f"t{i}.yaml").write_text(HEAT_TEMPLATE)
+    monkeypatch.setattr(kept.Spill, "BUFFER", 1)  # the file exists before the failure
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline.duplicates, "merge", broken)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run([str(tmp_path)])
+    assert not os.listdir(private_tmp)
+
+
+def _held(document):
+    """The bytes of memory a kept document holds beyond its source: its own slots and what they
+    hold directly (a live-object count, not a timing)."""
+    size = sys.getsizeof(document)
+    for value in (document._packed, document.locator, document.base, document.index, document.kind):
+        size += sys.getsizeof(value)
+    for slot in getattr(type(document.locator), "__slots__", ()):
+        size += sys.getsizeof(getattr(document.locator, slot, None))
+    return size
+
+
+def test_what_a_kept_document_holds_in_memory_does_not_grow_with_its_size(tmp_path, private_tmp):
+    resources = "".join(f"  r{i}:\n    type: OS::Nova::Server\n    properties: {{flavor: {{get_param: flavor}}}}\n"
+                        for i in range(2000))
+    big = HEAT_TEMPLATE.replace("resources:\n", "resources:\n" + resources)
+    (tmp_path / "small").mkdir()
+    (tmp_path / "big").mkdir()
+    (tmp_path / "small" / "t.yaml").write_text(HEAT_TEMPLATE)
+    (tmp_path / "big" / "t.yaml").write_text(big)
+    [small] = _kept([tmp_path / "small"])
+    [large] = _kept([tmp_path / "big"])
+    assert len(large.data["resources"]) == 2001 and len(small.data["resources"]) == 1
+    kept.release()
+    assert _held(large) == _held(small)
+    assert len(large._spill.get(large._packed)) > 20 * len(small._spill.get(small._packed))
