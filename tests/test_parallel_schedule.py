@@ -4,6 +4,7 @@ fails or cannot send a result costs nothing but time: this process maps those fi
 
 import os
 import pickle
+import time
 
 import pytest
 
@@ -41,17 +42,36 @@ def test_the_schedule_puts_heavy_items_first_then_the_rest_in_their_order():
     assert parallel.schedule([]) == []
 
 
-def test_results_come_back_in_the_order_of_the_inputs_from_both_processes():
+def _gated(marker):
+    """Workers that start only once this process mapped an item of its own (``here`` makes the
+    marker), so that both took part however the machine schedules them."""
+    def work(item):
+        for _ in range(60000):
+            if os.path.exists(marker):
+                break
+            time.sleep(0.001)
+        return _work(item)
+
+    def here(item):
+        open(marker, "w").close()
+        return _here(item)
+
+    return work, here
+
+
+def test_results_come_back_in_the_order_of_the_inputs_from_both_processes(tmp_path):
     heavy = parallel.HEAVY
     items = [heavy * (i % 7) + i for i in range(300)]  # heavy and light interleaved: handed out out of order
-    results = _map(items)
+    work, here = _gated(str(tmp_path / "marker"))
+    results = _map(items, work=work, here=here)
     assert [value for value, _ in results] == [item * 10 for item in items]
     makers = {pid for _, pid in results}
     assert PARENT in makers and len(makers) == 2  # this process took part, and so did one worker
 
 
-def test_three_jobs_are_this_process_and_two_workers():
-    results = _map(list(range(400)), jobs=3, weight=lambda item: parallel.BATCH_WEIGHT // 8)
+def test_three_jobs_are_this_process_and_two_workers(tmp_path):
+    work, here = _gated(str(tmp_path / "marker"))
+    results = _map(list(range(400)), jobs=3, work=work, here=here, weight=lambda item: parallel.BATCH_WEIGHT // 8)
     assert [value for value, _ in results] == [item * 10 for item in range(400)]
     assert PARENT in {pid for _, pid in results} and len({pid for _, pid in results}) == 3
 
