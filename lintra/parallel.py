@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import os
-import pickle
 import struct
 from collections import deque
 from contextlib import contextmanager
@@ -190,10 +189,14 @@ class _Worker:
         return cls(pid, tasks_write, results_read)
 
     def send(self, batch: List[int], items: Sequence) -> None:
+        import pickle  # only a parallel run pickles: not on a one-file check's path
+
         _write(self.tasks, pickle.dumps([(index, items[index]) for index in batch], pickle.HIGHEST_PROTOCOL))
         self.held.append(batch)
 
     def receive(self) -> List[Any]:
+        import pickle
+
         answer = pickle.loads(_read(self.results))
         self.held.popleft()
         return answer
@@ -223,6 +226,8 @@ class _Worker:
 
 
 def _serve(work: Callable[[Any], Optional[bytes]], tasks: int, results: int) -> None:
+    import pickle
+
     while True:
         try:
             message = _read(tasks)
@@ -249,6 +254,7 @@ def schedule(weights: Sequence[int]) -> List[int]:
 
 def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any],
              received: Callable[[Any, bytes], Any], weight: Callable[[Any], int]) -> Iterator:
+    import pickle
     import select
 
     count = len(items)
@@ -263,6 +269,16 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
         poller.register(fd, select.POLLIN)
     processes = len(live) + 1
 
+    def lose(worker: _Worker) -> None:
+        """A worker died (killed, out of memory): this process maps what it held."""
+        poller.unregister(worker.results)
+        del live[worker.results]
+        workers.remove(worker)
+        for batch in worker.held:
+            mine.extend(batch)
+        worker.held.clear()
+        worker.stop()
+
     def feed(worker: _Worker) -> None:
         nonlocal left
         while todo and len(worker.held) < DEPTH:
@@ -273,20 +289,19 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
                 batch.append(todo.popleft())
                 size += weights[batch[-1]]
             left -= size
-            worker.send(batch, items)
+            try:
+                worker.send(batch, items)
+            except OSError:  # it died since its last answer: its task pipe has no reader (EPIPE)
+                mine.extend(batch)
+                lose(worker)
+                return
 
     def collect(fd: int) -> None:
         worker = live[fd]
         try:
             answer = worker.receive()
         except (EOFError, OSError, pickle.UnpicklingError):  # the worker died (killed, out of memory)
-            poller.unregister(fd)
-            del live[fd]
-            workers.remove(worker)
-            for batch in worker.held:
-                mine.extend(batch)
-            worker.held.clear()
-            worker.stop()
+            lose(worker)
             return
         feed(worker)  # first, so that it goes on while this process decodes
         for index, data in answer:
@@ -295,7 +310,7 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
             else:
                 done[index] = received(items[index], data)
 
-    for worker in workers:
+    for worker in list(workers):  # feeding may find one dead, and drop it from the list
         feed(worker)
     upto = 0
     while upto < count:

@@ -96,6 +96,30 @@ def test_a_worker_that_dies_costs_only_time(tmp_path):
     assert results[13][1] == PARENT  # what it held is mapped here
 
 
+def _always_dies(item):
+    os._exit(3)
+
+
+def test_a_worker_found_dead_when_sent_more_work_costs_only_time(monkeypatch):
+    """A worker can die between its answer and the next batch: the write then finds no reader
+    (EPIPE). Each send after the first waits here until the worker is gone (``WNOWAIT`` leaves it
+    to be reaped), so that write always meets a dead worker; this process maps everything."""
+    send = parallel._Worker.send
+    sent = []
+
+    def send_to_the_dead(worker, batch, items):
+        if sent:
+            os.waitid(os.P_PID, worker.pid, os.WEXITED | os.WNOWAIT)
+        sent.append(batch)
+        return send(worker, batch, items)
+
+    monkeypatch.setattr(parallel._Worker, "send", send_to_the_dead)
+    results = _map(list(range(300)), work=_always_dies, weight=lambda item: parallel.BATCH_WEIGHT // 8)
+    assert [value for value, _ in results] == [item * 10 for item in range(300)]
+    assert {pid for _, pid in results} == {PARENT}
+    assert len(sent) >= 2  # the second send met the dead worker
+
+
 def _fails_or_gives_none(item):
     if item == 7:
         raise ValueError("a plugin's bug")

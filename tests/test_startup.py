@@ -24,7 +24,7 @@ NOT_ON_THE_HOT_PATH = ["importlib.metadata", "jsonschema", "lintra.report.sarif"
                        "lintra.report.json", "lintra.load.vsphere.ovf", "lintra.load.vsphere.rvtools",
                        "lintra.load.vsphere.vmx", "lintra.discover.changes", "lintra.policy.schema", "lintra.policy.examples",
                        "lintra.cli.policy", "lintra.cli.baseline", "traceback", "lintra.load.helm", "tarfile",
-                       "difflib", "urllib.parse", "pluggy"]
+                       "difflib", "urllib.parse", "pluggy", "pickle"]
 
 #: what the interpreter imported before lintra (a site-packages ``.pth`` file may import
 #: ``urllib.parse`` at start-up) is not lintra's doing, so it is left out
