@@ -136,7 +136,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     from lintra.load import limits
 
     # set before the map step forks its workers, so they inherit them; restored when the run ends
-    with _no_cyclic_gc(), limits.applied((options or {}).get("limits")):
+    with _no_cyclic_gc(), limits.applied((options or {}).get("limits")), _let_go_if_stopped(spill):
         found = list(sources) if sources is not None else \
             list(discover(paths, suffixes, exclude, stdin_name=stdin_name,
                           force_exclude=bool((options or {}).get("force_exclude"))))
@@ -192,7 +192,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         skipped |= {registry.rules[rule_id].name.upper() for rule_id in skipped}  # suppressions name either
         findings.extend(suppress.apply(findings, suppressions, lambda f: judgement.for_file(f).profile, skipped))
         identity.assign(findings, paths)
-        kept_parts.release()
+        _let_go(spill, close=False)
     if plan.store is not None or plan.wrote_context:  # a pre-commit run writes context entries only
         from lintra import mapcache
 
@@ -592,6 +592,30 @@ def _weight(registry: Registry) -> Callable[[Source], int]:
         return size + FILE_WEIGHT + (BUILD_WEIGHT if source.name.lower().endswith(builds) else 0)
 
     return weight
+
+
+@contextmanager
+def _let_go_if_stopped(spill: "kept_parts.Spill"):
+    """A run stopped early (Ctrl-C, an error) lets go of its decoded kept documents and closes
+    its spill file at once, instead of when the next run in this process releases them."""
+    try:
+        yield
+    except BaseException:
+        _let_go(spill, close=True)
+        raise
+
+
+def _let_go(spill: "kept_parts.Spill", close: bool) -> None:
+    """The end of a run: the decoded kept documents, and the memos of the last document the rules
+    looked at (which hold its scan, and so every kept document) are let go; a finished run's
+    spill closes when its last kept document goes, a stopped run's at once."""
+    from lintra.policy import pack, resolvers
+
+    kept_parts.release()
+    resolvers.forget()
+    pack.forget()
+    if close:
+        spill.close()
 
 
 @contextmanager

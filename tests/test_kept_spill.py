@@ -25,6 +25,22 @@ def private_tmp(tmp_path, monkeypatch):
     return where
 
 
+def _open_in(where):
+    """How many of this process's file descriptors are open on files in ``where`` (an unlinked
+    file has no name in the directory, but its descriptor still says where it was)."""
+    fds = "/proc/self/fd"
+    if not os.path.isdir(fds):
+        pytest.skip("needs /proc/self/fd to see open descriptors")
+    count = 0
+    for fd in os.listdir(fds):
+        try:
+            target = os.readlink(os.path.join(fds, fd))
+        except OSError:
+            continue
+        count += target.startswith(str(where) + os.sep)
+    return count
+
+
 def _yaml_document(text, name="t.yaml"):
     [(data, locator)] = yamltree.parse(text)
     document = kept.packed(Document(Source(name), 0, "heat", data, locator))
@@ -43,6 +59,7 @@ def test_spilled_documents_read_back_equal_in_data_and_spans(private_tmp, monkey
     spill.keep(doc for doc, _ in pairs)
     kept.release()
     assert not os.listdir(private_tmp)  # the file has no name while it is open
+    assert _open_in(private_tmp) == 1  # but it is open (what the checks below rely on)
     for (document, data), span in zip(reversed(pairs), reversed(spans)):  # any order
         assert type(document._packed) is int and isinstance(document.locator, kept.SpilledPositions)
         assert document.data == data
@@ -51,7 +68,7 @@ def test_spilled_documents_read_back_equal_in_data_and_spans(private_tmp, monkey
         assert (again.line, again.column, again.end_line, again.end_column) == (
             span.line, span.column, span.end_line, span.end_column)
     spill.close()
-    assert not os.listdir(private_tmp)
+    assert not os.listdir(private_tmp) and _open_in(private_tmp) == 0
 
 
 def test_a_spilled_document_travels_with_its_bytes(private_tmp):
@@ -75,7 +92,8 @@ def test_only_the_process_that_made_a_spill_reads_it(private_tmp, monkeypatch):
         document.data
 
 
-def test_a_run_leaves_no_file_behind_and_keeps_documents_spilled(tmp_path, private_tmp):
+def test_a_run_leaves_no_file_behind_and_keeps_documents_spilled(tmp_path, private_tmp, monkeypatch):
+    monkeypatch.setattr(kept.Spill, "BUFFER", 1)  # the documents go through the file
     for i in range(3):
         (tmp_path / f"t{i}.yaml").write_text(HEAT_TEMPLATE)
     documents = _kept([tmp_path])
@@ -84,8 +102,10 @@ def test_a_run_leaves_no_file_behind_and_keeps_documents_spilled(tmp_path, priva
     assert all(doc.span(("resources", "server", "type"), "value").line == 12 for doc in documents)
     spills = {id(doc._spill) for doc in documents}
     assert len(spills) == 1  # one per run
+    assert _open_in(private_tmp) == 1
     del documents
-    assert not os.listdir(private_tmp)
+    kept.release()
+    assert not os.listdir(private_tmp) and _open_in(private_tmp) == 0
 
 
 def test_a_run_that_fails_leaves_no_file_behind(tmp_path, private_tmp, monkeypatch):
@@ -101,7 +121,48 @@ def test_a_run_that_fails_leaves_no_file_behind(tmp_path, private_tmp, monkeypat
     monkeypatch.setattr(pipeline.duplicates, "merge", broken)
     with pytest.raises(KeyboardInterrupt):
         pipeline.run([str(tmp_path)])
+    assert not os.listdir(private_tmp) and _open_in(private_tmp) == 0  # closed at once, not by the next run
+
+
+def _findings(result):
+    return [(f.rule.id, f.file, f.span.line, f.span.column, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize("failure", ["no temporary directory", "disk full on the second write"])
+def test_a_run_whose_spill_cannot_be_written_keeps_its_documents_in_memory(private_tmp, monkeypatch, failure):
+    """A read-only root, a full disk or a file size limit costs memory, never the run: the same
+    findings as a run whose spill works, no traceback."""
+    import errno
+    import tempfile
+
+    import lintra.pipeline as pipeline
+    from tests.conftest import SHARED
+
+    heat = os.path.join(SHARED, "corpus", "heat-templates")
+    if not os.path.isdir(heat):
+        pytest.skip("../shared is not beside the repository")
+    monkeypatch.setattr(kept.Spill, "BUFFER", 4096)
+    expected = _findings(pipeline.run([heat]))
+    assert any(f[0].startswith("LH") for f in expected)
+    if failure == "no temporary directory":
+        def no_directory(*args, **kwargs):
+            raise FileNotFoundError(errno.ENOENT, "No usable temporary directory found")
+
+        monkeypatch.setattr(tempfile, "TemporaryFile", no_directory)
+    else:
+        write, writes = kept._write, []
+
+        def full(handle, blob, start):
+            writes.append(start)
+            if len(writes) > 1:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            write(handle, blob, start)
+
+        monkeypatch.setattr(kept, "_write", full)
+    assert _findings(pipeline.run([heat])) == expected
     assert not os.listdir(private_tmp)
+    if failure != "no temporary directory":
+        assert len(writes) == 2  # one write went to the file, then the rest stayed in memory
 
 
 def _held(document):

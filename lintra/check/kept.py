@@ -112,7 +112,7 @@ class Spill:
     #: bytes gathered before they are written out
     BUFFER = 1 << 18
 
-    __slots__ = ("_file", "_pid", "_bounds", "_written", "_pending", "__weakref__")
+    __slots__ = ("_file", "_pid", "_bounds", "_written", "_pending", "_unwritable", "__weakref__")
 
     def __init__(self) -> None:
         self._file: Any = None
@@ -121,6 +121,8 @@ class Spill:
         self._bounds = array("q", [0])
         self._written = 0  # bytes in the file; the rest of the pieces are in ``_pending``
         self._pending = bytearray()
+        #: the file could not be made or written: the rest waits in memory, as before spills
+        self._unwritable = False
 
     def put(self, blob: bytes) -> int:
         """Append ``blob``; the handle :meth:`get` gives it back by."""
@@ -143,13 +145,21 @@ class Spill:
         return blob
 
     def _flush(self) -> None:
-        if not self._pending:
+        if not self._pending or self._unwritable:
             return
-        if self._file is None:
-            import tempfile
+        try:
+            if self._file is None:
+                import tempfile
 
-            self._file = tempfile.TemporaryFile(prefix="lintra-kept-")
-        _write(self._file, self._pending, self._written)
+                self._file = tempfile.TemporaryFile(prefix="lintra-kept-")
+            _write(self._file, self._pending, self._written)
+        except OSError:
+            # no usable temporary directory (a read-only root), a full disk, a file size limit:
+            # the run's result does not depend on the spill, only its memory does, so what is
+            # not written stays in memory (a part written before the error is read from memory
+            # too: ``_written`` only moves past bytes the file holds)
+            self._unwritable = True
+            return
         self._written += len(self._pending)
         self._pending = bytearray()
 

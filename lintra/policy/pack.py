@@ -706,6 +706,12 @@ def _walk(steps, base, node, expand):
 _walked: list = [None, {}]
 
 
+def forget() -> None:
+    """Let go of the last document's walks (the end of a run): their values and candidates hold
+    the documents the run kept."""
+    _walked[:] = [None, {}]
+
+
 def _walk_through(steps, base, node, expand):
     current = [((), None, node, None)]
     for step in steps:

@@ -78,3 +78,10 @@ def for_document(document: Document, scan) -> Optional[Expand]:
 
 #: the document, scan and resolver :func:`for_document` answered for last, and its answer
 _last: list = [None, None, None, None]
+
+
+def forget() -> None:
+    """Let go of the last answer (the end of a run): it holds the run's scan, and with it every
+    document the run kept. (Held here, not by the scan, so that no scan is in a reference cycle:
+    the cyclic collector is off while a run maps.)"""
+    _last[:] = [None, None, None, None]
