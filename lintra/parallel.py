@@ -166,6 +166,7 @@ class _Worker:
         tasks_read, tasks_write = os.pipe()  # not inheritable: a program the run starts gets neither
         results_read, results_write = os.pipe()
         _widen(results_write)
+        _flush_standard_streams()  # else the worker would write out this process's buffered output again
         try:
             pid = os.fork()
         except OSError:
@@ -183,6 +184,7 @@ class _Worker:
                 _serve(work, tasks_read, results_write)
                 code = 0
             finally:
+                _flush_standard_streams()  # what a plugin printed here: os._exit flushes nothing
                 os._exit(code)
         os.close(tasks_read)
         os.close(results_write)
@@ -223,6 +225,16 @@ class _Worker:
         except OSError:
             pass
         self.pid = 0
+
+
+def _flush_standard_streams() -> None:
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):  # closed, replaced by None, or a broken pipe
+            pass
 
 
 def _serve(work: Callable[[Any], Optional[bytes]], tasks: int, results: int) -> None:

@@ -240,3 +240,28 @@ def test_an_outcome_that_cannot_be_pickled_is_mapped_again_here(tmp_path, monkey
     monkeypatch.setattr(Plan, "map", unpicklable)
     assert _seen(run(paths, jobs=2)) == expected
     assert sorted(here) == sorted(name for name, *_ in expected[0])  # every file, in the end, here
+
+
+WORKER_PRINTS = """
+import os, sys
+from lintra import parallel
+
+def work(item):
+    print("from worker", item)  # a plugin printing in the map: kept, as with --jobs 1
+    return None if item else b"x"
+
+print("buffered before the fork")  # a pipe: block-buffered; printed once, not once per process
+with parallel.ordered_map(work, lambda item: b"here", lambda item, data: data, 2) as map_items:
+    list(map_items([0]))
+"""
+
+
+def test_what_a_worker_prints_is_written_once_and_nothing_twice(tmp_path):
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}  # buffered, as usual
+    done = subprocess.run([sys.executable, "-c", WORKER_PRINTS], capture_output=True, text=True, timeout=60,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), env=env)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == ["buffered before the fork", "from worker 0"]
