@@ -421,3 +421,40 @@ def test_plugin_versions_are_looked_up_when_asked(tmp_path):
     env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.stderr.split()[-2:] == ["False", "True"], out.stderr
+
+
+def test_a_plain_check_compiles_none_of_pyyamls_pure_python_patterns(tmp_path):
+    """PyYAML compiles at import its pure-Python reader's class of printable characters (about a
+    third of importing PyYAML) and its timestamp pattern; the libyaml path uses neither, so a check
+    compiles neither, while PyYAML's own pure-Python loader still refuses and reads what it did."""
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    code = ("import re, sys\nfrom lintra.cli.entry import main\n"
+            "try:\n    main(['check', 'svc.yaml'])\nexcept SystemExit:\n    pass\n"
+            "import yaml\n"
+            "print(isinstance(yaml.reader.Reader.NON_PRINTABLE, re.Pattern), "
+            "isinstance(yaml.constructor.SafeConstructor.timestamp_regexp, re.Pattern), "
+            "sorted(p for _, p, _ in re._cache if isinstance(p, str) and '\\ud7ff' in p), file=sys.stderr)\n"
+            "try:\n    yaml.load('a: \\x07', Loader=yaml.SafeLoader)\nexcept yaml.reader.ReaderError as error:\n"
+            "    print(error.character == 7, file=sys.stderr)\n"
+            "print(yaml.load('t: 2001-12-14', Loader=yaml.SafeLoader)['t'].year, file=sys.stderr)\n")
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.stderr.splitlines()[-3:] == ["False False []", "True", "2001"], out.stderr
+
+
+def test_deferred_patterns_are_lazy_only_for_the_modules_named():
+    import re
+    import types
+
+    from lintra import lazy_re
+
+    compile_ = re.compile
+    named, other = types.ModuleType("named"), types.ModuleType("other")
+    for module in (named, other):
+        exec("import re\ndef make(p):\n    return re.compile(p)\n", vars(module))  # noqa: S102 - our own code
+    with lazy_re.deferred(["named"]):
+        lazy, eager = named.make(r"a(b)"), other.make(r"a(b)")
+    assert re.compile is compile_
+    assert isinstance(lazy, lazy_re.LazyPattern) and "search" not in vars(lazy)
+    assert isinstance(eager, re.Pattern) and isinstance(named.make(r"a(b)"), re.Pattern)
+    assert lazy.search("xab").group(1) == "b" and lazy.groups == 1
