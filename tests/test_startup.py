@@ -458,3 +458,43 @@ def test_deferred_patterns_are_lazy_only_for_the_modules_named():
     assert isinstance(lazy, lazy_re.LazyPattern) and "search" not in vars(lazy)
     assert isinstance(eager, re.Pattern) and isinstance(named.make(r"a(b)"), re.Pattern)
     assert lazy.search("xab").group(1) == "b" and lazy.groups == 1
+
+
+def test_rules_compiled_on_first_use_do_not_rebuild_the_dispatch(tmp_path, monkeypatch):
+    """A shipped rule read from the cache compiles when a document first reaches one of its
+    paths; the check stage keeps the dispatch it built for the run (one per kind), and the rule's
+    test then answers as the compiled one: the same findings as eagerly compiled rules."""
+    from lintra import check
+    from lintra.check import Dispatch, Scan, run_rules
+    from lintra.load import load_source
+    from lintra.model import Source
+    from lintra.plugins import load_registry
+
+    monkeypatch.setenv("LINTRA_CACHE_DIR", str(tmp_path))
+    rules_from_pack(policies_dir(), validate=False, trusted=True)  # writes the entry
+    cached = [r for r in rules_from_pack(policies_dir(), validate=False, trusted=True) if "k8s" in r.kinds]
+    eager = [r for r in rules_from_pack(policies_dir(), validate=False) if "k8s" in r.kinds]
+    registry = load_registry()
+    text = (SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
+                            "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n")
+            + "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
+              "provisioner: ebs.csi.aws.com\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+              "spec:\n  template:\n    spec:\n      containers:\n      - name: c\n"
+              "        image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1\n")
+    documents = load_source(Source("all.yaml", None, text.encode()), registry.loaders, registry.detectors).documents
+    from lintra.policy import pack
+
+    built, compiled = [], []
+    original, compile_rule = check._Program.__init__, pack._compile_rule
+    monkeypatch.setattr(check._Program, "__init__", lambda self, *a: built.append(1) or original(self, *a))
+    monkeypatch.setattr(pack, "_compile_rule", lambda spec, *a: compiled.append(spec["id"]) or compile_rule(spec, *a))
+    dispatch = Dispatch(cached)
+    found = []
+    for doc in documents:  # one file after another, as the map step checks them
+        found.extend(run_rules([doc], dispatch, Scan([doc])))
+    assert len(set(compiled)) >= 3  # the documents did compile several rules on first use
+    assert len(built) == 1
+
+    def described(findings):
+        return sorted((f.rule.id, f.span.line, f.span.column, f.message, f.vendor) for f in findings)
+    assert described(found) == described(run_rules(documents, eager, Scan(documents)))
