@@ -498,3 +498,25 @@ def test_rules_compiled_on_first_use_do_not_rebuild_the_dispatch(tmp_path, monke
     def described(findings):
         return sorted((f.rule.id, f.span.line, f.span.column, f.message, f.vendor) for f in findings)
     assert described(found) == described(run_rules(documents, eager, Scan(documents)))
+
+
+def test_a_worker_inherits_what_the_map_imports_on_first_use(tmp_path):
+    """A parallel run imports before forking what the map step imports for its first files (RE2
+    for the packs' patterns among them), so a worker imports none of it again."""
+    from lintra import parallel
+
+    for n in range(parallel.PARALLEL_FROM_FILES):
+        (tmp_path / f"svc{n}.yaml").write_text(SERVICE.replace("  name: web\n", f"  name: web{n}\n  annotations:\n"
+                                               "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n"))
+    code = ("import os, sys\nfrom lintra import parallel\nfrom lintra.cli.entry import main\n"
+            "serve = parallel._serve\n"
+            "def watched(*args):\n"
+            "    before = set(sys.modules)\n"
+            "    serve(*args)\n"
+            "    os.write(2, ('worker imported %s\\n' % sorted(set(sys.modules) - before)).encode())\n"
+            "parallel._serve = watched\n"
+            "try:\n    main(['check', '--jobs', '2', '.'])\nexcept SystemExit:\n    pass\n")
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    imported = [line for line in out.stderr.splitlines() if line.startswith("worker imported")]
+    assert imported == ["worker imported []"], out.stderr
