@@ -28,6 +28,7 @@ References:
 
 from lintra.check.params import effective
 from lintra.model import Hit, Rule
+from lintra.policy.selector import compile_path, reach_of
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.controllers import (CLUSTER_API_PROVIDER_KINDS, PROVIDER_KIND_VENDORS, api_group,
                                           group_vendor, provider_kind)
@@ -79,6 +80,17 @@ def check(document, scan):
         what = "is" if pointer == ("kind",) else "refers to"
         yield Hit(pointer, f"{document.data.get('kind', '?')} '{document.name or '?'}' {what} {kind}, a kind of "
                            f"{provider}", at="value", vendor=vendor, service=provider)
+
+
+def _cluster_api(key, value) -> bool:
+    return (api_group(value) or "").endswith(CLUSTER_API_GROUP_SUFFIX)
+
+
+#: where the check can find anything (:class:`lintra.check.Dispatch`): a CRD, or an object of a
+#: Cluster API group; other objects (most) are not given to it
+check.looks = lambda scan: _LOOKS
+_LOOKS = [(reach_of(compile_path("kind")), lambda key, value: value == "CustomResourceDefinition"),
+          (reach_of(compile_path("apiVersion")), _cluster_api)]
 
 
 EXAMPLES = {

@@ -40,6 +40,7 @@ from lintra import lazy_re
 from lintra.check.params import effective
 from lintra.domain.kubernetes import containers, pods, resolve
 from lintra.model import Hit, Rule
+from lintra.policy.selector import compile_path, reach_of
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.storage_drivers import DRIVERS, reported_by_packs, vendor_of
 
@@ -149,6 +150,16 @@ def check(document, scan):
             label = container.get("name", where[-1]) if isinstance(container, dict) else where[-1]
             yield _hit(document, pointer, name,
                        f"{kind} '{document.name or '?'}' container '{label}' (its kubelet plugin socket)", found)
+
+
+def _driver_kind(key, value) -> bool:
+    return isinstance(value, str) and value in FIELDS
+
+
+#: where the check can find anything (:class:`lintra.check.Dispatch`): an object of a kind with a
+#: driver field, or one with pods; other objects (most) are not given to it
+check.looks = lambda scan: _LOOKS
+_LOOKS = [(reach_of(compile_path("kind")), _driver_kind), (reach_of(compile_path("@pod")), None)]
 
 
 EXAMPLES = {
