@@ -171,3 +171,15 @@ def test_a_text_offending_value_is_written_as_json_writes_it():
     for text in ("", "gcr.io/app:1", "é", "\u2028", "\x00\x1f", "\ud800", 'a"b\\c', "日本", "\U0001f600"):
         assert offending(text, ("image",)) == json.dumps(text, sort_keys=True, default=str)
     assert offending(1, ()) == "1" and offending(True, ()) == "true" and offending({"a": 1}, ("v",)) == "key:v"
+
+
+def test_an_api_group_remembered_by_its_text_names_the_vendor_its_domain_names():
+    from lintra.rules.k8s import controllers
+
+    groups = ["apps", "crd.nsx.vmware.com", "s3.services.k8s.aws", "example.com", "config.openshift.io", "", None,
+              "rbac.authorization.k8s.io"]
+    first = [controllers.group_vendor(group) for group in groups]
+    assert [controllers.group_vendor(group) for group in groups] == first
+    controllers._DOMAIN_VENDORS.clear()
+    assert [controllers.group_vendor(group) for group in reversed(groups)] == list(reversed(first))
+    assert first[0] is None and first[1] == "vmware" and first[2] == "aws" and first[4] == "redhat"

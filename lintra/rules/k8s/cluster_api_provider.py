@@ -28,7 +28,6 @@ References:
 
 from lintra.check.params import effective
 from lintra.model import Hit, Rule
-from lintra.policy.selector import compile_path, reach_of
 from lintra.rules.docstring import rationale, references
 from lintra.rules.k8s.controllers import (CLUSTER_API_PROVIDER_KINDS, PROVIDER_KIND_VENDORS, api_group,
                                           group_vendor, provider_kind)
@@ -88,9 +87,17 @@ def _cluster_api(key, value) -> bool:
 
 #: where the check can find anything (:class:`lintra.check.Dispatch`): a CRD, or an object of a
 #: Cluster API group; other objects (most) are not given to it
-check.looks = lambda scan: _LOOKS
-_LOOKS = [(reach_of(compile_path("kind")), lambda key, value: value == "CustomResourceDefinition"),
-          (reach_of(compile_path("apiVersion")), _cluster_api)]
+def _looks(scan):
+    if not _LOOKS:  # the selector's paths compile on first use (no regex at import)
+        from lintra.policy.selector import compile_path, reach_of
+
+        _LOOKS.extend([(reach_of(compile_path("kind")), lambda key, value: value == "CustomResourceDefinition"),
+                       (reach_of(compile_path("apiVersion")), _cluster_api)])
+    return _LOOKS
+
+
+check.looks = _looks
+_LOOKS: list = []
 
 
 EXAMPLES = {
