@@ -25,19 +25,32 @@ class Resolver:
     ``needs(document)`` says which documents the resolver reads through ``scan`` (Heat's reads
     every template and environment of the run); a rule on ``kinds`` then runs as a cross-object
     rule (see :attr:`lintra.Rule.needs`). Without it, the resolver reads only documents of its
-    kinds."""
+    kinds.
 
-    __slots__ = ("name", "kinds", "for_document", "needs", "reads")
+    ``bundle`` (optional) are the kinds of the documents that the resolver and the cross-object
+    rules of those kinds read through ``scan`` and nothing else: the map step then runs each such
+    rule on each document of its file where it can (:mod:`lintra.check.settle`: the rule asked the
+    scan for no other document), and the reduce runs it only where it could not.
+    ``shares(document, options)`` then says whether a rule on *another* document may read
+    ``document`` (a parent template passing a parameter, an environment): a document it does not
+    share, whose rules all ran in the map, is not kept for the reduce. Without it, every document
+    of the bundle is shared."""
+
+    __slots__ = ("name", "kinds", "for_document", "needs", "reads", "bundle", "shares")
 
     def __init__(self, name: str, kinds: Sequence[str], for_document: Callable[[Document, Any], Optional[Expand]],
                  needs: Optional[Callable[[Document], bool]] = None,
-                 reads: Optional[Dict[str, Tuple[Tuple[str, ...], ...]]] = None) -> None:
+                 reads: Optional[Dict[str, Tuple[Tuple[str, ...], ...]]] = None,
+                 bundle: Sequence[str] = (),
+                 shares: Optional[Callable[[Document, Dict[str, Any]], bool]] = None) -> None:
         self.name = name
         self.kinds = tuple(kinds)
         self.for_document = for_document
         self.needs = needs or (lambda document, kinds=self.kinds: document.kind in kinds)
         #: what it reads of the documents it needs, as :attr:`lintra.Rule.reads` (None: all)
         self.reads = reads
+        self.bundle = tuple(bundle)
+        self.shares = shares
 
 
 class Candidate:

@@ -4,7 +4,7 @@ resolver that lets declarative packs see through ``get_param`` (:mod:`lintra.rul
 
 from lintra.hookspecs import hookimpl
 from lintra.rules.heat import (env_vendor_driver, env_vendor_network_service, env_vendor_service, environments,
-                               registry_vendor_type, resolve, unknown_resource_type, vcenter_node_placement,
+                               parents, registry_vendor_type, resolve, unknown_resource_type, vcenter_node_placement,
                                vendor_storage_extra_specs, vmware_flavor_extra_specs)
 
 RULES = [
@@ -34,10 +34,20 @@ def in_bundle(document) -> bool:
     return document.kind in environments.BUNDLE_KINDS
 
 
+def shares(document, options) -> bool:
+    """Whether a Heat rule on another document may read ``document``: every environment (its
+    parameters and registry), and a template that may be a parent (:func:`parents.may_instantiate`:
+    the value it passes to a nested template's ``get_param``, or, with environments that apply,
+    a template a registry entry names). Any other template is read only by the rules run on it."""
+    return document.kind not in environments.KINDS or parents.may_instantiate(document, options)
+
+
 for _rule in RULES:
     _rule.needs = in_bundle
     _rule.reads = READS
 resolve.RESOLVER.reads = READS
+resolve.RESOLVER.bundle = environments.BUNDLE_KINDS
+resolve.RESOLVER.shares = shares
 
 
 @hookimpl

@@ -58,6 +58,16 @@ def _build(scan) -> Dict[str, List[Parent]]:
     return found
 
 
+def may_instantiate(document: Document, options) -> bool:
+    """Whether ``document`` may be a parent in the index of a run with ``options``: it names a
+    template by path (a resource, a group member, a chain link), or an environment applies
+    that may map one of its types to a template (then any template may be one)."""
+    if environments.applies_any(options):
+        return True
+    return any(isinstance(kind, str) and upstream_types.is_template_reference(kind)
+               for _, kind, _, _ in _template_resources(document.data))
+
+
 def _template_resources(data):
     """``(resource name, type, properties pointer, properties)`` of every resource and group member."""
     if not isinstance(data, dict):
