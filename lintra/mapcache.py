@@ -901,9 +901,11 @@ def _settled_entries(settled: Any, kept: int, findings: int) -> bool:
         return False
     counted = 0
     for entry in settled:
-        if not (isinstance(entry, tuple) and len(entry) == 5):
+        if not (isinstance(entry, tuple) and len(entry) == 6):
             return False
-        position, keep, kind, left, count = entry
+        position, keep, kind, left, count, links = entry
+        if not (links is None or (isinstance(links, tuple) and all(isinstance(path, str) for path in links))):
+            return False
         if not (type(position) is int and type(keep) is bool and isinstance(kind, str)
                 and isinstance(left, tuple) and all(isinstance(rule, str) for rule in left)
                 and type(count) is int and count >= 0 and 0 <= position <= kept and (position < kept or not keep)):

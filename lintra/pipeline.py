@@ -9,7 +9,10 @@ A run is a map over files, then one reduce:
   except those a cross-object rule needs (:attr:`lintra.Rule.needs`) or whose references to
   nested templates are still to be followed; those are kept as plain data (the data and the
   positions the locator needs), never as parser node trees, and wait packed
-  (:mod:`lintra.check.kept`).
+  (:mod:`lintra.check.kept`). A cross-object rule that only a resolver made one (Heat's, whose
+  ``get_param`` reads other files) also runs here, on each document where it asks for no other
+  (:mod:`lintra.check.settle`); a document whose rules all ran is kept only while another
+  document's rules may read it (:meth:`Plan.settle`, :func:`_needed`).
 - **reduce**: cross-object rules run on the kept documents (the ones they need, in the order the
   files were loaded), then filter (profiles, suppressions, baseline) and report.
 
@@ -137,6 +140,8 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     #: files holding a Heat template the map settled and did not keep, each with how many
     #: documents were kept before it
     dropped: List[Tuple[int, Source]] = []
+    #: documents kept only for the rules of the documents they name (:func:`_needed`)
+    links: Dict[int, Tuple[Document, Tuple[str, ...]]] = {}
     spill = kept_parts.Spill()  # where kept documents' packed bytes wait for the reduce
     unreadable = False
     also: List[FileRecord] = []  # files read to build another file's documents (Kustomize bases, patches)
@@ -172,7 +177,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     found_here = outcome.findings(registry.rules)
                     if outcome.settled:
                         found_here = _settled(plan, item, outcome, found_here, len(kept) + len(loaded),
-                                              order, dropped)
+                                              order, dropped, links)
                     findings.extend(found_here)
                     text_suppressions.extend(outcome.text_suppressions)
                     document_suppressions.extend(outcome.document_suppressions)
@@ -195,6 +200,8 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
         context_files = _read_context(plan, context, found, suffixes, exclude, kept, rules) if context else set()
         context_files |= _repository_environments(plan, paths, found, suffixes, exclude, kept, dropped)
         del dropped
+        kept, order = _needed(kept, order, links)
+        del links
         findings.extend(_reduce(plan, kept, order, Scan(kept, options, registry.resolvers)))
         del order
         plan.left.clear()
@@ -221,11 +228,13 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
 
 class Plan:
     """Which rules run where: per-document rules in the map, cross-object rules in the reduce
-    (a rule with :attr:`lintra.Rule.needs`, or one on a kind whose resolver reads other documents),
-    and which documents the map keeps for the reduce."""
+    (a rule with :attr:`lintra.Rule.needs`, or one on a kind whose resolver reads other documents)
+    except where the map could run them (:meth:`settle`), and which documents the map keeps for
+    the reduce."""
 
     __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads", "store",
-                 "wrote_context", "readers", "_asked", "settles", "shares", "unsettled_needs", "left", "settled_ids")
+                 "wrote_context", "readers", "_asked", "settles", "shared_with", "unsettled_needs", "left",
+                 "settled_ids")
 
     def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
                  observe: Optional["Observer"] = None) -> None:
@@ -277,8 +286,9 @@ class Plan:
         #: kind -> the cross-object rules the map step runs on its documents where it can
         #: (:mod:`lintra.check.settle`): those whose kinds all lie in a resolver's bundle
         self.settles: Dict[str, Dispatch] = {}
-        #: kind -> whether a rule on another document may read one of this kind (its resolver's)
-        self.shares: Dict[str, Callable[[Document, Dict[str, Any]], bool]] = {}
+        #: kind -> which other documents' rules may read one of this kind (its resolver's
+        #: :attr:`lintra.Resolver.shared_with`)
+        self.shared_with: Dict[str, Callable[[Document, Dict[str, Any]], Optional[Sequence[str]]]] = {}
         bundles = [resolver for resolver in registry.resolvers.values() if resolver.bundle]
         settled = [rule for rule in self.cross
                    if any(set(rule.kinds) <= set(resolver.bundle) for resolver in bundles)]
@@ -288,7 +298,7 @@ class Plan:
                 rules = [rule for rule in settled if kind in rule.kinds]
                 if rules and kind not in self.settles:
                     self.settles[kind] = Dispatch(rules)
-                    self.shares[kind] = resolver.shares or (lambda document, options: True)
+                    self.shared_with[kind] = resolver.shared_with or (lambda document, options: None)
         #: kind -> the needs of the cross-object rules of that kind the map does not run
         self.unsettled_needs: Dict[str, List[Callable[[Document], bool]]] = {}
         for rule in self.cross:
@@ -318,11 +328,14 @@ class Plan:
             return False  # run in the map step, which found what it finds
         return self._answer(self.needs[rule.id], document)
 
-    def settle(self, documents: Sequence[Document]) -> List[Tuple[Document, bool, Any]]:
+    def settle(self, documents: Sequence[Document]) -> List[Tuple[Document, bool, Any, Any]]:
         """The map step's part of the cross-object rules of ``documents`` (:mod:`lintra.check.settle`):
-        for each document of a kind it settles, in order, ``(document, kept, settled)``: whether
-        the reduce still needs it, and what the rules run on it found and left."""
+        for each document of a kind it settles, in order, ``(document, kept, links, settled)``:
+        whether the map keeps it; when only for other documents (or to follow its references),
+        the relative paths of the only ones whose rules may read it (else None: it is needed for
+        itself, or by any); and what the rules run on it found and left."""
         from lintra.check import settle
+        from lintra.policy import resolvers as resolvers_memo
 
         found = []
         scan = settle.LocalScan(self.options, self.registry.resolvers)
@@ -333,36 +346,43 @@ class Plan:
                 continue
             rules = dispatch.given(scan).rules_for(document, document.kind in resolvers)
             settled = settle.settle(document, rules, scan, locate)
-            kept = bool(settled.left) or self._shared(document) or any(
-                self._answer(need, document) for need in self.unsettled_needs.get(document.kind, ()))
-            found.append((document, kept, settled))
+            if settled.left or any(self._answer(need, document) for need in self.unsettled_needs.get(document.kind, ())):
+                found.append((document, True, None, settled))
+            else:
+                found.append((document, *self._shared(document), settled))
+        resolvers_memo.forget()  # the last document's expand holds it, with its file's positions
         return found
 
-    def _shared(self, document: Document) -> bool:
-        """Whether the reduce may read ``document`` for another one: its kind's resolver says so,
-        or it names files to follow (:mod:`lintra.load.references`)."""
+    def _shared(self, document: Document) -> Tuple[bool, Optional[Tuple[str, ...]]]:
+        """Whether the reduce may read ``document`` for other documents, and the relative paths
+        of the only ones that may (None: any): as its kind's resolver says, or since it names
+        files to follow (:mod:`lintra.load.references`)."""
         try:
-            if self.shares[document.kind](document, self.options or {}):
-                return True
-        except Exception:  # a broken predicate keeps the document
-            return True
-        return document.kind in REFERENCE_KINDS and bool(document.source.path) and names_files(document)
+            shared = self.shared_with[document.kind](document, self.options or {})
+            shared = None if shared is None else tuple(str(path) for path in shared)
+        except Exception:  # a broken answer keeps the document for any
+            return True, None
+        if shared is None:
+            return True, None
+        # kept while its references are followed (every wave of the map), then only for those
+        follows = document.kind in REFERENCE_KINDS and bool(document.source.path) and names_files(document)
+        return bool(shared) or follows, shared
 
     def keep(self, document: Document) -> bool:
         if document.kind in REFERENCE_KINDS and document.source.path:
             return True
         return any(self._answer(need, document) for need in self.by_kind.get(document.kind, ()))
 
-    def kept(self, documents: Iterable[Document], settled: Optional[List[Tuple[Document, bool, Any]]] = None,
+    def kept(self, documents: Iterable[Document], settled: Optional[List[Tuple[Document, bool, Any, Any]]] = None,
              into: Optional[list] = None, before: int = 0) -> List[Document]:
         """Those of ``documents`` the reduce needs, each :meth:`reduced`. With ``settled`` (what
         :meth:`settle` made of them), a document it settled is kept only when the reduce needs
         it, and ``into`` gets ``(how many documents are kept before it, counting ``before``,
-        whether it is kept, its kind, the rules left, the findings)`` for each."""
+        whether it is kept, its kind, the rules left, the findings, its links)`` for each."""
         if not settled:
             kept = [self.reduced(doc) for doc in documents if self.keep(doc)]
         else:
-            by_document = {id(document): (keep, result) for document, keep, result in settled}
+            by_document = {id(document): (keep, links, result) for document, keep, links, result in settled}
             kept = []
             for doc in documents:
                 answer = by_document.get(id(doc))
@@ -370,8 +390,8 @@ class Plan:
                     if self.keep(doc):
                         kept.append(self.reduced(doc))
                     continue
-                keep, result = answer
-                into.append((before + len(kept), keep, doc.kind, result.left, result.findings))
+                keep, links, result = answer
+                into.append((before + len(kept), keep, doc.kind, result.left, result.findings, links))
                 if keep:
                     kept.append(self.reduced(doc))
         self._asked = (None, {})  # holds no document past its file
@@ -465,8 +485,8 @@ class Plan:
             outcome.document_suppressions = suppressions
             outcome.observed = observed
             outcome.kept = loaded.documents
-            for position, keep, kind, left, found in settled:
-                outcome.settled.append((position, keep, kind, left, len(found)))
+            for position, keep, kind, left, found, links in settled:
+                outcome.settled.append((position, keep, kind, left, len(found), links))
                 for finding in found:
                     outcome.add(finding)
         if source.path is not None:
@@ -475,16 +495,20 @@ class Plan:
 
 
 def _settled(plan: Plan, source: Source, outcome: "Outcome", found: List[Finding], before: int,
-             order: List[Tuple[int, List[Finding]]], dropped: List[Tuple[int, Source]]) -> List[Finding]:
+             order: List[Tuple[int, List[Finding]]], dropped: List[Tuple[int, Source]],
+             links: Dict[int, Tuple[Document, Tuple[str, ...]]]) -> List[Finding]:
     """The map's own findings of ``outcome`` (returned), with what it settled of the cross-object
     rules put in the reduce's ``order`` (its kept documents start at ``before`` in the run's kept);
-    the rules it left noted for :meth:`Plan.wants`."""
-    stored = sum(entry[-1] for entry in outcome.settled)
+    the rules it left noted for :meth:`Plan.wants`, the documents kept only for others in ``links``."""
+    stored = sum(entry[4] for entry in outcome.settled)
     own, settled = (found[:len(found) - stored], found[len(found) - stored:]) if stored else (found, [])
     at = 0
-    for position, keep, kind, left, count in outcome.settled:
+    for position, keep, kind, left, count, linked in outcome.settled:
         if keep:
-            plan.left[id(outcome.kept[position])] = left
+            document = outcome.kept[position]
+            plan.left[id(document)] = left
+            if linked is not None and document.source.path:
+                links[id(document)] = (document, linked)
         elif kind in ("heat", "cfn") and source.path and (not dropped or dropped[-1][1] is not source):
             dropped.append((before + position, source))
         if count:
@@ -493,6 +517,45 @@ def _settled(plan: Plan, source: Source, outcome: "Outcome", found: List[Finding
             order.append((before + position, settled[at:at + count]))
             at += count
     return own
+
+
+def _needed(kept: List[Document], order: List[Tuple[int, List[Finding]]],
+            links: Dict[int, Tuple[Document, Tuple[str, ...]]]) -> Tuple[List[Document], List[Tuple[int, List[Finding]]]]:
+    """``kept`` without the documents kept only for others (``links``: each with the relative
+    paths of the only documents whose rules may read it) that no document the reduce runs rules
+    on, nor one it keeps for such a document, may be read for; ``order`` moved alike."""
+    if not links:
+        return kept, order
+    import os
+
+    from lintra.repository import RealPaths
+
+    real = RealPaths()
+    readers: Dict[str, List[Document]] = {}  # real path -> the documents its rules may read
+    for document, paths in links.values():
+        directory = os.path.dirname(document.source.path)
+        for path in paths:
+            readers.setdefault(real.below(directory, path), []).append(document)
+    waiting = [real.of(doc.source.path) for doc in kept if id(doc) not in links and doc.source.path]
+    seen = set(waiting)
+    needed = set()
+    while waiting:
+        for document in readers.get(waiting.pop(), ()):
+            if id(document) not in needed:
+                needed.add(id(document))
+                path = real.of(document.source.path)
+                if path not in seen:
+                    seen.add(path)
+                    waiting.append(path)
+    if len(needed) == len(links):
+        return kept, order
+    moved, remaining = [], []  # moved[i]: how many of kept[:i] remain
+    for doc in kept:
+        moved.append(len(remaining))
+        if id(doc) in needed or id(doc) not in links:
+            remaining.append(doc)
+    moved.append(len(remaining))
+    return remaining, [(moved[position], found) for position, found in order]
 
 
 def _reduce(plan: Plan, kept: List[Document], order: List[Tuple[int, List[Finding]]], scan: Scan) -> List[Finding]:
@@ -660,8 +723,10 @@ class Outcome:
         self.observed: List[Any] = []
         #: for each document whose cross-object rules the map ran (:meth:`Plan.settle`), in order:
         #: ``(how many of kept come before it, whether it is kept, its kind, the rules left to the
-        #: reduce, how many findings)``; those findings are the last of :meth:`findings`, in order
-        self.settled: List[Tuple[int, bool, str, Tuple[str, ...], int]] = []
+        #: reduce, how many findings, links)``; those findings are the last of :meth:`findings`, in
+        #: order. ``links``: for a document kept only for others, the relative paths of the only
+        #: documents whose rules may read it, else None (:meth:`Plan.settle`)
+        self.settled: List[Tuple[int, bool, str, Tuple[str, ...], int, Optional[Tuple[str, ...]]]] = []
 
     def add(self, finding: Finding) -> None:
         self._findings.append(finding)

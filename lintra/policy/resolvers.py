@@ -31,18 +31,20 @@ class Resolver:
     rules of those kinds read through ``scan`` and nothing else: the map step then runs each such
     rule on each document of its file where it can (:mod:`lintra.check.settle`: the rule asked the
     scan for no other document), and the reduce runs it only where it could not.
-    ``shares(document, options)`` then says whether a rule on *another* document may read
-    ``document`` (a parent template passing a parameter, an environment): a document it does not
-    share, whose rules all ran in the map, is not kept for the reduce. Without it, every document
-    of the bundle is shared."""
+    ``shared_with(document, options)`` then says which other documents' rules may read
+    ``document``: None for any (an environment), else the paths, relative to ``document``'s
+    directory, of the only documents that may (the nested templates a parent names: what it
+    passes to their ``get_param``); empty for none. A document whose rules all ran in the map is
+    kept for the reduce only while one of those has rules left there (or reads, in turn, for one
+    that has). Without it, every document of the bundle is shared with any."""
 
-    __slots__ = ("name", "kinds", "for_document", "needs", "reads", "bundle", "shares")
+    __slots__ = ("name", "kinds", "for_document", "needs", "reads", "bundle", "shared_with")
 
     def __init__(self, name: str, kinds: Sequence[str], for_document: Callable[[Document, Any], Optional[Expand]],
                  needs: Optional[Callable[[Document], bool]] = None,
                  reads: Optional[Dict[str, Tuple[Tuple[str, ...], ...]]] = None,
                  bundle: Sequence[str] = (),
-                 shares: Optional[Callable[[Document, Dict[str, Any]], bool]] = None) -> None:
+                 shared_with: Optional[Callable[[Document, Dict[str, Any]], Optional[Sequence[str]]]] = None) -> None:
         self.name = name
         self.kinds = tuple(kinds)
         self.for_document = for_document
@@ -50,7 +52,7 @@ class Resolver:
         #: what it reads of the documents it needs, as :attr:`lintra.Rule.reads` (None: all)
         self.reads = reads
         self.bundle = tuple(bundle)
-        self.shares = shares
+        self.shared_with = shared_with
 
 
 class Candidate:

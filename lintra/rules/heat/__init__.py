@@ -34,12 +34,12 @@ def in_bundle(document) -> bool:
     return document.kind in environments.BUNDLE_KINDS
 
 
-def shares(document, options) -> bool:
-    """Whether a Heat rule on another document may read ``document``: every environment (its
-    parameters and registry), and a template that may be a parent (:func:`parents.may_instantiate`:
-    the value it passes to a nested template's ``get_param``, or, with environments that apply,
-    a template a registry entry names). Any other template is read only by the rules run on it."""
-    return document.kind not in environments.KINDS or parents.may_instantiate(document, options)
+def shared_with(document, options):
+    """Which other documents' Heat rules may read ``document``: any, for an environment (its
+    parameters and registry) and, once environments apply, for a template (a registry entry may
+    name it: LH107); else the nested templates a parent names (:func:`parents.nested`: what it
+    passes to their ``get_param``). Any other template is read only by the rules run on it."""
+    return None if document.kind not in environments.KINDS else parents.nested(document, options)
 
 
 for _rule in RULES:
@@ -47,7 +47,7 @@ for _rule in RULES:
     _rule.reads = READS
 resolve.RESOLVER.reads = READS
 resolve.RESOLVER.bundle = environments.BUNDLE_KINDS
-resolve.RESOLVER.shares = shares
+resolve.RESOLVER.shared_with = shared_with
 
 
 @hookimpl

@@ -166,3 +166,27 @@ def test_the_map_keeps_fewer_heat_templates_of_the_corpus(corpus, monkeypatch):
     before = [doc for doc in _kept([corpus]) if doc.kind in ("heat", "cfn")]
     assert len(templates) < len(before) / 2
     assert {doc.source.name for doc in templates} < {doc.source.name for doc in before}
+
+
+def test_a_parent_is_kept_only_while_a_template_it_names_has_rules_left_for_the_reduce(tmp_path):
+    write(tmp_path, "net.yaml", NET_LITERAL)
+    write(tmp_path, "parent.yaml", PARENT)
+    assert _kept([tmp_path]) == []  # the nested template was settled: nothing reads what the parent passes
+    write(tmp_path, "net.yaml", NET_PARAMETER)
+    assert names(_kept([tmp_path])) == ["net.yaml", "parent.yaml"]
+
+
+def test_a_grandparent_is_kept_for_the_parameter_its_child_passes_on(tmp_path):
+    write(tmp_path, "lib/net.yaml", NET_PARAMETER)
+    write(tmp_path, "lib/parent.yaml", PARENT.replace("nettype: portgroup", "nettype: {get_param: outer}"))
+    write(tmp_path, "grand.yaml", "heat_template_version: 2018-08-31\nresources:\n  stack:\n"
+                                  "    type: lib/parent.yaml\n    properties:\n      outer: portgroup\n"
+                                  "  other:\n    type: unrelated.yaml\n")
+    write(tmp_path, "unrelated.yaml", "heat_template_version: 2018-08-31\nresources:\n  s:\n"
+                                      "    type: child.yaml\n")
+    write(tmp_path, "child.yaml", NET_LITERAL)
+    result = run([str(tmp_path)], Judgement(select=["LH"]))
+    assert [(name, line, column) for name, line, column, _ in found(result)] == [
+        ("child.yaml", 10, 32), ("grand.yaml", 6, 14)]
+    # the chain up from the template whose get_param waits for the reduce, and nothing else
+    assert names(_kept([tmp_path])) == ["grand.yaml", "net.yaml", "parent.yaml"]
