@@ -100,8 +100,9 @@ class Dispatch:
     looked at then form one tree, walked once per document from the root down, a path that
     reaches nothing ending the walk below it. Each distinct ``(key, text)`` is tested once per run
     for all the rules looking there, and only the rules that may find something are called
-    (policy packs' rules carry ``looks``: :mod:`lintra.policy.pack`). A rule's looks may change
-    during a run (a rule compiled on first use): :func:`looks_changed` says so."""
+    (policy packs' rules carry ``looks``: :mod:`lintra.policy.pack`). A rule's looks are asked
+    once per run and set of parameters: a rule compiled on first use gives tests that compile it
+    when first asked, then answer as its compiled tests do."""
 
     __slots__ = ("by_kind", "_run")
     _recent: Dict[Tuple[Rule, ...], "Dispatch"] = {}
@@ -158,34 +159,23 @@ class _RunOptions:
 class _KindRules:
     """The rules of one kind, and the program that dispatches them for the run's parameters."""
 
-    __slots__ = ("rules", "_given", "_generation", "_program")
+    __slots__ = ("rules", "_given", "_program")
 
     def __init__(self, rules: List[Rule]) -> None:
         self.rules = rules
         self._given: Any = _UNSET
-        self._generation = -1
         self._program: Optional[_Program] = None
 
     def program(self, scan: Any) -> "_Program":
-        # a rule's looks follow the run's parameters (one program per parameter mapping), and
-        # change when a rule says so (:func:`looks_changed`)
+        # a rule's looks follow the run's parameters: one program per parameter mapping
         given = configured(scan)
-        if given is not self._given or self._program is None or self._generation != _GENERATION[0]:
-            self._generation = _GENERATION[0]
+        if given is not self._given or self._program is None:
             self._program = _Program(self.rules, scan)
             self._given = given
         return self._program
 
 
 _UNSET = object()
-#: how many times some rule's looks changed (see :func:`looks_changed`)
-_GENERATION = [0]
-
-
-def looks_changed() -> None:
-    """Say that a rule's ``looks`` answer differently from now on (a rule that compiles its
-    matches on first use gives their precise tests then): the check stage asks every rule again."""
-    _GENERATION[0] += 1
 
 
 class _Program:

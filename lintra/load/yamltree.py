@@ -16,9 +16,15 @@ import re
 import sys
 from typing import Any, Iterator, List, Optional, Tuple
 
-import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from lintra import lazy_re
+
+# PyYAML's pure-Python reader and timestamp constructor compile their patterns at import (the
+# reader's class of printable characters alone costs about a third of importing PyYAML); libyaml
+# reads the text itself and timestamps stay strings here, so they compile only if something uses them
+with lazy_re.deferred(("yaml.reader", "yaml.constructor")):
+    import yaml
+    from yaml.constructor import ConstructorError, SafeConstructor
+    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits

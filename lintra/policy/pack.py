@@ -545,9 +545,6 @@ def _deferred_rule(spec: Dict[str, Any], origin: str, derived: Optional[Dict[str
     def compile_now():
         regex_safety.vouch(_patterns([spec["match"], spec.get("where")]))  # a shipped pack's: checked by the test suite
         compiled.append(_compile_rule(spec, origin).check)
-        from lintra.check import looks_changed
-
-        looks_changed()  # the check stage now asks the compiled tests
 
     def looks(scan):
         if compiled:
@@ -566,11 +563,17 @@ def _deferred_rule(spec: Dict[str, Any], origin: str, derived: Optional[Dict[str
         return [(reach_of(path), _compiling(n, run)) for n, path in enumerate(steps)]
 
     def _compiling(n, run):
+        # the check stage keeps this test for the run (rebuilding its dispatch for every rule
+        # compiled on first use cost more than this one call more per distinct value tested)
+        inner: list = []
+
         def test(key, value):
-            if not compiled:
-                compile_now()
-            inner = compiled[0].looks(run)[n][1]
-            return inner is None or inner(key, value)
+            if not inner:
+                if not compiled:
+                    compile_now()
+                inner.append(compiled[0].looks(run)[n][1])
+            found = inner[0]
+            return found is None or found(key, value)
         return test
 
     check.looks = looks

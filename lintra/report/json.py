@@ -5,10 +5,9 @@ Keys are only ever added, never renamed or removed.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict
 
-from lintra.report.escape import for_json
+from lintra.report import jsontext
 
 
 def finding_dict(finding) -> Dict[str, Any]:
@@ -67,5 +66,4 @@ def to_dict(result) -> Dict[str, Any]:
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    json.dump(for_json(to_dict(result)), stream, indent=2)
-    stream.write("\n")
+    jsontext.write(to_dict(result), stream)
