@@ -183,3 +183,16 @@ def test_an_api_group_remembered_by_its_text_names_the_vendor_its_domain_names()
     controllers._DOMAIN_VENDORS.clear()
     assert [controllers.group_vendor(group) for group in reversed(groups)] == list(reversed(first))
     assert first[0] is None and first[1] == "vmware" and first[2] == "aws" and first[4] == "redhat"
+
+
+def test_the_csi_driver_rule_follows_each_run_s_accepted_drivers():
+    rule = REGISTRY.rules["LK116"]
+    documents = _documents("apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata:\n  name: ebs.csi.aws.com\n")
+
+    def found(options):
+        return [(f.rule.id, f.span.line, f.span.column)
+                for f in run_rules(documents, Dispatch([rule]), Scan(documents, options, REGISTRY.resolvers))]
+    assert found({}) == [("LK116", 4, 9)]
+    assert found({"rule_params": {"LK116": {"accepted_drivers": ["ebs.csi.aws.com"]}}}) == []
+    assert found({"rule_params": {"LK116": {"extra_drivers": {"x.example.org": "other"}}}}) == [("LK116", 4, 9)]
+    assert found({}) == [("LK116", 4, 9)]

@@ -106,7 +106,11 @@ def _hit(document, pointer, name, what, found):
 
 
 def _lookup(params):
-    """``name -> (vendor, product)`` or None, with the run's extra and accepted drivers."""
+    """``name -> (vendor, product)`` or None, with the run's extra and accepted drivers (made once
+    per run: ``params`` is the run's shared answer of :func:`effective`, asked on every object
+    with pods)."""
+    if _LOOKUP[0] is params:
+        return _LOOKUP[1]
     extra, accepted = params["extra_drivers"], set(params["accepted_drivers"])
 
     def lookup(name):
@@ -115,7 +119,12 @@ def _lookup(params):
         if name in extra:
             return extra[name], f"the {extra[name]} driver {name}"
         return vendor_of(name)
+    _LOOKUP[:] = [params, lookup]
     return lookup
+
+
+#: the parameters :func:`_lookup` answered for last, and its answer
+_LOOKUP: list = [None, None]
 
 
 def check(document, scan):
