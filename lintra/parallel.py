@@ -6,9 +6,11 @@ re-configured; this process maps files too instead of waiting, so on N CPUs N pr
 work and none is left to only collect results.
 
 Scheduling: the heavy files go first, heaviest first (bytes, and files a loader builds from other
-files, such as a Kustomize root, count as heavy), then the others in their order; each worker has :data:`DEPTH` batches in hand so that it never
-waits while this process maps a file, and batches shrink as the map nears its end, so both
-processes finish at about the same time. The results still come back in the order of the inputs,
+files, such as a Kustomize root, count as heavy), then the others in their order; each worker has
+:data:`DEPTH` batches in hand, and before this process maps a file of its own each worker is
+given at least that file's weight of work, so that no worker waits while this process maps (a
+Kustomize root takes as long as a hundred small files); batches shrink as the map nears its end,
+so both processes finish at about the same time. The results still come back in the order of the inputs,
 so a parallel run writes exactly what a sequential one writes. A worker sends each result pickled
 once, over a pipe of its own; a result it cannot send (None), and every file a worker had in hand
 when it died, is mapped by this process itself, as ``--jobs 1`` would.
@@ -43,6 +45,10 @@ HEAVY = 16 * 1024
 #: Batches a worker holds: when it finishes one the next is already there, even while this
 #: process is busy mapping a file of its own.
 DEPTH = 2
+#: The most bytes of batches a worker holds beyond :data:`DEPTH` to cover a file this process
+#: maps: well within a pipe's buffer (64 KiB), so that sending them never waits for the worker
+#: (which may itself wait for this process to read its answers).
+HELD_BYTES = 32 * 1024
 
 def available_cpus() -> int:
     """The CPUs this process may really use: its CPU affinity, bounded by a cgroup CPU quota
@@ -130,9 +136,10 @@ def ordered_map(work: Callable[[Any], Optional[bytes]], here: Callable[[Any], An
     by this process and ``jobs - 1`` forked workers.
 
     In a worker, ``work(item)`` gives the result as bytes, or None for "map it in the run's own
-    process"; this process turns those bytes into the result with ``received(item, data)`` as
-    soon as they arrive, and computes ``here(item)`` itself for the items it takes (and for those
-    a worker could not give back). ``weight(item)`` is how long an item is expected to take
+    process"; this process turns those bytes into the result with ``received(item, data)`` when
+    the item's turn comes (a result that arrives early, such as a heavy file's, mapped first, waits
+    as the bytes it came as, a fraction of the objects' size), and computes ``here(item)`` itself
+    for the items it takes (and for those a worker could not give back). ``weight(item)`` is how long an item is expected to take
     (bytes of input): the heaviest go first. ``work`` and everything it reaches are inherited by
     the fork, not pickled; the items are pickled."""
     workers: List[_Worker] = []
@@ -152,14 +159,20 @@ class _Worker:
     """A forked process mapping the batches it is sent: ``[(index, item), ...]`` pickled in,
     ``[(index, bytes or None), ...]`` pickled out, one length-prefixed message per batch."""
 
-    __slots__ = ("pid", "tasks", "results", "held")
+    __slots__ = ("pid", "tasks", "results", "held", "weights", "weight", "sizes", "bytes")
 
     def __init__(self, pid: int, tasks: int, results: int) -> None:
         self.pid = pid
         self.tasks = tasks
         self.results = results
-        #: the batches sent and not yet answered, oldest first
+        #: the batches sent and not yet answered, oldest first, and what each weighs
         self.held: "deque[List[int]]" = deque()
+        self.weights: "deque[int]" = deque()
+        #: what the batches held weigh together
+        self.weight = 0
+        #: the bytes of each batch held, and together
+        self.sizes: "deque[int]" = deque()
+        self.bytes = 0
 
     @classmethod
     def start(cls, work: Callable[[Any], Optional[bytes]], others: Sequence["_Worker"]) -> "_Worker":
@@ -193,14 +206,25 @@ class _Worker:
     def send(self, batch: List[int], items: Sequence) -> None:
         import pickle  # only a parallel run pickles: not on a one-file check's path
 
-        _write(self.tasks, pickle.dumps([(index, items[index]) for index in batch], pickle.HIGHEST_PROTOCOL))
+        message = pickle.dumps([(index, items[index]) for index in batch], pickle.HIGHEST_PROTOCOL)
+        _write(self.tasks, message)
         self.held.append(batch)
+        self.sizes.append(len(message))
+        self.bytes += len(message)
+        self.weights.append(0)
+
+    def weighs(self, weight: int) -> None:
+        """The batch just sent weighs ``weight``."""
+        self.weights[-1] += weight
+        self.weight += weight
 
     def receive(self) -> List[Any]:
         import pickle
 
         answer = pickle.loads(_read(self.results))
         self.held.popleft()
+        self.weight -= self.weights.popleft()
+        self.bytes -= self.sizes.popleft()
         return answer
 
     def stop(self) -> None:
@@ -291,9 +315,11 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
         worker.held.clear()
         worker.stop()
 
-    def feed(worker: _Worker) -> None:
+    def feed(worker: _Worker, cover: int = 0) -> None:
+        """Send ``worker`` batches until it holds :data:`DEPTH` of them, and at least ``cover``
+        weight of work (what this process is about to map itself)."""
         nonlocal left
-        while todo and len(worker.held) < DEPTH:
+        while todo and (len(worker.held) < DEPTH or (worker.weight < cover and worker.bytes < HELD_BYTES)):
             target = min(BATCH_WEIGHT, left // (4 * processes))  # guided: smaller as the end nears
             batch = [todo.popleft()]
             size = weights[batch[0]]
@@ -303,6 +329,7 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
             left -= size
             try:
                 worker.send(batch, items)
+                worker.weighs(size)
             except OSError:  # it died since its last answer: its task pipe has no reader (EPIPE)
                 mine.extend(batch)
                 lose(worker)
@@ -320,7 +347,7 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
             if data is None:
                 mine.append(index)
             else:
-                done[index] = received(items[index], data)
+                done[index] = _Arrived(data)
 
     for worker in list(workers):  # feeding may find one dead, and drop it from the list
         feed(worker)
@@ -328,6 +355,8 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
     while upto < count:
         if upto in done:
             result = done.pop(upto)
+            if type(result) is _Arrived:
+                result = received(items[upto], result.data)
             upto += 1
             yield result
             continue
@@ -344,12 +373,23 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
         if todo:
             index = todo.popleft()
             left -= weights[index]
+            for worker in list(live.values()):  # feeding may find one dead, and drop it
+                feed(worker, weights[index])
             done[index] = here(items[index])
             continue
         if not live:  # cannot be: every item is done, to do, or held by a live worker
             raise RuntimeError(f"the map lost item {upto}")
         for fd, _ in poller.poll():  # every item left is in a worker's hands: wait for one
             collect(fd)
+
+
+class _Arrived:
+    """A worker's result as it arrived (bytes), until its turn comes."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 _HEADER = struct.Struct("<Q")
