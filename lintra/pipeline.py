@@ -565,9 +565,26 @@ def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
     import pickle
     from functools import partial
 
+    _import_before_forking()
     return parallel.ordered_map(partial(_map_in_worker, plan), plan.cached_map,
                                 lambda source, data: plan.stored(source, pickle.loads(data)), jobs,
                                 _weight(plan.registry))
+
+
+#: What the map step imports when its first files need it (RE2 for the packs' patterns, the Kustomize
+#: reader's file helpers, the vSphere detector's JSON reader): a parallel run imports them before
+#: forking, so that each worker inherits them instead of importing them again
+FIRST_USE_IMPORTS = ("re2", "lintra.load.kustomize.files", "lintra.load.kustomize.tree", "lintra.load.vsphere.apijson")
+
+
+def _import_before_forking() -> None:
+    import importlib
+
+    for name in FIRST_USE_IMPORTS:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # pragma: no cover - what is missing fails where it is used, as before
+            pass
 
 
 #: What mapping a file costs besides its bytes, and what a file a loader builds from other files

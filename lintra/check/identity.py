@@ -27,6 +27,8 @@ from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
 from lintra.model import Document, Finding, Pointer
 from lintra.repository import RealPaths, is_within, repository_root
 
+_json_string = json.encoder.encode_basestring_ascii
+
 #: keys that name a list item in the formats lintra reads (containers, volumes, env; vSphere devices)
 _ITEM_NAMES = ("name", "label", "key")
 
@@ -35,14 +37,17 @@ _ITEM_NAMES = ("name", "label", "key")
 _TEMPLATE = "\0template\0"
 
 
-def object_identity(doc: Document) -> str:
+def object_identity(doc: Document, name: Optional[str] = None) -> str:
+    """``name``: the object's :func:`lintra.check.object_name`, when the caller has it already."""
     data = doc.data if isinstance(doc.data, dict) else {}
     if doc.kind == "k8s" and doc.name is not None:
-        meta = data.get("metadata") or {}
         template = _template_of_name(doc)
         if template is not None:  # the rendered name follows the release and values: not an identity
             return _TEMPLATE + template + "\0" + "/".join(str(part) for part in (data.get("apiVersion"),
                                                                                  data.get("kind")))
+        if name is not None:
+            return name
+        meta = data.get("metadata") or {}
         return "/".join(str(part) for part in (data.get("apiVersion"), data.get("kind"),
                                                meta.get("namespace") or "", doc.name))
     if doc.kind == "vsphere-vm" and isinstance(data.get("name"), str):
@@ -84,15 +89,18 @@ def offending(value: Any, pointer: Pointer) -> str:
     """The scalar itself; for a mapping or a list, the key name that holds it."""
     if isinstance(value, (dict, list)):
         return "key:" + (str(pointer[-1]) if pointer else "")
+    if value.__class__ is str:  # what json.dumps gives a string, without making an encoder
+        return _json_string(value)
     try:
         return json.dumps(value, sort_keys=True, default=str)
     except (TypeError, ValueError):
         return repr(value)
 
 
-def parts(doc: Document, pointer: Pointer, value: Any) -> Tuple[str, str, str]:
-    """(object, normalised pointer, offending value) of a hit at ``pointer`` in ``doc``."""
-    return object_identity(doc), normalised_pointer(doc.data, pointer), offending(value, pointer)
+def parts(doc: Document, pointer: Pointer, value: Any, name: Optional[str] = None) -> Tuple[str, str, str]:
+    """(object, normalised pointer, offending value) of a hit at ``pointer`` in ``doc``; ``name``
+    as for :func:`object_identity`."""
+    return object_identity(doc, name), normalised_pointer(doc.data, pointer), offending(value, pointer)
 
 
 def assign(findings: Sequence[Finding], paths: Iterable[str]) -> None:
