@@ -136,9 +136,10 @@ def ordered_map(work: Callable[[Any], Optional[bytes]], here: Callable[[Any], An
     by this process and ``jobs - 1`` forked workers.
 
     In a worker, ``work(item)`` gives the result as bytes, or None for "map it in the run's own
-    process"; this process turns those bytes into the result with ``received(item, data)`` as
-    soon as they arrive, and computes ``here(item)`` itself for the items it takes (and for those
-    a worker could not give back). ``weight(item)`` is how long an item is expected to take
+    process"; this process turns those bytes into the result with ``received(item, data)`` when
+    the item's turn comes (a result that arrives early, such as a heavy file's, mapped first, waits
+    as the bytes it came as, a fraction of the objects' size), and computes ``here(item)`` itself
+    for the items it takes (and for those a worker could not give back). ``weight(item)`` is how long an item is expected to take
     (bytes of input): the heaviest go first. ``work`` and everything it reaches are inherited by
     the fork, not pickled; the items are pickled."""
     workers: List[_Worker] = []
@@ -346,7 +347,7 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
             if data is None:
                 mine.append(index)
             else:
-                done[index] = received(items[index], data)
+                done[index] = _Arrived(data)
 
     for worker in list(workers):  # feeding may find one dead, and drop it from the list
         feed(worker)
@@ -354,6 +355,8 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
     while upto < count:
         if upto in done:
             result = done.pop(upto)
+            if type(result) is _Arrived:
+                result = received(items[upto], result.data)
             upto += 1
             yield result
             continue
@@ -378,6 +381,15 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
             raise RuntimeError(f"the map lost item {upto}")
         for fd, _ in poller.poll():  # every item left is in a worker's hands: wait for one
             collect(fd)
+
+
+class _Arrived:
+    """A worker's result as it arrived (bytes), until its turn comes."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 _HEADER = struct.Struct("<Q")

@@ -297,3 +297,24 @@ def test_what_a_worker_prints_is_written_once_and_nothing_twice(tmp_path):
                           cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), env=env)
     assert done.returncode == 0, done.stderr
     assert sorted(done.stdout.splitlines()) == ["buffered before the fork", "from worker 0"]
+
+
+def test_a_result_that_arrives_before_its_turn_waits_as_its_bytes(tmp_path):
+    """The heavy items go first, so their results arrive long before the run takes them; they
+    wait as the bytes they came as, and become results (``received``) only when their turn
+    comes: a run over many heavy files does not hold all their decoded outcomes at once."""
+    heavy = parallel.HEAVY
+    items = list(range(60)) + [heavy + i for i in range(60)]  # the heavy ones last: mapped first
+    taken = []
+    turn = {}
+
+    def received(item, data):
+        turn[item] = len(taken)
+        return pickle.loads(data)
+
+    work, here = _gated(str(tmp_path / "marker"))
+    with parallel.ordered_map(work, here, received, 2, weight=lambda item: item) as map_items:
+        for result in map_items(items):
+            taken.append(result)
+    assert [value for value, _ in taken] == [item * 10 for item in items]
+    assert turn and all(turn[item] == items.index(item) for item in turn)

@@ -66,4 +66,36 @@ def to_dict(result) -> Dict[str, Any]:
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    jsontext.write(to_dict(result), stream)
+    """What ``json.dump(for_json(to_dict(result)), stream, indent=2)`` writes, each file's and each
+    finding's dictionary made (and escaped) as the encoder reaches it: a run over a large
+    repository never holds the dictionaries of all its files and findings at once."""
+    from lintra import __version__
+
+    report = {
+        "tool": {"name": "lintra", "version": __version__},
+        "files": _Made(len(result.files), _file_dict, result.files),
+        "findings": _Made(len(result.findings), finding_dict, result.findings),
+        "summary": result.summary(),
+    }
+    jsontext.write(report, stream)
+
+
+class _Made(list):
+    """A list of ``count`` items that :mod:`lintra.report.jsontext` (which iterates a list it
+    writes, once, when it is not a plain list) writes item by item: ``make(source)``, made as
+    each is reached."""
+
+    __slots__ = ("_count", "_make", "_sources")
+
+    def __init__(self, count: int, make, sources) -> None:
+        super().__init__()
+        self._count = count
+        self._make = make
+        self._sources = sources
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self):
+        make = self._make
+        return (make(source) for source in self._sources)

@@ -30,6 +30,7 @@ PIECE = 1 << 16
 _string = json.encoder.encode_basestring_ascii  # the C function where there is one
 #: the scalars the C encoder writes as the pure-Python one does (subclasses are walked here)
 _SCALARS = frozenset((str, int, float, bool, type(None)))
+_PLAIN_LISTS = frozenset((list, tuple))
 #: level -> the encoder of a container of scalars at that level (its items' separator indents them)
 _FLAT: Dict[int, Callable[[Any], str]] = {}
 
@@ -128,7 +129,8 @@ def _list(value, level: int, out: _Out) -> None:
         out.parts.append("[]")
         return
     inner = INDENT * (level + 1)
-    if _SCALARS.issuperset(map(type, value)):
+    # a list of another type may make its items as they are reached (lintra.report.json): walked once
+    if value.__class__ in _PLAIN_LISTS and _SCALARS.issuperset(map(type, value)):
         text = _scalars(value, level + 1)
         if text is not None:
             out.parts.append("[\n" + inner + text[1:-1] + "\n" + INDENT * level + "]")
