@@ -109,3 +109,15 @@ def test_the_report_formats_write_json_dumps_text_unbuffered(tmp_path):
         assert proc.returncode == 1, proc.stderr
         text = proc.stdout.decode("utf-8")
         assert text == json.dumps(json.loads(text), indent=2) + "\n", fmt
+
+
+def test_the_shared_corpus_report_is_the_text_json_dump_writes(corpus):
+    """The JSON and SARIF reports of the whole shared corpus, written by json.dump and by the
+    writer, byte for byte (the findings, files and summary of a real run: escaped text,
+    related locations, regions, nulls)."""
+    from lintra.pipeline import run
+    from lintra.report import json as json_report, sarif
+
+    result = run([corpus], jobs=1, options={"cache": False})
+    for value in (json_report.to_dict(result), sarif.to_dict(result, {})):
+        assert written(value) == reference(value)
