@@ -795,8 +795,8 @@ def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
 
 
 #: What the map step imports when its first files need it (RE2 for the packs' patterns, the Kustomize
-#: reader's file helpers, the vSphere detector's JSON reader, the map's part of cross-object rules):
-#: a parallel run imports them before forking, so that each worker inherits them instead of
+#: reader's file helpers, the vSphere detector's JSON reader, the map's part of the Heat rules): a
+#: parallel run imports them before forking, so that each worker inherits them instead of
 #: importing them again
 FIRST_USE_IMPORTS = ("re2", "lintra.load.kustomize.files", "lintra.load.kustomize.tree", "lintra.load.vsphere.apijson",
                      "lintra.check.settle")
