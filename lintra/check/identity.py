@@ -24,7 +24,7 @@ import os
 from collections import Counter
 from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
 
-from lintra.model import Document, Finding, Pointer
+from lintra.model import Document, Finding, Pointer, offending as model_offending
 from lintra.repository import RealPaths, is_within, repository_root
 
 #: keys that name a list item in the formats lintra reads (containers, volumes, env; vSphere devices)
@@ -80,14 +80,12 @@ def normalised_pointer(data: Any, pointer: Pointer) -> str:
     return "".join(parts)
 
 
-def offending(value: Any, pointer: Pointer) -> str:
-    """The scalar itself; for a mapping or a list, the key name that holds it."""
-    if isinstance(value, (dict, list)):
-        return "key:" + (str(pointer[-1]) if pointer else "")
-    try:
-        return json.dumps(value, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
+offending = model_offending  # the scalar itself; for a mapping or a list, the key that holds it
+
+
+def has_list_index(pointer: Pointer) -> bool:
+    """Whether :func:`normalised_pointer` may differ from the pointer as it is written."""
+    return any(isinstance(part, int) for part in pointer)
 
 
 def parts(doc: Document, pointer: Pointer, value: Any) -> Tuple[str, str, str]:
@@ -111,7 +109,7 @@ def assign(findings: Sequence[Finding], paths: Iterable[str]) -> None:
 
     for finding in findings:
         finding.path_key = key_of(finding.file)
-        where = finding.identity_parts[0]
+        where = finding.identity_object
         if where.startswith(_TEMPLATE):  # the template file, named as its repository names it
             template, _, rest = where[len(_TEMPLATE):].partition("\0")
             finding.identity_parts = ("template:" + key_of(template) + "#" + rest, *finding.identity_parts[1:])
