@@ -6,6 +6,7 @@ fixed shape is the contract plugins rely on.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Tuple, Union
 
 # the vocabulary rules and findings are written in, re-exported as part of the model
@@ -449,10 +450,34 @@ class FileRecord:
                  documents: int = 0, notes: Sequence[str] = ()) -> None:
         self.file = file
         self.status = status
-        self.kinds = tuple(kinds)
+        self.kinds = _shared_kinds(kinds)
         self.reason = reason
         self.documents = documents
         #: what a reader could not resolve in this input (a Helm construct that is unknown at lint
         #: time, a dependency that is not vendored); the findings it could make are still made
         self.notes = tuple(notes)
+
+    def __getstate__(self):  # a tuple, not a dict of slot names: smaller from a worker
+        return (self.file, self.status, self.kinds, self.reason, self.documents, self.notes)
+
+    def __setstate__(self, state) -> None:
+        self.file, status, kinds, self.reason, self.documents, self.notes = state
+        self.status = sys.intern(status) if type(status) is str else status  # not one copy a batch
+        self.kinds = _shared_kinds(kinds)
+
+
+#: one tuple of kinds per combination (a run holds a record per file, and they repeat a few:
+#: ``("k8s",)``, ``("heat",)``, ``()``), at most this many combinations
+_KINDS_SHARED = 256
+_kinds: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
+
+
+def _shared_kinds(kinds: Iterable[str]) -> Tuple[str, ...]:
+    kinds = tuple(kinds)
+    shared = _kinds.get(kinds)
+    if shared is None:
+        if len(_kinds) >= _KINDS_SHARED or not all(type(kind) is str for kind in kinds):
+            return kinds
+        shared = _kinds[kinds] = tuple(sys.intern(kind) for kind in kinds)
+    return shared
 

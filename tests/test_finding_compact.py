@@ -82,3 +82,19 @@ def made_by_document(made):
     for finding, where, _, _ in made.values():
         documents.setdefault(where, []).append(finding)
     return documents
+
+
+def test_records_share_their_kinds_also_when_they_come_from_a_worker():
+    """A run holds one record per file (33k at 16 copies of the corpus): records of the same kinds
+    share one tuple, also those unpickled from a worker's batches, which share its strings."""
+    import pickle
+
+    from lintra.model import FileRecord
+
+    first = FileRecord("a.yaml", "scanned", ["k8s"], documents=1)
+    second = FileRecord("b.yaml", "scanned", ("k8s",), documents=2)
+    assert first.kinds is second.kinds
+    back = pickle.loads(pickle.dumps([first, second]))
+    assert [(r.file, r.status, r.kinds, r.reason, r.documents, r.notes) for r in back] == [
+        ("a.yaml", "scanned", ("k8s",), None, 1, ()), ("b.yaml", "scanned", ("k8s",), None, 2, ())]
+    assert back[0].kinds is first.kinds and back[0].status is first.status
