@@ -69,7 +69,7 @@ from lintra import cache
 from lintra.model import Document, Locator, Source
 
 #: bump when the shape of an entry changes
-SCHEMA = 1
+SCHEMA = 2
 #: a run that checks fewer files than this maps them without the cache (see ``pipeline._scan_store``)
 SCAN_FROM_FILES = 8
 #: an entry is read only up to this many times the input file limit (``max_file_bytes``): what
@@ -858,9 +858,9 @@ def _outcome_of(entry: Any, key: str, source: Source, restore: Callable[[Any], A
             and entry.get("file") == source.name):
         return None
     state = entry.get("outcome")
-    if not (isinstance(state, tuple) and len(state) == 8):
+    if not (isinstance(state, tuple) and len(state) == 9):
         return None
-    record, unreadable, findings, text_suppressions, document_suppressions, kept, also, observed = state
+    record, unreadable, findings, text_suppressions, document_suppressions, kept, also, observed, settled = state
     if not (isinstance(record, FileRecord) and record.file == source.name and type(unreadable) is bool
             and record.status in ("scanned", "skipped", "error")
             and isinstance(findings, list) and also == [] and observed == []):
@@ -886,10 +886,32 @@ def _outcome_of(entry: Any, key: str, source: Source, restore: Callable[[Any], A
             and isinstance(doc.index, int) and isinstance(doc.base, tuple) and isinstance(doc.locator, Locator)
             for doc in kept)):
         return None
+    if not _settled_entries(settled, len(kept), len(findings)):
+        return None
     try:
         return restore(state)
     except (ValueError, TypeError):
         return None
+
+
+def _settled_entries(settled: Any, kept: int, findings: int) -> bool:
+    """Whether ``settled`` is what an outcome says the map settled (``Outcome.settled``) for an
+    outcome of ``kept`` documents and ``findings`` findings."""
+    if not isinstance(settled, list):
+        return False
+    counted = 0
+    for entry in settled:
+        if not (isinstance(entry, tuple) and len(entry) == 6):
+            return False
+        position, keep, kind, left, count, links = entry
+        if not (links is None or (isinstance(links, tuple) and all(isinstance(path, str) for path in links))):
+            return False
+        if not (type(position) is int and type(keep) is bool and isinstance(kind, str)
+                and isinstance(left, tuple) and all(isinstance(rule, str) for rule in left)
+                and type(count) is int and count >= 0 and 0 <= position <= kept and (position < kept or not keep)):
+            return False
+        counted += count
+    return counted <= findings
 
 
 def _dependencies(source: Source, files: Sequence[Any]) -> Optional[dict]:

@@ -429,6 +429,8 @@ def offending(value: Any, pointer: Pointer) -> str:
         return "key:" + (str(pointer[-1]) if pointer else "")
     import json
 
+    if value.__class__ is str:  # what json.dumps gives a string, without making an encoder
+        return json.encoder.encode_basestring_ascii(value)
     try:
         return json.dumps(value, sort_keys=True, default=str)
     except (TypeError, ValueError):

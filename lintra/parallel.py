@@ -6,9 +6,11 @@ re-configured; this process maps files too instead of waiting, so on N CPUs N pr
 work and none is left to only collect results.
 
 Scheduling: the heavy files go first, heaviest first (bytes, and files a loader builds from other
-files, such as a Kustomize root, count as heavy), then the others in their order; each worker has :data:`DEPTH` batches in hand so that it never
-waits while this process maps a file, and batches shrink as the map nears its end, so both
-processes finish at about the same time. The results still come back in the order of the inputs,
+files, such as a Kustomize root, count as heavy), then the others in their order; each worker has
+:data:`DEPTH` batches in hand, and before this process maps a file of its own each worker is
+given at least that file's weight of work, so that no worker waits while this process maps (a
+Kustomize root takes as long as a hundred small files); batches shrink as the map nears its end,
+so both processes finish at about the same time. The results still come back in the order of the inputs,
 so a parallel run writes exactly what a sequential one writes. A worker sends each result pickled
 once, over a pipe of its own; a result it cannot send (None), and every file a worker had in hand
 when it died, is mapped by this process itself, as ``--jobs 1`` would.
@@ -43,6 +45,10 @@ HEAVY = 16 * 1024
 #: Batches a worker holds: when it finishes one the next is already there, even while this
 #: process is busy mapping a file of its own.
 DEPTH = 2
+#: The most bytes of batches a worker holds beyond :data:`DEPTH` to cover a file this process
+#: maps: well within a pipe's buffer (64 KiB), so that sending them never waits for the worker
+#: (which may itself wait for this process to read its answers).
+HELD_BYTES = 32 * 1024
 
 def available_cpus() -> int:
     """The CPUs this process may really use: its CPU affinity, bounded by a cgroup CPU quota
@@ -153,14 +159,20 @@ class _Worker:
     """A forked process mapping the batches it is sent: ``[(index, item), ...]`` pickled in,
     ``[(index, bytes or None), ...]`` pickled out, one length-prefixed message per batch."""
 
-    __slots__ = ("pid", "tasks", "results", "held")
+    __slots__ = ("pid", "tasks", "results", "held", "weights", "weight", "sizes", "bytes")
 
     def __init__(self, pid: int, tasks: int, results: int) -> None:
         self.pid = pid
         self.tasks = tasks
         self.results = results
-        #: the batches sent and not yet answered, oldest first
+        #: the batches sent and not yet answered, oldest first, and what each weighs
         self.held: "deque[List[int]]" = deque()
+        self.weights: "deque[int]" = deque()
+        #: what the batches held weigh together
+        self.weight = 0
+        #: the bytes of each batch held, and together
+        self.sizes: "deque[int]" = deque()
+        self.bytes = 0
 
     @classmethod
     def start(cls, work: Callable[[Any], Optional[bytes]], others: Sequence["_Worker"]) -> "_Worker":
@@ -194,14 +206,25 @@ class _Worker:
     def send(self, batch: List[int], items: Sequence) -> None:
         import pickle  # only a parallel run pickles: not on a one-file check's path
 
-        _write(self.tasks, pickle.dumps([(index, items[index]) for index in batch], pickle.HIGHEST_PROTOCOL))
+        message = pickle.dumps([(index, items[index]) for index in batch], pickle.HIGHEST_PROTOCOL)
+        _write(self.tasks, message)
         self.held.append(batch)
+        self.sizes.append(len(message))
+        self.bytes += len(message)
+        self.weights.append(0)
+
+    def weighs(self, weight: int) -> None:
+        """The batch just sent weighs ``weight``."""
+        self.weights[-1] += weight
+        self.weight += weight
 
     def receive(self) -> List[Any]:
         import pickle
 
         answer = pickle.loads(_read(self.results))
         self.held.popleft()
+        self.weight -= self.weights.popleft()
+        self.bytes -= self.sizes.popleft()
         return answer
 
     def stop(self) -> None:
@@ -292,9 +315,11 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
         worker.held.clear()
         worker.stop()
 
-    def feed(worker: _Worker) -> None:
+    def feed(worker: _Worker, cover: int = 0) -> None:
+        """Send ``worker`` batches until it holds :data:`DEPTH` of them, and at least ``cover``
+        weight of work (what this process is about to map itself)."""
         nonlocal left
-        while todo and len(worker.held) < DEPTH:
+        while todo and (len(worker.held) < DEPTH or (worker.weight < cover and worker.bytes < HELD_BYTES)):
             target = min(BATCH_WEIGHT, left // (4 * processes))  # guided: smaller as the end nears
             batch = [todo.popleft()]
             size = weights[batch[0]]
@@ -304,6 +329,7 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
             left -= size
             try:
                 worker.send(batch, items)
+                worker.weighs(size)
             except OSError:  # it died since its last answer: its task pipe has no reader (EPIPE)
                 mine.extend(batch)
                 lose(worker)
@@ -347,6 +373,8 @@ def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any]
         if todo:
             index = todo.popleft()
             left -= weights[index]
+            for worker in list(live.values()):  # feeding may find one dead, and drop it
+                feed(worker, weights[index])
             done[index] = here(items[index])
             continue
         if not live:  # cannot be: every item is done, to do, or held by a live worker

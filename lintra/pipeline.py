@@ -9,7 +9,10 @@ A run is a map over files, then one reduce:
   except those a cross-object rule needs (:attr:`lintra.Rule.needs`) or whose references to
   nested templates are still to be followed; those are kept as plain data (the data and the
   positions the locator needs), never as parser node trees, and wait packed
-  (:mod:`lintra.check.kept`).
+  (:mod:`lintra.check.kept`). A cross-object rule that only a resolver made one (Heat's, whose
+  ``get_param`` reads other files) also runs here, on each document where it asks for no other
+  (:mod:`lintra.check.settle`); a document whose rules all ran is kept only while another
+  document's rules may read it (:meth:`Plan.settle`, :func:`_needed`).
 - **reduce**: cross-object rules run on the kept documents (the ones they need, in the order the
   files were loaded), then filter (profiles, suppressions, baseline) and report.
 
@@ -29,7 +32,7 @@ from lintra.check.reserved import BY_ID as RESERVED_BY_ID
 from lintra.discover import discover
 from lintra.filter import Judgement, duplicates, failing, judge, suppress
 from lintra.load import decode, load_source
-from lintra.load.references import KINDS as REFERENCE_KINDS, READS as REFERENCE_READS, NotRead, References
+from lintra.load.references import KINDS as REFERENCE_KINDS, READS as REFERENCE_READS, NotRead, References, names_files
 from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit, Rule, Source
 from lintra.plugins import Registry, load_registry
 
@@ -130,6 +133,15 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
     text_suppressions: list = []
     document_suppressions: list = []
     kept: List[Document] = []
+    #: the reduce's order: kept documents from position ``order[i][0]`` of ``kept`` on, then the
+    #: findings ``order[i][1]`` the map made for it (of documents it settled), as the reduce
+    #: would have found them in that order (:meth:`Plan.settle`)
+    order: List[Tuple[int, List[Finding]]] = []
+    #: files holding a Heat template the map settled and did not keep, each with how many
+    #: documents were kept before it
+    dropped: List[Tuple[int, Source]] = []
+    #: documents kept only for the rules of the documents they name (:func:`_needed`)
+    links: Dict[int, Tuple[Document, Tuple[str, ...]]] = {}
     spill = kept_parts.Spill()  # where kept documents' packed bytes wait for the reduce
     unreadable = False
     also: List[FileRecord] = []  # files read to build another file's documents (Kustomize bases, patches)
@@ -162,7 +174,11 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     records.append(outcome.record)
                     also.extend(outcome.also)
                     unreadable = unreadable or outcome.unreadable
-                    findings.extend(outcome.findings(registry.rules))
+                    found_here = outcome.findings(registry.rules)
+                    if outcome.settled:
+                        found_here = _settled(plan, item, outcome, found_here, len(kept) + len(loaded),
+                                              order, dropped, links)
+                    findings.extend(found_here)
                     text_suppressions.extend(outcome.text_suppressions)
                     document_suppressions.extend(outcome.document_suppressions)
                     spill.keep(outcome.kept)
@@ -182,8 +198,13 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                     records.append(record)
             del recorded
         context_files = _read_context(plan, context, found, suffixes, exclude, kept, rules) if context else set()
-        context_files |= _repository_environments(plan, paths, found, suffixes, exclude, kept)
-        findings.extend(run_rules(kept, plan.cross, Scan(kept, options, registry.resolvers), wants=plan.wants))
+        context_files |= _repository_environments(plan, paths, found, suffixes, exclude, kept, dropped)
+        del dropped
+        kept, order = _needed(kept, order, links)
+        del links
+        findings.extend(_reduce(plan, kept, order, Scan(kept, options, registry.resolvers)))
+        del order
+        plan.left.clear()
         findings = duplicates.merge(findings)
         if context_files:
             findings = [f for f in findings if f.file not in context_files]
@@ -207,11 +228,13 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
 
 class Plan:
     """Which rules run where: per-document rules in the map, cross-object rules in the reduce
-    (a rule with :attr:`lintra.Rule.needs`, or one on a kind whose resolver reads other documents),
-    and which documents the map keeps for the reduce."""
+    (a rule with :attr:`lintra.Rule.needs`, or one on a kind whose resolver reads other documents)
+    except where the map could run them (:meth:`settle`), and which documents the map keeps for
+    the reduce."""
 
     __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads", "store",
-                 "wrote_context", "readers", "_asked")
+                 "wrote_context", "readers", "_asked", "settles", "shared_with", "unsettled_needs", "left",
+                 "settled_ids")
 
     def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
                  observe: Optional["Observer"] = None) -> None:
@@ -260,6 +283,33 @@ class Plan:
             need = self.needs[rule.id]
             self.readers.setdefault(id(need), (need, []))[1].append(self.reads[rule.id])
         self._asked: Tuple[Any, Dict[int, bool]] = (None, {})
+        #: kind -> the cross-object rules the map step runs on its documents where it can
+        #: (:mod:`lintra.check.settle`): those whose kinds all lie in a resolver's bundle
+        self.settles: Dict[str, Dispatch] = {}
+        #: kind -> which other documents' rules may read one of this kind (its resolver's
+        #: :attr:`lintra.Resolver.shared_with`)
+        self.shared_with: Dict[str, Callable[[Document, Dict[str, Any]], Optional[Sequence[str]]]] = {}
+        bundles = [resolver for resolver in registry.resolvers.values() if resolver.bundle]
+        settled = [rule for rule in self.cross
+                   if any(set(rule.kinds) <= set(resolver.bundle) for resolver in bundles)]
+        self.settled_ids = frozenset(rule.id for rule in settled)
+        for resolver in bundles:
+            for kind in resolver.bundle:
+                rules = [rule for rule in settled if kind in rule.kinds]
+                if rules and kind not in self.settles:
+                    self.settles[kind] = Dispatch(rules)
+                    self.shared_with[kind] = resolver.shared_with or (lambda document, options: None)
+        #: kind -> the needs of the cross-object rules of that kind the map does not run
+        self.unsettled_needs: Dict[str, List[Callable[[Document], bool]]] = {}
+        for rule in self.cross:
+            if rule not in settled:
+                for kind in rule.kinds:
+                    needs = self.unsettled_needs.setdefault(kind, [])
+                    if self.needs[rule.id] not in needs:
+                        needs.append(self.needs[rule.id])
+        #: id of a kept document -> the ids of the rules the map left to the reduce there, for
+        #: the documents the map settled (:meth:`wants`)
+        self.left: Dict[int, Tuple[str, ...]] = {}
 
     def _answer(self, need: Callable[[Document], bool], document: Document) -> bool:
         """``need(document)``, asked once per document while it is the one asked about."""
@@ -273,16 +323,77 @@ class Plan:
         return answer
 
     def wants(self, rule: Rule, document: Document) -> bool:
+        left = self.left.get(id(document))
+        if left is not None and rule.id not in left and rule.id in self.settled_ids:
+            return False  # run in the map step, which found what it finds
         return self._answer(self.needs[rule.id], document)
+
+    def settle(self, documents: Sequence[Document]) -> List[Tuple[Document, bool, Any, Any]]:
+        """The map step's part of the cross-object rules of ``documents`` (:mod:`lintra.check.settle`):
+        for each document of a kind it settles, in order, ``(document, kept, links, settled)``:
+        whether the map keeps it; when only for other documents (or to follow its references),
+        the relative paths of the only ones whose rules may read it (else None: it is needed for
+        itself, or by any); and what the rules run on it found and left."""
+        from lintra.check import settle
+        from lintra.policy import resolvers as resolvers_memo
+
+        found = []
+        scan = settle.LocalScan(self.options, self.registry.resolvers)
+        resolvers = self.registry.resolvers
+        for document in documents:
+            dispatch = self.settles.get(document.kind)
+            if dispatch is None:
+                continue
+            rules = dispatch.given(scan).rules_for(document, document.kind in resolvers)
+            settled = settle.settle(document, rules, scan, locate)
+            if settled.left or any(self._answer(need, document) for need in self.unsettled_needs.get(document.kind, ())):
+                found.append((document, True, None, settled))
+            else:
+                found.append((document, *self._shared(document), settled))
+        resolvers_memo.forget()  # the last document's expand holds it, with its file's positions
+        return found
+
+    def _shared(self, document: Document) -> Tuple[bool, Optional[Tuple[str, ...]]]:
+        """Whether the reduce may read ``document`` for other documents, and the relative paths
+        of the only ones that may (None: any): as its kind's resolver says, or since it names
+        files to follow (:mod:`lintra.load.references`)."""
+        try:
+            shared = self.shared_with[document.kind](document, self.options or {})
+            shared = None if shared is None else tuple(str(path) for path in shared)
+        except Exception:  # a broken answer keeps the document for any
+            return True, None
+        if shared is None:
+            return True, None
+        # kept while its references are followed (every wave of the map), then only for those
+        follows = document.kind in REFERENCE_KINDS and bool(document.source.path) and names_files(document)
+        return bool(shared) or follows, shared
 
     def keep(self, document: Document) -> bool:
         if document.kind in REFERENCE_KINDS and document.source.path:
             return True
         return any(self._answer(need, document) for need in self.by_kind.get(document.kind, ()))
 
-    def kept(self, documents: Iterable[Document]) -> List[Document]:
-        """Those of ``documents`` the reduce needs, each :meth:`reduced`."""
-        kept = [self.reduced(doc) for doc in documents if self.keep(doc)]
+    def kept(self, documents: Iterable[Document], settled: Optional[List[Tuple[Document, bool, Any, Any]]] = None,
+             into: Optional[list] = None, before: int = 0) -> List[Document]:
+        """Those of ``documents`` the reduce needs, each :meth:`reduced`. With ``settled`` (what
+        :meth:`settle` made of them), a document it settled is kept only when the reduce needs
+        it, and ``into`` gets ``(how many documents are kept before it, counting ``before``,
+        whether it is kept, its kind, the rules left, the findings, its links)`` for each."""
+        if not settled:
+            kept = [self.reduced(doc) for doc in documents if self.keep(doc)]
+        else:
+            by_document = {id(document): (keep, links, result) for document, keep, links, result in settled}
+            kept = []
+            for doc in documents:
+                answer = by_document.get(id(doc))
+                if answer is None:
+                    if self.keep(doc):
+                        kept.append(self.reduced(doc))
+                    continue
+                keep, links, result = answer
+                into.append((before + len(kept), keep, doc.kind, result.left, result.findings, links))
+                if keep:
+                    kept.append(self.reduced(doc))
         self._asked = (None, {})  # holds no document past its file
         return kept
 
@@ -339,6 +450,8 @@ class Plan:
         findings: List[Finding] = []
         suppressions: list = []
         observed: list = []
+        settled: list = []  # what the map settled, per document (:meth:`kept`)
+        kept_count = [0]
         local = Dispatch.of(self.local)  # once per file, not per parsed document
 
         def check(documents: List[Document]) -> List[Document]:
@@ -346,7 +459,9 @@ class Plan:
             suppressions.extend(suppress.from_documents(documents))
             if self.observe is not None:
                 observed.append(self.observe.summarise(documents))
-            kept = [kept_parts.packed(doc) for doc in self.kept(documents)]
+            chosen = self.kept(documents, self.settle(documents) if self.settles else None, settled, kept_count[0])
+            kept = [kept_parts.packed(doc) for doc in chosen]
+            kept_count[0] += len(kept)
             for doc in kept:
                 pack = getattr(doc.locator, "pack", None)
                 if pack is not None:
@@ -370,9 +485,91 @@ class Plan:
             outcome.document_suppressions = suppressions
             outcome.observed = observed
             outcome.kept = loaded.documents
+            for position, keep, kind, left, found, links in settled:
+                outcome.settled.append((position, keep, kind, left, len(found), links))
+                for finding in found:
+                    outcome.add(finding)
         if source.path is not None:
             source.forget()  # the bytes are read; kept documents need only the name and path
         return outcome
+
+
+def _settled(plan: Plan, source: Source, outcome: "Outcome", found: List[Finding], before: int,
+             order: List[Tuple[int, List[Finding]]], dropped: List[Tuple[int, Source]],
+             links: Dict[int, Tuple[Document, Tuple[str, ...]]]) -> List[Finding]:
+    """The map's own findings of ``outcome`` (returned), with what it settled of the cross-object
+    rules put in the reduce's ``order`` (its kept documents start at ``before`` in the run's kept);
+    the rules it left noted for :meth:`Plan.wants`, the documents kept only for others in ``links``."""
+    stored = sum(entry[4] for entry in outcome.settled)
+    own, settled = (found[:len(found) - stored], found[len(found) - stored:]) if stored else (found, [])
+    at = 0
+    for position, keep, kind, left, count, linked in outcome.settled:
+        if keep:
+            document = outcome.kept[position]
+            plan.left[id(document)] = left
+            if linked is not None and document.source.path:
+                links[id(document)] = (document, linked)
+        elif kind in ("heat", "cfn") and source.path and (not dropped or dropped[-1][1] is not source):
+            dropped.append((before + position, source))
+        if count:
+            # after the documents kept before this one; its own reduce findings, when it is kept,
+            # come after these (other rules: no two of one rule at one place change order)
+            order.append((before + position, settled[at:at + count]))
+            at += count
+    return own
+
+
+def _needed(kept: List[Document], order: List[Tuple[int, List[Finding]]],
+            links: Dict[int, Tuple[Document, Tuple[str, ...]]]) -> Tuple[List[Document], List[Tuple[int, List[Finding]]]]:
+    """``kept`` without the documents kept only for others (``links``: each with the relative
+    paths of the only documents whose rules may read it) that no document the reduce runs rules
+    on, nor one it keeps for such a document, may be read for; ``order`` moved alike."""
+    if not links:
+        return kept, order
+    import os
+
+    from lintra.repository import RealPaths
+
+    real = RealPaths()
+    readers: Dict[str, List[Document]] = {}  # real path -> the documents its rules may read
+    for document, paths in links.values():
+        directory = os.path.dirname(document.source.path)
+        for path in paths:
+            readers.setdefault(real.below(directory, path), []).append(document)
+    waiting = [real.of(doc.source.path) for doc in kept if id(doc) not in links and doc.source.path]
+    seen = set(waiting)
+    needed = set()
+    while waiting:
+        for document in readers.get(waiting.pop(), ()):
+            if id(document) not in needed:
+                needed.add(id(document))
+                path = real.of(document.source.path)
+                if path not in seen:
+                    seen.add(path)
+                    waiting.append(path)
+    if len(needed) == len(links):
+        return kept, order
+    moved, remaining = [], []  # moved[i]: how many of kept[:i] remain
+    for doc in kept:
+        moved.append(len(remaining))
+        if id(doc) in needed or id(doc) not in links:
+            remaining.append(doc)
+    moved.append(len(remaining))
+    return remaining, [(moved[position], found) for position, found in order]
+
+
+def _reduce(plan: Plan, kept: List[Document], order: List[Tuple[int, List[Finding]]], scan: Scan) -> List[Finding]:
+    """The cross-object rules on ``kept``, with the findings the map settled in their places."""
+    dispatch = Dispatch.of(plan.cross)
+    findings: List[Finding] = []
+    start = 0
+    for position, settled in order:
+        if position > start:
+            findings.extend(run_rules(kept[start:position], dispatch, scan, wants=plan.wants))
+            start = position
+        findings.extend(settled)
+    findings.extend(run_rules(kept[start:], dispatch, scan, wants=plan.wants))
+    return findings
 
 
 def _scan_store(plan: Plan, rules: Sequence[Rule], found: Sequence[Any]) -> Any:
@@ -425,7 +622,7 @@ def _read_context(plan: Plan, context: Sequence[str], found: Sequence[Any], suff
 
 
 def _repository_environments(plan: Plan, paths: Sequence[str], found: Sequence[Any], suffixes, exclude,
-                             kept: List[Document]) -> set:
+                             kept: List[Document], dropped: Sequence[Tuple[int, Source]] = ()) -> set:
     """Read, as context, the Heat environment files of each scanned template's repository that
     the scan does not include (a user checking ``templates/`` alone); their names.
 
@@ -434,12 +631,13 @@ def _repository_environments(plan: Plan, paths: Sequence[str], found: Sequence[A
     templates what the full one does. Only a repository that reaches beyond the scanned
     directories is walked, with discovery's path rules and the bounds of
     :func:`lintra.load.heat_environment.environment_candidates`; no finding in those files is
-    reported, and they are not among the run's files."""
+    reported, and they are not among the run's files. ``dropped`` are the files of templates the
+    map did not keep, each with how many documents were kept before it."""
     import os
 
     if not any(kind in plan.by_kind for kind in REFERENCE_KINDS):
         return set()
-    templates = [doc for doc in kept if doc.kind in ("heat", "cfn") and doc.source.path]
+    templates = _template_sources(kept, dropped)
     if not templates:
         return set()
     from lintra.load.heat_environment import environment_candidates
@@ -449,15 +647,16 @@ def _repository_environments(plan: Plan, paths: Sequence[str], found: Sequence[A
     cache: dict = {}
     real = RealPaths()
     roots: Dict[str, str] = {}  # real root -> the root as the templates' names spell it
-    for doc in templates:
-        root = repository_root(real.of(doc.source.path), cache)
+    for source in templates:
+        root = repository_root(real.of(source.path), cache)
         if root is None or root in roots or any(is_within(root, top) for top in scanned):
             continue  # no repository, or one the scan covers whole
-        roots[root] = root if os.path.isabs(doc.source.name) else os.path.relpath(root)
+        roots[root] = root if os.path.isabs(source.name) else os.path.relpath(root)
     if not roots:
         return set()
     done = {real.of(s.path) for s in found if getattr(s, "path", None)}
     done |= {real.of(doc.source.path) for doc in kept if doc.source.path}
+    done |= {real.of(source.path) for _, source in dropped}
     names = set()
     for shown in roots.values():
         for source in environment_candidates(discover([shown], suffixes, exclude), done):
@@ -466,6 +665,24 @@ def _repository_environments(plan: Plan, paths: Sequence[str], found: Sequence[A
                 names.add(source.name)
                 kept.extend(environments)
     return names
+
+
+def _template_sources(kept: Sequence[Document], dropped: Sequence[Tuple[int, Source]]) -> List[Source]:
+    """The sources of the run's Heat templates in the order they were loaded: the kept ones', and
+    those of ``dropped`` (each with how many documents were kept before it) in their places."""
+    found: List[Source] = []
+    waiting = iter(dropped)
+    next_dropped = next(waiting, None)
+    for position, doc in enumerate(kept):
+        while next_dropped is not None and next_dropped[0] <= position:
+            found.append(next_dropped[1])
+            next_dropped = next(waiting, None)
+        if doc.kind in ("heat", "cfn") and doc.source.path:
+            found.append(doc.source)
+    while next_dropped is not None:
+        found.append(next_dropped[1])
+        next_dropped = next(waiting, None)
+    return found
 
 
 def _resolved_needs(rule: Rule, registry: Registry) -> Optional[Callable[[Document], bool]]:
@@ -490,7 +707,7 @@ class Outcome:
     Findings travel without their rule (rules hold code); the run looks the rule up by id."""
 
     __slots__ = ("record", "unreadable", "_findings", "text_suppressions", "document_suppressions", "kept",
-                 "also", "observed")
+                 "also", "observed", "settled")
 
     def __init__(self, record: FileRecord, unreadable: bool, also: Sequence[FileRecord] = ()) -> None:
         self.record = record
@@ -504,6 +721,12 @@ class Outcome:
         #: what the run's observer summarised of this file's documents (plain data), once per
         #: group of documents alive together
         self.observed: List[Any] = []
+        #: for each document whose cross-object rules the map ran (:meth:`Plan.settle`), in order:
+        #: ``(how many of kept come before it, whether it is kept, its kind, the rules left to the
+        #: reduce, how many findings, links)``; those findings are the last of :meth:`findings`, in
+        #: order. ``links``: for a document kept only for others, the relative paths of the only
+        #: documents whose rules may read it, else None (:meth:`Plan.settle`)
+        self.settled: List[Tuple[int, bool, str, Tuple[str, ...], int, Optional[Tuple[str, ...]]]] = []
 
     def add(self, finding: Finding) -> None:
         self._findings.append(finding)
@@ -526,11 +749,11 @@ class Outcome:
         findings = [(f.rule.id, {slot: getattr(f, slot) for slot in Finding.__slots__ if slot != "rule"})
                     if isinstance(f, Finding) else f for f in self._findings]
         return (self.record, self.unreadable, findings, self.text_suppressions, self.document_suppressions,
-                self.kept, self.also, self.observed)
+                self.kept, self.also, self.observed, self.settled)
 
     def __setstate__(self, state) -> None:
         (self.record, self.unreadable, self._findings, self.text_suppressions, self.document_suppressions,
-         self.kept, self.also, self.observed) = state
+         self.kept, self.also, self.observed, self.settled) = state
 
     @classmethod
     def restored(cls, state) -> "Outcome":
@@ -565,9 +788,26 @@ def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
     import pickle
     from functools import partial
 
+    _import_before_forking()
     return parallel.ordered_map(partial(_map_in_worker, plan), plan.cached_map,
                                 lambda source, data: plan.stored(source, pickle.loads(data)), jobs,
                                 _weight(plan.registry))
+
+
+#: What the map step imports when its first files need it (RE2 for the packs' patterns, the Kustomize
+#: reader's file helpers, the vSphere detector's JSON reader): a parallel run imports them before
+#: forking, so that each worker inherits them instead of importing them again
+FIRST_USE_IMPORTS = ("re2", "lintra.load.kustomize.files", "lintra.load.kustomize.tree", "lintra.load.vsphere.apijson")
+
+
+def _import_before_forking() -> None:
+    import importlib
+
+    for name in FIRST_USE_IMPORTS:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # pragma: no cover - what is missing fails where it is used, as before
+            pass
 
 
 #: What mapping a file costs besides its bytes, and what a file a loader builds from other files

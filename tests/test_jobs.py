@@ -90,7 +90,11 @@ def test_only_documents_a_cross_object_rule_needs_are_kept(tmp_path):
                 "      serviceAccountName: app\n      containers: [{name: c, image: x}]\n") == ["Deployment"]
     for kind in ("StorageClass", "ServiceAccount", "Ingress", "IngressClass", "SecretProviderClass"):
         assert kept(f"apiVersion: v1\nkind: {kind}\nmetadata: {{name: n}}\n") == [kind]
-    assert kept("heat_template_version: 2018-08-31\nresources: {}\n") == [None]  # the Heat bundle
+    # the Heat bundle: a template whose rules all ran in the map and that no rule on another
+    # document reads is not kept; a parent (it names a nested template) and an environment are
+    assert kept("heat_template_version: 2018-08-31\nresources: {}\n") == []
+    assert kept("heat_template_version: 2018-08-31\nresources: {n: {type: net.yaml}}\n") == [None]
+    assert kept("parameter_defaults: {A: 1}\n", "env.yaml") == [None]
 
 
 def test_cross_object_rules_are_those_that_declare_what_they_need():

@@ -73,7 +73,7 @@ def test_new_data_replaces_the_packed_data():
 
 def test_the_reduce_sees_kept_heat_templates_packed_with_their_data(tmp_path):
     (tmp_path / "t.yaml").write_text(HEAT_TEMPLATE)
-    [template] = _kept([tmp_path])
+    [template] = _kept([tmp_path], heat_env_auto=True)
     assert isinstance(template, kept.Kept)
     assert template.data["resources"]["server"]["properties"] == {"flavor": {"get_param": "flavor"},
                                                                    "image": {"get_param": "image"}}

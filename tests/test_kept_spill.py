@@ -96,7 +96,7 @@ def test_a_run_leaves_no_file_behind_and_keeps_documents_spilled(tmp_path, priva
     monkeypatch.setattr(kept.Spill, "BUFFER", 1)  # the documents go through the file
     for i in range(3):
         (tmp_path / f"t{i}.yaml").write_text(HEAT_TEMPLATE)
-    documents = _kept([tmp_path])
+    documents = _kept([tmp_path], heat_env_auto=True)
     assert len(documents) == 3
     assert all(type(doc._packed) is int and doc._spill is not None for doc in documents)
     assert all(doc.span(("resources", "server", "type"), "value").line == 12 for doc in documents)
@@ -184,8 +184,8 @@ def test_what_a_kept_document_holds_in_memory_does_not_grow_with_its_size(tmp_pa
     (tmp_path / "big").mkdir()
     (tmp_path / "small" / "t.yaml").write_text(HEAT_TEMPLATE)
     (tmp_path / "big" / "t.yaml").write_text(big)
-    [small] = _kept([tmp_path / "small"])
-    [large] = _kept([tmp_path / "big"])
+    [small] = _kept([tmp_path / "small"], heat_env_auto=True)
+    [large] = _kept([tmp_path / "big"], heat_env_auto=True)
     assert len(large.data["resources"]) == 2001 and len(small.data["resources"]) == 1
     kept.release()
     assert _held(large) == _held(small)

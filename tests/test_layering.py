@@ -18,6 +18,8 @@ STAGES = ["discover", "load", "check", "filter", "report", "audit"]
 #: domain knowledge of the formats (lintra/domain/)
 SHARED = {"lintra", "lintra.model", "lintra.vocabulary", "lintra.hookspecs", "lintra.repository",
           "lintra.resources", "lintra.cache", "lintra.filesystem", "lintra.escape", "lintra.domain",
+          # regular expressions compiled on first use (rule tables, escaping, PyYAML's own)
+          "lintra.lazy_re",
           # the one safe regular-expression engine (RE2), shared by packs, Kustomize and Helm
           "lintra.policy.regex_safety"}
 

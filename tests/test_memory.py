@@ -89,6 +89,9 @@ def test_a_run_leaves_nothing_for_the_collector_to_traverse(tmp_path):
 
 # --- what the map step keeps for the reduce (issue 12: Heat reduced to what the rules read) ----
 
+#: A template none of whose looked-at places a ``get_param`` reaches: a run keeps it for the reduce
+#: only where a rule on another document may read it, as with ``--heat-env-auto`` (an environment
+#: may map a type to it), which the tests of what is kept of a template pass for that reason.
 HEAT_TEMPLATE = """\
 heat_template_version: 2018-08-31
 description: a long description no cross-object rule reads
@@ -145,7 +148,7 @@ def _plain(value):
 
 def test_a_heat_template_is_kept_as_its_resources_and_parameter_defaults(tmp_path):
     (tmp_path / "t.yaml").write_text(HEAT_TEMPLATE)
-    [template] = _kept([tmp_path])
+    [template] = _kept([tmp_path], heat_env_auto=True)
     assert template.data == {
         "parameters": {"flavor": {"default": "m1.small"}, "image": {}},
         "resources": {"server": {"type": "OS::Nova::Server", "properties": {
@@ -179,7 +182,7 @@ def test_a_rule_that_does_not_say_what_it_reads_keeps_heat_templates_whole(tmp_p
 
     (tmp_path / "t.yaml").write_text(HEAT_TEMPLATE)
     monkeypatch.setattr(RULES[0], "reads", None)
-    [template] = _kept([tmp_path])
+    [template] = _kept([tmp_path], heat_env_auto=True)
     assert set(template.data) == {"heat_template_version", "description", "parameters", "resources", "outputs",
                                   "conditions"}
     assert template.data["parameters"]["flavor"]["description"] == "also not read"
@@ -193,8 +196,8 @@ def test_what_is_kept_per_heat_file_is_bounded_by_what_the_rules_read(tmp_path):
     (tmp_path / "big").mkdir()
     (tmp_path / "small" / "t.yaml").write_text(HEAT_TEMPLATE)
     (tmp_path / "big" / "t.yaml").write_text(big)
-    [small] = _kept([tmp_path / "small"])
-    [large] = _kept([tmp_path / "big"])
+    [small] = _kept([tmp_path / "small"], heat_env_auto=True)
+    [large] = _kept([tmp_path / "big"], heat_env_auto=True)
     assert large.data == small.data
     small.locator.pack()
     large.locator.pack()

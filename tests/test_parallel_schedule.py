@@ -76,6 +76,38 @@ def test_three_jobs_are_this_process_and_two_workers(tmp_path):
     assert PARENT in {pid for _, pid in results} and len({pid for _, pid in results}) == 3
 
 
+def test_a_worker_holds_at_least_what_this_process_maps_before_this_process_maps_it(tmp_path, monkeypatch):
+    """While this process maps a file it cannot hand out work: the worker is given at least that
+    file's weight first (here a file 15,000 heavy comes after two batches of 3,200), or it would
+    wait as long. The worker answers nothing before this process's first item (it is gated), so
+    what it holds then is what it was sent."""
+    weights = [100] * 64 + [15000] + [100] * 600
+    sent, answered, held_then = [], [], []
+    send, receive = parallel._Worker.send, parallel._Worker.receive
+
+    def counted_send(worker, batch, items):
+        sent.extend(batch)
+        return send(worker, batch, items)
+
+    def counted_receive(worker):
+        answer = receive(worker)
+        answered.extend(index for index, _ in answer)
+        return answer
+
+    monkeypatch.setattr(parallel._Worker, "send", counted_send)
+    monkeypatch.setattr(parallel._Worker, "receive", counted_receive)
+    work, gate = _gated(str(tmp_path / "marker"))
+
+    def here(item):
+        held_then.append((item, sum(weights[i] for i in sent) - sum(weights[i] for i in answered)))
+        return gate(item)
+
+    results = _map(list(range(len(weights))), work=work, here=here, weight=weights.__getitem__)
+    assert [value for value, _ in results] == [item * 10 for item in range(len(weights))]
+    item, held = held_then[0]
+    assert item == 64 and held >= 15000
+
+
 def test_several_maps_share_the_workers_of_one_context():
     with parallel.ordered_map(_work, _here, _received, 2) as map_items:
         first = list(map_items(list(range(100))))

@@ -421,3 +421,102 @@ def test_plugin_versions_are_looked_up_when_asked(tmp_path):
     env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.stderr.split()[-2:] == ["False", "True"], out.stderr
+
+
+def test_a_plain_check_compiles_none_of_pyyamls_pure_python_patterns(tmp_path):
+    """PyYAML compiles at import its pure-Python reader's class of printable characters (about a
+    third of importing PyYAML) and its timestamp pattern; the libyaml path uses neither, so a check
+    compiles neither, while PyYAML's own pure-Python loader still refuses and reads what it did."""
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    code = ("import re, sys\nfrom lintra.cli.entry import main\n"
+            "try:\n    main(['check', 'svc.yaml'])\nexcept SystemExit:\n    pass\n"
+            "import yaml\n"
+            "print(isinstance(yaml.reader.Reader.NON_PRINTABLE, re.Pattern), "
+            "isinstance(yaml.constructor.SafeConstructor.timestamp_regexp, re.Pattern), "
+            "sorted(p for _, p, _ in re._cache if isinstance(p, str) and '\\ud7ff' in p), file=sys.stderr)\n"
+            "try:\n    yaml.load('a: \\x07', Loader=yaml.SafeLoader)\nexcept yaml.reader.ReaderError as error:\n"
+            "    print(error.character == 7, file=sys.stderr)\n"
+            "print(yaml.load('t: 2001-12-14', Loader=yaml.SafeLoader)['t'].year, file=sys.stderr)\n")
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.stderr.splitlines()[-3:] == ["False False []", "True", "2001"], out.stderr
+
+
+def test_deferred_patterns_are_lazy_only_for_the_modules_named():
+    import re
+    import types
+
+    from lintra import lazy_re
+
+    compile_ = re.compile
+    named, other = types.ModuleType("named"), types.ModuleType("other")
+    for module in (named, other):
+        exec("import re\ndef make(p):\n    return re.compile(p)\n", vars(module))  # noqa: S102 - our own code
+    with lazy_re.deferred(["named"]):
+        lazy, eager = named.make(r"a(b)"), other.make(r"a(b)")
+    assert re.compile is compile_
+    assert isinstance(lazy, lazy_re.LazyPattern) and "search" not in vars(lazy)
+    assert isinstance(eager, re.Pattern) and isinstance(named.make(r"a(b)"), re.Pattern)
+    assert lazy.search("xab").group(1) == "b" and lazy.groups == 1
+
+
+def test_rules_compiled_on_first_use_do_not_rebuild_the_dispatch(tmp_path, monkeypatch):
+    """A shipped rule read from the cache compiles when a document first reaches one of its
+    paths; the check stage keeps the dispatch it built for the run (one per kind), and the rule's
+    test then answers as the compiled one: the same findings as eagerly compiled rules."""
+    from lintra import check
+    from lintra.check import Dispatch, Scan, run_rules
+    from lintra.load import load_source
+    from lintra.model import Source
+    from lintra.plugins import load_registry
+
+    monkeypatch.setenv("LINTRA_CACHE_DIR", str(tmp_path))
+    rules_from_pack(policies_dir(), validate=False, trusted=True)  # writes the entry
+    cached = [r for r in rules_from_pack(policies_dir(), validate=False, trusted=True) if "k8s" in r.kinds]
+    eager = [r for r in rules_from_pack(policies_dir(), validate=False) if "k8s" in r.kinds]
+    registry = load_registry()
+    text = (SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
+                            "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n")
+            + "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
+              "provisioner: ebs.csi.aws.com\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+              "spec:\n  template:\n    spec:\n      containers:\n      - name: c\n"
+              "        image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1\n")
+    documents = load_source(Source("all.yaml", None, text.encode()), registry.loaders, registry.detectors).documents
+    from lintra.policy import pack
+
+    built, compiled = [], []
+    original, compile_rule = check._Program.__init__, pack._compile_rule
+    monkeypatch.setattr(check._Program, "__init__", lambda self, *a: built.append(1) or original(self, *a))
+    monkeypatch.setattr(pack, "_compile_rule", lambda spec, *a: compiled.append(spec["id"]) or compile_rule(spec, *a))
+    dispatch = Dispatch(cached)
+    found = []
+    for doc in documents:  # one file after another, as the map step checks them
+        found.extend(run_rules([doc], dispatch, Scan([doc])))
+    assert len(set(compiled)) >= 3  # the documents did compile several rules on first use
+    assert len(built) == 1
+
+    def described(findings):
+        return sorted((f.rule.id, f.span.line, f.span.column, f.message, f.vendor) for f in findings)
+    assert described(found) == described(run_rules(documents, eager, Scan(documents)))
+
+
+def test_a_worker_inherits_what_the_map_imports_on_first_use(tmp_path):
+    """A parallel run imports before forking what the map step imports for its first files (RE2
+    for the packs' patterns among them), so a worker imports none of it again."""
+    from lintra import parallel
+
+    for n in range(parallel.PARALLEL_FROM_FILES):
+        (tmp_path / f"svc{n}.yaml").write_text(SERVICE.replace("  name: web\n", f"  name: web{n}\n  annotations:\n"
+                                               "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n"))
+    code = ("import os, sys\nfrom lintra import parallel\nfrom lintra.cli.entry import main\n"
+            "serve = parallel._serve\n"
+            "def watched(*args):\n"
+            "    before = set(sys.modules)\n"
+            "    serve(*args)\n"
+            "    os.write(2, ('worker imported %s\\n' % sorted(set(sys.modules) - before)).encode())\n"
+            "parallel._serve = watched\n"
+            "try:\n    main(['check', '--jobs', '2', '.'])\nexcept SystemExit:\n    pass\n")
+    env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    imported = [line for line in out.stderr.splitlines() if line.startswith("worker imported")]
+    assert imported == ["worker imported []"], out.stderr

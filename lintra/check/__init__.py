@@ -93,15 +93,17 @@ class Dispatch:
     one per path the rule looks at. ``reach(data)`` is the
     list of ``(pointer, key, value)`` the path reaches in a document (one object per path, shared
     by every rule that looks there), and ``test(key, value)`` whether the rule may find something
-    there (None: whatever is reached; a pure function of its arguments). The promise: when no
+    there (None: whatever is reached; a pure function of its arguments; ``test.key_only = True``
+    says it reads the key only). The promise: when no
     reached node passes a test, the check finds nothing. A reach may also say which path it
     continues (``reach.parent``, a reach, with ``reach.follow(found)``: what it reaches from what
     the parent reached, and ``reach.key`` when its last step takes one mapping key): the paths
     looked at then form one tree, walked once per document from the root down, a path that
     reaches nothing ending the walk below it. Each distinct ``(key, text)`` is tested once per run
     for all the rules looking there, and only the rules that may find something are called
-    (policy packs' rules carry ``looks``: :mod:`lintra.policy.pack`). A rule's looks may change
-    during a run (a rule compiled on first use): :func:`looks_changed` says so."""
+    (policy packs' rules carry ``looks``: :mod:`lintra.policy.pack`). A rule's looks are asked
+    once per run and set of parameters: a rule compiled on first use gives tests that compile it
+    when first asked, then answer as its compiled tests do."""
 
     __slots__ = ("by_kind", "_run")
     _recent: Dict[Tuple[Rule, ...], "Dispatch"] = {}
@@ -158,34 +160,23 @@ class _RunOptions:
 class _KindRules:
     """The rules of one kind, and the program that dispatches them for the run's parameters."""
 
-    __slots__ = ("rules", "_given", "_generation", "_program")
+    __slots__ = ("rules", "_given", "_program")
 
     def __init__(self, rules: List[Rule]) -> None:
         self.rules = rules
         self._given: Any = _UNSET
-        self._generation = -1
         self._program: Optional[_Program] = None
 
     def program(self, scan: Any) -> "_Program":
-        # a rule's looks follow the run's parameters (one program per parameter mapping), and
-        # change when a rule says so (:func:`looks_changed`)
+        # a rule's looks follow the run's parameters: one program per parameter mapping
         given = configured(scan)
-        if given is not self._given or self._program is None or self._generation != _GENERATION[0]:
-            self._generation = _GENERATION[0]
+        if given is not self._given or self._program is None:
             self._program = _Program(self.rules, scan)
             self._given = given
         return self._program
 
 
 _UNSET = object()
-#: how many times some rule's looks changed (see :func:`looks_changed`)
-_GENERATION = [0]
-
-
-def looks_changed() -> None:
-    """Say that a rule's ``looks`` answer differently from now on (a rule that compiles its
-    matches on first use gives their precise tests then): the check stage asks every rule again."""
-    _GENERATION[0] += 1
 
 
 class _Program:
@@ -300,9 +291,9 @@ def _node(reach: Any, nodes: Dict[Any, "_Node"]) -> "_Node":
 class _Node:
     """One path some rules look at (or that paths they look at continue), and for each distinct
     ``(key, text)`` reached there the rules whose test it passes (remembered: the same images and
-    annotations come back in every document)."""
+    annotations come back in every document; by key alone when every test here reads the key only)."""
 
-    __slots__ = ("reach", "parent", "follows", "key", "keyed", "others", "always", "tested", "answers")
+    __slots__ = ("reach", "parent", "follows", "key", "keyed", "others", "always", "tested", "answers", "by_key")
 
     def __init__(self, reach: Any, parent: Optional["_Node"]) -> None:
         self.reach = reach
@@ -321,13 +312,17 @@ class _Node:
         self.always: List[int] = []
         #: (position, test) of the others
         self.tested: List[Tuple[int, Callable[[Any, Any], bool]]] = []
-        self.answers: Dict[Tuple[Any, str], Tuple[int, ...]] = {}
+        self.answers: Dict[Any, Tuple[int, ...]] = {}
+        #: every test here says it reads the key only (``test.key_only``): answers are remembered
+        #: by key, whatever the value (``spec.*`` reaches mappings, which are not remembered else)
+        self.by_key = False
 
     def add(self, position: int, test: Optional[Callable[[Any, Any], bool]]) -> None:
         if test is None:
             self.always.append(position)
         else:
             self.tested.append((position, test))
+            self.by_key = all(getattr(known, "key_only", False) is True for _, known in self.tested)
 
     def hang(self, child: "_Node") -> None:
         if child.key is not _NO_KEY and child.key not in self.keyed:
@@ -361,13 +356,15 @@ class _Node:
     def fire(self, found: list, chosen: set) -> None:
         """Add to ``chosen`` the rules whose test a node ``found`` here passes."""
         answers = self.answers
+        by_key = self.by_key
         for _, key, value in found:
-            if value.__class__ is str and key.__class__ in _PLAIN_KEYS:
-                passed = answers.get((key, value))
+            if key.__class__ in _PLAIN_KEYS and (by_key or value.__class__ is str):
+                asked = key if by_key else (key, value)
+                passed = answers.get(asked)
                 if passed is None:
                     if len(answers) >= _REMEMBERED:
                         answers.clear()
-                    passed = answers[(key, value)] = self._passing(key, value)
+                    passed = answers[asked] = self._passing(key, value)
             else:
                 passed = self._passing(key, value)
             if passed:
@@ -445,7 +442,8 @@ def _object_parts(doc: Document, last: Optional[list]) -> tuple:
     document come together), kept by the caller for as long as it locates."""
     if last is not None and last[0] is doc:
         return last[1]
-    parts = (identity.object_identity(doc), object_name(doc), len(doc.base))
+    name = object_name(doc)
+    parts = (identity.object_identity(doc, name), name, len(doc.base))
     if last is not None:
         last[0], last[1] = doc, parts
     return parts

@@ -19,7 +19,6 @@ Baselines, SARIF ``partialFingerprints`` and GitLab's ``fingerprint`` all key on
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
@@ -35,14 +34,17 @@ _ITEM_NAMES = ("name", "label", "key")
 _TEMPLATE = "\0template\0"
 
 
-def object_identity(doc: Document) -> str:
+def object_identity(doc: Document, name: Optional[str] = None) -> str:
+    """``name``: the object's :func:`lintra.check.object_name`, when the caller has it already."""
     data = doc.data if isinstance(doc.data, dict) else {}
     if doc.kind == "k8s" and doc.name is not None:
-        meta = data.get("metadata") or {}
         template = _template_of_name(doc)
         if template is not None:  # the rendered name follows the release and values: not an identity
             return _TEMPLATE + template + "\0" + "/".join(str(part) for part in (data.get("apiVersion"),
                                                                                  data.get("kind")))
+        if name is not None:
+            return name
+        meta = data.get("metadata") or {}
         return "/".join(str(part) for part in (data.get("apiVersion"), data.get("kind"),
                                                meta.get("namespace") or "", doc.name))
     if doc.kind == "vsphere-vm" and isinstance(data.get("name"), str):
@@ -88,9 +90,10 @@ def has_list_index(pointer: Pointer) -> bool:
     return any(isinstance(part, int) for part in pointer)
 
 
-def parts(doc: Document, pointer: Pointer, value: Any) -> Tuple[str, str, str]:
-    """(object, normalised pointer, offending value) of a hit at ``pointer`` in ``doc``."""
-    return object_identity(doc), normalised_pointer(doc.data, pointer), offending(value, pointer)
+def parts(doc: Document, pointer: Pointer, value: Any, name: Optional[str] = None) -> Tuple[str, str, str]:
+    """(object, normalised pointer, offending value) of a hit at ``pointer`` in ``doc``; ``name``
+    as for :func:`object_identity`."""
+    return object_identity(doc, name), normalised_pointer(doc.data, pointer), offending(value, pointer)
 
 
 def assign(findings: Sequence[Finding], paths: Iterable[str]) -> None:

@@ -176,6 +176,11 @@ def _outside(doc: Document, real: str, roots: Cache, paths: RealPaths) -> Option
     return f"not read: nested template referenced by {doc.source.name} (real path {real}) lies outside {where}"
 
 
+def names_files(document: Document) -> bool:
+    """Whether :meth:`References.follow` may find a file to read in ``document``."""
+    return next(_references(document.data), None) is not None
+
+
 def _references(data) -> Iterator[Tuple[Pointer, str]]:
     """``(pointer, relative path)`` for every template file the document names."""
     if not isinstance(data, dict):

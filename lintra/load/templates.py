@@ -20,7 +20,7 @@ def template_reason(source: Source, text: str) -> Optional[str]:
     """Why ``text`` should be read as a template before any parse is tried, or None."""
     if _J2_NAME.search(os.path.basename(source.name)) and ("{%" in text or "{{" in text):
         return "Jinja template (rendered before use; lint the rendered output)"
-    if source.path and _in_helm_chart(source.path) and "{{" in text:
+    if "{{" in text and source.path and _in_helm_chart(source.path):  # the text first: no path walk
         return "Helm chart template (check the chart directory: lintra renders templates with the chart's values)"
     return None
 

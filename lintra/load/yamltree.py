@@ -16,9 +16,15 @@ import re
 import sys
 from typing import Any, Iterator, List, Optional, Tuple
 
-import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from lintra import lazy_re
+
+# PyYAML's pure-Python reader and timestamp constructor compile their patterns at import (the
+# reader's class of printable characters alone costs about a third of importing PyYAML); libyaml
+# reads the text itself and timestamps stay strings here, so they compile only if something uses them
+with lazy_re.deferred(("yaml.reader", "yaml.constructor")):
+    import yaml
+    from yaml.constructor import ConstructorError, SafeConstructor
+    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
@@ -630,14 +636,14 @@ class YamlLocator(Locator):
     def _node_span(self, pointer: Pointer, at: Optional[str]) -> Span:
         """:meth:`span` off the node tree: the same answers as from the positions it would record."""
         node = self.root
-        key_span: Optional[tuple] = None
+        key_node: Optional[Node] = None  # its span is made only if the answer is the key's
         for part in pointer:
             cls = node.__class__
             if cls is SequenceNode:
                 items = node.value
                 if not (isinstance(part, int) and 0 <= part < len(items)):
                     break
-                key_span, node = None, items[part]
+                key_node, node = None, items[part]
                 continue
             if cls is not MappingNode:
                 break
@@ -647,9 +653,9 @@ class YamlLocator(Locator):
             found = _found(index, part)
             if found is None:
                 break
-            key_span, node = found
-        if key_span is not None and (at == "key" or (at is None and node.__class__ is not ScalarNode)):
-            return Span(*key_span)
+            key_node, node = found
+        if key_node is not None and (at == "key" or (at is None and node.__class__ is not ScalarNode)):
+            return Span(*_node_span(key_node))
         return Span(*_node_span(node))
 
 
@@ -663,12 +669,12 @@ def _found(index: Tuple[dict, dict], part: Any) -> Optional[tuple]:
 
 
 def _located(node: MappingNode) -> list:
-    """``(key, key span, value node)`` of each scalar key of a mapping (the locator places only
+    """``(key, key node, value node)`` of each scalar key of a mapping (the locator places only
     those), merge keys applied, as the builder gave the data its keys."""
     pairs = node.value
     if any(_is_merge(key_node) for key_node, _ in pairs):
         pairs = _pairs(node)  # the document was built, so no merge in it is a cycle
-    return [(_scalar(key_node), _node_span(key_node), value_node)
+    return [(_scalar(key_node), key_node, value_node)
             for key_node, value_node in pairs if key_node.__class__ is ScalarNode]
 
 
@@ -777,7 +783,8 @@ def _keep_positions(position: Position, paths) -> Position:
 
 
 def _index(pairs: list) -> Tuple[dict, dict]:
-    """``(exact, loose)`` for one mapping: a key of the same type and value, else one whose string
+    """``(exact, loose)`` for one mapping (``pairs``: ``(key, key's span or node, value)``), each
+    giving ``(key's span or node, value)``: a key of the same type and value, else one whose string
     form matches (a pointer part ``1`` for the key ``"1"``); the last of equal keys wins, as in
     the data."""
     exact: dict = {}

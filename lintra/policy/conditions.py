@@ -83,7 +83,7 @@ def _every(checks: List[Predicate]) -> Predicate:
             if not check(key, value):
                 return False
         return True
-    return every
+    return _key_only_if(every, checks)
 
 
 def _some(checks: List[Predicate]) -> Predicate:
@@ -92,7 +92,22 @@ def _some(checks: List[Predicate]) -> Predicate:
             if check(key, value):
                 return True
         return False
-    return some
+    return _key_only_if(some, checks)
+
+
+def key_only(predicate: Predicate) -> bool:
+    """Whether ``predicate`` reads the key only (``key: {...}`` and what is made of such tests
+    alone): its answer for a key is then the same whatever value is beside it, a mapping too."""
+    return getattr(predicate, "key_only", False) is True
+
+
+def _key_only(predicate: Predicate) -> Predicate:
+    predicate.key_only = True  # type: ignore[attr-defined]
+    return predicate
+
+
+def _key_only_if(predicate: Predicate, inners: List[Predicate]) -> Predicate:
+    return _key_only(predicate) if inners and all(key_only(inner) for inner in inners) else predicate
 
 
 def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
@@ -146,10 +161,11 @@ def _operator(op: str, arg: Any, fold: bool, at: Pointer) -> Predicate:
         return lambda k, v, test=_TYPES[arg]: test(v)
     if op == "key":
         inner = compile_condition(arg, at)
-        return lambda k, v: inner(None, k)
+        return _key_only(lambda k, v: inner(None, k))
     if op == "not":
         inner = compile_condition(arg, at)
-        return lambda k, v: not inner(k, v)
+        negated = lambda k, v: not inner(k, v)  # noqa: E731
+        return _key_only_if(negated, [inner])
     if op in ("any", "all"):
         if not isinstance(arg, list) or not arg:
             raise SelectorError(f"'{op}' takes a non-empty list of conditions", at)
@@ -183,8 +199,21 @@ def remembered(predicate: Predicate) -> Predicate:
     """``predicate`` answered once per distinct text value and key: a match tests the same image
     names, annotations and apiVersions in document after document. Every condition is a pure
     function of ``(key, value)``; only exact ``str`` values under ``str``/``int`` keys are
-    remembered, so that ``1`` and ``True`` (equal, one hash) never share an answer."""
+    remembered, so that ``1`` and ``True`` (equal, one hash) never share an answer. A predicate
+    that reads the key only (:func:`key_only`: ``spec.*`` with ``key: {in: [...]}``, whose values
+    are mappings) is answered once per such key, whatever the value."""
     answers: Dict[Any, bool] = {}
+    if key_only(predicate):
+        def by_key(key: Any, value: Any) -> bool:
+            if type(key) not in _PLAIN_KEYS:
+                return predicate(key, value)
+            answer = answers.get(key)
+            if answer is None:
+                if len(answers) >= _REMEMBERED:
+                    answers.clear()
+                answer = answers[key] = bool(predicate(key, value))
+            return answer
+        return _key_only(by_key)
 
     def test(key: Any, value: Any) -> bool:
         if type(value) is not str or type(key) not in _PLAIN_KEYS:

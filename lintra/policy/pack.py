@@ -296,7 +296,7 @@ def _compile_rule(spec: Dict[str, Any], origin: str, deferred: bool = False) -> 
                 hit.effort = effort
                 yield hit
 
-    looks = [(reach_of(match.steps), match.test) for match in matchers]
+    looks = [(reach_of(match.looks_at), match.test) for match in matchers]
     check.looks = lambda scan: looks
 
     rule = Rule(id=spec["id"], name=spec["name"], title=spec["title"], vendor=spec["vendor"],
@@ -545,29 +545,35 @@ def _deferred_rule(spec: Dict[str, Any], origin: str, derived: Optional[Dict[str
     def compile_now():
         regex_safety.vouch(_patterns([spec["match"], spec.get("where")]))  # a shipped pack's: checked by the test suite
         compiled.append(_compile_rule(spec, origin).check)
-        from lintra.check import looks_changed
-
-        looks_changed()  # the check stage now asks the compiled tests
 
     def looks(scan):
         if compiled:
             return compiled[0].looks(scan)
         matches = spec["match"] if isinstance(spec["match"], list) else [spec["match"]]
-        paths = [match.get("each", match.get("path")) if isinstance(match, dict) else None for match in matches]
-        if not all(isinstance(path, str) and path.strip() for path in paths):
+        paths = [match.get("path") if isinstance(match, dict) else None for match in matches]
+        scopes = [match.get("each") if isinstance(match, dict) else None for match in matches]
+        if not all(isinstance(path, str) and path.strip() for path in paths + [s for s in scopes if s is not None]):
             return None
-        steps = [compile_path(path) for path in paths]
+        # where the compiled rule's looks are (their tests are asked there)
+        steps = [_looked_at(None if scope is None else compile_path(scope), compile_path(path))
+                 for scope, path in zip(scopes, paths)]
         # until the rule compiles, each match's test compiles it when a document first reaches
         # the match's path (what the check above would do there), then asks the compiled test
         run = _RunOptions(getattr(scan, "options", None))
         return [(reach_of(path), _compiling(n, run)) for n, path in enumerate(steps)]
 
     def _compiling(n, run):
+        # the check stage keeps this test for the run (rebuilding its dispatch for every rule
+        # compiled on first use cost more than this one call more per distinct value tested)
+        inner: list = []
+
         def test(key, value):
-            if not compiled:
-                compile_now()
-            inner = compiled[0].looks(run)[n][1]
-            return inner is None or inner(key, value)
+            if not inner:
+                if not compiled:
+                    compile_now()
+                inner.append(compiled[0].looks(run)[n][1])
+            found = inner[0]
+            return found is None or found(key, value)
         return test
 
     check.looks = looks
@@ -631,19 +637,19 @@ def _compile_match(match: Any, at: tuple):
     # the keys every hit lies under: without them, a document need not be walked
     hits.steps = scope if scope is not None else steps
     hits.prefix = key_prefix(hits.steps)
-    #: whether a node reached at ``hits.steps`` may hold a hit (None: any node); a scope node
-    #: holds one when it passes ``if`` and a node its ``path`` reaches passes the conditions
-    hits.test = predicate if scope is None else _scoped_test(scope_test, steps, predicate)
+    #: where the check stage looks for the match (:func:`_looked_at`) and whether a node reached
+    #: there may be a hit (None: any node): the conditions, tested where the hits are
+    hits.looks_at = _looked_at(scope, steps)
+    hits.test = predicate
     return hits
 
 
-def _scoped_test(scope_test, steps, predicate):
-    def test(key: Any, node: Any) -> bool:
-        # both are pure: the path first, since most scope nodes have nothing there
-        if not any(predicate is None or predicate(k, v) for _, k, v in evaluate(steps, node)):
-            return False
-        return scope_test is None or bool(scope_test(key, node))
-    return test
+def _looked_at(scope, steps) -> list:
+    """The steps to every node a match may flag: its ``path`` below its ``each`` scope, when it
+    has one. A scoped match is dispatched on its path's nodes and conditions only, not on ``if``
+    (which the check then tests): a test of the few distinct keys and texts there, remembered,
+    costs less than a test of each scope node (a walk of its ``path`` per document)."""
+    return steps if scope is None else list(scope) + list(steps)
 
 
 class _RunOptions:

@@ -25,19 +25,34 @@ class Resolver:
     ``needs(document)`` says which documents the resolver reads through ``scan`` (Heat's reads
     every template and environment of the run); a rule on ``kinds`` then runs as a cross-object
     rule (see :attr:`lintra.Rule.needs`). Without it, the resolver reads only documents of its
-    kinds."""
+    kinds.
 
-    __slots__ = ("name", "kinds", "for_document", "needs", "reads")
+    ``bundle`` (optional) are the kinds of the documents that the resolver and the cross-object
+    rules of those kinds read through ``scan`` and nothing else: the map step then runs each such
+    rule on each document of its file where it can (:mod:`lintra.check.settle`: the rule asked the
+    scan for no other document), and the reduce runs it only where it could not.
+    ``shared_with(document, options)`` then says which other documents' rules may read
+    ``document``: None for any (an environment), else the paths, relative to ``document``'s
+    directory, of the only documents that may (the nested templates a parent names: what it
+    passes to their ``get_param``); empty for none. A document whose rules all ran in the map is
+    kept for the reduce only while one of those has rules left there (or reads, in turn, for one
+    that has). Without it, every document of the bundle is shared with any."""
+
+    __slots__ = ("name", "kinds", "for_document", "needs", "reads", "bundle", "shared_with")
 
     def __init__(self, name: str, kinds: Sequence[str], for_document: Callable[[Document, Any], Optional[Expand]],
                  needs: Optional[Callable[[Document], bool]] = None,
-                 reads: Optional[Dict[str, Tuple[Tuple[str, ...], ...]]] = None) -> None:
+                 reads: Optional[Dict[str, Tuple[Tuple[str, ...], ...]]] = None,
+                 bundle: Sequence[str] = (),
+                 shared_with: Optional[Callable[[Document, Dict[str, Any]], Optional[Sequence[str]]]] = None) -> None:
         self.name = name
         self.kinds = tuple(kinds)
         self.for_document = for_document
         self.needs = needs or (lambda document, kinds=self.kinds: document.kind in kinds)
         #: what it reads of the documents it needs, as :attr:`lintra.Rule.reads` (None: all)
         self.reads = reads
+        self.bundle = tuple(bundle)
+        self.shared_with = shared_with
 
 
 class Candidate:

@@ -112,6 +112,14 @@ def _step(step: Step, current: List[Tuple[Pointer, Any, Any]]) -> List[Tuple[Poi
     if name is not None:  # most steps name one key, and most documents lack it: no generator
         return [(pointer + (name,), name, value[name]) for pointer, _, value in current
                 if isinstance(value, dict) and name in value]
+    # ``*`` and ``[*]`` inline too (what :func:`_values` and :func:`_items` yield): one generator
+    # per node reached costs more than the step itself
+    if step is _values:
+        return [(pointer + (k,), k, v) for pointer, _, value in current if isinstance(value, dict)
+                for k, v in value.items()]
+    if step is _items:
+        return [(pointer + (i,), i, v) for pointer, _, value in current if isinstance(value, list)
+                for i, v in enumerate(value)]
     current = [out for pointer, key, value in current for out in step(pointer, key, value)]
     if step is _descend and len(current) > 1:
         # one node reached by several routes is one node: ``**.*.**`` would otherwise list each

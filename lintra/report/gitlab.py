@@ -7,10 +7,9 @@ must be relative to the repository root (:mod:`lintra.report.paths`) for GitLab 
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional
 
-from lintra.report.escape import for_json
+from lintra.report import jsontext
 from lintra.report.paths import ci_path
 from lintra.report.ruledoc import help_uri
 
@@ -49,5 +48,4 @@ def to_list(result, root: Optional[str] = None) -> List[Dict[str, Any]]:
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    json.dump(for_json(to_list(result, options.get("root"))), stream, indent=2)
-    stream.write("\n")
+    jsontext.write(to_list(result, options.get("root")), stream)

@@ -5,10 +5,9 @@ Keys are only ever added, never renamed or removed.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict
 
-from lintra.report.escape import for_json
+from lintra.report import jsontext
 
 
 def finding_dict(finding) -> Dict[str, Any]:
@@ -67,7 +66,7 @@ def to_dict(result) -> Dict[str, Any]:
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    """What ``json.dump(to_dict(result), stream, indent=2)`` writes, each file's and each
+    """What ``json.dump(for_json(to_dict(result)), stream, indent=2)`` writes, each file's and each
     finding's dictionary made (and escaped) as the encoder reaches it: a run over a large
     repository never holds the dictionaries of all its files and findings at once."""
     from lintra import __version__
@@ -76,15 +75,15 @@ def write(result, stream, options: Dict[str, Any]) -> None:
         "tool": {"name": "lintra", "version": __version__},
         "files": _Made(len(result.files), _file_dict, result.files),
         "findings": _Made(len(result.findings), finding_dict, result.findings),
-        "summary": for_json(result.summary()),
+        "summary": result.summary(),
     }
-    json.dump(report, stream, indent=2)
-    stream.write("\n")
+    jsontext.write(report, stream)
 
 
 class _Made(list):
-    """A list of ``count`` items that ``json.dump`` (whose encoder iterates a list it writes)
-    writes item by item: ``make(source)`` escaped for JSON, made as each is reached."""
+    """A list of ``count`` items that :mod:`lintra.report.jsontext` (which iterates a list it
+    writes, once, when it is not a plain list) writes item by item: ``make(source)``, made as
+    each is reached."""
 
     __slots__ = ("_count", "_make", "_sources")
 
@@ -99,4 +98,4 @@ class _Made(list):
 
     def __iter__(self):
         make = self._make
-        return (for_json(make(source)) for source in self._sources)
+        return (make(source) for source in self._sources)

@@ -19,13 +19,13 @@ the run names its profile and ``fail_on``, and its invocation fails only when th
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any, Dict, List
 
 from lintra.report import NO_REASON
-from lintra.report.escape import for_json, uri_path
+from lintra.report import jsontext
+from lintra.report.escape import uri_path
 from lintra.model import RESERVED_VENDOR
 from lintra.report.paths import inside
 from lintra.report.ruledoc import PROJECT_URL, help_uri
@@ -144,5 +144,4 @@ def to_dict(result, options: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def write(result, stream, options: Dict[str, Any]) -> None:
-    json.dump(for_json(to_dict(result, options)), stream, indent=2)
-    stream.write("\n")
+    jsontext.write(to_dict(result, options), stream)

@@ -4,7 +4,7 @@ resolver that lets declarative packs see through ``get_param`` (:mod:`lintra.rul
 
 from lintra.hookspecs import hookimpl
 from lintra.rules.heat import (env_vendor_driver, env_vendor_network_service, env_vendor_service, environments,
-                               registry_vendor_type, resolve, unknown_resource_type, vcenter_node_placement,
+                               parents, registry_vendor_type, resolve, unknown_resource_type, vcenter_node_placement,
                                vendor_storage_extra_specs, vmware_flavor_extra_specs)
 
 RULES = [
@@ -34,10 +34,20 @@ def in_bundle(document) -> bool:
     return document.kind in environments.BUNDLE_KINDS
 
 
+def shared_with(document, options):
+    """Which other documents' Heat rules may read ``document``: any, for an environment (its
+    parameters and registry) and, once environments apply, for a template (a registry entry may
+    name it: LH107); else the nested templates a parent names (:func:`parents.nested`: what it
+    passes to their ``get_param``). Any other template is read only by the rules run on it."""
+    return None if document.kind not in environments.KINDS else parents.nested(document, options)
+
+
 for _rule in RULES:
     _rule.needs = in_bundle
     _rule.reads = READS
 resolve.RESOLVER.reads = READS
+resolve.RESOLVER.bundle = environments.BUNDLE_KINDS
+resolve.RESOLVER.shared_with = shared_with
 
 
 @hookimpl

@@ -78,11 +78,20 @@ def _build(scan) -> Index:
 def applicable(document: Document, scan) -> List[Document]:
     """Environments that apply to ``document``, weakest first: the repository's own files (only with
     ``--heat-env-auto``), then the ``-e`` files in the order given."""
+    if not applies_any(scan.options):
+        return []  # asked without the run's documents: the map step can settle what depends on it
     found = index(scan)
     own: List[Document] = []
     if found.auto:
         own = found.by_root.get(_root(_real(document, real_paths(scan)), found.roots), [])
     return own + found.explicit
+
+
+def applies_any(options) -> bool:
+    """Whether any environment can apply to a template in a run with ``options``: only ``-e``
+    files and, with ``--heat-env-auto``, a repository's own (an environment merely in the scan
+    applies to nothing; it only tells which names are aliases)."""
+    return bool(options and (options.get("heat_env") or options.get("heat_env_auto")))
 
 
 def is_alias(resource_type: str, scan) -> bool:

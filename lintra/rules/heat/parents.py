@@ -58,6 +58,17 @@ def _build(scan) -> Dict[str, List[Parent]]:
     return found
 
 
+def nested(document: Document, options) -> Optional[Tuple[str, ...]]:
+    """The templates ``document`` may be a parent of in a run with ``options``, as the paths
+    (relative to its directory) its resources, group members and chain links name; None when
+    any template may be one: an environment applies, and may map one of its types to any."""
+    if environments.applies_any(options):
+        return None
+    return tuple(kind for _, kind, _, _ in _template_resources(document.data)
+                 if isinstance(kind, str) and upstream_types.is_template_reference(kind)
+                 and "://" not in kind and not os.path.isabs(kind))  # as :func:`_local` reads them
+
+
 def _template_resources(data):
     """``(resource name, type, properties pointer, properties)`` of every resource and group member."""
     if not isinstance(data, dict):

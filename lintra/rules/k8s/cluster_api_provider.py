@@ -81,6 +81,25 @@ def check(document, scan):
                            f"{provider}", at="value", vendor=vendor, service=provider)
 
 
+def _cluster_api(key, value) -> bool:
+    return (api_group(value) or "").endswith(CLUSTER_API_GROUP_SUFFIX)
+
+
+#: where the check can find anything (:class:`lintra.check.Dispatch`): a CRD, or an object of a
+#: Cluster API group; other objects (most) are not given to it
+def _looks(scan):
+    if not _LOOKS:  # the selector's paths compile on first use (no regex at import)
+        from lintra.policy.selector import compile_path, reach_of
+
+        _LOOKS.extend([(reach_of(compile_path("kind")), lambda key, value: value == "CustomResourceDefinition"),
+                       (reach_of(compile_path("apiVersion")), _cluster_api)])
+    return _LOOKS
+
+
+check.looks = _looks
+_LOOKS: list = []
+
+
 EXAMPLES = {
     "fail": [{"content": "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata: {name: c}\nspec:\n"
                          "  infrastructureRef:\n    apiVersion: infrastructure.cluster.x-k8s.io/v1beta1\n"

@@ -128,7 +128,20 @@ def group_vendor(group) -> Optional[str]:
         return None
     if group in VENDOR_GROUPS:
         return VENDOR_GROUPS[group]
-    return next((vendor for pattern, vendor in VENDOR_DOMAINS if pattern.match(group)), None)
+    # the same few groups (apps, rbac.authorization.k8s.io ...) come back in role after role,
+    # and each is matched against every vendor domain: remembered per group text
+    known = _DOMAIN_VENDORS.get(group, _UNKNOWN)
+    if known is _UNKNOWN:
+        if len(_DOMAIN_VENDORS) >= 4096:
+            _DOMAIN_VENDORS.clear()
+        known = _DOMAIN_VENDORS[group] = next((vendor for pattern, vendor in VENDOR_DOMAINS if pattern.match(group)),
+                                              None)
+    return known
+
+
+#: API group -> the vendor its domain names, or None (:func:`group_vendor`)
+_DOMAIN_VENDORS: dict = {}
+_UNKNOWN = object()
 
 
 #: where each class kind names its controller: IngressClass, GatewayClass (v1) and the

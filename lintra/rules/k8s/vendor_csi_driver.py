@@ -77,7 +77,7 @@ def _argument_texts(pointer, container):
         for i, item in enumerate(items if isinstance(items, list) else ()):
             if isinstance(item, str):
                 yield pointer + (field, i), item
-                for name in VARIABLE.findall(item):
+                for name in VARIABLE.findall(item) if "$(" in item else ():
                     if name in values:
                         yield values[name]
 
@@ -90,6 +90,8 @@ def _socket_drivers(document, lookup):
         if not isinstance(container, dict):
             continue
         for at, text in _argument_texts(pointer, container):
+            if "kubelet" not in text:
+                continue  # what PLUGIN_PATH must find first: most arguments are flags
             for match in PLUGIN_PATH.finditer(text):
                 name = match.group(1) or match.group(2)
                 found = lookup(name)
@@ -149,6 +151,24 @@ def check(document, scan):
             label = container.get("name", where[-1]) if isinstance(container, dict) else where[-1]
             yield _hit(document, pointer, name,
                        f"{kind} '{document.name or '?'}' container '{label}' (its kubelet plugin socket)", found)
+
+
+def _driver_kind(key, value) -> bool:
+    return isinstance(value, str) and value in FIELDS
+
+
+#: where the check can find anything (:class:`lintra.check.Dispatch`): an object of a kind with a
+#: driver field, or one with pods; other objects (most) are not given to it
+def _looks(scan):
+    if not _LOOKS:  # the selector's paths compile on first use (no regex at import)
+        from lintra.policy.selector import compile_path, reach_of
+
+        _LOOKS.extend([(reach_of(compile_path("kind")), _driver_kind), (reach_of(compile_path("@pod")), None)])
+    return _LOOKS
+
+
+check.looks = _looks
+_LOOKS: list = []
 
 
 EXAMPLES = {
