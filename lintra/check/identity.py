@@ -19,6 +19,7 @@ Baselines, SARIF ``partialFingerprints`` and GitLab's ``fingerprint`` all key on
 
 from __future__ import annotations
 
+import json  # noqa: F401 - imported with the check stage, as before: lintra.model.offending uses it on every run
 import os
 from collections import Counter
 from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
