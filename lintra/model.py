@@ -6,6 +6,7 @@ fixed shape is the contract plugins rely on.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Tuple, Union
 
 # the vocabulary rules and findings are written in, re-exported as part of the model
@@ -286,9 +287,13 @@ class Hit:
 class Finding:
     """A located, judged result. ``level`` starts as the rule's severity; the filter stage adjusts it."""
 
+    # ``anchor`` and ``identity_parts`` are properties over ``_anchor``, ``_identity``, ``_object``
+    # and ``_normalised`` (see :meth:`derived`): a run holds every finding until its report, and
+    # those strings were half of a finding's memory
     __slots__ = ("rule", "level", "message", "file", "span", "document", "pointer", "value",
-                 "suppressed", "suppression", "related", "kind", "vendor", "sanctioned", "anchor",
-                 "service", "identity_parts", "path_key", "ordinal", "conditional", "effort", "built")
+                 "suppressed", "suppression", "related", "kind", "vendor", "sanctioned", "_anchor",
+                 "service", "_identity", "_object", "_normalised", "path_key", "ordinal", "conditional",
+                 "effort", "built")
 
     def __init__(self, rule: Rule, message: str, file: str, span: Span, document: Optional[int] = None,
                  pointer: Pointer = (), value: Any = None, related: Sequence[Related] = (),
@@ -309,13 +314,12 @@ class Finding:
         self.suppression: Optional[str] = None
         #: coupling to a vendor the configuration accepts (``sanctioned_vendors``): reported as info
         self.sanctioned = False
-        #: the object by name and the pointer inside it (``v1/Service/ns/web#/spec/type``) where the
-        #: format names its objects; baselines prefer it to the document's position in the file
-        self.anchor: Optional[str] = None
+        self._anchor: Optional[str] = None
+        self._object: Optional[Tuple[str, Optional[str], int]] = None
+        self._normalised: Optional[str] = None
         self.related = tuple(related)
         self.kind = kind
-        #: (object, normalised pointer, offending value): see :mod:`lintra.check.identity`
-        self.identity_parts: Tuple[str, str, str] = (f"#{document or 0}", self.json_pointer, "")
+        self._identity: Optional[Tuple[str, str, str]] = (f"#{document or 0}", self.json_pointer, "")
         #: the file relative to its repository root, whatever the working directory
         self.path_key: Optional[str] = None
         #: which occurrence of the same identity within one object (0, 1, ...)
@@ -329,7 +333,54 @@ class Finding:
 
     @property
     def json_pointer(self) -> str:
-        return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.pointer)
+        return _json_pointer(self.pointer)
+
+    def derived(self, object_parts: Tuple[str, Optional[str], int], normalised: Optional[str]) -> None:
+        """Make :attr:`identity_parts` and :attr:`anchor` follow from what the finding holds:
+        ``object_parts`` is ``(object identity, object name or None, length of the document's
+        base pointer)``, one tuple shared by the findings of a document; ``normalised`` the
+        normalised pointer inside the object, None where it is the pointer itself (no list
+        index in it). The offending value is :attr:`value`'s."""
+        self._object = object_parts
+        self._normalised = normalised
+        self._identity = None
+        self._anchor = _DERIVED
+
+    @property
+    def anchor(self) -> Optional[str]:
+        """The object by name and the pointer inside it (``v1/Service/ns/web#/spec/type``) where
+        the format names its objects; baselines prefer it to the document's position in the file."""
+        anchor = self._anchor
+        if anchor is True:  # _DERIVED
+            name, base = self._object[1], self._object[2]  # type: ignore[index]
+            return None if name is None else name + "#" + _json_pointer(self.pointer[base:])
+        return anchor
+
+    @anchor.setter
+    def anchor(self, value: Optional[str]) -> None:
+        self._anchor = value
+
+    @property
+    def identity_parts(self) -> Tuple[str, str, str]:
+        """(object, normalised pointer, offending value): see :mod:`lintra.check.identity`."""
+        parts = self._identity
+        if parts is None:
+            where, base = self._object[0], self._object[2]  # type: ignore[index]
+            inside = self.pointer[base:]
+            normalised = self._normalised
+            return (where, _json_pointer(inside) if normalised is None else normalised,
+                    offending(self.value, inside))
+        return parts
+
+    @property
+    def identity_object(self) -> str:
+        """``identity_parts[0]``, the object, without making the other parts."""
+        parts = self._identity
+        return self._object[0] if parts is None else parts[0]  # type: ignore[index]
+
+    @identity_parts.setter
+    def identity_parts(self, value: Tuple[str, str, str]) -> None:
+        self._identity = tuple(value)  # type: ignore[assignment]
 
     @property
     def fingerprint(self) -> str:
@@ -362,6 +413,30 @@ class Finding:
         return f"Finding({self.rule.id} {self.file}:{self.span.line}:{self.span.column})"
 
 
+#: marks an anchor that follows from the finding (:meth:`Finding.derived`); an anchor is a string
+#: or None, and a bool keeps a finding's state plain data (pickled from a worker, in the map cache)
+_DERIVED = True
+
+
+def _json_pointer(pointer: Pointer) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
+
+
+def offending(value: Any, pointer: Pointer) -> str:
+    """What a finding's identity names as the offending value: the scalar itself; for a mapping
+    or a list, the key name that holds it (``pointer`` is inside the object)."""
+    if isinstance(value, (dict, list)):
+        return "key:" + (str(pointer[-1]) if pointer else "")
+    import json
+
+    if value.__class__ is str:  # what json.dumps gives a string, without making an encoder
+        return json.encoder.encode_basestring_ascii(value)
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def _digest(*parts: str) -> str:
     import hashlib  # only reports that print fingerprints pay for importing it
 
@@ -377,10 +452,34 @@ class FileRecord:
                  documents: int = 0, notes: Sequence[str] = ()) -> None:
         self.file = file
         self.status = status
-        self.kinds = tuple(kinds)
+        self.kinds = _shared_kinds(kinds)
         self.reason = reason
         self.documents = documents
         #: what a reader could not resolve in this input (a Helm construct that is unknown at lint
         #: time, a dependency that is not vendored); the findings it could make are still made
         self.notes = tuple(notes)
+
+    def __getstate__(self):  # a tuple, not a dict of slot names: smaller from a worker
+        return (self.file, self.status, self.kinds, self.reason, self.documents, self.notes)
+
+    def __setstate__(self, state) -> None:
+        self.file, status, kinds, self.reason, self.documents, self.notes = state
+        self.status = sys.intern(status) if type(status) is str else status  # not one copy a batch
+        self.kinds = _shared_kinds(kinds)
+
+
+#: one tuple of kinds per combination (a run holds a record per file, and they repeat a few:
+#: ``("k8s",)``, ``("heat",)``, ``()``), at most this many combinations
+_KINDS_SHARED = 256
+_kinds: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
+
+
+def _shared_kinds(kinds: Iterable[str]) -> Tuple[str, ...]:
+    kinds = tuple(kinds)
+    shared = _kinds.get(kinds)
+    if shared is None:
+        if len(_kinds) >= _KINDS_SHARED or not all(type(kind) is str for kind in kinds):
+            return kinds
+        shared = _kinds[kinds] = tuple(sys.intern(kind) for kind in kinds)
+    return shared
 

@@ -59,6 +59,7 @@ def run_rules(documents: Sequence[Document], rules: Union[Iterable[Rule], "Dispa
     dispatch = (rules if isinstance(rules, Dispatch) else Dispatch.of(rules)).given(scan)
     resolved = getattr(scan, "resolvers", None) or {}
     findings: List[Finding] = []
+    last: list = [None, None]  # the findings of one document share its object's parts
     for doc in documents:
         # found on an object built from other files (a Kustomize overlay's): the run merges what
         # several builds find at one place (lintra.filter.duplicates)
@@ -68,7 +69,7 @@ def run_rules(documents: Sequence[Document], rules: Union[Iterable[Rule], "Dispa
                 continue
             try:
                 for hit in rule.check(doc, scan):
-                    finding = locate(rule, doc, hit)
+                    finding = locate(rule, doc, hit, last)
                     finding.built = built
                     findings.append(finding)
             except Exception as error:  # a broken rule must not stop the scan
@@ -415,7 +416,8 @@ def _places(rule: Rule) -> Optional[frozenset]:
     return frozenset(result) if result else None
 
 
-def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
+def locate(rule: Rule, doc: Document, hit: Hit, last: Optional[list] = None) -> Finding:
+    """The finding of ``hit``, located. ``last``: see :func:`_object_parts`."""
     where = hit.document or doc
     span = where.span(hit.pointer, hit.at)
     finding = Finding(rule, hit.message, span.file or where.source.name, span,
@@ -423,18 +425,28 @@ def locate(rule: Rule, doc: Document, hit: Hit) -> Finding:
                       related=tuple(hit.related) + tuple(getattr(where.locator, "related", None) or ()),
                       kind=doc.kind, vendor=hit.vendor,
                       service=hit.service, effort=hit.effort)
-    name = object_name(where)
-    finding.identity_parts = identity.parts(where, hit.pointer, finding.value, name)
+    finding.derived(_object_parts(where, last), identity.normalised_pointer(where.data, hit.pointer)
+                    if identity.has_list_index(hit.pointer) else None)
     if span.via is not None:  # a value written in one file and consumed by a template in another
         via_file, via_span = span.via
         finding.related = finding.related + (Related("the template that prints this value", via_file, via_span),)
     # a finding that depends on another object rendered only under a condition is conditional too
     finding.conditional = span.condition or next(
         (r.span.condition for r in finding.related if getattr(r.span, "condition", None)), None)
-    if name is not None:
-        finding.anchor = name + "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
-                                               for p in hit.pointer)
     return finding
+
+
+def _object_parts(doc: Document, last: Optional[list]) -> tuple:
+    """``(object identity, object name, base length)`` of ``doc``, the tuple its findings share:
+    ``last`` is ``[document, its tuple]`` of the last document located in (findings of one
+    document come together), kept by the caller for as long as it locates."""
+    if last is not None and last[0] is doc:
+        return last[1]
+    name = object_name(doc)
+    parts = (identity.object_identity(doc, name), name, len(doc.base))
+    if last is not None:
+        last[0], last[1] = doc, parts
+    return parts
 
 
 def object_name(doc: Document) -> Optional[str]:

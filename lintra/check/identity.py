@@ -19,15 +19,13 @@ Baselines, SARIF ``partialFingerprints`` and GitLab's ``fingerprint`` all key on
 
 from __future__ import annotations
 
-import json
+import json  # noqa: F401 - imported with the check stage, as before: lintra.model.offending uses it on every run
 import os
 from collections import Counter
 from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
 
-from lintra.model import Document, Finding, Pointer
+from lintra.model import Document, Finding, Pointer, offending as model_offending
 from lintra.repository import RealPaths, is_within, repository_root
-
-_json_string = json.encoder.encode_basestring_ascii
 
 #: keys that name a list item in the formats lintra reads (containers, volumes, env; vSphere devices)
 _ITEM_NAMES = ("name", "label", "key")
@@ -85,16 +83,12 @@ def normalised_pointer(data: Any, pointer: Pointer) -> str:
     return "".join(parts)
 
 
-def offending(value: Any, pointer: Pointer) -> str:
-    """The scalar itself; for a mapping or a list, the key name that holds it."""
-    if isinstance(value, (dict, list)):
-        return "key:" + (str(pointer[-1]) if pointer else "")
-    if value.__class__ is str:  # what json.dumps gives a string, without making an encoder
-        return _json_string(value)
-    try:
-        return json.dumps(value, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
+offending = model_offending  # the scalar itself; for a mapping or a list, the key that holds it
+
+
+def has_list_index(pointer: Pointer) -> bool:
+    """Whether :func:`normalised_pointer` may differ from the pointer as it is written."""
+    return any(isinstance(part, int) for part in pointer)
 
 
 def parts(doc: Document, pointer: Pointer, value: Any, name: Optional[str] = None) -> Tuple[str, str, str]:
@@ -119,7 +113,7 @@ def assign(findings: Sequence[Finding], paths: Iterable[str]) -> None:
 
     for finding in findings:
         finding.path_key = key_of(finding.file)
-        where = finding.identity_parts[0]
+        where = finding.identity_object
         if where.startswith(_TEMPLATE):  # the template file, named as its repository names it
             template, _, rest = where[len(_TEMPLATE):].partition("\0")
             finding.identity_parts = ("template:" + key_of(template) + "#" + rest, *finding.identity_parts[1:])
