@@ -174,16 +174,17 @@ def _children():
         pytest.skip("/proc does not list child processes here")
 
 
-def test_an_error_here_ends_the_workers_and_leaves_no_process_behind():
+def test_an_error_here_ends_the_workers_and_leaves_no_process_behind(tmp_path):
+    """The workers wait for a marker that never comes, so this process is sure to map an item
+    itself (which item a worker takes depends on timing) and fails on the first it maps."""
     before = _children()
+    work, _ = _gated(str(tmp_path / "never"))
 
     def here(item):
-        if item == 150:
-            raise RuntimeError("boom")
-        return _here(item)
+        raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
-        _map(list(range(300)), here=here, weight=lambda item: 1)
+        _map(list(range(300)), work=work, here=here, weight=lambda item: 1)
     assert _children() <= before
 
 
