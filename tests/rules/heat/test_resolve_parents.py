@@ -1,12 +1,12 @@
 """get_param in a nested/provider template also resolves to what each parent resource passes."""
 
 import os
-import textwrap
 
 import pytest
 
 from lintra.filter import Judgement
 from lintra.pipeline import run
+from tests.rules.heat import write
 
 NESTED_NET = """\
 heat_template_version: 2018-08-31
@@ -31,13 +31,6 @@ resources:
       vcpus: 1
       extra_specs: {get_param: [specs, flavor]}
 """
-
-
-def write(root, name, text):
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return str(path)
 
 
 def repo(tmp_path):

@@ -18,6 +18,7 @@ from lintra.filter import Judgement
 from lintra.model import Hit, Rule
 from lintra.pipeline import run
 from lintra.rules.heat import resolve
+from tests.rules.heat import write
 from tests.test_memory import _kept
 
 NET_LITERAL = """\
@@ -51,13 +52,6 @@ resources:
     properties:
       nettype: portgroup
 """
-
-
-def write(root, name, text):
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return str(path)
 
 
 def found(result, rule="LH113"):
