@@ -3,8 +3,9 @@
 It holds what every run would otherwise recompute from files that rarely change: the parsed
 built-in policy packs, and the fact that a configuration file with a given content passed schema
 validation. The entries of lintra's own packs and profiles also ship inside the package
-(:func:`shipped`), so that a first run with an empty cache directory need not make them. Only data is stored, never pickles or code, so a cache directory someone else can
-write cannot make lintra run anything; an entry that does not read back is ignored.
+(:func:`shipped`), so that a first run with an empty cache directory need not make them. Only
+data is stored, never pickles or code, so a cache directory someone else can write cannot make
+lintra run anything; an entry that does not read back is ignored.
 
 The directory is ``$LINTRA_CACHE_DIR``, else ``$XDG_CACHE_HOME/lintra``, else the platform's user
 cache directory (``~/.cache/lintra``, ``~/Library/Caches/lintra``, ``%LOCALAPPDATA%\\lintra\\Cache``);
