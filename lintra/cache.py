@@ -2,8 +2,10 @@
 
 It holds what every run would otherwise recompute from files that rarely change: the parsed
 built-in policy packs, and the fact that a configuration file with a given content passed schema
-validation. Only data is stored, never pickles or code, so a cache directory someone else can
-write cannot make lintra run anything; an entry that does not read back is ignored.
+validation. The entries of lintra's own packs and profiles also ship inside the package
+(:func:`shipped`), so that a first run with an empty cache directory need not make them. Only
+data is stored, never pickles or code, so a cache directory someone else can write cannot make
+lintra run anything; an entry that does not read back is ignored.
 
 The directory is ``$LINTRA_CACHE_DIR``, else ``$XDG_CACHE_HOME/lintra``, else the platform's user
 cache directory (``~/.cache/lintra``, ``~/Library/Caches/lintra``, ``%LOCALAPPDATA%\\lintra\\Cache``);
@@ -78,6 +80,47 @@ def write(kind: str, key: str, data: Any) -> None:
             os.unlink(temporary)
         except OSError:
             pass
+
+
+#: the entries lintra ships of its own files, ``{kind}.json`` each (``python -m lintra.policy.shipped``
+#: writes them; the test suite fails when one is not what that command would write)
+SHIPPED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "shipped")
+
+
+def shipped(kind: str, key: str) -> Any:
+    """The data lintra ships for ``kind``, the same as the cache entry ``kind``/``key`` would hold,
+    when it was made from what ``key`` digests; else None (a developer changed a pack or the code
+    since, or the file is missing: the caller makes the data as it would without it)."""
+    try:
+        with open(os.path.join(SHIPPED, f"{kind}.json"), encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    if not text.startswith(_shipped_head(key)):  # made for other content: not worth decoding
+        return None
+    try:
+        return json.loads(text)["data"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _shipped_head(key: str) -> str:
+    return '{"key":%s,"data":' % json.dumps(key)
+
+
+def shipped_text(key: str, data: Any, depth: int) -> str:
+    """The text of a shipped entry: compact JSON, its key first, with a line break between the
+    items of each list nested less than ``depth`` deep, so that a diff shows which item (a rule, a
+    profile) changed. Mappings keep their order (that of the files they were read from)."""
+    return _shipped_head(key) + _laid_out(data, depth) + "}\n"
+
+
+def _laid_out(value: Any, depth: int) -> str:
+    if depth <= 0 or not isinstance(value, (list, dict)):
+        return json.dumps(value, separators=(",", ":"))
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{_laid_out(v, depth - 1)}" for k, v in value.items()) + "}"
+    return "[\n" + ",\n".join(_laid_out(item, depth - 1) for item in value) + "]"
 
 
 def round_trips(data: Any) -> bool:

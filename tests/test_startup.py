@@ -342,12 +342,14 @@ def test_a_user_pattern_is_still_checked_by_both_engines(monkeypatch):
 
 def test_a_run_compiles_the_shipped_patterns_with_re2_only(tmp_path):
     """The LoadBalancer Service reaches rules with regexes (re2 compiles them); with the shipped
-    packs' entry cached, Python's parser is asked about none of the shipped patterns (a first run,
-    which compiles every shipped rule before caching them, asks it about each)."""
+    packs' entry cached, Python's parser is asked about none of the shipped patterns (a first run
+    without the entry lintra ships, which compiles every shipped rule before caching them, asks it
+    about each). A first run with the shipped entry (tests/test_shipped.py) asks it about none."""
     (tmp_path / "svc.yaml").write_text(SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
                                                        "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n"))
     code = ("try:\n    import re._compiler as compiler\nexcept ImportError:\n    import sre_compile as compiler\n"
             "import sys, re2\nfrom lintra.cli.entry import main\n"
+            "import lintra.cache\nlintra.cache.SHIPPED = sys.argv[1] if len(sys.argv) > 1 else lintra.cache.SHIPPED\n"
             "asked, made = [], []\n"
             "original, original2 = compiler.compile, re2.compile\n"
             "compiler.compile = lambda pattern, flags=0: asked.append(pattern) or original(pattern, flags)\n"
@@ -357,13 +359,16 @@ def test_a_run_compiles_the_shipped_patterns_with_re2_only(tmp_path):
     env = dict(os.environ, LINTRA_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path))
     shipped = _shipped_patterns()
     runs = []
-    for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    for shipped_entries in ([str(tmp_path / "nothing-shipped")], [], []):
+        env["LINTRA_CACHE_DIR"] = str(tmp_path / ("cache" if len(runs) < 2 else "empty"))
+        out = subprocess.run([sys.executable, "-c", code, *shipped_entries], cwd=tmp_path, env=env,
+                             capture_output=True, text=True)
         asked, made = out.stderr.strip().splitlines()[-1].rsplit(" ", 1)
         runs.append((set(eval(asked)), int(made)))  # noqa: S307 - our own probe's printed list
-    (cold, _), (warm, made) = runs
+    (cold, _), (warm, made), (first, made_first) = runs
     assert shipped <= cold
     assert made > 0 and shipped.isdisjoint(warm)
+    assert made_first == made and shipped.isdisjoint(first)
 
 
 def _by_regex(pattern, text):

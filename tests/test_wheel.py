@@ -52,3 +52,37 @@ def test_wheel_runs_from_a_fresh_venv(wheel, tmp_path):
     check = subprocess.run([str(venv / "bin" / "lintra"), "check", os.path.join(ROOT, "examples")],
                            capture_output=True, text=True, timeout=120, cwd=str(tmp_path))
     assert check.returncode == 1 and "LK102" in check.stdout
+
+
+def test_wheel_and_sdist_ship_the_prebuilt_entries_and_a_first_run_uses_them(wheel, tmp_path):
+    """The shipped entries of the built-in packs and profiles (lintra/shipped/) are in both
+    distributions, and an installed (not editable) copy's first run finds them: it compiles no pack
+    and writes nothing to an empty cache directory."""
+    import tarfile
+
+    shipped = ["lintra/shipped/packrules.json", "lintra/shipped/profiles.json"]
+    names = zipfile.ZipFile(wheel).namelist()
+    assert all(name in names for name in shipped)
+    out = tmp_path / "sdist"
+    subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(out), ROOT],
+                   check=True, capture_output=True, timeout=600)
+    sdist, = out.glob("lintra-*.tar.gz")
+    members = {name.split("/", 1)[1] for name in tarfile.open(sdist).getnames() if "/" in name}
+    assert all(name in members for name in shipped)
+    installed = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(installed)
+    (tmp_path / "sc.yaml").write_text("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
+                                      "provisioner: ebs.csi.aws.com\n")
+    probe = ("import sys\nimport lintra.policy.pack as pack\n"
+             "def compiled(*args):\n    raise SystemExit('a pack was compiled')\n"
+             "pack._compile_file = compiled\n"
+             "from lintra.cli.entry import main\nsys.argv[0] = 'lintra'\nmain()\n")
+    cache_dir = tmp_path / "cache"
+    env = dict(os.environ, PYTHONPATH=str(installed), LINTRA_CACHE_DIR=str(cache_dir), XDG_CONFIG_HOME=str(tmp_path))
+    check = subprocess.run([sys.executable, "-c", probe, "check", "sc.yaml"], capture_output=True, text=True,
+                           timeout=120, cwd=str(tmp_path), env=env)
+    assert check.returncode == 1 and "LK201" in check.stdout, check.stderr
+    where = subprocess.run([sys.executable, "-c", "import lintra; print(lintra.__file__)"], capture_output=True,
+                           text=True, check=True, cwd=str(tmp_path), env=env).stdout
+    assert str(installed) in where
+    assert not cache_dir.exists()

@@ -95,29 +95,43 @@ class Profile:
 @functools.lru_cache(maxsize=None)
 def builtin_profiles(directory: Optional[str] = None) -> Dict[str, Tuple[dict, str]]:
     """``name -> (data, file)`` for the profiles shipped in ``policies/profiles`` (read once)."""
-    from lintra.load import yamltree
-    from lintra.resources import PROFILE_SUFFIX, policies_dir
-
     from lintra import cache
 
-    directory = directory or os.path.join(policies_dir(), "profiles")
-    paths = [os.path.join(directory, name) for name in sorted(os.listdir(directory)) if name.endswith(PROFILE_SUFFIX)]
+    paths = profile_files(directory)
     # The shipped profiles' parsed data is cached by their content, as the shipped packs' is
-    # (lintra.cache: JSON data only), so a one-file run does not parse them again.
+    # (lintra.cache: JSON data only), so a one-file run does not parse them again; the entry also
+    # ships in the package (lintra.cache.shipped), so a first run need not parse them either.
     key = cache.file_digest(paths)
-    cached = cache.read("profiles", key) if key else None
-    if isinstance(cached, list) and len(cached) == len(paths) and all(isinstance(d, dict) for d in cached):
-        return {data["profile"]: (data, path) for data, path in zip(cached, paths)}
-    found: Dict[str, Tuple[dict, str]] = {}
+    for read in (cache.shipped, cache.read):
+        cached = read(CACHE_KIND, key) if key else None
+        if isinstance(cached, list) and len(cached) == len(paths) and all(isinstance(d, dict) for d in cached):
+            return {data["profile"]: (data, path) for data, path in zip(cached, paths)}
+    parsed = parse_profiles(paths)
+    if key and cache.round_trips(parsed):
+        cache.write(CACHE_KIND, key, parsed)
+    return {data["profile"]: (data, path) for data, path in zip(parsed, paths)}
+
+
+#: the cache kind of the built-in profiles' parsed data, in file order
+CACHE_KIND = "profiles"
+
+
+def profile_files(directory: Optional[str] = None) -> List[str]:
+    """The built-in profiles' files (those of ``directory`` instead, when given), sorted."""
+    from lintra.resources import PROFILE_SUFFIX, policies_dir
+
+    directory = directory or os.path.join(policies_dir(), "profiles")
+    return [os.path.join(directory, name) for name in sorted(os.listdir(directory)) if name.endswith(PROFILE_SUFFIX)]
+
+
+def parse_profiles(paths: Sequence[str]) -> List[dict]:
+    from lintra.load import yamltree
+
     parsed = []
     for path in paths:
         with open(path, encoding="utf-8") as handle:
-            data = yamltree.parse(handle.read())[0][0]
-        parsed.append(data)
-        found[data["profile"]] = (data, path)
-    if key and cache.round_trips(parsed):
-        cache.write("profiles", key, parsed)
-    return found
+            parsed.append(yamltree.parse(handle.read())[0][0])
+    return parsed
 
 
 def resolve(name: str, user: Optional[Mapping[str, Tuple[dict, str]]] = None) -> Profile:

@@ -44,7 +44,7 @@ def pack_files(path: str) -> List[str]:
     return [path]
 
 
-def rules_from_pack(path: str, validate: bool = True, trusted: bool = False) -> List[Rule]:
+def rules_from_pack(path: str, validate: bool = True, trusted: bool = False, shipped: bool = False) -> List[Rule]:
     """Compile every rule of the pack file (or every pack in a directory) at ``path``.
 
     ``validate`` checks each file against the pack JSON Schema first (see ``schema.py``); only
@@ -56,10 +56,24 @@ def rules_from_pack(path: str, validate: bool = True, trusted: bool = False) -> 
     regular expressions and their safety checks) only when it first checks a document. The test
     suite compiles every shipped rule eagerly. A pack from anywhere else is compiled and checked
     whole, on every run, before any file is scanned.
+
+    ``shipped`` (with ``trusted``) is for a run's own packs: the cache entry of lintra's packs ships
+    inside the package (:mod:`lintra.policy.shipped` makes it, :func:`lintra.cache.shipped`), so a
+    first run with an empty cache directory reads it as a later run reads the cache. It is used
+    only while its key is that of the files and the deriving code read now; otherwise (a pack or
+    this code edited since it was made) the rules come from the cache, else are compiled and
+    cached, as without it.
     """
     files = pack_files(path)
     if trusted:
-        cached = _from_cache(files)
+        key = _cache_key(files)
+        if shipped and key:
+            from lintra import cache
+
+            rules = _rules_from_entry(files, cache.shipped(CACHE_KIND, key))
+            if rules is not None:
+                return rules
+        cached = _from_cache(files, key)
         if cached is not None:
             return cached
     rules: List[Rule] = []
@@ -67,7 +81,7 @@ def rules_from_pack(path: str, validate: bool = True, trusted: bool = False) -> 
     for file in files:
         rules.extend(_compile_file(file, validate, parsed))
     if trusted:
-        _to_cache(files, parsed)
+        _to_cache(files, parsed, key)
     return rules
 
 
@@ -90,11 +104,14 @@ def _selector_file() -> str:
     return selector.__file__
 
 
-def _from_cache(files: List[str]) -> Optional[List[Rule]]:
+def _from_cache(files: List[str], key: Optional[str]) -> Optional[List[Rule]]:
     from lintra import cache
 
-    key = _cache_key(files)
-    entry = cache.read(CACHE_KIND, key) if key else None
+    return _rules_from_entry(files, cache.read(CACHE_KIND, key) if key else None)
+
+
+def _rules_from_entry(files: List[str], entry: Any) -> Optional[List[Rule]]:
+    """The rules of a cache entry of ``files`` (what :func:`entry_of` made), None when it is not one."""
     if not isinstance(entry, list) or len(entry) != len(files):
         return None
     rules: List[Rule] = []
@@ -108,12 +125,21 @@ def _from_cache(files: List[str]) -> Optional[List[Rule]]:
     return rules
 
 
-def _to_cache(files: List[str], parsed: List[Any]) -> None:
+def _to_cache(files: List[str], parsed: List[Any], key: Optional[str]) -> None:
     from lintra import cache
 
-    key = _cache_key(files)
     if not key or len(parsed) != len(files):
         return
+    entry = entry_of(parsed)
+    if entry is not None:
+        cache.write(CACHE_KIND, key, entry)
+
+
+def entry_of(parsed: List[Any]) -> Optional[List[Any]]:
+    """The cache entry of packs (their parsed data, in file order): each pack's name and, per rule,
+    its spec (the pack's defaults under it) with :func:`_derived`; None when it is not plain JSON."""
+    from lintra import cache
+
     try:
         entry = []
         for data in parsed:
@@ -121,9 +147,8 @@ def _to_cache(files: List[str], parsed: List[Any]) -> None:
             specs = [{**defaults, **raw} for raw in data["rules"]]
             entry.append({"pack": data["pack"].get("name", "?"), "rules": [[spec, _derived(spec)] for spec in specs]})
     except (KeyError, ValueError, TypeError, AttributeError):
-        return
-    if cache.round_trips([[spec for spec, _ in data["rules"]] for data in entry]):
-        cache.write(CACHE_KIND, key, entry)
+        return None
+    return entry if cache.round_trips([[spec for spec, _ in data["rules"]] for data in entry]) else None
 
 
 def _compile_file(file: str, validate: bool, collected: Optional[List[Any]] = None) -> List[Rule]:
