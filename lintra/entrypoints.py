@@ -22,7 +22,10 @@ import importlib
 import os
 import re
 import sys
-from typing import Iterable, List, Optional
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Iterable, List, Optional
 
 _SUFFIXES = (".dist-info", ".egg-info")
 

@@ -12,14 +12,17 @@ two such trees side by side are still two repositories.
 from __future__ import annotations
 
 import os
-from typing import Dict, Optional, Sequence, Tuple
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Sequence, Tuple, TypeAlias
 
 VCS_MARKERS = (".git", ".hg", ".svn")
 #: What a source tree's top directory holds even when exported without its VCS metadata.
 PROJECT_MARKERS = ("setup.cfg", "pyproject.toml", "LICENSE", ".zuul.yaml")
 
 #: directory -> (VCS root or None, nearest project-marker directory at or above it or None)
-Cache = Dict[str, Tuple[Optional[str], Optional[str]]]
+Cache: TypeAlias = "Dict[str, Tuple[Optional[str], Optional[str]]]"
 
 
 def repository_root(path: str, cache: Optional[Cache] = None) -> Optional[str]:

@@ -23,7 +23,10 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 #: The value of every parameter of the click command ``lintra check`` when its option is not
 #: given. tests/test_entry.py fails when this and the click command's defaults differ (a new

@@ -18,11 +18,14 @@ import fnmatch
 import os
 import stat
 import sys
-from typing import Dict, Iterable, Iterator, List, Sequence, Tuple
 
 from lintra.filesystem import STDIN_HINT, special_kind, special_path
 from lintra.model import Source
 from lintra.repository import is_within, repository_root
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, Iterator, List, Sequence, Tuple
 
 #: the file that makes a directory a Helm chart (https://helm.sh/docs/topics/charts/)
 CHART_FILE = "Chart.yaml"
