@@ -86,9 +86,19 @@ class RealPaths:
         self.directories: Dict[str, str] = {}
 
     def directory(self, directory: str) -> str:
+        """``os.path.realpath(directory)``. An absolute, normal path is resolved from its parent's
+        real path, itself resolved once: one ``lstat`` for each directory not resolved yet, where
+        realpath looks up every part of every path (the files of a tree share their parents)."""
         real = self.directories.get(directory)
         if real is None:
-            real = self.directories[directory] = os.path.realpath(directory)
+            parent, name = os.path.split(directory)
+            if os.name == "nt" or not name or not os.path.isabs(directory) or os.path.normpath(directory) != directory:
+                real = os.path.realpath(directory)
+            else:
+                real = os.path.join(self.directory(parent), name)
+                if os.path.islink(real):
+                    real = os.path.realpath(real)  # below a real path: only the link is left to resolve
+            self.directories[directory] = real
         return real
 
     def of(self, path: str) -> str:
