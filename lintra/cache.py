@@ -18,7 +18,10 @@ from __future__ import annotations
 import binascii
 import json
 import os
-from typing import Any, Iterable, Optional
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Optional
 
 #: bump when the meaning of a cached entry changes
 FORMAT = 1

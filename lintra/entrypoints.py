@@ -22,7 +22,10 @@ import importlib
 import os
 import re
 import sys
-from typing import Iterable, List, Optional
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Iterable, List, Optional
 
 _SUFFIXES = (".dist-info", ".egg-info")
 
@@ -71,13 +74,11 @@ def entry_points(group: str, path: Optional[Iterable[str]] = None) -> List[Entry
     found: List[EntryPoint] = []
     seen_dists: set = set()
     for directory in (sys.path if path is None else path):
-        try:
-            names = sorted(os.listdir(directory or "."))
+        try:  # only distributions' metadata directories, in sorted order (the standard library's hold none)
+            names = sorted(name for name in os.listdir(directory or ".") if name.endswith(_SUFFIXES))
         except OSError:  # a zip on sys.path, a missing directory
             continue
         for name in names:
-            if not name.endswith(_SUFFIXES):
-                continue
             dist = _normalise(name.rsplit(".", 1)[0].split("-", 1)[0])
             if dist in seen_dists:
                 continue

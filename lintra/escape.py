@@ -31,9 +31,12 @@ here per way, so every format (and the HTML/Markdown audit reports) escapes alik
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from lintra import lazy_re
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 #: surrogates are matched apart: an escaped byte (U+DC80-U+DCFF) is shown as the byte it was
 _SURROGATE = lazy_re.compile("[\ud800-\udfff]")

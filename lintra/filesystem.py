@@ -13,7 +13,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import Optional
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 #: the kinds of things a path can name that lintra never reads, as a reason says them
 _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
@@ -38,6 +41,8 @@ class TooLarge(OSError):
 
 def special_kind(mode: int) -> Optional[str]:
     """What a ``st_mode`` names when it is not a regular file (None for a regular file)."""
+    if stat.S_ISREG(mode):  # nearly every file a run meets
+        return None
     for test, what in _KINDS:
         if test(mode):
             return what

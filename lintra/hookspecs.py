@@ -7,7 +7,9 @@ loaders, formats and resolvers are plugins too and use exactly these hooks.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Callable
 
 if TYPE_CHECKING:  # the annotations are documentation: docs/plugins.md quotes them verbatim
     import lintra

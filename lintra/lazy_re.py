@@ -17,7 +17,10 @@ from __future__ import annotations
 import re
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Sequence
 
 #: the ``re.Pattern`` methods and attributes a stand-in hands over on first use
 _FORWARDED = ("search", "match", "fullmatch", "findall", "finditer", "split", "sub", "subn", "groups", "groupindex")

@@ -63,10 +63,13 @@ import itertools
 import json
 import math
 import os
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from lintra import cache
 from lintra.model import Document, Locator, Source
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 #: bump when the shape of an entry changes
 SCHEMA = 2

@@ -7,12 +7,15 @@ fixed shape is the contract plugins rely on.
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Tuple, Union
 
 # the vocabulary rules and findings are written in, re-exported as part of the model
 from lintra.vocabulary import CATEGORIES, RESERVED_VENDOR, STRENGTHS, VENDORS, Level  # noqa: F401
 
-Pointer = Tuple[Union[str, int], ...]
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Tuple, TypeAlias, Union
+
+Pointer: TypeAlias = "Tuple[Union[str, int], ...]"
 
 #: what a value of each rule parameter type is (``Rule.params``)
 PARAM_TYPES: "dict[str, Callable[[Any], bool]]" = {

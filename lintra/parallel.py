@@ -25,7 +25,10 @@ import os
 import struct
 from collections import deque
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 #: Runs over fewer files stay in-process: a worker pays again for what the first files of a run
 #: cost (compiling the packs' patterns, the lazily built tables), about 15 ms, and forking and

@@ -25,7 +25,6 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from lintra.check import Dispatch, Scan, identity, kept as kept_parts, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
@@ -35,6 +34,10 @@ from lintra.load import decode, load_source
 from lintra.load.references import KINDS as REFERENCE_KINDS, READS as REFERENCE_READS, NotRead, References, names_files
 from lintra.model import RESERVED_VENDOR, Document, FileRecord, Finding, Hit, Rule, Source
 from lintra.plugins import Registry, load_registry
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:
     from lintra.filter.baseline import Baseline

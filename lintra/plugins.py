@@ -13,12 +13,15 @@ from __future__ import annotations
 import importlib
 import os
 from types import FunctionType, ModuleType
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from lintra import hookspecs
 from lintra.check.reserved import RESERVED
 from lintra.model import Rule
 from lintra.policy.resolvers import Resolver
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:
     import pluggy

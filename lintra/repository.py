@@ -12,14 +12,17 @@ two such trees side by side are still two repositories.
 from __future__ import annotations
 
 import os
-from typing import Dict, Optional, Sequence, Tuple
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Sequence, Tuple, TypeAlias
 
 VCS_MARKERS = (".git", ".hg", ".svn")
 #: What a source tree's top directory holds even when exported without its VCS metadata.
 PROJECT_MARKERS = ("setup.cfg", "pyproject.toml", "LICENSE", ".zuul.yaml")
 
 #: directory -> (VCS root or None, nearest project-marker directory at or above it or None)
-Cache = Dict[str, Tuple[Optional[str], Optional[str]]]
+Cache: TypeAlias = "Dict[str, Tuple[Optional[str], Optional[str]]]"
 
 
 def repository_root(path: str, cache: Optional[Cache] = None) -> Optional[str]:
@@ -83,9 +86,19 @@ class RealPaths:
         self.directories: Dict[str, str] = {}
 
     def directory(self, directory: str) -> str:
+        """``os.path.realpath(directory)``. An absolute, normal path is resolved from its parent's
+        real path, itself resolved once: one ``lstat`` for each directory not resolved yet, where
+        realpath looks up every part of every path (the files of a tree share their parents)."""
         real = self.directories.get(directory)
         if real is None:
-            real = self.directories[directory] = os.path.realpath(directory)
+            parent, name = os.path.split(directory)
+            if os.name == "nt" or not name or not os.path.isabs(directory) or os.path.normpath(directory) != directory:
+                real = os.path.realpath(directory)
+            else:
+                real = os.path.join(self.directory(parent), name)
+                if os.path.islink(real):
+                    real = os.path.realpath(real)  # below a real path: only the link is left to resolve
+            self.directories[directory] = real
         return real
 
     def of(self, path: str) -> str:

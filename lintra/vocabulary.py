@@ -6,7 +6,10 @@ Fixed sets, so every rule, profile, configuration schema and report agrees on th
 from __future__ import annotations
 
 import enum
-from typing import Union
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Union
 
 #: Vendors a finding can name. Lower case, fixed, extended only when a real pattern needs one.
 VENDORS = (

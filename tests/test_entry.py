@@ -183,3 +183,23 @@ def test_colour_and_python_dash_m_alike(tmp_path):
                            capture_output=True) for how in (["-c", CLICK], ["-c", FAST], ["-m", "lintra"])]
     assert b"\x1b[" in runs[0].stdout
     assert {(run.stdout, run.stderr, run.returncode) for run in runs} == {(runs[0].stdout, runs[0].stderr, 1)}
+
+
+def test_the_fast_path_ends_the_process_without_the_interpreters_teardown(tmp_path):
+    """What the interpreter's exit does that is seen still happens (atexit handlers, flushed
+    output, the exit status), then ``os._exit`` ends the process: freeing every object of the run
+    is left out. The click path exits as it always did."""
+    repository = _repository(tmp_path)
+    code = ("import atexit, os, sys\n"
+            "atexit.register(lambda: sys.stderr.write('atexit ran\\n'))\n"
+            "real_exit = os._exit\n"
+            "def _exit(status):\n"
+            "    os.write(2, b'os._exit(%d)\\n' % status)\n"
+            "    real_exit(status)\n"
+            "os._exit = _exit\n")
+    args = ["check", "coupled.yaml"]
+    out, err, status = _run(code + FAST, args, repository, tmp_path / "cache")
+    click_out, click_err, click_status = _run(code + CLICK, args, repository, tmp_path / "cache")
+    assert (out, status) == (click_out, click_status) == (click_out, 1) and out
+    assert click_err.endswith(b"atexit ran\n") and b"os._exit" not in click_err
+    assert err == click_err + b"os._exit(1)\n"

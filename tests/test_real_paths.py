@@ -102,3 +102,21 @@ def test_a_named_file_of_the_same_name_elsewhere_is_not_taken_for_the_reference(
     parent = Source("repo/env/e.yaml", "repo/env/e.yaml")
     found = references.follow([_heat(parent, "resources:\n  a: {type: ../lib/net.yaml}\n")])
     assert [source.name for source in found] == ["repo/lib/net.yaml"]
+
+
+def test_directory_answers_as_realpath_with_one_look_up_per_new_directory(tree, monkeypatch):
+    paths = RealPaths()
+    candidates = DIRECTORIES + [os.path.join(tree, d) for d in DIRECTORIES] + \
+        [os.path.join(tree, d, r) for d in DIRECTORIES for r in REFERENCES] + ["/", "//", "//repo", tree + "/"]
+    for directory in candidates:
+        assert paths.directory(directory) == os.path.realpath(directory), directory
+        assert RealPaths().directory(directory) == os.path.realpath(directory), directory  # cold cache
+    looked = []
+    real_lstat = os.lstat
+    monkeypatch.setattr(os, "lstat", lambda path, *a, **k: looked.append(path) or real_lstat(path, *a, **k))
+    paths = RealPaths()
+    deep = os.path.join(tree, "repo", "lib", "deep")
+    expected = os.path.join(paths.directory(deep), "a")
+    looked.clear()
+    paths.directory(os.path.join(deep, "a"))  # a directory below one resolved: its own part only
+    assert looked == [expected]

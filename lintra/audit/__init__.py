@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from typing import Any, Dict, List, Optional, Tuple
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas", "audit.schema.json")

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
-from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from lintra.model import RESERVED_VENDOR
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 WEIGHTS = {"hard": 1.0, "substrate": 0.5, "soft": 0.2}
 LAYERS = ("vm", "iaas", "platform", "other")

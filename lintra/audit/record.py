@@ -16,10 +16,13 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from lintra.model import RESERVED_VENDOR, Document, Finding, Rule
 from lintra.report.paths import ci_path
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 BUILTIN_PROFILES = ("conservative", "balanced", "agile")
 #: document kind -> layer of the stack it describes

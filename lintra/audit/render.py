@@ -9,10 +9,13 @@ lists (each says how many were left out).
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Sequence, Tuple
 
 from lintra.audit.record import LAYER_TITLES
 from lintra.report.escape import markdown_cell
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Sequence, Tuple
 
 #: GitHub rejects a comment or issue body longer than this
 MARKDOWN_LIMIT = 65536

@@ -18,9 +18,12 @@ import shutil
 import subprocess
 import tempfile
 from contextlib import contextmanager
-from typing import Iterator, List, Optional, Sequence, Tuple
 
 from lintra.repository import PROJECT_MARKERS, VCS_MARKERS, repository_root
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional, Sequence, Tuple
 
 ALLOWED_SCHEMES = ("https", "ssh", "file")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")

@@ -10,13 +10,16 @@ file's when it is read whole (a Helm chart, a Kustomize root). A cross-object ru
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from lintra.check import identity
 from lintra.check.params import configured
 from lintra.check.reserved import INTERNAL_ERROR
 from lintra.domain import kubernetes
 from lintra.model import Document, Finding, Hit, Related, Rule
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 MISSING = object()
 

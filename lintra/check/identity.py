@@ -22,10 +22,13 @@ from __future__ import annotations
 import json  # noqa: F401 - imported with the check stage, as before: lintra.model.offending uses it on every run
 import os
 from collections import Counter
-from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
 
 from lintra.model import Document, Finding, Pointer, offending as model_offending
 from lintra.repository import RealPaths, is_within, repository_root
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
 
 #: keys that name a list item in the formats lintra reads (containers, volumes, env; vSphere devices)
 _ITEM_NAMES = ("name", "label", "key")

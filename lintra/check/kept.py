@@ -33,12 +33,15 @@ import os
 import zlib
 from array import array
 from collections import deque
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from lintra.model import Document
 
-Path = Tuple[str, ...]
-Reads = Optional[Dict[str, Optional[Tuple[Path, ...]]]]
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, TypeAlias
+
+Path: TypeAlias = "Tuple[str, ...]"
+Reads: TypeAlias = "Optional[Dict[str, Optional[Tuple[Path, ...]]]]"
 
 _DROPPED = object()
 

@@ -11,9 +11,12 @@ kube-linter's checks read their ``params`` and yamllint's rules their ``CONF``.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from lintra.model import PARAM_TYPES
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Mapping, Optional
 
 TYPES = PARAM_TYPES
 #: the rule id that sets a parameter for every rule declaring it

@@ -19,9 +19,12 @@ for an ordinary error and go on with a partial answer.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from lintra.model import Document, Finding, Rule
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 
 class Reaches(BaseException):

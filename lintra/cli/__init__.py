@@ -8,7 +8,9 @@ A sub-command's module is imported only when that sub-command runs (or ``--help`
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 EXIT_CODES_HELP = """\b
 Exit codes:

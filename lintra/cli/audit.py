@@ -8,12 +8,15 @@ import json
 import os
 import subprocess
 import sys
-from typing import Any, Dict, List, Optional, Tuple
 
 import click
 
 from lintra.cli.common import ConfigError, baseline_or_exit
 from lintra.cli.scan import ScanSetup, audit_scan_options
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 FORMATS = ("html", "markdown", "json")
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}

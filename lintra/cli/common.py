@@ -6,9 +6,12 @@ click is not imported here: a plain ``lintra check`` (lintra/cli/entry.py) runs 
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from lintra.plugins import Registry, load_registry
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 
 def registry_or_exit(**options: Any) -> Registry:

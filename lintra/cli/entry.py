@@ -23,7 +23,10 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 #: The value of every parameter of the click command ``lintra check`` when its option is not
 #: given. tests/test_entry.py fails when this and the click command's defaults differ (a new
@@ -51,11 +54,39 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
 
     try:
         run_check(**params)
-    except SystemExit:
+    except SystemExit as done:
+        if argv is None:  # the whole process is this check: end it here (see _exit_now)
+            _exit_now(done.code)
         raise
     except BaseException as error:  # noqa: BLE001 - handed to click's handler, which decides
         _report_as_click_would(error)
         raise
+
+
+def _exit_now(code: Any) -> None:
+    """End the process with ``code`` as the interpreter would, without its teardown: freeing every
+    object a run made costs a check of a directory more than a millisecond, for nothing (a
+    forked worker ends with ``os._exit`` too). What the interpreter's exit does that is seen is
+    done first: the ``atexit`` handlers run and the standard streams are flushed. Returns (and the
+    interpreter exits as usual) when there is more to it: a code that is no exit status, another
+    thread still running, a stream that cannot be flushed (its error is reported as before)."""
+    if code is None:
+        code = 0
+    if type(code) is not int or not 0 <= code <= 255:
+        return
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:  # noqa: BLE001 - the interpreter's own exit reports it, as before
+            return
+    os._exit(code)
 
 
 #: The long flags of ``lintra check`` the fast path understands: flag -> (parameter, value). Each is

@@ -10,9 +10,12 @@ SARIF to the file and text to the console. With no ``--format``, the format is `
 from __future__ import annotations
 
 import os
-from typing import List, Optional, Sequence, Tuple
 
 from lintra.cli.common import config_error
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import List, Optional, Sequence, Tuple
 
 
 def default_format(environ=os.environ) -> str:

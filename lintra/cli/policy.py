@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import List, Tuple
 
 import click
 
@@ -18,6 +17,10 @@ from lintra.load import yamltree
 from lintra.policy import PackError, rules_from_pack
 from lintra.policy.examples import example_results
 from lintra.policy.pack import pack_files, pack_warnings
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import List, Tuple
 
 PACKS = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 

@@ -8,12 +8,15 @@ click is imported only by :func:`scan_options` (when a command is declared), so 
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, Optional, Sequence
 
 from lintra.cli.common import (ISOLATED_HELP, LIMIT_HELP, config_error, limit_flags, registry_or_exit, settings_or_exit,
                                split_list)
 from lintra.discover import PathNotFound
 from lintra.pipeline import Result, run
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Optional, Sequence
 
 
 def _options(scan_cache: bool = True) -> list:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from lintra.repository import repository_root
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 PROJECT_FILES = (".lintra.yaml", ".lintra.yml", "pyproject.toml")
 _SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema.json")

@@ -8,11 +8,14 @@ are relative to that file's directory.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional, Sequence
 
 from lintra.config.files import (ConfigFile, ConfigFileError, boundary, confine, find_project_file, find_upward, read,
                                  user_file)
 from lintra.filter.profiles import DEFAULT_PROFILE, ProfileError, resolve
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence
 
 DEFAULTS: Dict[str, Any] = {
     "profile": DEFAULT_PROFILE, "sanctioned_vendors": [], "hide_sanctioned": False, "select": [],

@@ -15,18 +15,25 @@ directory outside any: a link out of it is not followed, so ``ln -s /etc/shadow 
 from __future__ import annotations
 
 import fnmatch
+import operator
 import os
 import stat
 import sys
-from typing import Dict, Iterable, Iterator, List, Sequence, Tuple
 
 from lintra.filesystem import STDIN_HINT, special_kind, special_path
 from lintra.model import Source
 from lintra.repository import is_within, repository_root
 
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
 #: the file that makes a directory a Helm chart (https://helm.sh/docs/topics/charts/)
 CHART_FILE = "Chart.yaml"
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "node_modules", "__pycache__"})
+
+
+_NAME = operator.attrgetter("name")
 
 
 class PathNotFound(Exception):
@@ -132,7 +139,7 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: Dict[Tuple[i
         try:
             info = os.stat(directory)
             with os.scandir(directory) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = sorted(listing, key=_NAME)
         except OSError as error:
             yield _Unlistable(_display(directory), error)
             continue
@@ -147,6 +154,9 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: Dict[Tuple[i
             yield from _file(chart, os.path.join(directory, CHART_FILE), top, seen)
             continue
         subdirectories = []
+        # an entry's name is one part (no separator, never . or ..): what the user sees of it is
+        # the directory's display name joined with it, the path normalised once per directory
+        shown = _display(directory)
         for entry in entries:
             path = os.path.join(directory, entry.name)
             try:
@@ -164,7 +174,8 @@ def _walk(root: str, suffixes: tuple, exclude: Sequence[str], seen: Dict[Tuple[i
                 continue
             if not entry.name.lower().endswith(suffixes) or path_matches(path, exclude):
                 continue
-            yield from _file(entry, path, top, seen)
+            name = entry.name if shown == "." else path if shown == directory else os.path.join(shown, entry.name)
+            yield from _file(entry, path, top, seen, name)
         stack.extend(reversed(subdirectories))
 
 
@@ -194,8 +205,10 @@ class _Unlistable(Source):
         raise OSError(self.error.errno, f"directory cannot be listed: {self.error.strerror or self.error}")
 
 
-def _file(entry: "os.DirEntry[str]", path: str, top: str, seen: Dict[Tuple[int, int], str]) -> Iterator[Source]:
-    name = _display(path)
+def _file(entry: "os.DirEntry[str]", path: str, top: str, seen: Dict[Tuple[int, int], str],
+          name: Optional[str] = None) -> Iterator[Source]:
+    if name is None:
+        name = _display(path)
     if name == path:
         name = path  # one string for both: a run holds every file's name until it reports
     try:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Sequence, Set, Tuple, TypeAlias
 
 HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
 
 #: path relative to the working directory -> changed line numbers, or None for "the whole file"
-Changes = Dict[str, Optional[Set[int]]]
+Changes: TypeAlias = "Dict[str, Optional[Set[int]]]"
 
 
 class ChangesError(Exception):

@@ -53,10 +53,14 @@ References:
 
 from __future__ import annotations
 
+from collections import namedtuple
 from functools import lru_cache
-from typing import Any, Iterator, NamedTuple, Optional, Tuple
 
-Pointer = Tuple[Any, ...]
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Optional, Tuple, TypeAlias
+
+Pointer: TypeAlias = "Tuple[Any, ...]"
 
 #: Where each pod-bearing kind of the core and Knative APIs keeps its pod spec. A Knative Revision
 #: inlines the pod spec in ``spec`` (RevisionSpec embeds corev1.PodSpec).
@@ -98,14 +102,12 @@ def is_builtin_api(api_version: Any) -> bool:
     return group in BUILTIN_GROUPS or (group.endswith(".k8s.io") and group not in CRD_GROUPS_UNDER_K8S_IO)
 
 
-class Pod(NamedTuple):
-    """One pod an object stamps out: where its spec is, where its metadata is or would be (``None``
-    when nothing beside the spec is pod metadata, as in KServe's inlined predictor), and the fields
-    of the spec that hold containers: ``(field, is_list)``."""
-
-    spec: Pointer
-    metadata: Optional[Pointer]
-    container_fields: Tuple[Tuple[str, bool], ...] = tuple((f, True) for f in CONTAINER_LISTS)
+#: One pod an object stamps out: where its spec is (``spec``, a Pointer), where its metadata is or
+#: would be (``metadata``; ``None`` when nothing beside the spec is pod metadata, as in KServe's
+#: inlined predictor), and the fields of the spec that hold containers: ``(field, is_list)``
+#: (``container_fields``). collections' namedtuple: typing.NamedTuple would import typing.
+Pod = namedtuple("Pod", ("spec", "metadata", "container_fields"),
+                 defaults=(tuple((f, True) for f in CONTAINER_LISTS),))
 
 
 #: An Argo Workflows template runs one pod: its ``container`` or ``script`` (single containers),

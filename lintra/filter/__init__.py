@@ -8,12 +8,15 @@ suppressions (:mod:`suppress`) and baselines (:mod:`baseline`) are further passe
 from __future__ import annotations
 
 import os
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from lintra.discover import path_matches
 from lintra.filter.profiles import DEFAULT_PROFILE, Profile, resolve
 from lintra.filter.select import matches
 from lintra.model import RESERVED_VENDOR, VENDORS, Finding, Level, Rule
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 
 class Judgement:

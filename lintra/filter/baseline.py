@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import Collection, Dict, Iterable, List, Sequence, Tuple
 
 from lintra.model import RESERVED_VENDOR, Finding
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Collection, Dict, Iterable, List, Sequence, Tuple, TypeAlias
 
 DEFAULT_NAME = ".lintra-baseline.yaml"
 VERSION = 2
@@ -25,7 +28,7 @@ _HEADER = ("lintra baseline: findings accepted when lintra was adopted. `lintra 
            "findings not listed here; `lintra baseline prune` drops entries that no longer occur.\n"
            "Entries match by file, rule and fingerprint (object, pointer and value), not by line.")
 
-Key = Tuple[str, str, str]
+Key: TypeAlias = "Tuple[str, str, str]"
 
 
 class BaselineError(ValueError):

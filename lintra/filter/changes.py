@@ -4,10 +4,13 @@ mode; which files and lines changed is discovery's business, :mod:`lintra.discov
 from __future__ import annotations
 
 import os
-from typing import Dict, Optional, Set
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Set, TypeAlias
 
 #: path relative to the working directory -> changed line numbers, or None for "the whole file"
-Changes = Dict[str, Optional[Set[int]]]
+Changes: TypeAlias = "Dict[str, Optional[Set[int]]]"
 
 
 def on_changed_lines(findings, changes: Changes) -> list:

@@ -19,9 +19,12 @@ run, after the cross-object rules: a base and the overlays of other roots meet o
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Set
 
 from lintra.model import Finding
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Set
 
 
 def merge(findings: Iterable[Finding]) -> List[Finding]:

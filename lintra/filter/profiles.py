@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from lintra.filter.select import matches
 from lintra.model import Level, Rule
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 DEFAULT_PROFILE = "balanced"
 _ADJUSTMENT_KEYS = ("enabled", "severity", "min", "max")

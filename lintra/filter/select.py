@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
 
 from lintra.model import VENDORS, Rule
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 
 def matches(rule: Rule, selector: str, vendor: Optional[str] = None) -> bool:

@@ -19,10 +19,13 @@ finding (``LT003``), like ruff's unused ``noqa``: stale suppressions hide future
 from __future__ import annotations
 
 import re
-from typing import Callable, Collection, Iterable, List, Sequence
 
 from lintra.check.reserved import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from lintra.model import Document, Finding, Pointer, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Callable, Collection, Iterable, List, Sequence
 
 _COMMENT = re.compile(r"#\s*lintra:\s*ignore(?P<file>-file)?\[(?P<rules>[^\]]*)\]\s*(?P<reason>.*)$")
 ANNOTATION = "lintra.io/ignore"

@@ -9,17 +9,20 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Iterator
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 from lintra.filesystem import NotRegular, TooLarge
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
 from lintra.model import Document, FileRecord, Locator, Pointer, Source, Span
 
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, TypeAlias
+
 #: A detector's answer for one parsed document: ``(kind, data, base pointer)`` per object found,
 #: or ``(kind, data, base, make_locator)`` where ``make_locator(file_locator)`` maps pointers of
 #: reshaped data back into the file.
-Detected = List[tuple]
+Detected: TypeAlias = "List[tuple]"
 
 
 class Loader:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Optional
 
 from lintra.hookspecs import hookimpl
 from lintra.load import Detected, Detector, LoadError, Loader, Skip
 from lintra.load import jsontree, templates, yamltree
 from lintra.model import Source, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 #: Suffixes read as YAML. Heat templates are often ``.template``/``.hot``, environments ``.env``.
 YAML_SUFFIXES = (".yaml", ".yml", ".hot", ".template", ".env")

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Iterable, Iterator, Optional, Sequence, Set
 
 from lintra.load import Detector, Loader, load_source
 from lintra.load.builtin import HEAT_ENV_KEYS
 from lintra.model import Source
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Iterable, Iterator, Optional, Sequence, Set
 
 #: template kinds: a template named with ``-e`` is a mistake worth its own hint
 TEMPLATE_KINDS = ("heat", "cfn")

@@ -10,11 +10,14 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import Any, Dict, List, Optional, Tuple
 
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
 from lintra.model import Locator, Pointer, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple, TypeAlias
 
 
 class JsonSyntaxError(Exception):
@@ -83,7 +86,7 @@ def _too_deep(data: Any) -> bool:
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)
-_Region = Tuple[int, int]
+_Region: TypeAlias = "Tuple[int, int]"
 
 
 class JsonLocator(Locator):

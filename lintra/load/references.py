@@ -20,11 +20,14 @@ real path, not read, and reported as a skipped file with the reason, like every 
 from __future__ import annotations
 
 import os
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from lintra.load import limits
 from lintra.model import Document, FileRecord, Pointer, Source
 from lintra.repository import Cache, RealPaths, is_within, repository_root
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
 #: the documents whose references are followed; a run keeps them until it has followed them

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Optional
 
 from lintra.model import Source
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 _JINJA_BLOCK = re.compile(r"\{%-?\s*(?:if|for|set|macro|raw|block|include|import|from|extends|call|filter)\b")
 _J2_NAME = re.compile(r"\.j2(?:\.|$)|\.jinja2?(?:\.|$)", re.I)

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, Iterator, List, Optional, Tuple
 
 from lintra import lazy_re
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, List, Optional, Tuple
 
 # PyYAML's pure-Python reader and timestamp constructor compile their patterns at import (the
 # reader's class of printable characters alone costs about a third of importing PyYAML); libyaml

@@ -23,13 +23,16 @@ Operators (all given in one mapping must hold):
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
 
 from lintra.model import Pointer
 from lintra.policy.regex_safety import UnsafePattern, compile_pattern
 from lintra.policy.selector import SelectorError, compile_path, evaluate
 
-Predicate = Callable[[Any, Any], bool]
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, TypeAlias
+
+Predicate: TypeAlias = "Callable[[Any, Any], bool]"
 
 OPERATORS = ("equals", "in", "startswith", "endswith", "apigroup", "contains", "regex", "exists", "type", "key",
              "path", "not", "any", "all", "ignorecase", "imagename")

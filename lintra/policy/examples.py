@@ -11,9 +11,12 @@ drift to another node unnoticed.
 from __future__ import annotations
 
 import os
-from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from lintra.model import Rule, Source
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 DEFAULT_NAME = "example.yaml"
 ENVIRONMENT_NAME = "example-env.yaml"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import _string  # string.Formatter().parse itself; the string module compiles a regex on import
-from typing import Any, Dict, Iterator, List, Optional
 
 from lintra.load import yamltree
 from lintra.load.limits import LimitExceeded
@@ -20,6 +19,10 @@ from lintra.policy import regex_safety, resolvers
 from lintra.policy.conditions import compile_condition, remembered
 from lintra.policy.selector import (anchor, key_prefix, reach_of, reached, reaches_pods, SelectorError, compile_path,
                                     evaluate)
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterator, List, Optional
 
 PACK_SUFFIXES = (".yaml", ".yml")
 

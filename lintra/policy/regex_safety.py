@@ -18,7 +18,10 @@ are ASCII-only in RE2, which is what infrastructure values (image names, hosts, 
 from __future__ import annotations
 
 import re
-from typing import Callable
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Callable
 
 # RE2's memory budget for one compiled pattern is lintra.load.limits.MAX_PATTERN_MEMORY (RE2's own
 # default, 8 MiB); a pattern needing more (``(a{1000}){1000}`` style) does not compile, so it is a

@@ -10,12 +10,15 @@ nothing there, never a guess.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from lintra.model import Document, Hit, Pointer, Related
 
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeAlias
+
 #: ``expand(pointer, value)`` -> None (a plain value) or the candidates it can take ([] = unknown)
-Expand = Callable[[Pointer, Any], Optional[List["Candidate"]]]
+Expand: TypeAlias = "Callable[[Pointer, Any], Optional[List[Candidate]]]"
 
 
 class Resolver:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from typing import Any, List, Optional, Tuple
 
 from lintra.model import Locator, Pointer
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, List, Optional, Tuple
 
 SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas", "pack.schema.json")
 #: What an unexpected key is called, by the definition that lists the known ones.

@@ -17,13 +17,16 @@ generator steps that yield ``(pointer, key, value)`` directly.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from lintra.domain import kubernetes
 from lintra.domain.kubernetes import pod_spec_pointer  # noqa: F401  (the name rules imported from here)
 from lintra.model import Pointer
 
-Step = Callable[[Pointer, Any, Any], Iterator[Tuple[Pointer, Any, Any]]]
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, TypeAlias
+
+Step: TypeAlias = "Callable[[Pointer, Any, Any], Iterator[Tuple[Pointer, Any, Any]]]"
 
 
 class SelectorError(ValueError):

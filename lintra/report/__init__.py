@@ -6,7 +6,9 @@ stream, options)`` renders the whole result.
 
 from __future__ import annotations
 
-from typing import Callable
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Callable
 
 #: what :func:`lintra.filter.suppress.apply` records as the reason of a suppression written without
 #: one; reports say "no reason" in their own way rather than quote it as a reason

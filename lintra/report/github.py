@@ -9,11 +9,14 @@ The message ends with a line linking the rule's documentation page.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
 
 from lintra.report.escape import workflow_data, workflow_property
 from lintra.report.paths import ci_path
 from lintra.report.ruledoc import help_uri
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -7,11 +7,14 @@ must be relative to the repository root (:mod:`lintra.report.paths`) for GitLab 
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
 
 from lintra.report import jsontext
 from lintra.report.paths import ci_path
 from lintra.report.ruledoc import help_uri
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
 
 # lintra levels x rule strength -> GitLab's five severities: hard coupling errors block.
 SEVERITY = {("error", "hard"): "blocker", ("error", "soft"): "critical", ("error", "substrate"): "major",

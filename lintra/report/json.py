@@ -5,9 +5,12 @@ Keys are only ever added, never renamed or removed.
 
 from __future__ import annotations
 
-from typing import Any, Dict
 
 from lintra.report import jsontext
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict
 
 
 def finding_dict(finding) -> Dict[str, Any]:

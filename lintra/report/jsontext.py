@@ -19,9 +19,12 @@ findings is never one string in memory."""
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, List
 
 from lintra.escape import unicode_text
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List
 
 INDENT = "  "
 #: characters gathered before they are written: few writes, and no whole report in memory

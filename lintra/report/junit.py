@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from typing import Any, Dict, Optional
 
 from lintra.filter import failing
 from lintra.report.escape import xml_tree
 from lintra.report.paths import ci_path
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional
 
 FAMILIES = ("heat", "k8s", "vsphere")
 

@@ -11,9 +11,12 @@ path stays as given.
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 from lintra.repository import is_within
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 
 def inside(file: str, root: Optional[str]) -> Optional[str]:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable, List, Optional
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Iterable, List, Optional
 
 #: where the project lives; SARIF, GitLab and GitHub outputs link rule pages below it
 PROJECT_URL = "https://github.com/lintra/lintra"

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Dict, List
 
 from lintra.report import NO_REASON
 from lintra.report import jsontext
@@ -29,6 +28,10 @@ from lintra.report.escape import uri_path
 from lintra.model import RESERVED_VENDOR
 from lintra.report.paths import inside
 from lintra.report.ruledoc import PROJECT_URL, help_uri
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}

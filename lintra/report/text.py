@@ -7,10 +7,13 @@ was left out of the count: suppressed, hidden as sanctioned, accepted by the bas
 
 from __future__ import annotations
 
-from typing import Any, Dict
 
 from lintra.report import NO_REASON
 from lintra.report.escape import terminal
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 _LEFT_OUT = (("suppressed", "suppressed"), ("hidden_sanctioned", "hidden as sanctioned"),

@@ -5,7 +5,11 @@ The docstring is what a reader of the module sees; ``lintra rules --format json`
 one list, so the two cannot drift apart.
 """
 
-from typing import Tuple
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Tuple
 
 HEADING = "\nReferences:\n"
 

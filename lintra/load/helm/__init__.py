@@ -16,7 +16,6 @@ evaluator could not resolve is a note in the chart's file entry.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from lintra.load.helm import template as T
 from lintra.load.helm.chart import (ArchiveError, ChartFiles, chart_metadata, read_archive, read_directory,
@@ -27,6 +26,10 @@ from lintra.load.helm.values import Layer, ValuesOrigin, coalesce, parse_set, se
 from lintra.load import limits
 from lintra.load.limits import LimitExceeded
 from lintra.model import FileRecord
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 _MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -16,11 +16,14 @@ from __future__ import annotations
 import io
 import os
 import tarfile
-from typing import Any, Dict, List, Optional, Tuple
 
 from lintra.load import yamltree
 from lintra.load import limits
 from lintra.load.limits import LimitExceeded
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 # the bounds on a chart's files and archives are limits.MAX_CHART_* (configurable, README "Limits"),
 # read at call time so a run's --limit reaches them

@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from lintra.load import limits
 from lintra.load.helm import template as T
 from lintra.load.helm.values import NO_ORIGIN, FixedOrigin, Loc, MapOrigin, Origin
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 # evaluation steps, printed characters and include nesting per rendered template are
 # limits.MAX_TEMPLATE_STEPS, MAX_TEMPLATE_OUTPUT and MAX_INCLUDE_DEPTH (README "Limits")

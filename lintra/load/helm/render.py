@@ -10,12 +10,15 @@ finding as conditional.
 from __future__ import annotations
 
 import bisect
-from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from lintra.load import yamltree
 from lintra.load.helm.evaluate import Seg
 from lintra.load.limits import LimitExceeded
 from lintra.model import Locator, Pointer, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 
 class Lines:

@@ -10,11 +10,14 @@ A construct outside it is a :class:`TemplateSyntaxError` with its offset: the ca
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
 
 # parenthesis and block nesting a template may use is limits.MAX_TEMPLATE_NESTING: Go has no such
 # bound, hostile input needs one
 from lintra.load import limits
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 
 class TemplateSyntaxError(Exception):

@@ -12,11 +12,14 @@ it, where the layer that won wrote it.
 from __future__ import annotations
 
 import copy
-from typing import Any, List, Optional, Sequence, Tuple
 
 from lintra.model import Span
 
-Path = Tuple[Any, ...]
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, List, Optional, Sequence, Tuple, TypeAlias
+
+Path: TypeAlias = "Tuple[Any, ...]"
 _ABSENT = object()
 
 

@@ -27,7 +27,6 @@ import json
 import os
 import re
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from lintra.domain.kubernetes import CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED
 from lintra.load.kustomize import fieldspecs
@@ -39,6 +38,10 @@ from lintra.load.kustomize.tree import Origin, Part, Traced, copy, ensure_map, p
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
 from lintra.model import Locator, Pointer, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 #: kinds whose ``spec.selector.matchLabels`` and pod template labels commonLabels also sets
 _SELECTING = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"})

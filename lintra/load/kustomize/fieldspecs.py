@@ -23,10 +23,13 @@ value is written; a reference inside a longer string keeps the string's own line
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from lintra.load.kustomize.files import BuildError
 from lintra.load.kustomize.tree import Traced
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 #: sections of a transformer configuration lintra honours, and those it only reports
 HONOURED = ("nameReference", "commonLabels", "commonAnnotations", "images", "varReference")

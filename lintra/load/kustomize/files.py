@@ -11,7 +11,6 @@ from __future__ import annotations
 import marshal
 import os
 from collections import OrderedDict
-from typing import Any, List, Optional, Tuple
 
 from lintra.load import decode
 from lintra.load import jsontree, yamltree
@@ -19,6 +18,10 @@ from lintra.load.kustomize.tree import Origin, Part, Traced, trace
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
 from lintra.model import Locator, Pointer, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, List, Optional, Tuple
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _REMOTE_PREFIXES = ("http://", "https://", "git@", "git::", "ssh://", "github.com/", "gitlab.com/",

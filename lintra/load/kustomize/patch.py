@@ -19,10 +19,13 @@ Every value a patch writes keeps the patch's origin, so a finding on it lands at
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
 
 from lintra.domain.kubernetes import PATCH_MERGE_KEYS as MERGE_KEYS
 from lintra.load.kustomize.tree import Traced, copy, plain
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, List, Optional
 
 _DELETE = object()
 

@@ -10,9 +10,12 @@ there. Rules never see these nodes: :func:`plain` turns a built object into dict
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
 
 from lintra.model import Locator, Pointer, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, List, Optional
 
 
 class Part:

@@ -22,9 +22,12 @@ text such as "VMware paravirtual SCSI"); ``allowUnrestrictedCommunication`` -> V
 
 from __future__ import annotations
 
-from typing import Any, Optional
 
 from lintra.load.vsphere.model import Place, VmBuilder, bus_sharing, controller_type, disk_mode, nic_type
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 _TOOLS_GUESTINFO = ("guestinfo.vmtools", "guestinfo.vmware", "guestinfo.appinfo", "guestinfo.gc.",
                     "guestinfo.driver", "guestinfo.detailed")

@@ -23,9 +23,12 @@ usb-xhci, usb-ehci, usb, ``bus_sharing``: none/virtual/physical},
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
 
 from lintra.model import Document, Locator, Pointer, Source, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional
 
 KIND = "vsphere-vm"
 

@@ -42,7 +42,6 @@ import csv
 import io
 import os
 import re
-from typing import Dict, Iterable, List, Optional, Tuple
 
 from lintra.load import LoadError, Skip
 from lintra.load.limits import LimitExceeded
@@ -50,6 +49,10 @@ from lintra.load import limits
 from lintra.load.vsphere.model import (VmBuilder, bus_sharing, controller_type, disk_mode, nic_type,
                                        truthy)
 from lintra.model import Source, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Optional, Tuple, TypeAlias
 
 TABS = ("vInfo", "vCPU", "vMemory", "vDisk", "vNetwork", "vUSB")
 _NORMALISE = re.compile(r"[^a-z0-9]")
@@ -68,7 +71,7 @@ _COLUMNS = {
     "vUSB": {"vm": "vm", "vmname": "vm", "device": "device", "devicename": "device", "label": "device"},
 }
 
-Row = Dict[str, Tuple[str, "Cell"]]
+Row: TypeAlias = "Dict[str, Tuple[str, Cell]]"
 
 
 class Cell:

@@ -8,12 +8,15 @@ and as read by virt-v2v's ``-i vmx`` input (libguestfs/virt-v2v ``input/parse_vm
 from __future__ import annotations
 
 import re
-from typing import Dict, Optional, Tuple
 
 from lintra.load import LoadError
 from lintra.load.vsphere.model import (Place, VmBuilder, bus_sharing, controller_type, disk_mode,
                                        nic_type, truthy)
 from lintra.model import Source, Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple, TypeAlias
 
 _ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
 _DEVICE = re.compile(r"^(ethernet|scsi|sata|nvme|ide|pcipassthru)(\d+)\.present$")
@@ -22,7 +25,7 @@ _DISK = re.compile(r"^((?:scsi|sata|nvme|ide)\d+:\d+)\.present$")
 _TOOLS_GUESTINFO = ("guestinfo.vmtools", "guestinfo.vmware", "guestinfo.appinfo", "guestinfo.gc.",
                     "guestinfo.driver", "guestinfo.detailed", "guestinfo.toolsinstallerrcode")
 
-Entries = Dict[str, Tuple[str, Span]]
+Entries: TypeAlias = "Dict[str, Tuple[str, Span]]"
 #: characters of a line a syntax error quotes
 _EXCERPT = 32
 

@@ -7,13 +7,16 @@ dependency, and keeps expat's own line/column marks, which ElementTree throws aw
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional
 from xml.parsers import expat
 
 from lintra.load import LoadError
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
 from lintra.model import Span
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional
 
 
 class Element:

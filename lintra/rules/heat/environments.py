@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Dict, Iterator, List, Optional, Tuple
 
 from lintra.model import Document, Pointer
 from lintra.repository import Cache, RealPaths, repository_root
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional, Tuple
 
 KINDS = ("heat", "cfn")
 #: the documents Heat's cross-file reasoning reads: templates and environments

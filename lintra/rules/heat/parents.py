@@ -26,13 +26,16 @@ References:
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Optional, Tuple
 
 from lintra.model import Document, Pointer
 from lintra.rules.heat import environments, upstream_types
 
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple, TypeAlias
+
 #: (parent document, resource name, pointer of the properties mapping, the properties)
-Parent = Tuple[Document, str, Pointer, dict]
+Parent: TypeAlias = "Tuple[Document, str, Pointer, dict]"
 
 #: Hops of an alias chain (``A -> B -> lib/net.yaml``) followed, as LH107 does.
 _MAX_HOPS = 8

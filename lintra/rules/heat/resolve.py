@@ -40,11 +40,14 @@ References:
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Tuple
 
 from lintra.model import Document, Pointer, Related
 from lintra.policy.resolvers import Candidate, Resolver
 from lintra.rules.heat import environments, parents
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, List, Tuple
 
 #: HOT functions of every heat_template_version (hot/functions.py, template.py); CloudFormation's
 #: are ``Ref`` and ``Fn::*``.

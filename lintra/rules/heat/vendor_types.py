@@ -24,9 +24,12 @@ References:
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
 
 from lintra import lazy_re
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 #: (type prefix ending in ``::`` or exact name, vendor, product, rule that already reports the type itself or None)
 PLUGIN_TYPES = (

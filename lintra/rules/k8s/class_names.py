@@ -28,7 +28,11 @@ References:
 - https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#controller_summary
 """
 
-from typing import Any, Dict, Mapping, Optional
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping, Optional
 
 #: class kind -> {class name, or a prefix ending in ``*``: the controller that installs it}; the
 #: defaults of LK112's and LK114's ``class_names``, which the rules read (through their params)

@@ -26,10 +26,14 @@ References:
 - https://docs.openshift.com/container-platform/latest/networking/routes/route-configuration.html
 """
 
-from typing import Optional
+from __future__ import annotations
+
 
 from lintra import lazy_re
 
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 #: controller name -> vendor, as each vendor documents it
 VENDOR_CONTROLLERS = {

@@ -40,7 +40,9 @@ References:
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 #: driver or in-tree provisioner name -> (vendor, product)
 DRIVERS = {
