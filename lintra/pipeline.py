@@ -39,7 +39,6 @@ TYPE_CHECKING = False  # typing is the type checker's, not imported at run time 
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-if TYPE_CHECKING:
     from lintra.filter.baseline import Baseline
 
 

@@ -22,8 +22,6 @@ from lintra.policy.resolvers import Resolver
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Optional, Sequence, Tuple
-
-if TYPE_CHECKING:
     import pluggy
 
 ENTRY_POINT_GROUP = "lintra"

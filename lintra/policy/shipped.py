@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Dict, List, Optional
 
 from lintra import cache
 from lintra.policy import pack
 from lintra.resources import policies_dir
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional
 
 COMMAND = "python -m lintra.policy.shipped"
 
