@@ -25,7 +25,8 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from lintra.check import Dispatch, Scan, identity, kept as kept_parts, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
@@ -149,18 +150,33 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
 
     # set before the map step forks its workers, so they inherit them; restored when the run ends
     with _no_cyclic_gc(), limits.applied((options or {}).get("limits")), _let_go_if_stopped(spill):
-        found = list(sources) if sources is not None else \
-            list(discover(paths, suffixes, exclude, stdin_name=stdin_name,
-                          force_exclude=bool((options or {}).get("force_exclude"))))
+        found: List[Source] = []  # every input, named for following as it is found
         references = References(exclude)
-        for source in found:
-            references.named(source)
+
+        def found_here(given: Iterable[Source]) -> Iterator[Source]:
+            for source in given:
+                found.append(source)
+                references.named(source)
+                yield source
+
+        given = iter(sources) if sources is not None else \
+            discover(paths, suffixes, exclude, stdin_name=stdin_name,
+                     force_exclude=bool((options or {}).get("force_exclude")))
+        from lintra.parallel import PARALLEL_FROM_FILES
+
+        if (options or {}).get("cache_scans"):  # the persistent cache is opened for all the files, before forking
+            first = list(found_here(given))
+        else:  # as many as decide whether the map forks: the rest is found while the workers map the first
+            first = list(islice(found_here(given), PARALLEL_FROM_FILES))
         plan.store = _scan_store(plan, rules, found)
         with _mapper(plan, found, jobs) as map_files:
             wave: List[Any] = found
+            outcomes = iter(map_files(chain(first, found_here(given))))  # takes them all before it returns
+            del first
             while wave:
-                sources = [item for item in wave if not isinstance(item, NotRead)]
-                outcomes = iter(map_files(sources))
+                if outcomes is None:
+                    sources = [item for item in wave if not isinstance(item, NotRead)]
+                    outcomes = iter(map_files(sources))
                 loaded: List[Document] = []
                 following: List[Any] = []  # file by file, while the map goes on: as one call would
                 for item in wave:
@@ -189,6 +205,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                             observe.add(summary)
                 kept.extend(loaded)
                 wave = following
+                outcomes = None
         del references  # the real paths of every named file: not needed by the reduce
         if also:
             recorded = {record.file for record in records}
@@ -784,7 +801,7 @@ def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
     if jobs is None:
         jobs = parallel.available_cpus()
     if jobs <= 1 or len(found) < parallel.PARALLEL_FROM_FILES or not parallel.can_fork():
-        return nullcontext(lambda sources: (plan.cached_map(source) for source in sources))
+        return nullcontext(_in_process(plan))
     import pickle
     from functools import partial
 
@@ -792,6 +809,14 @@ def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
     return parallel.ordered_map(partial(_map_in_worker, plan), plan.cached_map,
                                 lambda source, data: plan.stored(source, pickle.loads(data)), jobs,
                                 _weight(plan.registry))
+
+
+def _in_process(plan: Plan) -> Callable[[Iterable[Source]], Iterator["Outcome"]]:
+    def map_files(sources: Iterable[Source]) -> Iterator["Outcome"]:
+        sources = list(sources)  # all of them at once, as the parallel map takes them
+        return (plan.cached_map(source) for source in sources)
+
+    return map_files
 
 
 #: What the map step imports when its first files need it (RE2 for the packs' patterns, the Kustomize
