@@ -10,7 +10,10 @@ files, such as a Kustomize root, count as heavy), then the others in their order
 :data:`DEPTH` batches in hand, and before this process maps a file of its own each worker is
 given at least that file's weight of work, so that no worker waits while this process maps (a
 Kustomize root takes as long as a hundred small files); batches shrink as the map nears its end,
-so both processes finish at about the same time. The results still come back in the order of the inputs,
+so both processes finish at about the same time. Items given as an iterator (a run's files while
+discovery still finds them) are drawn by this process while the workers map the first ones: each
+heavy one is handed out at once, the light ones in full batches, and what is left when it ends is
+scheduled as above. The results still come back in the order of the inputs,
 so a parallel run writes exactly what a sequential one writes. A worker sends each result pickled
 once, over a pipe of its own; a result it cannot send (None), and every file a worker had in hand
 when it died, is mapped by this process itself, as ``--jobs 1`` would.
@@ -133,7 +136,8 @@ def ordered_map(work: Callable[[Any], Optional[bytes]], here: Callable[[Any], An
                 received: Callable[[Any, bytes], Any], jobs: int,
                 weight: Callable[[Any], int] = lambda item: 1) -> Iterator[Callable[[Sequence], Iterator]]:
     """``map(items)`` -> an iterator of each item's result, in the order of ``items``, computed
-    by this process and ``jobs - 1`` forked workers.
+    by this process and ``jobs - 1`` forked workers. ``items`` that is not a sequence is drawn to
+    its end before ``map`` returns, while the workers map what it gave so far.
 
     In a worker, ``work(item)`` gives the result as bytes, or None for "map it in the run's own
     process"; this process turns those bytes into the result with ``received(item, data)`` when
