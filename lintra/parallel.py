@@ -10,7 +10,10 @@ files, such as a Kustomize root, count as heavy), then the others in their order
 :data:`DEPTH` batches in hand, and before this process maps a file of its own each worker is
 given at least that file's weight of work, so that no worker waits while this process maps (a
 Kustomize root takes as long as a hundred small files); batches shrink as the map nears its end,
-so both processes finish at about the same time. The results still come back in the order of the inputs,
+so both processes finish at about the same time. Items given as an iterator (a run's files while
+discovery still finds them) are drawn by this process while the workers map the first ones: each
+heavy one is handed out at once, the light ones in full batches, and what is left when it ends is
+scheduled as above. The results still come back in the order of the inputs,
 so a parallel run writes exactly what a sequential one writes. A worker sends each result pickled
 once, over a pipe of its own; a result it cannot send (None), and every file a worker had in hand
 when it died, is mapped by this process itself, as ``--jobs 1`` would.
@@ -28,7 +31,7 @@ from contextlib import contextmanager
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
+    from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 
 #: Runs over fewer files stay in-process: a worker pays again for what the first files of a run
 #: cost (compiling the packs' patterns, the lazily built tables), about 15 ms, and forking and
@@ -136,7 +139,8 @@ def ordered_map(work: Callable[[Any], Optional[bytes]], here: Callable[[Any], An
                 received: Callable[[Any, bytes], Any], jobs: int,
                 weight: Callable[[Any], int] = lambda item: 1) -> Iterator[Callable[[Sequence], Iterator]]:
     """``map(items)`` -> an iterator of each item's result, in the order of ``items``, computed
-    by this process and ``jobs - 1`` forked workers.
+    by this process and ``jobs - 1`` forked workers. ``items`` that is not a sequence is drawn to
+    its end before ``map`` returns, while the workers map what it gave so far.
 
     In a worker, ``work(item)`` gives the result as bytes, or None for "map it in the run's own
     process"; this process turns those bytes into the result with ``received(item, data)`` when
@@ -291,99 +295,182 @@ def schedule(weights: Sequence[int]) -> List[int]:
     return heavy + [index for index, weight in enumerate(weights) if weight < HEAVY]
 
 
-def _ordered(items: Sequence, workers: List[_Worker], here: Callable[[Any], Any],
+def _ordered(items: Iterable, workers: List[_Worker], here: Callable[[Any], Any],
              received: Callable[[Any, bytes], Any], weight: Callable[[Any], int]) -> Iterator:
-    import pickle
-    import select
+    """The results of ``items`` in order (see :func:`ordered_map`). A sequence is scheduled whole
+    (:func:`schedule`); any other iterable is drawn here, at once, while the workers map what it
+    gave so far (the rest of the discovery of a run's files goes on beside the map), and what it
+    gave is then scheduled like a sequence."""
+    state = _Map(workers, here, received, weight)
+    if isinstance(items, Sequence):
+        state.take(items)
+    else:
+        state.draw(items)
+    return state.results()
 
-    count = len(items)
-    weights = [max(1, weight(item)) for item in items]
-    todo = deque(schedule(weights))
-    mine: "deque[int]" = deque()  # what a dead worker held, or what it could not send: this process maps it
-    left = sum(weights)
-    done: Dict[int, Any] = {}
-    live: Dict[int, _Worker] = {worker.results: worker for worker in workers}
-    poller = select.poll()
-    for fd in live:
-        poller.register(fd, select.POLLIN)
-    processes = len(live) + 1
 
-    def lose(worker: _Worker) -> None:
+class _Map:
+    """One :func:`ordered_map` call's items, what is left to hand out, and what came back."""
+
+    __slots__ = ("items", "workers", "here", "received", "weight", "weights", "todo", "heavy", "queued",
+                 "drawing", "mine", "left", "done", "live", "poller", "processes")
+
+    def __init__(self, workers: List[_Worker], here: Callable[[Any], Any], received: Callable[[Any, bytes], Any],
+                 weight: Callable[[Any], int]) -> None:
+        import select
+
+        self.items: List[Any] = []
+        self.workers = workers
+        self.here = here
+        self.received = received
+        self.weight = weight
+        self.weights: List[int] = []
+        self.todo: "deque[int]" = deque()
+        #: while drawing: the heavy items drawn and not handed out yet (they go before ``todo``),
+        #: and what the items in ``todo`` weigh together
+        self.heavy: "deque[int]" = deque()
+        self.queued = 0
+        self.drawing = False
+        self.mine: "deque[int]" = deque()  # what a dead worker held, or what it could not send: this process maps it
+        self.left = 0
+        self.done: Dict[int, Any] = {}
+        self.live: Dict[int, _Worker] = {worker.results: worker for worker in workers}
+        self.poller = select.poll()
+        for fd in self.live:
+            self.poller.register(fd, select.POLLIN)
+        self.processes = len(self.live) + 1
+
+    def take(self, items: Sequence) -> None:
+        self.items = items if isinstance(items, list) else list(items)
+        self.weights = [max(1, self.weight(item)) for item in self.items]
+        self.todo = deque(schedule(self.weights))
+        self.left = sum(self.weights)
+        for worker in list(self.workers):  # feeding may find one dead, and drop it from the list
+            self.feed(worker)
+
+    def draw(self, items: Iterable) -> None:
+        """Take the items one by one from ``items``, handing the workers each heavy one at once
+        and the light ones in full batches, until it ends; then schedule what is left as
+        :meth:`take` does. A worker so starts on the first files found, not on the last."""
+        self.drawing = True
+        for item in items:
+            index = len(self.items)
+            self.items.append(item)
+            size = max(1, self.weight(item))
+            self.weights.append(size)
+            if size >= HEAVY:
+                self.heavy.append(index)
+            else:
+                self.todo.append(index)
+                self.queued += size
+            if size >= HEAVY or index % 16 == 0:
+                self.poll()
+                for worker in list(self.live.values()):
+                    self.feed(worker)
+        self.drawing = False
+        weights = self.weights
+        heavy = sorted(self.heavy, key=weights.__getitem__, reverse=True)  # stable, as schedule()
+        self.heavy.clear()
+        self.todo = deque(heavy + list(self.todo))
+        self.left = sum(weights[index] for index in self.todo)
+        for worker in list(self.live.values()):
+            self.feed(worker)
+
+    def lose(self, worker: _Worker) -> None:
         """A worker died (killed, out of memory): this process maps what it held."""
-        poller.unregister(worker.results)
-        del live[worker.results]
-        workers.remove(worker)
+        self.poller.unregister(worker.results)
+        del self.live[worker.results]
+        self.workers.remove(worker)
         for batch in worker.held:
-            mine.extend(batch)
+            self.mine.extend(batch)
         worker.held.clear()
         worker.stop()
 
-    def feed(worker: _Worker, cover: int = 0) -> None:
+    def feed(self, worker: _Worker, cover: int = 0) -> None:
         """Send ``worker`` batches until it holds :data:`DEPTH` of them, and at least ``cover``
         weight of work (what this process is about to map itself)."""
-        nonlocal left
-        while todo and (len(worker.held) < DEPTH or (worker.weight < cover and worker.bytes < HELD_BYTES)):
-            target = min(BATCH_WEIGHT, left // (4 * processes))  # guided: smaller as the end nears
-            batch = [todo.popleft()]
-            size = weights[batch[0]]
-            while todo and len(batch) < BATCH_FILES and size + weights[todo[0]] <= target:
-                batch.append(todo.popleft())
-                size += weights[batch[-1]]
-            left -= size
+        todo, weights = self.todo, self.weights
+        while (self.heavy or todo) and (len(worker.held) < DEPTH or (worker.weight < cover and worker.bytes < HELD_BYTES)):
+            if self.heavy:
+                batch = [self.heavy.popleft()]
+                size = weights[batch[0]]
+            else:
+                if self.drawing:
+                    if worker.held and len(todo) < BATCH_FILES and self.queued < BATCH_WEIGHT:
+                        return  # a full batch once more is drawn: the worker has work meanwhile
+                    target = BATCH_WEIGHT
+                else:
+                    target = min(BATCH_WEIGHT, self.left // (4 * self.processes))  # guided: smaller as the end nears
+                batch = [todo.popleft()]
+                size = weights[batch[0]]
+                while todo and len(batch) < BATCH_FILES and size + weights[todo[0]] <= target:
+                    batch.append(todo.popleft())
+                    size += weights[batch[-1]]
+                if self.drawing:
+                    self.queued -= size
+            self.left -= size
             try:
-                worker.send(batch, items)
+                worker.send(batch, self.items)
                 worker.weighs(size)
             except OSError:  # it died since its last answer: its task pipe has no reader (EPIPE)
-                mine.extend(batch)
-                lose(worker)
+                self.mine.extend(batch)
+                self.lose(worker)
                 return
 
-    def collect(fd: int) -> None:
-        worker = live[fd]
+    def collect(self, fd: int) -> None:
+        import pickle
+
+        worker = self.live[fd]
         try:
             answer = worker.receive()
         except (EOFError, OSError, pickle.UnpicklingError):  # the worker died (killed, out of memory)
-            lose(worker)
+            self.lose(worker)
             return
-        feed(worker)  # first, so that it goes on while this process decodes
+        self.feed(worker)  # first, so that it goes on while this process decodes
         for index, data in answer:
             if data is None:
-                mine.append(index)
+                self.mine.append(index)
             else:
-                done[index] = _Arrived(data)
+                self.done[index] = _Arrived(data)
 
-    for worker in list(workers):  # feeding may find one dead, and drop it from the list
-        feed(worker)
-    upto = 0
-    while upto < count:
-        if upto in done:
-            result = done.pop(upto)
-            if type(result) is _Arrived:
-                result = received(items[upto], result.data)
-            upto += 1
-            yield result
-            continue
-        if live:
-            ready = poller.poll(0)
-            if ready:
-                for fd, _ in ready:
-                    collect(fd)
+    def poll(self) -> bool:
+        """Collect the answers that are there; whether there were any."""
+        if not self.live:
+            return False
+        ready = self.poller.poll(0)
+        for fd, _ in ready:
+            self.collect(fd)
+        return bool(ready)
+
+    def results(self) -> Iterator:
+        items, weights, done, mine, todo = self.items, self.weights, self.done, self.mine, self.todo
+        count = len(items)
+        upto = 0
+        while upto < count:
+            if upto in done:
+                result = done.pop(upto)
+                if type(result) is _Arrived:
+                    result = self.received(items[upto], result.data)
+                upto += 1
+                yield result
                 continue
-        if mine:
-            index = mine.popleft()
-            done[index] = here(items[index])
-            continue
-        if todo:
-            index = todo.popleft()
-            left -= weights[index]
-            for worker in list(live.values()):  # feeding may find one dead, and drop it
-                feed(worker, weights[index])
-            done[index] = here(items[index])
-            continue
-        if not live:  # cannot be: every item is done, to do, or held by a live worker
-            raise RuntimeError(f"the map lost item {upto}")
-        for fd, _ in poller.poll():  # every item left is in a worker's hands: wait for one
-            collect(fd)
+            if self.poll():
+                continue
+            if mine:
+                index = mine.popleft()
+                done[index] = self.here(items[index])
+                continue
+            if todo:
+                index = todo.popleft()
+                self.left -= weights[index]
+                for worker in list(self.live.values()):  # feeding may find one dead, and drop it
+                    self.feed(worker, weights[index])
+                done[index] = self.here(items[index])
+                continue
+            if not self.live:  # cannot be: every item is done, to do, or held by a live worker
+                raise RuntimeError(f"the map lost item {upto}")
+            for fd, _ in self.poller.poll():  # every item left is in a worker's hands: wait for one
+                self.collect(fd)
 
 
 class _Arrived:

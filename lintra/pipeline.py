@@ -23,8 +23,10 @@ its inputs, and the filter sorts findings by place.
 from __future__ import annotations
 
 import gc
+import marshal
 from collections import Counter
 from contextlib import contextmanager, nullcontext
+from itertools import chain, islice
 
 from lintra.check import Dispatch, Scan, identity, kept as kept_parts, locate, run_rules
 from lintra.check.reserved import BY_ID as RESERVED_BY_ID
@@ -37,7 +39,7 @@ from lintra.plugins import Registry, load_registry
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+    from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
     from lintra.filter.baseline import Baseline
 
@@ -151,18 +153,33 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
 
     # set before the map step forks its workers, so they inherit them; restored when the run ends
     with _no_cyclic_gc(), limits.applied((options or {}).get("limits")), _let_go_if_stopped(spill):
-        found = list(sources) if sources is not None else \
-            list(discover(paths, suffixes, exclude, stdin_name=stdin_name,
-                          force_exclude=bool((options or {}).get("force_exclude"))))
+        found: List[Source] = []  # every input, named for following as it is found
         references = References(exclude)
-        for source in found:
-            references.named(source)
+
+        def found_here(given: Iterable[Source]) -> Iterator[Source]:
+            for source in given:
+                found.append(source)
+                references.named(source)
+                yield source
+
+        given = iter(sources) if sources is not None else \
+            discover(paths, suffixes, exclude, stdin_name=stdin_name,
+                     force_exclude=bool((options or {}).get("force_exclude")))
+        from lintra.parallel import PARALLEL_FROM_FILES
+
+        if (options or {}).get("cache_scans"):  # the persistent cache is opened for all the files, before forking
+            first = list(found_here(given))
+        else:  # as many as decide whether the map forks: the rest is found while the workers map the first
+            first = list(islice(found_here(given), PARALLEL_FROM_FILES))
         plan.store = _scan_store(plan, rules, found)
         with _mapper(plan, found, jobs) as map_files:
             wave: List[Any] = found
+            outcomes = iter(map_files(chain(first, found_here(given))))  # takes them all before it returns
+            del first
             while wave:
-                sources = [item for item in wave if not isinstance(item, NotRead)]
-                outcomes = iter(map_files(sources))
+                if outcomes is None:
+                    sources = [item for item in wave if not isinstance(item, NotRead)]
+                    outcomes = iter(map_files(sources))
                 loaded: List[Document] = []
                 following: List[Any] = []  # file by file, while the map goes on: as one call would
                 for item in wave:
@@ -191,6 +208,7 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                             observe.add(summary)
                 kept.extend(loaded)
                 wave = following
+                outcomes = None
         del references  # the real paths of every named file: not needed by the reduce
         if also:
             recorded = {record.file for record in records}
@@ -733,6 +751,11 @@ class Outcome:
     def add(self, finding: Finding) -> None:
         self._findings.append(finding)
 
+    def bare(self) -> bool:
+        """Whether the outcome is its record and ``unreadable`` alone."""
+        return not (self._findings or self.kept or self.text_suppressions or self.document_suppressions
+                    or self.also or self.observed or self.settled)
+
     def findings(self, rules: Dict[str, Rule]) -> List[Finding]:
         found = []
         for item in self._findings:
@@ -772,10 +795,35 @@ def _map_in_worker(plan: Plan, source: Source) -> Optional[bytes]:
     import pickle
 
     outcome = plan.cached_map(source, raw=True)
+    if type(outcome) is Outcome and outcome.bare():
+        try:
+            return _BARE + marshal.dumps((outcome.record.__getstate__(), outcome.unreadable))
+        except ValueError:  # a record holding more than plain data: pickled as any outcome
+            pass
     try:
         return pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
     except Exception:
         return None
+
+
+#: the first byte of what a worker sends for a bare outcome (:meth:`Outcome.bare`): its record's
+#: state and ``unreadable``, marshalled. Most files of a run (a skipped file, a clean one that
+#: keeps nothing) have nothing else, and marshal writes such plain data several times faster than
+#: pickle, which looks up each class it writes and this process's which it reads. (What pickle
+#: writes begins with its protocol opcode, 0x80.)
+_BARE = b"\0"
+
+
+def _received(plan: Plan, source: Source, data: bytes) -> "Outcome":
+    """The outcome a worker sent as ``data`` (:func:`_map_in_worker`)."""
+    if data[:1] == _BARE:
+        state, unreadable = marshal.loads(memoryview(data)[1:])
+        record = FileRecord.__new__(FileRecord)
+        record.__setstate__(state)
+        return Outcome(record, unreadable)
+    import pickle
+
+    return plan.stored(source, pickle.loads(data))
 
 
 def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
@@ -786,14 +834,21 @@ def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
     if jobs is None:
         jobs = parallel.available_cpus()
     if jobs <= 1 or len(found) < parallel.PARALLEL_FROM_FILES or not parallel.can_fork():
-        return nullcontext(lambda sources: (plan.cached_map(source) for source in sources))
+        return nullcontext(_in_process(plan))
     import pickle
     from functools import partial
 
     _import_before_forking()
-    return parallel.ordered_map(partial(_map_in_worker, plan), plan.cached_map,
-                                lambda source, data: plan.stored(source, pickle.loads(data)), jobs,
+    return parallel.ordered_map(partial(_map_in_worker, plan), plan.cached_map, partial(_received, plan), jobs,
                                 _weight(plan.registry))
+
+
+def _in_process(plan: Plan) -> Callable[[Iterable[Source]], Iterator["Outcome"]]:
+    def map_files(sources: Iterable[Source]) -> Iterator["Outcome"]:
+        sources = list(sources)  # all of them at once, as the parallel map takes them
+        return (plan.cached_map(source) for source in sources)
+
+    return map_files
 
 
 #: What the map step imports when its first files need it (RE2 for the packs' patterns, the Kustomize

@@ -127,3 +127,31 @@ def test_available_cpus_honours_the_cgroup_quota(tmp_path):
     proc.write_text("0::/\n")
     assert parallel.cgroup_cpu_limit(str(proc), str(tmp_path / "none")) is None
     assert 1 <= parallel.available_cpus() <= (os.cpu_count() or 1)
+
+
+def test_a_bare_outcome_travels_marshalled_and_arrives_as_it_left():
+    """Most files of a run come back from a worker with their record alone (skipped, or clean
+    with nothing kept): those travel as plain data, not pickled; any other outcome is pickled."""
+    import pickle
+
+    from lintra import pipeline
+    from lintra.model import Source
+
+    registry = load_registry()
+    plan = Plan(registry, list(registry.rules.values()), None)
+    sources = {
+        "skipped": Source("notes.yaml", None, b"just: some\nsettings: here\n"),
+        "clean": Source("cm.yaml", None, b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"),
+        "kept": Source("sc.yaml", None, b"apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: f}\n"
+                                        b"provisioner: ebs.csi.aws.com\n"),
+    }
+    sent = {name: pipeline._map_in_worker(plan, source) for name, source in sources.items()}
+    assert sent["skipped"][:1] == sent["clean"][:1] == pipeline._BARE
+    assert sent["kept"][:1] != pipeline._BARE and pickle.loads(sent["kept"]).kept
+    for name, source in sources.items():
+        arrived = pipeline._received(plan, source, sent[name])
+        expected = plan.map(source)
+        assert arrived.record.__getstate__() == expected.record.__getstate__()
+        assert (arrived.unreadable, len(arrived.kept), arrived.settled, arrived.also) == \
+            (expected.unreadable, len(expected.kept), expected.settled, expected.also)
+    assert pipeline._received(plan, sources["skipped"], sent["skipped"]).record.status == "skipped"

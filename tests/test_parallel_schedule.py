@@ -319,3 +319,51 @@ def test_a_result_that_arrives_before_its_turn_waits_as_its_bytes(tmp_path):
             taken.append(result)
     assert [value for value, _ in taken] == [item * 10 for item in items]
     assert turn and all(turn[item] == items.index(item) for item in turn)
+
+
+def test_a_worker_maps_the_first_items_while_the_rest_are_still_being_found(tmp_path):
+    """Items given as an iterator (a run's files, as discovery finds them) are handed out while
+    they are drawn: the iterator here does not go on until a worker has mapped an item."""
+    marker = tmp_path / "mapped"
+    heavy = parallel.HEAVY
+
+    def work(item):
+        marker.touch()
+        return _work(item)
+
+    def found():
+        for i in range(300):
+            if i == 150:
+                for _ in range(60000):
+                    if marker.exists():
+                        break
+                    time.sleep(0.001)
+                assert marker.exists(), "no worker mapped anything while the items were drawn"
+            yield heavy * (i % 5 == 0) + i  # heavy and light ones
+
+    results = _map(found(), work=work)
+    assert [value for value, _ in results] == [(heavy * (i % 5 == 0) + i) * 10 for i in range(300)]
+
+
+def test_a_run_forks_its_workers_before_discovery_ends(tmp_path, monkeypatch):
+    """The files past the first that decide whether the map forks are found while the worker maps."""
+    import lintra.pipeline as pipeline
+
+    paths = _tree(tmp_path, parallel.PARALLEL_FROM_FILES + 100)
+    expected = _seen(run(paths, jobs=1))
+    yielded, at_fork = [], []
+    discover, start = pipeline.discover, parallel._Worker.start
+
+    def counted(*args, **kwargs):
+        for source in discover(*args, **kwargs):
+            yielded.append(source)
+            yield source
+
+    def started(*args, **kwargs):
+        at_fork.append(len(yielded))
+        return start(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "discover", counted)
+    monkeypatch.setattr(parallel._Worker, "start", started)
+    assert _seen(run(paths, jobs=2)) == expected
+    assert at_fork == [parallel.PARALLEL_FROM_FILES] and len(yielded) > parallel.PARALLEL_FROM_FILES
