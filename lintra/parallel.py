@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import os
 import struct
-from collections import deque
+from collections import abc, deque
 from contextlib import contextmanager
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
@@ -302,7 +302,7 @@ def _ordered(items: Iterable, workers: List[_Worker], here: Callable[[Any], Any]
     gave so far (the rest of the discovery of a run's files goes on beside the map), and what it
     gave is then scheduled like a sequence."""
     state = _Map(workers, here, received, weight)
-    if isinstance(items, Sequence):
+    if isinstance(items, abc.Sequence):
         state.take(items)
     else:
         state.draw(items)
