@@ -41,7 +41,8 @@ class Name(str):
 keys = st.one_of(st.text(max_size=6), st.integers(-5, 5), st.booleans(), st.none(),
                  st.floats(allow_nan=False, width=32), st.sampled_from(["\ud800", "\\ud800", "é", "\udcff"]))
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
-                    st.sampled_from(["\ud800x", "line\nbreak", "\x1b[31m", "é", "\u202e", Name("sub"), Name("\udc80"),
+                    st.sampled_from(["\ud800x", "line\nbreak", "\x1b[31m", "\x7f", "é", "\u202e", Name("sub"),
+                                     Name("\udc80"),
                                      Level.error, math.inf, -math.inf]))
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=5), st.lists(inner, max_size=3).map(tuple),
@@ -62,6 +63,7 @@ def test_any_value_is_written_as_json_dump_writes_it(value):
     {"nan": math.nan, "inf": [math.inf, -math.inf]},
     {"finding": {"related": [{"message": "é \ud83d", "line": 3}], "level": Level.error}},
     ("a", ("b",)),
+    {"\x7f": "a\x7fb"}, ["\x7f"],  # DEL: ASCII, yet escaped by the ASCII-escaping encoder
 ])
 def test_edge_cases(value):
     assert written(value) == reference(value)

@@ -70,7 +70,8 @@ class _Out:
 def _flat(level: int) -> Callable[[Any], str]:
     """The text of a container of scalars whose items are indented to ``level``, with every
     string as it is (not ASCII-escaped: text that is all ASCII shows that no string needs what
-    :func:`lintra.escape.unicode_text` does, and is then what the ASCII-escaping encoder writes)."""
+    :func:`lintra.escape.unicode_text` does, and is then what the ASCII-escaping encoder writes,
+    DEL aside: :func:`_scalars`)."""
     encode = _FLAT.get(level)
     if encode is None:
         separator = ",\n" + INDENT * level
@@ -87,7 +88,8 @@ def _scalars(value: Any, level: int) -> Any:
     """The text of ``value``, a container of scalars, from the first bracket to the last item,
     or None when the ASCII-escaping encoder would write it otherwise."""
     text = _flat(level)(value)
-    return text if text.isascii() else None
+    # DEL is ASCII, but the ASCII-escaping encoder writes it as \u007f (it keeps only 0x20-0x7e)
+    return text if text.isascii() and "\x7f" not in text else None
 
 
 def _value(value: Any, level: int, out: _Out) -> None:
