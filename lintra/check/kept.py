@@ -28,13 +28,12 @@ file, nor from anywhere else on disk, is ever unmarshalled from it.
 
 from __future__ import annotations
 
-import marshal
 import os
-import zlib
 from array import array
 from collections import deque
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from lintra.load import packing
 from lintra.model import Document
 
 Path = Tuple[str, ...]
@@ -270,14 +269,8 @@ class Kept(Document):
             return _DATA.__get__(self, Kept)
         except AttributeError:
             pass
-        value = marshal.loads(zlib.decompress(self._bytes()))
-        _DATA.__set__(self, value)
-        _decoded.append(self)
-        if len(_decoded) > DECODED:
-            try:
-                _DATA.__delete__(_decoded.popleft())
-            except AttributeError:  # given new data since it was decoded
-                pass
+        value = packing.unpack(self._bytes())
+        _hold(self, value)
         return value
 
     def _bytes(self) -> bytes:
@@ -286,7 +279,7 @@ class Kept(Document):
 
     @data.setter
     def data(self, value: Any) -> None:
-        self._packed = zlib.compress(marshal.dumps(value), 1)
+        self._packed = packing.pack(value)
         self._spill = None
         try:
             _DATA.__delete__(self)
@@ -311,7 +304,7 @@ def packed(document: Document) -> Document:
     if type(document) is not Document:
         return document
     try:
-        blob = zlib.compress(marshal.dumps(document.data), 1)
+        blob = packing.pack(document.data)
     except ValueError:  # an object marshal cannot write (a plugin's loader may build one)
         return document
     kept = Kept.__new__(Kept)
@@ -319,7 +312,21 @@ def packed(document: Document) -> Document:
         document.source, document.index, document.kind, document.base, document.locator)
     kept._packed = blob
     kept._spill = None
+    # held as decoded from the start: the run reads a kept document's data as soon as it arrives
+    # (the references it names), and decoding it there again cost more than packing it
+    _hold(kept, document.data)
     return kept
+
+
+def _hold(document: Kept, value: Any) -> None:
+    """``document`` holds ``value`` as its decoded data, among the :data:`DECODED` last ones."""
+    _DATA.__set__(document, value)
+    _decoded.append(document)
+    if len(_decoded) > DECODED:
+        try:
+            _DATA.__delete__(_decoded.popleft())
+        except AttributeError:  # given new data since it was decoded
+            pass
 
 
 def release() -> None:
