@@ -72,12 +72,17 @@ def read_regular(path: str, limit: int) -> bytes:
             raise TooLarge(path, limit)
         chunks = []
         left = limit + 1  # one byte more tells a file that grew past the limit since fstat
+        # the first read asks for the size fstat gave and one byte more: one buffer of the right
+        # size (a 1 MiB one shrunk to a small file's size cost more than the read); a file that
+        # grew since goes on in 1 MiB reads
+        want = info.st_size + 1
         while left > 0:
-            chunk = os.read(descriptor, min(left, 1 << 20))
+            chunk = os.read(descriptor, min(left, want))
             if not chunk:
                 break
             chunks.append(chunk)
             left -= len(chunk)
+            want = 1 << 20
         data = b"".join(chunks)
     finally:
         os.close(descriptor)

@@ -254,7 +254,7 @@ class Plan:
 
     __slots__ = ("registry", "options", "local", "cross", "needs", "by_kind", "observe", "reads", "store",
                  "wrote_context", "readers", "_asked", "settles", "shared_with", "unsettled_needs", "left",
-                 "settled_ids")
+                 "settled_ids", "loose")
 
     def __init__(self, registry: Registry, rules: Sequence[Rule], options: Optional[Dict[str, Any]],
                  observe: Optional["Observer"] = None) -> None:
@@ -263,6 +263,10 @@ class Plan:
         self.observe = observe
         #: the persistent cache of map outcomes (:mod:`lintra.mapcache`), when the run uses one
         self.store: Any = None
+        #: whether the map hands kept documents over loose (:func:`lintra.check.kept.loose`): only
+        #: where each outcome goes straight to the run (one process); with workers, an outcome may
+        #: wait for its turn, and waits packed
+        self.loose = False
         #: whether context files went through the persistent cache (which the run then bounds)
         self.wrote_context = False
         self.local: List[Rule] = []
@@ -480,12 +484,15 @@ class Plan:
             if self.observe is not None:
                 observed.append(self.observe.summarise(documents))
             chosen = self.kept(documents, self.settle(documents) if self.settles else None, settled, kept_count[0])
-            kept = [kept_parts.packed(doc) for doc in chosen]
+            if self.loose:  # packed by the run once it keeps many (Spill.keep)
+                kept = [kept_parts.loose(doc) for doc in chosen]
+            else:
+                kept = [kept_parts.packed(doc) for doc in chosen]
+                for doc in kept:
+                    pack = getattr(doc.locator, "pack", None)
+                    if pack is not None:
+                        pack()
             kept_count[0] += len(kept)
-            for doc in kept:
-                pack = getattr(doc.locator, "pack", None)
-                if pack is not None:
-                    pack()
             return kept
 
         loaded = load_source(source, registry.loaders, registry.detectors, self.options, each=check)
@@ -834,6 +841,7 @@ def _mapper(plan: Plan, found: Sequence[Source], jobs: Optional[int]):
     if jobs is None:
         jobs = parallel.available_cpus()
     if jobs <= 1 or len(found) < parallel.PARALLEL_FROM_FILES or not parallel.can_fork():
+        plan.loose = True  # each outcome is taken as soon as it is made
         return nullcontext(_in_process(plan))
     import pickle
     from functools import partial

@@ -94,6 +94,7 @@ def test_only_the_process_that_made_a_spill_reads_it(private_tmp, monkeypatch):
 
 def test_a_run_leaves_no_file_behind_and_keeps_documents_spilled(tmp_path, private_tmp, monkeypatch):
     monkeypatch.setattr(kept.Spill, "BUFFER", 1)  # the documents go through the file
+    monkeypatch.setattr(kept.Spill, "LOOSE", -1)  # as in a repository large enough to pack them
     for i in range(3):
         (tmp_path / f"t{i}.yaml").write_text(HEAT_TEMPLATE)
     documents = _kept([tmp_path], heat_env_auto=True)
@@ -142,6 +143,7 @@ def test_a_run_whose_spill_cannot_be_written_keeps_its_documents_in_memory(priva
     if not os.path.isdir(heat):
         pytest.skip("../shared is not beside the repository")
     monkeypatch.setattr(kept.Spill, "BUFFER", 4096)
+    monkeypatch.setattr(kept.Spill, "LOOSE", -1)  # as in a repository large enough to pack them
     expected = _findings(pipeline.run([heat]))
     assert any(f[0].startswith("LH") for f in expected)
     if failure == "no temporary directory":
@@ -176,7 +178,8 @@ def _held(document):
     return size
 
 
-def test_what_a_kept_document_holds_in_memory_does_not_grow_with_its_size(tmp_path, private_tmp):
+def test_what_a_kept_document_holds_in_memory_does_not_grow_with_its_size(tmp_path, private_tmp, monkeypatch):
+    monkeypatch.setattr(kept.Spill, "LOOSE", -1)  # as in a repository large enough to pack them
     resources = "".join(f"  r{i}:\n    type: OS::Nova::Server\n    properties: {{flavor: {{get_param: flavor}}}}\n"
                         for i in range(2000))
     big = HEAT_TEMPLATE.replace("resources:\n", "resources:\n" + resources)
@@ -190,3 +193,93 @@ def test_what_a_kept_document_holds_in_memory_does_not_grow_with_its_size(tmp_pa
     kept.release()
     assert _held(large) == _held(small)
     assert len(large._spill.get(large._packed)) > 20 * len(small._spill.get(small._packed))
+
+
+# --- loose documents: a run that keeps few documents does not pack them -------------------------
+
+def test_a_run_that_keeps_little_holds_its_documents_loose_and_finds_the_same(tmp_path, private_tmp, monkeypatch):
+    from tests.conftest import SHARED
+    import lintra.pipeline as pipeline
+
+    heat = os.path.join(SHARED, "corpus", "heat-templates")
+    if not os.path.isdir(heat):
+        pytest.skip("../shared is not beside the repository")
+    seen = []
+    real = kept.Spill.keep
+
+    def spy(self, documents):
+        documents = list(documents)
+        seen.extend(documents)
+        real(self, documents)
+
+    monkeypatch.setattr(kept.Spill, "keep", spy)
+    loose = _findings(pipeline.run([heat]))
+    assert seen and all(type(doc) is kept.Kept and doc._packed is None for doc in seen)
+    assert all(type(doc.locator) is yamltree.YamlLocator and type(doc.locator.root) is tuple for doc in seen)
+    assert _open_in(private_tmp) == 0  # nothing was spilled
+    seen.clear()
+    monkeypatch.setattr(kept.Spill, "LOOSE", -1)
+    assert _findings(pipeline.run([heat])) == loose
+    assert seen and all(type(doc._packed) is int for doc in seen)
+
+
+def test_once_the_heap_passes_the_bound_every_loose_document_is_packed(private_tmp, monkeypatch):
+    documents = [kept.loose(Document(Source(f"t{i}.yaml"), 0, "heat", data, locator))
+                 for i, (data, locator) in enumerate(yamltree.parse(HEAT_TEMPLATE) * 3)]
+    spill = kept.Spill()
+    spill.keep(documents[:2])
+    assert all(doc._packed is None for doc in documents[:2])
+    monkeypatch.setattr(kept.Spill, "LOOSE", -1)
+    spill.keep(documents[2:])
+    assert all(type(doc._packed) is int and isinstance(doc.locator, kept.SpilledPositions) for doc in documents)
+    kept.release()
+    assert all(doc.data["parameters"]["flavor"]["default"] == "m1.small" for doc in documents)
+    assert all(doc.span(("resources", "server", "type"), "value").line == 12 for doc in documents)
+
+
+def test_an_interpreter_that_counts_no_heap_packs_every_kept_document(monkeypatch):
+    monkeypatch.setattr(kept.sys, "getallocatedblocks", lambda: 0)
+    [(data, locator)] = yamltree.parse(HEAT_TEMPLATE)
+    document = kept.loose(Document(Source("t.yaml"), 0, "heat", data, locator))
+    kept.Spill().keep([document])
+    assert type(document._packed) is int
+
+
+def test_a_loose_document_travels_packed_and_data_marshal_cannot_hold_as_it_is():
+    [(data, locator)] = yamltree.parse(HEAT_TEMPLATE)
+    document = kept.loose(Document(Source("t.yaml"), 0, "heat", data, locator))
+    travelled = pickle.loads(pickle.dumps(document, pickle.HIGHEST_PROTOCOL))
+    assert type(travelled._packed) is bytes and travelled.data == data
+    assert type(travelled.locator.root) is bytes  # its positions travel packed too
+    assert travelled.span(("resources", "server", "type"), "value").line == 12
+    import datetime
+
+    when = {"when": datetime.date(2013, 5, 23)}  # a plugin's loader may build what marshal cannot write
+    odd = kept.loose(Document(Source("t.yaml"), 0, "heat", when, None))
+    again = pickle.loads(pickle.dumps(odd, pickle.HIGHEST_PROTOCOL))
+    assert again._packed is None and again.data == when
+
+
+def test_a_run_with_workers_packs_in_the_map(tmp_path):
+    """A worker's outcome, or one this process made ahead of its turn, may wait: it waits packed."""
+    from lintra import parallel
+    import lintra.pipeline as pipeline
+
+    if not parallel.can_fork():
+        pytest.skip("no fork here")
+    for i in range(parallel.PARALLEL_FROM_FILES):
+        (tmp_path / f"t{i}.yaml").write_text(HEAT_TEMPLATE)
+    made = []
+    real = pipeline.Plan.map
+
+    def spy(self, source):
+        outcome = real(self, source)
+        made.extend(outcome.kept)
+        return outcome
+
+    pipeline.Plan.map = spy
+    try:
+        pipeline.run([str(tmp_path)], options={"heat_env_auto": True}, jobs=2)
+    finally:
+        pipeline.Plan.map = real
+    assert made and all(doc._packed is not None for doc in made)  # this process's own share

@@ -28,12 +28,12 @@ file, nor from anywhere else on disk, is ever unmarshalled from it.
 
 from __future__ import annotations
 
-import marshal
 import os
-import zlib
+import sys
 from array import array
 from collections import deque
 
+from lintra.load import packing
 from lintra.model import Document
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
@@ -114,8 +114,17 @@ class Spill:
 
     #: bytes gathered before they are written out
     BUFFER = 1 << 18
+    #: kept documents wait loose (:func:`loose`) while the run's heap has grown by fewer than this
+    #: many objects (``sys.getallocatedblocks``) since the spill was made; then all of them are
+    #: packed, as is every one kept after them. Packing is most of what keeping a document costs
+    #: (compressing its data and positions, decoding the data again when the reduce reads it);
+    #: loose, the ~650 documents a run of the shared corpus keeps take ~150,000 objects (7 MB) and
+    #: the whole run ~300,000, so a repository that size stays loose, and a larger one is packed
+    #: before its kept documents weigh much: the run's memory stays flat as it grows.
+    LOOSE = 400_000
 
-    __slots__ = ("_file", "_pid", "_bounds", "_written", "_pending", "_unwritable", "__weakref__")
+    __slots__ = ("_file", "_pid", "_bounds", "_written", "_pending", "_unwritable", "_loose", "_blocks",
+                 "__weakref__")
 
     def __init__(self) -> None:
         self._file: Any = None
@@ -126,6 +135,11 @@ class Spill:
         self._pending = bytearray()
         #: the file could not be made or written: the rest waits in memory, as before spills
         self._unwritable = False
+        #: the loose documents kept so far; None once they passed :attr:`LOOSE` and were packed
+        self._loose: Optional[List[Kept]] = []
+        self._blocks = sys.getallocatedblocks()
+        if not self._blocks:  # an interpreter without its own allocator counts nothing: pack all
+            self._loose = None
 
     def put(self, blob: bytes) -> int:
         """Append ``blob``; the handle :meth:`get` gives it back by."""
@@ -167,13 +181,31 @@ class Spill:
         self._pending = bytearray()
 
     def keep(self, documents: Iterable[Document]) -> None:
-        """Move the packed bytes of ``documents`` (their data and their YAML positions) here."""
+        """Move the packed bytes of ``documents`` (their data and their YAML positions) here; loose
+        documents wait as they are until the run's heap passes :attr:`LOOSE`, and are then packed
+        and moved here, as every one kept after them is."""
+        loose = self._loose
         for document in documents:
             if type(document) is Kept:
-                if type(document._packed) is bytes:
-                    document._packed = self.put(document._packed)
-                    document._spill = self
-                document.locator = self._positions(document.locator)
+                if loose is not None and document._packed is None:
+                    loose.append(document)
+                else:
+                    self._spilled(document)
+            else:  # not ours to pack (a plugin's document): its positions wait packed all the same
+                pack = getattr(document.locator, "pack", None)
+                if pack is not None:
+                    pack()
+        if loose is not None and sys.getallocatedblocks() - self._blocks > self.LOOSE:
+            self._loose = None
+            for document in loose:
+                self._spilled(document)
+
+    def _spilled(self, document: "Kept") -> None:
+        document.pack()
+        if type(document._packed) is bytes:
+            document._packed = self.put(document._packed)
+            document._spill = self
+        document.locator = self._positions(document.locator)
 
     def _positions(self, locator: Any) -> Any:
         from lintra.load.yamltree import YamlLocator
@@ -264,7 +296,8 @@ class Kept(Document):
     documents hold their data decoded; the oldest is let go first. Data is never mutated after
     loading, so decoding again gives equal data."""
 
-    #: ``_packed``: the compressed bytes, or their handle in ``_spill`` (:meth:`Spill.keep`)
+    #: ``_packed``: the compressed bytes, their handle in ``_spill`` (:meth:`Spill.keep`), or None
+    #: while the document is loose (:func:`loose`: its data is held as it was loaded)
     __slots__ = ("_packed", "_spill")
 
     @property  # type: ignore[override]
@@ -273,14 +306,8 @@ class Kept(Document):
             return _DATA.__get__(self, Kept)
         except AttributeError:
             pass
-        value = marshal.loads(zlib.decompress(self._bytes()))
-        _DATA.__set__(self, value)
-        _decoded.append(self)
-        if len(_decoded) > DECODED:
-            try:
-                _DATA.__delete__(_decoded.popleft())
-            except AttributeError:  # given new data since it was decoded
-                pass
+        value = packing.unpack(self._bytes())
+        _hold(self, value)
         return value
 
     def _bytes(self) -> bytes:
@@ -289,23 +316,64 @@ class Kept(Document):
 
     @data.setter
     def data(self, value: Any) -> None:
-        self._packed = zlib.compress(marshal.dumps(value), 1)
+        if self._packed is None:  # a loose document stays loose
+            _DATA.__set__(self, value)
+            return
+        self._packed = packing.pack(value)
         self._spill = None
         try:
             _DATA.__delete__(self)
         except AttributeError:
             pass
 
+    def pack(self, hold: bool = True) -> None:
+        """Pack a loose document's data, and its YAML positions (:meth:`YamlLocator.pack`); data
+        ``marshal`` cannot hold stays loose. With ``hold``, the data stays decoded among the
+        :data:`DECODED` last ones (the last ones kept are the first the run reads again)."""
+        if self._packed is None:
+            value = _DATA.__get__(self, Kept)
+            try:
+                self._packed = packing.pack(value)
+            except ValueError:  # an object marshal cannot write (a plugin's loader may build one)
+                pass
+            else:
+                _DATA.__delete__(self)
+                if hold:
+                    _hold(self, value)
+        pack = getattr(self.locator, "pack", None)
+        if pack is not None:
+            pack()
+
     def plain(self) -> Document:
         """This document as a plain :class:`lintra.Document` with its data decoded."""
         return Document(self.source, self.index, self.kind, self.data, self.locator, self.base)
 
     def __getstate__(self):  # travels from a worker packed
+        self.pack(hold=False)
+        if self._packed is None:  # data marshal cannot hold travels as it is
+            return (self.source, self.index, self.kind, None, self.base, self.locator, self.data)
         return (self.source, self.index, self.kind, self._bytes(), self.base, self.locator)
 
     def __setstate__(self, state) -> None:
-        self.source, self.index, self.kind, self._packed, self.base, self.locator = state
+        self.source, self.index, self.kind, self._packed, self.base, self.locator = state[:6]
         self._spill = None
+        if self._packed is None:
+            _DATA.__set__(self, state[6])
+
+
+def loose(document: Document) -> Document:
+    """``document`` as a :class:`Kept` one that holds its data as it is until it is packed
+    (:meth:`Kept.pack`: when the run has kept more than :attr:`Spill.LOOSE` documents, or when it
+    travels from a worker)."""
+    if type(document) is not Document:
+        return document
+    kept = Kept.__new__(Kept)
+    kept.source, kept.index, kept.kind, kept.base, kept.locator = (
+        document.source, document.index, document.kind, document.base, document.locator)
+    _DATA.__set__(kept, document.data)
+    kept._packed = None
+    kept._spill = None
+    return kept
 
 
 def packed(document: Document) -> Document:
@@ -314,7 +382,7 @@ def packed(document: Document) -> Document:
     if type(document) is not Document:
         return document
     try:
-        blob = zlib.compress(marshal.dumps(document.data), 1)
+        blob = packing.pack(document.data)
     except ValueError:  # an object marshal cannot write (a plugin's loader may build one)
         return document
     kept = Kept.__new__(Kept)
@@ -322,7 +390,21 @@ def packed(document: Document) -> Document:
         document.source, document.index, document.kind, document.base, document.locator)
     kept._packed = blob
     kept._spill = None
+    # held as decoded from the start: the run reads a kept document's data as soon as it arrives
+    # (the references it names), and decoding it there again cost more than packing it
+    _hold(kept, document.data)
     return kept
+
+
+def _hold(document: Kept, value: Any) -> None:
+    """``document`` holds ``value`` as its decoded data, among the :data:`DECODED` last ones."""
+    _DATA.__set__(document, value)
+    _decoded.append(document)
+    if len(_decoded) > DECODED:
+        try:
+            _DATA.__delete__(_decoded.popleft())
+        except AttributeError:  # given new data since it was decoded
+            pass
 
 
 def release() -> None:

@@ -168,15 +168,17 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
         each = _keep_all
     if source.skip:
         return Loaded(FileRecord(source.name, "skipped", reason=source.skip))
-    if source.path is not None and _size(source.path) > limits.MAX_FILE_BYTES:  # never read a huge file in
-        return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
     try:
+        # a huge file is never read in: the read checks the size of what it opened first
         raw = source.read_bytes(limits.MAX_FILE_BYTES)
     except TooLarge:
         return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
     except NotRegular as error:  # it changed since discovery (a race), or a caller named it directly
         return Loaded(FileRecord(source.name, "skipped", reason=error.strerror))
     except OSError as error:
+        if source.path is not None and _size(source.path) > limits.MAX_FILE_BYTES:
+            # too large wins over unreadable, as when the size was looked at before the read
+            return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
         reason = f"cannot read: {error.strerror or error}"
         return Loaded(FileRecord(source.name, "error", reason=reason),
                       problems=[Problem("LT001", reason, Span(1, 1))], unreadable=True)

@@ -30,7 +30,7 @@ with lazy_re.deferred(("yaml.reader", "yaml.constructor")):
     from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from lintra.load.limits import LimitExceeded
-from lintra.load import limits
+from lintra.load import limits, packing
 from lintra.model import Locator, Pointer, Span
 
 try:
@@ -761,17 +761,11 @@ def _kept_positions(node: Node, paths, seen: dict) -> Position:
 
 def pack_positions(root: Position) -> bytes:
     """``root`` as the bytes :meth:`YamlLocator.pack` keeps (only this process reads them back)."""
-    import marshal
-    import zlib
-
-    return zlib.compress(marshal.dumps(root), 1)
+    return packing.pack(root)
 
 
 def unpack_positions(packed: bytes) -> Position:
-    import marshal
-    import zlib
-
-    return marshal.loads(zlib.decompress(packed))
+    return packing.unpack(packed)
 
 
 def _keep_positions(position: Position, paths) -> Position:

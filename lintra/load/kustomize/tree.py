@@ -85,10 +85,22 @@ class Traced:
 
 def trace(data: Any, origin: Origin) -> Traced:
     """Plain data parsed from a file -> traced nodes, each at its own pointer in that file."""
+    # scalars (most nodes) are traced in their parent's loop, not through a call each: this runs
+    # on every node of every file a build reads
+    part, pointer = origin.part, origin.pointer
     if isinstance(data, dict):
-        return Traced({key: trace(value, origin.child(key)) for key, value in data.items()}, origin)
+        mapping = {}
+        for key, value in data.items():
+            here = Origin(part, pointer + (key,))
+            mapping[key] = trace(value, here) if isinstance(value, (dict, list)) else Traced(value, here)
+        return Traced(mapping, origin)
     if isinstance(data, list):
-        return Traced([trace(value, origin.child(i)) for i, value in enumerate(data)], origin)
+        items = []
+        add = items.append
+        for index, value in enumerate(data):
+            here = Origin(part, pointer + (index,))
+            add(trace(value, here) if isinstance(value, (dict, list)) else Traced(value, here))
+        return Traced(items, origin)
     return Traced(data, origin)
 
 
@@ -103,10 +115,11 @@ def stamp(data: Any, origin: Origin) -> Traced:
 
 def plain(node: Traced) -> Any:
     value = node.value
-    if isinstance(value, dict):
-        return {key: plain(child) for key, child in value.items()}
+    if isinstance(value, dict):  # scalar children unwrapped here, as :func:`trace` wraps them
+        return {key: plain(child) if isinstance(child.value, (dict, list)) else child.value
+                for key, child in value.items()}
     if isinstance(value, list):
-        return [plain(child) for child in value]
+        return [plain(child) if isinstance(child.value, (dict, list)) else child.value for child in value]
     return value
 
 
