@@ -344,7 +344,7 @@ class Plan:
             dispatch = self.settles.get(document.kind)
             if dispatch is None:
                 continue
-            rules = dispatch.given(scan).rules_for(document, document.kind in resolvers)
+            rules = dispatch.given(scan).rules_for(document, resolvers.get(document.kind, False))
             settled = settle.settle(document, rules, scan, locate)
             if settled.left or any(self._answer(need, document) for need in self.unsettled_needs.get(document.kind, ())):
                 found.append((document, True, None, settled))
