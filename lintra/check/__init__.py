@@ -55,12 +55,17 @@ def run_rules(documents: Sequence[Document], rules: Union[Iterable[Rule], "Dispa
     """Every rule on every document of a kind it declares (``wants(rule, document)``, when given,
     narrows that further), in document order; the findings located. A rule is not called on a
     document where it cannot find anything (:class:`Dispatch`). ``rules`` may be a
-    :class:`Dispatch` built once for them (the map step checks every document with one)."""
+    :class:`Dispatch` built once for them (the map step checks every document with one).
+    ``wants`` may also say ``wants.runs_on(document)``: False where it wants no rule at all (the
+    document's rules are then not even dispatched: its data is not read)."""
     dispatch = (rules if isinstance(rules, Dispatch) else Dispatch.of(rules)).given(scan)
     resolved = getattr(scan, "resolvers", None) or {}
+    runs_on = getattr(wants, "runs_on", None)
     findings: List[Finding] = []
     last: list = [None, None]  # the findings of one document share its object's parts
     for doc in documents:
+        if runs_on is not None and not runs_on(doc):
+            continue
         # found on an object built from other files (a Kustomize overlay's): the run merges what
         # several builds find at one place (lintra.filter.duplicates)
         built = getattr(doc.locator, "related", None) is not None
