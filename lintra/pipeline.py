@@ -346,6 +346,14 @@ class Plan:
             answer = answers[id(need)] = _asks(need, document)
         return answer
 
+    def runs_on(self, document: Document) -> bool:
+        """Whether the reduce may run a rule on ``document``: not on one the map settled whole (no
+        rule left there, and none of its kind the map does not run), which is kept only for the
+        rules of other documents (:meth:`wants` would refuse each of its rules; its data is then
+        not even decoded to dispatch them)."""
+        left = self.left.get(id(document))
+        return left is None or bool(left) or document.kind in self.unsettled_needs
+
     def wants(self, rule: Rule, document: Document) -> bool:
         left = self.left.get(id(document))
         if left is not None and rule.id not in left and rule.id in self.settled_ids:
@@ -368,7 +376,7 @@ class Plan:
             dispatch = self.settles.get(document.kind)
             if dispatch is None:
                 continue
-            rules = dispatch.given(scan).rules_for(document, document.kind in resolvers)
+            rules = dispatch.given(scan).rules_for(document, resolvers.get(document.kind, False))
             settled = settle.settle(document, rules, scan, locate)
             if settled.left or any(self._answer(need, document) for need in self.unsettled_needs.get(document.kind, ())):
                 found.append((document, True, None, settled))
@@ -590,13 +598,28 @@ def _reduce(plan: Plan, kept: List[Document], order: List[Tuple[int, List[Findin
     dispatch = Dispatch.of(plan.cross)
     findings: List[Finding] = []
     start = 0
+    wants = _Wants(plan)
     for position, settled in order:
         if position > start:
-            findings.extend(run_rules(kept[start:position], dispatch, scan, wants=plan.wants))
+            findings.extend(run_rules(kept[start:position], dispatch, scan, wants=wants))
             start = position
         findings.extend(settled)
-    findings.extend(run_rules(kept[start:], dispatch, scan, wants=plan.wants))
+    findings.extend(run_rules(kept[start:], dispatch, scan, wants=wants))
     return findings
+
+
+class _Wants:
+    """:meth:`Plan.wants` for :func:`run_rules`, which also asks :meth:`Plan.runs_on` of each
+    document before it dispatches the rules of its kind."""
+
+    __slots__ = ("wants", "runs_on")
+
+    def __init__(self, plan: Plan) -> None:
+        self.wants = plan.wants
+        self.runs_on = plan.runs_on
+
+    def __call__(self, rule: Rule, document: Document) -> bool:
+        return self.wants(rule, document)
 
 
 def _scan_store(plan: Plan, rules: Sequence[Rule], found: Sequence[Any]) -> Any:

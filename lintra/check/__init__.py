@@ -58,16 +58,21 @@ def run_rules(documents: Sequence[Document], rules: Union[Iterable[Rule], "Dispa
     """Every rule on every document of a kind it declares (``wants(rule, document)``, when given,
     narrows that further), in document order; the findings located. A rule is not called on a
     document where it cannot find anything (:class:`Dispatch`). ``rules`` may be a
-    :class:`Dispatch` built once for them (the map step checks every document with one)."""
+    :class:`Dispatch` built once for them (the map step checks every document with one).
+    ``wants`` may also say ``wants.runs_on(document)``: False where it wants no rule at all (the
+    document's rules are then not even dispatched: its data is not read)."""
     dispatch = (rules if isinstance(rules, Dispatch) else Dispatch.of(rules)).given(scan)
     resolved = getattr(scan, "resolvers", None) or {}
+    runs_on = getattr(wants, "runs_on", None)
     findings: List[Finding] = []
     last: list = [None, None]  # the findings of one document share its object's parts
     for doc in documents:
+        if runs_on is not None and not runs_on(doc):
+            continue
         # found on an object built from other files (a Kustomize overlay's): the run merges what
         # several builds find at one place (lintra.filter.duplicates)
         built = getattr(doc.locator, "related", None) is not None
-        for rule in dispatch.rules_for(doc, doc.kind in resolved):
+        for rule in dispatch.rules_for(doc, resolved.get(doc.kind, False)):
             if wants is not None and not wants(rule, doc):
                 continue
             try:
@@ -138,16 +143,24 @@ class Dispatch:
             found = cls._recent[key] = cls(key)
         return found
 
-    def rules_for(self, document: Document, resolved: bool = False) -> Sequence[Rule]:
+    def rules_for(self, document: Document, resolved: Any = False) -> Sequence[Rule]:
         """The rules to give ``document``, in the order they were declared, for the run last
-        :meth:`given`. ``resolved``: a resolver may stand values in for the document's nodes, so
-        any rule of its kind may find."""
+        :meth:`given`. ``resolved``: the resolver of its kind (or True), which may stand values
+        in for the document's nodes. Any rule of its kind may then find, unless the resolver says
+        which nodes it stands values in for (:attr:`lintra.Resolver.stands_in`): a rule is then
+        also given the document where such a node lies on a path it looks at (or on the way to a
+        place it finds under), and only there besides where its looks or places say."""
         table = self.by_kind.get(document.kind)
         if table is None:
             return ()
         data = document.data
-        if resolved or not isinstance(data, dict):
+        if not isinstance(data, dict):
             return table.rules
+        if resolved:
+            stands_in = getattr(resolved, "stands_in", None)
+            if not callable(stands_in) or _stands_in(stands_in, data):
+                return table.rules
+            return table.program(self._run).rules_for(data, stands_in)
         return table.program(self._run).rules_for(data)
 
 
@@ -183,7 +196,7 @@ _UNSET = object()
 
 
 class _Program:
-    __slots__ = ("rules", "plain", "everywhere", "tree", "parts", "roots")
+    __slots__ = ("rules", "plain", "everywhere", "tree", "parts", "roots", "opaque")
 
     def __init__(self, rules: List[Rule], scan: Any) -> None:
         self.rules = rules
@@ -210,6 +223,11 @@ class _Program:
         for node in nodes.values():
             if node.parent is None:
                 self.roots.hang(node)
+        self.roots.gather()
+        #: positions of the rules that look along a path not walked step by step from the document
+        #: (a reach without ``parent`` and ``follow``): where a resolver stands values in, what it
+        #: reaches cannot be told without resolving, so they are given every resolved document
+        self.opaque = frozenset(position for node in nodes.values() if node.follows is None for position in node.under)
         #: key -> (the place ending at it or None, the tree below it)
         tree: Dict[Any, Tuple[Any, dict]] = {}
         parts: Dict[str, Callable[[Any], bool]] = {}
@@ -229,10 +247,12 @@ class _Program:
         self.tree = tree
         self.parts = list(parts.items())
 
-    def rules_for(self, data: dict) -> List[Rule]:
+    def rules_for(self, data: dict, stands_in: Optional[Callable[[Any], bool]] = None) -> List[Rule]:
+        """The rules that may find in ``data``; with ``stands_in`` (a resolver's, see
+        :meth:`Dispatch.rules_for`), also those with a node it stands values in for on their way."""
         chosen = set(self.everywhere)
         if self.plain:
-            present = self.present(data)
+            present = self.present(data, stands_in)
             for position, places in self.plain:
                 if not places.isdisjoint(present):
                     chosen.add(position)
@@ -240,8 +260,14 @@ class _Program:
         # continue it; a path that reaches nothing ends the walk below it
         stack: List[Tuple[_Node, list]] = []
         self.roots.below([((), None, data)], data, stack)  # the empty path reaches the document
+        if stands_in is not None:
+            chosen.update(self.opaque)
         while stack:
             node, found = stack.pop()
+            if stands_in is not None and _reaches_stand_in(stands_in, found):
+                # the resolver may put any value here: every path through it may find
+                chosen.update(node.under)
+                continue
             if node.always:
                 chosen.update(node.always)
             if node.tested:
@@ -251,8 +277,9 @@ class _Program:
         rules = self.rules
         return [rules[position] for position in sorted(chosen)]
 
-    def present(self, data: dict) -> set:
-        """The places of this kind's rules that ``data`` has."""
+    def present(self, data: dict, stands_in: Optional[Callable[[Any], bool]] = None) -> set:
+        """The places of this kind's rules that ``data`` has; with ``stands_in``, also those below
+        a node it stands values in for (and every part the domain finds: it may be resolved)."""
         found = set()
         stack = [(data, self.tree)]
         while stack:
@@ -267,11 +294,44 @@ class _Program:
                     if below:
                         child = node[key]
                         if isinstance(child, dict):
-                            stack.append((child, below))
+                            if stands_in is not None and _stands_in(stands_in, child):
+                                found.update(_ends(below))
+                            else:
+                                stack.append((child, below))
         for name, has in self.parts:
-            if has(data):
+            if stands_in is not None or has(data):
                 found.add(name)
         return found
+
+
+def _ends(level: dict) -> List[Any]:
+    """Every place of the tree of places below ``level``."""
+    ends = []
+    stack = [level]
+    while stack:
+        for end, below in stack.pop().values():
+            if end is not None:
+                ends.append(end)
+            if below:
+                stack.append(below)
+    return ends
+
+
+def _stands_in(stands_in: Callable[[Any], bool], value: Any) -> bool:
+    try:
+        return bool(stands_in(value))
+    except Exception:  # a broken answer: the resolver may stand a value in there
+        return True
+
+
+def _reaches_stand_in(stands_in: Callable[[Any], bool], found: list) -> bool:
+    """Whether a node of ``found`` is one the resolver stands values in for (only a mapping
+    can be: an indirection is written as one)."""
+    for _, _, value in found:
+        if value.__class__ is dict or isinstance(value, dict):
+            if _stands_in(stands_in, value):
+                return True
+    return False
 
 
 _NO_KEY = object()
@@ -296,7 +356,8 @@ class _Node:
     ``(key, text)`` reached there the rules whose test it passes (remembered: the same images and
     annotations come back in every document; by key alone when every test here reads the key only)."""
 
-    __slots__ = ("reach", "parent", "follows", "key", "keyed", "others", "always", "tested", "answers", "by_key")
+    __slots__ = ("reach", "parent", "follows", "key", "keyed", "others", "always", "tested", "answers", "by_key",
+                 "under")
 
     def __init__(self, reach: Any, parent: Optional["_Node"]) -> None:
         self.reach = reach
@@ -319,6 +380,8 @@ class _Node:
         #: every test here says it reads the key only (``test.key_only``): answers are remembered
         #: by key, whatever the value (``spec.*`` reaches mappings, which are not remembered else)
         self.by_key = False
+        #: positions of the rules that look here or along a path continuing this one (:meth:`gather`)
+        self.under: frozenset = frozenset()
 
     def add(self, position: int, test: Optional[Callable[[Any, Any], bool]]) -> None:
         if test is None:
@@ -326,6 +389,15 @@ class _Node:
         else:
             self.tested.append((position, test))
             self.by_key = all(getattr(known, "key_only", False) is True for _, known in self.tested)
+
+    def gather(self) -> frozenset:
+        """Set :attr:`under` here and on every path continuing this one; this one's."""
+        under = set(self.always)
+        under.update(position for position, _ in self.tested)
+        for child in list(self.keyed.values()) + self.others:
+            under |= child.gather()
+        self.under = frozenset(under)
+        return self.under
 
     def hang(self, child: "_Node") -> None:
         if child.key is not _NO_KEY and child.key not in self.keyed:

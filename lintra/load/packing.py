@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import marshal
 import zlib
-from typing import Any
-
 from _thread import allocate_lock
+
+TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 _WBITS = -15  # raw deflate: a segment has no header of its own
 _LEVEL = 1

@@ -39,15 +39,23 @@ class Resolver:
     directory, of the only documents that may (the nested templates a parent names: what it
     passes to their ``get_param``); empty for none. A document whose rules all ran in the map is
     kept for the reduce only while one of those has rules left there (or reads, in turn, for one
-    that has). Without it, every document of the bundle is shared with any."""
+    that has). Without it, every document of the bundle is shared with any.
 
-    __slots__ = ("name", "kinds", "for_document", "needs", "reads", "bundle", "shared_with")
+    ``stands_in(value)`` (optional) says whether ``expand`` may give candidates for a node written
+    ``value`` (Heat's: a ``get_param``/``Ref``); ``expand`` then gives None or [] for every other
+    node. The check stage then gives a rule a document of ``kinds`` only where its looks or
+    places say it may find (:class:`lintra.check.Dispatch`), or where such a node lies on a path
+    it looks at or on the way to a place it finds under. Without it, every rule of ``kinds`` is
+    given every document of theirs."""
+
+    __slots__ = ("name", "kinds", "for_document", "needs", "reads", "bundle", "shared_with", "stands_in")
 
     def __init__(self, name: str, kinds: Sequence[str], for_document: Callable[[Document, Any], Optional[Expand]],
                  needs: Optional[Callable[[Document], bool]] = None,
                  reads: Optional[Dict[str, Tuple[Tuple[str, ...], ...]]] = None,
                  bundle: Sequence[str] = (),
-                 shared_with: Optional[Callable[[Document, Dict[str, Any]], Optional[Sequence[str]]]] = None) -> None:
+                 shared_with: Optional[Callable[[Document, Dict[str, Any]], Optional[Sequence[str]]]] = None,
+                 stands_in: Optional[Callable[[Any], bool]] = None) -> None:
         self.name = name
         self.kinds = tuple(kinds)
         self.for_document = for_document
@@ -56,6 +64,7 @@ class Resolver:
         self.reads = reads
         self.bundle = tuple(bundle)
         self.shared_with = shared_with
+        self.stands_in = stands_in
 
 
 class Candidate:

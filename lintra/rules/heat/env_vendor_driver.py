@@ -150,34 +150,50 @@ def check_storage(document, scan):
     return _check(document, STORAGE_DRIVERS, effective(STORAGE_RULE, scan))
 
 
+def _strings(data):
+    """``(pointer, key, string)`` of the parameters' values that LH120/LH127 do not report, in
+    order (both sections, within one budget): what LH128 and LH129 look at, walked once for both
+    (remembered for the environment asked about last; documents are not modified after loading)."""
+    memo = _walked
+    if memo[0] is not data:
+        found = []
+        budget = [_MAX_NODES]
+        elsewhere = _ELSEWHERE.search
+        for section in ("parameter_defaults", "parameters"):
+            values = data.get(section)
+            if isinstance(values, dict):
+                found.extend(item for item in _values(values, (section,), budget) if not elsewhere(item[2]))
+        memo[0], memo[1] = data, found
+    return memo[1]
+
+
+#: the data :func:`_strings` answered for last, and its answer
+_walked: list = [None, []]
+
+
 def _check(document, drivers, params):
     extra, accepted = params["extra_drivers"], params["accepted_drivers"]
     data = document.data if isinstance(document.data, dict) else {}
     enabled = None
-    budget = [_MAX_NODES]
     named = _ANY[drivers].search
-    for section in ("parameter_defaults", "parameters"):
-        values = data.get(section)
-        if not isinstance(values, dict):
+    reported = set()  # pointers start with their section: one set serves both
+    for pointer, key, item in _strings(data):
+        if pointer in reported:
             continue
-        reported = set()
-        for pointer, key, item in _values(values, (section,), budget):
-            if _ELSEWHERE.search(item) or pointer in reported:
-                continue
-            if accepted and _named(accepted, item):
-                continue
-            entry = _named(extra, item) if extra else None
-            found = (extra[entry], f"the {entry} driver of {extra[entry]}") if entry else \
-                driver(item, drivers) if named(item) else None
-            if found is None:
-                continue
-            enabled = _enabled_vendors(document) if enabled is None else enabled
-            vendor, product = found
-            if _maker(vendor, product) in enabled:
-                continue
-            reported.add(pointer)
-            yield Hit(pointer, f"{_parameter(pointer, key)} selects {product} ({item})", at="value", vendor=vendor,
-                      service=product)
+        if accepted and _named(accepted, item):
+            continue
+        entry = _named(extra, item) if extra else None
+        found = (extra[entry], f"the {entry} driver of {extra[entry]}") if entry else \
+            driver(item, drivers) if named(item) else None
+        if found is None:
+            continue
+        enabled = _enabled_vendors(document) if enabled is None else enabled
+        vendor, product = found
+        if _maker(vendor, product) in enabled:
+            continue
+        reported.add(pointer)
+        yield Hit(pointer, f"{_parameter(pointer, key)} selects {product} ({item})", at="value", vendor=vendor,
+                  service=product)
 
 
 EXAMPLES = {

@@ -40,14 +40,13 @@ References:
 
 from __future__ import annotations
 
-
 from lintra.model import Document, Pointer, Related
 from lintra.policy.resolvers import Candidate, Resolver
 from lintra.rules.heat import environments, parents
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
 if TYPE_CHECKING:
-    from typing import Any, Iterator, List, Tuple
+    from typing import Any, Callable, Iterator, List, Tuple
 
 #: HOT functions of every heat_template_version (hot/functions.py, template.py); CloudFormation's
 #: are ``Ref`` and ``Fn::*``.
@@ -70,6 +69,26 @@ def is_intrinsic(value: Any) -> bool:
 #: nothing in a template without resources (a value a parent or an environment passes in is
 #: found there, through :func:`candidates`)
 FINDS_UNDER = [("resources",)]
+
+
+def looks_at_types(test: Callable[[Any], bool], sections: Tuple[str, ...] = ("resources",)):
+    """``looks`` (see :class:`lintra.check.Dispatch`) of a rule that finds only at resources whose
+    literal ``type`` passes ``test`` (:func:`resources_of`): a template without one is not given
+    to it (unless a ``get_param`` stands on the way to a type: :func:`stands_in`). ``sections``:
+    ``resources`` (HOT), and ``Resources`` (CloudFormation, whose field is ``Type``)."""
+    made: list = []
+
+    def passes(key: Any, value: Any) -> bool:
+        return isinstance(value, str) and test(value)
+
+    def looks(scan):
+        if not made:  # the selector's paths compile on first use
+            from lintra.policy.selector import compile_path, reach_of
+
+            made.extend((reach_of(compile_path(f"{section}.*.{'type' if section == 'resources' else 'Type'}")), passes)
+                        for section in sections)
+        return made
+    return looks
 
 
 def resources_of(document: Document, types) -> Iterator[Tuple[str, str, dict]]:
@@ -109,6 +128,12 @@ def resolved(document: Document, pointer: Pointer, node: Any, scan) -> List[Cand
         note = f" (parameter {name} {origin}, consumed by {consumer}{where})"
         found.append(Candidate(value, source, at, note, related + hops))
     return found
+
+
+def stands_in(value: Any) -> bool:
+    """Whether :func:`resolved` may give candidates for a node written ``value`` (a ``get_param``
+    or ``Ref``): every other node resolves to nothing (:attr:`lintra.Resolver.stands_in`)."""
+    return is_intrinsic(value) and _parameter_reference(value) is not None
 
 
 def _parameter_reference(node: Any):
@@ -243,4 +268,4 @@ def _expand(document: Document, scan):
 
 #: Registered by the ``lintra.heat`` plugin's ``register_resolvers`` hook.
 RESOLVER = Resolver("heat-get-param", ("heat", "cfn"), _expand,
-                    needs=lambda document: document.kind in environments.BUNDLE_KINDS)
+                    needs=lambda document: document.kind in environments.BUNDLE_KINDS, stands_in=stands_in)

@@ -42,7 +42,7 @@ References:
 from lintra.check.params import effective
 from lintra.rules.docstring import rationale, references
 from lintra.model import Hit, Rule
-from lintra.rules.heat import environments, upstream_types, vendor_types
+from lintra.rules.heat import environments, resolve, upstream_types, vendor_types
 
 #: TripleO maps its whole namespace in overcloud-resource-registry-puppet.j2.yaml, a Jinja template
 #: rendered before deployment that lintra skips; tripleo ships no resource plugins, so these are
@@ -106,6 +106,16 @@ def check(document, scan):
             yield Hit(pointer, f"resource '{name}' has type {kind}, which upstream Heat does not register "
                                f"and no resource_registry in the scan maps: a third-party plugin type or an "
                                f"alias defined elsewhere", at="value")
+
+
+def _may_report(kind):
+    """What the check goes past its first test for: a type neither upstream nor a template."""
+    return bool(kind) and not (upstream_types.is_upstream(kind) or upstream_types.is_template_reference(kind))
+
+
+#: a template whose types are all upstream or templates is not given to the check (nor does it
+#: ask the run's environments which names are aliases there)
+check.looks = resolve.looks_at_types(_may_report, ("resources", "Resources"))
 
 
 EXAMPLES = {

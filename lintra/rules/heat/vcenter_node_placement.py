@@ -92,6 +92,10 @@ def check(document, scan):
                                         f"$hypervisor_hostname query hint", at="value")
 
 
+#: a template without a server is not given to the check (:func:`resolve.looks_at_types`)
+check.looks = resolve.looks_at_types(lambda kind: kind == "OS::Nova::Server")
+
+
 EXAMPLES = {
     "fail": [{"content": "heat_template_version: 2018-08-31\nresources:\n  web:\n    type: OS::Nova::Server\n"
                          "    properties:\n      image: cirros\n      flavor: m1.small\n"

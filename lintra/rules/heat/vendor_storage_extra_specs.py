@@ -127,6 +127,10 @@ def check(document, scan):
                                             f"driver", at="key", vendor=vendor, service=f"{product} Cinder/Manila driver")
 
 
+#: a template without a volume or share type is not given to the check (:func:`resolve.looks_at_types`)
+check.looks = resolve.looks_at_types(TYPES.__contains__)
+
+
 EXAMPLES = {
     "fail": [{"content": "heat_template_version: 2018-08-31\nresources:\n  gold:\n    type: OS::Cinder::VolumeType\n"
                          "    properties:\n      name: gold\n      metadata: {\"netapp:qos_policy_group\": gold}\n",

@@ -176,7 +176,28 @@ def plugin_type(resource_type: str) -> Optional[Tuple[str, str, Optional[str]]]:
 
 def tripleo_service(name: str) -> Optional[Tuple[str, str, Optional[str]]]:
     """``(vendor, product, flag parameter)`` for a TripleO vendor service alias, else None: the
-    services TripleO itself defines, then any service named after a vendor's product."""
+    services TripleO itself defines, then any service named after a vendor's product.
+
+    Remembered by name: the same aliases and targets come back in every environment of a
+    repository (tripleo's ``OS::TripleO::Services::*``), and each unknown one is tried against
+    every pattern."""
+    if name.__class__ is str:
+        found = _SERVICES.get(name, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(_SERVICES) >= _REMEMBERED:
+                _SERVICES.clear()
+            found = _SERVICES[name] = _tripleo_service(name)
+        return found
+    return _tripleo_service(name)
+
+
+#: name -> :func:`tripleo_service` of it, for names that are ``str`` exactly
+_SERVICES: dict = {}
+_UNKNOWN = object()
+_REMEMBERED = 4096
+
+
+def _tripleo_service(name) -> Optional[Tuple[str, str, Optional[str]]]:
     service = _service_name(name)
     if service is None:
         return None

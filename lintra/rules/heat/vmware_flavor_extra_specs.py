@@ -40,6 +40,10 @@ def check(document, scan):
                                             f"Nova's VMware driver", at="key")
 
 
+#: a template without a flavor is not given to the check (:func:`resolve.looks_at_types`)
+check.looks = resolve.looks_at_types(lambda kind: kind == "OS::Nova::Flavor")
+
+
 EXAMPLES = {
     "fail": [{"content": "heat_template_version: 2018-08-31\nresources:\n  f:\n    type: OS::Nova::Flavor\n"
                          "    properties:\n      ram: 1024\n      extra_specs: {\"vmware:hw_version\": vmx-19}\n",

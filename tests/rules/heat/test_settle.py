@@ -184,3 +184,36 @@ def test_a_grandparent_is_kept_for_the_parameter_its_child_passes_on(tmp_path):
         ("child.yaml", 10, 32), ("grand.yaml", 6, 14)]
     # the chain up from the template whose get_param waits for the reduce, and nothing else
     assert names(_kept([tmp_path])) == ["grand.yaml", "net.yaml", "parent.yaml"]
+
+
+def test_the_reduce_does_not_dispatch_rules_on_a_document_the_map_settled_whole(tmp_path, monkeypatch):
+    """An environment whose rules all ran in the map waits for the reduce only for the rules of
+    other documents (the template's get_param reads it): it is among the reduce's documents, but
+    no rule of its own is dispatched there again, so its data is not even read for that."""
+    import lintra.pipeline as pipeline
+    from lintra.check import Dispatch
+
+    write(tmp_path, "net.yaml", NET_PARAMETER)
+    env = write(tmp_path, "env.yaml", "parameter_defaults:\n  nettype: portgroup\n")
+    reducing, dispatched = [], []
+    real_reduce, real_rules_for = pipeline._reduce, Dispatch.rules_for
+
+    def reduce(*args, **kwargs):
+        reducing.append(True)
+        try:
+            return real_reduce(*args, **kwargs)
+        finally:
+            reducing.pop()
+
+    def rules_for(self, document, resolved=False):
+        if reducing:
+            dispatched.append(os.path.basename(document.source.name))
+        return real_rules_for(self, document, resolved)
+
+    monkeypatch.setattr(pipeline, "_reduce", reduce)
+    monkeypatch.setattr(Dispatch, "rules_for", rules_for)
+    result = run([str(tmp_path)], Judgement(select=["LH"]), options={"heat_env": [env], "cache": False})
+    assert [(name, line, column) for name, line, column, _ in found(result)] == [("env.yaml", 2, 12)]
+    assert dispatched == ["net.yaml"]
+    monkeypatch.undo()
+    assert names(_kept([tmp_path], heat_env=[env])) == ["env.yaml", "net.yaml"]  # still there to be read
