@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+import lintra
 from lintra import cache
 from lintra.entrypoints import _section, distribution_version, entry_points
 from lintra.policy.pack import _compile_rule, pack_files, rules_from_pack
@@ -548,3 +549,40 @@ def test_a_worker_inherits_what_the_map_imports_on_first_use(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     imported = [line for line in out.stderr.splitlines() if line.startswith("worker imported")]
     assert imported == ["worker imported []"], out.stderr
+
+
+def _imports_typing_at_run_time(tree):
+    """The line of a module-level ``import typing`` / ``from typing import`` that is not under
+    ``if TYPE_CHECKING:`` (a function's own import of it counts too), or None."""
+    import ast
+
+    guarded = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            guarded.update(id(inner) for inner in ast.walk(node))
+    for node in ast.walk(tree):
+        if id(node) in guarded:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module == "typing":
+            return node.lineno
+        if isinstance(node, ast.Import) and any(alias.name == "typing" for alias in node.names):
+            return node.lineno
+    return None
+
+
+def test_no_module_imports_typing_outside_type_checking():
+    """The convention of lintra/__init__.py, for every module: the run-time tests above see only the
+    modules a small run reaches (packing kept documents, the audit, workers are not among them)."""
+    import ast
+
+    root = os.path.dirname(os.path.abspath(lintra.__file__))
+    offenders = []
+    for directory, _, names in os.walk(root):
+        for name in names:
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                with open(path, encoding="utf-8") as handle:
+                    line = _imports_typing_at_run_time(ast.parse(handle.read()))
+                if line is not None:
+                    offenders.append(f"{os.path.relpath(path, root)}:{line}")
+    assert offenders == []
