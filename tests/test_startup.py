@@ -18,6 +18,14 @@ from lintra.resources import policies_dir
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n"
+#: documents reaching several pack rules: a Service with an NLB annotation, a StorageClass of the
+#: EBS driver, a Deployment with an ECR image
+MIXED = (SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
+                         "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n")
+         + "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
+           "provisioner: ebs.csi.aws.com\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+           "spec:\n  template:\n    spec:\n      containers:\n      - name: c\n"
+           "        image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1\n")
 
 #: modules only some runs need; a check of one Kubernetes file in text format needs none of them
 #: (the vSphere JSON detector is asked about every parsed document, so it is imported: it is small)
@@ -291,12 +299,7 @@ def test_cached_builtin_rules_find_what_the_compiled_ones_find(tmp_path, monkeyp
     assert all(r.check.__qualname__.startswith("_deferred_rule") for r in cached)
     eager = rules_from_pack(policies_dir(), validate=False)
     registry = load_registry()
-    text = (SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
-                            "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n")
-            + "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
-              "provisioner: ebs.csi.aws.com\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
-              "spec:\n  template:\n    spec:\n      containers:\n      - name: c\n"
-              "        image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1\n")
+    text = MIXED
     loaded = load_source(Source("svc.yaml", None, text.encode()), registry.loaders, registry.detectors)
     scan = Scan(loaded.documents)
 
@@ -504,12 +507,7 @@ def test_rules_compiled_on_first_use_do_not_rebuild_the_dispatch(tmp_path, monke
     cached = [r for r in rules_from_pack(policies_dir(), validate=False, trusted=True) if "k8s" in r.kinds]
     eager = [r for r in rules_from_pack(policies_dir(), validate=False) if "k8s" in r.kinds]
     registry = load_registry()
-    text = (SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
-                            "    service.beta.kubernetes.io/aws-load-balancer-type: nlb\n")
-            + "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
-              "provisioner: ebs.csi.aws.com\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
-              "spec:\n  template:\n    spec:\n      containers:\n      - name: c\n"
-              "        image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1\n")
+    text = MIXED
     documents = load_source(Source("all.yaml", None, text.encode()), registry.loaders, registry.detectors).documents
     from lintra.policy import pack
 
