@@ -89,16 +89,30 @@ class RealPaths:
         """``os.path.realpath(directory)``. An absolute, normal path is resolved from its parent's
         real path, itself resolved once: one ``lstat`` for each directory not resolved yet, where
         realpath looks up every part of every path (the files of a tree share their parents)."""
-        real = self.directories.get(directory)
-        if real is None:
-            parent, name = os.path.split(directory)
-            if os.name == "nt" or not name or not os.path.isabs(directory) or os.path.normpath(directory) != directory:
-                real = os.path.realpath(directory)
-            else:
-                real = os.path.join(self.directory(parent), name)
-                if os.path.islink(real):
-                    real = os.path.realpath(real)  # below a real path: only the link is left to resolve
-            self.directories[directory] = real
+        directories = self.directories
+        real = directories.get(directory)
+        if real is not None:
+            return real
+        if os.name == "nt" or not os.path.isabs(directory) or os.path.normpath(directory) != directory:
+            real = directories[directory] = os.path.realpath(directory)
+            return real
+        # up to the nearest directory resolved already (or the root), then down, one part at a
+        # time: a loop, not a call per part, so a tree thousands of directories deep resolves too
+        unresolved = []
+        above = directory
+        while real is None:
+            parent, name = os.path.split(above)
+            if not name:  # the root
+                real = directories[above] = os.path.realpath(above)
+                break
+            unresolved.append((above, name))
+            above = parent
+            real = directories.get(above)
+        for path, name in reversed(unresolved):
+            real = os.path.join(real, name)
+            if os.path.islink(real):
+                real = os.path.realpath(real)  # below a real path: only the link is left to resolve
+            directories[path] = real
         return real
 
     def of(self, path: str) -> str:

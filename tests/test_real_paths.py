@@ -120,3 +120,41 @@ def test_directory_answers_as_realpath_with_one_look_up_per_new_directory(tree, 
     looked.clear()
     paths.directory(os.path.join(deep, "a"))  # a directory below one resolved: its own part only
     assert looked == [expected]
+
+
+
+@pytest.fixture
+def deep_tree(tmp_path):
+    """A directory more levels below ``tmp_path`` than Python's recursion limit (a path of about
+    3,000 characters), made and removed one level at a time: os.makedirs and shutil.rmtree (and
+    so pytest's clean-up of old temporary directories) recurse once per level."""
+    import sys
+
+    deep = str(tmp_path)
+    for _ in range(max(1500, sys.getrecursionlimit() + 100)):
+        deep = os.path.join(deep, "d")
+        os.mkdir(deep)
+    yield deep
+    while deep != str(tmp_path):
+        for name in os.listdir(deep):
+            if not os.path.isdir(os.path.join(deep, name)):
+                os.remove(os.path.join(deep, name))
+        os.rmdir(deep)
+        deep = os.path.dirname(deep)
+
+
+def test_a_tree_deeper_than_the_recursion_limit_is_resolved_and_checked(tmp_path, deep_tree):
+    """Each directory is resolved from its parent's real path in a loop, not a call per level:
+    the deep template is read, its nested template followed, both reported."""
+    from lintra.pipeline import run
+
+    with open(os.path.join(deep_tree, "top.yaml"), "w") as handle:
+        handle.write("heat_template_version: 2018-08-31\nresources:\n  c:\n    type: child.yaml\n")
+    with open(os.path.join(deep_tree, "child.yaml"), "w") as handle:
+        handle.write("heat_template_version: 2018-08-31\nresources:\n  n:\n    type: OS::Neutron::Net\n")
+    assert RealPaths().directory(deep_tree) == os.path.realpath(deep_tree)
+    top = os.path.join(deep_tree, "top.yaml")
+    assert RealPaths().of(top) == os.path.realpath(top)
+    result = run([str(tmp_path)])
+    assert sorted((os.path.basename(r.file), r.status) for r in result.files) == [("child.yaml", "scanned"),
+                                                                                  ("top.yaml", "scanned")]

@@ -138,7 +138,9 @@ class Spill:
         #: the loose documents kept so far; None once they passed :attr:`LOOSE` and were packed
         self._loose: Optional[List[Kept]] = []
         self._blocks = sys.getallocatedblocks()
-        if not self._blocks:  # an interpreter without its own allocator counts nothing: pack all
+        # an interpreter without its own allocator counts nothing, and a negative LOOSE asks for
+        # packing from the first document (the heap may shrink during a run): pack all
+        if not self._blocks or self.LOOSE < 0:
             self._loose = None
 
     def put(self, blob: bytes) -> int:

@@ -12,6 +12,7 @@ packs ~1,300 pieces; 2.5x the wall time of this way on them).
 from __future__ import annotations
 
 import marshal
+import os
 import zlib
 from _thread import allocate_lock
 
@@ -36,7 +37,25 @@ def pack(value: Any) -> bytes:
     with _lock:
         if _compressor is None:
             _compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS, _MEMORY)
-        return _compressor.compress(raw) + _compressor.flush(zlib.Z_FULL_FLUSH)
+        try:
+            return _compressor.compress(raw) + _compressor.flush(zlib.Z_FULL_FLUSH)
+        except BaseException:
+            # interrupted between the two calls (KeyboardInterrupt, MemoryError): the compressor
+            # holds half a segment, and every later piece would start inside it
+            _compressor = None
+            raise
+
+
+def _after_fork_in_child() -> None:
+    """A forked worker starts with a lock of its own and no compressor: a thread of the parent
+    may have held the lock, or been between a segment's two calls, when it forked."""
+    global _compressor, _lock
+    _compressor = None
+    _lock = allocate_lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def unpack(packed: bytes) -> Any:

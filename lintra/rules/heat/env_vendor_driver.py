@@ -154,8 +154,9 @@ def _strings(data):
     """``(pointer, key, string)`` of the parameters' values that LH120/LH127 do not report, in
     order (both sections, within one budget): what LH128 and LH129 look at, walked once for both
     (remembered for the environment asked about last; documents are not modified after loading)."""
-    memo = _walked
-    if memo[0] is not data:
+    global _walked
+    walked, found = _walked  # one tuple, read and replaced whole: a thread never sees half of it
+    if walked is not data:
         found = []
         budget = [_MAX_NODES]
         elsewhere = _ELSEWHERE.search
@@ -163,12 +164,12 @@ def _strings(data):
             values = data.get(section)
             if isinstance(values, dict):
                 found.extend(item for item in _values(values, (section,), budget) if not elsewhere(item[2]))
-        memo[0], memo[1] = data, found
-    return memo[1]
+        _walked = (data, found)
+    return found
 
 
 #: the data :func:`_strings` answered for last, and its answer
-_walked: list = [None, []]
+_walked: tuple = (None, [])
 
 
 def _check(document, drivers, params):
