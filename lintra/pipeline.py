@@ -492,7 +492,10 @@ class Plan:
             if self.observe is not None:
                 observed.append(self.observe.summarise(documents))
             chosen = self.kept(documents, self.settle(documents) if self.settles else None, settled, kept_count[0])
-            if self.loose:  # packed by the run once it keeps many (Spill.keep)
+            # loose: packed by the run once it keeps many (Spill.keep); but a file's kept documents
+            # reach the run only when the file is done, so past a few in one file (a long stream)
+            # they are packed here, as each is made
+            if self.loose and kept_count[0] < kept_parts.LOOSE_IN_A_FILE:
                 kept = [kept_parts.loose(doc) for doc in chosen]
             else:
                 kept = [kept_parts.packed(doc) for doc in chosen]

@@ -283,3 +283,31 @@ def test_a_run_with_workers_packs_in_the_map(tmp_path):
     finally:
         pipeline.Plan.map = real
     assert made and all(doc._packed is not None for doc in made)  # this process's own share
+
+
+def test_past_a_few_kept_documents_in_one_file_the_rest_of_the_stream_is_packed_as_made(tmp_path, private_tmp,
+                                                                                        monkeypatch):
+    """A file's kept documents reach the run's spill only once the file is mapped: a long stream
+    of them would all wait loose (the 20 MB file's peak grew by a quarter), so past
+    LOOSE_IN_A_FILE the map packs each as it is made."""
+    import lintra.pipeline as pipeline
+
+    monkeypatch.setattr(kept, "LOOSE_IN_A_FILE", 2)
+    stream = "".join(f"---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: sc{i}\n"
+                     "provisioner: ebs.csi.aws.com\n" for i in range(5))
+    (tmp_path / "classes.yaml").write_text(stream)
+    (tmp_path / "claim.yaml").write_text("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\n"
+                                         "spec:\n  storageClassName: sc4\n")
+    arrived = []
+    real = kept.Spill.keep
+
+    def spy(self, documents):
+        documents = list(documents)
+        arrived.append([(doc.data["metadata"]["name"], doc._packed is None) for doc in documents])
+        real(self, documents)
+
+    monkeypatch.setattr(kept.Spill, "keep", spy)
+    result = pipeline.run([str(tmp_path / "classes.yaml"), str(tmp_path / "claim.yaml")], jobs=1)
+    assert [("sc0", True), ("sc1", True), ("sc2", False), ("sc3", False), ("sc4", False)] in arrived
+    assert any(f.rule.id == "LK110" and f.file.endswith("claim.yaml") for f in result.findings), \
+        [(f.rule.id, f.file) for f in result.findings]

@@ -363,6 +363,12 @@ class Kept(Document):
             _DATA.__set__(self, state[6])
 
 
+#: the kept documents of one file that may wait loose (:func:`loose`) until the file is mapped
+#: and the run's spill decides: the rest of a long stream's are packed as they are made, so that
+#: one 20 MB file's memory stays what it was with every document packed
+LOOSE_IN_A_FILE = 256
+
+
 def loose(document: Document) -> Document:
     """``document`` as a :class:`Kept` one that holds its data as it is until it is packed
     (:meth:`Kept.pack`: when the run has kept more than :attr:`Spill.LOOSE` documents, or when it
