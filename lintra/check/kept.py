@@ -371,16 +371,12 @@ LOOSE_IN_A_FILE = 256
 
 def loose(document: Document) -> Document:
     """``document`` as a :class:`Kept` one that holds its data as it is until it is packed
-    (:meth:`Kept.pack`: when the run has kept more than :attr:`Spill.LOOSE` documents, or when it
+    (:meth:`Kept.pack`: once the run's heap has grown by :attr:`Spill.LOOSE` objects, or when it
     travels from a worker)."""
     if type(document) is not Document:
         return document
-    kept = Kept.__new__(Kept)
-    kept.source, kept.index, kept.kind, kept.base, kept.locator = (
-        document.source, document.index, document.kind, document.base, document.locator)
+    kept = _kept_as(document, None)
     _DATA.__set__(kept, document.data)
-    kept._packed = None
-    kept._spill = None
     return kept
 
 
@@ -393,14 +389,21 @@ def packed(document: Document) -> Document:
         blob = packing.pack(document.data)
     except ValueError:  # an object marshal cannot write (a plugin's loader may build one)
         return document
+    kept = _kept_as(document, blob)
+    # held as decoded from the start: the run reads a kept document's data as soon as it arrives
+    # (the references it names), and decoding it there again cost more than packing it
+    _hold(kept, document.data)
+    return kept
+
+
+def _kept_as(document: Document, blob: Optional[bytes]) -> Kept:
+    """A :class:`Kept` of ``document``'s source, place, kind, base and locator, packed as ``blob``
+    (None: not packed yet), not in a spill."""
     kept = Kept.__new__(Kept)
     kept.source, kept.index, kept.kind, kept.base, kept.locator = (
         document.source, document.index, document.kind, document.base, document.locator)
     kept._packed = blob
     kept._spill = None
-    # held as decoded from the start: the run reads a kept document's data as soon as it arrives
-    # (the references it names), and decoding it there again cost more than packing it
-    _hold(kept, document.data)
     return kept
 
 

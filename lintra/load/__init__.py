@@ -172,13 +172,13 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
         # a huge file is never read in: the read checks the size of what it opened first
         raw = source.read_bytes(limits.MAX_FILE_BYTES)
     except TooLarge:
-        return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
+        return _too_large(source)
     except NotRegular as error:  # it changed since discovery (a race), or a caller named it directly
         return Loaded(FileRecord(source.name, "skipped", reason=error.strerror))
     except OSError as error:
         if source.path is not None and _size(source.path) > limits.MAX_FILE_BYTES:
             # too large wins over unreadable, as when the size was looked at before the read
-            return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
+            return _too_large(source)
         reason = f"cannot read: {error.strerror or error}"
         return Loaded(FileRecord(source.name, "error", reason=reason),
                       problems=[Problem("LT001", reason, Span(1, 1))], unreadable=True)
@@ -188,7 +188,7 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
     if not raw.strip():
         return Loaded(FileRecord(source.name, "skipped", reason="empty file"))
     if len(raw) > limits.MAX_FILE_BYTES:
-        return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
+        return _too_large(source)
     content: Any = raw
     if not loader.binary:
         if b"\0" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -367,6 +367,11 @@ def detect(data: Any, detectors: Sequence[Detector]) -> Detected:
         if found is not None:
             return found
     return []
+
+
+def _too_large(source: Source) -> Loaded:
+    """The answer for a file past ``limits.MAX_FILE_BYTES``, however the run found out."""
+    return _limit(source, f"larger than {limits.size(limits.MAX_FILE_BYTES)}", Span(1, 1))
 
 
 def _limit(source: Source, reason: str, span: Span) -> Loaded:
