@@ -226,9 +226,11 @@ def test_a_run_that_keeps_little_holds_its_documents_loose_and_finds_the_same(tm
 def test_once_the_heap_passes_the_bound_every_loose_document_is_packed(private_tmp, monkeypatch):
     documents = [kept.loose(Document(Source(f"t{i}.yaml"), 0, "heat", data, locator))
                  for i, (data, locator) in enumerate(yamltree.parse(HEAT_TEMPLATE) * 3)]
+    ballast = [object() for _ in range(50_000)]
     spill = kept.Spill()
     spill.keep(documents[:2])
     assert all(doc._packed is None for doc in documents[:2])
+    del ballast  # the heap is now smaller than when the spill was made: -1 must still pack
     monkeypatch.setattr(kept.Spill, "LOOSE", -1)
     spill.keep(documents[2:])
     assert all(type(doc._packed) is int and isinstance(doc.locator, kept.SpilledPositions) for doc in documents)

@@ -197,7 +197,8 @@ class Spill:
                 pack = getattr(document.locator, "pack", None)
                 if pack is not None:
                     pack()
-        if loose is not None and sys.getallocatedblocks() - self._blocks > self.LOOSE:
+        # a negative LOOSE packs from now on even where the heap shrank since the spill was made
+        if loose is not None and (self.LOOSE < 0 or sys.getallocatedblocks() - self._blocks > self.LOOSE):
             self._loose = None
             for document in loose:
                 self._spilled(document)
