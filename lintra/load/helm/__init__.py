@@ -71,6 +71,8 @@ class _Chart:
         self.rendered: Dict[str, int] = {}  # template rel -> documents rendered with the values in effect
         self.explored: Dict[str, int] = {}  # template rel -> further documents of switched-off branches
         self.own_files: set = set()
+        #: the chart's path in Helm's template namespace (``parent/charts/<name or alias>``)
+        self.path = str(meta.get("name") or "chart") if isinstance(meta, dict) else "chart"
 
 
 def load_chart(source, text: str, options: Optional[Dict[str, Any]] = None):
@@ -100,6 +102,7 @@ def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
     # every named template of the chart tree: Helm shares one namespace between parent and subcharts
     parsed: Dict[Tuple[int, str], Template] = {}
     defines: Dict[str, Tuple[Template, List[T.Node]]] = {}
+    found: List[Tuple[str, Template, T.Parsed]] = []
     texts: Dict[str, Lines] = {}
     for chart in _walk(top):
         for rel in sorted(chart.files.files):
@@ -119,8 +122,13 @@ def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
             texts[name] = Lines(text)
             tpl = Template(name, tree)
             parsed[(id(chart), rel)] = tpl
-            for define, nodes in tree.defines.items():
-                defines[define] = (tpl, nodes)
+            found.append((chart.path + "/" + rel, tpl, tree))
+    # Helm parses the files deepest path first (more "/" first, then reverse alphabetical) and a
+    # later define of a name replaces an earlier one, so a parent chart's define overrides a
+    # subchart's (pkg/engine/engine.go sortTemplates, byPathLen)
+    for _, tpl, tree in sorted(found, key=lambda entry: (entry[0].count("/"), entry[0]), reverse=True):
+        for define, nodes in tree.defines.items():
+            defines[define] = (tpl, nodes)
     for chart in _walk(top):
         try:
             _render_chart(chart, parsed, defines, texts, result, notes)
@@ -311,6 +319,7 @@ def _add_child(parent: _Chart, files: ChartFiles, meta: dict, directory: Optiona
     if cond:
         base = f"{base} and {cond}" if base else cond
     child = _Chart(files, meta, layers, base)
+    child.path = f"{parent.path}/charts/{key}"
     parent.children.append(child)
     _children(child, directory, boundary, notes, depth + 1)
 
