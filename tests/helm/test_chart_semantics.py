@@ -47,3 +47,47 @@ def test_a_parent_define_overrides_the_subchart_define_of_the_same_name(tmp_path
     assert where(result, root / "dp") == [("LK203", "templates/_helpers.tpl", 2, 1)]
     hit, = result.findings
     assert "arn:aws:iam::123456789012:role/sub" in hit.message
+
+
+PV = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: a}\nspec:\n  awsElasticBlockStore: {volumeID: vol-1}\n"
+
+
+def test_helmignore_hides_templates_and_subcharts_from_rendering(tmp_path):
+    # Helm's loader skips what .helmignore matches and always templates/.?*
+    # (helm pkg/chart/loader/directory.go LoadDir, internal/ignore/rules.go): a pattern without
+    # "/" matches the base name at any depth, a trailing "/" a directory, which is skipped whole
+    root = write(tmp_path, {
+        "hi/Chart.yaml": V2.format("hi"),
+        "hi/.helmignore": "# editor backups\n*.bak\ntemplates/old/\ncharts/legacy/\n",
+        "hi/templates/pv.yaml.bak": PV,
+        "hi/templates/old/pv.yaml": PV,
+        "hi/templates/.hidden.yaml": PV,
+        "hi/charts/legacy/Chart.yaml": V2.format("legacy"),
+        "hi/charts/legacy/templates/pv.yaml": PV,
+        "hi/charts/keep/Chart.yaml": V2.format("keep"),
+        "hi/charts/keep/templates/pv.yaml": PV,
+        "hi/charts/keep/templates/pv.bak": PV,
+    })
+    result = run([str(root / "hi")])
+    # only the subchart template nothing ignores renders: its literal volume source, line 5
+    assert where(result, root / "hi") == [("LK201", "charts/keep/templates/pv.yaml", 5, 3)]
+    status = {os.path.relpath(r.file, str(root / "hi")): (r.status, r.reason) for r in result.files}
+    for name in ("templates/pv.yaml.bak", "templates/old/pv.yaml", "templates/.hidden.yaml",
+                 "charts/legacy/Chart.yaml", "charts/legacy/templates/pv.yaml", "charts/keep/templates/pv.bak"):
+        assert status[name] == ("skipped", "matched by .helmignore: Helm does not load it"), name
+    assert status["charts/keep/templates/pv.yaml"][0] == "scanned"
+
+
+def test_helmignore_negation_and_anchored_patterns(tmp_path):
+    # "!" re-admits what a positive rule matched; a leading "/" anchors at the chart root
+    root = write(tmp_path, {
+        "hn/Chart.yaml": V2.format("hn"),
+        "hn/.helmignore": "*.yaml.tmp\n!keep.yaml.tmp\n/templates/x*.yaml\n",
+        "hn/templates/a.yaml.tmp": PV,
+        "hn/templates/keep.yaml.tmp": PV,
+        "hn/templates/x1.yaml": PV,
+        "hn/templates/sub/x2.yaml": PV,
+    })
+    result = run([str(root / "hn")])
+    assert where(result, root / "hn") == [("LK201", "templates/keep.yaml.tmp", 5, 3),
+                                          ("LK201", "templates/sub/x2.yaml", 5, 3)]

@@ -249,9 +249,13 @@ def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str
             deps = []
     found: Dict[str, Tuple[ChartFiles, dict, Optional[str]]] = {}  # chart name -> files, meta, dir
     if root is not None:
+        ignore = chart.files.ignore
         for directory in subchart_dirs(root):
+            if ignore is not None and ignore.hides(directory, True):
+                continue  # .helmignore hides it: Helm never loads it (its files are the parent's, skipped)
             rel = os.path.relpath(directory, root).replace(os.sep, "/") + "/"
-            files = read_directory(directory, chart.files.prefix + rel, boundary)
+            # Helm loads the chart directory once, so its .helmignore also decides inside charts/*/
+            files = read_directory(directory, chart.files.prefix + rel, boundary, ignore)
             meta, _ = chart_metadata(files)
             found.setdefault(str(meta.get("name") or os.path.basename(directory)), (files, meta, directory))
     for rel in sorted(chart.files.files):
@@ -407,7 +411,7 @@ _FILE_ROLES = (
     ("Chart.lock", "skipped", "dependency lock file (no manifests)"),
     ("requirements.lock", "skipped", "dependency lock file (no manifests)"),
     ("requirements.yaml", "scanned", "chart dependencies (apiVersion v1)"),
-    (".helmignore", "skipped", "packaging ignore list (no manifests)"),
+    (".helmignore", "skipped", "Helm's ignore list (no manifests): the files it matches are not loaded"),
 )
 
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 class ChartFiles:
     """A chart's files by path relative to the chart root; ``display(rel)`` names one for reports."""
 
-    __slots__ = ("files", "prefix", "skipped", "root")
+    __slots__ = ("files", "prefix", "skipped", "root", "ignore")
 
     def __init__(self, prefix: str, root: Optional[str] = None) -> None:
         self.files: Dict[str, bytes] = {}
@@ -42,6 +42,8 @@ class ChartFiles:
         self.skipped: Dict[str, str] = {}
         #: the directory on disk (None for an archive)
         self.root = root
+        #: the ``.helmignore`` rules this chart was read under (its own, or the chart's it lies in)
+        self.ignore: Optional[HelmIgnore] = None
 
     def display(self, rel: str) -> str:
         return self.prefix + rel
@@ -57,12 +59,120 @@ class ChartFiles:
         return text[1:] if text.startswith("\ufeff") else text
 
 
-def read_directory(root: str, prefix: str, boundary: str) -> ChartFiles:
+_IGNORED = "matched by .helmignore: Helm does not load it"
+
+
+class HelmIgnore:
+    """A chart's ``.helmignore`` as Helm's loader applies it (helm internal/ignore/rules.go):
+    one Go ``filepath.Match`` pattern a line, ``#`` comments, ``!`` negates, a trailing ``/``
+    matches directories only, a leading ``/`` anchors at the chart root, a pattern without
+    ``/`` matches the base name; a path is ignored when a positive rule matches and no negative
+    one does, and an ignored directory is skipped whole. ``templates/.?*`` is always added.
+    Paths are relative to ``root``, the chart directory ``helm template`` loads."""
+
+    __slots__ = ("root", "rules")
+
+    def __init__(self, root: str, text: str = "") -> None:
+        import re
+
+        self.root = root
+        self.rules: List[Tuple[bool, bool, bool, Any]] = []  # (negate, directories only, base name, regex)
+        for raw in (text.lstrip("\ufeff").splitlines() + ["templates/.?*"]):
+            rule = raw.strip()
+            if not rule or rule.startswith("#") or "**" in rule:
+                continue  # Helm refuses ``**`` (the whole file then fails to load); we skip the line
+            negate = rule.startswith("!")
+            rule = rule[1:] if negate else rule
+            directory = rule.endswith("/")
+            rule = rule.rstrip("/") if directory else rule
+            anchored = rule.startswith("/")
+            rule = rule.lstrip("/") if anchored else rule
+            regex = _go_match(rule)
+            if regex is not None:
+                self.rules.append((negate, directory, not anchored and "/" not in rule, re.compile(regex)))
+
+    @classmethod
+    def of(cls, root: str) -> "HelmIgnore":
+        from lintra.filesystem import read_regular
+
+        try:
+            text = read_regular(os.path.join(root, ".helmignore"), limits.MAX_CHART_MEMBER_BYTES).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        return cls(root, text)
+
+    def ignored(self, path: str, is_dir: bool) -> bool:
+        """``path`` is absolute, below :attr:`root`."""
+        rel = os.path.relpath(path, self.root).replace(os.sep, "/")
+        if rel in ("", ".") or rel.startswith("../"):
+            return False
+        positive = negative = False
+        for negate, directory, base, regex in self.rules:
+            if directory and not is_dir:
+                continue
+            if regex.fullmatch(rel.rsplit("/", 1)[-1] if base else rel):
+                if negate:
+                    negative = True
+                else:
+                    positive = True
+        return positive and not negative
+
+    def hides(self, path: str, is_dir: bool) -> bool:
+        """Below an ignored directory, or ignored itself."""
+        rel = os.path.relpath(path, self.root).replace(os.sep, "/")
+        if rel.startswith("../"):
+            return False
+        parts = rel.split("/")
+        for end in range(1, len(parts)):
+            if self.ignored(os.path.join(self.root, *parts[:end]), True):
+                return True
+        return self.ignored(path, is_dir)
+
+
+def _go_match(pattern: str) -> Optional[str]:
+    """Go's ``filepath.Match`` pattern as a regular expression (``*`` and ``?`` stop at ``/``,
+    ``[^...]`` negates a class, ``\\`` escapes); None for a malformed pattern, which Helm rejects."""
+    import re
+
+    out = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "\\":
+            i += 1
+            if i >= len(pattern):
+                return None
+            out.append(re.escape(pattern[i]))
+        elif char == "[":
+            end = pattern.find("]", i + 2 if pattern[i + 1:i + 2] == "^" else i + 1)
+            if end < 0:
+                return None
+            body = pattern[i + 1:end]
+            negate = body.startswith("^")
+            body = body[1:] if negate else body
+            if not body:
+                return None
+            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+def read_directory(root: str, prefix: str, boundary: str, ignore: Optional[HelmIgnore] = None) -> ChartFiles:
     """Every regular file below ``root`` (no links leaving ``boundary``), without ``charts/*/``
-    subdirectories' contents: those are charts of their own."""
+    subdirectories' contents: those are charts of their own. Files ``.helmignore`` matches
+    (``ignore``: the rules of the chart directory being loaded, else ``root``'s own) are
+    skipped with that reason, as Helm's loader never reads them."""
     from lintra.repository import is_within
 
     chart = ChartFiles(prefix, root)
+    chart.ignore = ignore = ignore if ignore is not None else HelmIgnore.of(root)
     count = 0
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root)
@@ -75,10 +185,15 @@ def read_directory(root: str, prefix: str, boundary: str) -> ChartFiles:
                                              if not is_within(real, boundary) else
                                              "symbolic link to a directory: not followed in a chart")
         if rel_dir == "charts/":
-            dirnames[:] = []  # each subchart directory is read as a chart of its own
+            # each subchart directory is read as a chart of its own, unless .helmignore hides it:
+            # then its files are this chart's, skipped
+            dirnames[:] = [d for d in dirnames if ignore.hides(os.path.join(dirpath, d), True)]
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             rel = rel_dir + name
+            if ignore.hides(path, False):
+                chart.skipped[rel] = _IGNORED
+                continue
             if os.path.islink(path):
                 real = os.path.realpath(path)
                 if not os.path.isfile(real) or not is_within(real, boundary):
