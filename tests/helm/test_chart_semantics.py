@@ -91,3 +91,64 @@ def test_helmignore_negation_and_anchored_patterns(tmp_path):
     result = run([str(root / "hn")])
     assert where(result, root / "hn") == [("LK201", "templates/keep.yaml.tmp", 5, 3),
                                           ("LK201", "templates/sub/x2.yaml", 5, 3)]
+
+
+def test_import_values_bring_subchart_values_into_the_parent_at_their_own_lines(tmp_path):
+    # https://helm.sh/docs/topics/charts/#importing-child-values-via-dependencies: "- data" imports
+    # the child's exports.data map into the parent's values; child/parent copies a map to a path.
+    # The parent's own values win (Helm processImportValues: CoalesceTables(parent, imported)).
+    root = write(tmp_path, {
+        "par/Chart.yaml": """\
+            apiVersion: v2
+            name: par
+            version: 0.1.0
+            dependencies:
+              - name: child
+                version: 0.1.0
+                repository: file://charts/child
+                import-values:
+                  - child: lb
+                    parent: fromchild
+                  - data
+            """,
+        "par/values.yaml": "child:\n  lb:\n    annotations:\n      cloud.google.com/neg: '{\"ingress\": true}'\n"
+                           "extra:\n  owner: team\n",
+        "par/templates/svc.yaml": """\
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: svc
+              annotations:
+                {{- toYaml .Values.fromchild.annotations | nindent 4 }}
+                {{- toYaml .Values.svcAnnotations | nindent 4 }}
+                owner: {{ .Values.extra.owner }}
+            spec:
+              type: LoadBalancer
+            """,
+        "par/charts/child/Chart.yaml": V2.format("child"),
+        "par/charts/child/values.yaml": """\
+            lb:
+              annotations:
+                cloud.google.com/load-balancer-type: Internal
+            exports:
+              data:
+                svcAnnotations:
+                  networking.gke.io/load-balancer-type: Internal
+                extra:
+                  owner: child
+            """,
+    })
+    result = run([str(root / "par")])
+    got = where(result, root / "par")
+    # the child's default, the parent's override of the child's block, the exported map
+    assert ("LK302", "charts/child/values.yaml", 3, 5) in got
+    assert ("LK302", "values.yaml", 4, 7) in got
+    assert ("LK302", "charts/child/values.yaml", 7, 7) in got
+    hit = next(f for f in result.findings if f.span.line == 7 and f.file.endswith("child/values.yaml"))
+    assert [(os.path.relpath(r.file, str(root / "par")), r.span.line) for r in hit.related] == \
+        [("templates/svc.yaml", 7)]
+    # the parent's own extra.owner wins over the imported one
+    from lintra.load.helm import HelmOptions, analyse
+    docs = analyse(str(root / "par"), "par", HelmOptions())
+    service = next(d for d, _ in docs if d.get("kind") == "Service")
+    assert service["metadata"]["annotations"]["owner"] == "team"

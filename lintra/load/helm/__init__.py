@@ -284,7 +284,9 @@ def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str
         used.add(name)
         files, meta, directory = entry
         cond = _enabled(chart.values, dep)
-        _add_child(chart, files, meta, directory, key, cond, boundary, notes, depth)
+        child = _add_child(chart, files, meta, directory, key, cond, boundary, notes, depth)
+        if cond is None and isinstance(dep.get("import-values"), list):
+            _import_values(chart, child, dep["import-values"], notes)
     for name, (files, meta, directory) in found.items():
         if name not in used:
             _add_child(chart, files, meta, directory, name, None, boundary, notes, depth)
@@ -313,7 +315,7 @@ def _file_dependency(chart: _Chart, root: str, relative: str, boundary: str, not
 
 
 def _add_child(parent: _Chart, files: ChartFiles, meta: dict, directory: Optional[str], key: str,
-               cond: Optional[str], boundary: str, notes: List[str], depth: int) -> None:
+               cond: Optional[str], boundary: str, notes: List[str], depth: int) -> "_Chart":
     own = None
     text = files.text("values.yaml")
     if text is not None:
@@ -326,6 +328,46 @@ def _add_child(parent: _Chart, files: ChartFiles, meta: dict, directory: Optiona
     child.path = f"{parent.path}/charts/{key}"
     parent.children.append(child)
     _children(child, directory, boundary, notes, depth + 1)
+    return child
+
+
+def _import_values(parent: _Chart, child: _Chart, imports: list, notes: List[str]) -> None:
+    """A dependency's ``import-values`` (https://helm.sh/docs/topics/charts/#importing-child-values-via-dependencies):
+    ``- name`` copies the child's ``exports.<name>`` map into the parent's values, ``- child: a.b``
+    / ``parent: c`` copies the child's ``a.b`` map to the parent's ``c`` (``.`` is the root).
+    The parent's own values win over imported ones and only maps are imported (Helm's
+    processImportValues: ``CoalesceTables(parent values, imported)``; a missing or non-map
+    table is skipped with a warning). Imported values keep the place the child's layers wrote
+    them, so a finding on one lands on the child's (or the parent's ``<child>:``) values line."""
+    imported: List[Layer] = []
+    for item in imports:
+        if isinstance(item, str):
+            source, target = "exports." + item, "."
+        elif isinstance(item, dict) and isinstance(item.get("child"), str) and isinstance(item.get("parent"), str):
+            source, target = item["child"], item["parent"]
+        else:
+            continue
+        path = tuple(source.split("."))
+        if not isinstance(_lookup(child.values, path), dict):
+            notes.append(f"{child.path}: import-values {source}: no such table in the subchart's values; not imported")
+            continue
+        mount = () if target == "." else tuple(target.split("."))
+        for layer in child.layers:
+            if layer.mount != ():
+                continue
+            data = layer.lookup(path)
+            if isinstance(data, dict):
+                imported.append(Layer(data, layer.file, layer.locator, layer.prefix + path, mount))
+    if imported:
+        parent.layers = parent.layers + imported
+        parent.values = coalesce(parent.layers)
+
+
+def _lookup(values: Any, path: Tuple[str, ...]) -> Any:
+    node = values
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
 
 def _enabled(values: dict, dep: dict) -> Optional[str]:
