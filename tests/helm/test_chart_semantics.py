@@ -152,3 +152,49 @@ def test_import_values_bring_subchart_values_into_the_parent_at_their_own_lines(
     docs = analyse(str(root / "par"), "par", HelmOptions())
     service = next(d for d, _ in docs if d.get("kind") == "Service")
     assert service["metadata"]["annotations"]["owner"] == "team"
+
+
+TPLVALUES = """\
+    {{- define "common.tplvalues.render" -}}
+    {{- $value := typeIs "string" .value | ternary .value (.value | toYaml) }}
+    {{- if contains "{{" (toJson .value) }}
+      {{- if .scope }}
+          {{- tpl (cat "{{- with $.RelativeScope -}}" $value "{{- end }}") (merge (dict "RelativeScope" .scope) .context) }}
+      {{- else }}
+        {{- tpl $value .context }}
+      {{- end }}
+    {{- else }}
+        {{- $value }}
+    {{- end }}
+    {{- end -}}
+    """
+
+
+def test_tpl_of_rendered_values_keeps_each_key_at_its_values_line(tmp_path):
+    # Bitnami's common.tplvalues.render runs `tpl (toYaml .value)` once any value holds "{{"
+    # (https://helm.sh/docs/howto/charts_tips_and_tricks/#using-the-tpl-function); the keys and
+    # literal values of that YAML were written in values.yaml, so findings on them land there,
+    # not in the library's helper
+    root = write(tmp_path, {
+        "web/Chart.yaml": V2.format("web") + "dependencies:\n  - name: common\n    version: 2.x.x\n"
+                                             "    repository: oci://registry-1.docker.io/bitnamicharts\n",
+        "web/values.yaml": """\
+            accountId: "123456789012"
+            commonAnnotations:
+              service.beta.kubernetes.io/aws-load-balancer-type: nlb
+              eks.amazonaws.com/role-arn: "arn:aws:iam::{{ .Values.accountId }}:role/web"
+            """,
+        "web/templates/sa.yaml": """\
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: web
+              annotations: {{- include "common.tplvalues.render" (dict "value" .Values.commonAnnotations "context" $) | nindent 4 }}
+            """,
+        "web/charts/common/Chart.yaml": V2.format("common") + "type: library\n",
+        "web/charts/common/templates/_tplvalues.tpl": TPLVALUES,
+    })
+    result = run([str(root / "web")])
+    assert where(result, root / "web") == [("LK202", "values.yaml", 3, 3), ("LK203", "values.yaml", 4, 3)]
+    hit = next(f for f in result.findings if f.rule.id == "LK203")
+    assert "arn:aws:iam::123456789012:role/web" in hit.message

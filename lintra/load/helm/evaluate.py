@@ -119,13 +119,17 @@ def truth(value: Any) -> Optional[bool]:
 class Template:
     """A parsed file with the name findings use for it and the origin of its text."""
 
-    __slots__ = ("name", "parsed", "fixed")
+    __slots__ = ("name", "parsed", "fixed", "pieces")
 
-    def __init__(self, name: str, parsed: T.Parsed, fixed: Optional[Loc] = None) -> None:
+    def __init__(self, name: str, parsed: T.Parsed, fixed: Optional[Loc] = None,
+                 pieces: Optional[List[Tuple[int, Seg]]] = None) -> None:
         self.name = name
         self.parsed = parsed
         #: a ``tpl`` string's text maps as a whole to where the string was written
         self.fixed = fixed
+        #: a ``tpl`` string made of output (``tpl (toYaml .Values.x) .``): ``(start, seg)`` per
+        #: piece, so its literal text maps to where each piece was written
+        self.pieces = pieces
 
 
 class Scope:
@@ -205,10 +209,42 @@ class Renderer:
         out.append(seg)
 
     def emit_text(self, tpl: Template, node: T.Text, out: List[Seg]) -> None:
+        if tpl.pieces is not None and tpl.fixed is not None:
+            mapped = self.pieces_of(tpl, node)
+            if mapped is not None:
+                for piece in mapped:
+                    self.emit(out, piece)
+                return
         if tpl.fixed is not None:
             self.emit(out, Seg(node.text, tpl.fixed.file, tpl.fixed.offset, True, tpl.fixed.span, cond=self.cond()))
         else:
             self.emit(out, Seg(node.text, tpl.name, node.pos, cond=self.cond()))
+
+    def pieces_of(self, tpl: Template, node: T.Text) -> Optional[List[Seg]]:
+        """A ``tpl`` string's literal text cut along the pieces of output it was made of, each
+        where that piece was written (a piece no file wrote maps to the ``tpl`` call); None when
+        the pieces do not tile the text."""
+        fixed = tpl.fixed
+        start, end = node.pos, node.pos + len(node.text)
+        covered = start
+        mapped: List[Seg] = []
+        for begin, seg in tpl.pieces or ():
+            stop = begin + len(seg.text)
+            if stop <= start or begin >= end:
+                continue
+            low, high = max(start, begin), min(end, stop)
+            if low != covered:
+                return None
+            covered = high
+            if seg.file is None:
+                piece = Seg(seg.text[low - begin:high - begin], fixed.file, fixed.offset, True, fixed.span)
+            else:
+                piece = seg.cut(low - begin, high - begin)
+            piece.cond = self.cond()
+            mapped.append(piece)
+        if covered != end or node.text != "".join(piece.text for piece in mapped):
+            return None
+        return mapped
 
     def emit_value(self, tpl: Template, pos: int, val: Val, out: List[Seg]) -> None:
         via = (tpl.name, pos) if tpl.fixed is None else None
@@ -531,7 +567,13 @@ class Renderer:
             self.note(f"{tpl.name}: tpl of a string that does not parse ({error})")
             return Val(UNKNOWN)
         where = args[0].o.loc((), "value") or Loc(tpl.name, offset=pos)
-        inner = Template(tpl.name, parsed, where)
+        pieces = None
+        if args[0].segs is not None and "".join(seg.text for seg in args[0].segs) == text:
+            pieces, start = [], 0
+            for seg in args[0].segs:
+                pieces.append((start, seg))
+                start += len(seg.text)
+        inner = Template(tpl.name, parsed, where, pieces)
         if self.depth >= limits.MAX_INCLUDE_DEPTH:
             raise Stop(f"tpl nested deeper than {limits.MAX_INCLUDE_DEPTH}")
         out: List[Seg] = []
