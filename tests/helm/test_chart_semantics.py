@@ -198,3 +198,30 @@ def test_tpl_of_rendered_values_keeps_each_key_at_its_values_line(tmp_path):
     assert where(result, root / "web") == [("LK202", "values.yaml", 3, 3), ("LK203", "values.yaml", 4, 3)]
     hit = next(f for f in result.findings if f.rule.id == "LK203")
     assert "arn:aws:iam::123456789012:role/web" in hit.message
+
+
+def test_a_condition_reads_the_subchart_default_when_the_parent_sets_none(tmp_path):
+    # Helm coalesces the subchart's values.yaml under its name (alias) before it reads
+    # `condition:` paths (chartutil ProcessDependencies: CoalesceValues, then
+    # processDependencyConditions), so the subchart's own `enabled: false` switches it off;
+    # the parent's value, when it sets one, wins
+    files = {
+        "cd/Chart.yaml": V2.format("cd") + "dependencies:\n  - name: store\n    alias: cache\n"
+                                           "    version: 0.1.0\n    repository: https://example.org/charts\n"
+                                           "    condition: cache.enabled\n",
+        "cd/values.yaml": "cache:\n  size: 1Gi\n",
+        "cd/charts/store/Chart.yaml": V2.format("store"),
+        "cd/charts/store/values.yaml": "enabled: false\n",
+        "cd/charts/store/templates/pv.yaml": PV,
+    }
+    root = write(tmp_path / "off", files)
+    result = run([str(root / "cd")])
+    hit, = result.findings
+    assert (hit.rule.id, hit.conditional, hit.level.name) == ("LK201", "cache.enabled is true", "info")
+    assert result.exit_code == 0
+    files["cd/values.yaml"] = "cache:\n  enabled: true\n"
+    root = write(tmp_path / "on", files)
+    result = run([str(root / "cd")])
+    hit, = result.findings
+    assert (hit.rule.id, hit.conditional, os.path.relpath(hit.file, str(root / "cd")), hit.span.line) == \
+        ("LK201", None, "charts/store/templates/pv.yaml", 5)

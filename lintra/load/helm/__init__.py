@@ -283,7 +283,7 @@ def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str
             continue
         used.add(name)
         files, meta, directory = entry
-        cond = _enabled(chart.values, dep)
+        cond = _enabled(_with_defaults(chart.values, key, files), dep)
         child = _add_child(chart, files, meta, directory, key, cond, boundary, notes, depth)
         if cond is None and isinstance(dep.get("import-values"), list):
             _import_values(chart, child, dep["import-values"], notes)
@@ -368,6 +368,25 @@ def _lookup(values: Any, path: Tuple[str, ...]) -> Any:
     for part in path:
         node = node.get(part) if isinstance(node, dict) else None
     return node
+
+
+def _with_defaults(values: dict, key: str, files: ChartFiles) -> dict:
+    """The values a dependency's ``condition`` is read in: the parent's, with the subchart's own
+    ``values.yaml`` under its name (or alias) below what the parent sets, as Helm coalesces them
+    before it processes conditions (chartutil ProcessDependencies: CoalesceValues then
+    processDependencyConditions), so ``enabled: false`` in the subchart's values disables it."""
+    try:
+        own = next((d for d, _ in _parse(files.text("values.yaml")) if isinstance(d, dict)), None)
+    except ValueError:
+        own = None
+    if not isinstance(own, dict):
+        return values
+    block = values.get(key)
+    if block is not None and not isinstance(block, dict):
+        return values
+    view = dict(values)
+    view[key] = coalesce([Layer(block or {}, None), Layer(own, None)])
+    return view
 
 
 def _enabled(values: dict, dep: dict) -> Optional[str]:
