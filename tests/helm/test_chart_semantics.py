@@ -225,3 +225,26 @@ def test_a_condition_reads_the_subchart_default_when_the_parent_sets_none(tmp_pa
     hit, = result.findings
     assert (hit.rule.id, hit.conditional, os.path.relpath(hit.file, str(root / "cd")), hit.span.line) == \
         ("LK201", None, "charts/store/templates/pv.yaml", 5)
+
+
+def test_tags_of_a_nested_dependency_are_read_in_the_top_parent_values(tmp_path):
+    # https://helm.sh/docs/topics/charts/#tags: "In the top parent's values, all charts with tags
+    # can be enabled or disabled"; a subchart's own values.yaml tags are the fallback
+    files = {
+        "top/Chart.yaml": V2.format("top"),
+        "top/values.yaml": "tags:\n  db: false\n",
+        "top/charts/mid/Chart.yaml": V2.format("mid") + "dependencies:\n"
+            "  - {name: grand, version: 0.1.0, repository: 'https://example.org', tags: [db]}\n"
+            "  - {name: other, version: 0.1.0, repository: 'https://example.org', tags: [cache]}\n",
+        "top/charts/mid/values.yaml": "tags:\n  db: true\n  cache: false\n",
+        "top/charts/mid/charts/grand/Chart.yaml": V2.format("grand"),
+        "top/charts/mid/charts/grand/templates/pv.yaml": PV,
+        "top/charts/mid/charts/other/Chart.yaml": V2.format("other"),
+        "top/charts/mid/charts/other/templates/pv.yaml": PV.replace("name: a", "name: b"),
+    }
+    root = write(tmp_path, files)
+    result = run([str(root / "top")])
+    got = sorted((os.path.relpath(f.file, str(root / "top")), f.conditional) for f in result.findings)
+    assert got == [("charts/mid/charts/grand/templates/pv.yaml", "tags.db is true"),
+                   ("charts/mid/charts/other/templates/pv.yaml", "tags.cache is true")]
+    assert result.exit_code == 0

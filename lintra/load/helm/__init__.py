@@ -73,6 +73,8 @@ class _Chart:
         self.own_files: set = set()
         #: the chart's path in Helm's template namespace (``parent/charts/<name or alias>``)
         self.path = str(meta.get("name") or "chart") if isinstance(meta, dict) else "chart"
+        #: the top chart of the tree: its values hold the ``tags:`` every dependency reads
+        self.top: "_Chart" = self
 
 
 def load_chart(source, text: str, options: Optional[Dict[str, Any]] = None):
@@ -283,7 +285,7 @@ def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str
             continue
         used.add(name)
         files, meta, directory = entry
-        cond = _enabled(_with_defaults(chart.values, key, files), dep)
+        cond = _enabled(_with_defaults(chart.values, key, files), dep, _tags(chart))
         child = _add_child(chart, files, meta, directory, key, cond, boundary, notes, depth)
         if cond is None and isinstance(dep.get("import-values"), list):
             _import_values(chart, child, dep["import-values"], notes)
@@ -326,6 +328,7 @@ def _add_child(parent: _Chart, files: ChartFiles, meta: dict, directory: Optiona
         base = f"{base} and {cond}" if base else cond
     child = _Chart(files, meta, layers, base)
     child.path = f"{parent.path}/charts/{key}"
+    child.top = parent.top
     parent.children.append(child)
     _children(child, directory, boundary, notes, depth + 1)
     return child
@@ -389,8 +392,26 @@ def _with_defaults(values: dict, key: str, files: ChartFiles) -> dict:
     return view
 
 
-def _enabled(values: dict, dep: dict) -> Optional[str]:
-    """None when the dependency is enabled; else the condition that would enable it."""
+def _tags(chart: _Chart) -> dict:
+    """The ``tags:`` a dependency of ``chart`` reads: the top parent's (https://helm.sh/docs/topics/charts/#tags:
+    "In the top parent's values, all charts with tags can be enabled or disabled"), over the
+    ``tags:`` of ``chart``'s own values.yaml (Helm coalesces each chart's values into the top's
+    at the root before reading ``tags``: chartutil processDependencyEnabled)."""
+    def of(values: Any) -> dict:
+        found = values.get("tags") if isinstance(values, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    if chart.top is chart:
+        return of(chart.values)
+    own = next((layer.data for layer in chart.layers if layer.mount == () and layer.prefix == ()), None)
+    merged = dict(of(own))
+    merged.update(of(chart.top.values))
+    return merged
+
+
+def _enabled(values: dict, dep: dict, given: Optional[dict] = None) -> Optional[str]:
+    """None when the dependency is enabled; else the condition that would enable it. ``given``
+    are the tags in effect (the parent's own ``tags:`` when not said)."""
     conditions = [c.strip() for c in str(dep.get("condition") or "").split(",") if c.strip()]
     for condition in conditions:
         node: Any = values
@@ -400,7 +421,8 @@ def _enabled(values: dict, dep: dict) -> Optional[str]:
             return None if node else f"{condition} is true"
     tags = dep.get("tags") if isinstance(dep.get("tags"), list) else []
     if tags:
-        given = values.get("tags") if isinstance(values.get("tags"), dict) else {}
+        if given is None:
+            given = values.get("tags") if isinstance(values.get("tags"), dict) else {}
         states = [given.get(str(t)) for t in tags if isinstance(given.get(str(t)), bool)]
         if states and not any(states):
             return "tags." + " or tags.".join(str(t) for t in tags) + " is true"
