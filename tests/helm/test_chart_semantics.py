@@ -248,3 +248,32 @@ def test_tags_of_a_nested_dependency_are_read_in_the_top_parent_values(tmp_path)
     assert got == [("charts/mid/charts/grand/templates/pv.yaml", "tags.db is true"),
                    ("charts/mid/charts/other/templates/pv.yaml", "tags.cache is true")]
     assert result.exit_code == 0
+
+
+def test_a_library_chart_lends_only_its_underscore_templates(tmp_path):
+    # Helm's engine keeps only the _-prefixed templates of a `type: library` chart
+    # (pkg/engine/engine.go isTemplateValid), so a define in its other files does not exist and
+    # the parent's include of it fails there; lintra notes the missing template
+    root = write(tmp_path, {
+        "app/Chart.yaml": V2.format("app"),
+        "app/templates/sa.yaml": """\
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: a
+              annotations:
+                {{- include "lib.role" . | nindent 4 }}
+            """,
+        "app/charts/lib/Chart.yaml": V2.format("lib") + "type: Library\n",
+        "app/charts/lib/templates/role.yaml": """\
+            {{- define "lib.role" -}}
+            eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/a
+            {{- end }}
+            """,
+    })
+    result = run([str(root / "app")])
+    assert result.findings == []
+    record = next(r for r in result.files if r.file.endswith("lib/templates/role.yaml"))
+    assert (record.status, record.reason) == ("skipped", "template of a library chart: Helm reads only its _ templates")
+    chart = next(r for r in result.files if r.file.endswith("app/Chart.yaml"))
+    assert any("'lib.role' is not defined" in note for note in chart.notes)

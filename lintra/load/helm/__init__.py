@@ -110,6 +110,8 @@ def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
         for rel in sorted(chart.files.files):
             if not rel.startswith("templates/") or rel.endswith("NOTES.txt"):
                 continue
+            if _library(chart) and not os.path.basename(rel).startswith("_"):
+                continue  # Helm reads only a library chart's _ templates (engine isTemplateValid)
             name = chart.files.display(rel)
             text = chart.files.text(rel)
             if text is None:
@@ -445,7 +447,7 @@ def _render_chart(chart: _Chart, parsed, defines, texts: Dict[str, Lines], resul
     meta = chart.meta
     chart_object = {_chart_key(k): v for k, v in meta.items()} if isinstance(meta, dict) else {}
     origin = ValuesOrigin(chart.layers)
-    if str(meta.get("type") or "") == "library":
+    if _library(chart):
         return  # a library chart only defines named templates for others
     for rel in sorted(chart.files.files):
         tpl = parsed.get((id(chart), rel))
@@ -481,6 +483,10 @@ def _render_chart(chart: _Chart, parsed, defines, texts: Dict[str, Lines], resul
             for data, locator in parsed_docs:
                 result.append((data, FileLocator(locator, name)))
             chart.rendered[rel] = len(parsed_docs)
+
+
+def _library(chart: _Chart) -> bool:
+    return isinstance(chart.meta, dict) and str(chart.meta.get("type") or "").lower() == "library"
 
 
 def _chart_key(key: str) -> str:
@@ -523,6 +529,8 @@ def _record(chart: _Chart, rel: str, name: str) -> FileRecord:
             return FileRecord(name, "skipped", reason="Helm NOTES.txt: printed after install, not a manifest")
         if base.startswith("_"):
             return FileRecord(name, "scanned", reason="named templates (define), rendered where they are included")
+        if _library(chart):
+            return FileRecord(name, "skipped", reason="template of a library chart: Helm reads only its _ templates")
         count = chart.rendered.get(rel)
         if count is None:
             return FileRecord(name, "skipped", reason="template not rendered (see the chart's notes)")
