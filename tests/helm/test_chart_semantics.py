@@ -277,3 +277,20 @@ def test_a_library_chart_lends_only_its_underscore_templates(tmp_path):
     assert (record.status, record.reason) == ("skipped", "template of a library chart: Helm reads only its _ templates")
     chart = next(r for r in result.files if r.file.endswith("app/Chart.yaml"))
     assert any("'lib.role' is not defined" in note for note in chart.notes)
+
+
+def test_a_hostile_helmignore_ends_in_a_note_not_a_traceback_or_a_hang(tmp_path):
+    import time
+
+    lines = ["[z-a]", "[", "trailing\\\\", "a**b"] + [f"pattern{i}-*.yaml" for i in range(20000)] + ["*.bak"]
+    root = write(tmp_path, {"h/Chart.yaml": V2.format("h"), "h/.helmignore": "\n".join(lines) + "\n",
+                            "h/templates/pv.yaml": PV, "h/templates/pv.bak": PV})
+    for i in range(300):
+        (root / "h" / "templates" / f"cm{i}.txt").write_text("", encoding="utf-8")
+    started = time.monotonic()
+    result = run([str(root / "h")])
+    assert time.monotonic() - started < 30
+    # the *.bak rule lies past the first 500 patterns, so pv.bak renders (and says so in a note)
+    assert where(result, root / "h") == [("LK201", "templates/pv.bak", 5, 3), ("LK201", "templates/pv.yaml", 5, 3)]
+    chart = next(r for r in result.files if r.file.endswith("h/Chart.yaml"))
+    assert ".helmignore: only its first 500 patterns are applied (19502 more are not)" in chart.notes

@@ -98,6 +98,9 @@ def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
     meta, problem = chart_metadata(files)
     if problem:
         notes.append(problem)
+    if files.ignore is not None and files.ignore.dropped:
+        notes.append(f".helmignore: only its first {files.ignore.MAX_RULES} patterns are applied "
+                     f"({files.ignore.dropped} more are not)")
     top_layers = _top_layers(files, helm, notes)
     top = _Chart(files, meta, top_layers, None)
     _children(top, root, boundary, notes, 0)

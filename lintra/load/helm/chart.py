@@ -70,17 +70,25 @@ class HelmIgnore:
     one does, and an ignored directory is skipped whole. ``templates/.?*`` is always added.
     Paths are relative to ``root``, the chart directory ``helm template`` loads."""
 
-    __slots__ = ("root", "rules")
+    __slots__ = ("root", "rules", "dropped")
+
+    #: patterns applied at most: each is tried on every file of the chart and its directories,
+    #: and real ignore files hold a few dozen (the rest are counted in :attr:`dropped`)
+    MAX_RULES = 500
 
     def __init__(self, root: str, text: str = "") -> None:
         import re
 
         self.root = root
         self.rules: List[Tuple[bool, bool, bool, Any]] = []  # (negate, directories only, base name, regex)
+        self.dropped = 0
         for raw in (text.lstrip("\ufeff").splitlines() + ["templates/.?*"]):
             rule = raw.strip()
             if not rule or rule.startswith("#") or "**" in rule:
                 continue  # Helm refuses ``**`` (the whole file then fails to load); we skip the line
+            if len(self.rules) >= self.MAX_RULES and raw != "templates/.?*":
+                self.dropped += 1
+                continue
             negate = rule.startswith("!")
             rule = rule[1:] if negate else rule
             directory = rule.endswith("/")
@@ -88,8 +96,12 @@ class HelmIgnore:
             anchored = rule.startswith("/")
             rule = rule.lstrip("/") if anchored else rule
             regex = _go_match(rule)
-            if regex is not None:
-                self.rules.append((negate, directory, not anchored and "/" not in rule, re.compile(regex)))
+            try:
+                compiled = re.compile(regex) if regex is not None else None
+            except re.error:  # a class Go accepts but matches nothing with ([z-a])
+                compiled = None
+            if compiled is not None:
+                self.rules.append((negate, directory, not anchored and "/" not in rule, compiled))
 
     @classmethod
     def of(cls, root: str) -> "HelmIgnore":
