@@ -294,3 +294,19 @@ def test_a_hostile_helmignore_ends_in_a_note_not_a_traceback_or_a_hang(tmp_path)
     assert where(result, root / "h") == [("LK201", "templates/pv.bak", 5, 3), ("LK201", "templates/pv.yaml", 5, 3)]
     chart = next(r for r in result.files if r.file.endswith("h/Chart.yaml"))
     assert ".helmignore: only its first 500 patterns are applied (19502 more are not)" in chart.notes
+
+
+def test_an_aliased_subchart_sees_its_alias_as_chart_name(tmp_path):
+    # Helm renames the aliased copy of a dependency (chartutil getAliasDependency: md.Name =
+    # dep.Alias), so .Chart.Name names each copy apart
+    root = write(tmp_path, {
+        "al/Chart.yaml": V2.format("al") + "dependencies:\n"
+            "  - {name: store, alias: hot, version: 0.1.0, repository: 'https://example.org'}\n"
+            "  - {name: store, alias: cold, version: 0.1.0, repository: 'https://example.org'}\n",
+        "al/charts/store/Chart.yaml": V2.format("store"),
+        "al/charts/store/templates/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n"
+                                             "  name: {{ .Chart.Name }}\n",
+    })
+    from lintra.load.helm import HelmOptions, analyse
+    docs = analyse(str(root / "al"), "al", HelmOptions())
+    assert sorted(d["metadata"]["name"] for d, _ in docs) == ["cold", "hot"]

@@ -290,6 +290,8 @@ def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str
             continue
         used.add(name)
         files, meta, directory = entry
+        if dep.get("alias") and isinstance(meta, dict):
+            meta = dict(meta, name=key)  # Helm renames an aliased copy: its .Chart.Name is the alias
         cond = _enabled(_with_defaults(chart.values, key, files), dep, _tags(chart))
         child = _add_child(chart, files, meta, directory, key, cond, boundary, notes, depth)
         if cond is None and isinstance(dep.get("import-values"), list):
