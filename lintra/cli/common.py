@@ -97,9 +97,19 @@ def _config_error_class() -> type:
         import click
 
         class ConfigError(click.ClickException):  # noqa: F811 - made once, then a plain module global
-            """A usage or configuration problem: exit code 2, never confused with findings (exit 1)."""
+            """A usage or configuration problem: exit code 2, never confused with findings (exit 1).
+
+            The message names keys, values and paths from files a repository holds; each of its
+            lines is written as :func:`lintra.escape.terminal` makes text inert, so a key such as
+            ``"\\e]0;x\\a"`` cannot drive the terminal and a newline inside one cannot start a
+            forged line (GitHub Actions reads ``::error::`` workflow commands on standard error too)."""
 
             exit_code = 2
+
+            def format_message(self) -> str:
+                from lintra.escape import terminal
+
+                return "\n".join(terminal(line) for line in super().format_message().split("\n"))
 
     return ConfigError
 
