@@ -68,7 +68,7 @@ def baseline_or_exit(path: Optional[str]):
         return None
     from lintra.filter.baseline import BaselineError, read
 
-    if not os.path.isfile(path):
+    if not os.path.exists(path):  # a FIFO, a device or a directory exists: read() says what it is
         raise config_error(f"baseline {path} does not exist; create it with: lintra baseline create --output {path}")
     try:
         return read(path)

@@ -41,3 +41,31 @@ def test_a_nested_unknown_key_with_a_newline(repo):
     assert run.code == 2
     [line] = run.stderr.splitlines()
     assert ".lintra.yaml:1:10: limits.max_depth\\n::warning::x: unknown key; expected one of: " in line
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="FIFOs and /dev/zero")
+@pytest.mark.parametrize("make, name, reason", [
+    (lambda repo: os.mkfifo(repo / "b.yaml"), "b.yaml", "a FIFO (named pipe), not a regular file: not read"),
+    (lambda repo: None, "/dev/zero", "a character device, not a regular file: not read"),
+])
+def test_a_baseline_flag_naming_a_special_file_says_what_it_is(repo, make, name, reason):
+    """It exists: "does not exist; create it with: lintra baseline create --output /dev/zero" was wrong."""
+    make(repo)
+    run = lintra(["check", "--baseline", name, "--", "s.yaml"], str(repo), timeout=30)
+    assert run.code == 2
+    assert run.stderr == f"Error: invalid baseline: {name}: cannot read baseline: {reason}\n"
+
+
+@pytest.mark.parametrize("version", ["true", "2.0", "'2'"])
+def test_a_baseline_version_must_be_the_integer_lintra_writes(repo, version):
+    """``version: true`` passed as version 1 (True == 1 in Python) and ``2.0`` as 2."""
+    (repo / "b.yaml").write_text(f"version: {version}\nfiles: {{}}\n")
+    run = lintra(["check", "--baseline", "b.yaml", "--", "s.yaml"], str(repo))
+    assert run.code == 2
+    assert run.stderr == "Error: invalid baseline: b.yaml:1:1: not a lintra baseline (version 2, files: {FILE: [entries]})\n"
+
+
+def test_a_missing_baseline_still_says_how_to_create_it(repo):
+    run = lintra(["check", "--baseline", "nope.yaml", "--", "s.yaml"], str(repo))
+    assert run.code == 2
+    assert run.stderr == "Error: baseline nope.yaml does not exist; create it with: lintra baseline create --output nope.yaml\n"
