@@ -42,6 +42,8 @@ def _git(args: Sequence[str], cwd: str) -> str:
 
 def changed_since(ref: str, cwd: str = ".") -> Changes:
     """Files added, copied, modified or renamed since ``ref`` (working tree included), plus untracked ones."""
+    if not ref.strip():
+        raise ChangesError(f"--changed-since: {ref!r} is no git ref (an unset CI variable?); name a branch, tag or commit")
     try:
         root = _git(["rev-parse", "--show-toplevel"], cwd).strip()
     except ChangesError:

@@ -73,3 +73,12 @@ def test_parse_reads_quoted_and_tab_ended_headers():
             'diff --git a/m b/x.yaml b/m b/x.yaml\nold mode 100644\nnew mode 100755\n')
     assert _parse(diff) == [("tab\there.yaml", {5, 6}), ("sp ace.yaml", {1}), ('café b/"q.yaml', None),
                             ("m b/x.yaml", None)]
+
+
+@pytest.mark.parametrize("args", [["--changed-since", ""], ["--changed-since=", "--new-only"], ["--changed-since", " "]])
+def test_an_empty_ref_is_a_usage_error_not_a_full_scan(repo, args):
+    """``--changed-since "$BASE_REF"`` with the variable unset scanned everything as if the flag
+    were absent (git itself refuses an empty revision)."""
+    proc = subprocess.run([sys.executable, "-m", "lintra", "check", *args, "."], cwd=repo, capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith(f"Error: --changed-since: {args[-1] if args[-1] == ' ' else ''!r} is no git ref")
