@@ -37,3 +37,32 @@ def test_pack_regexes_match_around_a_lone_surrogate():
 def test_kustomize_target_regex_on_a_name_with_a_lone_surrogate():
     assert _regex_match("web-.*", "web-\ud800")
     assert not _regex_match("api", "web-\ud800")
+
+
+def test_a_helm_set_value_that_is_not_utf8_leaves_one_document_out_not_the_chart(tmp_path):
+    """``--helm-set n=a<0xff>`` (a non-UTF-8 command line reaches Python as U+DCFF): libyaml raised
+    UnicodeEncodeError on the rendered output, the whole chart was LT900 and its templates and
+    values went missing from ``files``."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 1.0.0\n")
+    (tmp_path / "values.yaml").write_text("n: x\n")
+    (tmp_path / "templates" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.n }}\n")
+    (tmp_path / "templates" / "sc.yaml").write_text(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: s\nprovisioner: ebs.csi.aws.com\n")
+    out = every_format(["."], str(tmp_path), extra=["--helm-set", "n=a\udcff"])
+    assert {r["file"]: r["status"] for r in out["json"]["files"]} == {
+        "Chart.yaml": "scanned", "values.yaml": "scanned", "templates/cm.yaml": "scanned", "templates/sc.yaml": "scanned"}
+    [chart] = [r for r in out["json"]["files"] if r["file"] == "Chart.yaml"]
+    assert chart["notes"] == ["templates/cm.yaml:4: the rendered output here is not YAML lintra can read "
+                              "(not valid UTF-8 text: byte 0xff); that document is left out"]
+    assert [(f["rule_id"], f["file"], f["line"]) for f in out["json"]["findings"]] == [("LK201", "templates/sc.yaml", 5)]
+
+
+def test_yaml_text_with_a_lone_surrogate_is_a_syntax_error_at_its_place():
+    from lintra.load.yamltree import YamlSyntaxError, parse
+
+    with pytest.raises(YamlSyntaxError, match="not valid UTF-8 text: byte 0xfe") as raised:
+        parse("a: 1\nbc: d\udcfe\n")
+    assert (raised.value.line, raised.value.column) == (2, 6)
+    with pytest.raises(YamlSyntaxError, match="lone surrogate U\\+D800"):
+        parse("\ud800")
