@@ -69,3 +69,49 @@ def test_a_missing_baseline_still_says_how_to_create_it(repo):
     run = lintra(["check", "--baseline", "nope.yaml", "--", "s.yaml"], str(repo))
     assert run.code == 2
     assert run.stderr == "Error: baseline nope.yaml does not exist; create it with: lintra baseline create --output nope.yaml\n"
+
+
+CHART = {"c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n", "c/values.yaml": "prov: example.org/open\n",
+         "c/templates/sc.yaml": "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: s\n"
+                                "provisioner: {{ .Values.prov }}\n"}
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(8)) + "prov: *i\n"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="FIFOs and /dev/zero")
+@pytest.mark.parametrize("name, content, error", [
+    ("v.yaml", "prov: [ebs.csi.aws.com\n", "v.yaml:2:1: values do not parse: while parsing a flow sequence "
+                                          "did not find expected ',' or ']'"),
+    ("v.yaml", "- prov\n", "v.yaml: values are a list, not a mapping"),
+    ("v.yaml", b"prov: \xff\n", "v.yaml: not valid UTF-8 text (byte 0xff at offset 6)"),
+    ("v.yaml", BOMB, "v.yaml:5:4: values do not parse: aliases expand to more than 1000000 nodes (alias bomb?)"),
+    ("v.yaml", None, "v.yaml: a FIFO (named pipe), not a regular file: not read"),
+    ("/dev/zero", None, "/dev/zero: a character device, not a regular file: not read"),
+])
+def test_a_helm_values_file_that_cannot_be_applied_is_a_usage_error(tmp_path, name, content, error):
+    """``helm template -f FILE`` fails on such a file; lintra rendered every chart without it, as a
+    note on Chart.yaml, and passed (exit 0) a run whose values the user had named."""
+    for path, text in CHART.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    if isinstance(content, bytes):
+        (tmp_path / name).write_bytes(content)
+    elif content is not None:
+        (tmp_path / name).write_text(content)
+    elif not name.startswith("/"):
+        os.mkfifo(tmp_path / name)
+    run = lintra(["check", "--helm-values", name, "--", "c"], str(tmp_path), timeout=30)
+    assert run.code == 2 and run.stdout == ""
+    assert run.stderr == f"Error: --helm-values {error}\n"
+
+
+def test_a_good_or_empty_helm_values_file_still_applies(tmp_path):
+    for path, text in CHART.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    (tmp_path / "empty.yaml").write_text("# nothing yet\n")
+    (tmp_path / "prod.yaml").write_text("prov: ebs.csi.aws.com\n")
+    run = lintra(["check", "--format", "json", "--helm-values", "empty.yaml", "--helm-values", "prod.yaml", "--", "c"],
+                 str(tmp_path))
+    assert run.code == 1
+    assert [(f["rule_id"], f["file"], f["line"]) for f in run.json()["findings"]] == [("LK201", "prod.yaml", 1)]
