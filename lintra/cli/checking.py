@@ -27,7 +27,7 @@ def run_check(paths, fmt, output, changed_since, new_only, context, fail_on, hid
     root = repository_root(start_directory(paths)) or os.getcwd()  # CI formats name files from it
     baseline = None if no_baseline else baseline_or_exit(scan.settings["baseline"])
     changes, force_exclude = None, False
-    if changed_since:
+    if changed_since is not None:  # an empty REF (an unset CI variable) is an error, not a full scan
         from lintra.discover.changes import ChangesError, select_paths
         from lintra.discover.changes import changed_since as changed_since_
 

@@ -68,7 +68,7 @@ def baseline_or_exit(path: Optional[str]):
         return None
     from lintra.filter.baseline import BaselineError, read
 
-    if not os.path.isfile(path):
+    if not os.path.exists(path):  # a FIFO, a device or a directory exists: read() says what it is
         raise config_error(f"baseline {path} does not exist; create it with: lintra baseline create --output {path}")
     try:
         return read(path)
@@ -97,9 +97,19 @@ def _config_error_class() -> type:
         import click
 
         class ConfigError(click.ClickException):  # noqa: F811 - made once, then a plain module global
-            """A usage or configuration problem: exit code 2, never confused with findings (exit 1)."""
+            """A usage or configuration problem: exit code 2, never confused with findings (exit 1).
+
+            The message names keys, values and paths from files a repository holds; each of its
+            lines is written as :func:`lintra.escape.terminal` makes text inert, so a key such as
+            ``"\\e]0;x\\a"`` cannot drive the terminal and a newline inside one cannot start a
+            forged line (GitHub Actions reads ``::error::`` workflow commands on standard error too)."""
 
             exit_code = 2
+
+            def format_message(self) -> str:
+                from lintra.escape import terminal
+
+                return "\n".join(terminal(line) for line in super().format_message().split("\n"))
 
     return ConfigError
 

@@ -42,7 +42,47 @@ def pair(formats: Sequence[str], outputs: Sequence[str], known, environ=os.envir
             suggestion = f" (did you mean {close[0]!r}?)" if close else ""
             raise config_error(f"unknown format {name!r}{suggestion}; known: {', '.join(sorted(known)) or 'none'}{hint}")
         pairs.append((formatter, outputs[n] if n < len(outputs) else None))
+    _refuse_shared_outputs(pairs)
     return pairs
+
+
+def _refuse_shared_outputs(pairs) -> None:
+    """Two formats written to one file leave only the last (``-f json -o r -f sarif -o r``: the
+    JSON is gone), and a file that is standard output itself (``-o /dev/stdout`` beside a format
+    without ``--output``) interleaves two documents: either is a usage error."""
+    seen = {}
+    to_stdout = any(path is None for _, path in pairs)
+    for formatter, path in pairs:
+        if path is None:
+            continue
+        try:
+            info = os.stat(path)
+            key = (info.st_dev, info.st_ino)
+        except OSError:  # not there yet: the path names it
+            key = os.path.realpath(path)
+        else:
+            if _is_null(info):  # -o /dev/null drops a format: no file two formats can garble
+                continue
+        if key in seen:
+            raise config_error(f"--output {path}: both --format {seen[key]} and --format {formatter.name} would write "
+                               "it, and the last would replace the first; give each format its own file")
+        seen[key] = formatter.name
+        if to_stdout and isinstance(key, tuple):
+            try:
+                stdout = os.fstat(1)
+            except OSError:
+                continue
+            if (stdout.st_dev, stdout.st_ino) == key:
+                raise config_error(f"--output {path} is standard output, where another --format writes too; "
+                                   "give it a file")
+
+
+def _is_null(info) -> bool:
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return (null.st_dev, null.st_ino) == (info.st_dev, info.st_ino)
 
 
 def write_all(pairs, result, stdout, options) -> None:

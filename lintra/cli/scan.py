@@ -139,8 +139,12 @@ class ScanSetup:
         values, sets, strings = (self.options.get(key) or () for key in ("helm_values", "helm_set", "helm_set_string"))
         if not (values or sets or strings):
             return None  # the chart loader's defaults; importing the Helm package costs a small run dearly
-        from lintra.load.helm import HelmOptions
+        from lintra.load.helm import HelmOptions, values_file_problem
 
+        for path in values:  # helm template -f refuses a file it cannot apply; so does lintra
+            problem = values_file_problem(path)
+            if problem:
+                raise config_error(f"--helm-values {problem}")
         for expression in (*sets, *strings):
             if "=" not in expression:
                 raise config_error(f"--helm-set {expression}: expected KEY=VALUE")

@@ -216,6 +216,11 @@ def _validate(data: Dict[str, Any], where: Callable[[tuple], str]) -> None:
 
 
 def _dotted(pointer: tuple) -> str:
+    """``pointer`` as ``a.b[0].c``; each key as :func:`lintra.escape.terminal` writes it, so a
+    newline in a key stays inside its message's line."""
+    from lintra.escape import terminal
+
+    pointer = tuple(p if isinstance(p, int) else terminal(p) for p in pointer)
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(pointer))
 
 

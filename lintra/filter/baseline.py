@@ -126,7 +126,10 @@ def read(path: str) -> Baseline:
     except (yamltree.YamlSyntaxError, LimitExceeded) as error:
         raise BaselineError(f"{path}:{error.line}:{error.column}: YAML syntax error: {error}") from None
     data, locator = documents[0] if documents else ({}, None)
-    if not isinstance(data, dict) or data.get("version") not in READABLE or not isinstance(data.get("files"), dict):
+    # ``type(...) is int``: ``version: true`` and ``version: 2.0`` compare equal to 1 and 2 in Python, but
+    # no lintra ever wrote them
+    if not isinstance(data, dict) or type(data.get("version")) is not int or data["version"] not in READABLE \
+            or not isinstance(data.get("files"), dict):
         raise BaselineError(f"{path}:1:1: not a lintra baseline (version {VERSION}, files: {{FILE: [entries]}})")
     entries = []
     for file, items in data["files"].items():

@@ -154,8 +154,20 @@ def stream(text: str) -> Iterator[Tuple[Any, "YamlLocator"]]:
                               mark.column + 1 if mark else 1) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(str(error), 1, 1) from None
+    except UnicodeEncodeError as error:  # libyaml reads UTF-8: a lone surrogate has no UTF-8 form
+        raise _not_utf8(text, error.start) from None
     if exceeded is not None:
         raise exceeded
+
+
+def _not_utf8(text: str, at: int) -> YamlSyntaxError:
+    """The error for text that holds a lone surrogate at ``at``: a byte that was not UTF-8, kept by
+    ``surrogateescape`` (a ``--helm-set`` value from a non-UTF-8 command line, a ``b64dec``), or a
+    surrogate code point no encoding carries alone."""
+    code = ord(text[at])
+    what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"lone surrogate U+{code:04X}"
+    line = text.count("\n", 0, at) + 1
+    return YamlSyntaxError(f"not valid UTF-8 text: {what}", line, at - (text.rfind("\n", 0, at) + 1) + 1)
 
 
 def _longest_document(text: str) -> int:

@@ -66,6 +66,8 @@ def compile_pattern(pattern: str, ignorecase: bool = False) -> Callable[[str], b
     options.max_mem = limits.MAX_PATTERN_MEMORY
     try:
         compiled = re2.compile(pattern, options)
+    except UnicodeEncodeError:
+        raise UnsafePattern("does not compile: it holds a lone surrogate, which is no character") from None
     except re2.error as error:
         reason = error.args[0] if error.args else error
         if isinstance(reason, bytes):
@@ -86,4 +88,20 @@ def compile_pattern(pattern: str, ignorecase: bool = False) -> Callable[[str], b
         except (re.error, OverflowError, RecursionError) as python_error:
             raise UnsafePattern(f"does not compile: {python_error}") from None
     search = compiled.search
-    return lambda value: search(value) is not None
+
+    def matches(value: str) -> bool:
+        try:
+            return search(value) is not None
+        except UnicodeEncodeError:  # RE2 matches UTF-8: a lone surrogate (JSON "\\ud800") cannot be one
+            return search(without_surrogates(value)) is not None
+
+    return matches
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: str) -> str:
+    """``value`` with each lone surrogate (a JSON ``"\\ud800"``, a byte ``surrogateescape`` kept)
+    as U+FFFD, one code point for one: what RE2, which matches UTF-8, can be given."""
+    return _SURROGATES.sub("\ufffd", value)

@@ -197,6 +197,30 @@ def _read(path: str) -> Optional[str]:
         return None
 
 
+def values_file_problem(path: str) -> Optional[str]:
+    """Why the ``--helm-values`` file at ``path`` cannot be applied (``file[:line:column]: why``),
+    or None. ``helm template -f FILE`` fails on a file it cannot read or parse or whose top level
+    is no mapping (an empty file is no values); lintra refuses it before scanning (exit 2) rather
+    than render every chart without the values the user named."""
+    from lintra.filesystem import read_regular
+    from lintra.load import yamltree
+    from lintra.load.limits import MAX_FILE_BYTES
+
+    try:
+        text = read_regular(path, MAX_FILE_BYTES).decode("utf-8")
+    except OSError as error:
+        return f"{path}: {error.strerror or error}"
+    except UnicodeDecodeError as error:
+        return f"{path}: not valid UTF-8 text (byte 0x{error.object[error.start]:02x} at offset {error.start})"
+    try:
+        parsed = yamltree.parse(text)
+    except (yamltree.YamlSyntaxError, LimitExceeded) as error:
+        return f"{path}:{error.line}:{error.column}: values do not parse: {error}"
+    if parsed and not isinstance(parsed[0][0], (dict, type(None))):
+        return f"{path}: values are a {type(parsed[0][0]).__name__}, not a mapping"
+    return None
+
+
 def _values_file(name: str, text: Optional[str], notes: List[str]) -> Optional[Layer]:
     if text is None:
         notes.append(f"{name}: values file cannot be read as UTF-8 text")

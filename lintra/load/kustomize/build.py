@@ -1158,10 +1158,15 @@ def _regex_match(pattern: str, value: str) -> bool:
         options.log_errors = False
         try:
             matches = re2.compile("(?:" + pattern + ")", options).fullmatch
-        except re2.error:
+        except (re2.error, UnicodeEncodeError):  # a lone surrogate is no UTF-8 RE2 can take
             matches = lambda text: text == pattern  # noqa: E731
         _REGEX_CACHE[pattern] = matches
-    return bool(matches(value))
+    try:
+        return bool(matches(value))
+    except UnicodeEncodeError:  # a JSON resource's "\\ud800": RE2 matches UTF-8
+        from lintra.policy.regex_safety import without_surrogates
+
+        return bool(matches(without_surrogates(value)))
 
 
 def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: bool = False) -> bool:
