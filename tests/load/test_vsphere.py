@@ -282,3 +282,43 @@ def test_rvtools_xlsx_accepts_both_spellings_of_disk_headers(tmp_path):
     result = run([str(tmp_path / "RVTools_export_all.xlsx")])
     assert ("LV112", "vDisk!E2") in {(f.rule.id, f.span.region) for f in result.findings}
     assert ("LV111", "vNetwork!D2") in {(f.rule.id, f.span.region) for f in result.findings}
+
+
+def _ova(path, members):
+    """An uncompressed tar of ``(name, bytes or size)`` members; a size is a sparse member of zeros."""
+    with tarfile.open(path, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+        for name, content in members:
+            member = tarfile.TarInfo(name)
+            if isinstance(content, int):
+                member.size = content
+                archive.addfile(member, io.BufferedReader(io.BytesIO(bytes(content))))
+            else:
+                member.size = len(content)
+                archive.addfile(member, io.BytesIO(content))
+
+
+_NIC_OVF = (b'<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+            b'xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">'
+            b'<VirtualSystem><VirtualHardwareSection><Item><rasd:ResourceType>10</rasd:ResourceType>'
+            b'<rasd:ResourceSubType>VMXNET3</rasd:ResourceSubType></Item></VirtualHardwareSection></VirtualSystem></Envelope>')
+
+
+def test_ova_larger_than_the_file_limit_is_read_from_its_descriptor(tmp_path, monkeypatch):
+    # A real OVA carries its disk images after the descriptor (DSP0243 §5.3), so it is always far
+    # larger than MAX_FILE_BYTES; it used to be refused whole: "LT002 larger than 32 MiB".
+    monkeypatch.setattr("lintra.load.limits.MAX_FILE_BYTES", 64 * 1024)
+    _ova(tmp_path / "appliance.ova", [("appliance.ovf", _NIC_OVF), ("appliance-disk1.vmdk", 256 * 1024)])
+    assert os.path.getsize(tmp_path / "appliance.ova") > 256 * 1024
+    result = run([str(tmp_path / "appliance.ova")])
+    column = _NIC_OVF.index(b"rasd:ResourceSubType") + 1
+    assert where(result) == [("LV111", 1, column)]
+    assert [(r.status, r.documents) for r in result.files] == [("scanned", 1)]
+
+
+def test_ova_whose_descriptor_lies_past_the_file_limit_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr("lintra.load.limits.MAX_FILE_BYTES", 64 * 1024)
+    _ova(tmp_path / "late.ova", [("late-disk1.vmdk", 256 * 1024), ("late.ovf", _NIC_OVF)])
+    result = run([str(tmp_path / "late.ova")])
+    assert [(f.rule.id, f.message) for f in result.findings] == [
+        ("LT000", "OVA archive holds no .ovf descriptor in its first 65536 bytes (DSP0243 §5.3: the "
+                  "descriptor is the first member)")]
