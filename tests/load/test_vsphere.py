@@ -322,3 +322,30 @@ def test_ova_whose_descriptor_lies_past_the_file_limit_says_so(tmp_path, monkeyp
     assert [(f.rule.id, f.message) for f in result.findings] == [
         ("LT000", "OVA archive holds no .ovf descriptor in its first 65536 bytes (DSP0243 §5.3: the "
                   "descriptor is the first member)")]
+
+
+def test_rvtools_csv_record_with_a_quoted_line_break(tmp_path):
+    # RVTools writes a VM's annotation as it is, line breaks included, quoted (RFC 4180): the
+    # record spans two lines of the file but is one row of the sheet
+    (tmp_path / "RVTools_tabvInfo.csv").write_bytes(
+        b'vInfoVMName,vInfoFTState,vInfoAnnotation,vInfoLatencySensitivity\r\n'
+        b'vm1,running,"owner: ops\r\nticket 12",high\r\n'
+        b'vm2,running,plain,normal\r\n')
+    result = run([str(tmp_path)])
+    found = [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings]
+    # vm1's FT cell is on the record's first line, its latency cell after the break, on the next;
+    # vm2 is on line 4 of the file and row 3 of the sheet
+    assert found == [("LV104", 2, 2, "vInfo!B2"), ("LV114", 3, 4, "vInfo!D2"), ("LV104", 4, 2, "vInfo!B3")]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_rvtools_csv_saved_with_another_separator(tmp_path, delimiter):
+    # a tab re-saved by a spreadsheet under a locale whose decimal mark is the comma uses
+    # semicolons; with a UTF-8 BOM, as such spreadsheets write it
+    rows = [["vInfoVMName", "vInfoFTState", "vInfoMemory"], ["vm1", "running", "4,5"]]
+    text = "\r\n".join(delimiter.join(row) for row in rows) + "\r\n"
+    (tmp_path / "RVTools_tabvInfo.csv").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    result = run([str(tmp_path)])
+    assert [(r.status, r.reason) for r in result.files] == [("scanned", None)]
+    assert [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings] == [
+        ("LV104", 2, 2, "vInfo!B2")]
