@@ -349,3 +349,26 @@ def test_rvtools_csv_saved_with_another_separator(tmp_path, delimiter):
     assert [(r.status, r.reason) for r in result.files] == [("scanned", None)]
     assert [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings] == [
         ("LV104", 2, 2, "vInfo!B2")]
+
+
+def test_ovf_finding_spans_the_element_name_as_written(tmp_path):
+    # the region covers "rasd:ResourceSubType" (prefix included) and "Item" exactly: end_column
+    # is one past the name's last character
+    (tmp_path / "a.ovf").write_bytes(_NIC_OVF.replace(b"<Item>", b"<Item><rasd:ElementName>nic</rasd:ElementName>"))
+    result = run([str(tmp_path / "a.ovf")])
+    text = result.findings[0]
+    line = _NIC_OVF.replace(b"<Item>", b"<Item><rasd:ElementName>nic</rasd:ElementName>").decode()
+    start = line.index("rasd:ResourceSubType") + 1
+    assert (text.rule.id, text.span.line, text.span.column, text.span.end_line, text.span.end_column) == (
+        "LV111", 1, start, 1, start + len("rasd:ResourceSubType"))
+    assert line[text.span.column - 1:text.span.end_column - 1] == "rasd:ResourceSubType"
+
+
+def test_ovf_vmware_config_span_covers_its_prefixed_name(tmp_path):
+    ovf = (b'<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:vmw="http://www.vmware.com/schema/ovf">'
+           b'<VirtualSystem><VirtualHardwareSection>'
+           b'<vmw:Config vmw:key="nestedHVEnabled" vmw:value="true"/></VirtualHardwareSection></VirtualSystem></Envelope>')
+    (tmp_path / "b.ovf").write_bytes(ovf)
+    finding = run([str(tmp_path / "b.ovf")]).findings[0]
+    written = ovf.decode()[finding.span.column - 1:finding.span.end_column - 1]
+    assert (finding.rule.id, written) == ("LV117", "vmw:Config")
