@@ -372,3 +372,13 @@ def test_ovf_vmware_config_span_covers_its_prefixed_name(tmp_path):
     finding = run([str(tmp_path / "b.ovf")]).findings[0]
     written = ovf.decode()[finding.span.column - 1:finding.span.end_column - 1]
     assert (finding.rule.id, written) == ("LV117", "vmw:Config")
+
+
+def test_vmx_span_covers_an_escaped_value_as_written(tmp_path):
+    # .vmx values escape special characters as |XX (|23 is "#"): the value read is "db#1-rdmp.vmdk",
+    # the text in the file, which the span must cover, is three characters longer per escape
+    line = 'scsi0:0.fileName = "db|231-rdmp.vmdk"'
+    (tmp_path / "db.vmx").write_text(f'displayName = "db"\nscsi0:0.present = "TRUE"\n{line}\n')
+    [finding] = run([str(tmp_path / "db.vmx")]).findings
+    assert (finding.rule.id, finding.span.line) == ("LV101", 3)
+    assert line[finding.span.column - 1:finding.span.end_column - 1] == "db|231-rdmp.vmdk"

@@ -44,7 +44,8 @@ def parse(text: str) -> Entries:
                             Span(number, len(line) - len(line.lstrip()) + 1))
         key, raw, start = setting
         value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw)
-        entries[key.lower()] = (value, Span(number, start + 1, number, start + 1 + len(value)))
+        # the span covers the value as written: an escape (``|23`` for ``#``) is three characters
+        entries[key.lower()] = (value, Span(number, start + 1, number, start + 1 + len(raw)))
     return entries
 
 
