@@ -382,3 +382,11 @@ def test_vmx_span_covers_an_escaped_value_as_written(tmp_path):
     [finding] = run([str(tmp_path / "db.vmx")]).findings
     assert (finding.rule.id, finding.span.line) == ("LV101", 3)
     assert line[finding.span.column - 1:finding.span.end_column - 1] == "db|231-rdmp.vmdk"
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85", "\x1e"])
+def test_vmx_value_holding_a_unicode_line_separator(tmp_path, separator):
+    # only CR and LF end a .vmx line; a display name pasted with U+2028 (or a form feed ...) is a
+    # value like any other, not the end of a line: no LT000 and the next line keeps its number
+    (tmp_path / "a.vmx").write_text(f'displayName = "web{separator}01"\nvhv.enable = "TRUE"\n', encoding="utf-8")
+    assert where(run([str(tmp_path / "a.vmx")])) == [("LV117", 2, 15)]
