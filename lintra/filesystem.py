@@ -58,9 +58,10 @@ def special_path(path: str) -> Optional[str]:
     return None
 
 
-def read_regular(path: str, limit: int) -> bytes:
+def read_regular(path: str, limit: int, prefix: bool = False) -> bytes:
     """The bytes of the regular file at ``path``; :class:`NotRegular`, :class:`TooLarge` or
-    another ``OSError`` otherwise. Never blocks on a FIFO, never reads past ``limit``."""
+    another ``OSError`` otherwise. Never blocks on a FIFO, never reads past ``limit``. With
+    ``prefix``, a larger file is no error: its first ``limit`` bytes are the answer."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     descriptor = os.open(path, flags)
     try:
@@ -68,10 +69,10 @@ def read_regular(path: str, limit: int) -> bytes:
         what = special_kind(info.st_mode)
         if what is not None:
             raise NotRegular(path, what)
-        if info.st_size > limit:
+        if info.st_size > limit and not prefix:
             raise TooLarge(path, limit)
         chunks = []
-        left = limit + 1  # one byte more tells a file that grew past the limit since fstat
+        left = limit + (0 if prefix else 1)  # one byte more tells a file that grew past the limit since fstat
         # the first read asks for the size fstat gave and one byte more: one buffer of the right
         # size (a 1 MiB one shrunk to a small file's size cost more than the read); a file that
         # grew since goes on in 1 MiB reads

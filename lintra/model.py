@@ -99,13 +99,15 @@ class Source:
         if self.path is not None:
             self._data = None
 
-    def read_bytes(self, limit: Optional[int] = None) -> bytes:
+    def read_bytes(self, limit: Optional[int] = None, prefix: bool = False) -> bytes:
         """The content, read once; only a regular file is read, and at most ``limit`` bytes
-        (:func:`lintra.filesystem.read_regular` raises ``OSError`` subclasses otherwise)."""
+        (:func:`lintra.filesystem.read_regular` raises ``OSError`` subclasses otherwise, or, with
+        ``prefix``, gives a larger file's first ``limit`` bytes)."""
         if self._data is None:
             from lintra.filesystem import read_regular
 
-            self._data = read_regular(self.path, (1 << 62) if limit is None else limit)  # type: ignore[arg-type]
+            self._data = read_regular(self.path, (1 << 62) if limit is None else limit,  # type: ignore[arg-type]
+                                      prefix)
         return self._data
 
     def __repr__(self) -> str:

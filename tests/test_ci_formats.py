@@ -222,3 +222,23 @@ def test_gitlab_and_github_link_the_rule_page():
         "[LH101 heat-contrail-resource-type](https://github.com/lintra/lintra/blob/main/docs/rules/LH101.md): ")
     line = next(x for x in lintra("heat", "-f", "github").stdout.splitlines() if "title=LH101" in x)
     assert line.endswith("%0ALH101 documentation: https://github.com/lintra/lintra/blob/main/docs/rules/LH101.md")
+
+
+def test_every_format_names_the_sheet_of_a_spreadsheet_finding(tmp_path):
+    # two findings of one RVTools CSV pair of tabs can share line and column; only the cell
+    # reference (span.region) says which sheet a user must open
+    (tmp_path / "RVTools_tabvInfo.csv").write_text("vInfoVMName,vInfoFTState\nvm1,running\n")
+    (tmp_path / "RVTools_tabvNetwork.csv").write_text("vNetworkVMName,vNetworkAdapter\nvm1,Vmxnet3\n")
+    text = lintra(".", "-q", cwd=tmp_path).stdout.splitlines()
+    assert text == ["RVTools_tabvInfo.csv:2:2: error LV104 Fault Tolerance is configured (running) (vInfo!B2)",
+                    "RVTools_tabvNetwork.csv:2:2: warning LV111 network adapter is VMware paravirtual vmxnet3"
+                    " (vNetwork!B2)"]
+    annotations = lintra(".", "-f", "github", cwd=tmp_path).stdout.splitlines()
+    assert annotations[0].split("::", 2)[2].startswith("Fault Tolerance is configured (running) (vInfo!B2)%0A")
+    issues = json.loads(lintra(".", "-f", "gitlab", cwd=tmp_path).stdout)
+    assert [i["description"] for i in issues] == [
+        "LV104 Fault Tolerance is configured (running) (vInfo!B2)",
+        "LV111 network adapter is VMware paravirtual vmxnet3 (vNetwork!B2)"]
+    junit = ET.fromstring(lintra(".", "-f", "junit", cwd=tmp_path).stdout)
+    [failure] = junit.iter("failure")
+    assert failure.text.startswith("RVTools_tabvInfo.csv:2:2 (vInfo!B2): error LV104")

@@ -213,3 +213,16 @@ def test_baselined_and_suppressed_findings_carry_their_suppression_kind(tmp_path
              for r in log["runs"][0]["results"]]
     assert kinds == [(4, [{"kind": "external", "justification": "accepted by the lintra baseline"}]),
                      (6, [{"kind": "inSource", "justification": "migration OPS-7"}])]
+
+
+def test_a_spreadsheet_cell_is_the_region_message_not_a_snippet(tmp_path):
+    # SARIF 2.1.0 3.30.13: a snippet is the artifact's content in the region; the cell reference is
+    # no such text (the cell holds "running"), it describes the region (3.30.14 message)
+    from lintra.pipeline import run
+    from lintra.report import sarif
+
+    (tmp_path / "RVTools_tabvInfo.csv").write_text("vInfoVMName,vInfoFTState\nvm1,running\n")
+    log = sarif.to_dict(run([str(tmp_path)]), {"root": str(tmp_path)})
+    [region] = [r["locations"][0]["physicalLocation"]["region"] for r in log["runs"][0]["results"]]
+    assert region == {"startLine": 2, "startColumn": 2, "endLine": 2, "endColumn": 9,
+                      "message": {"text": "vInfo!B2"}}

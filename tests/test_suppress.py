@@ -167,3 +167,15 @@ def test_a_name_of_a_rule_left_out_by_select_is_not_an_unused_suppression(lint):
     result = lint(PV_BY.format(comment="k8s-vsphere-volume", annotation="LZ999: none").replace(
         '  annotations: {"lintra.io/ignore": "LZ999: none"}\n', ""), select=["LK102"])
     assert not [f for f in result.findings if f.rule.id == "LT003"]
+
+
+def test_vmx_suppression_counts_lines_as_the_vmx_reader_does(tmp_path):
+    # U+2028 inside a .vmx value ends no line (the reader splits at CR/LF only): the trailing
+    # suppression on line 2 must cover the finding on line 2, not be read as line 3
+    from lintra.pipeline import run
+
+    (tmp_path / "a.vmx").write_text('displayName = "web\u202801"\n'
+                                    'vhv.enable = "TRUE"  # lintra: ignore[LV117] lab host\n', encoding="utf-8")
+    [finding] = run([str(tmp_path / "a.vmx")]).findings
+    assert (finding.rule.id, finding.span.line, finding.suppressed, finding.suppression) == (
+        "LV117", 2, True, "lab host")

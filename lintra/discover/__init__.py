@@ -201,7 +201,7 @@ class _Unlistable(Source):
         super().__init__(name)
         self.error = error
 
-    def read_bytes(self, limit=None) -> bytes:
+    def read_bytes(self, limit=None, prefix=False) -> bytes:
         raise OSError(self.error.errno, f"directory cannot be listed: {self.error.strerror or self.error}")
 
 

@@ -64,9 +64,15 @@ class Suppression:
         return self.whole_file or finding.span.line in self.lines
 
 
+#: a ``.vmx`` line ends at CR or LF only (its reader counts lines so); YAML's parser, like
+#: ``str.splitlines``, also ends one at U+2028 and U+0085
+_VMX_LINES = re.compile(r"\r\n|\r|\n")
+
+
 def from_text(file: str, text: str) -> List[Suppression]:
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = _VMX_LINES.split(text) if file.lower().endswith(".vmx") else text.splitlines()
+    for number, line in enumerate(lines, 1):
         if "lintra:" not in line:
             continue
         match = _COMMENT.search(line)

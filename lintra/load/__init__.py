@@ -36,11 +36,11 @@ class Loader:
     as it goes).
     """
 
-    __slots__ = ("name", "suffixes", "load", "binary", "sniff", "options", "cache_key")
+    __slots__ = ("name", "suffixes", "load", "binary", "sniff", "options", "cache_key", "head")
 
     def __init__(self, name: str, suffixes: Sequence[str], load: Callable, binary: bool = False,
                  sniff: Optional[Callable[[bytes], bool]] = None, options: bool = False,
-                 cache_key: Optional[Callable[[Source], str]] = None) -> None:
+                 cache_key: Optional[Callable[[Source], str]] = None, head: bool = False) -> None:
         self.name = name
         self.suffixes = tuple(s.lower() for s in suffixes)
         self.load = load
@@ -54,6 +54,10 @@ class Loader:
         #: outcome may be cached (:mod:`lintra.mapcache`), and ``cache_key(source)`` says what
         #: besides the file's bytes and name its reading depends on ("" for nothing).
         self.cache_key = cache_key
+        #: the format is read from the start of the file only (an OVA's descriptor is its first
+        #: tar member, the disks after it are gigabytes): a file past ``limits.MAX_FILE_BYTES``
+        #: is then no limit finding, the loader is given its first ``MAX_FILE_BYTES`` bytes
+        self.head = head
 
 
 class Detector:
@@ -168,15 +172,17 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
         each = _keep_all
     if source.skip:
         return Loaded(FileRecord(source.name, "skipped", reason=source.skip))
+    # a format read from its start (an OVA) is read only that far, however large the file
+    head = source.path is not None and getattr(pick_loader(source, loaders), "head", False)
     try:
         # a huge file is never read in: the read checks the size of what it opened first
-        raw = source.read_bytes(limits.MAX_FILE_BYTES)
+        raw = source.read_bytes(limits.MAX_FILE_BYTES, prefix=True) if head else source.read_bytes(limits.MAX_FILE_BYTES)
     except TooLarge:
         return _too_large(source)
     except NotRegular as error:  # it changed since discovery (a race), or a caller named it directly
         return Loaded(FileRecord(source.name, "skipped", reason=error.strerror))
     except OSError as error:
-        if source.path is not None and _size(source.path) > limits.MAX_FILE_BYTES:
+        if not head and source.path is not None and _size(source.path) > limits.MAX_FILE_BYTES:
             # too large wins over unreadable, as when the size was looked at before the read
             return _too_large(source)
         reason = f"cannot read: {error.strerror or error}"

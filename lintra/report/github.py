@@ -32,7 +32,8 @@ def command(finding, root: Optional[str] = None) -> str:
              ("title", f"{finding.rule.id} {finding.rule.name}")]
     rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
     uri = help_uri(finding.rule)
-    message = finding.message + (f"\n{finding.rule.id} documentation: {uri}" if uri else "")
+    message = finding.message + (f" ({span.region})" if span.region else "")  # the sheet's cell (vDisk!C2)
+    message += f"\n{finding.rule.id} documentation: {uri}" if uri else ""
     return f"::{COMMANDS[finding.level.name]} {rendered}::{escape_data(message)}"
 
 

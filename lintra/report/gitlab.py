@@ -36,7 +36,9 @@ def to_list(result, root: Optional[str] = None) -> List[Dict[str, Any]]:
         count = seen[fingerprint] = seen.get(fingerprint, 0) + 1
         uri = help_uri(finding.rule)
         issues.append({
-            "description": f"{finding.rule.id} {finding.message}",
+            # a spreadsheet's cell (vDisk!C2): GitLab shows lines only, which do not say which sheet
+            "description": f"{finding.rule.id} {finding.message}"
+                           + (f" ({finding.span.region})" if finding.span.region else ""),
             "check_name": finding.rule.id,
             "fingerprint": fingerprint if count == 1 else f"{fingerprint}-{count}",
             "severity": severity(finding),

@@ -66,7 +66,8 @@ def to_element(result, root: Optional[str] = None) -> ET.Element:
         case = ET.Element("testcase", name=f"{rule_id} {file}", classname=f"lintra.{name}.{rule_id}",
                           file=file, line=str(findings[0].span.line))
         failed = [f for f in findings if id(f) in fails]
-        text = "\n".join(describe(f, f"{file}:{f.span.line}:{f.span.column}") for f in findings)
+        text = "\n".join(describe(f, f"{file}:{f.span.line}:{f.span.column}"
+                                      + (f" ({f.span.region})" if f.span.region else "")) for f in findings)
         if failed:
             failure = ET.SubElement(case, "failure", message=failed[0].message
                                     if len(failed) == 1 else f"{len(failed)} findings of {rule_id}",

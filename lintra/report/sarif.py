@@ -54,8 +54,8 @@ def _location(file: str, span, root: str, message: str = None) -> Dict[str, Any]
         "region": {"startLine": max(span.line, 1), "startColumn": max(span.column, 1),
                    "endLine": max(span.end_line, span.line, 1),
                    "endColumn": max(span.end_column, 1)}}}
-    if span.region:
-        location["physicalLocation"]["region"]["snippet"] = {"text": span.region}
+    if span.region:  # the sheet's cell (vDisk!C2); a snippet would claim it is the file's text there
+        location["physicalLocation"]["region"]["message"] = {"text": span.region}
     if message:
         location["message"] = {"text": message}
     return location

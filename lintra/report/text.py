@@ -83,9 +83,11 @@ def write(result, stream, options: Dict[str, Any]) -> None:
         listed = True
         span = finding.span
         level = finding.level.name
+        # a spreadsheet's cell (vDisk!C2): line and column alone do not say which sheet
+        cell = f" ({terminal(span.region)})" if span.region else ""
         stream.write(f"{style(terminal(finding.file), bold=True)}:{span.line}:{span.column}: "
                      f"{style(level, fg=_COLOURS[level])} {style(finding.rule.id, bold=True)} "
-                     f"{terminal(finding.message)}{_tail(finding)}\n")
+                     f"{terminal(finding.message)}{cell}{_tail(finding)}\n")
         for related in finding.related:
             stream.write(f"    {terminal(related.file)}:{related.span.line}:{related.span.column}: "
                          f"{terminal(related.message)}\n")

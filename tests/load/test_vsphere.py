@@ -282,3 +282,111 @@ def test_rvtools_xlsx_accepts_both_spellings_of_disk_headers(tmp_path):
     result = run([str(tmp_path / "RVTools_export_all.xlsx")])
     assert ("LV112", "vDisk!E2") in {(f.rule.id, f.span.region) for f in result.findings}
     assert ("LV111", "vNetwork!D2") in {(f.rule.id, f.span.region) for f in result.findings}
+
+
+def _ova(path, members):
+    """An uncompressed tar of ``(name, bytes or size)`` members; a size is a sparse member of zeros."""
+    with tarfile.open(path, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+        for name, content in members:
+            member = tarfile.TarInfo(name)
+            if isinstance(content, int):
+                member.size = content
+                archive.addfile(member, io.BufferedReader(io.BytesIO(bytes(content))))
+            else:
+                member.size = len(content)
+                archive.addfile(member, io.BytesIO(content))
+
+
+_NIC_OVF = (b'<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+            b'xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">'
+            b'<VirtualSystem><VirtualHardwareSection><Item><rasd:ResourceType>10</rasd:ResourceType>'
+            b'<rasd:ResourceSubType>VMXNET3</rasd:ResourceSubType></Item></VirtualHardwareSection></VirtualSystem></Envelope>')
+
+
+def test_ova_larger_than_the_file_limit_is_read_from_its_descriptor(tmp_path, monkeypatch):
+    # A real OVA carries its disk images after the descriptor (DSP0243 §5.3), so it is always far
+    # larger than MAX_FILE_BYTES; it used to be refused whole: "LT002 larger than 32 MiB".
+    monkeypatch.setattr("lintra.load.limits.MAX_FILE_BYTES", 64 * 1024)
+    _ova(tmp_path / "appliance.ova", [("appliance.ovf", _NIC_OVF), ("appliance-disk1.vmdk", 256 * 1024)])
+    assert os.path.getsize(tmp_path / "appliance.ova") > 256 * 1024
+    result = run([str(tmp_path / "appliance.ova")])
+    column = _NIC_OVF.index(b"rasd:ResourceSubType") + 1
+    assert where(result) == [("LV111", 1, column)]
+    assert [(r.status, r.documents) for r in result.files] == [("scanned", 1)]
+
+
+def test_ova_whose_descriptor_lies_past_the_file_limit_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr("lintra.load.limits.MAX_FILE_BYTES", 64 * 1024)
+    _ova(tmp_path / "late.ova", [("late-disk1.vmdk", 256 * 1024), ("late.ovf", _NIC_OVF)])
+    result = run([str(tmp_path / "late.ova")])
+    assert [(f.rule.id, f.message) for f in result.findings] == [
+        ("LT000", "OVA archive holds no .ovf descriptor in its first 65536 bytes (DSP0243 §5.3: the "
+                  "descriptor is the first member)")]
+
+
+def test_rvtools_csv_record_with_a_quoted_line_break(tmp_path):
+    # RVTools writes a VM's annotation as it is, line breaks included, quoted (RFC 4180): the
+    # record spans two lines of the file but is one row of the sheet
+    (tmp_path / "RVTools_tabvInfo.csv").write_bytes(
+        b'vInfoVMName,vInfoFTState,vInfoAnnotation,vInfoLatencySensitivity\r\n'
+        b'vm1,running,"owner: ops\r\nticket 12",high\r\n'
+        b'vm2,running,plain,normal\r\n')
+    result = run([str(tmp_path)])
+    found = [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings]
+    # vm1's FT cell is on the record's first line, its latency cell after the break, on the next;
+    # vm2 is on line 4 of the file and row 3 of the sheet
+    assert found == [("LV104", 2, 2, "vInfo!B2"), ("LV114", 3, 4, "vInfo!D2"), ("LV104", 4, 2, "vInfo!B3")]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_rvtools_csv_saved_with_another_separator(tmp_path, delimiter):
+    # a tab re-saved by a spreadsheet under a locale whose decimal mark is the comma uses
+    # semicolons; with a UTF-8 BOM, as such spreadsheets write it
+    rows = [["vInfoVMName", "vInfoFTState", "vInfoMemory"], ["vm1", "running", "4,5"]]
+    text = "\r\n".join(delimiter.join(row) for row in rows) + "\r\n"
+    (tmp_path / "RVTools_tabvInfo.csv").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    result = run([str(tmp_path)])
+    assert [(r.status, r.reason) for r in result.files] == [("scanned", None)]
+    assert [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings] == [
+        ("LV104", 2, 2, "vInfo!B2")]
+
+
+def test_ovf_finding_spans_the_element_name_as_written(tmp_path):
+    # the region covers "rasd:ResourceSubType" (prefix included) and "Item" exactly: end_column
+    # is one past the name's last character
+    (tmp_path / "a.ovf").write_bytes(_NIC_OVF.replace(b"<Item>", b"<Item><rasd:ElementName>nic</rasd:ElementName>"))
+    result = run([str(tmp_path / "a.ovf")])
+    text = result.findings[0]
+    line = _NIC_OVF.replace(b"<Item>", b"<Item><rasd:ElementName>nic</rasd:ElementName>").decode()
+    start = line.index("rasd:ResourceSubType") + 1
+    assert (text.rule.id, text.span.line, text.span.column, text.span.end_line, text.span.end_column) == (
+        "LV111", 1, start, 1, start + len("rasd:ResourceSubType"))
+    assert line[text.span.column - 1:text.span.end_column - 1] == "rasd:ResourceSubType"
+
+
+def test_ovf_vmware_config_span_covers_its_prefixed_name(tmp_path):
+    ovf = (b'<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:vmw="http://www.vmware.com/schema/ovf">'
+           b'<VirtualSystem><VirtualHardwareSection>'
+           b'<vmw:Config vmw:key="nestedHVEnabled" vmw:value="true"/></VirtualHardwareSection></VirtualSystem></Envelope>')
+    (tmp_path / "b.ovf").write_bytes(ovf)
+    finding = run([str(tmp_path / "b.ovf")]).findings[0]
+    written = ovf.decode()[finding.span.column - 1:finding.span.end_column - 1]
+    assert (finding.rule.id, written) == ("LV117", "vmw:Config")
+
+
+def test_vmx_span_covers_an_escaped_value_as_written(tmp_path):
+    # .vmx values escape special characters as |XX (|23 is "#"): the value read is "db#1-rdmp.vmdk",
+    # the text in the file, which the span must cover, is three characters longer per escape
+    line = 'scsi0:0.fileName = "db|231-rdmp.vmdk"'
+    (tmp_path / "db.vmx").write_text(f'displayName = "db"\nscsi0:0.present = "TRUE"\n{line}\n')
+    [finding] = run([str(tmp_path / "db.vmx")]).findings
+    assert (finding.rule.id, finding.span.line) == ("LV101", 3)
+    assert line[finding.span.column - 1:finding.span.end_column - 1] == "db|231-rdmp.vmdk"
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85", "\x1e"])
+def test_vmx_value_holding_a_unicode_line_separator(tmp_path, separator):
+    # only CR and LF end a .vmx line; a display name pasted with U+2028 (or a form feed ...) is a
+    # value like any other, not the end of a line: no LT000 and the next line keeps its number
+    (tmp_path / "a.vmx").write_text(f'displayName = "web{separator}01"\nvhv.enable = "TRUE"\n', encoding="utf-8")
+    assert where(run([str(tmp_path / "a.vmx")])) == [("LV117", 2, 15)]

@@ -30,7 +30,9 @@ def _alone(source) -> str:
 def register_loaders(register):
     register(Loader("vmx", (".vmx",), _reader("vmx", "load_vmx"), cache_key=_alone))
     register(Loader("ovf", (".ovf",), _reader("ovf", "load_ovf"), binary=True, cache_key=_alone))
-    register(Loader("ova", (".ova",), _reader("ovf", "load_ova"), binary=True, cache_key=_alone))
+    # an OVA holds its disks after the descriptor (DSP0243 §5.3: the descriptor is the first member),
+    # so a real one is gigabytes: only its start is read
+    register(Loader("ova", (".ova",), _reader("ovf", "load_ova"), binary=True, cache_key=_alone, head=True))
     register(Loader("rvtools-csv", (".csv",), _reader("rvtools", "load_csv"), cache_key=_alone))
     register(Loader("rvtools-xlsx", (".xlsx",), _reader("rvtools", "load_xlsx"), binary=True, cache_key=_alone))
 

@@ -26,12 +26,13 @@ _TOOLS_GUESTINFO = ("guestinfo.vmtools", "guestinfo.vmware", "guestinfo.appinfo"
 
 def load_ova(source: Source, data: bytes) -> list:
     """An OVA is a plain (uncompressed) tar whose first member is the descriptor (DSP0243 §5.3):
-    it is opened as exactly that, so a gzip stream (a decompression bomb) is no OVA; members are
-    listed only until the descriptor, and the descriptor is read only up to its limit (a sparse
+    ``data`` is the file's first ``limits.MAX_FILE_BYTES`` bytes (the disk images after the
+    descriptor are never read), opened as exactly that, so a gzip stream (a decompression bomb)
+    is no OVA; members are listed only until the descriptor, and the descriptor is read only up to its limit (a sparse
     member may declare any size)."""
+    member = None
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
-            member = None
             for count, candidate in enumerate(archive, 1):
                 if candidate.name.lower().endswith(".ovf") and candidate.isfile():
                     member = candidate
@@ -39,15 +40,25 @@ def load_ova(source: Source, data: bytes) -> list:
                 if count >= limits.MAX_ARCHIVE_MEMBERS:
                     raise LimitExceeded(f"OVA lists more than {limits.MAX_ARCHIVE_MEMBERS} members before a descriptor")
             if member is None:
-                raise LoadError("LT000", "OVA archive holds no .ovf descriptor", Span(1, 1))
+                raise _no_descriptor(data)
             if member.size > limits.MAX_OVA_DESCRIPTOR_BYTES:
                 raise LimitExceeded(f"OVA descriptor {member.name!r} larger than "
                                     f"{limits.size(limits.MAX_OVA_DESCRIPTOR_BYTES)}")
             handle = archive.extractfile(member)
             descriptor = handle.read(limits.MAX_OVA_DESCRIPTOR_BYTES + 1) if handle else b""
     except (tarfile.TarError, EOFError, OSError, ValueError) as error:
+        if member is None and len(data) >= limits.MAX_FILE_BYTES:  # the members go on past what was read
+            raise _no_descriptor(data) from None
         raise LoadError("LT000", f"not a readable OVA (uncompressed tar) archive: {error}", Span(1, 1)) from None
     return load_ovf(source, descriptor)
+
+
+def _no_descriptor(data: bytes) -> LoadError:
+    if len(data) >= limits.MAX_FILE_BYTES:  # only the file's start was read (its Loader's ``head``)
+        return LoadError("LT000", f"OVA archive holds no .ovf descriptor in its first "
+                         f"{limits.size(limits.MAX_FILE_BYTES)} (DSP0243 §5.3: the descriptor is "
+                         f"the first member)", Span(1, 1))
+    return LoadError("LT000", "OVA archive holds no .ovf descriptor", Span(1, 1))
 
 
 def load_ovf(source: Source, data) -> list:

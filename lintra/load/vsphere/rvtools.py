@@ -80,14 +80,16 @@ class Cell:
     keeps a place for several cells of each, and a Span with its region text costs three times as
     much."""
 
-    __slots__ = ("line", "column", "width", "tab")
+    __slots__ = ("line", "column", "width", "tab", "row")
 
-    def __init__(self, line: int, column: int, width: "int | None", tab: str) -> None:
+    def __init__(self, line: int, column: int, width: "int | None", tab: str, row: "int | None" = None) -> None:
         self.line, self.column, self.width, self.tab = line, column, width, tab
+        #: the sheet row, where it is not the line (a CSV record after a quoted multi-line value)
+        self.row = row
 
     @property
     def span(self) -> Span:
-        region = f"{self.tab}!{_letter(self.column - 1)}{self.line}"
+        region = f"{self.tab}!{_letter(self.column - 1)}{self.line if self.row is None else self.row}"
         if self.width is None:  # xlsx: a cell, not a run of characters
             return Span(self.line, self.column, region=region)
         return Span(self.line, self.column, self.line, self.column + self.width, region)
@@ -116,8 +118,22 @@ def _columns(tab: str, header: List[str]) -> Dict[int, str]:
     return out
 
 
+#: line breaks inside a quoted CSV value, each of which starts a line of the file
+_BREAK = re.compile(r"\r\n?|\n")
+#: the separators a CSV tab is written with: RVTools writes commas, a spreadsheet saving it under a
+#: locale whose decimal mark is the comma writes semicolons, and some exports use tabs
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header line: the one of :data:`_DELIMITERS` it holds most of."""
+    first = text[:text.find("\n")] if "\n" in text[:65536] else text[:65536]
+    counts = [(first.count(d), -n, d) for n, d in enumerate(_DELIMITERS)]
+    return max(counts)[2] if max(counts)[0] else ","
+
+
 def load_csv(source: Source, text: str) -> list:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -129,12 +145,21 @@ def load_csv(source: Source, text: str) -> list:
 
     def rows() -> Iterable[Row]:
         try:
+            start = reader.line_num + 1  # the line the next record starts on
             for count, record in enumerate(reader, 2):
-                line = reader.line_num
                 if count > limits.MAX_ROWS:
-                    raise LimitExceeded(f"RVTools tab {tab} has more than {limits.MAX_ROWS} rows", line)
-                yield {name: (record[i], Cell(line, i + 1, len(record[i]), tab))
-                       for i, name in columns.items() if i < len(record)}
+                    raise LimitExceeded(f"RVTools tab {tab} has more than {limits.MAX_ROWS} rows", start)
+                if reader.line_num == start:  # one line: every cell on it, the sheet row its count
+                    yield {name: (record[i], Cell(start, i + 1, len(record[i]), tab, count))
+                           for i, name in columns.items() if i < len(record)}
+                else:  # a quoted value spans lines: each cell is on the line its value starts on
+                    lines, line = [], start
+                    for value in record:
+                        lines.append(line)
+                        line += len(_BREAK.findall(value))
+                    yield {name: (record[i], Cell(lines[i], i + 1, len(record[i]), tab, count))
+                           for i, name in columns.items() if i < len(record)}
+                start = reader.line_num + 1
         except csv.Error as error:
             raise LoadError("LT000", f"CSV syntax error: {error}", Span(reader.line_num, 1)) from None
     vms: Dict[str, VmBuilder] = {}

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Dict, Optional, Tuple, TypeAlias
 
 _ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
+_LINES = re.compile(r"\r\n|\r|\n")
 _DEVICE = re.compile(r"^(ethernet|scsi|sata|nvme|ide|pcipassthru)(\d+)\.present$")
 _DISK = re.compile(r"^((?:scsi|sata|nvme|ide)\d+:\d+)\.present$")
 #: ``guestinfo.*`` keys VMware Tools or vCenter write themselves: no user configuration in them.
@@ -32,7 +33,9 @@ _EXCERPT = 32
 
 def parse(text: str) -> Entries:
     entries: Entries = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    # lines end at CR, LF or CRLF only: str.splitlines() also breaks at U+2028, U+0085, form
+    # feed ..., which a value (a VM's display name) may hold, and the line numbers would drift
+    for number, line in enumerate(_LINES.split(text), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -44,7 +47,8 @@ def parse(text: str) -> Entries:
                             Span(number, len(line) - len(line.lstrip()) + 1))
         key, raw, start = setting
         value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw)
-        entries[key.lower()] = (value, Span(number, start + 1, number, start + 1 + len(value)))
+        # the span covers the value as written: an escape (``|23`` for ``#``) is three characters
+        entries[key.lower()] = (value, Span(number, start + 1, number, start + 1 + len(raw)))
     return entries
 
 

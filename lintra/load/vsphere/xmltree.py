@@ -20,19 +20,21 @@ if TYPE_CHECKING:
 
 
 class Element:
-    __slots__ = ("tag", "attrs", "text", "children", "line", "column")
+    __slots__ = ("tag", "attrs", "text", "children", "line", "column", "width")
 
-    def __init__(self, tag: str, attrs: Dict[str, str], line: int, column: int) -> None:
+    def __init__(self, tag: str, attrs: Dict[str, str], line: int, column: int, width: Optional[int] = None) -> None:
         self.tag = tag          # local name, namespace dropped: OVF 1.x and 2.x read alike
         self.attrs = attrs      # local attribute names -> values
         self.text = ""
         self.children: List["Element"] = []
         self.line = line
         self.column = column
+        #: characters of the name as written (``rasd:ResourceSubType``, prefix included)
+        self.width = len(tag) if width is None else width
 
     @property
     def span(self) -> Span:
-        return Span(self.line, self.column, self.line, self.column + len(self.tag) + 1)
+        return Span(self.line, self.column, self.line, self.column + self.width)
 
     def find(self, tag: str) -> Optional["Element"]:
         return next((c for c in self.children if c.tag == tag), None)
@@ -54,11 +56,20 @@ class _Refused(Exception):
 
 
 def _local(name: str) -> str:
-    return name.rsplit("}", 1)[-1]
+    """The local name of expat's ``uri}local}prefix`` (``namespace_prefixes``), ``uri}local`` or ``local``."""
+    parts = name.split("}")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def _written(name: str) -> int:
+    """Characters of the name as the document writes it: ``prefix:local`` or ``local``."""
+    parts = name.split("}")
+    return len(parts[1]) + len(parts[2]) + 1 if len(parts) == 3 else len(parts[-1])
 
 
 def parse(data: bytes) -> Element:
     parser = expat.ParserCreate(namespace_separator="}")
+    parser.namespace_prefixes = True  # names carry their prefix: a span covers the name as written
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     stack: List[Element] = []
     root: List[Element] = []
@@ -68,7 +79,7 @@ def parse(data: bytes) -> Element:
             raise LimitExceeded(f"XML nested deeper than {limits.MAX_DEPTH} levels",
                                 parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
         element = Element(_local(name), {_local(k): v for k, v in attrs.items()},
-                          parser.CurrentLineNumber, parser.CurrentColumnNumber + 2)
+                          parser.CurrentLineNumber, parser.CurrentColumnNumber + 2, _written(name))
         (stack[-1].children if stack else root).append(element)
         stack.append(element)
 

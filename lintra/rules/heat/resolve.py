@@ -71,11 +71,13 @@ def is_intrinsic(value: Any) -> bool:
 FINDS_UNDER = [("resources",)]
 
 
-def looks_at_types(test: Callable[[Any], bool], sections: Tuple[str, ...] = ("resources",)):
+def looks_at_types(test: Callable[[Any], bool], sections: Tuple[str, ...] = ("resources",),
+                   members: Tuple[str, ...] = ()):
     """``looks`` (see :class:`lintra.check.Dispatch`) of a rule that finds only at resources whose
     literal ``type`` passes ``test`` (:func:`resources_of`): a template without one is not given
     to it (unless a ``get_param`` stands on the way to a type: :func:`stands_in`). ``sections``:
-    ``resources`` (HOT), and ``Resources`` (CloudFormation, whose field is ``Type``)."""
+    ``resources`` (HOT), and ``Resources`` (CloudFormation, whose field is ``Type``); ``members``:
+    HOT properties holding a group member's definition (``resource_def``), whose ``type`` counts too."""
     made: list = []
 
     def passes(key: Any, value: Any) -> bool:
@@ -87,6 +89,8 @@ def looks_at_types(test: Callable[[Any], bool], sections: Tuple[str, ...] = ("re
 
             made.extend((reach_of(compile_path(f"{section}.*.{'type' if section == 'resources' else 'Type'}")), passes)
                         for section in sections)
+            made.extend((reach_of(compile_path(f"resources.*.properties.{member}.type")), passes)
+                        for member in members)
         return made
     return looks
 

@@ -59,8 +59,14 @@ EXTRA_TYPES = {
                    "that vendor's, not as unknown; LH107 reports an alias an environment maps to one."}
 
 
+#: HOT group resources and the property whose ``type`` each member is made of (Heat template
+#: guide: OS::Heat::ResourceGroup ``resource_def``, OS::Heat::AutoScalingGroup ``resource``)
+MEMBERS = {"OS::Heat::ResourceGroup": "resource_def", "OS::Heat::AutoScalingGroup": "resource"}
+
+
 def resource_types(document):
-    """``(pointer, resource name, type)`` for every resource with a string type (HOT and CFN)."""
+    """``(pointer, resource name, type)`` for every resource with a string type (HOT and CFN),
+    and for the members of a HOT ResourceGroup or AutoScalingGroup (under the group's name)."""
     data = document.data
     for section, field in (("resources", "type"), ("Resources", "Type")):
         resources = data.get(section) if isinstance(data, dict) else None
@@ -68,8 +74,15 @@ def resource_types(document):
             continue
         for name, resource in resources.items():
             kind = resource.get(field) if isinstance(resource, dict) else None
-            if isinstance(kind, str) and kind:
-                yield (section, name, field), name, kind
+            if not isinstance(kind, str) or not kind:
+                continue  # a computed type ({get_param: ...}) names no group either
+            yield (section, name, field), name, kind
+            member = MEMBERS.get(kind) if section == "resources" else None
+            properties = resource.get("properties") if member else None
+            definition = properties.get(member) if isinstance(properties, dict) else None
+            inner = definition.get("type") if isinstance(definition, dict) else None
+            if isinstance(inner, str) and inner:
+                yield (section, name, "properties", member, "type"), name, inner
 
 
 def entry_for(table, kind):
@@ -115,7 +128,7 @@ def _may_report(kind):
 
 #: a template whose types are all upstream or templates is not given to the check (nor does it
 #: ask the run's environments which names are aliases there)
-check.looks = resolve.looks_at_types(_may_report, ("resources", "Resources"))
+check.looks = resolve.looks_at_types(_may_report, ("resources", "Resources"), members=tuple(MEMBERS.values()))
 
 
 EXAMPLES = {
