@@ -459,3 +459,49 @@ def test_helm_chart_in_the_repository_is_rendered_by_the_chart_analyser(repo):
     assert "helm chart remote-only is not in the repository" in record.reason
     docs = built(repo, "app")
     assert [d.data["metadata"].get("namespace") for d in docs] == ["shop"]
+
+
+def test_generated_names_take_the_hash_last_and_of_the_merged_data(repo):
+    # kubectl.docs.kubernetes.io/references/kustomize/kustomization/namesuffix/: "The suffix is
+    # appended before the content hash if the resource type is ConfigMap or Secret"; an overlay's
+    # behavior: merge changes the data, so the hash, and its generatorOptions labels reach the map.
+    write(repo, {"base/kustomization.yaml": """
+        resources: [deployment.yaml, sa.yaml]
+        configMapGenerator:
+        - name: settings
+          literals: [MODE=base]
+        """, "prod/kustomization.yaml": """
+        resources: [../base]
+        namePrefix: prod-
+        nameSuffix: -v2
+        configMapGenerator:
+        - name: settings
+          behavior: merge
+          literals: [AWS_REGION=us-east-1]
+        generatorOptions:
+          labels:
+            env: prod
+        patches:
+        - patch: |-
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              template:
+                spec:
+                  volumes:
+                  - name: settings
+                    configMap: {name: settings}
+        """})
+    base_map = next(d for d in built(repo, "base") if d.data["kind"] == "ConfigMap")
+    docs = built(repo, "prod")
+    config = next(d for d in docs if d.data["kind"] == "ConfigMap")
+    name = config.data["metadata"]["name"]
+    assert name.startswith("prod-settings-v2-") and len(name) == len("prod-settings-v2-") + 10
+    assert name[len("prod-settings-v2-"):] != base_map.data["metadata"]["name"][len("settings-"):]
+    assert config.data["data"] == {"MODE": "base", "AWS_REGION": "us-east-1"}
+    assert config.data["metadata"]["labels"] == {"env": "prod"}
+    assert origin(repo, config, "metadata", "labels", "env") == ("prod/kustomization.yaml", 10)
+    assert origin(repo, config, "data", "AWS_REGION") == ("prod/kustomization.yaml", 7)
+    web = by_name(docs, "Deployment", "prod-web-v2")
+    assert web.data["spec"]["template"]["spec"]["volumes"][0]["configMap"]["name"] == name

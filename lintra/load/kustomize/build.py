@@ -186,6 +186,9 @@ class Builder:
         self.config = Config()
         #: every ``vars`` entry of the build, by name: resolved once the root is built
         self.vars: Dict[str, Traced] = {}
+        #: the generated ConfigMaps and Secrets whose names take a content hash once the root is
+        #: built (by ``id``: a later generator's ``behavior`` may drop one)
+        self.hashed: Dict[int, Resource] = {}
 
     # --- entry points ------------------------------------------------------------------------
 
@@ -196,11 +199,31 @@ class Builder:
         for resource in resources:
             if resource.entry is None:
                 resource.entry = kustomization.node.origin
+        self._hash_names(resources)
         if self.vars:
             where = kustomization.node.get("vars")
             with self._through(kustomization, where.origin if where is not None else kustomization.node.origin):
                 self._resolve_vars(resources)
         return resources
+
+    def _hash_names(self, resources: List[Resource]) -> None:
+        """kustomize appends a generated object's content hash last, once the root is built (after
+        every namePrefix/nameSuffix, so ``prod-cfg-<hash>``, and of the data its overlays merged
+        and patched in), and then points the references at the hashed name."""
+        for resource in resources:
+            if id(resource) not in self.hashed or not resource.name:
+                continue
+            fields = {key: plain(resource.node.get(key)) for key in ("data", "binaryData", "type")
+                      if resource.node.get(key) is not None}
+            digest = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+            old = resource.name
+            new = f"{old}-{_hash_name(digest)}"
+            meta = resource.node.get("metadata")
+            meta.value["name"] = Traced(new, meta.get("name").origin)
+            resource.names.append(new)
+            for other in resources:
+                _update_references(other, resource.kind, old, new)
+                self._configured_references(other, resource.kind, old, new)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -670,6 +693,13 @@ class Builder:
             if behavior == "replace":
                 target.value.clear()
             target.value.update(data.value)
+            # kustomize merges the entry's labels and annotations into the object it merges into
+            # or replaces, and the object keeps this entry's options (its name hash among them)
+            hashed = self._options_metadata(existing.node.get("metadata"), options, entry)
+            if hashed:
+                self.hashed[id(existing)] = existing
+            else:
+                self.hashed.pop(id(existing), None)
             return
         obj = Traced({"apiVersion": Traced("v1", name_node.origin), "kind": Traced(kind, name_node.origin),
                       "metadata": Traced({"name": copy(name_node)}, name_node.origin)}, entry.origin)
@@ -679,6 +709,19 @@ class Builder:
             kind_type = entry.get("type")
             obj.value["type"] = copy(kind_type) if kind_type is not None else Traced("Opaque", name_node.origin)
         obj.value[field] = data
+        hashed = self._options_metadata(obj.value["metadata"], options, entry)
+        for opts in (options, entry.get("options")):
+            if opts is not None and isinstance(opts.value, dict) and opts.scalar("immutable") is True:
+                obj.value["immutable"] = copy(opts.get("immutable"))
+        resource = Resource(obj, None)
+        if hashed:
+            self.hashed[id(resource)] = resource
+        self._add(resources, [resource], entry.origin)
+
+    @staticmethod
+    def _options_metadata(metadata: Traced, options: Optional[Traced], entry: Traced) -> bool:
+        """Set the generatorOptions' and the entry's own labels and annotations on ``metadata``;
+        whether the name takes a content hash (either may disable it)."""
         hashed = True
         for opts in (options, entry.get("options")):
             if opts is None or not isinstance(opts.value, dict):
@@ -686,19 +729,12 @@ class Builder:
             for meta in ("labels", "annotations"):
                 values = opts.get(meta)
                 if values is not None and isinstance(values.value, dict):
-                    target = ensure_map(obj.value["metadata"], meta, values.origin)
+                    target = ensure_map(metadata, meta, values.origin)
                     for key, value in values.value.items():
                         target.value[key] = copy(value)
             if opts.scalar("disableNameSuffixHash") is True:
                 hashed = False
-            if opts.scalar("immutable") is True:
-                obj.value["immutable"] = copy(opts.get("immutable"))
-        resource = Resource(obj, None)
-        if hashed:
-            digest = hashlib.sha256(json.dumps(plain(data), sort_keys=True).encode()).hexdigest()
-            suffixed = f"{resource.name}-{_hash_name(digest)}"
-            self._rename(resources + [resource], resource, suffixed)
-        self._add(resources, [resource], entry.origin)
+        return hashed
 
     # --- transformers ------------------------------------------------------------------------
 
