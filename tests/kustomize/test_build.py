@@ -505,3 +505,85 @@ def test_generated_names_take_the_hash_last_and_of_the_merged_data(repo):
     assert origin(repo, config, "data", "AWS_REGION") == ("prod/kustomization.yaml", 7)
     web = by_name(docs, "Deployment", "prod-web-v2")
     assert web.data["spec"]["template"]["spec"]["volumes"][0]["configMap"]["name"] == name
+
+
+def test_renames_reach_every_reference_kustomize_follows(repo):
+    # kustomize's nameReference defaults (namereference.go, examples/transformerconfigs): a
+    # StorageClass from StatefulSet volumeClaimTemplates, an IngressClass from ingressClassName,
+    # a PersistentVolume from a claim's volumeName, a Deployment from an HPA's scaleTargetRef
+    write(repo, {"base/kustomization.yaml": "resources: [deployment.yaml, more.yaml]\n", "base/more.yaml": """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: fast}
+        provisioner: ebs.csi.aws.com
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec: {storageClassName: fast}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: IngressClass
+        metadata: {name: public}
+        spec: {controller: ingress.k8s.aws/alb}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web}
+        spec: {ingressClassName: public}
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: fsx}
+        spec: {csi: {driver: fsx.csi.aws.com, volumeHandle: fs-1}}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: fsx}
+        spec: {volumeName: fsx}
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: web}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+        """, "prod/kustomization.yaml": "namePrefix: prod-\nresources: [../base]\n"})
+    docs = built(repo, "prod")
+    sts = by_name(docs, "StatefulSet", "prod-db")
+    assert sts.data["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] == "prod-fast"
+    assert by_name(docs, "Ingress", "prod-web").data["spec"]["ingressClassName"] == "prod-public"
+    assert by_name(docs, "PersistentVolumeClaim", "prod-fsx").data["spec"]["volumeName"] == "prod-fsx"
+    assert by_name(docs, "HorizontalPodAutoscaler", "prod-web").data["spec"]["scaleTargetRef"]["name"] == "prod-web"
+    # the reference keeps the line that wrote it
+    assert origin(repo, sts, "spec", "volumeClaimTemplates", 0, "spec", "storageClassName") == ("base/more.yaml", 12)
+
+
+def test_a_renamed_claim_template_class_still_couples_the_statefulset(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+    from lintra.cli import main
+
+    repo = write(tmp_path, {"base/kustomization.yaml": "resources: [sts.yaml]\n", "base/sts.yaml": """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: fast}
+        provisioner: ebs.csi.aws.com
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec:
+              storageClassName: fast
+        """, "prod/kustomization.yaml": "namePrefix: prod-\nresources: [../base]\n"})
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-cache", "--jobs", "1", "-f", "json",
+                                       str(repo / "prod")])
+    findings = [f for f in json.loads(result.output)["findings"] if f["rule_id"] == "LK110"]
+    assert [(os.path.relpath(f["file"], str(repo)), f["line"]) for f in findings] == [("base/sts.yaml", 13)]
+    assert "StorageClass 'prod-fast'" in findings[0]["message"]

@@ -1328,22 +1328,34 @@ _POD_REFERENCES = {
                ("initContainers", "*", "envFrom", "*", "secretRef", "name"), ("imagePullSecrets", "*", "name")],
     "ServiceAccount": [("serviceAccountName",), ("serviceAccount",)],
     "PersistentVolumeClaim": [("volumes", "*", "persistentVolumeClaim", "claimName")],
+    "PriorityClass": [("priorityClassName",)],
 }
 _OBJECT_REFERENCES = {
     "ServiceAccount": [("RoleBinding", ("subjects", "*", "name")), ("ClusterRoleBinding", ("subjects", "*", "name"))],
     "Role": [("RoleBinding", ("roleRef", "name"))],
     "ClusterRole": [("RoleBinding", ("roleRef", "name")), ("ClusterRoleBinding", ("roleRef", "name"))],
     "StorageClass": [("PersistentVolumeClaim", ("spec", "storageClassName")),
-                     ("PersistentVolume", ("spec", "storageClassName"))],
+                     ("PersistentVolume", ("spec", "storageClassName")),
+                     ("StatefulSet", ("spec", "volumeClaimTemplates", "*", "spec", "storageClassName"))],
+    "PersistentVolume": [("PersistentVolumeClaim", ("spec", "volumeName"))],
+    "IngressClass": [("Ingress", ("spec", "ingressClassName"))],
     "Service": [("StatefulSet", ("spec", "serviceName")), ("APIService", ("spec", "service", "name")),
                 ("MutatingWebhookConfiguration", ("webhooks", "*", "clientConfig", "service", "name")),
                 ("ValidatingWebhookConfiguration", ("webhooks", "*", "clientConfig", "service", "name")),
                 ("Ingress", ("spec", "rules", "*", "http", "paths", "*", "backend", "service", "name")),
-                ("Ingress", ("spec", "defaultBackend", "service", "name"))],
+                ("Ingress", ("spec", "defaultBackend", "service", "name")),
+                ("Ingress", ("spec", "rules", "*", "http", "paths", "*", "backend", "serviceName")),
+                ("Ingress", ("spec", "backend", "serviceName")),
+                ("HTTPRoute", ("spec", "rules", "*", "backendRefs", "*", "name"))],
     "Secret": [("ServiceAccount", ("secrets", "*", "name")), ("ServiceAccount", ("imagePullSecrets", "*", "name")),
-               ("Ingress", ("spec", "tls", "*", "secretName"))],
+               ("Ingress", ("spec", "tls", "*", "secretName")),
+               ("StorageClass", ("parameters", "secretName")), ("StorageClass", ("parameters", "adminSecretName")),
+               ("StorageClass", ("parameters", "userSecretName")), ("StorageClass", ("parameters", "secretRef")),
+               ("PersistentVolume", ("spec", "azureFile", "secretName"))],
     "ConfigMap": [],
     "PersistentVolumeClaim": [],
+    **{kind: [("HorizontalPodAutoscaler", ("spec", "scaleTargetRef", "name"))]
+       for kind in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")},
 }
 _SUBJECT_KINDS = {"ServiceAccount"}
 
@@ -1359,8 +1371,8 @@ def _update_references(resource: Resource, kind: str, old: str, new: str) -> Non
             for subject in _items(resource.node.get("subjects")):
                 if subject.scalar("kind") == kind:
                     _replace_at(subject, path[2:], old, new)
-        elif path[0] == "roleRef":
-            if resource.node.scalar("roleRef", "kind") == kind:
+        elif path[0] == "roleRef" or path[:2] == ("spec", "scaleTargetRef"):
+            if resource.node.scalar(*path[:-1], "kind") == kind:
                 _replace_at(resource.node, path, old, new)
         else:
             _replace_at(resource.node, path, old, new)
