@@ -218,6 +218,30 @@ def test_json6902_test_failure_is_a_located_build_error(repo):
     assert error.value.span.line == 5  # the operation's line
 
 
+@pytest.mark.parametrize("field", ["patches", "patchesJson6902"])
+def test_a_failing_operation_in_a_patch_file_lands_on_the_entry_naming_the_file(repo, field):
+    # kustomize fails the build on a remove of a missing path (RFC 6902 4.2); the root's line that
+    # leads there is the patches entry naming ops.yaml, not the kustomization's first line
+    write(repo, {"prod/kustomization.yaml": f"""
+        namePrefix: prod-
+        resources: [../base]
+        {field}:
+        - target: {{version: v1, group: apps, kind: Deployment, name: web}}
+          path: ops.yaml
+        """, "prod/ops.yaml": """
+        - op: add
+          path: /spec/replicas
+          value: 3
+        - op: remove
+          path: /spec/template/spec/nothing
+        """})
+    with pytest.raises(LoadError) as error:
+        built(repo, "prod")
+    assert error.value.rule_id == "LT005" and "remove /spec/template/spec/nothing" in error.value.message
+    assert "ops.yaml:4)" in error.value.message
+    assert error.value.span.line == 4  # of prod/kustomization.yaml, the root whose error this is
+
+
 def test_namespace_prefix_suffix_and_name_references(repo):
     write(repo, {"prod/kustomization.yaml": """
         namespace: shop

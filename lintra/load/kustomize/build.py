@@ -281,16 +281,20 @@ class Builder:
         """Errors inside another file are reported at the entry of this kustomization that leads there."""
         try:
             yield
-        except PatchError as error:
-            raise BuildError(str(error), error.origin if isinstance(error.origin, Origin) else origin) from None
-        except BuildError as error:
+        except (PatchError, BuildError) as raised:
+            # a patch in a file of its own fails at its own line: said in the message, and
+            # reported here at the entry that names the file (not at an enclosing entry)
+            error = raised if isinstance(raised, BuildError) else \
+                BuildError(str(raised), raised.origin if isinstance(raised.origin, Origin) else origin)
             if error.origin is None or error.origin.part.file != kustomization.file.name:
                 where = ""
                 if error.origin is not None:
                     span = error.origin.span("value")
                     where = f" ({error.origin.part.file}:{span.line})"
                 raise type(error)(f"{_text(origin)}: {error.message}{where}", origin) from None
-            raise
+            if error is raised:
+                raise
+            raise error from None
 
     # --- the build ---------------------------------------------------------------------------
 
