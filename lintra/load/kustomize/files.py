@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 from collections import OrderedDict
 
 from lintra.load import decode
@@ -46,10 +47,17 @@ class SyntaxProblem(BuildError):
         self.column = column
 
 
+#: what marks a git clone URL without a scheme or a known host (kustomize's remote targets,
+#: examples/remoteBuild.md): its query parameters ``ref``, ``version``, ``timeout`` and
+#: ``submodules`` in any order (``repo//dir?timeout=90&ref=v1``), or a ``.git`` repository name
+#: before the ``//`` directory or the query
+_REMOTE_MARKS = re.compile(r"[?&](?:ref|version|timeout|submodules)=|\.git(?://|\?|/?$)")
+
+
 def is_remote(reference: str) -> bool:
     """A URL or a git/OCI reference (``github.com/org/repo/path?ref=v1``): never fetched."""
     lowered = reference.lower()
-    return lowered.startswith(_REMOTE_PREFIXES) or "://" in lowered or "?ref=" in lowered
+    return lowered.startswith(_REMOTE_PREFIXES) or "://" in lowered or _REMOTE_MARKS.search(lowered) is not None
 
 
 def kustomization_file(directory: str) -> Optional[str]:
