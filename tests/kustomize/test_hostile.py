@@ -282,3 +282,15 @@ def test_transformer_configurations_are_bounded_across_bases(tmp_path, monkeypat
     result = lint(tmp_path, "top")
     assert problems(result) == [("LT005", "top", 1)]
     assert "more than 5 field specs" in result.findings[0].message
+
+
+def test_a_directory_with_two_kustomization_files_is_refused(tmp_path):
+    # kustomize: "Found multiple kustomization files under: <dir>"; each file is reported at its
+    # first line, and the overlay that includes the directory at its entry
+    write(tmp_path, {"a/kustomization.yaml": "resources: [sa.yaml]\n", "a/Kustomization": "resources: []\n",
+                     "a/sa.yaml": SA.format(name="a"), "b/kustomization.yaml": "namePrefix: b-\nresources:\n- ../a\n"})
+    result = lint(tmp_path, "a/kustomization.yaml", "a/Kustomization", "b/kustomization.yaml")
+    assert problems(result) == [("LT005", "a", 1), ("LT005", "a", 1), ("LT005", "b", 3)]
+    messages = {f.message for f in result.findings if f.rule.id == "LT005"}
+    assert all("found multiple kustomization files under" in message and "kustomization.yaml, Kustomization"
+               in message for message in messages)

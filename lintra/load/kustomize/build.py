@@ -31,8 +31,8 @@ from contextlib import contextmanager
 from lintra.domain.kubernetes import CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED
 from lintra.load.kustomize import fieldspecs
 from lintra.load.kustomize.fieldspecs import Config
-from lintra.load.kustomize.files import (BuildError, Place, inline_documents, is_remote, kustomization_file,
-                                         parse_documents, read_text)
+from lintra.load.kustomize.files import (BuildError, Place, inline_documents, is_remote,
+                                         kustomization_files, parse_documents, read_text)
 from lintra.load.kustomize.patch import PatchError, json_patch, strategic_merge
 from lintra.load.kustomize.tree import Origin, Part, Traced, copy, ensure_map, plain, trace
 from lintra.load.limits import LimitExceeded
@@ -228,7 +228,11 @@ class Builder:
     # --- reading -----------------------------------------------------------------------------
 
     def _load(self, directory: Place, origin: Optional[Origin]) -> Kustomization:
-        path = kustomization_file(directory.path)
+        found = kustomization_files(directory.path)
+        if len(found) > 1:
+            raise BuildError(f"found multiple kustomization files under {directory.name} (kustomize refuses the "
+                             f"directory): {', '.join(os.path.basename(path) for path in found)}", origin)
+        path = found[0] if found else None
         if path is None:
             raise BuildError(f"{directory.name} holds no kustomization.yaml, kustomization.yml or Kustomization",
                              origin)

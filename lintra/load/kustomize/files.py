@@ -61,11 +61,15 @@ def is_remote(reference: str) -> bool:
 
 
 def kustomization_file(directory: str) -> Optional[str]:
-    for name in KUSTOMIZATION_NAMES:
-        path = os.path.join(directory, name)
-        if os.path.isfile(path):
-            return path
-    return None
+    found = kustomization_files(directory)
+    return found[0] if found else None
+
+
+def kustomization_files(directory: str) -> List[str]:
+    """Every kustomization file of ``directory``: kustomize refuses a directory holding more than
+    one ("Found multiple kustomization files under")."""
+    return [os.path.join(directory, name) for name in KUSTOMIZATION_NAMES
+            if os.path.isfile(os.path.join(directory, name))]
 
 
 class Place:
