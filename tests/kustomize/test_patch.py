@@ -113,3 +113,12 @@ def test_json_patch_errors(operation, message):
     with pytest.raises(PatchError) as error:
         json_patch(traced("a: 1\nlist: []\n", "b.yaml"), traced(f"- {operation}\n", "ops.yaml"))
     assert message in str(error.value)
+
+
+def test_a_missing_parent_is_said_with_the_path_as_written():
+    # RFC 6902 4.1: add needs the parent to exist; RFC 6901: ~1 is a '/' inside one key, so the
+    # message keeps the escape (iam.gke.io~1x is one annotation key, not two levels)
+    with pytest.raises(PatchError) as error:
+        json_patch(traced("metadata:\n  name: web\n", "b.yaml"),
+                   traced("- {op: add, path: /metadata/annotations/iam.gke.io~1x, value: y}\n", "ops.yaml"))
+    assert str(error.value) == "path /metadata/annotations/iam.gke.io~1x does not exist (there is no 'annotations')"

@@ -187,7 +187,7 @@ def json_patch(target: Traced, operations: Traced) -> Optional[Traced]:
         if not isinstance(op, str) or not isinstance(path, str):
             raise PatchError("a JSON patch operation needs op and path", operation.origin)
         try:
-            root = _apply(root, op, _pointer(path), operation)
+            root = _apply(root, op, _pointer(path), operation, path)
         except PatchError as error:
             if error.origin is None:
                 error.origin = operation.origin
@@ -208,7 +208,7 @@ def _parent(root: Traced, parts: List[str], path_text: str) -> Traced:
     for part in parts:
         child = _child(node, part)
         if child is None:
-            raise PatchError(f"path {path_text} does not exist")
+            raise PatchError(f"path {path_text} does not exist (there is no {part!r})")
         node = child
     return node
 
@@ -222,8 +222,8 @@ def _child(node: Traced, part: str) -> Optional[Traced]:
     return None
 
 
-def _apply(root: Traced, op: str, parts: List[str], operation: Traced) -> Traced:
-    text = "/" + "/".join(parts)
+def _apply(root: Traced, op: str, parts: List[str], operation: Traced, text: str) -> Traced:
+    """``text`` is the path as written (``~1`` escapes kept), for the messages."""
     if op in ("add", "replace", "test"):
         value = operation.get("value")
         if value is None:
