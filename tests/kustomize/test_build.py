@@ -611,3 +611,42 @@ def test_a_renamed_claim_template_class_still_couples_the_statefulset(tmp_path):
     findings = [f for f in json.loads(result.output)["findings"] if f["rule_id"] == "LK110"]
     assert [(os.path.relpath(f["file"], str(repo)), f["line"]) for f in findings] == [("base/sts.yaml", 13)]
     assert "StorageClass 'prod-fast'" in findings[0]["message"]
+
+
+def test_a_replacement_target_lacking_the_field_is_refused_at_its_field_path(repo):
+    # kustomize v5 (kubernetes-sigs/kustomize#4789): "unable to find field ... in replacement
+    # target" unless options.create; the IRSA role is never silently left unreplaced
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base, role.yaml]
+        replacements:
+        - source: {kind: ConfigMap, name: role, fieldPath: data.arn}
+          targets:
+          - select: {kind: ServiceAccount}
+            fieldPaths:
+            - metadata.annotations.[eks.amazonaws.com/role-arn]
+        """, "prod/role.yaml": """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: role}
+        data: {arn: "arn:aws:iam::123456789012:role/web"}
+        """})
+    with pytest.raises(LoadError) as error:
+        built(repo, "prod")
+    assert error.value.rule_id == "LT005"
+    assert "unable to find field 'metadata.annotations.[eks.amazonaws.com/role-arn]' in replacement target " \
+           "ServiceAccount web" in error.value.message
+    assert error.value.span.line == 7
+    # with options.create the annotation is made, at the source's line
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base, role.yaml]
+        replacements:
+        - source: {kind: ConfigMap, name: role, fieldPath: data.arn}
+          targets:
+          - select: {kind: ServiceAccount}
+            fieldPaths:
+            - metadata.annotations.[eks.amazonaws.com/role-arn]
+            options: {create: true}
+        """})
+    sa = by_name(built(repo, "prod"), "ServiceAccount", "web")
+    assert sa.data["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/web"}
+    assert origin(repo, sa, "metadata", "annotations", "eks.amazonaws.com/role-arn") == ("prod/role.yaml", 4)

@@ -1133,7 +1133,13 @@ class Builder:
                 for field_path in _items(target.get("fieldPaths")):
                     if not isinstance(field_path.value, str):
                         continue
-                    for node, parent, key in _field_slots(resource.node, _field_path(field_path.value), create):
+                    slots = _field_slots(resource.node, _field_path(field_path.value), create)
+                    if not slots and not create:
+                        # kustomize v5 refuses a target that lacks the field unless options.create
+                        raise BuildError(f"unable to find field {field_path.value!r} in replacement target "
+                                         f"{resource.kind} {resource.name} (kustomize v5 refuses it without "
+                                         "options.create)", field_path.origin)
+                    for node, parent, key in slots:
                         parent.value[key] = _replaced(node, value, options)
 
 
