@@ -650,3 +650,37 @@ def test_a_replacement_target_lacking_the_field_is_refused_at_its_field_path(rep
     sa = by_name(built(repo, "prod"), "ServiceAccount", "web")
     assert sa.data["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/web"}
     assert origin(repo, sa, "metadata", "annotations", "eks.amazonaws.com/role-arn") == ("prod/role.yaml", 4)
+
+
+def test_targets_match_the_original_or_current_namespace_and_default(repo):
+    # kustomize's ResMap.Select matches a selector's namespace against the original and the
+    # current id's EffectiveNamespace ("default" for a namespaced object naming none), and an
+    # empty selector field selects all: a top overlay still patches what its base named
+    write(repo, {"mid/kustomization.yaml": "namespace: shop\nresources: [../base, svc.yaml]\n",
+                 "mid/svc.yaml": """
+                    apiVersion: v1
+                    kind: Service
+                    metadata: {name: web, namespace: system}
+                    """,
+                 "top/kustomization.yaml": """
+                    resources: [../mid]
+                    patches:
+                    - target: {kind: Service, namespace: system}
+                      patch: |-
+                        - op: add
+                          path: /metadata/annotations
+                          value: {service.beta.kubernetes.io/aws-load-balancer-type: nlb}
+                    - target: {group: "", kind: Deployment, namespace: default}
+                      patch: |-
+                        - op: add
+                          path: /spec/replicas
+                          value: 3
+                    """})
+    docs = built(repo, "top")
+    svc = by_name(docs, "Service", "web")
+    assert svc.data["metadata"]["namespace"] == "shop"
+    assert svc.data["metadata"]["annotations"] == {"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"}
+    assert origin(repo, svc, "metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-type") == \
+        ("top/kustomization.yaml", 7)
+    web = by_name(docs, "Deployment", "web")  # written without a namespace: "default" selects it
+    assert web.data["spec"]["replicas"] == 3

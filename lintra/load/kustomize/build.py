@@ -107,12 +107,21 @@ class Resource:
     """One object of a build: its traced node, every name it had (patches name the base's name),
     and the entry of the root kustomization it came in through."""
 
-    __slots__ = ("node", "names", "entry")
+    __slots__ = ("node", "names", "entry", "first_namespace")
 
     def __init__(self, node: Traced, entry: Optional[Origin]) -> None:
         self.node = node
         self.names: List[str] = [self.name] if self.name else []
         self.entry = entry
+        #: the namespace as first written: kustomize's selectors match it or the current one
+        self.first_namespace = self.namespace
+
+    def effective_namespaces(self) -> Tuple[str, ...]:
+        """kustomize's EffectiveNamespace of the original and the current id: "default" for a
+        namespaced object that names none, "" for a cluster-scoped one."""
+        if self.kind in CLUSTER_SCOPED:
+            return ("",)
+        return tuple(dict.fromkeys(namespace or "default" for namespace in (self.first_namespace, self.namespace)))
 
     @property
     def kind(self) -> str:
@@ -1215,25 +1224,28 @@ def _regex_match(pattern: str, value: str) -> bool:
 
 
 def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: bool = False) -> bool:
+    # an empty selector field selects every value, as in kustomize's selectors
     group, version = resource.group_version
-    if fields.get("group") is not None and fields["group"] != group:
+    if fields.get("group") not in (None, "") and fields["group"] != group:
         return False
-    if fields.get("version") is not None and fields["version"] != version:
+    if fields.get("version") not in (None, "") and fields["version"] != version:
         return False
-    if fields.get("kind") is not None and fields["kind"] != resource.kind:
+    if fields.get("kind") not in (None, "") and fields["kind"] != resource.kind:
         return False
     name = fields.get("name")
-    if name is not None:
+    if name not in (None, ""):
         if exact:
             if str(name) not in resource.names:
                 return False
         elif not any(_regex_match(str(name), candidate) for candidate in resource.names or [""]):
             return False
     namespace = fields.get("namespace")
-    if namespace is not None:
-        if exact and str(namespace) != resource.namespace:
+    if namespace not in (None, ""):
+        # the original or the current namespace, "default" where a namespaced object names none
+        namespaces = resource.effective_namespaces()
+        if exact and str(namespace) not in namespaces:
             return False
-        if not exact and not _regex_match(str(namespace), resource.namespace):
+        if not exact and not any(_regex_match(str(namespace), candidate) for candidate in namespaces):
             return False
     for field, meta in (("labelSelector", "labels"), ("annotationSelector", "annotations")):
         selector = fields.get(field)
