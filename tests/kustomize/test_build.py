@@ -684,3 +684,27 @@ def test_targets_match_the_original_or_current_namespace_and_default(repo):
         ("top/kustomization.yaml", 7)
     web = by_name(docs, "Deployment", "web")  # written without a namespace: "default" selects it
     assert web.data["spec"]["replicas"] == 3
+
+
+def test_a_strategic_patch_naming_the_base_namespace_patches_it_under_a_new_namespace(repo):
+    # kustomize finds a strategic merge patch's object by any id it had (GetMatchingResourcesByAnyId):
+    # the namespace the base wrote still names it after a lower overlay's namespace:, and the
+    # patch's metadata.namespace does not move it back (ApplySmPatch sets the namespace again)
+    write(repo, {"base/kustomization.yaml": "resources: [svc.yaml]\n", "base/svc.yaml": """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: system}
+        """, "mid/kustomization.yaml": "namespace: capz-system\nresources: [../base]\n",
+        "top/kustomization.yaml": "resources: [../mid]\npatches:\n- path: svc.yaml\n", "top/svc.yaml": """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          namespace: system
+          annotations:
+            service.beta.kubernetes.io/azure-load-balancer-internal: "true"
+        """})
+    svc = by_name(built(repo, "top"), "Service", "web")
+    assert svc.data["metadata"]["namespace"] == "capz-system"
+    assert origin(repo, svc, "metadata", "annotations", "service.beta.kubernetes.io/azure-load-balancer-internal") \
+        == ("top/svc.yaml", 7)

@@ -940,7 +940,7 @@ class Builder:
             matched = [resource for resource in resources
                        if resource.kind == kind and name in resource.names
                        and (group is None or resource.group_version[0] == group)
-                       and (not namespace or resource.namespace in ("", namespace))]
+                       and (not namespace or not resource.namespace or namespace in resource.effective_namespaces())]
             if not matched:
                 if self.remote:  # it may patch what the skipped remote resource holds
                     span = patch.origin.span("key")
@@ -961,6 +961,13 @@ class Builder:
             name_node = resource.node.at("metadata", "name")
             if meta is not None and name_node is not None and isinstance(meta.value, dict):
                 meta.value["name"] = name_node
+            # nor does it move the object: kustomize's ApplySmPatch sets the namespace back
+            namespace_node = resource.node.at("metadata", "namespace")
+            if meta is not None and isinstance(meta.value, dict):
+                if namespace_node is not None:
+                    meta.value["namespace"] = namespace_node
+                else:
+                    meta.value.pop("namespace", None)
             resource.node = merged
 
     def _select(self, resources: List[Resource], target: Traced) -> List[Resource]:
