@@ -688,7 +688,7 @@ def test_targets_match_the_original_or_current_namespace_and_default(repo):
 
 def test_a_strategic_patch_naming_the_base_namespace_patches_it_under_a_new_namespace(repo):
     # kustomize finds a strategic merge patch's object by any id it had (GetMatchingResourcesByAnyId):
-    # the namespace the base wrote still names it after a lower overlay's namespace:, and the
+    # the namespace the base wrote still names it after a lower overlay's namespace: field, and the
     # patch's metadata.namespace does not move it back (ApplySmPatch sets the namespace again)
     write(repo, {"base/kustomization.yaml": "resources: [svc.yaml]\n", "base/svc.yaml": """
         apiVersion: v1
