@@ -211,11 +211,16 @@ def run(paths: Sequence[str], judgement: Optional[Judgement] = None, exclude: Se
                 outcomes = None
         del references  # the real paths of every named file: not needed by the reduce
         if also:
-            recorded = {record.file for record in records}
+            recorded = {record.file: index for index, record in enumerate(records)}
             for record in also:
-                if record.file not in recorded:  # a file also read on its own keeps that record
-                    recorded.add(record.file)
+                index = recorded.get(record.file)
+                if index is None:
+                    recorded[record.file] = len(records)
                     records.append(record)
+                elif records[index].status == "skipped":
+                    # a file read on its own keeps that record, unless it was skipped there (a JSON
+                    # patch or an openapi schema is no infrastructure document): the build read it
+                    records[index] = record
             del recorded
         context_files = _read_context(plan, context, found, suffixes, exclude, kept, rules) if context else set()
         context_files |= _repository_environments(plan, paths, found, suffixes, exclude, kept, dropped)

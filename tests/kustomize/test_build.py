@@ -218,6 +218,30 @@ def test_json6902_test_failure_is_a_located_build_error(repo):
     assert error.value.span.line == 5  # the operation's line
 
 
+@pytest.mark.parametrize("field", ["patches", "patchesJson6902"])
+def test_a_failing_operation_in_a_patch_file_lands_on_the_entry_naming_the_file(repo, field):
+    # kustomize fails the build on a remove of a missing path (RFC 6902 4.2); the root's line that
+    # leads there is the patches entry naming ops.yaml, not the kustomization's first line
+    write(repo, {"prod/kustomization.yaml": f"""
+        namePrefix: prod-
+        resources: [../base]
+        {field}:
+        - target: {{version: v1, group: apps, kind: Deployment, name: web}}
+          path: ops.yaml
+        """, "prod/ops.yaml": """
+        - op: add
+          path: /spec/replicas
+          value: 3
+        - op: remove
+          path: /spec/template/spec/nothing
+        """})
+    with pytest.raises(LoadError) as error:
+        built(repo, "prod")
+    assert error.value.rule_id == "LT005" and "remove /spec/template/spec/nothing" in error.value.message
+    assert "ops.yaml:4)" in error.value.message
+    assert error.value.span.line == 4  # of prod/kustomization.yaml, the root whose error this is
+
+
 def test_namespace_prefix_suffix_and_name_references(repo):
     write(repo, {"prod/kustomization.yaml": """
         namespace: shop
@@ -459,3 +483,228 @@ def test_helm_chart_in_the_repository_is_rendered_by_the_chart_analyser(repo):
     assert "helm chart remote-only is not in the repository" in record.reason
     docs = built(repo, "app")
     assert [d.data["metadata"].get("namespace") for d in docs] == ["shop"]
+
+
+def test_generated_names_take_the_hash_last_and_of_the_merged_data(repo):
+    # kubectl.docs.kubernetes.io/references/kustomize/kustomization/namesuffix/: "The suffix is
+    # appended before the content hash if the resource type is ConfigMap or Secret"; an overlay's
+    # behavior: merge changes the data, so the hash, and its generatorOptions labels reach the map.
+    write(repo, {"base/kustomization.yaml": """
+        resources: [deployment.yaml, sa.yaml]
+        configMapGenerator:
+        - name: settings
+          literals: [MODE=base]
+        """, "prod/kustomization.yaml": """
+        resources: [../base]
+        namePrefix: prod-
+        nameSuffix: -v2
+        configMapGenerator:
+        - name: settings
+          behavior: merge
+          literals: [AWS_REGION=us-east-1]
+        generatorOptions:
+          labels:
+            env: prod
+        patches:
+        - patch: |-
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              template:
+                spec:
+                  volumes:
+                  - name: settings
+                    configMap: {name: settings}
+        """})
+    base_map = next(d for d in built(repo, "base") if d.data["kind"] == "ConfigMap")
+    docs = built(repo, "prod")
+    config = next(d for d in docs if d.data["kind"] == "ConfigMap")
+    name = config.data["metadata"]["name"]
+    assert name.startswith("prod-settings-v2-") and len(name) == len("prod-settings-v2-") + 10
+    assert name[len("prod-settings-v2-"):] != base_map.data["metadata"]["name"][len("settings-"):]
+    assert config.data["data"] == {"MODE": "base", "AWS_REGION": "us-east-1"}
+    assert config.data["metadata"]["labels"] == {"env": "prod"}
+    assert origin(repo, config, "metadata", "labels", "env") == ("prod/kustomization.yaml", 10)
+    assert origin(repo, config, "data", "AWS_REGION") == ("prod/kustomization.yaml", 7)
+    web = by_name(docs, "Deployment", "prod-web-v2")
+    assert web.data["spec"]["template"]["spec"]["volumes"][0]["configMap"]["name"] == name
+
+
+def test_renames_reach_every_reference_kustomize_follows(repo):
+    # kustomize's nameReference defaults (namereference.go, examples/transformerconfigs): a
+    # StorageClass from StatefulSet volumeClaimTemplates, an IngressClass from ingressClassName,
+    # a PersistentVolume from a claim's volumeName, a Deployment from an HPA's scaleTargetRef
+    write(repo, {"base/kustomization.yaml": "resources: [deployment.yaml, more.yaml]\n", "base/more.yaml": """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: fast}
+        provisioner: ebs.csi.aws.com
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec: {storageClassName: fast}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: IngressClass
+        metadata: {name: public}
+        spec: {controller: ingress.k8s.aws/alb}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web}
+        spec: {ingressClassName: public}
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: fsx}
+        spec: {csi: {driver: fsx.csi.aws.com, volumeHandle: fs-1}}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: fsx}
+        spec: {volumeName: fsx}
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: web}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+        """, "prod/kustomization.yaml": "namePrefix: prod-\nresources: [../base]\n"})
+    docs = built(repo, "prod")
+    sts = by_name(docs, "StatefulSet", "prod-db")
+    assert sts.data["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] == "prod-fast"
+    assert by_name(docs, "Ingress", "prod-web").data["spec"]["ingressClassName"] == "prod-public"
+    assert by_name(docs, "PersistentVolumeClaim", "prod-fsx").data["spec"]["volumeName"] == "prod-fsx"
+    assert by_name(docs, "HorizontalPodAutoscaler", "prod-web").data["spec"]["scaleTargetRef"]["name"] == "prod-web"
+    # the reference keeps the line that wrote it
+    assert origin(repo, sts, "spec", "volumeClaimTemplates", 0, "spec", "storageClassName") == ("base/more.yaml", 12)
+
+
+def test_a_renamed_claim_template_class_still_couples_the_statefulset(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+    from lintra.cli import main
+
+    repo = write(tmp_path, {"base/kustomization.yaml": "resources: [sts.yaml]\n", "base/sts.yaml": """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: fast}
+        provisioner: ebs.csi.aws.com
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec:
+              storageClassName: fast
+        """, "prod/kustomization.yaml": "namePrefix: prod-\nresources: [../base]\n"})
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-cache", "--jobs", "1", "-f", "json",
+                                       str(repo / "prod")])
+    findings = [f for f in json.loads(result.output)["findings"] if f["rule_id"] == "LK110"]
+    assert [(os.path.relpath(f["file"], str(repo)), f["line"]) for f in findings] == [("base/sts.yaml", 13)]
+    assert "StorageClass 'prod-fast'" in findings[0]["message"]
+
+
+def test_a_replacement_target_lacking_the_field_is_refused_at_its_field_path(repo):
+    # kustomize v5 (kubernetes-sigs/kustomize#4789): "unable to find field ... in replacement
+    # target" unless options.create; the IRSA role is never silently left unreplaced
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base, role.yaml]
+        replacements:
+        - source: {kind: ConfigMap, name: role, fieldPath: data.arn}
+          targets:
+          - select: {kind: ServiceAccount}
+            fieldPaths:
+            - metadata.annotations.[eks.amazonaws.com/role-arn]
+        """, "prod/role.yaml": """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: role}
+        data: {arn: "arn:aws:iam::123456789012:role/web"}
+        """})
+    with pytest.raises(LoadError) as error:
+        built(repo, "prod")
+    assert error.value.rule_id == "LT005"
+    assert "unable to find field 'metadata.annotations.[eks.amazonaws.com/role-arn]' in replacement target " \
+           "ServiceAccount web" in error.value.message
+    assert error.value.span.line == 7
+    # with options.create the annotation is made, at the source's line
+    write(repo, {"prod/kustomization.yaml": """
+        resources: [../base, role.yaml]
+        replacements:
+        - source: {kind: ConfigMap, name: role, fieldPath: data.arn}
+          targets:
+          - select: {kind: ServiceAccount}
+            fieldPaths:
+            - metadata.annotations.[eks.amazonaws.com/role-arn]
+            options: {create: true}
+        """})
+    sa = by_name(built(repo, "prod"), "ServiceAccount", "web")
+    assert sa.data["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/web"}
+    assert origin(repo, sa, "metadata", "annotations", "eks.amazonaws.com/role-arn") == ("prod/role.yaml", 4)
+
+
+def test_targets_match_the_original_or_current_namespace_and_default(repo):
+    # kustomize's ResMap.Select matches a selector's namespace against the original and the
+    # current id's EffectiveNamespace ("default" for a namespaced object naming none), and an
+    # empty selector field selects all: a top overlay still patches what its base named
+    write(repo, {"mid/kustomization.yaml": "namespace: shop\nresources: [../base, svc.yaml]\n",
+                 "mid/svc.yaml": """
+                    apiVersion: v1
+                    kind: Service
+                    metadata: {name: web, namespace: system}
+                    """,
+                 "top/kustomization.yaml": """
+                    resources: [../mid]
+                    patches:
+                    - target: {kind: Service, namespace: system}
+                      patch: |-
+                        - op: add
+                          path: /metadata/annotations
+                          value: {service.beta.kubernetes.io/aws-load-balancer-type: nlb}
+                    - target: {group: "", kind: Deployment, namespace: default}
+                      patch: |-
+                        - op: add
+                          path: /spec/replicas
+                          value: 3
+                    """})
+    docs = built(repo, "top")
+    svc = by_name(docs, "Service", "web")
+    assert svc.data["metadata"]["namespace"] == "shop"
+    assert svc.data["metadata"]["annotations"] == {"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"}
+    assert origin(repo, svc, "metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-type") == \
+        ("top/kustomization.yaml", 7)
+    web = by_name(docs, "Deployment", "web")  # written without a namespace: "default" selects it
+    assert web.data["spec"]["replicas"] == 3
+
+
+def test_a_strategic_patch_naming_the_base_namespace_patches_it_under_a_new_namespace(repo):
+    # kustomize finds a strategic merge patch's object by any id it had (GetMatchingResourcesByAnyId):
+    # the namespace the base wrote still names it after a lower overlay's namespace: field, and the
+    # patch's metadata.namespace does not move it back (ApplySmPatch sets the namespace again)
+    write(repo, {"base/kustomization.yaml": "resources: [svc.yaml]\n", "base/svc.yaml": """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: system}
+        """, "mid/kustomization.yaml": "namespace: capz-system\nresources: [../base]\n",
+        "top/kustomization.yaml": "resources: [../mid]\npatches:\n- path: svc.yaml\n", "top/svc.yaml": """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          namespace: system
+          annotations:
+            service.beta.kubernetes.io/azure-load-balancer-internal: "true"
+        """})
+    svc = by_name(built(repo, "top"), "Service", "web")
+    assert svc.data["metadata"]["namespace"] == "capz-system"
+    assert origin(repo, svc, "metadata", "annotations", "service.beta.kubernetes.io/azure-load-balancer-internal") \
+        == ("top/svc.yaml", 7)

@@ -247,6 +247,12 @@ def test_fields_not_honoured_are_said_at_their_lines_and_their_files_accounted_f
     result = run([os.path.join(str(root), "k", "kustomization.yaml")])  # named alone, as pre-commit does
     reasons = {os.path.relpath(r.file, str(root)): r.reason for r in result.files}
     assert "read by the build of" in reasons["k/crd.json"] and "read by the build of" in reasons["k/schema.json"]
+    # scanned as a directory, the JSON files are first met on their own (no infrastructure
+    # document: a skip), yet the build read them: that is their record, not "skipped"
+    result = run([os.path.join(str(root), "k")])
+    records = {os.path.relpath(r.file, str(root)): r for r in result.files}
+    for name in ("k/crd.json", "k/schema.json"):
+        assert records[name].status == "scanned" and "read by the build of" in records[name].reason, name
 
 
 def test_missing_crds_file_is_refused_at_its_entry(tmp_path):

@@ -72,6 +72,23 @@ def test_remote_resources_are_skipped_with_the_reason(tmp_path):
     assert "kustomization.yaml:3: remote resource github.com/org/repo/config?ref=v1 skipped" in record.reason
 
 
+def test_git_clone_urls_without_scheme_or_known_host_are_remote(tmp_path):
+    # kustomize's remote targets (examples/remoteBuild.md): a git clone URL with a //directory
+    # and the query parameters ref, version, timeout, submodules; a .git repository on any host
+    write(tmp_path, {"a/kustomization.yaml": "resources:\n- git.corp.example/team/deploy//base?version=v2\n"
+                                            "- git.corp.example/team/deploy//base?timeout=90&ref=v2\n"
+                                            "- git.corp.example/team/deploy.git//k8s/base\n- sa.yaml\n",
+                     "a/sa.yaml": SA.format(name="a")})
+    result = lint(tmp_path, "a/kustomization.yaml")
+    assert problems(result) == []  # not a missing local file: kustomize would clone these
+    record = result.files[0]
+    assert record.status == "scanned" and record.documents == 1
+    for line, url in ((2, "git.corp.example/team/deploy//base?version=v2"),
+                      (3, "git.corp.example/team/deploy//base?timeout=90&ref=v2"),
+                      (4, "git.corp.example/team/deploy.git//k8s/base")):
+        assert f"kustomization.yaml:{line}: remote resource {url} skipped" in record.reason
+
+
 def test_malformed_kustomizations(tmp_path):
     write(tmp_path, {"a/kustomization.yaml": "- just\n- a list\n", "b/kustomization.yaml": "resources: [\n",
                      "c/kustomization.yaml": "resources:\n- x.yaml\nbogusField: 1\n",
@@ -265,3 +282,15 @@ def test_transformer_configurations_are_bounded_across_bases(tmp_path, monkeypat
     result = lint(tmp_path, "top")
     assert problems(result) == [("LT005", "top", 1)]
     assert "more than 5 field specs" in result.findings[0].message
+
+
+def test_a_directory_with_two_kustomization_files_is_refused(tmp_path):
+    # kustomize: "Found multiple kustomization files under: <dir>"; each file is reported at its
+    # first line, and the overlay that includes the directory at its entry
+    write(tmp_path, {"a/kustomization.yaml": "resources: [sa.yaml]\n", "a/Kustomization": "resources: []\n",
+                     "a/sa.yaml": SA.format(name="a"), "b/kustomization.yaml": "namePrefix: b-\nresources:\n- ../a\n"})
+    result = lint(tmp_path, "a/kustomization.yaml", "a/Kustomization", "b/kustomization.yaml")
+    assert problems(result) == [("LT005", "a", 1), ("LT005", "a", 1), ("LT005", "b", 3)]
+    messages = {f.message for f in result.findings if f.rule.id == "LT005"}
+    assert all("found multiple kustomization files under" in message and "kustomization.yaml, Kustomization"
+               in message for message in messages)

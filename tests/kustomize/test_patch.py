@@ -54,13 +54,14 @@ spec:
 """, "patch.yaml")
     merged = strategic_merge(traced(BASE, "base.yaml"), patch)
     data = plain(merged)
-    assert data["spec"]["ports"] == [{"port": 80, "name": "http"}, {"port": 443, "name": "tls"}]
+    # kustomize lists the patch's elements first (kubernetes-sigs/kustomize#3912, #5904)
+    assert data["spec"]["ports"] == [{"port": 443, "name": "tls"}, {"port": 80, "name": "http"}]
     spec = data["spec"]["template"]["spec"]
     assert spec["tolerations"] == [{"key": "b"}]  # no patchMergeKey: the list is replaced
     assert spec["containers"][0]["volumeMounts"] == [{"mountPath": "/data", "name": "data", "readOnly": True},
                                                      {"mountPath": "/logs", "name": "logs"}]
-    assert at(merged, "spec", "ports", 1, "name") == ("patch.yaml", 4)
-    assert at(merged, "spec", "ports", 0, "name") == ("base.yaml", 4)
+    assert at(merged, "spec", "ports", 0, "name") == ("patch.yaml", 4)
+    assert at(merged, "spec", "ports", 1, "name") == ("base.yaml", 4)
     assert at(merged, "spec", "template", "spec", "containers", 0, "image") == ("base.yaml", 12)
     assert at(merged, "spec", "template", "spec", "containers", 0, "volumeMounts", 1, "name") == ("patch.yaml", 12)
 
@@ -113,3 +114,38 @@ def test_json_patch_errors(operation, message):
     with pytest.raises(PatchError) as error:
         json_patch(traced("a: 1\nlist: []\n", "b.yaml"), traced(f"- {operation}\n", "ops.yaml"))
     assert message in str(error.value)
+
+
+def test_a_missing_parent_is_said_with_the_path_as_written():
+    # RFC 6902 4.1: add needs the parent to exist; RFC 6901: ~1 is a '/' inside one key, so the
+    # message keeps the escape (iam.gke.io~1x is one annotation key, not two levels)
+    with pytest.raises(PatchError) as error:
+        json_patch(traced("metadata:\n  name: web\n", "b.yaml"),
+                   traced("- {op: add, path: /metadata/annotations/iam.gke.io~1x, value: y}\n", "ops.yaml"))
+    assert str(error.value) == "path /metadata/annotations/iam.gke.io~1x does not exist (there is no 'annotations')"
+
+
+def test_the_patch_elements_come_first_as_kustomize_orders_them():
+    # kyaml's strategic merge (ListIncreaseDirection prepend): the elements the patch names, in
+    # its order, then the rest of the target's; a real overlay (cluster-api-provider-azure
+    # config/capz) replaces volumes.0.secret.secretName in the cert volume its patch adds
+    base = traced("""\
+volumes:
+- name: azure-identity-token
+  projected: {}
+containers:
+- {name: a, image: a}
+- {name: b, image: b}
+- {name: c, image: c}
+""", "base.yaml")
+    patch = traced("""\
+volumes:
+- name: cert
+  secret: {secretName: x-cert}
+containers:
+- {name: c, image: c2}
+- {name: a, $patch: delete}
+""", "patch.yaml")
+    data = plain(strategic_merge(base, patch))
+    assert [volume["name"] for volume in data["volumes"]] == ["cert", "azure-identity-token"]
+    assert data["containers"] == [{"name": "c", "image": "c2"}, {"name": "b", "image": "b"}]

@@ -31,8 +31,8 @@ from contextlib import contextmanager
 from lintra.domain.kubernetes import CLUSTER_SCOPED_KINDS as CLUSTER_SCOPED
 from lintra.load.kustomize import fieldspecs
 from lintra.load.kustomize.fieldspecs import Config
-from lintra.load.kustomize.files import (BuildError, Place, inline_documents, is_remote, kustomization_file,
-                                         parse_documents, read_text)
+from lintra.load.kustomize.files import (BuildError, Place, inline_documents, is_remote,
+                                         kustomization_files, parse_documents, read_text)
 from lintra.load.kustomize.patch import PatchError, json_patch, strategic_merge
 from lintra.load.kustomize.tree import Origin, Part, Traced, copy, ensure_map, plain, trace
 from lintra.load.limits import LimitExceeded
@@ -107,12 +107,21 @@ class Resource:
     """One object of a build: its traced node, every name it had (patches name the base's name),
     and the entry of the root kustomization it came in through."""
 
-    __slots__ = ("node", "names", "entry")
+    __slots__ = ("node", "names", "entry", "first_namespace")
 
     def __init__(self, node: Traced, entry: Optional[Origin]) -> None:
         self.node = node
         self.names: List[str] = [self.name] if self.name else []
         self.entry = entry
+        #: the namespace as first written: kustomize's selectors match it or the current one
+        self.first_namespace = self.namespace
+
+    def effective_namespaces(self) -> Tuple[str, ...]:
+        """kustomize's EffectiveNamespace of the original and the current id: "default" for a
+        namespaced object that names none, "" for a cluster-scoped one."""
+        if self.kind in CLUSTER_SCOPED:
+            return ("",)
+        return tuple(dict.fromkeys(namespace or "default" for namespace in (self.first_namespace, self.namespace)))
 
     @property
     def kind(self) -> str:
@@ -186,6 +195,9 @@ class Builder:
         self.config = Config()
         #: every ``vars`` entry of the build, by name: resolved once the root is built
         self.vars: Dict[str, Traced] = {}
+        #: the generated ConfigMaps and Secrets whose names take a content hash once the root is
+        #: built (by ``id``: a later generator's ``behavior`` may drop one)
+        self.hashed: Dict[int, Resource] = {}
 
     # --- entry points ------------------------------------------------------------------------
 
@@ -196,16 +208,40 @@ class Builder:
         for resource in resources:
             if resource.entry is None:
                 resource.entry = kustomization.node.origin
+        self._hash_names(resources)
         if self.vars:
             where = kustomization.node.get("vars")
             with self._through(kustomization, where.origin if where is not None else kustomization.node.origin):
                 self._resolve_vars(resources)
         return resources
 
+    def _hash_names(self, resources: List[Resource]) -> None:
+        """kustomize appends a generated object's content hash last, once the root is built (after
+        every namePrefix/nameSuffix, so ``prod-cfg-<hash>``, and of the data its overlays merged
+        and patched in), and then points the references at the hashed name."""
+        for resource in resources:
+            if id(resource) not in self.hashed or not resource.name:
+                continue
+            fields = {key: plain(resource.node.get(key)) for key in ("data", "binaryData", "type")
+                      if resource.node.get(key) is not None}
+            digest = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+            old = resource.name
+            new = f"{old}-{_hash_name(digest)}"
+            meta = resource.node.get("metadata")
+            meta.value["name"] = Traced(new, meta.get("name").origin)
+            resource.names.append(new)
+            for other in resources:
+                _update_references(other, resource.kind, old, new)
+                self._configured_references(other, resource.kind, old, new)
+
     # --- reading -----------------------------------------------------------------------------
 
     def _load(self, directory: Place, origin: Optional[Origin]) -> Kustomization:
-        path = kustomization_file(directory.path)
+        found = kustomization_files(directory.path)
+        if len(found) > 1:
+            raise BuildError(f"found multiple kustomization files under {directory.name} (kustomize refuses the "
+                             f"directory): {', '.join(os.path.basename(path) for path in found)}", origin)
+        path = found[0] if found else None
         if path is None:
             raise BuildError(f"{directory.name} holds no kustomization.yaml, kustomization.yml or Kustomization",
                              origin)
@@ -258,16 +294,20 @@ class Builder:
         """Errors inside another file are reported at the entry of this kustomization that leads there."""
         try:
             yield
-        except PatchError as error:
-            raise BuildError(str(error), error.origin if isinstance(error.origin, Origin) else origin) from None
-        except BuildError as error:
+        except (PatchError, BuildError) as raised:
+            # a patch in a file of its own fails at its own line: said in the message, and
+            # reported here at the entry that names the file (not at an enclosing entry)
+            error = raised if isinstance(raised, BuildError) else \
+                BuildError(str(raised), raised.origin if isinstance(raised.origin, Origin) else origin)
             if error.origin is None or error.origin.part.file != kustomization.file.name:
                 where = ""
                 if error.origin is not None:
                     span = error.origin.span("value")
                     where = f" ({error.origin.part.file}:{span.line})"
                 raise type(error)(f"{_text(origin)}: {error.message}{where}", origin) from None
-            raise
+            if error is raised:
+                raise
+            raise error from None
 
     # --- the build ---------------------------------------------------------------------------
 
@@ -670,6 +710,13 @@ class Builder:
             if behavior == "replace":
                 target.value.clear()
             target.value.update(data.value)
+            # kustomize merges the entry's labels and annotations into the object it merges into
+            # or replaces, and the object keeps this entry's options (its name hash among them)
+            hashed = self._options_metadata(existing.node.get("metadata"), options, entry)
+            if hashed:
+                self.hashed[id(existing)] = existing
+            else:
+                self.hashed.pop(id(existing), None)
             return
         obj = Traced({"apiVersion": Traced("v1", name_node.origin), "kind": Traced(kind, name_node.origin),
                       "metadata": Traced({"name": copy(name_node)}, name_node.origin)}, entry.origin)
@@ -679,6 +726,19 @@ class Builder:
             kind_type = entry.get("type")
             obj.value["type"] = copy(kind_type) if kind_type is not None else Traced("Opaque", name_node.origin)
         obj.value[field] = data
+        hashed = self._options_metadata(obj.value["metadata"], options, entry)
+        for opts in (options, entry.get("options")):
+            if opts is not None and isinstance(opts.value, dict) and opts.scalar("immutable") is True:
+                obj.value["immutable"] = copy(opts.get("immutable"))
+        resource = Resource(obj, None)
+        if hashed:
+            self.hashed[id(resource)] = resource
+        self._add(resources, [resource], entry.origin)
+
+    @staticmethod
+    def _options_metadata(metadata: Traced, options: Optional[Traced], entry: Traced) -> bool:
+        """Set the generatorOptions' and the entry's own labels and annotations on ``metadata``;
+        whether the name takes a content hash (either may disable it)."""
         hashed = True
         for opts in (options, entry.get("options")):
             if opts is None or not isinstance(opts.value, dict):
@@ -686,19 +746,12 @@ class Builder:
             for meta in ("labels", "annotations"):
                 values = opts.get(meta)
                 if values is not None and isinstance(values.value, dict):
-                    target = ensure_map(obj.value["metadata"], meta, values.origin)
+                    target = ensure_map(metadata, meta, values.origin)
                     for key, value in values.value.items():
                         target.value[key] = copy(value)
             if opts.scalar("disableNameSuffixHash") is True:
                 hashed = False
-            if opts.scalar("immutable") is True:
-                obj.value["immutable"] = copy(opts.get("immutable"))
-        resource = Resource(obj, None)
-        if hashed:
-            digest = hashlib.sha256(json.dumps(plain(data), sort_keys=True).encode()).hexdigest()
-            suffixed = f"{resource.name}-{_hash_name(digest)}"
-            self._rename(resources + [resource], resource, suffixed)
-        self._add(resources, [resource], entry.origin)
+        return hashed
 
     # --- transformers ------------------------------------------------------------------------
 
@@ -887,7 +940,7 @@ class Builder:
             matched = [resource for resource in resources
                        if resource.kind == kind and name in resource.names
                        and (group is None or resource.group_version[0] == group)
-                       and (not namespace or resource.namespace in ("", namespace))]
+                       and (not namespace or not resource.namespace or namespace in resource.effective_namespaces())]
             if not matched:
                 if self.remote:  # it may patch what the skipped remote resource holds
                     span = patch.origin.span("key")
@@ -908,6 +961,13 @@ class Builder:
             name_node = resource.node.at("metadata", "name")
             if meta is not None and name_node is not None and isinstance(meta.value, dict):
                 meta.value["name"] = name_node
+            # nor does it move the object: kustomize's ApplySmPatch sets the namespace back
+            namespace_node = resource.node.at("metadata", "namespace")
+            if meta is not None and isinstance(meta.value, dict):
+                if namespace_node is not None:
+                    meta.value["namespace"] = namespace_node
+                else:
+                    meta.value.pop("namespace", None)
             resource.node = merged
 
     def _select(self, resources: List[Resource], target: Traced) -> List[Resource]:
@@ -1089,7 +1149,13 @@ class Builder:
                 for field_path in _items(target.get("fieldPaths")):
                     if not isinstance(field_path.value, str):
                         continue
-                    for node, parent, key in _field_slots(resource.node, _field_path(field_path.value), create):
+                    slots = _field_slots(resource.node, _field_path(field_path.value), create)
+                    if not slots and not create:
+                        # kustomize v5 refuses a target that lacks the field unless options.create
+                        raise BuildError(f"unable to find field {field_path.value!r} in replacement target "
+                                         f"{resource.kind} {resource.name} (kustomize v5 refuses it without "
+                                         "options.create)", field_path.origin)
+                    for node, parent, key in slots:
                         parent.value[key] = _replaced(node, value, options)
 
 
@@ -1170,25 +1236,28 @@ def _regex_match(pattern: str, value: str) -> bool:
 
 
 def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: bool = False) -> bool:
+    # an empty selector field selects every value, as in kustomize's selectors
     group, version = resource.group_version
-    if fields.get("group") is not None and fields["group"] != group:
+    if fields.get("group") not in (None, "") and fields["group"] != group:
         return False
-    if fields.get("version") is not None and fields["version"] != version:
+    if fields.get("version") not in (None, "") and fields["version"] != version:
         return False
-    if fields.get("kind") is not None and fields["kind"] != resource.kind:
+    if fields.get("kind") not in (None, "") and fields["kind"] != resource.kind:
         return False
     name = fields.get("name")
-    if name is not None:
+    if name not in (None, ""):
         if exact:
             if str(name) not in resource.names:
                 return False
         elif not any(_regex_match(str(name), candidate) for candidate in resource.names or [""]):
             return False
     namespace = fields.get("namespace")
-    if namespace is not None:
-        if exact and str(namespace) != resource.namespace:
+    if namespace not in (None, ""):
+        # the original or the current namespace, "default" where a namespaced object names none
+        namespaces = resource.effective_namespaces()
+        if exact and str(namespace) not in namespaces:
             return False
-        if not exact and not _regex_match(str(namespace), resource.namespace):
+        if not exact and not any(_regex_match(str(namespace), candidate) for candidate in namespaces):
             return False
     for field, meta in (("labelSelector", "labels"), ("annotationSelector", "annotations")):
         selector = fields.get(field)
@@ -1297,22 +1366,34 @@ _POD_REFERENCES = {
                ("initContainers", "*", "envFrom", "*", "secretRef", "name"), ("imagePullSecrets", "*", "name")],
     "ServiceAccount": [("serviceAccountName",), ("serviceAccount",)],
     "PersistentVolumeClaim": [("volumes", "*", "persistentVolumeClaim", "claimName")],
+    "PriorityClass": [("priorityClassName",)],
 }
 _OBJECT_REFERENCES = {
     "ServiceAccount": [("RoleBinding", ("subjects", "*", "name")), ("ClusterRoleBinding", ("subjects", "*", "name"))],
     "Role": [("RoleBinding", ("roleRef", "name"))],
     "ClusterRole": [("RoleBinding", ("roleRef", "name")), ("ClusterRoleBinding", ("roleRef", "name"))],
     "StorageClass": [("PersistentVolumeClaim", ("spec", "storageClassName")),
-                     ("PersistentVolume", ("spec", "storageClassName"))],
+                     ("PersistentVolume", ("spec", "storageClassName")),
+                     ("StatefulSet", ("spec", "volumeClaimTemplates", "*", "spec", "storageClassName"))],
+    "PersistentVolume": [("PersistentVolumeClaim", ("spec", "volumeName"))],
+    "IngressClass": [("Ingress", ("spec", "ingressClassName"))],
     "Service": [("StatefulSet", ("spec", "serviceName")), ("APIService", ("spec", "service", "name")),
                 ("MutatingWebhookConfiguration", ("webhooks", "*", "clientConfig", "service", "name")),
                 ("ValidatingWebhookConfiguration", ("webhooks", "*", "clientConfig", "service", "name")),
                 ("Ingress", ("spec", "rules", "*", "http", "paths", "*", "backend", "service", "name")),
-                ("Ingress", ("spec", "defaultBackend", "service", "name"))],
+                ("Ingress", ("spec", "defaultBackend", "service", "name")),
+                ("Ingress", ("spec", "rules", "*", "http", "paths", "*", "backend", "serviceName")),
+                ("Ingress", ("spec", "backend", "serviceName")),
+                ("HTTPRoute", ("spec", "rules", "*", "backendRefs", "*", "name"))],
     "Secret": [("ServiceAccount", ("secrets", "*", "name")), ("ServiceAccount", ("imagePullSecrets", "*", "name")),
-               ("Ingress", ("spec", "tls", "*", "secretName"))],
+               ("Ingress", ("spec", "tls", "*", "secretName")),
+               ("StorageClass", ("parameters", "secretName")), ("StorageClass", ("parameters", "adminSecretName")),
+               ("StorageClass", ("parameters", "userSecretName")), ("StorageClass", ("parameters", "secretRef")),
+               ("PersistentVolume", ("spec", "azureFile", "secretName"))],
     "ConfigMap": [],
     "PersistentVolumeClaim": [],
+    **{kind: [("HorizontalPodAutoscaler", ("spec", "scaleTargetRef", "name"))]
+       for kind in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")},
 }
 _SUBJECT_KINDS = {"ServiceAccount"}
 
@@ -1328,8 +1409,8 @@ def _update_references(resource: Resource, kind: str, old: str, new: str) -> Non
             for subject in _items(resource.node.get("subjects")):
                 if subject.scalar("kind") == kind:
                     _replace_at(subject, path[2:], old, new)
-        elif path[0] == "roleRef":
-            if resource.node.scalar("roleRef", "kind") == kind:
+        elif path[0] == "roleRef" or path[:2] == ("spec", "scaleTargetRef"):
+            if resource.node.scalar(*path[:-1], "kind") == kind:
                 _replace_at(resource.node, path, old, new)
         else:
             _replace_at(resource.node, path, old, new)

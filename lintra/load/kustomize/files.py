@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 from collections import OrderedDict
 
 from lintra.load import decode
@@ -46,18 +47,29 @@ class SyntaxProblem(BuildError):
         self.column = column
 
 
+#: what marks a git clone URL without a scheme or a known host (kustomize's remote targets,
+#: examples/remoteBuild.md): its query parameters ``ref``, ``version``, ``timeout`` and
+#: ``submodules`` in any order (``repo//dir?timeout=90&ref=v1``), or a ``.git`` repository name
+#: before the ``//`` directory or the query
+_REMOTE_MARKS = re.compile(r"[?&](?:ref|version|timeout|submodules)=|\.git(?://|\?|/?$)")
+
+
 def is_remote(reference: str) -> bool:
     """A URL or a git/OCI reference (``github.com/org/repo/path?ref=v1``): never fetched."""
     lowered = reference.lower()
-    return lowered.startswith(_REMOTE_PREFIXES) or "://" in lowered or "?ref=" in lowered
+    return lowered.startswith(_REMOTE_PREFIXES) or "://" in lowered or _REMOTE_MARKS.search(lowered) is not None
 
 
 def kustomization_file(directory: str) -> Optional[str]:
-    for name in KUSTOMIZATION_NAMES:
-        path = os.path.join(directory, name)
-        if os.path.isfile(path):
-            return path
-    return None
+    found = kustomization_files(directory)
+    return found[0] if found else None
+
+
+def kustomization_files(directory: str) -> List[str]:
+    """Every kustomization file of ``directory``: kustomize refuses a directory holding more than
+    one ("Found multiple kustomization files under")."""
+    return [os.path.join(directory, name) for name in KUSTOMIZATION_NAMES
+            if os.path.isfile(os.path.join(directory, name))]
 
 
 class Place:

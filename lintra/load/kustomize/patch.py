@@ -7,7 +7,8 @@ mappings merge key by key, ``null`` deletes a key, ``$patch: replace`` replaces 
 keys it lists, ``$deleteFromPrimitiveList/<field>`` removes values from a list of scalars, and
 ``$setElementOrder/<field>`` only orders (ignored here). Lists of the built-in types that declare a
 ``patchMergeKey`` (``containers`` by ``name``, ``volumeMounts`` by ``mountPath``, ...) merge
-element by element; every other list is replaced, as for objects without a schema.
+element by element, the patch's elements first as kustomize orders them; every other list is
+replaced, as for objects without a schema.
 
 JSON patch: ``add``, ``remove``, ``replace``, ``move``, ``copy`` and ``test``
 (https://www.rfc-editor.org/rfc/rfc6902), paths as JSON pointers (RFC 6901).
@@ -106,26 +107,28 @@ def _merge_list(target: Traced, patch: Traced, field: Optional[str]) -> Traced:
     key = _merge_key(field, target, patch)
     if key is None or not isinstance(target.value, list):
         return clean(patch)
-    out: List[Traced] = list(target.value)
+    # kustomize (kyaml, ListIncreaseDirection prepend) lists the patch's elements first, in the
+    # patch's order and merged with the target's, then the target's elements the patch does not
+    # name (kubernetes-sigs/kustomize#3912, #5904): an index a later JSON patch or replacement
+    # uses, such as volumes.0, counts in that order
+    rest: List[Traced] = list(target.value)
+    first: List[Traced] = []
     for item in items:
         if not isinstance(item.value, dict):
-            out.append(item)
+            first.append(item)
             continue
         wanted = item.value.get(key)
-        index = _find(out, key, wanted.value if wanted is not None else None)
+        index = _find(rest, key, wanted.value if wanted is not None else None)
+        existing = rest.pop(index) if index is not None else None
         if _directive(item) == "delete":
-            if index is not None:
-                del out[index]
             continue
-        if index is None:
-            out.append(clean(item))
-        else:
-            merged = _merge(out[index], item, None)
-            if merged is _DELETE:
-                del out[index]
-            else:
-                out[index] = merged
-    return Traced(out, target.origin)
+        if existing is None:
+            first.append(clean(item))
+            continue
+        merged = _merge(existing, item, None)
+        if merged is not _DELETE:
+            first.append(merged)
+    return Traced(first + rest, target.origin)
 
 
 def _merge_key(field: Optional[str], target: Traced, patch: Traced) -> Optional[str]:
@@ -187,7 +190,7 @@ def json_patch(target: Traced, operations: Traced) -> Optional[Traced]:
         if not isinstance(op, str) or not isinstance(path, str):
             raise PatchError("a JSON patch operation needs op and path", operation.origin)
         try:
-            root = _apply(root, op, _pointer(path), operation)
+            root = _apply(root, op, _pointer(path), operation, path)
         except PatchError as error:
             if error.origin is None:
                 error.origin = operation.origin
@@ -208,7 +211,7 @@ def _parent(root: Traced, parts: List[str], path_text: str) -> Traced:
     for part in parts:
         child = _child(node, part)
         if child is None:
-            raise PatchError(f"path {path_text} does not exist")
+            raise PatchError(f"path {path_text} does not exist (there is no {part!r})")
         node = child
     return node
 
@@ -222,8 +225,8 @@ def _child(node: Traced, part: str) -> Optional[Traced]:
     return None
 
 
-def _apply(root: Traced, op: str, parts: List[str], operation: Traced) -> Traced:
-    text = "/" + "/".join(parts)
+def _apply(root: Traced, op: str, parts: List[str], operation: Traced, text: str) -> Traced:
+    """``text`` is the path as written (``~1`` escapes kept), for the messages."""
     if op in ("add", "replace", "test"):
         value = operation.get("value")
         if value is None:
