@@ -52,8 +52,11 @@ def changed_since(ref: str, cwd: str = ".") -> Changes:
         _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], cwd)
     except ChangesError:
         raise ChangesError(f"--changed-since: git does not know the ref {ref!r}") from None
-    diff = _git(["diff", "--no-ext-diff", "--no-textconv", "--no-color", "-U0", "--diff-filter=ACMR",
-                 "--no-renames", ref, "--"], root)
+    # the headers and hunks _parse reads whatever the user's git configuration says: the a/ b/
+    # prefixes (diff.noprefix, diff.mnemonicPrefix) and hunks kept apart (diff.interHunkContext
+    # would merge nearby ones, counting the unchanged lines between them as changed)
+    diff = _git(["diff", "--no-ext-diff", "--no-textconv", "--no-color", "-U0", "--inter-hunk-context=0",
+                 "--src-prefix=a/", "--dst-prefix=b/", "--diff-filter=ACMR", "--no-renames", ref, "--"], root)
     changes: Changes = {}
     parsed = dict(_parse(diff))
     # the names as git lists them unquoted (-z): a file whose patch header _parse could not read

@@ -82,3 +82,23 @@ def test_an_empty_ref_is_a_usage_error_not_a_full_scan(repo, args):
     proc = subprocess.run([sys.executable, "-m", "lintra", "check", *args, "."], cwd=repo, capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith(f"Error: --changed-since: {args[-1] if args[-1] == ' ' else ''!r} is no git ref")
+
+
+@pytest.mark.parametrize("setting", ["diff.noprefix=true", "diff.mnemonicPrefix=true", "diff.interHunkContext=10",
+                                     "diff.relative=true"])
+def test_new_only_keeps_the_changed_lines_whatever_the_users_diff_settings(tmp_path, setting):
+    """A user's (or the checkout's) git configuration shapes ``git diff``: ``diff.noprefix`` and
+    ``diff.mnemonicPrefix`` change the ``b/`` of the headers, which made every changed file count
+    as wholly changed, and ``diff.interHunkContext`` merges nearby hunks, counting the unchanged
+    lines between them as changed. Either way ``--new-only`` reported the unchanged finding."""
+    template = "heat_template_version: 2018-08-31\ndescription: a\nresources:\n  net:\n" \
+               "    type: OS::ContrailV2::VirtualNetwork\n"
+    git(tmp_path, "init", "-q")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "t.yaml").write_text(template)
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "base")
+    git(tmp_path, "config", *setting.split("="))
+    (tmp_path / "sub" / "t.yaml").write_text(template.replace("description: a", "description: b") + ADDED)
+    report = check(tmp_path, "--changed-since", "HEAD", "--new-only")
+    assert [(f["file"], f["line"]) for f in report["findings"]] == [("sub/t.yaml", 7)]
