@@ -83,9 +83,14 @@ class RenderedLocator(Locator):
             return None
         value = start + equals + 1
         seg = bisect.bisect_right(self.seg_starts, value) - 1
-        if not (0 <= seg < len(self.segs)) or self.segs[seg].span is None:
+        if not 0 <= seg < len(self.segs):
             return None
-        return self.map(value, max(end, value + 1))
+        if self.segs[seg].span is None:
+            # --flag="{{ .Values.x }}": the quote is template text, the value printed after it
+            if self.segs[seg].text[value - self.seg_starts[seg]:] not in ("'", '"') \
+                    or seg + 1 >= len(self.segs) or self.segs[seg + 1].span is None:
+                return None
+        return self.map(value, max(end, value + 2))
 
     def printed_in(self, pointer: Pointer) -> Optional[str]:
         """The template file, when the value at ``pointer`` is (partly) printed by an action

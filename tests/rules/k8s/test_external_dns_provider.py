@@ -119,3 +119,14 @@ def test_helm_chart_provider_value_points_at_values_yaml(scan_tree, values, line
 def test_helm_chart_with_a_neutral_provider_is_silent(scan_tree):
     files = dict(CHART, **{"values.yaml": "sources: [service]\nprovider:\n  name: rfc2136\n"})
     assert scan_tree(files, "LK120") == []
+
+
+@pytest.mark.parametrize("item", ['"--provider={{ $providerName }}"', '--provider="{{ $providerName }}"',
+                                  "--provider={{ $providerName | quote }}"])
+def test_helm_quoted_forms_point_at_values_yaml_too(scan_tree, item):
+    files = dict(CHART, **{"values.yaml": "sources: [service]\nprovider: google\n"})
+    files["templates/deployment.yaml"] = files["templates/deployment.yaml"].replace(
+        "--provider={{ $providerName }}", item)
+    [finding] = scan_tree(files, "LK120")
+    assert (os.path.basename(finding.file), finding.span.line, finding.span.column, finding.vendor) == \
+        ("values.yaml", 2, 11, "gcp")
