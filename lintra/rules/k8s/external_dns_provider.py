@@ -13,8 +13,9 @@ server), ``coredns`` / ``skydns`` (etcd), ``pdns`` (PowerDNS), ``designate`` (Op
 ``pihole``, ``inmemory`` and ``webhook`` (an out-of-tree provider in a sidecar); so are DNS-only
 services (Cloudflare, NS1, Akamai Edge DNS, UltraDNS, ...), which a cluster on any infrastructure
 uses alike (add them to the ``providers`` parameter to report them). Only a container that is
-external-dns is judged: its image's name is ``external-dns`` (``registry.k8s.io/external-dns/
-external-dns``, ``bitnami/external-dns``), its command runs ``external-dns``, or its arguments
+external-dns is judged: its image's name is ``external-dns``
+(``registry.k8s.io/external-dns/external-dns``, ``bitnami/external-dns``), its command runs
+``external-dns``, or its arguments
 are external-dns's (``--source`` with ``--txt-owner-id``, ``--txt-prefix``, ``--txt-suffix``,
 ``--domain-filter``, ``--exclude-domains``, ``--zone-id-filter`` or ``--managed-record-types``);
 another program's ``--provider`` flag is not read. The external-dns Helm chart's ``provider: aws``
