@@ -66,13 +66,19 @@ class Span:
             other.line, other.column, other.end_line, other.end_column)
 
 
+#: ``Hit.at`` for the value of a ``--flag=VALUE`` command-line item (see :class:`Locator`)
+FLAG_VALUE = "flag-value"
+
+
 class Locator:
     """Maps a pointer into a document to the span of the source text it came from.
 
     Loaders subclass this; rules never see it. ``at`` is ``"key"`` for the mapping key that holds the
     value, ``"value"`` for the value itself, or ``None`` to let the locator choose (the key when the
     value is a mapping or a list, so a finding lands on ``vsphereVolume:`` rather than on the
-    indented block below it).
+    indented block below it). ``"flag-value"`` is the value of a ``--flag=VALUE`` command-line
+    item: a locator that knows no better places it as ``"value"`` (the whole item), a Helm
+    rendering at the values line that printed the part after ``=`` when a value printed it.
     """
 
     def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:  # pragma: no cover - interface

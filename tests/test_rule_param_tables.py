@@ -140,6 +140,9 @@ GRANT = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:
 KCM = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: kcm\nspec:\n  containers:\n    - name: kcm\n"
        "      image: registry.k8s.io/kube-controller-manager:v1.26.0\n"
        "      command:\n        - kube-controller-manager\n        - --cloud-provider=NAME\n")  # line 11, column 11
+EXTERNAL_DNS = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: external-dns\nspec:\n  containers:\n"
+                "    - name: external-dns\n      image: registry.k8s.io/external-dns/external-dns:v0.15.0\n"
+                "      args:\n        - --source=service\n        - --provider=NAME\n")  # line 11, column 11
 
 def vsphere_class(provisioner, key="storagepolicyname"):
     return ("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: gold\n"
@@ -350,6 +353,8 @@ CASES = [
     ("LK117", "accepted_groups", ["karpenter.k8s.aws"], crd("karpenter.k8s.aws"), [(5, 10)], []),
     ("LK118", "providers", {"aws": "aws", "openstack": "other"}, KCM.replace("NAME", "openstack"), [], [(11, 11)]),
     ("LK118", "providers", {"gce": "gcp"}, KCM.replace("NAME", "aws"), [(11, 11)], []),
+    ("LK120", "providers", {"aws": "aws", "cloudflare": "other"}, EXTERNAL_DNS.replace("NAME", "cloudflare"), [], [(11, 11)]),
+    ("LK120", "providers", {"google": "gcp"}, EXTERNAL_DNS.replace("NAME", "aws"), [(11, 11)], []),
     ("LK126", "extra_groups", {"lb.example-cloud.net": "f5"}, GRANT.replace("GROUP", "lb.example-cloud.net"),
      [], [(5, 15)]),
     ("LK126", "accepted_groups", ["crd.nsx.vmware.com"], GRANT.replace("GROUP", "crd.nsx.vmware.com"), [(5, 15)], []),

@@ -14,7 +14,7 @@ import bisect
 from lintra.load import yamltree
 from lintra.load.helm.evaluate import Seg
 from lintra.load.limits import LimitExceeded
-from lintra.model import Locator, Pointer, Span
+from lintra.model import FLAG_VALUE, Locator, Pointer, Span
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
 if TYPE_CHECKING:
@@ -58,10 +58,39 @@ class RenderedLocator(Locator):
         self.fallback = fallback
 
     def span(self, pointer: Pointer, at: Optional[str] = None) -> Span:
-        out = self.inner.span(pointer, at)
+        out = self.inner.span(pointer, "value" if at == FLAG_VALUE else at)
         start = self.base + self.lines.offset(out.line, out.column)
         end = self.base + self.lines.offset(out.end_line, out.end_column)
+        if at == FLAG_VALUE:
+            flag = self._flag_value(start, end)
+            if flag is not None:
+                return flag
         return self.map(start, max(end, start))
+
+    def _flag_value(self, start: int, end: int) -> Optional[Span]:
+        """The span of what follows the first ``=`` of the ``--flag=VALUE`` scalar at ``start``,
+        when that part is printed from a values file (``--provider={{ .Values.provider }}``: the
+        value line is what a user edits); None when it is template text too, so a flag written
+        whole in a template keeps the item's place, as in a plain manifest."""
+        first = max(bisect.bisect_right(self.seg_starts, start) - 1, 0)
+        pieces, index = [], first
+        while index < len(self.segs) and self.seg_starts[index] < end:
+            pieces.append(self.segs[index].text)
+            index += 1
+        written = "".join(pieces)[start - self.seg_starts[first]:end - self.seg_starts[first]]
+        equals = written.find("=")
+        if equals < 0:
+            return None
+        value = start + equals + 1
+        seg = bisect.bisect_right(self.seg_starts, value) - 1
+        if not 0 <= seg < len(self.segs):
+            return None
+        if self.segs[seg].span is None:
+            # --flag="{{ .Values.x }}": the quote is template text, the value printed after it
+            if self.segs[seg].text[value - self.seg_starts[seg]:] not in ("'", '"') \
+                    or seg + 1 >= len(self.segs) or self.segs[seg + 1].span is None:
+                return None
+        return self.map(value, max(end, value + 2))
 
     def printed_in(self, pointer: Pointer) -> Optional[str]:
         """The template file, when the value at ``pointer`` is (partly) printed by an action

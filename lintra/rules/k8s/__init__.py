@@ -2,7 +2,7 @@
 
 from lintra.hookspecs import hookimpl
 from lintra.rules.k8s import (claim_vendor_storageclass, cloud_provider_flag, cluster_api_provider,
-                              gateway_vendor_class, ingress_vendor_class, vendor_api_access,
+                              external_dns_provider, gateway_vendor_class, ingress_vendor_class, vendor_api_access,
                               vendor_controller_class, vendor_crd_group, vendor_csi_driver,
                               workload_cloud_identity, workload_cloud_secrets)
 
@@ -16,6 +16,7 @@ RULES = [
     vendor_csi_driver.RULE,
     vendor_crd_group.RULE,
     cloud_provider_flag.RULE,
+    external_dns_provider.RULE,
     cluster_api_provider.RULE,
     vendor_api_access.RULE,
 ]

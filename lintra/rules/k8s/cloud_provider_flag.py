@@ -19,7 +19,7 @@ References:
 
 from lintra.check.params import effective
 from lintra.domain.kubernetes import PODS, containers
-from lintra.model import Hit, Rule
+from lintra.model import FLAG_VALUE, Hit, Rule
 from lintra.rules.docstring import rationale, references
 
 #: --cloud-provider value -> vendor
@@ -31,14 +31,16 @@ FLAG = "--cloud-provider"
 
 
 def _flags(items):
-    """``(index, value)`` of each ``--cloud-provider`` value in a command or argument list."""
+    """``(index, value, at)`` of each ``--cloud-provider`` value in a command or argument list:
+    the ``--cloud-provider=NAME`` item (its part after ``=``, which a Helm chart may print from its
+    values), or the item after ``--cloud-provider``."""
     for i, item in enumerate(items):
         if not isinstance(item, str):
             continue
         if item.startswith(FLAG + "="):
-            yield i, item[len(FLAG) + 1:].strip().strip("'\"")
+            yield i, item[len(FLAG) + 1:].strip().strip("'\""), FLAG_VALUE
         elif item == FLAG and i + 1 < len(items) and isinstance(items[i + 1], str):
-            yield i + 1, items[i + 1].strip()
+            yield i + 1, items[i + 1].strip(), "value"
 
 
 def check(document, scan):
@@ -48,12 +50,12 @@ def check(document, scan):
             continue
         for field in ("command", "args"):
             items = container.get(field)
-            for i, value in _flags(items if isinstance(items, list) else ()):
+            for i, value, at in _flags(items if isinstance(items, list) else ()):
                 vendor = providers.get(value.lower())
                 if vendor:
                     name = container.get("name", "?")
                     yield Hit(pointer + (field, i), f"container '{name}' runs the {value} cloud provider",
-                              at="value", vendor=vendor, service=SERVICES.get(value.lower(), f"{value} cloud provider"))
+                              at=at, vendor=vendor, service=SERVICES.get(value.lower(), f"{value} cloud provider"))
 
 
 EXAMPLES = {

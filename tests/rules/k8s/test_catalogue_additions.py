@@ -89,3 +89,23 @@ def test_cloud_provider_flag_forms(lint, args, token):
 ])
 def test_real_vendor_manifests(relative, rule, line, column, vendor):
     assert (rule, line, column, vendor) in _real(relative)
+
+
+def test_cloud_provider_flag_printed_from_chart_values_points_at_the_values_line(scan_tree):
+    # - --cloud-provider={{ .Values.cloudProvider }}: the item starts with template text, but the
+    # provider is what values.yaml:2 writes, the line a user edits (README "Where a finding lands")
+    files = {"Chart.yaml": "apiVersion: v2\nname: ccm\nversion: 0.1.0\n",
+             "values.yaml": "image: registry.k8s.io/kube-controller-manager:v1.26.0\ncloudProvider: gce\n",
+             "templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: kcm}\nspec:\n  containers:\n"
+                                   "    - name: kcm\n      image: {{ .Values.image }}\n      command:\n"
+                                   "        - kube-controller-manager\n"
+                                   "        - --cloud-provider={{ .Values.cloudProvider }}\n"
+                                   "        - --cloud-config=/etc/kubernetes/cloud.conf\n"}
+    [finding] = scan_tree(files, "LK118")
+    assert (os.path.basename(finding.file), finding.span.line, finding.span.column, finding.vendor) == \
+        ("values.yaml", 2, 16, "gcp")
+    assert [(os.path.basename(r.file), r.span.line) for r in finding.related] == [("pod.yaml", 10)]
+    # written whole in the template, the flag stays at its item, as in a plain manifest
+    files["templates/pod.yaml"] = files["templates/pod.yaml"].replace("{{ .Values.cloudProvider }}", "aws")
+    assert [(os.path.basename(f.file), f.span.line, f.span.column) for f in scan_tree(files, "LK118")] == \
+        [("pod.yaml", 10, 11)]
