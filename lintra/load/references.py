@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 
+from lintra.domain.heat import GROUP_MEMBERS, RESOURCE_CHAIN
 from lintra.load import limits
 from lintra.model import Document, FileRecord, Pointer, Source
 from lintra.repository import Cache, RealPaths, is_within, repository_root
@@ -197,11 +198,11 @@ def _references(data) -> Iterator[Tuple[Pointer, str]]:
                 yield from _relative((section, name, field), resource.get(field))
                 properties = resource.get("properties")
                 if isinstance(properties, dict):  # ResourceGroup / AutoScalingGroup members
-                    for member in ("resource_def", "resource"):
+                    for member in GROUP_MEMBERS.values():
                         if isinstance(properties.get(member), dict):
                             yield from _relative((section, name, "properties", member, "type"),
                                                  properties[member].get("type"))
-                    if resource.get(field) == "OS::Heat::ResourceChain" and isinstance(properties.get("resources"), list):
+                    if resource.get(field) == RESOURCE_CHAIN and isinstance(properties.get("resources"), list):
                         for i, member_type in enumerate(properties["resources"]):  # each link of the chain
                             yield from _relative((section, name, "properties", "resources", i), member_type)
     registry = data.get("resource_registry")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 
+from lintra.domain.heat import GROUP_MEMBERS, RESOURCE_CHAIN, RESOURCE_SECTIONS
 from lintra.model import Document, Pointer
 from lintra.rules.heat import environments, upstream_types
 
@@ -39,8 +40,6 @@ Parent: TypeAlias = "Tuple[Document, str, Pointer, dict]"
 
 #: Hops of an alias chain (``A -> B -> lib/net.yaml``) followed, as LH107 does.
 _MAX_HOPS = 8
-_SECTIONS = (("resources", "type", "properties"), ("Resources", "Type", "Properties"))
-_MEMBERS = ("resource_def", "resource")  # ResourceGroup, AutoScalingGroup
 
 
 def of(document: Document, scan) -> List[Parent]:
@@ -76,7 +75,7 @@ def _template_resources(data):
     """``(resource name, type, properties pointer, properties)`` of every resource and group member."""
     if not isinstance(data, dict):
         return
-    for section, type_key, props_key in _SECTIONS:
+    for section, type_key, props_key in RESOURCE_SECTIONS:
         resources = data.get(section)
         if not isinstance(resources, dict):
             continue
@@ -86,12 +85,12 @@ def _template_resources(data):
             properties = resource.get(props_key)
             yield name, resource.get(type_key), (section, name, props_key), properties
             if isinstance(properties, dict):
-                for member in _MEMBERS:
+                for member in GROUP_MEMBERS.values():
                     spec = properties.get(member)
                     if isinstance(spec, dict):
                         yield name, spec.get("type"), (section, name, props_key, member, "properties"), \
                             spec.get("properties")
-                if resource.get(type_key) == "OS::Heat::ResourceChain" and isinstance(properties.get("resources"), list):
+                if resource.get(type_key) == RESOURCE_CHAIN and isinstance(properties.get("resources"), list):
                     for member_type in properties["resources"]:
                         yield name, member_type, (section, name, props_key, "resource_properties"), \
                             properties.get("resource_properties")

@@ -40,6 +40,7 @@ References:
 """
 
 from lintra.check.params import effective
+from lintra.domain.heat import GROUP_MEMBERS
 from lintra.rules.docstring import rationale, references
 from lintra.model import Hit, Rule
 from lintra.rules.heat import environments, resolve, upstream_types, vendor_types
@@ -59,9 +60,6 @@ EXTRA_TYPES = {
                    "that vendor's, not as unknown; LH107 reports an alias an environment maps to one."}
 
 
-#: HOT group resources and the property whose ``type`` each member is made of (Heat template
-#: guide: OS::Heat::ResourceGroup ``resource_def``, OS::Heat::AutoScalingGroup ``resource``)
-MEMBERS = {"OS::Heat::ResourceGroup": "resource_def", "OS::Heat::AutoScalingGroup": "resource"}
 
 
 def resource_types(document):
@@ -77,7 +75,7 @@ def resource_types(document):
             if not isinstance(kind, str) or not kind:
                 continue  # a computed type ({get_param: ...}) names no group either
             yield (section, name, field), name, kind
-            member = MEMBERS.get(kind) if section == "resources" else None
+            member = GROUP_MEMBERS.get(kind) if section == "resources" else None
             properties = resource.get("properties") if member else None
             definition = properties.get(member) if isinstance(properties, dict) else None
             inner = definition.get("type") if isinstance(definition, dict) else None
@@ -128,7 +126,7 @@ def _may_report(kind):
 
 #: a template whose types are all upstream or templates is not given to the check (nor does it
 #: ask the run's environments which names are aliases there)
-check.looks = resolve.looks_at_types(_may_report, ("resources", "Resources"), members=tuple(MEMBERS.values()))
+check.looks = resolve.looks_at_types(_may_report, ("resources", "Resources"), members=tuple(GROUP_MEMBERS.values()))
 
 
 EXAMPLES = {
