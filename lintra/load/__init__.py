@@ -236,17 +236,22 @@ def load_source(source: Source, loaders: Sequence[Loader], detectors: Sequence[D
 
 
 def _unread(source: Source, loader: Loader, error: Exception) -> Loaded:
-    """What a reader's exception makes of the file."""
+    """What a reader's exception makes of the file. A reader of several files (a Helm chart)
+    names the others it stood for on the exception (``accounted``: their records), so that
+    they are still listed when it fails."""
     if isinstance(error, Skip):
-        return Loaded(FileRecord(source.name, "skipped", reason=str(error)))
-    if isinstance(error, LoadError):
-        return Loaded(FileRecord(source.name, "error", reason=error.message),
-                      problems=[Problem(error.rule_id, error.message, error.span)])
-    if isinstance(error, LimitExceeded):
-        return _limit(source, str(error), Span(error.line, error.column))
-    if isinstance(error, RecursionError):
-        return _limit(source, "nested too deeply to read", Span(1, 1))
-    return _crashed(source, f"the {loader.name} reader", error)
+        loaded = Loaded(FileRecord(source.name, "skipped", reason=str(error)))
+    elif isinstance(error, LoadError):
+        loaded = Loaded(FileRecord(source.name, "error", reason=error.message),
+                        problems=[Problem(error.rule_id, error.message, error.span)])
+    elif isinstance(error, LimitExceeded):
+        loaded = _limit(source, str(error), Span(error.line, error.column))
+    elif isinstance(error, RecursionError):
+        loaded = _limit(source, "nested too deeply to read", Span(1, 1))
+    else:
+        loaded = _crashed(source, f"the {loader.name} reader", error)
+    loaded.also = list(getattr(error, "accounted", ()))
+    return loaded
 
 
 def _keep_all(documents: List[Document]) -> List[Document]:

@@ -12,6 +12,7 @@ import pytest
 
 from lintra.filter import Judgement
 from lintra.filter.profiles import resolve
+from lintra.load import limits
 from lintra.load.helm import HelmOptions
 from lintra.pipeline import run
 
@@ -272,3 +273,24 @@ def test_a_chart_file_named_alone_is_checked_with_its_chart(tmp_path):
     assert charts == [str(root / "chart" / "Chart.yaml")]  # once, the outermost chart
     assert [(os.path.basename(f.file), f.span.line) for f in result.findings if f.rule.id.startswith("LK2")] == \
         [("values.yaml", 1)]
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), RecursionError(), limits.LimitExceeded("too big", 1, 1)])
+def test_a_chart_whose_reader_fails_still_lists_every_file_of_the_chart(tmp_path, monkeypatch, error):
+    """Discovery hands on only a chart's Chart.yaml; when reading the chart failed, its
+    templates and values went missing from the output (every input file must be listed)."""
+    import lintra.load.helm as helm
+
+    def fails(*args, **kwargs):
+        raise error
+
+    root = write(tmp_path, {"c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n", "c/values.yaml": "x: 1\n",
+                            "c/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+                            "c/charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n"})
+    monkeypatch.setattr(helm, "analyse", fails)
+    result = run([str(root / "c")], jobs=1)
+    records = {os.path.relpath(r.file, str(root)): (r.status, r.reason) for r in result.files}
+    assert records.pop("c/Chart.yaml")[0] == "error"
+    unread = "in the Helm chart of {}, which could not be read: not checked".format(str(root / "c" / "Chart.yaml"))
+    assert records == {name: ("skipped", unread) for name in ("c/values.yaml", "c/templates/cm.yaml",
+                                                             "c/charts/sub/Chart.yaml")}

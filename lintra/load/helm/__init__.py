@@ -84,7 +84,32 @@ def load_chart(source, text: str, options: Optional[Dict[str, Any]] = None):
     if os.path.basename(source.name) != "Chart.yaml" or source.path is None:
         return load_yaml(source, text)
     helm = (options or {}).get("helm") or HelmOptions()
-    return analyse(os.path.dirname(os.path.abspath(source.path)), os.path.dirname(source.name), helm)
+    root, display = os.path.dirname(os.path.abspath(source.path)), os.path.dirname(source.name)
+    try:
+        return analyse(root, display, helm)
+    except Exception as error:
+        # discovery handed on only Chart.yaml: the chart's other files are listed here, or a
+        # failed chart would leave them out of the output
+        error.accounted = _unread_files(root, display, source.name)
+        raise
+
+
+def _unread_files(root: str, display: str, chart_file: str) -> List[FileRecord]:
+    """A record for every other file below a chart that could not be read (at most
+    ``MAX_CHART_FILES``; links are not followed)."""
+    prefix = display + "/" if display and display != "." else ""
+    reason = f"in the Helm chart of {chart_file}, which could not be read: not checked"
+    records: List[FileRecord] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != ".git" and not os.path.islink(os.path.join(dirpath, d)))
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        for name in sorted(filenames):
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if rel != "Chart.yaml":
+                records.append(FileRecord(prefix + rel, "skipped", reason=reason))
+            if len(records) >= limits.MAX_CHART_FILES:
+                return records
+    return records
 
 
 def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
