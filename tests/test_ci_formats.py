@@ -242,3 +242,26 @@ def test_every_format_names_the_sheet_of_a_spreadsheet_finding(tmp_path):
     junit = ET.fromstring(lintra(".", "-f", "junit", cwd=tmp_path).stdout)
     [failure] = junit.iter("failure")
     assert failure.text.startswith("RVTools_tabvInfo.csv:2:2 (vInfo!B2): error LV104")
+
+
+def test_junit_reports_a_file_lintra_could_not_read_as_an_error_not_a_failure(tmp_path):
+    """JUnit tells a test that failed (``<failure>``) from one that could not run (``<error>``),
+    and GitLab and Jenkins show the two apart: a file lintra cannot read was not judged (the run
+    exits 2), so its case is an error; a syntax error is a verdict on the file (exit 1), a
+    failure like a coupling finding."""
+    (tmp_path / "latin1.yaml").write_bytes(b"kind: caf\xe9\n")  # not UTF-8
+    (tmp_path / "broken.yaml").write_text("heat_template_version: 2018-08-31\nresources: [\n")
+    (tmp_path / "net.yaml").write_text(CONTRAIL)
+    proc = lintra("-f", "junit", ".", cwd=tmp_path)
+    assert proc.returncode == 2
+    root = ET.fromstring(proc.stdout)
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    unread = cases["LT001 latin1.yaml"]
+    assert unread.find("failure") is None and unread.find("error").get("type") == "LT001"
+    assert unread.find("error").text.startswith("latin1.yaml:1:10: error LT001 ")
+    assert cases["LT000 broken.yaml"].find("failure") is not None and cases["LT000 broken.yaml"].find("error") is None
+    assert cases["LH101 net.yaml"].find("failure") is not None and cases["LH101 net.yaml"].find("error") is None
+    assert (root.get("errors"), root.get("failures")) == ("1", "2")
+    suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
+    assert (suites["lintra"].get("errors"), suites["lintra"].get("failures")) == ("1", "1")
+    assert (suites["heat"].get("errors"), suites["heat"].get("failures")) == ("0", "1")

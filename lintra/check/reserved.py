@@ -52,6 +52,10 @@ INTERNAL_ERROR = _reserved(
     "were still checked.",
     "Report the message and the file to the rule's author (the rule's origin is in the message).")
 
+#: the diagnostics that say lintra itself could not run on a file (it could not read it, or a
+#: reader or rule crashed), as opposed to a verdict on what the file holds (a syntax error, a limit)
+COULD_NOT_RUN = frozenset({UNREADABLE.id, INTERNAL_ERROR.id})
+
 RESERVED = (SYNTAX_ERROR, UNREADABLE, LIMIT_EXCEEDED, UNUSED_SUPPRESSION, INVALID_SUPPRESSION, UNBUILDABLE,
             INTERNAL_ERROR)
 BY_ID = {rule.id: rule for rule in RESERVED}

@@ -14,6 +14,10 @@ test, so a (file, rule) case fails only when one of its findings fails the run
 exits 0 shows no failed test. A case whose findings do not fail (below the threshold, or on
 sanctioned vendors) passes and carries them in ``<system-out>``, which Jenkins shows on the
 test's page. A case whose findings are all suppressed is ``<skipped>`` with the justification.
+Where lintra itself could not run (a file it cannot read, a reader or rule that crashed:
+:data:`lintra.check.reserved.COULD_NOT_RUN`) no test failed, one could not run: that case is an
+``<error>``, counted in ``errors``, as JUnit consumers (GitLab, Jenkins) tell the two apart. A
+syntax error or a limit is a verdict on the file, a ``<failure>`` like a finding.
 GitLab links ``file`` from the repository root, so paths are relative to it
 (:mod:`lintra.report.paths`).
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from lintra.check.reserved import COULD_NOT_RUN
 from lintra.filter import failing
 from lintra.report.escape import xml_tree
 from lintra.report.paths import ci_path
@@ -61,14 +66,20 @@ def to_element(result, root: Optional[str] = None) -> ET.Element:
     groups: Dict = defaultdict(list)  # (family, file, rule id) -> findings, in report order
     for finding in result.findings:
         groups[(family(finding), ci_path(finding.file, root), finding.rule.id)].append(finding)
-    suites: Dict[str, list] = defaultdict(list)  # family -> [(testcase element, failed, skipped)]
+    suites: Dict[str, list] = defaultdict(list)  # family -> [(testcase element, failed, skipped, erred)]
     for (name, file, rule_id), findings in groups.items():
         case = ET.Element("testcase", name=f"{rule_id} {file}", classname=f"lintra.{name}.{rule_id}",
                           file=file, line=str(findings[0].span.line))
         failed = [f for f in findings if id(f) in fails]
         text = "\n".join(describe(f, f"{file}:{f.span.line}:{f.span.column}"
                                       + (f" ({f.span.region})" if f.span.region else "")) for f in findings)
-        if failed:
+        erred = rule_id in COULD_NOT_RUN and not all(f.suppressed for f in findings)
+        if erred:
+            error = ET.SubElement(case, "error", message=findings[0].message if len(findings) == 1
+                                  else f"{len(findings)} findings of {rule_id}", type=rule_id)
+            error.text = text
+            failed = []
+        elif failed:
             failure = ET.SubElement(case, "failure", message=failed[0].message
                                     if len(failed) == 1 else f"{len(failed)} findings of {rule_id}",
                                     type=failed[0].level.name)
@@ -78,7 +89,8 @@ def to_element(result, root: Optional[str] = None) -> ET.Element:
                                                                             for f in findings)))
         else:
             ET.SubElement(case, "system-out").text = text
-        suites[name].append((case, bool(failed), not failed and all(f.suppressed for f in findings)))
+        suites[name].append((case, bool(failed), not failed and not erred and all(f.suppressed for f in findings),
+                             erred))
     for record in result.files:
         if record.status != "scanned":
             continue
@@ -87,20 +99,23 @@ def to_element(result, root: Optional[str] = None) -> ET.Element:
         case = ET.Element("testcase", name=file, classname=f"lintra.{name}.files", file=file)
         ET.SubElement(case, "system-out").text = (f"scanned: {record.documents} document(s)"
                                                   f" ({', '.join(record.kinds) or 'no kind'})")
-        suites[name].append((case, False, False))
+        suites[name].append((case, False, False, False))
     report = ET.Element("testsuites", name="lintra")
-    total = failures = 0
+    total = failures = errors = 0
     for name in sorted(suites):
         cases = suites[name]
-        failed = sum(1 for _, f, _ in cases if f)
-        skipped = sum(1 for _, _, s in cases if s)
+        failed = sum(1 for _, f, _, _ in cases if f)
+        skipped = sum(1 for _, _, s, _ in cases if s)
+        erred = sum(1 for _, _, _, e in cases if e)
         suite = ET.SubElement(report, "testsuite", name=name, tests=str(len(cases)),
-                              failures=str(failed), errors="0", skipped=str(skipped))
-        suite.extend(case for case, _, _ in cases)
+                              failures=str(failed), errors=str(erred), skipped=str(skipped))
+        suite.extend(case for case, _, _, _ in cases)
         total += len(cases)
         failures += failed
+        errors += erred
     report.set("tests", str(total))
     report.set("failures", str(failures))
+    report.set("errors", str(errors))
     return report
 
 
