@@ -101,6 +101,10 @@ def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
     if files.ignore is not None and files.ignore.dropped:
         notes.append(f".helmignore: only its first {files.ignore.MAX_RULES} patterns are applied "
                      f"({files.ignore.dropped} more are not)")
+    for rule in files.ignore.refused if files.ignore is not None else ():
+        notes.append(f".helmignore: Helm refuses the pattern {rule!r} "
+                     f"({'double-star (**) syntax is not supported' if '**' in rule else 'syntax error in pattern'}) "
+                     "and then does not load the chart; the line is not applied")
     top_layers = _top_layers(files, helm, notes)
     top = _Chart(files, meta, top_layers, None)
     _children(top, root, boundary, notes, 0)
