@@ -378,3 +378,49 @@ def test_a_malformed_helmignore_pattern_is_noted_and_prints_no_warning(tmp_path)
             "load the chart; the line is not applied") in chart.notes
     assert any("'[]a]'" in note for note in chart.notes)
     assert not any("'[z-a]'" in note for note in chart.notes)
+
+
+def test_tpl_over_rendered_output_reads_each_piece_a_bounded_number_of_times(tmp_path, monkeypatch):
+    # tpl (toYaml .Values.ann) maps each literal run of the tpl string to the output pieces it
+    # was made of; finding those by scanning every piece from the start for each run made it
+    # quadratic (8000 keys holding "{{ 1 }}": 89 s). Count the pieces read instead of timing.
+    from lintra.load.helm import evaluate
+
+    reads = [0]
+
+    class Counting(list):
+        def __iter__(self):
+            for item in list.__iter__(self):
+                reads[0] += 1
+                yield item
+
+        def __getitem__(self, index):
+            reads[0] += 1
+            return list.__getitem__(self, index)
+
+    built = []
+    original = evaluate.Template.__init__
+
+    def init(self, name, parsed, fixed=None, pieces=None):
+        if pieces is not None:
+            pieces = Counting(pieces)
+            built.append(pieces)
+        original(self, name, parsed, fixed, pieces)
+
+    monkeypatch.setattr(evaluate.Template, "__init__", init)
+    keys = 1500
+    values = "ann:\n" + "".join(f'  k{i}: "{{{{ 1 }}}}"\n' for i in range(keys))
+    root = write(tmp_path, {
+        "c/Chart.yaml": V2.format("c"),
+        "c/values.yaml": values + "pv: vol-1\n",
+        "c/templates/cm.yaml": ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n"
+                                "{{ tpl (toYaml .Values.ann) . | indent 4 }}\n"),
+        "c/templates/pv.yaml": ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: a}\nspec:\n"
+                                "  awsElasticBlockStore: {volumeID: {{ tpl \"{{ .Values.pv }}\" . }}}\n"),
+    })
+    result = run([str(root / "c")])
+    assert where(result, root / "c") == [("LK201", "templates/pv.yaml", 5, 3)]
+    pieces = sum(len(p) for p in built)
+    assert pieces >= keys
+    # linear: a few reads a piece (quadratic read about pieces * keys / 2, here over a million)
+    assert reads[0] < 10 * pieces, (reads[0], pieces)
