@@ -424,3 +424,33 @@ def test_tpl_over_rendered_output_reads_each_piece_a_bounded_number_of_times(tmp
     assert pieces >= keys
     # linear: a few reads a piece (quadratic read about pieces * keys / 2, here over a million)
     assert reads[0] < 10 * pieces, (reads[0], pieces)
+
+
+def test_an_earlier_dependencys_import_values_do_not_decide_a_later_condition(tmp_path):
+    # Helm's chartutil.ProcessDependencies runs processDependencyEnabled for every dependency
+    # before processDependencyImportValues: a's import of feat.enabled: false to b.enabled comes
+    # after b's condition b.enabled was read (unset, so b is enabled): helm template renders b
+    root = write(tmp_path, {
+        "p/Chart.yaml": """\
+            apiVersion: v2
+            name: p
+            version: 0.1.0
+            dependencies:
+              - name: a
+                version: 0.1.0
+                import-values:
+                  - child: feat
+                    parent: b
+              - name: b
+                version: 0.1.0
+                condition: b.enabled
+            """,
+        "p/charts/a/Chart.yaml": V2.format("a"),
+        "p/charts/a/values.yaml": "feat:\n  enabled: false\n",
+        "p/charts/b/Chart.yaml": V2.format("b"),
+        "p/charts/b/templates/pv.yaml": PV,
+    })
+    result = run([str(root / "p")])
+    hit, = result.findings
+    assert os.path.relpath(hit.file, str(root / "p")) == "charts/b/templates/pv.yaml"
+    assert (hit.rule.id, hit.span.line, hit.span.column, hit.conditional) == ("LK201", 5, 3, None)

@@ -302,6 +302,10 @@ def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str
             except ArchiveError as error:
                 notes.append(f"{chart.files.display(rel)}: {error}")
     used = set()
+    # Helm decides every dependency's condition and tags before it imports any values
+    # (chartutil ProcessDependencies: processDependencyEnabled, then processDependencyImportValues),
+    # so one dependency's import-values never enables or disables another
+    decided = []
     for dep in deps:
         if not isinstance(dep, dict) or not dep.get("name"):
             continue
@@ -317,10 +321,11 @@ def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str
                          "its templates are not analysed")
             continue
         used.add(name)
-        files, meta, directory = entry
+        cond = _enabled(_with_defaults(chart.values, key, entry[0]), dep, _tags(chart))
+        decided.append((dep, key, entry, cond))
+    for dep, key, (files, meta, directory), cond in decided:
         if dep.get("alias") and isinstance(meta, dict):
             meta = dict(meta, name=key)  # Helm renames an aliased copy: its .Chart.Name is the alias
-        cond = _enabled(_with_defaults(chart.values, key, files), dep, _tags(chart))
         child = _add_child(chart, files, meta, directory, key, cond, boundary, notes, depth)
         if cond is None and isinstance(dep.get("import-values"), list):
             _import_values(chart, child, dep["import-values"], notes)
