@@ -454,3 +454,22 @@ def test_an_earlier_dependencys_import_values_do_not_decide_a_later_condition(tm
     hit, = result.findings
     assert os.path.relpath(hit.file, str(root / "p")) == "charts/b/templates/pv.yaml"
     assert (hit.rule.id, hit.span.line, hit.span.column, hit.conditional) == ("LK201", 5, 3, None)
+
+
+def test_a_null_values_document_is_no_values_for_the_chart_and_for_helm_values(tmp_path):
+    # Helm's chartutil.ReadValues unmarshals a null (or empty) document to no values, for a
+    # chart's values.yaml and a -f file alike; a list is refused by both
+    from lintra.load import helm
+
+    HelmOptions, values_file_problem = helm.HelmOptions, helm.values_file_problem
+    root = write(tmp_path, {"n/Chart.yaml": V2.format("n"), "n/values.yaml": "# nothing yet\nnull\n",
+                            "n/templates/pv.yaml": PV.replace("vol-1", "{{ .Values.vol | default \"vol-1\" }}"),
+                            "null.yaml": "~\n", "list.yaml": "- a\n"})
+    result = run([str(root / "n")], options={"helm": HelmOptions([str(root / "null.yaml")])})
+    assert where(result, root / "n") == [("LK201", "templates/pv.yaml", 5, 3)]
+    chart = next(r for r in result.files if r.file.endswith("n/Chart.yaml"))
+    assert list(chart.notes) == [], chart.notes
+    # the --helm-values check and the loader are one function, so they cannot disagree
+    assert values_file_problem(str(root / "null.yaml")) is None
+    assert values_file_problem(str(root / "list.yaml")) == f"{root / 'list.yaml'}: values are a list, not a mapping"
+    assert helm.read_values(str(root / "null.yaml")) == (None, None)
