@@ -290,10 +290,11 @@ def test_a_hostile_helmignore_ends_in_a_note_not_a_traceback_or_a_hang(tmp_path)
     started = time.monotonic()
     result = run([str(root / "h")])
     assert time.monotonic() - started < 30
-    # the *.bak rule lies past the first 500 patterns, so pv.bak renders (and says so in a note)
+    # the *.bak rule lies past the first 500 patterns, so pv.bak renders (and says so in a note);
+    # [z-a] is a well-formed Go pattern (it matches nothing) and is one of the 500
     assert where(result, root / "h") == [("LK201", "templates/pv.bak", 5, 3), ("LK201", "templates/pv.yaml", 5, 3)]
     chart = next(r for r in result.files if r.file.endswith("h/Chart.yaml"))
-    assert ".helmignore: only its first 500 patterns are applied (19502 more are not)" in chart.notes
+    assert ".helmignore: only its first 500 patterns are applied (19503 more are not)" in chart.notes
 
 
 def test_an_aliased_subchart_sees_its_alias_as_chart_name(tmp_path):
@@ -310,3 +311,165 @@ def test_an_aliased_subchart_sees_its_alias_as_chart_name(tmp_path):
     from lintra.load.helm import HelmOptions, analyse
     docs = analyse(str(root / "al"), "al", HelmOptions())
     assert sorted(d["metadata"]["name"] for d, _ in docs) == ["cold", "hot"]
+
+
+def test_a_backtracking_helmignore_pattern_is_matched_in_linear_time(tmp_path):
+    # Go's filepath.Match (what Helm's internal/ignore/rules.go calls) tries each star at every
+    # position once; a regex translation of *a*a*...*b backtracks exponentially on 200 a's
+    import subprocess
+    import sys
+
+    name = "a" * 200
+    root = write(tmp_path, {"h/Chart.yaml": V2.format("h"), "h/.helmignore": "*a*a*a*a*a*a*a*a*a*a*a*a*b\n",
+                            f"h/templates/{name}": PV, "h/templates/pv.yaml": PV})
+    command = [sys.executable, "-m", "lintra", "check", "--isolated", str(root / "h")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, LANG="C.UTF-8"))
+    # the pattern does not match (no b), so both templates render
+    assert f"templates/{name}:5:3" in done.stdout and "templates/pv.yaml:5:3" in done.stdout, \
+        done.stdout + done.stderr
+    assert done.stderr == ""
+
+
+def test_helmignore_patterns_mean_what_go_filepath_match_says():
+    # cases of Go's src/path/filepath/match_test.go and getEsc: a class cannot begin with ] or -,
+    # a reversed range matches nothing (negated: everything), * and ? stop at /
+    from lintra.load.helm.chart import BadPattern, go_match
+
+    assert go_match("*a*a*a*a*a*a*a*a*a*a*a*a*b", "a" * 5000) is False
+    assert go_match("abc", "abc") and go_match("*", "abc") and go_match("*c", "abc")
+    assert not go_match("a*", "ab/c") and go_match("a*/b", "abc/b") and not go_match("a*/b", "a/c/b")
+    assert go_match("a*b*c*d*e*/f", "axbxcxdxe/f") and not go_match("a*b*c*d*e*/f", "axbxcxdxe/xxx/f")
+    assert go_match("ab[c]", "abc") and go_match("ab[b-d]", "abc") and not go_match("ab[e-g]", "abc")
+    assert not go_match("ab[^c]", "abc") and go_match("ab[^e-g]", "abc") and not go_match("a?b", "a/b")
+    assert go_match("a\\*b", "a*b") and not go_match("a\\*b", "ab") and go_match("[\\]a]", "]")
+    assert go_match("[\\-]", "-") and go_match("[x\\-]", "-") and go_match("[a-c]]", "b]")
+    assert not go_match("[z-a]", "q") and go_match("[^z-a]", "q") and go_match("[^z-a]", "/")
+    assert go_match("*x", "xxx") and go_match("a*", "a") and not go_match("a*b", "a/b")
+    for bad in ("[]a]", "[^]a]", "[-]", "[x-]", "[a--z]x", "[", "[^", "[^bc", "a[", "a\\", "[\\", "[a-b-c]", "[-x]", "[a-]]"):
+        try:
+            go_match(bad, "a")
+        except BadPattern:
+            continue
+        raise AssertionError(f"{bad!r} is ErrBadPattern in Go")
+    # a malformed pattern past a mismatch is still an error (Go checks the rest of the pattern)
+    try:
+        go_match("a*x[", "abc")
+    except BadPattern:
+        pass
+    else:
+        raise AssertionError("a*x[ is ErrBadPattern in Go")
+
+
+def test_a_malformed_helmignore_pattern_is_noted_and_prints_no_warning(tmp_path):
+    # Helm's parseRule refuses a pattern filepath.Match calls malformed ([a--z]x: a range cannot
+    # begin with -), so its chart does not load; lintra applies the other lines and says so
+    import warnings
+
+    root = write(tmp_path, {"h/Chart.yaml": V2.format("h"), "h/.helmignore": "[a--z]x\n[]a]\n*.bak\n[z-a]\n",
+                            "h/templates/pv.yaml": PV, "h/templates/pv.bak": PV, "h/templates/q": PV})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = run([str(root / "h")])
+    # [z-a] is well formed to Go and matches nothing, so q renders; *.bak hides pv.bak
+    assert where(result, root / "h") == [("LK201", "templates/pv.yaml", 5, 3), ("LK201", "templates/q", 5, 3)]
+    chart = next(r for r in result.files if r.file.endswith("h/Chart.yaml"))
+    assert (".helmignore: Helm refuses the pattern '[a--z]x' (syntax error in pattern) and then does not "
+            "load the chart; the line is not applied") in chart.notes
+    assert any("'[]a]'" in note for note in chart.notes)
+    assert not any("'[z-a]'" in note for note in chart.notes)
+
+
+def test_tpl_over_rendered_output_reads_each_piece_a_bounded_number_of_times(tmp_path, monkeypatch):
+    # tpl (toYaml .Values.ann) maps each literal run of the tpl string to the output pieces it
+    # was made of; finding those by scanning every piece from the start for each run made it
+    # quadratic (8000 keys holding "{{ 1 }}": 89 s). Count the pieces read instead of timing.
+    from lintra.load.helm import evaluate
+
+    reads = [0]
+
+    class Counting(list):
+        def __iter__(self):
+            for item in list.__iter__(self):
+                reads[0] += 1
+                yield item
+
+        def __getitem__(self, index):
+            reads[0] += 1
+            return list.__getitem__(self, index)
+
+    built = []
+    original = evaluate.Template.__init__
+
+    def init(self, name, parsed, fixed=None, pieces=None):
+        if pieces is not None:
+            pieces = Counting(pieces)
+            built.append(pieces)
+        original(self, name, parsed, fixed, pieces)
+
+    monkeypatch.setattr(evaluate.Template, "__init__", init)
+    keys = 1500
+    values = "ann:\n" + "".join(f'  k{i}: "{{{{ 1 }}}}"\n' for i in range(keys))
+    root = write(tmp_path, {
+        "c/Chart.yaml": V2.format("c"),
+        "c/values.yaml": values + "pv: vol-1\n",
+        "c/templates/cm.yaml": ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n"
+                                "{{ tpl (toYaml .Values.ann) . | indent 4 }}\n"),
+        "c/templates/pv.yaml": ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: a}\nspec:\n"
+                                "  awsElasticBlockStore: {volumeID: {{ tpl \"{{ .Values.pv }}\" . }}}\n"),
+    })
+    result = run([str(root / "c")])
+    assert where(result, root / "c") == [("LK201", "templates/pv.yaml", 5, 3)]
+    pieces = sum(len(p) for p in built)
+    assert pieces >= keys
+    # linear: a few reads a piece (quadratic read about pieces * keys / 2, here over a million)
+    assert reads[0] < 10 * pieces, (reads[0], pieces)
+
+
+def test_an_earlier_dependencys_import_values_do_not_decide_a_later_condition(tmp_path):
+    # Helm's chartutil.ProcessDependencies runs processDependencyEnabled for every dependency
+    # before processDependencyImportValues: a's import of feat.enabled: false to b.enabled comes
+    # after b's condition b.enabled was read (unset, so b is enabled): helm template renders b
+    root = write(tmp_path, {
+        "p/Chart.yaml": """\
+            apiVersion: v2
+            name: p
+            version: 0.1.0
+            dependencies:
+              - name: a
+                version: 0.1.0
+                import-values:
+                  - child: feat
+                    parent: b
+              - name: b
+                version: 0.1.0
+                condition: b.enabled
+            """,
+        "p/charts/a/Chart.yaml": V2.format("a"),
+        "p/charts/a/values.yaml": "feat:\n  enabled: false\n",
+        "p/charts/b/Chart.yaml": V2.format("b"),
+        "p/charts/b/templates/pv.yaml": PV,
+    })
+    result = run([str(root / "p")])
+    hit, = result.findings
+    assert os.path.relpath(hit.file, str(root / "p")) == "charts/b/templates/pv.yaml"
+    assert (hit.rule.id, hit.span.line, hit.span.column, hit.conditional) == ("LK201", 5, 3, None)
+
+
+def test_a_null_values_document_is_no_values_for_the_chart_and_for_helm_values(tmp_path):
+    # Helm's chartutil.ReadValues unmarshals a null (or empty) document to no values, for a
+    # chart's values.yaml and a -f file alike; a list is refused by both
+    from lintra.load import helm
+
+    HelmOptions, values_file_problem = helm.HelmOptions, helm.values_file_problem
+    root = write(tmp_path, {"n/Chart.yaml": V2.format("n"), "n/values.yaml": "# nothing yet\nnull\n",
+                            "n/templates/pv.yaml": PV.replace("vol-1", "{{ .Values.vol | default \"vol-1\" }}"),
+                            "null.yaml": "~\n", "list.yaml": "- a\n"})
+    result = run([str(root / "n")], options={"helm": HelmOptions([str(root / "null.yaml")])})
+    assert where(result, root / "n") == [("LK201", "templates/pv.yaml", 5, 3)]
+    chart = next(r for r in result.files if r.file.endswith("n/Chart.yaml"))
+    assert list(chart.notes) == [], chart.notes
+    # the --helm-values check and the loader are one function, so they cannot disagree
+    assert values_file_problem(str(root / "null.yaml")) is None
+    assert values_file_problem(str(root / "list.yaml")) == f"{root / 'list.yaml'}: values are a list, not a mapping"
+    assert helm.read_values(str(root / "null.yaml")) == (None, None)

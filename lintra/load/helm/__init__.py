@@ -126,6 +126,10 @@ def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
     if files.ignore is not None and files.ignore.dropped:
         notes.append(f".helmignore: only its first {files.ignore.MAX_RULES} patterns are applied "
                      f"({files.ignore.dropped} more are not)")
+    for rule in files.ignore.refused if files.ignore is not None else ():
+        notes.append(f".helmignore: Helm refuses the pattern {rule!r} "
+                     f"({'double-star (**) syntax is not supported' if '**' in rule else 'syntax error in pattern'}) "
+                     "and then does not load the chart; the line is not applied")
     top_layers = _top_layers(files, helm, notes)
     top = _Chart(files, meta, top_layers, None)
     _children(top, root, boundary, notes, 0)
@@ -201,7 +205,9 @@ def _top_layers(files: ChartFiles, helm: HelmOptions, notes: List[str]) -> List[
             notes.append(f"--helm-set{'-string' if as_string else ''} {expression}: {error}")
     for path in reversed(helm.values_files):
         # a Layer is values written inside another file (a kustomization's helmCharts valuesInline)
-        layer = path if isinstance(path, Layer) else _values_file(path, _read(path), notes)
+        layer, problem = (path, None) if isinstance(path, Layer) else read_values(path)
+        if problem:
+            notes.append(f"{problem}; not applied")
         if layer is not None:
             layers.append(layer)
     text = files.text("values.yaml")
@@ -227,50 +233,47 @@ def values_file_problem(path: str) -> Optional[str]:
     or None. ``helm template -f FILE`` fails on a file it cannot read or parse or whose top level
     is no mapping (an empty file is no values); lintra refuses it before scanning (exit 2) rather
     than render every chart without the values the user named."""
-    from lintra.filesystem import read_regular
-    from lintra.load import yamltree
+    return read_values(path)[1]
+
+
+def read_values(path: str) -> Tuple[Optional[Layer], Optional[str]]:
+    """The values file at ``path`` as a layer (None for no values), or why it cannot be applied."""
+    from lintra.filesystem import read_regular  # a FIFO or device would block or never end
     from lintra.load.limits import MAX_FILE_BYTES
 
     try:
         text = read_regular(path, MAX_FILE_BYTES).decode("utf-8")
     except OSError as error:
-        return f"{path}: {error.strerror or error}"
+        return None, f"{path}: {error.strerror or error}"
     except UnicodeDecodeError as error:
-        return f"{path}: not valid UTF-8 text (byte 0x{error.object[error.start]:02x} at offset {error.start})"
-    try:
-        parsed = yamltree.parse(text)
-    except (yamltree.YamlSyntaxError, LimitExceeded) as error:
-        return f"{path}:{error.line}:{error.column}: values do not parse: {error}"
-    if parsed and not isinstance(parsed[0][0], (dict, type(None))):
-        return f"{path}: values are a {type(parsed[0][0]).__name__}, not a mapping"
-    return None
+        return None, f"{path}: not valid UTF-8 text (byte 0x{error.object[error.start]:02x} at offset {error.start})"
+    return values_layer(path, text)
 
 
-def _values_file(name: str, text: Optional[str], notes: List[str]) -> Optional[Layer]:
-    if text is None:
-        notes.append(f"{name}: values file cannot be read as UTF-8 text")
-        return None
-    return _values_text(name, text, notes)
-
-
-def _values_text(name: str, text: str, notes: List[str]) -> Optional[Layer]:
+def values_layer(name: str, text: str) -> Tuple[Optional[Layer], Optional[str]]:
+    """Values text as a layer, or why it cannot be applied. An empty or ``null`` document is no
+    values (Helm's chartutil.ReadValues: what unmarshals to nothing is an empty map); a top level
+    other than a mapping is refused, as Helm's unmarshalling into a map refuses it."""
     from lintra.load import yamltree
 
     try:
         parsed = yamltree.parse(text)
-    except yamltree.YamlSyntaxError as error:
-        notes.append(f"{name}:{error.line}:{error.column}: values do not parse ({error}); not applied")
-        return None
-    except LimitExceeded as error:
-        notes.append(f"{name}: values exceed a safety limit ({error}); not applied")
-        return None
-    if not parsed:
-        return None
+    except (yamltree.YamlSyntaxError, LimitExceeded) as error:
+        return None, f"{name}:{error.line}:{error.column}: values do not parse: {error}"
+    if not parsed or parsed[0][0] is None:
+        return None, None
     data, locator = parsed[0]
     if not isinstance(data, dict):
-        notes.append(f"{name}: values are not a mapping; not applied")
-        return None
-    return Layer(data, name, locator)
+        return None, f"{name}: values are a {type(data).__name__}, not a mapping"
+    return Layer(data, name, locator), None
+
+
+def _values_text(name: str, text: str, notes: List[str]) -> Optional[Layer]:
+    """A chart's own ``values.yaml``; what keeps it from applying is a note."""
+    layer, problem = values_layer(name, text)
+    if problem:
+        notes.append(f"{problem}; not applied")
+    return layer
 
 
 def _sub_layers(parent: _Chart, key: str) -> List[Layer]:
@@ -323,6 +326,10 @@ def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str
             except ArchiveError as error:
                 notes.append(f"{chart.files.display(rel)}: {error}")
     used = set()
+    # Helm decides every dependency's condition and tags before it imports any values
+    # (chartutil ProcessDependencies: processDependencyEnabled, then processDependencyImportValues),
+    # so one dependency's import-values never enables or disables another
+    decided = []
     for dep in deps:
         if not isinstance(dep, dict) or not dep.get("name"):
             continue
@@ -338,10 +345,11 @@ def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str
                          "its templates are not analysed")
             continue
         used.add(name)
-        files, meta, directory = entry
+        cond = _enabled(_with_defaults(chart.values, key, entry[0]), dep, _tags(chart))
+        decided.append((dep, key, entry, cond))
+    for dep, key, (files, meta, directory), cond in decided:
         if dep.get("alias") and isinstance(meta, dict):
             meta = dict(meta, name=key)  # Helm renames an aliased copy: its .Chart.Name is the alias
-        cond = _enabled(_with_defaults(chart.values, key, files), dep, _tags(chart))
         child = _add_child(chart, files, meta, directory, key, cond, boundary, notes, depth)
         if cond is None and isinstance(dep.get("import-values"), list):
             _import_values(chart, child, dep["import-values"], notes)

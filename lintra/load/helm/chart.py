@@ -70,38 +70,42 @@ class HelmIgnore:
     one does, and an ignored directory is skipped whole. ``templates/.?*`` is always added.
     Paths are relative to ``root``, the chart directory ``helm template`` loads."""
 
-    __slots__ = ("root", "rules", "dropped")
+    __slots__ = ("root", "rules", "dropped", "refused")
 
     #: patterns applied at most: each is tried on every file of the chart and its directories,
     #: and real ignore files hold a few dozen (the rest are counted in :attr:`dropped`)
     MAX_RULES = 500
 
     def __init__(self, root: str, text: str = "") -> None:
-        import re
-
         self.root = root
-        self.rules: List[Tuple[bool, bool, bool, Any]] = []  # (negate, directories only, base name, regex)
+        self.rules: List[Tuple[bool, bool, bool, str]] = []  # (negate, directories only, base name, pattern)
         self.dropped = 0
+        #: lines Helm refuses (``**``, a malformed pattern): Helm then fails to load the chart at all
+        self.refused: List[str] = []
         for raw in (text.lstrip("\ufeff").splitlines() + ["templates/.?*"]):
             rule = raw.strip()
-            if not rule or rule.startswith("#") or "**" in rule:
-                continue  # Helm refuses ``**`` (the whole file then fails to load); we skip the line
+            if not rule or rule.startswith("#"):
+                continue
+            # Helm's parseRule refuses ``**`` and any pattern filepath.Match(rule, "abc") calls
+            # malformed (the whole file then fails to load); we skip the line and say so
+            if "**" in rule:
+                self.refused.append(rule)
+                continue
+            try:
+                go_match(rule, "abc")
+            except BadPattern:
+                self.refused.append(rule)
+                continue
             if len(self.rules) >= self.MAX_RULES and raw != "templates/.?*":
                 self.dropped += 1
                 continue
             negate = rule.startswith("!")
             rule = rule[1:] if negate else rule
             directory = rule.endswith("/")
-            rule = rule.rstrip("/") if directory else rule
+            rule = rule[:-1] if directory else rule
             anchored = rule.startswith("/")
-            rule = rule.lstrip("/") if anchored else rule
-            regex = _go_match(rule)
-            try:
-                compiled = re.compile(regex) if regex is not None else None
-            except re.error:  # a class Go accepts but matches nothing with ([z-a])
-                compiled = None
-            if compiled is not None:
-                self.rules.append((negate, directory, not anchored and "/" not in rule, compiled))
+            rule = rule[1:] if anchored else rule
+            self.rules.append((negate, directory, not anchored and "/" not in rule, rule))
 
     @classmethod
     def of(cls, root: str) -> "HelmIgnore":
@@ -119,10 +123,14 @@ class HelmIgnore:
         if rel in ("", ".") or rel.startswith("../"):
             return False
         positive = negative = False
-        for negate, directory, base, regex in self.rules:
+        for negate, directory, base, pattern in self.rules:
             if directory and not is_dir:
                 continue
-            if regex.fullmatch(rel.rsplit("/", 1)[-1] if base else rel):
+            try:
+                matched = go_match(pattern, rel.rsplit("/", 1)[-1] if base else rel)
+            except BadPattern:  # Helm logs "Failed to compile" and the rule does not match
+                matched = False
+            if matched:
                 if negate:
                     negative = True
                 else:
@@ -141,39 +149,139 @@ class HelmIgnore:
         return self.ignored(path, is_dir)
 
 
-def _go_match(pattern: str) -> Optional[str]:
-    """Go's ``filepath.Match`` pattern as a regular expression (``*`` and ``?`` stop at ``/``,
-    ``[^...]`` negates a class, ``\\`` escapes); None for a malformed pattern, which Helm rejects."""
-    import re
+class BadPattern(ValueError):
+    """Go's ``filepath.ErrBadPattern``: the pattern is malformed."""
 
-    out = []
+
+def go_match(pattern: str, name: str) -> bool:
+    """Go's ``path/filepath.Match`` (src/path/filepath/match.go), ported step for step so that
+    every pattern means what it means to Helm: ``*`` and ``?`` stop at ``/``, ``[^...]`` negates
+    a class, a class's first character may not be ``]`` or ``-``, ``\\`` escapes, a range whose
+    bounds are reversed (``[z-a]``) matches nothing. Each star is tried at every position once,
+    with no backtracking into earlier stars, so the time is at most the pattern's length times
+    the name's. Raises :class:`BadPattern` where Go returns ``ErrBadPattern``."""
+    while pattern:
+        star, chunk, pattern = _scan_chunk(pattern)
+        if star and not chunk:
+            # a trailing * matches the rest of the name unless it holds a /
+            return "/" not in name
+        rest = _match_chunk(chunk, name)
+        # the last chunk must use up the name, else a star may still match further on
+        if rest is not None and (not rest or pattern):
+            name = rest
+            continue
+        matched = False
+        if star:
+            # try the chunk after skipping i+1 characters; a star cannot skip a /
+            i = 0
+            while i < len(name) and name[i] != "/":
+                rest = _match_chunk(chunk, name[i + 1:])
+                if rest is not None:
+                    if not pattern and rest:
+                        i += 1
+                        continue
+                    name = rest
+                    matched = True
+                    break
+                i += 1
+        if matched:
+            continue
+        # before answering no, Go checks that the rest of the pattern is well formed
+        while pattern:
+            _, chunk, pattern = _scan_chunk(pattern)
+            _match_chunk(chunk, "")
+        return False
+    return not name
+
+
+def _scan_chunk(pattern: str) -> Tuple[bool, str, str]:
+    """The next non-star run of ``pattern``, and whether stars preceded it (Go's scanChunk)."""
+    star = False
+    while pattern.startswith("*"):
+        pattern = pattern[1:]
+        star = True
+    in_range = False
     i = 0
     while i < len(pattern):
         char = pattern[i]
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "\\":
-            i += 1
-            if i >= len(pattern):
-                return None
-            out.append(re.escape(pattern[i]))
+        if char == "\\":
+            if i + 1 < len(pattern):
+                i += 1  # a malformed escape is matchChunk's to report
         elif char == "[":
-            end = pattern.find("]", i + 2 if pattern[i + 1:i + 2] == "^" else i + 1)
-            if end < 0:
-                return None
-            body = pattern[i + 1:end]
-            negate = body.startswith("^")
-            body = body[1:] if negate else body
-            if not body:
-                return None
-            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
-            i = end
-        else:
-            out.append(re.escape(char))
+            in_range = True
+        elif char == "]":
+            in_range = False
+        elif char == "*" and not in_range:
+            break
         i += 1
-    return "".join(out)
+    return star, pattern[:i], pattern[i:]
+
+
+def _match_chunk(chunk: str, s: str) -> Optional[str]:
+    """What remains of ``s`` once ``chunk`` (literals, classes, ``?``) matched its start, or None
+    (Go's matchChunk: after a mismatch the chunk is still read to the end, checking its syntax)."""
+    failed = False
+    c = 0
+    p = 0
+    while c < len(chunk):
+        if not failed and p >= len(s):
+            failed = True
+        char = chunk[c]
+        if char == "[":
+            r = ""
+            if not failed:
+                r = s[p]
+                p += 1
+            c += 1
+            negated = c < len(chunk) and chunk[c] == "^"
+            if negated:
+                c += 1
+            match = False
+            ranges = 0
+            while True:
+                if c < len(chunk) and chunk[c] == "]" and ranges > 0:
+                    c += 1
+                    break
+                lo, c = _get_esc(chunk, c)
+                hi = lo
+                if chunk[c] == "-":
+                    hi, c = _get_esc(chunk, c + 1)
+                if not failed and lo <= r <= hi:
+                    match = True
+                ranges += 1
+            if match == negated:
+                failed = True
+        elif char == "?":
+            if not failed:
+                if s[p] == "/":
+                    failed = True
+                p += 1
+            c += 1
+        else:
+            if char == "\\":
+                c += 1
+                if c >= len(chunk):
+                    raise BadPattern(chunk)
+            if not failed:
+                if chunk[c] != s[p]:
+                    failed = True
+                p += 1
+            c += 1
+    return None if failed else s[p:]
+
+
+def _get_esc(chunk: str, c: int) -> Tuple[str, int]:
+    """A class's possibly escaped character at ``chunk[c]`` and the index after it (Go's getEsc:
+    a class cannot end there, and a bare ``-`` or ``]`` cannot start a range)."""
+    if c >= len(chunk) or chunk[c] in "-]":
+        raise BadPattern(chunk)
+    if chunk[c] == "\\":
+        c += 1
+        if c >= len(chunk):
+            raise BadPattern(chunk)
+    if c + 1 >= len(chunk):
+        raise BadPattern(chunk)
+    return chunk[c], c + 1
 
 
 def read_directory(root: str, prefix: str, boundary: str, ignore: Optional[HelmIgnore] = None) -> ChartFiles:

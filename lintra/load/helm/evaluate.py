@@ -21,6 +21,7 @@ Sprig (https://masterminds.github.io/sprig/) and Helm's own
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 
@@ -119,7 +120,7 @@ def truth(value: Any) -> Optional[bool]:
 class Template:
     """A parsed file with the name findings use for it and the origin of its text."""
 
-    __slots__ = ("name", "parsed", "fixed", "pieces")
+    __slots__ = ("name", "parsed", "fixed", "pieces", "starts")
 
     def __init__(self, name: str, parsed: T.Parsed, fixed: Optional[Loc] = None,
                  pieces: Optional[List[Tuple[int, Seg]]] = None) -> None:
@@ -130,6 +131,8 @@ class Template:
         #: a ``tpl`` string made of output (``tpl (toYaml .Values.x) .``): ``(start, seg)`` per
         #: piece, so its literal text maps to where each piece was written
         self.pieces = pieces
+        #: each piece's start, in order (the pieces tile the string), to find a node's first piece
+        self.starts = [begin for begin, _ in pieces] if pieces is not None else None
 
 
 class Scope:
@@ -228,9 +231,17 @@ class Renderer:
         start, end = node.pos, node.pos + len(node.text)
         covered = start
         mapped: List[Seg] = []
-        for begin, seg in tpl.pieces or ():
+        pieces = tpl.pieces or []
+        # the pieces lie in order, end to end: the last one beginning at or before the node's
+        # start is its first, and the walk ends at the first beginning past the node (scanning
+        # from the top for every Text node made tpl over toYaml output quadratic in its size)
+        first = max(bisect.bisect_right(tpl.starts or [], start) - 1, 0)
+        for index in range(first, len(pieces)):
+            begin, seg = pieces[index]
+            if begin >= end:
+                break
             stop = begin + len(seg.text)
-            if stop <= start or begin >= end:
+            if stop <= start:
                 continue
             low, high = max(start, begin), min(end, stop)
             if low != covered:
