@@ -109,7 +109,7 @@ def problem(name: str, value: object) -> "str | None":
     if not isinstance(value, int) or isinstance(value, bool):
         return f"limit {name} must be an integer, not {value!r}"
     if not 1 <= value <= CEILING * DEFAULTS[name]:
-        return f"limit {name} must be between 1 and {CEILING * DEFAULTS[name]} ({CEILING} x the default {DEFAULTS[name]})"
+        return f"limit {name} must be between 1 and {CEILING * DEFAULTS[name]} ({CEILING} x the default {DEFAULTS[name]}), not {value}"
     return None
 
 

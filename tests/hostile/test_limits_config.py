@@ -96,8 +96,9 @@ def test_the_user_level_config_may_raise(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("flag, message", [
-    ("max_depth=0", "limit max_depth must be between 1 and 4096"),
-    ("max_depth=4097", "limit max_depth must be between 1 and 4096"),
+    ("max_depth=0", "limit max_depth must be between 1 and 4096 (16 x the default 256), not 0"),
+    ("max_depth=-5", "limit max_depth must be between 1 and 4096 (16 x the default 256), not -5"),
+    ("max_depth=4097", "limit max_depth must be between 1 and 4096 (16 x the default 256), not 4097"),
     ("max_deep=3", "unknown limit 'max_deep'"),
     ("max_depth=lots", "--limit max_depth=lots: expected NAME=INTEGER"),
 ])
