@@ -109,6 +109,8 @@ def _validate_once(path: str, text: str, data: Dict[str, Any], where: Callable[[
                        text.encode("utf-8", "surrogateescape"), schema_bytes)
     if cache.read("config-valid", key) is True:
         return
+    if not path.endswith(".toml"):  # TOML refuses a key defined twice itself
+        _refuse_duplicate_keys(path, text)
     _validate(data, where)
     cache.write("config-valid", key, True)
 
@@ -135,6 +137,41 @@ def _read_yaml(path: str, text: str) -> Tuple[Dict[str, Any], Callable[[tuple], 
     if len(documents) > 1 or not isinstance(data, dict):
         raise ConfigFileError(f"{where(())}: a configuration file is one YAML mapping")
     return data, where
+
+
+def _refuse_duplicate_keys(path: str, text: str) -> None:
+    """A key written twice in one mapping: YAML keeps the last silently (PyYAML does), so a
+    second ``sanctioned_vendors:`` or ``rules:`` lower in the file would quietly undo the first,
+    and a gate would check less than its file says. YAML requires keys to be unique (YAML 1.2
+    section 3.2.1.1), and yamllint's key-duplicates refuses them; so does lintra, for its own
+    configuration. Runs on the composed nodes, each node once (aliases share them)."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return  # the reader reported it already
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: Dict[Tuple[str, str], Any] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    earlier = first.setdefault((key.tag, key.value), key)
+                    if earlier is not key:
+                        from lintra.escape import terminal
+
+                        raise ConfigFileError(
+                            f"{path}:{key.start_mark.line + 1}:{key.start_mark.column + 1}: the key "
+                            f"{terminal(key.value)!r} is written twice in one mapping (first at line "
+                            f"{earlier.start_mark.line + 1}); YAML keeps only the last: keep one")
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _read_toml(path: str, text: str) -> Tuple[Dict[str, Any], Callable[[tuple], str]]:

@@ -100,6 +100,11 @@ def test_per_path_overrides_apply_to_matching_files_only(tmp_path):
     ("profile: nope\n", ".lintra.yaml", ".lintra.yaml:1:1: profile: unknown profile 'nope'"),
     ("[tool.lintra]\nprofile = \"agile\"\nseverity = 4\n", "pyproject.toml", "pyproject.toml:3:1: severity: 4 is not of type 'object'"),
     ("profile: [a\n", ".lintra.yaml", ".lintra.yaml:2:1: YAML syntax error"),
+    # a second key silently replaced the first: here the sanctioned vendors written above
+    ("sanctioned_vendors: [vmware]\nfail_on: warning\nsanctioned_vendors: []\n", ".lintra.yaml",
+     ".lintra.yaml:3:1: the key 'sanctioned_vendors' is written twice in one mapping (first at line 1)"),
+    ("per_path:\n  legacy/*:\n    profile: conservative\n    hide_sanctioned: true\n    profile: agile\n",
+     ".lintra.yaml", ".lintra.yaml:5:5: the key 'profile' is written twice in one mapping (first at line 3)"),
 ])
 def test_broken_config_exits_2_naming_file_line_and_key(tmp_path, config, name, expected):
     repo(tmp_path, config, name=name)
@@ -320,3 +325,14 @@ def test_sanctioned_findings_never_fail_even_at_fail_on_info(tmp_path):
     (tmp_path / "k8s" / "sa.yaml").unlink()
     result = invoke("check", str(tmp_path / "k8s"), "-f", "json")
     assert [f["level"] for f in findings(result)] == ["info"] and result.exit_code == 0
+
+
+def test_keys_shared_through_an_alias_or_a_merge_are_not_duplicates(tmp_path):
+    """The same mapping reached twice through an alias, and a merge key (``<<``) whose keys a
+    mapping overrides, are YAML's own ways to reuse keys: neither is a key written twice."""
+    config = ("per_path:\n  a/*: &strict\n    profile: agile\n  b/*: *strict\n"
+              "  c/*:\n    <<: *strict\n    profile: conservative\n")
+    repo(tmp_path, config)
+    result = subprocess.run([sys.executable, "-m", "lintra", "check", "-f", "json", str(tmp_path / "k8s")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and result.stderr == "", result.stderr
