@@ -708,3 +708,34 @@ def test_a_strategic_patch_naming_the_base_namespace_patches_it_under_a_new_name
     assert svc.data["metadata"]["namespace"] == "capz-system"
     assert origin(repo, svc, "metadata", "annotations", "service.beta.kubernetes.io/azure-load-balancer-internal") \
         == ("top/svc.yaml", 7)
+
+
+ENV_GENERATOR = "configMapGenerator:\n- name: settings\n  envs:\n  - vars.env\n"
+
+
+def test_an_env_file_is_read_as_kustomize_reads_it(repo):
+    """kustomize api/kv/kv.go keyValuesFromLine: lines end at LF (a CR before it is dropped), a
+    BOM leaves the first line, leading whitespace every line; the value after the first '=' is
+    kept as written, trailing spaces and '=' included; a line breaking character other than LF is
+    part of the value; KEY alone is the variable of kustomize's environment, which lintra never
+    reads: an unset variable's empty value."""
+    (repo / "prod").mkdir(exist_ok=True)
+    (repo / "prod" / "kustomization.yaml").write_text(ENV_GENERATOR)
+    (repo / "prod" / "vars.env").write_bytes(
+        "\ufeffA=1\r\n  # comment\r\n\tB=two words  \nC=x=y\nD=p\u2028q\nLINTRA_TEST_HOME\n\nE=\n".encode())
+    config = next(d for d in built(repo, "prod") if d.data["kind"] == "ConfigMap")
+    assert config.data["data"] == {"A": "1", "B": "two words  ", "C": "x=y", "D": "p\u2028q",
+                                   "LINTRA_TEST_HOME": "", "E": ""}
+    assert [origin(repo, config, "data", key)[1] for key in ("A", "B", "C", "D", "LINTRA_TEST_HOME", "E")] == \
+        [1, 3, 4, 5, 6, 8]
+
+
+def test_an_env_file_key_that_is_no_variable_name_is_refused_at_the_envs_entry(repo):
+    (repo / "prod").mkdir(exist_ok=True)
+    (repo / "prod" / "kustomization.yaml").write_text(ENV_GENERATOR)
+    (repo / "prod" / "vars.env").write_text("A=1\nB C=2\n")
+    with pytest.raises(LoadError) as error:
+        built(repo, "prod")
+    assert error.value.rule_id == "LT005"
+    assert "vars.env:2: 'B C' is not a valid environment variable name" in error.value.message
+    assert error.value.span.line == 4  # the envs entry of prod/kustomization.yaml

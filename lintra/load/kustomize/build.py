@@ -679,14 +679,12 @@ class Builder:
                 raise BuildError("an envs entry is a path", env.origin)
             place, text = self._read_file(kustomization, env.value, env.origin)
             part = Part(place.name, _FileLocator())
-            for number, line in enumerate(text.splitlines(), 1):
-                stripped = line.strip()
-                if not stripped or stripped.startswith("#"):
-                    continue
-                key, sep, value = stripped.partition("=")
-                if not sep:
-                    continue  # kustomize reads KEY alone from the environment: never here
-                data.value[key.strip()] = Traced(value, Origin(part, (number,)))
+            try:
+                pairs = list(env_file_pairs(text, env.value))
+            except ValueError as error:
+                raise BuildError(str(error), env.origin) from None
+            for number, key, value in pairs:
+                data.value[key] = Traced(value, Origin(part, (number,)))
                 count += 1
         self.budget.spend_entries(count, entry.origin)
         behavior = entry.scalar("behavior") or "create"
@@ -1267,6 +1265,34 @@ def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: 
 
 
 _MAX_SELECTOR = 4096
+#: a name kustomize takes as an environment variable's (k8s.io/apimachinery validation.IsEnvVarName)
+_ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
+
+
+def env_file_pairs(text: str, name: str) -> Iterator[Tuple[int, str, str]]:
+    """``(line, key, value)`` of each entry of an ``envs`` file, read as kustomize reads one
+    (api/kv/kv.go ``keyValuesFromLine``): lines end at LF (a CR before it dropped), a BOM is
+    dropped from the first, leading whitespace from each; a blank or ``#`` line is skipped;
+    ``KEY=VALUE`` splits at the first ``=`` and keeps the value as written, trailing spaces
+    included; a key that is no environment variable name is an error (ValueError). ``KEY`` alone takes the
+    value of the variable in kustomize's own environment: lintra never reads its environment (the
+    result would depend on the machine, and a secret of the CI runner would reach the report), so
+    such a key is built with an empty value, as kustomize builds it where the variable is unset."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.endswith("\r"):
+            line = line[:-1]
+        if number == 1:
+            line = line.lstrip("\ufeff")
+        line = line.lstrip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition("=")
+        if not _ENV_NAME.fullmatch(key):
+            raise ValueError(f"{name}:{number}: {key!r} is not a valid environment variable name, "
+                             "which kustomize refuses")
+        yield number, key, value
+
+
 _SET = re.compile(r"^\s*([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)\s*$")
 
 
