@@ -43,7 +43,7 @@ import io
 import os
 import re
 
-from lintra.load import LoadError, Skip
+from lintra.load import LoadError, Skip, lines
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
 from lintra.load.vsphere.model import (VmBuilder, bus_sharing, controller_type, disk_mode, nic_type,
@@ -118,8 +118,6 @@ def _columns(tab: str, header: List[str]) -> Dict[int, str]:
     return out
 
 
-#: line breaks inside a quoted CSV value, each of which starts a line of the file
-_BREAK = re.compile(r"\r\n?|\n")
 #: the separators a CSV tab is written with: RVTools writes commas, a spreadsheet saving it under a
 #: locale whose decimal mark is the comma writes semicolons, and some exports use tabs
 _DELIMITERS = (",", ";", "\t")
@@ -153,11 +151,11 @@ def load_csv(source: Source, text: str) -> list:
                     yield {name: (record[i], Cell(start, i + 1, len(record[i]), tab, count))
                            for i, name in columns.items() if i < len(record)}
                 else:  # a quoted value spans lines: each cell is on the line its value starts on
-                    lines, line = [], start
+                    starts, line = [], start
                     for value in record:
-                        lines.append(line)
-                        line += len(_BREAK.findall(value))
-                    yield {name: (record[i], Cell(lines[i], i + 1, len(record[i]), tab, count))
+                        starts.append(line)
+                        line += len(lines.BREAKS.findall(value))  # each break in it starts a line
+                    yield {name: (record[i], Cell(starts[i], i + 1, len(record[i]), tab, count))
                            for i, name in columns.items() if i < len(record)}
                 start = reader.line_num + 1
         except csv.Error as error:
