@@ -324,6 +324,28 @@ def test_ova_whose_descriptor_lies_past_the_file_limit_says_so(tmp_path, monkeyp
                   "descriptor is the first member)")]
 
 
+def test_ova_descriptor_running_past_what_is_read_is_the_descriptor_limit(tmp_path, monkeypatch):
+    # only the first MAX_FILE_BYTES of an .ova are read, and the descriptor limit equals them: a
+    # descriptor (header at 0, data at 512) whose data ends past that head failed as "not a
+    # readable OVA (uncompressed tar) archive: unexpected end of data" instead of the limit
+    monkeypatch.setattr("lintra.load.limits.MAX_FILE_BYTES", 64 * 1024)
+    monkeypatch.setattr("lintra.load.limits.MAX_OVA_DESCRIPTOR_BYTES", 64 * 1024)
+    descriptor = _NIC_OVF + b" " * (64 * 1024 - 100 - len(_NIC_OVF))  # 65436 bytes: 512 + 65436 > 65536
+    _ova(tmp_path / "big.ova", [("big.ovf", descriptor), ("big-disk1.vmdk", 256 * 1024)])
+    result = run([str(tmp_path / "big.ova")])
+    assert [(f.rule.id, f.message, f.span.line) for f in result.findings] == [
+        ("LT002", "OVA descriptor 'big.ovf' larger than 65536 bytes", 1)]
+
+
+def test_truncated_ova_within_the_read_head_is_unreadable(tmp_path):
+    # a file cut short (smaller than what is read) is broken, not over a limit
+    _ova(tmp_path / "cut.ova", [("cut.ovf", _NIC_OVF + b" " * 4096)])
+    (tmp_path / "cut.ova").write_bytes((tmp_path / "cut.ova").read_bytes()[:2048])
+    result = run([str(tmp_path / "cut.ova")])
+    assert [(f.rule.id, f.message) for f in result.findings] == [
+        ("LT000", "not a readable OVA (uncompressed tar) archive: unexpected end of data")]
+
+
 def test_rvtools_csv_record_with_a_quoted_line_break(tmp_path):
     # RVTools writes a VM's annotation as it is, line breaks included, quoted (RFC 4180): the
     # record spans two lines of the file but is one row of the sheet
