@@ -398,7 +398,8 @@ def test_ovf_vmware_config_span_covers_its_prefixed_name(tmp_path):
 
 def test_vmx_span_covers_an_escaped_value_as_written(tmp_path):
     # .vmx values escape special characters as |XX (|23 is "#"): the value read is "db#1-rdmp.vmdk",
-    # the text in the file, which the span must cover, is three characters longer per escape
+    # the text in the file, which the span must cover, is two characters longer per escape (|23
+    # is three characters standing for one)
     line = 'scsi0:0.fileName = "db|231-rdmp.vmdk"'
     (tmp_path / "db.vmx").write_text(f'displayName = "db"\nscsi0:0.present = "TRUE"\n{line}\n')
     [finding] = run([str(tmp_path / "db.vmx")]).findings
