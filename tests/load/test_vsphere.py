@@ -346,6 +346,17 @@ def test_truncated_ova_within_the_read_head_is_unreadable(tmp_path):
         ("LT000", "not a readable OVA (uncompressed tar) archive: unexpected end of data")]
 
 
+def test_rvtools_csv_with_cr_line_ends_is_read(tmp_path):
+    # Excel for Mac's "CSV (Macintosh)" ends lines with CR alone; the csv module reads them when the
+    # text is given with newline="" (Python csv docs). It was skipped as "CSV file without a header"
+    (tmp_path / "RVTools_tabvInfo.csv").write_bytes(
+        b'vInfoVMName;vInfoAnnotation;vInfoFTState\rvm1;"two\rlines";notConfigured\rvm2;plain;running\r')
+    result = run([str(tmp_path / "RVTools_tabvInfo.csv")])
+    assert [(r.status, r.documents) for r in result.files] == [("scanned", 2)]
+    assert [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings] == [
+        ("LV104", 4, 3, "vInfo!C3")]
+
+
 def test_rvtools_csv_record_with_a_quoted_line_break(tmp_path):
     # RVTools writes a VM's annotation as it is, line breaks included, quoted (RFC 4180): the
     # record spans two lines of the file but is one row of the sheet

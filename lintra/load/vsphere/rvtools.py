@@ -125,13 +125,15 @@ _DELIMITERS = (",", ";", "\t")
 
 def _delimiter(text: str) -> str:
     """The separator of the header line: the one of :data:`_DELIMITERS` it holds most of."""
-    first = text[:text.find("\n")] if "\n" in text[:65536] else text[:65536]
+    first = lines.BREAKS.split(text[:65536], 1)[0]
     counts = [(first.count(d), -n, d) for n, d in enumerate(_DELIMITERS)]
     return max(counts)[2] if max(counts)[0] else ","
 
 
 def load_csv(source: Source, text: str) -> list:
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    # newline="": lines end at CR, LF or CRLF as the csv module expects (Excel for Mac's "CSV
+    # (Macintosh)" ends them with CR alone), and reader.line_num counts them as lines.BREAKS does
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
