@@ -244,6 +244,21 @@ def test_every_format_names_the_sheet_of_a_spreadsheet_finding(tmp_path):
     assert failure.text.startswith("RVTools_tabvInfo.csv:2:2 (vInfo!B2): error LV104")
 
 
+def test_the_sheet_cell_suffix_is_written_once_for_every_format():
+    # text, github, gitlab and junit each rebuilt " (region)" themselves; one helper says it now,
+    # so a change to how a cell is named reaches every format
+    import inspect
+
+    from lintra.model import Span
+    from lintra.report import cell, github as github_format, gitlab, junit, text
+
+    assert cell(Span(2, 2, 2, 9, region="vInfo!B2")) == " (vInfo!B2)"
+    assert cell(Span(2, 2)) == ""
+    for module in (text, github_format, gitlab, junit):
+        source = inspect.getsource(module)
+        assert ".region" not in source and "cell(" in source, module.__name__
+
+
 def test_junit_reports_a_file_lintra_could_not_read_as_an_error_not_a_failure(tmp_path):
     """JUnit tells a test that failed (``<failure>``) from one that could not run (``<error>``),
     and GitLab and Jenkins show the two apart: a file lintra cannot read was not judged (the run

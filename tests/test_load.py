@@ -3,6 +3,8 @@
 import json
 import os
 
+import pytest
+
 from lintra.load import jsontree, yamltree
 from tests.conftest import where
 
@@ -68,6 +70,18 @@ def test_json_findings_carry_exact_lines(lint):
     result = lint(json.dumps(doc, indent=2), "pv.json")
     assert where(result) == [("LK101", 8, 5)]
     assert result.findings[0].span.end_column == 20
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n"])
+def test_json_lines_end_at_cr_too(lint, end):
+    # JSON whitespace is space, tab, LF and CR (RFC 8259 §2): a file written with CR line ends
+    # (or CRLF) has its findings and syntax errors on the line an editor shows, not all on line 1
+    doc = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv"},
+           "spec": {"vsphereVolume": {"volumePath": "[ds] a.vmdk"}}}
+    result = lint(json.dumps(doc, indent=2).replace("\n", end).encode(), "pv.json")
+    assert where(result) == [("LK101", 8, 5)]
+    assert result.findings[0].span.end_column == 20
+    assert where(lint(f'{{{end}  "a": 1,{end}  "b": {end}}}{end}'.encode(), "x.json")) == [("LT000", 4, 1)]
 
 
 def test_not_infrastructure_is_skipped_quietly(lint):

@@ -179,3 +179,44 @@ def test_vmx_suppression_counts_lines_as_the_vmx_reader_does(tmp_path):
     [finding] = run([str(tmp_path / "a.vmx")]).findings
     assert (finding.rule.id, finding.span.line, finding.suppressed, finding.suppression) == (
         "LV117", 2, True, "lab host")
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x85", " "])
+def test_ovf_suppression_counts_lines_as_expat_does(tmp_path, separator):
+    # expat ends lines at CR and LF only (XML 1.0 §2.11): U+2028 or NEL inside an XML
+    # comment on line 2 ends no line, so the trailing suppression on line 5 covers the VMXNET3
+    # adapter found on line 5 (it was read as line 6: LV111 unsuppressed and LT003)
+    from lintra.pipeline import run
+
+    (tmp_path / "vm.ovf").write_text(
+        '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" '
+        'xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">\n'
+        f'<!-- built by{separator}packer -->\n'
+        '<VirtualSystem ovf:id="vm1">\n<VirtualHardwareSection>\n'
+        '<Item><rasd:ElementName>dev</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID>'
+        '<rasd:ResourceType>10</rasd:ResourceType><rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType></Item>'
+        '  <!-- # lintra: ignore[LV111] guest has virtio drivers -->\n'
+        '</VirtualHardwareSection>\n</VirtualSystem>\n</Envelope>\n', encoding="utf-8")
+    [finding] = run([str(tmp_path / "vm.ovf")]).findings
+    assert (finding.rule.id, finding.span.line, finding.suppressed) == ("LV111", 5, True)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_yaml_suppression_counts_lines_as_libyaml_does(lint, separator):
+    # libyaml ends a line at NEL, LS and PS too (it reports vsphereVolume on line 7): the
+    # suppression after one is on line 6, alone on it, and covers line 7
+    text = ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n  # made by hand" + separator
+            + "  # lintra: ignore[LK101] migrating in Q3\n  vsphereVolume: {volumePath: x}\n")
+    result = lint(text)
+    [finding] = [f for f in result.findings if f.rule.id == "LK101"]
+    assert (finding.span.line, finding.suppressed) == (7, True)
+    assert not [f for f in result.findings if f.rule.id == "LT003"]
+
+
+def test_one_line_rule_per_format():
+    from lintra.load import lines
+
+    text = "a\u2028b\x85c\u2029d\x0ce\r\nf\rg\nh"
+    assert lines.split(text, "vm.ovf") == lines.split(text, "RVTools_tabvInfo.CSV") == lines.split(text, "a.vmx") \
+        == ["a\u2028b\x85c\u2029d\x0ce", "f", "g", "h"]
+    assert lines.split(text, "pv.yaml") == ["a", "b", "c", "d\x0ce", "f", "g", "h"]

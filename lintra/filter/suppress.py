@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from lintra.check.reserved import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
+from lintra.load import lines
 from lintra.model import Document, Finding, Pointer, Span
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
@@ -64,15 +65,11 @@ class Suppression:
         return self.whole_file or finding.span.line in self.lines
 
 
-#: a ``.vmx`` line ends at CR or LF only (its reader counts lines so); YAML's parser, like
-#: ``str.splitlines``, also ends one at U+2028 and U+0085
-_VMX_LINES = re.compile(r"\r\n|\r|\n")
-
-
 def from_text(file: str, text: str) -> List[Suppression]:
     found = []
-    lines = _VMX_LINES.split(text) if file.lower().endswith(".vmx") else text.splitlines()
-    for number, line in enumerate(lines, 1):
+    # counted as the file's reader counts them: a YAML file also ends lines at U+2028 and NEL,
+    # a .vmx, OVF, CSV or JSON file at CR and LF only
+    for number, line in enumerate(lines.split(text, file), 1):
         if "lintra:" not in line:
             continue
         match = _COMMENT.search(line)

@@ -12,7 +12,7 @@ import json
 import re
 
 from lintra.load.limits import LimitExceeded
-from lintra.load import limits
+from lintra.load import limits, lines
 from lintra.model import Locator, Pointer, Span
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
@@ -62,7 +62,10 @@ def _decode(text: str, position: int, whole: bool = False) -> Tuple[Any, int]:
         else:
             data, end = _DECODER.raw_decode(text, position)
     except json.JSONDecodeError as error:
-        raise JsonSyntaxError(error.msg, error.lineno, error.colno) from None
+        # json counts lines at LF only; JSON's whitespace also holds CR (RFC 8259 §2)
+        line_start = max((m.end() for m in lines.BREAKS.finditer(text, 0, error.pos)), default=0)
+        raise JsonSyntaxError(error.msg, len(lines.BREAKS.findall(text, 0, error.pos)) + 1,
+                              error.pos - line_start + 1) from None
     except RecursionError:
         raise LimitExceeded("JSON nested too deeply to parse") from None
     except ValueError as error:  # Python refuses integers of more than 4300 digits (CVE-2020-10735)
@@ -122,7 +125,7 @@ class JsonLocator(Locator):
 
     def _build(self) -> None:
         text = self.text
-        self._lines = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._lines = [0] + [m.end() for m in lines.BREAKS.finditer(text)]
         index: Dict[Pointer, Tuple[Optional[_Region], _Region]] = {}
         # Each frame: [pointer, is_object, next list index]
         stack: List[list] = []

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 NO_REASON = "(no reason given)"
 
 
+def cell(span) -> str:
+    """`` (vDisk!C2)`` after a finding's message when its span names a spreadsheet's cell (an
+    RVTools sheet): a line and column alone do not say which sheet; ``""`` otherwise."""
+    return f" ({span.region})" if span.region else ""
+
+
 class Format:
     __slots__ = ("name", "write", "description")
 

@@ -10,6 +10,7 @@ The message ends with a line linking the rule's documentation page.
 from __future__ import annotations
 
 
+from lintra.report import cell
 from lintra.report.escape import workflow_data, workflow_property
 from lintra.report.paths import ci_path
 from lintra.report.ruledoc import help_uri
@@ -32,7 +33,7 @@ def command(finding, root: Optional[str] = None) -> str:
              ("title", f"{finding.rule.id} {finding.rule.name}")]
     rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
     uri = help_uri(finding.rule)
-    message = finding.message + (f" ({span.region})" if span.region else "")  # the sheet's cell (vDisk!C2)
+    message = finding.message + cell(span)  # the sheet's cell (vDisk!C2)
     message += f"\n{finding.rule.id} documentation: {uri}" if uri else ""
     return f"::{COMMANDS[finding.level.name]} {rendered}::{escape_data(message)}"
 

@@ -8,7 +8,7 @@ must be relative to the repository root (:mod:`lintra.report.paths`) for GitLab 
 from __future__ import annotations
 
 
-from lintra.report import jsontext
+from lintra.report import cell, jsontext
 from lintra.report.paths import ci_path
 from lintra.report.ruledoc import help_uri
 
@@ -37,8 +37,7 @@ def to_list(result, root: Optional[str] = None) -> List[Dict[str, Any]]:
         uri = help_uri(finding.rule)
         issues.append({
             # a spreadsheet's cell (vDisk!C2): GitLab shows lines only, which do not say which sheet
-            "description": f"{finding.rule.id} {finding.message}"
-                           + (f" ({finding.span.region})" if finding.span.region else ""),
+            "description": f"{finding.rule.id} {finding.message}{cell(finding.span)}",
             "check_name": finding.rule.id,
             "fingerprint": fingerprint if count == 1 else f"{fingerprint}-{count}",
             "severity": severity(finding),

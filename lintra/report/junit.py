@@ -29,6 +29,7 @@ from collections import defaultdict
 
 from lintra.check.reserved import COULD_NOT_RUN
 from lintra.filter import failing
+from lintra.report import cell
 from lintra.report.escape import xml_tree
 from lintra.report.paths import ci_path
 
@@ -71,8 +72,7 @@ def to_element(result, root: Optional[str] = None) -> ET.Element:
         case = ET.Element("testcase", name=f"{rule_id} {file}", classname=f"lintra.{name}.{rule_id}",
                           file=file, line=str(findings[0].span.line))
         failed = [f for f in findings if id(f) in fails]
-        text = "\n".join(describe(f, f"{file}:{f.span.line}:{f.span.column}"
-                                      + (f" ({f.span.region})" if f.span.region else "")) for f in findings)
+        text = "\n".join(describe(f, f"{file}:{f.span.line}:{f.span.column}{cell(f.span)}") for f in findings)
         erred = rule_id in COULD_NOT_RUN and not all(f.suppressed for f in findings)
         if erred:
             error = ET.SubElement(case, "error", message=findings[0].message if len(findings) == 1

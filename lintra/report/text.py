@@ -8,7 +8,7 @@ was left out of the count: suppressed, hidden as sanctioned, accepted by the bas
 from __future__ import annotations
 
 
-from lintra.report import NO_REASON
+from lintra.report import NO_REASON, cell
 from lintra.report.escape import terminal
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
@@ -83,11 +83,10 @@ def write(result, stream, options: Dict[str, Any]) -> None:
         listed = True
         span = finding.span
         level = finding.level.name
-        # a spreadsheet's cell (vDisk!C2): line and column alone do not say which sheet
-        cell = f" ({terminal(span.region)})" if span.region else ""
+        sheet_cell = terminal(cell(span))  # a spreadsheet's cell (vDisk!C2)
         stream.write(f"{style(terminal(finding.file), bold=True)}:{span.line}:{span.column}: "
                      f"{style(level, fg=_COLOURS[level])} {style(finding.rule.id, bold=True)} "
-                     f"{terminal(finding.message)}{cell}{_tail(finding)}\n")
+                     f"{terminal(finding.message)}{sheet_cell}{_tail(finding)}\n")
         for related in finding.related:
             stream.write(f"    {terminal(related.file)}:{related.span.line}:{related.span.column}: "
                          f"{terminal(related.message)}\n")

@@ -324,6 +324,39 @@ def test_ova_whose_descriptor_lies_past_the_file_limit_says_so(tmp_path, monkeyp
                   "descriptor is the first member)")]
 
 
+def test_ova_descriptor_running_past_what_is_read_is_the_descriptor_limit(tmp_path, monkeypatch):
+    # only the first MAX_FILE_BYTES of an .ova are read, and the descriptor limit equals them: a
+    # descriptor (header at 0, data at 512) whose data ends past that head failed as "not a
+    # readable OVA (uncompressed tar) archive: unexpected end of data" instead of the limit
+    monkeypatch.setattr("lintra.load.limits.MAX_FILE_BYTES", 64 * 1024)
+    monkeypatch.setattr("lintra.load.limits.MAX_OVA_DESCRIPTOR_BYTES", 64 * 1024)
+    descriptor = _NIC_OVF + b" " * (64 * 1024 - 100 - len(_NIC_OVF))  # 65436 bytes: 512 + 65436 > 65536
+    _ova(tmp_path / "big.ova", [("big.ovf", descriptor), ("big-disk1.vmdk", 256 * 1024)])
+    result = run([str(tmp_path / "big.ova")])
+    assert [(f.rule.id, f.message, f.span.line) for f in result.findings] == [
+        ("LT002", "OVA descriptor 'big.ovf' larger than 65536 bytes", 1)]
+
+
+def test_truncated_ova_within_the_read_head_is_unreadable(tmp_path):
+    # a file cut short (smaller than what is read) is broken, not over a limit
+    _ova(tmp_path / "cut.ova", [("cut.ovf", _NIC_OVF + b" " * 4096)])
+    (tmp_path / "cut.ova").write_bytes((tmp_path / "cut.ova").read_bytes()[:2048])
+    result = run([str(tmp_path / "cut.ova")])
+    assert [(f.rule.id, f.message) for f in result.findings] == [
+        ("LT000", "not a readable OVA (uncompressed tar) archive: unexpected end of data")]
+
+
+def test_rvtools_csv_with_cr_line_ends_is_read(tmp_path):
+    # Excel for Mac's "CSV (Macintosh)" ends lines with CR alone; the csv module reads them when the
+    # text is given with newline="" (Python csv docs). It was skipped as "CSV file without a header"
+    (tmp_path / "RVTools_tabvInfo.csv").write_bytes(
+        b'vInfoVMName;vInfoAnnotation;vInfoFTState\rvm1;"two\rlines";notConfigured\rvm2;plain;running\r')
+    result = run([str(tmp_path / "RVTools_tabvInfo.csv")])
+    assert [(r.status, r.documents) for r in result.files] == [("scanned", 2)]
+    assert [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings] == [
+        ("LV104", 4, 3, "vInfo!C3")]
+
+
 def test_rvtools_csv_record_with_a_quoted_line_break(tmp_path):
     # RVTools writes a VM's annotation as it is, line breaks included, quoted (RFC 4180): the
     # record spans two lines of the file but is one row of the sheet
@@ -376,7 +409,8 @@ def test_ovf_vmware_config_span_covers_its_prefixed_name(tmp_path):
 
 def test_vmx_span_covers_an_escaped_value_as_written(tmp_path):
     # .vmx values escape special characters as |XX (|23 is "#"): the value read is "db#1-rdmp.vmdk",
-    # the text in the file, which the span must cover, is three characters longer per escape
+    # the text in the file, which the span must cover, is two characters longer per escape (|23
+    # is three characters standing for one)
     line = 'scsi0:0.fileName = "db|231-rdmp.vmdk"'
     (tmp_path / "db.vmx").write_text(f'displayName = "db"\nscsi0:0.present = "TRUE"\n{line}\n')
     [finding] = run([str(tmp_path / "db.vmx")]).findings

@@ -41,7 +41,11 @@ def load_ova(source: Source, data: bytes) -> list:
                     raise LimitExceeded(f"OVA lists more than {limits.MAX_ARCHIVE_MEMBERS} members before a descriptor")
             if member is None:
                 raise _no_descriptor(data)
-            if member.size > limits.MAX_OVA_DESCRIPTOR_BYTES:
+            # only the file's first MAX_FILE_BYTES were read (its Loader's ``head``), no more than
+            # the descriptor limit: a descriptor running past them is over that limit, not a
+            # truncated archive (a file shorter than the head that is cut short still is one)
+            past_head = len(data) >= limits.MAX_FILE_BYTES and member.offset_data + member.size > len(data)
+            if member.size > limits.MAX_OVA_DESCRIPTOR_BYTES or past_head:
                 raise LimitExceeded(f"OVA descriptor {member.name!r} larger than "
                                     f"{limits.size(limits.MAX_OVA_DESCRIPTOR_BYTES)}")
             handle = archive.extractfile(member)

@@ -43,7 +43,7 @@ import io
 import os
 import re
 
-from lintra.load import LoadError, Skip
+from lintra.load import LoadError, Skip, lines
 from lintra.load.limits import LimitExceeded
 from lintra.load import limits
 from lintra.load.vsphere.model import (VmBuilder, bus_sharing, controller_type, disk_mode, nic_type,
@@ -118,8 +118,6 @@ def _columns(tab: str, header: List[str]) -> Dict[int, str]:
     return out
 
 
-#: line breaks inside a quoted CSV value, each of which starts a line of the file
-_BREAK = re.compile(r"\r\n?|\n")
 #: the separators a CSV tab is written with: RVTools writes commas, a spreadsheet saving it under a
 #: locale whose decimal mark is the comma writes semicolons, and some exports use tabs
 _DELIMITERS = (",", ";", "\t")
@@ -127,13 +125,15 @@ _DELIMITERS = (",", ";", "\t")
 
 def _delimiter(text: str) -> str:
     """The separator of the header line: the one of :data:`_DELIMITERS` it holds most of."""
-    first = text[:text.find("\n")] if "\n" in text[:65536] else text[:65536]
+    first = lines.BREAKS.split(text[:65536], 1)[0]
     counts = [(first.count(d), -n, d) for n, d in enumerate(_DELIMITERS)]
     return max(counts)[2] if max(counts)[0] else ","
 
 
 def load_csv(source: Source, text: str) -> list:
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    # newline="": lines end at CR, LF or CRLF as the csv module expects (Excel for Mac's "CSV
+    # (Macintosh)" ends them with CR alone), and reader.line_num counts them as lines.BREAKS does
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -153,11 +153,11 @@ def load_csv(source: Source, text: str) -> list:
                     yield {name: (record[i], Cell(start, i + 1, len(record[i]), tab, count))
                            for i, name in columns.items() if i < len(record)}
                 else:  # a quoted value spans lines: each cell is on the line its value starts on
-                    lines, line = [], start
+                    starts, line = [], start
                     for value in record:
-                        lines.append(line)
-                        line += len(_BREAK.findall(value))
-                    yield {name: (record[i], Cell(lines[i], i + 1, len(record[i]), tab, count))
+                        starts.append(line)
+                        line += len(lines.BREAKS.findall(value))  # each break in it starts a line
+                    yield {name: (record[i], Cell(starts[i], i + 1, len(record[i]), tab, count))
                            for i, name in columns.items() if i < len(record)}
                 start = reader.line_num + 1
         except csv.Error as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from lintra.load import LoadError
+from lintra.load import LoadError, lines
 from lintra.load.vsphere.model import (Place, VmBuilder, bus_sharing, controller_type, disk_mode,
                                        nic_type, truthy)
 from lintra.model import Source, Span
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from typing import Dict, Optional, Tuple, TypeAlias
 
 _ESCAPE = re.compile(r"\|([0-9A-Fa-f]{2})")
-_LINES = re.compile(r"\r\n|\r|\n")
 _DEVICE = re.compile(r"^(ethernet|scsi|sata|nvme|ide|pcipassthru)(\d+)\.present$")
 _DISK = re.compile(r"^((?:scsi|sata|nvme|ide)\d+:\d+)\.present$")
 #: ``guestinfo.*`` keys VMware Tools or vCenter write themselves: no user configuration in them.
@@ -35,7 +34,7 @@ def parse(text: str) -> Entries:
     entries: Entries = {}
     # lines end at CR, LF or CRLF only: str.splitlines() also breaks at U+2028, U+0085, form
     # feed ..., which a value (a VM's display name) may hold, and the line numbers would drift
-    for number, line in enumerate(_LINES.split(text), 1):
+    for number, line in enumerate(lines.BREAKS.split(text), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
