@@ -220,3 +220,39 @@ def test_one_line_rule_per_format():
     assert lines.split(text, "vm.ovf") == lines.split(text, "RVTools_tabvInfo.CSV") == lines.split(text, "a.vmx") \
         == ["a\u2028b\x85c\u2029d\x0ce", "f", "g", "h"]
     assert lines.split(text, "pv.yaml") == ["a", "b", "c", "d\x0ce", "f", "g", "h"]
+
+
+OVF_HEAD = ('<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" '
+            'xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">\n'
+            '<VirtualSystem ovf:id="vm1">\n<VirtualHardwareSection>\n')
+OVF_NIC = ('<Item><rasd:ElementName>dev</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID>'
+           '<rasd:ResourceType>10</rasd:ResourceType><rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType></Item>')
+OVF_TAIL = '</VirtualHardwareSection>\n</VirtualSystem>\n</Envelope>\n'
+
+
+@pytest.mark.parametrize("comment, nic_line", [
+    ("<!-- lintra: ignore[LV111] guest has virtio drivers -->\n" + OVF_NIC + "\n", 5),  # alone: the line below
+    (OVF_NIC + "  <!-- lintra: ignore[LV111] guest has virtio drivers -->\n", 4),  # after the element
+    ("  <!-- # lintra: ignore[LV111] guest has virtio drivers -->  \n" + OVF_NIC + "\n", 5),
+    ("<!-- lintra: ignore-file[LV111] guest has virtio drivers -->\n\n\n" + OVF_NIC + "\n", 7),
+])
+def test_an_ovf_suppression_is_an_xml_comment(tmp_path, comment, nic_line):
+    """XML has no ``#`` comments: an OVF descriptor writes the suppression in an XML comment,
+    whose ``-->`` is no part of the reason, and a comment alone on its line covers the line
+    below, as a ``#`` comment does in YAML."""
+    from lintra.pipeline import run
+
+    (tmp_path / "vm.ovf").write_text(OVF_HEAD + comment + OVF_TAIL, encoding="utf-8")
+    [finding] = run([str(tmp_path / "vm.ovf")]).findings
+    assert (finding.rule.id, finding.span.line, finding.suppressed, finding.suppression) == (
+        "LV111", nic_line, True, "guest has virtio drivers")
+
+
+def test_an_unused_ovf_suppression_is_reported_at_its_comment(tmp_path):
+    from lintra.pipeline import run
+
+    (tmp_path / "vm.ovf").write_text(OVF_HEAD + "<!-- lintra: ignore[LV115] no hot add here -->\n" + OVF_NIC + "\n"
+                                     + OVF_TAIL, encoding="utf-8")
+    found = sorted((f.rule.id, f.span.line, f.span.column, f.suppressed) for f in run([str(tmp_path / "vm.ovf")]).findings)
+    # LV111 on the element name rasd:ResourceSubType, after the 123 characters before its '<'
+    assert found == [("LT003", 4, 1, False), ("LV111", 5, OVF_NIC.index("<rasd:ResourceSubType>") + 2, False)]

@@ -3,6 +3,8 @@
 - ``# lintra: ignore[RULE,RULE] reason`` at the end of the offending line, or alone on the line
   above it;
 - ``# lintra: ignore-file[RULE] reason`` anywhere in a file (conventionally at the top);
+- in an XML file (OVF), which has no ``#`` comments, the same inside an XML comment:
+  ``<!-- lintra: ignore[RULE] reason -->`` (the reason ends at ``-->``);
 - Kubernetes objects: annotation ``lintra.io/ignore: "RULE: reason; RULE: reason"``;
 - Heat resources: ``metadata: {lintra: {ignore: [{rule: RULE, reason: text}]}}``.
 
@@ -29,6 +31,10 @@ if TYPE_CHECKING:
     from typing import Callable, Collection, Iterable, List, Sequence
 
 _COMMENT = re.compile(r"#\s*lintra:\s*ignore(?P<file>-file)?\[(?P<rules>[^\]]*)\]\s*(?P<reason>.*)$")
+#: an XML comment holding a suppression (``#`` before ``lintra:`` allowed); the reason stops at ``-->``
+_XML_COMMENT = re.compile(r"<!--\s*(?:#\s*)?lintra:\s*ignore(?P<file>-file)?\[(?P<rules>[^\]]*)\]\s*(?P<reason>.*?)\s*-->")
+#: the files whose comments are XML's
+_XML_SUFFIXES = (".ovf",)
 ANNOTATION = "lintra.io/ignore"
 
 
@@ -67,17 +73,20 @@ class Suppression:
 
 def from_text(file: str, text: str) -> List[Suppression]:
     found = []
+    xml = file.lower().endswith(_XML_SUFFIXES)
+    comment = _XML_COMMENT if xml else _COMMENT
     # counted as the file's reader counts them: a YAML file also ends lines at U+2028 and NEL,
     # a .vmx, OVF, CSV or JSON file at CR and LF only
     for number, line in enumerate(lines.split(text, file), 1):
         if "lintra:" not in line:
             continue
-        match = _COMMENT.search(line)
+        match = comment.search(line)
         if match:
+            end = match.end() if xml else len(line)
             found.append(Suppression(file, match.group("rules").split(","), match.group("reason"),
-                                     Span(number, match.start() + 1, number, len(line) + 1),
+                                     Span(number, match.start() + 1, number, end + 1),
                                      whole_file=bool(match.group("file")),
-                                     alone=not line[:match.start()].strip()))
+                                     alone=not line[:match.start()].strip() and not line[end:].strip()))
     return found
 
 
