@@ -3,6 +3,8 @@ which ``define`` wins between a parent and its subcharts, ``.helmignore``, ``imp
 
 import os
 
+import pytest
+
 from lintra.pipeline import run
 from tests.helm.test_chart_reader import write
 
@@ -473,3 +475,43 @@ def test_a_null_values_document_is_no_values_for_the_chart_and_for_helm_values(t
     assert values_file_problem(str(root / "null.yaml")) is None
     assert values_file_problem(str(root / "list.yaml")) == f"{root / 'list.yaml'}: values are a list, not a mapping"
     assert helm.read_values(str(root / "null.yaml")) == (None, None)
+
+
+@pytest.mark.parametrize("b_first", [False, True])
+def test_import_values_into_a_sibling_subcharts_block_reach_that_subchart(tmp_path, b_first):
+    # Helm imports every dependency's values into the parent first (chart/v2/util/dependencies.go
+    # processDependencyImportValues, bottom-up over the whole tree), then at render coalesces the
+    # parent's values, imports included, over each subchart's (chartutil/coalesce.go coalesceDeps):
+    # a's feat map imported to the parent's b.sa is b's .Values.sa, whatever the dependency order
+    a_dep = "  - name: a\n    version: 0.1.0\n    import-values:\n      - child: feat\n        parent: b.sa\n"
+    b_dep = "  - name: b\n    version: 0.1.0\n"
+    deps = b_dep + a_dep if b_first else a_dep + b_dep
+    root = write(tmp_path, {
+        "p/Chart.yaml": "apiVersion: v2\nname: p\nversion: 0.1.0\ndependencies:\n" + deps,
+        # the parent's own b.sa.name wins over the imported one (processImportValues: parent over imports)
+        "p/values.yaml": "b:\n  sa:\n    name: parent\n",
+        "p/charts/a/Chart.yaml": V2.format("a"),
+        "p/charts/a/values.yaml": "feat:\n  name: child\n  annotations:\n"
+                                  "    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/x\n",
+        "p/charts/b/Chart.yaml": V2.format("b"),
+        "p/charts/b/values.yaml": "sa:\n  name: b\n",
+        "p/charts/b/templates/sa.yaml": """\
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: {{ .Values.sa.name }}
+              {{- with .Values.sa.annotations }}
+              annotations:
+                {{- toYaml . | nindent 4 }}
+              {{- end }}
+            """,
+    })
+    result = run([str(root / "p")])
+    assert where(result, root / "p") == [("LK203", "charts/a/values.yaml", 4, 5)]
+    hit, = result.findings
+    assert [(os.path.relpath(r.file, str(root / "p")), r.span.line) for r in hit.related] == \
+        [("charts/b/templates/sa.yaml", 7)]
+    from lintra.load.helm import HelmOptions, analyse
+    docs = analyse(str(root / "p"), "p", HelmOptions())
+    sa, = [d for d, _ in docs if d.get("kind") == "ServiceAccount"]
+    assert sa["metadata"]["name"] == "parent"

@@ -75,6 +75,12 @@ class _Chart:
         self.path = str(meta.get("name") or "chart") if isinstance(meta, dict) else "chart"
         #: the top chart of the tree: its values hold the ``tags:`` every dependency reads
         self.top: "_Chart" = self
+        #: the subchart's name (or alias) in its parent's values, and how many of its first
+        #: layers are the parent's (the rest are its own values.yaml and what it imported)
+        self.key: Optional[str] = None
+        self.inherited = 0
+        #: layers this chart's dependencies' import-values added to its values
+        self.imported: List[Layer] = []
 
 
 def load_chart(source, text: str, options: Optional[Dict[str, Any]] = None):
@@ -133,6 +139,7 @@ def analyse(root: str, display: str, helm: HelmOptions) -> ChartLoad:
     top_layers = _top_layers(files, helm, notes)
     top = _Chart(files, meta, top_layers, None)
     _children(top, root, boundary, notes, 0)
+    _pass_down(top)
     # every named template of the chart tree: Helm shares one namespace between parent and subcharts
     parsed: Dict[Tuple[int, str], Template] = {}
     defines: Dict[str, Tuple[Template, List[T.Node]]] = {}
@@ -276,22 +283,41 @@ def _values_text(name: str, text: str, notes: List[str]) -> Optional[Layer]:
     return layer
 
 
-def _sub_layers(parent: _Chart, key: str) -> List[Layer]:
-    """The parent's ``<key>:`` block and its globals, mounted in a subchart's values."""
+def _sub_layers(parent: _Chart, key: str, imports: bool = True) -> List[Layer]:
+    """The parent's ``<key>:`` block and its globals, mounted in a subchart's values: from the
+    parent's own layers and, with ``imports``, from what its dependencies' import-values put
+    there (at the root, under ``<key>``, or under ``global``)."""
+    own = [layer for layer in parent.layers if imports or not any(layer is i for i in parent.imported)]
     layers: List[Layer] = []
-    for layer in parent.layers:
+    for layer in own:
         if layer.mount == ():
             block = layer.data.get(key) if isinstance(layer.data, dict) else None
             if isinstance(block, dict):
                 layers.append(Layer(block, layer.file, layer.locator, layer.prefix + (key,)))
-    for layer in parent.layers:
+        elif layer.mount[0] == key:
+            layers.append(Layer(layer.data, layer.file, layer.locator, layer.prefix, layer.mount[1:]))
+    for layer in own:
         if layer.mount == ():
             glob = layer.data.get("global") if isinstance(layer.data, dict) else None
             if isinstance(glob, dict):
                 layers.append(Layer(glob, layer.file, layer.locator, layer.prefix + ("global",), ("global",)))
-        elif layer.mount == ("global",):
+        elif layer.mount[0] == "global":
             layers.append(layer)
     return layers
+
+
+def _pass_down(chart: _Chart) -> None:
+    """Every subchart's values once the whole tree's import-values are in: Helm imports them
+    bottom-up for the whole tree (chart/v2/util/dependencies.go processDependencyImportValues)
+    and only then coalesces each parent's values, imports included, over its subcharts'
+    (chartutil/coalesce.go coalesceDeps), so a subchart listed before the dependency that
+    imports into its block, or a block a dependency imports below ``<key>.``, still reaches it."""
+    for child in chart.children:
+        inherited = _sub_layers(chart, child.key or "")
+        child.layers = inherited + child.layers[child.inherited:]
+        child.inherited = len(inherited)
+        child.values = coalesce(child.layers)
+        _pass_down(child)
 
 
 def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str], depth: int) -> None:
@@ -386,11 +412,17 @@ def _add_child(parent: _Chart, files: ChartFiles, meta: dict, directory: Optiona
     text = files.text("values.yaml")
     if text is not None:
         own = _values_text(files.display("values.yaml"), text, notes)
-    layers = _sub_layers(parent, key) + ([own] if own else [])
+    # conditions and imports below read the parent's values before its own imports
+    # (ProcessDependencies: conditions first; processImportValues reads CoalesceValues of the
+    # chart as it was); _pass_down gives the subchart the imports once they are all in
+    inherited = _sub_layers(parent, key, imports=False)
+    layers = inherited + ([own] if own else [])
     base = parent.cond
     if cond:
         base = f"{base} and {cond}" if base else cond
     child = _Chart(files, meta, layers, base)
+    child.key = key
+    child.inherited = len(inherited)
     child.path = f"{parent.path}/charts/{key}"
     child.top = parent.top
     parent.children.append(child)
@@ -426,6 +458,7 @@ def _import_values(parent: _Chart, child: _Chart, imports: list, notes: List[str
             if isinstance(data, dict):
                 imported.append(Layer(data, layer.file, layer.locator, layer.prefix + path, mount))
     if imported:
+        parent.imported.extend(imported)
         parent.layers = parent.layers + imported
         parent.values = coalesce(parent.layers)
 
