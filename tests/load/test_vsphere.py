@@ -112,9 +112,10 @@ def test_rvtools_csv_tabs():
     result = run([FIXTURES])
     csv = {(os.path.basename(f.file), f.rule.id, f.span.line, f.span.column, f.span.region)
            for f in result.findings if f.file.endswith(".csv")}
-    assert ("RVTools_tabvDisk.csv", "LV101", 4, 4, "vDisk!D4") in csv
-    assert ("RVTools_tabvInfo.csv", "LV104", 3, 3, "vInfo!C3") in csv
-    assert ("RVTools_tabvNetwork.csv", "LV111", 3, 3, "vNetwork!C3") in csv
+    # the column is the character where the cell's field starts on its line; the region names the cell
+    assert ("RVTools_tabvDisk.csv", "LV101", 4, len("sql-01,Hard disk 2,True,") + 1, "vDisk!D4") in csv
+    assert ("RVTools_tabvInfo.csv", "LV104", 3, len("sql-01,poweredOn,") + 1, "vInfo!C3") in csv
+    assert ("RVTools_tabvNetwork.csv", "LV111", 3, len("sql-01,Network adapter 1,") + 1, "vNetwork!C3") in csv
     assert not [c for c in csv if c[1] == "LV104" and c[2] == 2]  # notConfigured is no FT
 
 
@@ -196,8 +197,10 @@ def test_rvtools_csv_reads_the_controller_model_and_adapter():
                    for f in result.findings)
     # db-01's two disks share one PVSCSI controller (one finding, at the first disk's Controller
     # cell); app-01's LSI Logic SAS controller and E1000E adapter are no VMware-only devices
-    assert found == [("RVTools_tabvDisk.csv", "LV112", 2, 8, "vDisk!H2"),
-                     ("RVTools_tabvNetwork.csv", "LV111", 2, 4, "vNetwork!D2")]
+    assert found == [("RVTools_tabvDisk.csv", "LV112", 2,
+                      len("db-01,poweredOn,Hard disk 1,40960,False,persistent,sharingNone,") + 1, "vDisk!H2"),
+                     ("RVTools_tabvNetwork.csv", "LV111", 2, len("db-01,poweredOn,Network adapter 1,") + 1,
+                      "vNetwork!D2")]
 
 
 def test_rvtools_xlsx_reads_the_controller_model_and_adapter(tmp_path):
@@ -354,7 +357,7 @@ def test_rvtools_csv_with_cr_line_ends_is_read(tmp_path):
     result = run([str(tmp_path / "RVTools_tabvInfo.csv")])
     assert [(r.status, r.documents) for r in result.files] == [("scanned", 2)]
     assert [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings] == [
-        ("LV104", 4, 3, "vInfo!C3")]
+        ("LV104", 4, len("vm2;plain;") + 1, "vInfo!C3")]
 
 
 def test_rvtools_csv_record_with_a_quoted_line_break(tmp_path):
@@ -368,7 +371,9 @@ def test_rvtools_csv_record_with_a_quoted_line_break(tmp_path):
     found = [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings]
     # vm1's FT cell is on the record's first line, its latency cell after the break, on the next;
     # vm2 is on line 4 of the file and row 3 of the sheet
-    assert found == [("LV104", 2, 2, "vInfo!B2"), ("LV114", 3, 4, "vInfo!D2"), ("LV104", 4, 2, "vInfo!B3")]
+    # (columns: the character the field starts at on its line)
+    assert found == [("LV104", 2, len("vm1,") + 1, "vInfo!B2"), ("LV114", 3, len('ticket 12",') + 1, "vInfo!D2"),
+                     ("LV104", 4, len("vm2,") + 1, "vInfo!B3")]
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t"])
@@ -381,7 +386,31 @@ def test_rvtools_csv_saved_with_another_separator(tmp_path, delimiter):
     result = run([str(tmp_path)])
     assert [(r.status, r.reason) for r in result.files] == [("scanned", None)]
     assert [(f.rule.id, f.span.line, f.span.column, f.span.region) for f in result.findings] == [
-        ("LV104", 2, 2, "vInfo!B2")]
+        ("LV104", 2, len("vm1;") + 1, "vInfo!B2")]
+
+
+def test_rvtools_csv_span_covers_the_field_as_written(tmp_path):
+    """A CSV finding spans the characters of its field, quotes included, so an editor (SARIF's
+    region) highlights the value the user edits; a doubled quote is one character of the value
+    but two of the file."""
+    text = ('vInfoVMName,vInfoAnnotation,vInfoFTState,vInfoLatencySensitivity\n'
+            'vm1,"says ""hi"", twice","running",high\n'
+            'vm2,"a\nb",running,high\n')
+    (tmp_path / "RVTools_tabvInfo.csv").write_text(text)
+    result = run([str(tmp_path)])
+    lines = text.split("\n")
+    spans = [(f.rule.id, f.span.line, lines[f.span.line - 1][f.span.column - 1:f.span.end_column - 1], f.span.region)
+             for f in sorted(result.findings, key=lambda f: (f.span.line, f.span.column))]
+    assert spans == [("LV104", 2, '"running"', "vInfo!C2"), ("LV114", 2, "high", "vInfo!D2"),
+                     ("LV104", 4, "running", "vInfo!C3"), ("LV114", 4, "high", "vInfo!D3")]
+
+
+def test_a_csv_field_holding_a_line_break_spans_its_first_line():
+    from lintra.load.vsphere.rvtools import _field_span
+
+    record = ('vm2;"a\r\nb";x;"y"\r\n', ";")
+    assert [(s.line, s.column, s.end_line, s.end_column) for s in (_field_span(record, 3, field, "r") for field in range(4))] == [
+        (3, 1, 3, 4), (3, 5, 3, 7), (4, 4, 4, 5), (4, 6, 4, 9)]
 
 
 def test_ovf_finding_spans_the_element_name_as_written(tmp_path):

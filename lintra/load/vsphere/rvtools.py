@@ -52,7 +52,7 @@ from lintra.model import Source, Span
 
 TYPE_CHECKING = False  # typing is the type checker's, not imported at run time (lintra/__init__.py)
 if TYPE_CHECKING:
-    from typing import Dict, Iterable, List, Optional, Tuple, TypeAlias
+    from typing import Dict, Iterable, Iterator, List, Optional, Tuple, TypeAlias
 
 TABS = ("vInfo", "vCPU", "vMemory", "vDisk", "vNetwork", "vUSB")
 _NORMALISE = re.compile(r"[^a-z0-9]")
@@ -76,23 +76,28 @@ Row: TypeAlias = "Dict[str, Tuple[str, Cell]]"
 
 class Cell:
     """Where a cell's value came from, as the model's places resolve it (``Place.resolve``). It
-    keeps four small fields and makes the span only when a finding needs it: a tab of 200,000 rows
+    keeps a few small fields and makes the span only when a finding needs it: a tab of 200,000 rows
     keeps a place for several cells of each, and a Span with its region text costs three times as
-    much."""
+    much. ``column`` is the sheet's column (A is 1); in a CSV file the span is the field's
+    characters as written (quotes included), found in the record's text (``record``, shared by
+    the cells of its row) when asked for."""
 
-    __slots__ = ("line", "column", "width", "tab", "row")
+    __slots__ = ("line", "column", "tab", "row", "record")
 
-    def __init__(self, line: int, column: int, width: "int | None", tab: str, row: "int | None" = None) -> None:
-        self.line, self.column, self.width, self.tab = line, column, width, tab
+    def __init__(self, line: int, column: int, tab: str, row: "int | None" = None,
+                 record: "Tuple[str, str] | None" = None) -> None:
+        self.line, self.column, self.tab = line, column, tab
         #: the sheet row, where it is not the line (a CSV record after a quoted multi-line value)
         self.row = row
+        #: a CSV cell: the raw text of its record, which starts on ``line``, and its delimiter
+        self.record = record
 
     @property
     def span(self) -> Span:
         region = f"{self.tab}!{_letter(self.column - 1)}{self.line if self.row is None else self.row}"
-        if self.width is None:  # xlsx: a cell, not a run of characters
+        if self.record is None:  # xlsx: a cell, not a run of characters
             return Span(self.line, self.column, region=region)
-        return Span(self.line, self.column, self.line, self.column + self.width, region)
+        return _field_span(self.record, self.line, self.column - 1, region)
 
     def resolve(self, source: object = None) -> Span:
         return self.span
@@ -130,10 +135,50 @@ def _delimiter(text: str) -> str:
     return max(counts)[2] if max(counts)[0] else ","
 
 
+def _field_span(record: "Tuple[str, str]", line: int, index: int, region: str) -> Span:
+    """Where field ``index`` of a CSV record (its raw text, starting on ``line``, and its
+    delimiter) is written, as the csv module's default dialect reads it: fields end at the
+    delimiter outside double quotes, and a doubled quote inside them is one. The span ends with
+    the field or, for a field holding a line break, at the end of its first line."""
+    record, delimiter = record
+    position, field, size = 0, 0, len(record)
+    while True:
+        start = position
+        if position < size and record[position] == '"':
+            position += 1
+            while position < size:
+                if record[position] == '"':
+                    if record.startswith('"', position + 1):
+                        position += 2
+                        continue
+                    position += 1
+                    break
+                position += 1
+        while position < size and record[position] != delimiter and record[position] not in "\r\n":
+            position += 1
+        if field == index or position >= size or record[position] != delimiter:
+            break
+        position += 1
+        field += 1
+    before = lines.BREAKS.split(record[:start])
+    first = lines.BREAKS.split(record[start:position], 1)[0]
+    column = len(before[-1]) + 1
+    at = line + len(before) - 1
+    return Span(at, column, at, column + len(first), region)
+
+
 def load_csv(source: Source, text: str) -> list:
     # newline="": lines end at CR, LF or CRLF as the csv module expects (Excel for Mac's "CSV
     # (Macintosh)" ends them with CR alone), and reader.line_num counts them as lines.BREAKS does
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
+    consumed: List[str] = []  # the raw lines of the record being read
+
+    def raw_lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(raw_lines(), delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -146,19 +191,14 @@ def load_csv(source: Source, text: str) -> list:
     def rows() -> Iterable[Row]:
         try:
             start = reader.line_num + 1  # the line the next record starts on
+            consumed.clear()
             for count, record in enumerate(reader, 2):
                 if count > limits.MAX_ROWS:
                     raise LimitExceeded(f"RVTools tab {tab} has more than {limits.MAX_ROWS} rows", start)
-                if reader.line_num == start:  # one line: every cell on it, the sheet row its count
-                    yield {name: (record[i], Cell(start, i + 1, len(record[i]), tab, count))
-                           for i, name in columns.items() if i < len(record)}
-                else:  # a quoted value spans lines: each cell is on the line its value starts on
-                    starts, line = [], start
-                    for value in record:
-                        starts.append(line)
-                        line += len(lines.BREAKS.findall(value))  # each break in it starts a line
-                    yield {name: (record[i], Cell(starts[i], i + 1, len(record[i]), tab, count))
-                           for i, name in columns.items() if i < len(record)}
+                raw = ("".join(consumed), delimiter)  # a quoted value may span lines
+                consumed.clear()
+                yield {name: (record[i], Cell(start, i + 1, tab, count, raw))
+                       for i, name in columns.items() if i < len(record)}
                 start = reader.line_num + 1
         except csv.Error as error:
             raise LoadError("LT000", f"CSV syntax error: {error}", Span(reader.line_num, 1)) from None
@@ -206,7 +246,7 @@ def _load_xlsx(source: Source, data: bytes) -> list:
                 for n, record in enumerate(rows_iter, 2):
                     if n > limits.MAX_ROWS:
                         raise LimitExceeded(f"RVTools tab {tab} has more than {limits.MAX_ROWS} rows", n)
-                    yield {name: ("" if record[i] is None else str(record[i]), Cell(n, i + 1, None, tab))
+                    yield {name: ("" if record[i] is None else str(record[i]), Cell(n, i + 1, tab))
                            for i, name in columns.items() if i < len(record)}
             _apply(tab, rows(), vms)
     except (LimitExceeded, LoadError):
