@@ -230,8 +230,9 @@ def test_every_format_names_the_sheet_of_a_spreadsheet_finding(tmp_path):
     (tmp_path / "RVTools_tabvInfo.csv").write_text("vInfoVMName,vInfoFTState\nvm1,running\n")
     (tmp_path / "RVTools_tabvNetwork.csv").write_text("vNetworkVMName,vNetworkAdapter\nvm1,Vmxnet3\n")
     text = lintra(".", "-q", cwd=tmp_path).stdout.splitlines()
-    assert text == ["RVTools_tabvInfo.csv:2:2: error LV104 Fault Tolerance is configured (running) (vInfo!B2)",
-                    "RVTools_tabvNetwork.csv:2:2: warning LV111 network adapter is VMware paravirtual vmxnet3"
+    # both values start at the fifth character of line 2 ("vm1," before them)
+    assert text == ["RVTools_tabvInfo.csv:2:5: error LV104 Fault Tolerance is configured (running) (vInfo!B2)",
+                    "RVTools_tabvNetwork.csv:2:5: warning LV111 network adapter is VMware paravirtual vmxnet3"
                     " (vNetwork!B2)"]
     annotations = lintra(".", "-f", "github", cwd=tmp_path).stdout.splitlines()
     assert annotations[0].split("::", 2)[2].startswith("Fault Tolerance is configured (running) (vInfo!B2)%0A")
@@ -241,7 +242,7 @@ def test_every_format_names_the_sheet_of_a_spreadsheet_finding(tmp_path):
         "LV111 network adapter is VMware paravirtual vmxnet3 (vNetwork!B2)"]
     junit = ET.fromstring(lintra(".", "-f", "junit", cwd=tmp_path).stdout)
     [failure] = junit.iter("failure")
-    assert failure.text.startswith("RVTools_tabvInfo.csv:2:2 (vInfo!B2): error LV104")
+    assert failure.text.startswith("RVTools_tabvInfo.csv:2:5 (vInfo!B2): error LV104")
 
 
 def test_the_sheet_cell_suffix_is_written_once_for_every_format():

@@ -224,5 +224,6 @@ def test_a_spreadsheet_cell_is_the_region_message_not_a_snippet(tmp_path):
     (tmp_path / "RVTools_tabvInfo.csv").write_text("vInfoVMName,vInfoFTState\nvm1,running\n")
     log = sarif.to_dict(run([str(tmp_path)]), {"root": str(tmp_path)})
     [region] = [r["locations"][0]["physicalLocation"]["region"] for r in log["runs"][0]["results"]]
-    assert region == {"startLine": 2, "startColumn": 2, "endLine": 2, "endColumn": 9,
+    # the region is the characters of "running" on line 2, after "vm1,"
+    assert region == {"startLine": 2, "startColumn": 5, "endLine": 2, "endColumn": 5 + len("running"),
                       "message": {"text": "vInfo!B2"}}
