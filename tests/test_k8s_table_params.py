@@ -1,5 +1,5 @@
 """The Kubernetes vendor tables that were written into rule code and packs (LK104, LK107, LK109,
-LK111, LK112, LK114, LK115, LK407) are read only through the rules' parameters.
+LK110, LK111, LK112, LK114, LK115, LK407) are read only through the rules' parameters.
 
 Two proofs. Each entry of each table's default is found by default in a manifest that uses it, at
 the place read off the manifest's text, and is no longer found once .lintra.yaml leaves that one
