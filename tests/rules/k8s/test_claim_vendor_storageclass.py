@@ -172,3 +172,12 @@ def test_accepted_provisioner_and_class_names_parameter(tmp_path):
     # an organisation's own name for a vendor class, a prefix ending in *
     write(tmp_path / "pvc.yaml", PVC.replace("fast", "corp-ebs-fast"))
     assert lk110({"class_names": {"corp-ebs-*": "ebs.csi.aws.com"}}) == [(5, 21, "aws")]
+
+
+def test_corpus_azure_nfs_example_names_aks_managed_premium(corpus_result):
+    # Kubernetes' archived NFS example for Azure claims AKS's built-in managed-premium class through
+    # the beta annotation, and the corpus defines no managed-premium StorageClass
+    found = [(f.span.line, f.span.column, f.vendor, f.service) for f in corpus_result.findings
+             if f.rule.id == "LK110" and os.path.relpath(f.file, CORPUS)
+             == "examples/_archived/volumes/nfs/provisioner/nfs-server-azure-pv.yaml"]
+    assert found == [(6, 46, "azure", "Azure Disk")]
