@@ -1,5 +1,5 @@
 """The Kubernetes vendor tables that were written into rule code and packs (LK104, LK107, LK109,
-LK111, LK112, LK114, LK115, LK407) are read only through the rules' parameters.
+LK110, LK111, LK112, LK114, LK115, LK407) are read only through the rules' parameters.
 
 Two proofs. Each entry of each table's default is found by default in a manifest that uses it, at
 the place read off the manifest's text, and is no longer found once .lintra.yaml leaves that one
@@ -20,10 +20,11 @@ from lintra.domain.kubernetes import image_name
 from lintra.model import Document, Source
 from lintra.policy import PackError, rules_from_pack
 from lintra.rules.k8s.class_names import CONVENTIONAL_CLASSES, SOURCES
+from lintra.rules.k8s.claim_vendor_storageclass import VENDOR_PROVISIONERS
 from lintra.rules.k8s.controllers import controller_vendor
 from tests.conftest import ROOT
 from tests.test_packs import RULE_HEAD, write_pack
-from tests.test_rule_param_tables import (bound_account, gateway_named, ingress_named, mounted_secrets, pod_image,
+from tests.test_rule_param_tables import (bound_account, claim_named, gateway_named, ingress_named, mounted_secrets, pod_image,
                                           vsphere_class, zonal_class, zonal_volume)
 
 #: (rule, parameter, manifest using one entry, where the finding lands) for every converted table
@@ -39,6 +40,7 @@ TABLES = [
     ("LK112", "class_names", ingress_named, (6, 21)),
     # a prefix entry (gke-l7-*) is used by a name under it
     ("LK114", "class_names", lambda name: gateway_named(name.replace("*", "global-external-managed")), (6, 21)),
+    ("LK110", "class_names", claim_named, (6, 21)),
 ]
 
 
@@ -74,7 +76,8 @@ def test_each_default_entry_is_read_through_the_parameter(tmp_path, rule, name, 
     found = findings(tmp_path, rule, manifest(entry))
     assert [(f["line"], f["column"]) for f in found] == [place]
     if isinstance(default, dict):  # a table naming each entry's vendor (or controller) gives the finding's vendor
-        vendor = controller_vendor(default[entry]) if name == "class_names" else default[entry]
+        vendor = (VENDOR_PROVISIONERS[default[entry]] if rule == "LK110" else controller_vendor(default[entry])
+                  if name == "class_names" else default[entry])
         assert found[0]["vendor"] == vendor
     without = ({k: v for k, v in default.items() if k != entry} if isinstance(default, dict)
                else [e for e in default if e != entry])

@@ -193,6 +193,11 @@ def gateway_named(klass):
     return ("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n"
             f"  gatewayClassName: {klass}\n  listeners: [{{name: http, port: 80, protocol: HTTP}}]\n")
 
+def claim_named(klass):
+    """A PersistentVolumeClaim naming StorageClass ``klass``, which the scan does not define (line 6, column 21)."""
+    return f"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: d\nspec:\n  storageClassName: {klass}\n"
+
+
 #: LK601's defaults (policies/k8s-cloud-storage.yaml), as a user copies them to add or drop one
 IN_TREE_VOLUMES = {"portworxVolume": "pure", "scaleIO": "dell", "storageos": "other", "quobyte": "other",
                    "photonPersistentDisk": "vmware", "flocker": "other"}
@@ -404,6 +409,12 @@ CASES = [
     ("LK114", "class_names", {"azure-alb-external": "alb.networking.azure.io/alb-controller"},
      gateway_named("gke-l7-global-external-managed"), [(6, 21)], []),
     ("LK114", "class_names", {"edge-*": "gateway.k8s.aws/alb"}, gateway_named("edge-public"), [], [(6, 21)]),
+    # LK110: StorageClass names a managed service creates, each with its class's provisioner
+    ("LK110", "class_names", {"gp2": "kubernetes.io/aws-ebs", "oci-bv": "blockvolume.csi.oraclecloud.com"},
+     claim_named("oci-bv"), [], [(6, 21)]),
+    ("LK110", "class_names", {"gp2": "kubernetes.io/aws-ebs"}, claim_named("managed-csi"), [(6, 21)], []),
+    # a name mapped to a neutral provisioner binds to nothing
+    ("LK110", "class_names", {"standard": "rancher.io/local-path"}, claim_named("standard"), [], []),
     # LK601's in-tree plugins, each entry with its vendor (the defaults, plus or minus one)
     ("LK601", "in_tree_volumes", {**IN_TREE_VOLUMES, "glusterfs": "redhat"}, IN_TREE_POD, [(13, 7)], [(11, 7), (13, 7)]),
     ("LK601", "in_tree_volumes", {k: v for k, v in IN_TREE_VOLUMES.items() if k != "portworxVolume"}, IN_TREE_POD,

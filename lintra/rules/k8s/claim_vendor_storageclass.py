@@ -7,19 +7,31 @@ class that name resolves to provisions through a vendor (vSphere, AWS, GCP, Azur
 every volume of the claim is that vendor's storage.
 Names resolve to the nearest definition in the scan: the same file, then the same directory, then
 the ancestor directories of the scanned tree, because a repository of examples is not one cluster. When
-definitions at the same distance disagree, the message says so instead of guessing. A claim with
-no class (the cluster default) stays silent.
+definitions at the same distance disagree, the message says so instead of guessing. When the scan
+defines no class of that name in reach, the target cluster provides it, and a name a managed
+Kubernetes service itself creates on its clusters binds the claim to that class's provisioner
+(``gp2`` on EKS, ``managed-csi``, ``managed-csi-premium``, ``azurefile-csi`` ... on AKS,
+``standard-rwo``, ``premium-rwo`` and the Filestore ``*-rwx`` classes on GKE: the ``class_names``
+parameter, whose defaults class_names.py lists with their sources); a class the scan does define
+decides even under such a name. ``gp3`` is not among them: EKS does not create it, so whoever uses it
+writes its StorageClass, which this rule then judges. A claim with no class (the cluster default)
+stays silent.
 
 References:
 - https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1
 - https://kubernetes.io/docs/concepts/storage/storage-classes/
 - https://kubernetes.io/docs/concepts/storage/ephemeral-volumes/#generic-ephemeral-volumes
+- https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html
+- https://learn.microsoft.com/azure/aks/concepts-storage
+- https://cloud.google.com/kubernetes-engine/docs/concepts/persistent-volumes
+- https://cloud.google.com/filestore/docs/csi-driver
 """
 
 from lintra.check.params import effective
 from lintra.model import Hit, Related, Rule
 from lintra.domain.kubernetes import pods, resolve
 from lintra.rules.docstring import rationale, references
+from lintra.rules.k8s.class_names import class_names_param, conventional_controller
 from lintra.rules.k8s.nearest import describe, remembered, resolved
 from lintra.rules.k8s.storage_drivers import DRIVERS
 
@@ -75,7 +87,7 @@ def _claims(document):
 
 
 def check(document, scan):
-    values = vendor_of = accepted = None
+    values = vendor_of = accepted = names = None
     for pointer, name, claim in _claims(document):
         if not isinstance(name, str) or not name:
             continue
@@ -83,23 +95,32 @@ def check(document, scan):
             values = effective(RULE, scan)
             accepted = set(values["accepted_provisioners"])
             vendor_of = {**VENDOR_PROVISIONERS, **values["extra_provisioners"]}
+            names = values["class_names"] or {}
         coupling = remembered(scan, "k8s.storageclasses/coupling", document, name,
-                              lambda: _coupling(scan, document, name, vendor_of, accepted))
+                              lambda: _coupling(scan, document, name, vendor_of, accepted, names))
         if coupling is None:
             continue  # no definition, or a vendor-neutral one
         provisioner, disagreement, related = coupling
         # where the class is written goes in the related location, not the message: a message
         # with a line number changes whenever that other file does (baselines, GitLab reports)
         message = f"{claim} is coupled through StorageClass '{name}' (provisioner {provisioner}){disagreement}"
-        yield Hit(pointer, message, related=[related],
+        yield Hit(pointer, message, related=[related] if related else [],
                   vendor=vendor_of[str(provisioner)], service=PROVISIONER_SERVICES.get(str(provisioner)))
 
 
-def _coupling(scan, document, name, vendor_of, accepted):
-    """``(provisioner, what the message adds when definitions disagree, the related location)``
-    of the vendor class ``name`` binds ``document`` to, or None (the same for every claim of the
-    file and namespace that names it)."""
+def _coupling(scan, document, name, vendor_of, accepted, names):
+    """``(provisioner, what the message adds, the related location or None)`` of the vendor class
+    ``name`` binds ``document`` to, or None (the same for every claim of the file and namespace
+    that names it)."""
     nearest = resolved(scan, document, "StorageClass", "k8s.storageclasses", name)
+    if not nearest:
+        # no definition in reach: the cluster provides the class, and a name a managed service
+        # creates on its clusters says which provisioner
+        provisioner = conventional_controller(names, name)
+        if not provisioner or not vendor_of.get(provisioner) or provisioner in accepted:
+            return None
+        return (provisioner, f", the name the {vendor_of[provisioner]} managed Kubernetes service creates that class "
+                             f"under (the scan defines no '{name}' in reach)", None)
     provisioners = [str(c.data.get("provisioner")) for c in nearest]
     vendors = {vendor_of.get(p) for p in provisioners}
     coupled = [c for c, p in zip(nearest, provisioners) if vendor_of.get(p) and p not in accepted]
@@ -161,5 +182,14 @@ RULE = Rule(
             "type": "vendor_map", "default": {},
             "description": "Further provisioners that provision one vendor's storage, each with its vendor "
                            "(an in-house or distribution driver the built-in table lacks): claims bound "
-                           "through a class of one of them are reported."}},
+                           "through a class of one of them are reported."},
+        "class_names": class_names_param("StorageClass")},
+    known_problems="A class name alone is judged only when the managed service that creates it is the only one "
+                   "that does: standard (GKE's legacy Persistent Disk class, but also the neutral local class of "
+                   "kind, minikube and others) and default (AKS's older default class) are not in class_names, "
+                   "so a claim naming them without a definition in reach is not reported. GKE on AWS and on "
+                   "Azure create standard-rwo and premium-rwo for EBS and Azure Disk: such a claim is reported "
+                   "with GKE's Persistent Disk provisioner. A name the scan defines nowhere in reach is judged "
+                   "by the table even when the StorageClass comes from another repository (define it in the "
+                   "scan, or remove the name from class_names).",
 )
