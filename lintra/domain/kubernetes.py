@@ -411,6 +411,28 @@ def pod_metadata(data: Any) -> Iterator[Tuple[Pointer, dict]]:
                 yield pod.metadata, node
 
 
+def flag_values(items: Any, flag: str) -> Iterator[Tuple[int, str, bool]]:
+    """``(index, value, after_equals)`` of each value of the command-line flag ``flag``
+    (``--name``) in a container's ``command`` or ``args`` list, as Go's flag package and
+    Kubernetes components read them: the ``--name=VALUE`` item (``after_equals``: the value is
+    the item's part after ``=``, quotes around it dropped), or the item after a ``--name`` item."""
+    if not isinstance(items, list):
+        return
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            continue
+        if item.startswith(flag + "="):
+            yield i, item[len(flag) + 1:].strip().strip("'\""), True
+        elif item == flag and i + 1 < len(items) and isinstance(items[i + 1], str):
+            yield i + 1, items[i + 1].strip(), False
+
+
+def has_flag(items: Any, flag: str) -> bool:
+    """Whether a ``command`` or ``args`` list gives the flag ``flag`` (``--name`` or ``--name=...``)."""
+    return isinstance(items, list) and any(isinstance(item, str) and (item == flag or item.startswith(flag + "="))
+                                           for item in items)
+
+
 def images(data: Any) -> Iterator[Tuple[Pointer, str]]:
     """``(pointer, image)`` of every container image of an object."""
     for pointer, container in containers(data):

@@ -252,3 +252,13 @@ def test_kubernetes_own_apis_bear_pods_only_where_their_api_says():
     # SIG projects' CRDs live under x-k8s.io and are searched like any other CRD
     assert find_pods({"apiVersion": "jobset.x-k8s.io/v1alpha2", "kind": "Thing", "spec": shaped}) == (
         Pod(("spec", "template", "spec"), ("spec", "template", "metadata")),)
+
+
+def test_flag_values_reads_both_forms_of_a_flag_and_no_lookalike():
+    from lintra.domain.kubernetes import flag_values, has_flag
+
+    args = ["--provider=aws", "--provider", "google", "--providers=x", "--provider='azure'", 7, "--provider"]
+    assert list(flag_values(args, "--provider")) == [(0, "aws", True), (2, "google", False), (4, "azure", True)]
+    assert list(flag_values("--provider=aws", "--provider")) == []  # a string, not a list
+    assert has_flag(args, "--providers") and has_flag(["--source=service"], "--source")
+    assert not has_flag(["--sources"], "--source") and not has_flag(None, "--source")

@@ -18,7 +18,7 @@ References:
 """
 
 from lintra.check.params import effective
-from lintra.domain.kubernetes import PODS, containers
+from lintra.domain.kubernetes import PODS, containers, flag_values
 from lintra.model import FLAG_VALUE, Hit, Rule
 from lintra.rules.docstring import rationale, references
 
@@ -30,27 +30,15 @@ SERVICES = {"aws": "AWS cloud provider", "gce": "GCE cloud provider", "azure": "
 FLAG = "--cloud-provider"
 
 
-def _flags(items):
-    """``(index, value, at)`` of each ``--cloud-provider`` value in a command or argument list:
-    the ``--cloud-provider=NAME`` item (its part after ``=``, which a Helm chart may print from its
-    values), or the item after ``--cloud-provider``."""
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            continue
-        if item.startswith(FLAG + "="):
-            yield i, item[len(FLAG) + 1:].strip().strip("'\""), FLAG_VALUE
-        elif item == FLAG and i + 1 < len(items) and isinstance(items[i + 1], str):
-            yield i + 1, items[i + 1].strip(), "value"
-
-
 def check(document, scan):
     providers = {name.lower(): vendor for name, vendor in effective(RULE, scan)["providers"].items()}
     for pointer, container in containers(document.data):
         if not isinstance(container, dict):
             continue
         for field in ("command", "args"):
-            items = container.get(field)
-            for i, value, at in _flags(items if isinstance(items, list) else ()):
+            # the part after '=' of --cloud-provider=NAME is what a Helm chart may print from its values
+            for i, value, after_equals in flag_values(container.get(field), FLAG):
+                at = FLAG_VALUE if after_equals else "value"
                 vendor = providers.get(value.lower())
                 if vendor:
                     name = container.get("name", "?")

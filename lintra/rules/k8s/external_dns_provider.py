@@ -40,7 +40,7 @@ References:
 """
 
 from lintra.check.params import effective
-from lintra.domain.kubernetes import PODS, containers, image_name
+from lintra.domain.kubernetes import PODS, containers, flag_values, has_flag, image_name
 from lintra.model import FLAG_VALUE, Hit, Rule
 from lintra.rules.docstring import rationale, references
 
@@ -72,23 +72,6 @@ def _strings(container, field):
     return items if isinstance(items, list) else ()
 
 
-def _flags(items):
-    """``(index, value, at)`` of each ``--provider`` value in a command or argument list: the
-    ``--provider=NAME`` item (its part after ``=``, which a Helm chart prints from its values), or
-    the item after ``--provider``."""
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            continue
-        if item.startswith(FLAG + "="):
-            yield i, item[len(FLAG) + 1:].strip().strip("'\""), FLAG_VALUE
-        elif item == FLAG and i + 1 < len(items) and isinstance(items[i + 1], str):
-            yield i + 1, items[i + 1].strip(), "value"
-
-
-def _named(items, flag):
-    return any(isinstance(item, str) and (item == flag or item.startswith(flag + "=")) for item in items)
-
-
 def is_external_dns(container) -> bool:
     """Whether ``container`` runs external-dns: by its image's name, its command's program, or
     flags only external-dns takes."""
@@ -99,14 +82,15 @@ def is_external_dns(container) -> bool:
     if command and isinstance(command[0], str) and command[0].rstrip("/").rpartition("/")[2] == "external-dns":
         return True
     items = [*command, *_strings(container, "args")]
-    return _named(items, "--source") and any(_named(items, flag) for flag in DNS_FLAGS)
+    return has_flag(items, "--source") and any(has_flag(items, flag) for flag in DNS_FLAGS)
 
 
 def _values(container):
     """``(pointer within the container, provider name, at)`` of each provider the container names."""
     for field in ("command", "args"):
-        for i, value, at in _flags(_strings(container, field)):
-            yield (field, i), value, at
+        # the part after '=' of --provider=NAME is what the external-dns chart prints from its values
+        for i, value, after_equals in flag_values(container.get(field), FLAG):
+            yield (field, i), value, FLAG_VALUE if after_equals else "value"
     for i, variable in enumerate(_strings(container, "env")):
         if isinstance(variable, dict) and variable.get("name") == ENV and isinstance(variable.get("value"), str):
             yield ("env", i, "value"), variable["value"].strip(), "value"
