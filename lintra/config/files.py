@@ -159,16 +159,18 @@ def _refuse_duplicate_keys(path: str, text: str) -> None:
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             first: Dict[Tuple[str, str], Any] = {}
-            for key, value in node.value:
+            for index, (key, value) in enumerate(node.value):
                 if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-                    earlier = first.setdefault((key.tag, key.value), key)
-                    if earlier is not key:
+                    earlier, earlier_key = first.setdefault((key.tag, key.value), (index, key))
+                    if earlier != index:
                         from lintra.escape import terminal
 
+                        # a key written as an alias (*a) is the anchored node itself: its value says where
+                        mark = value.start_mark if key is earlier_key else key.start_mark
                         raise ConfigFileError(
-                            f"{path}:{key.start_mark.line + 1}:{key.start_mark.column + 1}: the key "
+                            f"{path}:{mark.line + 1}:{mark.column + 1}: the key "
                             f"{terminal(key.value)!r} is written twice in one mapping (first at line "
-                            f"{earlier.start_mark.line + 1}); YAML keeps only the last: keep one")
+                            f"{earlier_key.start_mark.line + 1}); YAML keeps only the last: keep one")
                 stack.extend((key, value))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)

@@ -105,6 +105,9 @@ def test_per_path_overrides_apply_to_matching_files_only(tmp_path):
      ".lintra.yaml:3:1: the key 'sanctioned_vendors' is written twice in one mapping (first at line 1)"),
     ("per_path:\n  legacy/*:\n    profile: conservative\n    hide_sanctioned: true\n    profile: agile\n",
      ".lintra.yaml", ".lintra.yaml:5:5: the key 'profile' is written twice in one mapping (first at line 3)"),
+    # the second key is an alias of the first: the same node, located by its value
+    ("per_path:\n  &p legacy/*: {profile: agile}\n  *p : {profile: conservative}\n", ".lintra.yaml",
+     ".lintra.yaml:3:8: the key 'legacy/*' is written twice in one mapping (first at line 2)"),
 ])
 def test_broken_config_exits_2_naming_file_line_and_key(tmp_path, config, name, expected):
     repo(tmp_path, config, name=name)

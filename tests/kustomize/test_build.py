@@ -730,12 +730,13 @@ def test_an_env_file_is_read_as_kustomize_reads_it(repo):
         [1, 3, 4, 5, 6, 8]
 
 
-def test_an_env_file_key_that_is_no_variable_name_is_refused_at_the_envs_entry(repo):
+@pytest.mark.parametrize("key", ["B C", "..x", ".."])  # IsEnvVarName also refuses ".", ".." and "..x"
+def test_an_env_file_key_that_is_no_variable_name_is_refused_at_the_envs_entry(repo, key):
     (repo / "prod").mkdir(exist_ok=True)
     (repo / "prod" / "kustomization.yaml").write_text(ENV_GENERATOR)
-    (repo / "prod" / "vars.env").write_text("A=1\nB C=2\n")
+    (repo / "prod" / "vars.env").write_text(f"A=1\n{key}=2\n")
     with pytest.raises(LoadError) as error:
         built(repo, "prod")
     assert error.value.rule_id == "LT005"
-    assert "vars.env:2: 'B C' is not a valid environment variable name" in error.value.message
+    assert f"vars.env:2: {key!r} is not a valid environment variable name" in error.value.message
     assert error.value.span.line == 4  # the envs entry of prod/kustomization.yaml

@@ -1265,7 +1265,8 @@ def _matches(resource: Resource, fields: Dict[str, Any], origin: Origin, exact: 
 
 
 _MAX_SELECTOR = 4096
-#: a name kustomize takes as an environment variable's (k8s.io/apimachinery validation.IsEnvVarName)
+#: a name kustomize takes as an environment variable's (k8s.io/apimachinery validation.IsEnvVarName;
+#: which also refuses ".", ".." and a name starting with "..")
 _ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 
 
@@ -1282,12 +1283,12 @@ def env_file_pairs(text: str, name: str) -> Iterator[Tuple[int, str, str]]:
         if line.endswith("\r"):
             line = line[:-1]
         if number == 1:
-            line = line.lstrip("\ufeff")
+            line = line[1:] if line.startswith("\ufeff") else line
         line = line.lstrip()
         if not line or line.startswith("#"):
             continue
         key, _, value = line.partition("=")
-        if not _ENV_NAME.fullmatch(key):
+        if not _ENV_NAME.fullmatch(key) or key in (".", "..") or key.startswith(".."):
             raise ValueError(f"{name}:{number}: {key!r} is not a valid environment variable name, "
                              "which kustomize refuses")
         yield number, key, value
