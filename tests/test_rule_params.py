@@ -186,8 +186,13 @@ def test_rules_json_and_config_show_report_the_star_entry(tmp_path, monkeypatch)
     (tmp_path / ".lintra.yaml").write_text('rules:\n  "*":\n    params:\n      public_registries: [a/]\n')
     assert 'rules = {"*": {"params": {"public_registries": ["a/"]}}}' in CliRunner().invoke(main, ["config", "--show"]).output
     rules = json.loads(CliRunner().invoke(main, ["rules", "LK204", "LK110", "--format", "json"]).output)
+    from lintra.rules.k8s.class_names import CONVENTIONAL_CLASSES
+
+    # the star entry reaches the rule that declares public_registries; LK110 keeps its defaults
     assert [(r["id"], {n: p["value"] for n, p in r["params"].items()}) for r in rules] == [
-        ("LK110", {"accepted_provisioners": [], "extra_provisioners": {}}), ("LK204", {"public_registries": ["a/"]})]
+        ("LK110", {"accepted_provisioners": [], "extra_provisioners": {},
+                   "class_names": CONVENTIONAL_CLASSES["StorageClass"]}),
+        ("LK204", {"public_registries": ["a/"]})]
 
 
 AWS_GROUP = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
