@@ -82,3 +82,14 @@ def every_format(paths: Sequence[str], cwd: str, extra: Sequence[str] = (), stdi
     for line in str(out["github"]).splitlines():  # one workflow command per line lintra meant
         assert line.startswith(("::error ", "::warning ", "::notice ", "lintra: ")), line
     return out
+
+
+#: a StorageClass provisioned by the vSphere CSI driver: one coupling finding, for tests that need one
+COUPLED = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: csi.vsphere.vmware.com\n"
+
+
+def coupled_repo(tmp_path) -> "os.PathLike":
+    """A repository (its ``.git`` marks the root) holding :data:`COUPLED` as ``s.yaml``."""
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "s.yaml").write_text(COUPLED)
+    return tmp_path / "repo"

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.hostile.harness import lintra
+from tests.hostile.harness import coupled_repo, lintra
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="POSIX paths and special files")
 PACK = """pack: {name: org, version: 1}
@@ -25,14 +25,11 @@ rules:
     match: {path: metadata.name, equals: fast}
     message: "named {value}"
 """
-COUPLED = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: csi.vsphere.vmware.com\n"
 
 
 @pytest.fixture
 def repo(tmp_path):
-    (tmp_path / "repo" / ".git").mkdir(parents=True)
-    (tmp_path / "repo" / "s.yaml").write_text(COUPLED)
-    return tmp_path / "repo"
+    return coupled_repo(tmp_path)
 
 
 def refused(repo, config):

@@ -11,16 +11,13 @@ import sys
 
 import pytest
 
-from tests.hostile.harness import lintra
+from tests.hostile.harness import coupled_repo, lintra
 
-COUPLED = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: csi.vsphere.vmware.com\n"
 
 
 @pytest.fixture
 def repo(tmp_path):
-    (tmp_path / "repo" / ".git").mkdir(parents=True)
-    (tmp_path / "repo" / "s.yaml").write_text(COUPLED)
-    return tmp_path / "repo"
+    return coupled_repo(tmp_path)
 
 
 def test_an_unknown_configuration_key_with_controls_stays_on_its_line(repo):

@@ -306,18 +306,22 @@ def _sub_layers(parent: _Chart, key: str, imports: bool = True) -> List[Layer]:
     return layers
 
 
-def _pass_down(chart: _Chart) -> None:
+def _pass_down(chart: _Chart, changed: bool = False) -> None:
     """Every subchart's values once the whole tree's import-values are in: Helm imports them
     bottom-up for the whole tree (chart/v2/util/dependencies.go processDependencyImportValues)
     and only then coalesces each parent's values, imports included, over its subcharts'
     (chartutil/coalesce.go coalesceDeps), so a subchart listed before the dependency that
-    imports into its block, or a block a dependency imports below ``<key>.``, still reaches it."""
+    imports into its block, or a block a dependency imports below ``<key>.``, still reaches it.
+    Below a chart that imported nothing (``changed``: nor any chart above it) the values
+    :func:`_add_child` made are already these."""
+    changed = changed or bool(chart.imported)
     for child in chart.children:
-        inherited = _sub_layers(chart, child.key or "")
-        child.layers = inherited + child.layers[child.inherited:]
-        child.inherited = len(inherited)
-        child.values = coalesce(child.layers)
-        _pass_down(child)
+        if changed:
+            inherited = _sub_layers(chart, child.key or "")
+            child.layers = inherited + child.layers[child.inherited:]
+            child.inherited = len(inherited)
+            child.values = coalesce(child.layers)
+        _pass_down(child, changed)
 
 
 def _children(chart: _Chart, root: Optional[str], boundary: str, notes: List[str], depth: int) -> None:

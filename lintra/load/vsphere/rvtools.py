@@ -195,7 +195,8 @@ def load_csv(source: Source, text: str) -> list:
             for count, record in enumerate(reader, 2):
                 if count > limits.MAX_ROWS:
                     raise LimitExceeded(f"RVTools tab {tab} has more than {limits.MAX_ROWS} rows", start)
-                raw = ("".join(consumed), delimiter)  # a quoted value may span lines
+                # a quoted value may span lines; most records are one
+                raw = (consumed[0] if len(consumed) == 1 else "".join(consumed), delimiter)
                 consumed.clear()
                 yield {name: (record[i], Cell(start, i + 1, tab, count, raw))
                        for i, name in columns.items() if i < len(record)}
